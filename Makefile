@@ -1,0 +1,54 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
+
+.PHONY: run test venv dev-venv broker provision api workers lint typecheck bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
+		|| { echo "Python 3.11+ is required (found $$($(PYTHON) --version))"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: sudo apt-get install python3-venv"; exit 1; }
+	@$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.api.txt requirements.worker.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.api.txt -r requirements.worker.txt
+	@touch $@
+
+$(VENV)/.dev-deps: requirements.api.txt requirements.worker.txt requirements.dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.dev.txt
+	@touch $@ $(VENV)/.run-deps
+
+venv: $(VENV)/.run-deps
+dev-venv: $(VENV)/.dev-deps
+
+broker: | $(BIN)/python
+	@$(BIN)/python deploy/dev_setup.py broker
+
+provision: venv broker
+	@$(BROKER_ENV) $(BIN)/python -m shared.provision
+
+# API and workers in the foreground; Ctrl-C stops them all (each shuts down gracefully).
+run: venv broker
+	@$(BIN)/python deploy/dev_setup.py api-key
+	@$(BROKER_ENV) $(BIN)/python -m shared.provision
+	@$(BROKER_ENV) deploy/run-local.sh $(BIN)/python
+
+test: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python -m pytest -q
+
+lint: dev-venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: dev-venv
+	$(BIN)/mypy api shared workers
+
+bench: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
+	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,171 @@
+"""Every RabbitMQ name and argument in one place (SPEC §3).
+
+Per vhost (one per business domain):
+
+    exchange eventos (direct) --eventos--> queue eventos (quorum, delivery limit,
+                                            at-least-once dead-lettering, reject-publish)
+    exchange eventos.dlx (direct) --eventos.dlq--> queue eventos.dlq (quorum)
+    exchange eventos.retry (direct) --eventos.retry.<N>s--> queue eventos.retry.<N>s
+        (quorum, TTL N s, dead-letters back into exchange eventos / key eventos)
+    queue alertas (quorum): alerts waiting to be delivered
+    exchange alertas.espera (direct) --alertas.espera.<N>s--> queue alertas.espera.<N>s
+        (quorum, TTL N s, dead-letters back into alertas through the default exchange)
+
+Delay queues carry their delay in their name, so a different delay configuration declares new
+queues instead of failing with PRECONDITION_FAILED on existing ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DOMAINS: dict[str, dict[str, Any]] = {
+    "clinico": {"vhost": "fluxo_clinico", "task_types": ("consulta", "internacao", "alta")},
+    "exames": {"vhost": "fluxo_exames", "task_types": ("generico", "hemograma", "imagem")},
+    "opme": {"vhost": "fluxo_opme", "task_types": ("generico", "protese", "material")},
+    "ingestao": {"vhost": "ingestao_dados", "task_types": ("generico", "pacientes", "medicos")},
+}
+
+VHOST_TO_DOMAIN = {cfg["vhost"]: domain for domain, cfg in DOMAINS.items()}
+
+EVENTS_EXCHANGE = "eventos"
+EVENTS_QUEUE = "eventos"
+EVENTS_ROUTING_KEY = "eventos"
+DLX_EXCHANGE = "eventos.dlx"
+DLQ_QUEUE = "eventos.dlq"
+DLQ_ROUTING_KEY = "eventos.dlq"
+RETRY_EXCHANGE = "eventos.retry"
+ALERTS_QUEUE = "alertas"
+ALERTS_DELAY_EXCHANGE = "alertas.espera"
+
+# Broker-side safety net: a message redelivered this many times (worker crashes, connection
+# losses) is dead-lettered by RabbitMQ itself. The worker gives up a little earlier so it can
+# record the reason in the task store (see WORKER_REDELIVERY_LIMIT).
+DELIVERY_LIMIT = 10
+WORKER_REDELIVERY_LIMIT = 8
+
+# Headers the gateway and the workers write.
+H_RETRY_COUNT = "x-retry-count"
+H_REPLAY_GENERATION = "x-replay-generation"
+H_DEAD_LETTER_REASON = "x-dead-letter-reason"
+H_DEAD_LETTER_ERROR = "x-dead-letter-error"
+H_DEAD_LETTER_AT = "x-dead-lettered-at"
+H_ORIGINAL_TYPE = "x-original-type"
+
+
+def all_domains() -> list[str]:
+    return list(DOMAINS)
+
+
+def vhost_for(domain: str, prefix: str = "") -> str:
+    return f"{prefix}{DOMAINS[domain]['vhost']}"
+
+
+def domain_for_vhost(vhost: str, prefix: str = "") -> str:
+    base = vhost[len(prefix) :] if prefix and vhost.startswith(prefix) else vhost
+    try:
+        return VHOST_TO_DOMAIN[base]
+    except KeyError:
+        raise KeyError(f"unknown vhost {vhost!r} (known: {', '.join(VHOST_TO_DOMAIN)})") from None
+
+
+def message_type(domain: str, task_type: str) -> str:
+    return f"{domain}.{task_type}"
+
+
+def retry_queue_name(delay_s: int) -> str:
+    return f"{EVENTS_QUEUE}.retry.{delay_s}s"
+
+
+def alert_delay_queue_name(delay_s: int) -> str:
+    return f"{ALERTS_QUEUE}.espera.{delay_s}s"
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    bind_exchange: str | None = None
+    bind_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ExchangeSpec:
+    name: str
+    type: str = "direct"
+
+
+def _quorum(**extra: Any) -> dict[str, Any]:
+    return {"x-queue-type": "quorum", **extra}
+
+
+def events_queue_arguments() -> dict[str, Any]:
+    return _quorum(
+        **{
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": DLX_EXCHANGE,
+            "x-dead-letter-routing-key": DLQ_ROUTING_KEY,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+    )
+
+
+def exchanges() -> list[ExchangeSpec]:
+    return [
+        ExchangeSpec(EVENTS_EXCHANGE),
+        ExchangeSpec(DLX_EXCHANGE),
+        ExchangeSpec(RETRY_EXCHANGE),
+        ExchangeSpec(ALERTS_DELAY_EXCHANGE),
+    ]
+
+
+def queues(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
+    specs = [
+        QueueSpec(EVENTS_QUEUE, events_queue_arguments(), EVENTS_EXCHANGE, EVENTS_ROUTING_KEY),
+        QueueSpec(DLQ_QUEUE, _quorum(), DLX_EXCHANGE, DLQ_ROUTING_KEY),
+        QueueSpec(ALERTS_QUEUE, _quorum()),
+    ]
+    for delay in sorted(set(retry_delays)):
+        name = retry_queue_name(delay)
+        specs.append(
+            QueueSpec(
+                name,
+                _quorum(
+                    **{
+                        "x-message-ttl": delay * 1000,
+                        "x-dead-letter-exchange": EVENTS_EXCHANGE,
+                        "x-dead-letter-routing-key": EVENTS_ROUTING_KEY,
+                        "x-dead-letter-strategy": "at-least-once",
+                        "x-overflow": "reject-publish",
+                    }
+                ),
+                RETRY_EXCHANGE,
+                name,
+            )
+        )
+    for delay in sorted(set(alert_delays)):
+        name = alert_delay_queue_name(delay)
+        specs.append(
+            QueueSpec(
+                name,
+                _quorum(
+                    **{
+                        "x-message-ttl": delay * 1000,
+                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-routing-key": ALERTS_QUEUE,
+                        "x-dead-letter-strategy": "at-least-once",
+                        "x-overflow": "reject-publish",
+                    }
+                ),
+                ALERTS_DELAY_EXCHANGE,
+                name,
+            )
+        )
+    return specs
+
+
+def retry_delay_for(attempt: int, delays: list[int]) -> int:
+    """Delay before retry number `attempt` (1-based); the last tier repeats."""
+    return delays[min(max(attempt, 1), len(delays)) - 1]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from api.main import create_app
+from shared.config import Settings
+from tests.conftest import make_settings
+from tests.support.amqp import purge_all
+from tests.support.servers import ServerThread
+
+
+@dataclass
+class Api:
+    server: ServerThread
+    client: httpx.Client
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="module")
+def api_module(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Api]:
+    settings = make_settings(
+        tmp_path_factory.mktemp("api"),
+        rabbitmq_url=broker_url,
+        vhost_prefix=vhost_prefix,
+        max_body_bytes=4096,
+        max_body_bytes_ingestao=65536,
+    )
+    with (
+        ServerThread(create_app(settings)) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": "Bearer chave-a"}, timeout=15) as client,
+    ):
+        yield Api(server, client, settings)
+
+
+@pytest.fixture
+def api(api_module: Api) -> Api:
+    """The running API with every queue of the test vhosts empty."""
+    purge_all(api_module.settings)
+    return api_module

@@ -1,0 +1,880 @@
+"""Portuguese lexicon: what patients, families and clinicians write for each finding family.
+
+All patterns run against the normalised text (see `text.normalise`): lowercase, no accents
+("não" -> "nao", "ç" -> "c"), stretched letters collapsed, degree signs unified to "°".
+Typos that keep coming back in real messages are spelled out in the alternatives
+("dor no peto", "dispineia", "combulsão", "dismaiou", "diareia", "febri").
+
+A `Family` is one clinical meaning. Its alternatives are OR-ed into one compiled regex, so a text
+is scanned once per family. `not_before`/`not_after` veto a match from its immediate context
+("peito *de frango*", "*exame de* sangue", "apaguei *a luz*"); `requires` asks for a word in the
+same sentence (facial swelling is anaphylaxis only next to a trigger: medicine, food, sting).
+`remote_past` families are events that a clear remote date turns into history ("tive uma
+convulsão quando criança", "AVC em 2015"), where chronic symptoms ("falta de ar há 2 anos")
+still count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workers.findings import Severity
+
+from .text import NUMBER_WORDS_RE
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    codigo: str
+    descricao: str
+    severidade: Severity
+    pattern: re.Pattern[str]
+    not_before: re.Pattern[str] | None = None  # searched in the ~50 characters before the match
+    not_after: re.Pattern[str] | None = None  # matched right after the match
+    requires: re.Pattern[str] | None = None  # searched in the match's sentence
+    remote_past: bool = False
+    chronic_treatment: bool = False  # "remédio de convulsão", "receita do remédio do AVC" is a prescription
+    blood_word: bool = False  # the "sangue" inside the match must not be "exame de sangue"
+
+
+def _alt(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+GAP1 = r"(?:[a-z0-9]+\s+){0,1}?"
+GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
+GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
+
+BLOOD = r"(?:sangue|sange|sanque|sangui)\b"
+# "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
+BLOOD_NOT_BLEEDING_BEFORE = _re(
+    r"(?:exame|exames|coleta|colher|colheu|colhi|tirar|tirei|tirou|tiraram|doar|doacao|doei|doou|doador|"
+    r"bolsa|bolsas|transfus\w*|hemograma|tipo|tipagem|pressao|glicose|acucar|teste|analise|resultado|"
+    r"hemocultura|gasometria|pesquisa|laboratorio|lab)\s+(?:\w+\s+){0,2}$"
+)
+BLOOD_NOT_BLEEDING_AFTER = _re(r"\s*(?:oculto|frio|bom|doce|ruim\s+de\s+exame)\b")
+BLOOD_WORD = _re(r"\b" + BLOOD)
+
+PEITO = r"pe(?:i)?t[ou]\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+VOMIT = r"v[ou]m[ie]t\w*"
+ALLERGEN_CONTEXT = _re(
+    r"\b(?:remedio\w*|medicamento\w*|medicac\w*|comprimido\w*|injecao|injecoes|vacina\w*|antibiotic\w*|"
+    r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
+    r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
+    r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
+    r"reacao|reagiu)\b"
+)
+
+
+SYMPTOM_FAMILIES: tuple[Family, ...] = (
+    # Dyspnoea: patients rarely say "dispneia"; they run out of air, tire to breathe, suffocate.
+    # Exertional dyspnoea counts (the dev set alerts on "falta de ar leve ao subir escada").
+    Family(
+        "dispneia",
+        "Dispneia (falta de ar)",
+        "CRITICAL",
+        _alt(
+            # "falta de ar" and its typos; never "falta de apetite" or "ar-condicionado".
+            r"\b(?:falt[ao]?|faltou|faltava|faltando|fart[ao]|faut[ao]|fat[ao]|falata)\s*(?:de|d|do|da|di)?\s*'?\s*"
+            r"(?:ar|folego|oxigenio|respiracao)\b(?![\s-]+condicionado)",
+            r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
+            r"\b(?:nao|nem|mal)\s+"
+            + GAP2
+            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava)"
+            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar|puxar\s+(?:o\s+)?ar|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
+            r"\bsem\s+conseguir\s+respirar",
+            r"\b(?:dificuldade|dificuldades|dificil|ruim|custoso|trabalhoso|esforco|desconforto|aperto)\s+"
+            + GAP1
+            + r"(?:de|para|pra|p|em|ao|pro)?\s*respirar",
+            r"\b(?:dificuldade|desconforto|insuficiencia|esforco|sofrimento|desconforto)\s+respiratori[oa]",
+            r"\brespira(?:cao|ndo|r|\s+)\s*"
+            + GAP2
+            + r"(?:curt[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
+            r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
+            r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
+            r"\b(?:cansaco|canseira|cansad[oa]|canso|cansa|cansando|cansei)\s+"
+            + GAP1
+            + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
+            r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
+            r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
+            r"\bpuxando\s+(?:o\s+)?ar\b|\b(?:o\s+)?ar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
+            r"\bfome\s+de\s+ar\b",
+        ),
+    ),
+    # Cyanosis is hypoxia seen from outside; families describe colour, not oxygen.
+    Family(
+        "cianose",
+        "Cianose (lábios ou extremidades arroxeados)",
+        "CRITICAL",
+        _alt(
+            r"\bcianos\w*|\bcianotic[oa]s?\b|\bcianotic\w*",
+            r"\b(?:labios?|boca|dedos|pontas?\s+dos\s+dedos|unhas|lingua|rosto|face)\s+"
+            + GAP2
+            + r"(?:roxo|roxa|roxos|roxas|arroxead[oa]s?|azulad[oa]s?|azul|azuis|arroxeando|azulando)\b",
+            # "o bebê está roxinho", "engasgou e ficou roxo" (never a bruise: see not_before)
+            r"\b(?:ficou|ficando|esta|ta|fica|estava)\s+(?:todo\s+|toda\s+|meio\s+)?(?:roxo|roxa|roxinho|roxinha|"
+            r"azul|azulado|azulada|azuladinho|arroxeado|arroxeada)\b",
+        ),
+        # Bruises turn purple too: "bati o joelho e ficou roxo", "o local da vacina ficou roxo".
+        not_before=_re(
+            r"(?:joelho|perna|braco|mao|pe|dedo|olho|unha|hematoma|mancha|lugar|local|pele|batida|pancada|"
+            r"machucado|canela|coxa|bunda|nadega|seio|barriga|vacina|injecao|queda|tombo|bati|cai)\b"
+            r"(?:\s+[a-z]+){0,4}\s*$"
+        ),
+    ),
+    # Chest pain: any pain/pressure/weight in the chest, radiation to the left arm or jaw. "Peito" of
+    # chicken or of the foot ("peito do pé") is excluded inside PEITO.
+    Family(
+        "dor_toracica",
+        "Dor torácica",
+        "CRITICAL",
+        _alt(
+            r"\bdor(?:es|zinha)?\s+" + GAP3 + r"(?:n[oa]|do|da|em|de|pelo|pela|no\s+meio\s+do|atras\s+do|"
+            r"no\s+centro\s+do)\s+" + PEITO,
+            r"\b(?:aperto|apertamento|pressao|peso|queimacao|ardencia|ardor|pontada|pontadas|fisgada|fisgadas|"
+            r"facada|opressao|desconforto|incomodo|dorzinha)\s+"
+            + GAP2
+            + r"(?:n[oa]|do|da|em|de|pelo)\s+"
+            + PEITO,
+            r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
+            r"queimando|ardendo)\b",
+            r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,
+            r"\bdor\s+"
+            + GAP2
+            + r"(?:toracica|toraxica|torasica|no\s+torax|precordial|retroesternal|anginosa|"
+            r"coronariana|no\s+coracao|no\s+esterno|no\s+externo)\b",
+            r"\b(?:precordialgia|toracalgia|angina|anginoso|angor)\b",
+            # Radiation to the left arm or jaw is chest pain even when the chest is not named.
+            r"\bdor\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|correndo|desce|descendo|espalha\w*|"
+            r"passa)\s+" + GAP2 + r"(?:braco\s+esquerdo|mandibula|queixo)",
+        ),
+    ),
+    # The patient naming a heart attack is itself the alarm, unless it is a remote history.
+    Family(
+        "sindrome_coronariana",
+        "Suspeita de infarto / síndrome coronariana",
+        "CRITICAL",
+        _alt(
+            r"\b(?:infart\w*|enfart\w*|infrat\w*|ataque\s+cardiaco|ataque\s+do\s+coracao|iam\b|"
+            r"sindrome\s+coronariana)"
+        ),
+        not_after=_re(r"\s+(?:intestinal|mesenteric\w*|renal|esplenic\w*|pulmonar)"),
+        remote_past=True,
+        chronic_treatment=True,
+    ),
+    # Bleeding families are split so the nurse reads where the blood comes from; "exame de sangue" is
+    # vetoed through `blood_word`.
+    Family(
+        "hematemese",
+        "Hematêmese (vômito com sangue)",
+        "CRITICAL",
+        _alt(
+            r"\b" + VOMIT + r"\s+" + GAP3 + r"(?:com\s+|de\s+)?(?:" + BLOOD + r"|borra\s+de\s+cafe)",
+            r"\b(?:golf\w*|gomit\w*|botando\s+pra\s+fora)\s+" + GAP1 + BLOOD,
+            r"\b" + BLOOD + r"\s+" + GAP1 + r"(?:n[oa]s?|pel[oa])\s+" + VOMIT,
+            r"\bhematemese\w*",
+            r"\bborra\s+de\s+cafe\b",
+        ),
+        not_before=_re(r"(?:fezes|coco|evacua\w*)(?:\s+\w+){0,4}\s*$"),
+        blood_word=True,
+    ),
+    Family(
+        "hemoptise",
+        "Hemoptise (tosse com sangue)",
+        "CRITICAL",
+        _alt(
+            r"\bto(?:ss|c|s)\w*\s+" + GAP3 + r"(?:com\s+|de\s+)?" + BLOOD,
+            r"\b(?:escarr\w*|catarr\w*|cusp\w*|secrec\w*|expector\w*|muco|gosma|saliva)\s+"
+            + GAP3
+            + r"(?:com\s+|de\s+)?(?:"
+            + BLOOD
+            + r"|sanguinolent\w*|raias\s+de\s+sangue|hemoptoic\w*)",
+            r"\b" + BLOOD + r"\s+" + GAP1 + r"(?:n[oa]|pel[oa])\s+(?:catarro|escarro|tosse|cuspe|saliva)",
+            r"\bhemopt\w*",
+            r"\b" + BLOOD + r"\s+(?:ao|quando)\s+tossir",
+        ),
+        blood_word=True,
+    ),
+    # Black stools are upper GI bleeding in lay words; iron tablets also darken stools, but recall wins.
+    Family(
+        "melena",
+        "Melena (fezes pretas)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:fezes|fezis|coco|cocos|evacuac\w*|evacu\w*|merda|bosta|caca)\s+"
+            + GAP3
+            + r"(?:pretas?|pretos?|negras?|negros?|enegrecid\w*|escur[ao]s?|escurecid\w*|"
+            r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*)\b",
+            r"\bmelena\w*",
+        ),
+    ),
+    # Generic bleeding: the word itself, or blood leaving the body. "Sangue oculto" is a screening test.
+    Family(
+        "sangramento",
+        "Sangramento ativo",
+        "CRITICAL",
+        _alt(
+            r"\bsan?gra(?:m[ei]?n?t[oa]s?|meto|ndo|mos|r|ram|va|vam|nte|ia)\b|\bsan?gr(?:ou|ei|a|am)\b",
+            r"\bhemorr?a[gj]i(?:a|as|co|ca|cos|cas)\b",
+            r"\b(?:perd\w*|saindo|sai|saiu|escorr\w*|jorr\w*|pingando|esguich\w*|vazando)\s+"
+            + GAP2
+            + r"(?:muito\s+)?"
+            + BLOOD,
+            r"\b(?:muito|bastante|monte\s+de|poca\s+de|cheio\s+de|cheia\s+de|coagulos\s+de)\s+" + BLOOD,
+            r"\b"
+            + BLOOD
+            + r"\s+"
+            + GAP1
+            + r"(?:n[oa]s?|pel[oa]s?)\s+(?:fezes|coco|urina|xixi|nariz|boca|ouvidos?|"
+            r"vagina|anus|reto|ferida|corte|gengivas?|olhos?|evacuac\w*|cocos?|bumbum)\b",
+            r"\b(?:fezes|coco|urina|xixi|diarreia|diarreias|diareia|evacuac\w*|corrimento|secrec\w*|menstruacao)\s+"
+            + GAP2
+            + r"(?:com|de|cheia\s+de|cheio\s+de)\s+"
+            + BLOOD,
+            r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
+            r"\b" + BLOOD + r"\s+vivo\b",
+            r"\b(?:urina|xixi)\s+" + GAP2 + r"(?:vermelh[oa]|cor\s+de\s+sangue)",
+            r"\b(?:evacu\w*|caguei|cagando|cagou|urin(?:ando|ei|ou|a)|fazendo\s+xixi|mijando|fiz\s+xixi)\s+"
+            + GAP1
+            + r"(?:com\s+)?"
+            + BLOOD,
+        ),
+        not_after=BLOOD_NOT_BLEEDING_AFTER,
+        blood_word=True,
+    ),
+    # Seizure as witnessed by family: shaking, eyes rolling, foaming. "Anticonvulsivante" never matches
+    # (word boundary) and "remédio de convulsão" is a prescription (`chronic_treatment`).
+    Family(
+        "convulsao",
+        "Convulsão",
+        "CRITICAL",
+        _alt(
+            r"\bco[nm]?[vb]ul[sc]\w*",
+            r"\b(?:ataque|ataques|crise|crises|episodio|episodios)\s+"
+            + GAP1
+            + r"(?:de\s+)?(?:epilep\w*|epiletic\w*|"
+            r"tonico[\s-]*clonic\w*)",
+            r"\b(?:se\s+)?debat(?:endo|eu|ia|ido|eram)\b",
+            r"\brevir(?:ou|ando|ava|ar)\s+os\s+olhos|\bolhos?\s+revirad\w*",
+            r"\bespum(?:ando|ou|a)\s+(?:pela\s+)?boca|\bbabando\s+e\s+treme\w*|\btreme\w*\s+(?:todo|toda|o\s+corpo\s+todo)"
+            r"\s+e\s+baba\w*",
+            r"\bestrebuch\w*|\bestado\s+de\s+mal\s+epileptico|\btonico[\s-]*clonic\w*",
+        ),
+        remote_past=True,
+        chronic_treatment=True,
+    ),
+    # Syncope: "apagar" is also switching off a light or deleting a message, hence the vetoes.
+    Family(
+        "sincope",
+        "Síncope (desmaio / perda de consciência)",
+        "CRITICAL",
+        _alt(
+            r"\bd[ei]smai\w*|\bdesmaei\b",
+            r"\bapag(?:uei|ou|ava|ando|ado|ada)\b",
+            r"\bperd(?:i|eu|eram|endo|a|er|ia)\s+(?:os\s+|o\s+|a\s+)?(?:sentidos|consciencia|conciencia|consiencia)",
+            r"\bperda\s+(?:de|da|dos)\s+(?:consciencia|conciencia|sentidos)",
+            r"\bsincop\w*|\blipotimi\w*|\bdesfalec\w*|\bpiripaque\b",
+            r"\bcaiu\s+" + GAP1 + r"desacordad[oa]|\bdesacordad[oa]s?\b|\bsem\s+sentidos\b",
+        ),
+        not_before=_re(
+            r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
+            r"fotos|video|historico|conversa)\s+" + GAP1 + r"$"
+        ),
+        not_after=_re(
+            r"\s+(?:a|o|as|os|sem\s+querer\s+a|sem\s+querer\s+o)\s+(?:luz|luzes|mensage\w*|foto\w*|vela|fogo|"
+            r"arquivo\w*|video\w*|conversa\w*|historico|tela|app|aplicativo)"
+        ),
+        remote_past=True,
+    ),
+    # Unresponsive or hard to wake: more serious than syncope, reported apart. "Não responde" only
+    # with "a chamados/estímulos", since "o médico não responde" is common.
+    Family(
+        "rebaixamento_consciencia",
+        "Rebaixamento do nível de consciência",
+        "CRITICAL",
+        _alt(
+            r"\binconscient\w*",
+            r"\bnao\s+(?:acorda|acordava|desperta|despertava|reage|reagia)\b",
+            r"\bnao\s+responde\w*\s+(?:a|aos|ao)\s+(?:chamados?|estimulos?|comandos?|nada)",
+            r"\brebaixamento\s+(?:do\s+)?(?:nivel\s+)?(?:de\s+)?consciencia|\btorporos[oa]|\bcomatos[oa]|"
+            r"\bem\s+coma\b",
+            r"\bsonolent[oa]\s+(?:demais|excessiv\w*|e\s+nao\s+acorda)|\bdificil\s+de\s+acordar",
+            r"\bglasgow\s+(?:de\s+)?(?:[3-9]|1[0-2])\b",
+        ),
+    ),
+    # Acute confusion. "Confuso" about a prescription or a schedule is not a mental state: vetoed by
+    # what follows ("com", "sobre") or precedes ("instruções", "receita").
+    Family(
+        "confusao_mental",
+        "Confusão mental / desorientação",
+        "CRITICAL",
+        _alt(
+            r"\bconfus[oa]s?\b",
+            r"\bconfusao\s+mental|\bestado\s+confusional|\bquadro\s+confusional|\bconfusional\b",
+            r"\bdesorient\w*",
+            r"\bnao\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+)?reconhec(?:e|eu|ia|endo|em)\b",
+            r"\bfal(?:ando|a|ou|ava)\s+"
+            + GAP2
+            + r"(?:coisas?|besteiras?|frases?|palavras?)\s+"
+            + GAP1
+            + r"(?:sem\s+sentido|sem\s+nexo|desconex\w*|estranh\w*)",
+            r"\bnao\s+(?:esta\s+|ta\s+|estava\s+)?(?:fala|diz|falando|dizendo|falava|dizia)\s+(?:mais\s+)?"
+            r"coisa\s+com\s+coisa",
+            r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
+            r"\bnao\s+sabe\s+(?:mais\s+)?(?:onde\s+esta|quem\s+(?:e|sou|somos)|que\s+dia|o\s+proprio\s+nome|onde\s+mora)",
+            r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
+        ),
+        # "fiquei confuso com a receita" is about instructions, not the patient's mind.
+        not_before=_re(
+            r"(?:informac\w*|instruc\w*|receita|orientac\w*|explicac\w*|letra|horario|site|sistema|"
+            r"aplicativo|app|agenda|marcacao|mensagem|texto|bula|resultado|laudo|exame|conta|boleto|"
+            r"plano|regras?|situacao|historia)\s+" + GAP3 + r"$"
+        ),
+        not_after=_re(
+            r"\s+(?:com|sobre|quanto|em\s+relacao|a\s+respeito|se\b|porque|por\s+que|pq|de\s+qual|qual|"
+            r"quando|onde|pois|para\s+entender|nas?\s+(?:informac|orientac|instruc|receita|hora)|no\s+horario|"
+            r"sobre|entre)"
+        ),
+    ),
+    # Stroke signs (the SAMU/FAST questions): face, speech, one-sided weakness; or the word AVC/
+    # derrame. "Derrame pleural/articular" is an effusion, not a stroke.
+    Family(
+        "sinais_avc",
+        "Sinais de AVC (déficit neurológico focal)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+"
+            + GAP2
+            + r"(?:tort[oa]s?|caid[oa]s?|entort\w*|"
+            r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pendendo)\b",
+            r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",
+            r"\bdesvio\s+(?:de|da)\s+(?:rima|comissura)|\bparalisia\s+facial|\bassimetria\s+facial|\bparesia\s+facial",
+            r"\bfala\w*\s+"
+            + GAP1
+            + r"(?:enrolad[oa]|enrolando|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
+            r"travad[oa]|atrapalhad[oa]|esquisit[oa]|estranh[oa]|mole)\b",
+            r"\benrol(?:ando|ou|a)\s+(?:a\s+)?(?:lingua|fala)|\blingua\s+enrolad[oa]",
+            r"\b(?:nao\s+consegue|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|dificuldade\s+(?:para|pra|de|em))\s+"
+            r"(?:falar|articular)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
+            r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
+            r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
+            + GAP2
+            + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
+            r"nao\s+obedece|morto|morta|caid[oa])\b",
+            r"\b(?:fraqueza|formigamento|dormencia|dormente|adormecimento|perda\s+d[ea]\s+forca|paralisia|"
+            r"sem\s+forcas?|perd(?:i|eu|endo)\s+(?:a\s+)?forca)\s+"
+            + GAP3
+            + r"(?:de|em|num|no|do|da|na)\s+(?:um\s+|so\s+um\s+)?(?:lado|metade|hemicorpo|dimidio)\b",
+            r"\b(?:fraqueza|perda\s+d[ea]\s+forca|paralisia|sem\s+forcas?|perd(?:i|eu|endo)\s+(?:a\s+)?forca)\s+"
+            + GAP2
+            + r"(?:n[oa]|do|da|em)\s+"
+            r"(?:braco|perna|mao|membro)\s+(?:direit[oa]|esquerd[oa])",
+            r"\b(?:metade|lado)\s+do\s+(?:corpo|rosto)\s+" + GAP1 + r"(?:dormente|paralisad\w*|fraca|fraco|"
+            r"formigando|caid\w*|adormecid\w*|sem\s+forca)",
+            r"\b(?:avc|a\.v\.c|acidente\s+vascular(?:\s+cerebral|\s+encefalico)?|ait|ataque\s+isquemico|"
+            r"isquemia\s+cerebral|trombose\s+cerebral)\b",
+            r"\bderrame\b(?!\s+(?:pleural|pericardic\w*|articular|de\s+liquido|no\s+joelho|sinovial|no\s+olho|"
+            r"ocular|nos\s+olhos|de\s+pleura))",
+        ),
+        remote_past=True,
+        chronic_treatment=True,
+    ),
+    # Anaphylaxis: airway closing is enough on its own.
+    Family(
+        "anafilaxia",
+        "Anafilaxia / reação alérgica grave",
+        "CRITICAL",
+        _alt(
+            r"\b(?:garganta|glote|goela)\s+"
+            + GAP2
+            + r"(?:fechando|fechou|fechar|fecha|fechad[oa]|trancando|trancad[oa]|"
+            r"travando|se\s+fechando)",
+            r"\bfech(?:ando|ou)\s+(?:a\s+)?(?:garganta|glote)",
+            r"\bedema\s+de\s+glote|\bangioedema|\bedema\s+de\s+quincke|\banafila\w*|\bchoque\s+alergico",
+            r"\breac(?:ao|oes)\s+alergica\w*\s+(?:grave|graves|severa|severas|forte|fortes|intensa|seria)",
+        ),
+    ),
+    # Facial/lip/tongue swelling is anaphylaxis only next to a trigger (medicine, food, sting); alone it
+    # is more often a toothache or a bad night.
+    Family(
+        "anafilaxia",
+        "Anafilaxia / reação alérgica grave",
+        "CRITICAL",
+        _alt(
+            r"\b(?:inchac\w*|inchad[oa]s?|inchou|inchando|incha|edema|edemaciad\w*)\s+"
+            + GAP2
+            + r"(?:(?:n[oa]s?|d[oa]s?|em)\s+)?"
+            r"(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\b",
+            r"\b(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\s+"
+            + GAP2
+            + r"(?:inchad[oa]s?|inchou|inchando|incha|inchac\w*|edemaciad\w*)",
+            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir",
+        ),
+        requires=ALLERGEN_CONTEXT,
+    ),
+    # Suicidal ideation is never softened by negation of the wish ("não quero me matar, mas...") other
+    # than explicit denial ("nega ideação suicida"); figures of speech about pain are vetoed.
+    Family(
+        "ideacao_suicida",
+        "Ideação suicida",
+        "CRITICAL",
+        _alt(
+            r"\b(?:acabar|terminar|dar\s+fim|por\s+fim|colocar\s+fim|dar\s+um\s+fim)\s+(?:com\s+|a\s+|na\s+)?(?:a\s+)?"
+            r"(?:minha\s+|propria\s+|sua\s+|propria\s+)?(?:propria\s+)?vida\b",
+            r"\b(?:me|se|te)\s+matar\b(?!\s+de\s+(?:rir|trabalhar|estudar|tanto|vergonha))|\bmatar-(?:me|se)\b|"
+            r"\bme\s+mato\b|\bse\s+mata\b|\bmatar\s+a\s+mim\s+mesm[oa]",
+            r"\btirar\s+(?:a\s+)?(?:minha|propria|sua)\s+(?:propria\s+)?vida",
+            r"\bnao\s+(?:quero|aguento|vejo\s+sentido\s+em|tenho\s+(?:mais\s+)?(?:vontade|motivo)s?\s+(?:de|para|pra))\s+"
+            r"(?:mais\s+)?viver",
+            r"\bnao\s+vale\s+(?:mais\s+)?a\s+pena\s+(?:viver|continuar\s+vivendo)",
+            r"\b(?:quero|queria|vontade\s+de|pens\w*\s+em|ideia\s+de|ideias\s+de|desejo\s+de)\s+"
+            + GAP1
+            + r"morrer\b(?!\s+de\s+(?:rir|vergonha))",
+            r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
+            r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
+            r"\bseria\s+melhor\s+(?:sem\s+mim|eu\s+morrer|morrer|eu\s+sumir)",
+            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez)|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
+            r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
+            r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
+            r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
+            r"\btomar\s+todos\s+os\s+(?:remedios|comprimidos)",
+        ),
+        # "essa dor vai me matar" is a figure of speech about pain.
+        not_before=_re(
+            r"(?:dor|isso|essa|esse|calor|saudade|fome|sede|ansiedade|preocupacao|trabalho|filh\w+|"
+            r"marido|esposa|chefe|susto|coceira|cansaco|tosse)\s+"
+            + GAP2
+            + r"(?:vai|vao|quer|ia|querem|esta\s+querendo)\s*$"
+        ),
+    ),
+    # Poisoning/overdose: a frequent way suicidal intent or child accidents are reported.
+    Family(
+        "intoxicacao",
+        "Intoxicação / ingestão tóxica",
+        "CRITICAL",
+        _alt(
+            r"\boverdose\b",
+            r"\bintoxica\w*(?!\s+(?:alimentar|por\s+alimento))",
+            r"\b(?:ingeriu|ingeri|tomou|tomei|bebeu|bebi)\s+"
+            + GAP2
+            + r"(?:veneno|chumbinho|agua\s+sanitaria|soda\s+"
+            r"caustica|raticida|querosene|gasolina|cartela|caixa\s+inteira|todos\s+os\s+(?:remedios|comprimidos)|"
+            r"muitos\s+comprimidos|varios\s+comprimidos|um\s+monte\s+de\s+(?:remedio|comprimido)\w*)",
+        ),
+    ),
+    # HIGH: persistence or not keeping fluids is what matters, not one episode (counts are in
+    # COUNT: five or more a day).
+    Family(
+        "vomitos_persistentes",
+        "Vômitos persistentes / não tolera líquidos",
+        "HIGH",
+        _alt(
+            r"\bv[ou]mitando\s+(?:muito|demais|bastante|direto)\b",
+            r"\b(?:nao|nem)\s+"
+            + GAP1
+            + r"(?:consigo|consegue|conseguia|para|paro|parou|parava|consegui|param)\s+"
+            r"(?:de\s+)?(?:parar\s+de\s+)?" + VOMIT,
+            r"\b"
+            + VOMIT
+            + r"\s+"
+            + GAP2
+            + r"(?:sem\s+parar|o\s+dia\s+(?:todo|inteiro)|a\s+noite\s+(?:toda|inteira)|"
+            r"toda\s+hora|o\s+tempo\s+todo|direto|sem\s+para|tudo\s+(?:o\s+)?que|varias\s+vezes|muitas\s+vezes|"
+            r"a\s+cada|de\s+hora\s+em\s+hora)",
+            r"\bnao\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
+            r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
+            + GAP1
+            + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
+            r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:agua|liquido\w*|soro)",
+            r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar)\s+(?:nem\s+)?"
+            r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
+            + GAP1
+            + r"(?:no\s+estomago|na\s+barriga|no\s+bucho|"
+            r"dentro)",
+            r"\bnao\s+(?:consigo|consegue)\s+(?:beber|tomar|engolir|ingerir)\s+(?:nem\s+)?(?:agua|liquido\w*|nada)\s+"
+            + GAP3
+            + r"(?:"
+            + VOMIT
+            + r"|volta|devolv\w*)",
+            r"\btudo\s+(?:o\s+)?que\s+(?:eu\s+|ele\s+|ela\s+)?(?:como|bebo|tomo|ingiro|come|bebe|toma|ingere|comer|"
+            r"beber|comemos)\s+"
+            + GAP3
+            + r"(?:"
+            + VOMIT
+            + r"|volta|sai|devolv\w*|bot\w+\s+(?:pra|para)\s+fora|"
+            r"p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
+            r"\bv[ou]mitos?\s+(?:incoerciveis|persistentes|de\s+repeticao|repetidos|repetitivos|incontrolaveis|"
+            r"intrataveis|frequentes|continuos|incessantes)|\bhiperemese\w*",
+            r"\bintolerancia\s+(?:a\s+)?(?:via\s+oral|vo|dieta|alimentacao|oral|liquidos)",
+        ),
+    ),
+    # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
+    Family(
+        "diarreia_grave",
+        "Diarreia grave",
+        "HIGH",
+        _alt(
+            r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*)\s+"
+            + GAP2
+            + r"(?:intens[ao]|fort(?:e|issima)|grave|"
+            r"severa|profusa|incontrolavel|sem\s+parar|o\s+dia\s+(?:todo|inteiro)|toda\s+hora|o\s+tempo\s+todo|"
+            r"de\s+hora\s+em\s+hora|com\s+sangue|sanguinolenta|com\s+desidratacao)\b",
+            r"\b(?:muita|forte|intensa|grave)\s+(?:diarr\w*|diare\w*)",
+        ),
+    ),
+)
+
+# --- fever, temperature, pain, counts ------------------------------------------------------------
+
+FEVER_MENTION = _alt(
+    r"\bfe[bv]+re?s?\b|\bfebri[sl]?\b|\bfebricula\b|\bfebr\b|\bhipertermi\w*",
+    r"\b(?:corpo|testa|cabeca|pele)\s+" + GAP2 + r"(?:muito\s+)?(?:quente|pelando|fervendo)\b",
+    r"\b(?:estou|to|tou|fiquei|ficou|sinto-me|me\s+sinto)\s+(?:muito\s+)?(?:quente|pelando|fervendo)\b",
+    r"\b(?:ardendo|queimando|pelando|fervendo)\s+(?:em|de)\s+febre",
+)
+FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
+
+_TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,]\s*(?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio))?"
+_NOT_UNITS = (
+    r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm"
+)
+_NOT_TEMP_UNIT = r"(?!\s*(?:" + _NOT_UNITS + r"))"
+TEMPERATURE = (
+    # "39°C", "39 ºC", "38.5 graus", "38,2 c"
+    _re(
+        r"\b"
+        + _TEMP_NUM
+        + r"\s*(?:°\s*c?|graus?(?:\s+(?:c|celsius|centigrados))?(?P<meio2>\s+e\s+meio)?|gr\b|c\b)"
+    ),
+    # "febre de 39", "temperatura 38,2", "termômetro marcou 38,7", "Tax: 38,4"
+    _re(
+        r"\b(?:febre|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
+        + GAP3
+        + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
+        + _TEMP_NUM
+        + r"\b"
+        + _NOT_TEMP_UNIT
+    ),
+    # "39 de febre", "38,5 de temperatura"
+    _re(r"\b" + _TEMP_NUM + r"\s+(?:\w+\s+){0,1}?de\s+(?:febre|temperatura)"),
+)
+# A bare "38,6" counts only inside a clause that talks about fever or measuring it.
+BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)
+TEMPERATURE_CONTEXT = _re(
+    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|aferi\w*|calafrio\w*|"
+    r"quente|tax|axilar)\b"
+)
+
+ONCOLOGY = _alt(
+    r"\bquimio\w*|\bradioterapi\w*|\bimunoterapi\w*|\bneutropeni\w*|\btransplante\s+de\s+medula",
+    r"\btratamento\s+(?:oncologico|de\s+cancer|contra\s+o\s+cancer|do\s+cancer|para\s+(?:o\s+)?cancer|"
+    r"de\s+(?:leucemia|linfoma|tumor|neoplasia)|para\s+(?:leucemia|linfoma|tumor|neoplasia))",
+)
+
+_PAIN_N = r"(?P<n>10|[0-9]|" + NUMBER_WORDS_RE + r"|zero)"
+PAIN_CONTEXT = _re(r"\b(?:dor|dores|doi|doem|doendo|doeu|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b")
+PAIN_SCORE = (
+    # "8/10", "9 de 10", "dez de dez"
+    _re(r"(?<![\d/])\b" + _PAIN_N + r"\s*(?:/|de|em|numa\s+escala\s+de|sobre)\s*(?:10|dez)\b(?!\s*(?:/|\d))"),
+    # "nota 9", "escala de dor 8", "intensidade: 10", "EVA 9"
+    _re(
+        r"\b(?:nota|grau|intensidade|escala|nivel|eva|escore)\b\s*"
+        + GAP3
+        + r"(?:de\s+|:\s*|=\s*)?"
+        + _PAIN_N
+        + r"\b"
+        + _NOT_TEMP_UNIT
+        + r"(?![.,]\d)"
+    ),
+    # "dor 9"
+    _re(r"\bdor(?:es)?\s+" + _PAIN_N + r"\b" + _NOT_TEMP_UNIT + r"(?![.,]\d)"),
+)
+PAIN_SCORE_NOT_BEFORE = _re(r"(?:desde|dia|data|em|ate|no\s+dia|de)\s*$")
+SEVERE_PAIN_WORDS = _alt(
+    r"\bdor(?:es)?\s+(?:[a-z]+\s+){0,4}?(?:insuportave\w*|excruciante\w*|lancinante\w*|fortissima\w*|absurda\w*|"
+    r"infernal|infernais|terrive\w*|horrive\w*\s+demais)\b",
+    r"\bpior\s+dor\s+(?:[a-z]+\s+){0,4}?da\s+(?:minha\s+|sua\s+)?vida",
+    r"\bnunca\s+senti\s+(?:uma\s+)?dor\s+(?:tao\s+forte|assim|igual|dessas)",
+    r"\b(?:chorando|gritando|urrando|berrando|morrendo|rolando|se\s+contorcendo|me\s+contorcendo)\s+de\s+dor",
+    r"\bnao\s+aguent\w+\s+(?:mais\s+)?de\s+dor",
+    r"\bnao\s+(?:aguento|suporto|estou\s+aguentando|to\s+aguentando)\s+(?:mais\s+)?"
+    r"(?:essa\s+|esta\s+|tanta\s+|a\s+|de\s+)?dor",
+    r"\bdor(?:es)?\b(?:\s+[a-z]+){0,6}?[\s,]+(?:que\s+)?(?:eu\s+)?(?:nao|ja\s+nao)\s+(?:aguento|suporto|"
+    r"estou\s+aguentando|to\s+aguentando|consigo\s+aguentar|da\s+pra\s+aguentar)\b",
+)
+# "está insuportável" is severe pain only when the sentence is about pain.
+SEVERE_PAIN_BARE = _re(
+    r"\b(?:insuportave\w*|excruciante\w*|lancinante\w*)\b|"
+    r"\bpior\s+(?:[a-z]+\s+){0,3}?da\s+(?:minha\s+|sua\s+)?vida"
+)
+
+COUNT = _re(
+    r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")\s*(?:x\b|vezes|episodios|evacuac\w*|idas?\s+ao\s+banheiro)"
+)
+COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
+VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b")
+DIARRHOEA_MENTION = _re(
+    r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
+    r"fezes\s+(?:liquidas|aquosas|moles)|coco\s+(?:mole|liquido|agua)|evacu\w*\s+(?:liquid\w*|"
+    r"aquos\w*)|evacua\w*|evacuei)"
+)
+
+# --- vital signs written in the text ---------------------------------------------------------------
+
+TEXT_VITALS = {
+    "spo2_pct": _re(
+        r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria)\b[^\d\n;]{0,25}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
+    ),
+    "pressao": _re(
+        r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;]{0,20}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
+        r"(?P<d>\d{1,3})\b"
+    ),
+    "frequencia_cardiaca_bpm": _alt(
+        r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
+        r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos\s+por\s+minuto)\b",
+    ),
+    "frequencia_respiratoria_irpm": _alt(
+        r"\b(?:fr|frequencia\s+respiratoria)\b[^\d\n;]{0,20}?(?P<v>\d{1,3})\b(?!\s*(?:anos|dias|%))",
+        r"\b(?P<v2>\d{1,3})\s*(?:irpm|ipm|rpm|mrm|respiracoes\s+por\s+minuto)\b",
+    ),
+    "glicemia_mg_dl": _re(
+        r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico)\b"
+        r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol))"
+    ),
+}
+# Glucose meters print HI/LO outside their range.
+GLUCOSE_METER_HI = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:hi|high)\b")
+GLUCOSE_METER_LO = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:lo|low)\b")
+
+# "remédio de/para convulsão", "medicação do AVC": the condition is being treated, not happening now.
+CHRONIC_TREATMENT = _re(
+    r"\b(?:remedio|remedios|medicamento|medicamentos|medicacao|medicacoes|receita|tratamento|comprimido|"
+    r"comprimidos|anticoagulante|consulta|acompanhamento|controle|prevencao)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:de|da|do|para|pra|contra|pro|pela|pelo)(?:\s+a|\s+o)?\s*$"
+)
+REMOTE_PAST = _re(
+    r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
+    r"em\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era|crianca|pequen[oa]|jovem)|"
+    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo)\b"
+)
+
+# --- critical findings in imaging / exam reports (ACR-style "critical results") ---------------------
+
+IMAGING_FAMILIES: tuple[Family, ...] = (
+    Family(
+        "pneumotorax", "Pneumotórax", "CRITICAL", _alt(r"\b(?:hidro|hemo)?pneumo-?torax\w*|\bpneumotorace\b")
+    ),
+    Family("pneumomediastino", "Pneumomediastino", "CRITICAL", _alt(r"\bpneumomediastino\b")),
+    Family(
+        "hemorragia_intracraniana",
+        "Hemorragia intracraniana",
+        "CRITICAL",
+        _alt(
+            r"\b(?:hemorragia|sangramento|hematoma|colecao\s+hematica|hemorragico)\s+"
+            + GAP2
+            + r"(?:intracranian\w*|intraparenquimatos\w*|subaracnoide\w*|cerebral|cerebelar|intraventricular|"
+            r"subdural|extradural|epidural|intracerebral|meninge\w*|intra-?axial|extra-?axial|"
+            r"nos\s+ventriculos|no\s+tronco)",
+            r"\bhsa\b|\bavc\s+hemorragico|\bavch\b|\bhemoventricul\w*|\bhematoma\s+(?:sub|extra|epi)dural",
+            r"\bacidente\s+vascular\s+(?:cerebral|encefalico)\s+hemorragico",
+        ),
+    ),
+    Family(
+        "sangramento_ativo",
+        "Sangramento ativo / hemorragia em cavidade",
+        "CRITICAL",
+        _alt(
+            r"\bsangramento\s+ativo|\bextravasamento\s+(?:ativo\s+)?(?:de\s+)?(?:meio\s+de\s+)?contraste",
+            r"\bblush\s+(?:arterial|ativo)|\bhemoperitoneo\w*|\bhemoperitonio\w*|\bhemotorax\w*|"
+            r"\bhemopericardio\w*|\bhematoma\s+retroperitoneal",
+            r"\bruptura\s+(?:do\s+|de\s+|da\s+)?(?:baco|figado|esplenica|hepatica|aneurisma|renal)|"
+            r"\blaceracao\s+(?:esplenica|hepatica|renal|do\s+baco|do\s+figado)|\baneurisma\s+"
+            + GAP3
+            + r"(?:rot[oa]|em\s+rotura|fissurad\w*)",
+        ),
+    ),
+    Family(
+        "tep",
+        "Tromboembolismo pulmonar (TEP)",
+        "CRITICAL",
+        _alt(
+            r"\btep\b|\btromboembolismo\s+pulmonar|\btromboembolia\s+pulmonar|\bembolia\s+pulmonar",
+            r"\bembolo\w*\s+" + GAP2 + r"pulmonar\w*",
+            r"\bfalhas?\s+de\s+enchimento\s+(?:[a-z]+\s+){0,5}?arteria\w*\s+(?:[a-z]+\s+){0,2}?pulmonar\w*",
+            r"\btromb\w*\s+(?:[a-z]+\s+){0,3}?arteria\w*\s+(?:[a-z]+\s+){0,2}?pulmonar\w*",
+        ),
+    ),
+    Family(
+        "disseccao_aorta",
+        "Dissecção de aorta",
+        "CRITICAL",
+        _alt(
+            r"\bdisse(?:c)?cao\s+" + GAP2 + r"(?:d[ae]\s+)?aort\w*|\baorta\s+dissecad\w*|\bflap\s+intimal|"
+            r"\bhematoma\s+intramural|\bruptura\s+(?:de\s+|da\s+)?aort\w*|\bulcera\s+aterosclerotica\s+penetrante",
+            r"\baneurisma\s+" + GAP3 + r"aort\w*\s+" + GAP2 + r"(?:rot[oa]|em\s+rotura|fissurad\w*)",
+        ),
+    ),
+    Family(
+        "pneumoperitonio",
+        "Pneumoperitônio / ar livre na cavidade",
+        "CRITICAL",
+        _alt(
+            r"\bpneumoperitone?\w*|\bpneumorr?etroperitone?\w*",
+            r"\b(?:ar|gas)\s+livre\b",
+            r"\b(?:ar|gas)\s+(?:intraperitone\w*|subdiafragmatic\w*|extraluminal)",
+            r"\bperfurac\w+\s+" + GAP2 + r"viscera\s+oca|\bviscera\s+oca\s+perfurad\w*|"
+            r"\bperfurac\w+\s+(?:intestinal|gastrica|duodenal|de\s+alca|colonica|do\s+colon|esofagica)",
+        ),
+    ),
+    Family(
+        "compressao_medular",
+        "Compressão medular",
+        "CRITICAL",
+        _alt(
+            r"\bcompress\w+\s+" + GAP2 + r"(?:medular|medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
+            r"\bmielopatia\s+compressiva|\bsindrome\s+da\s+cauda\s+equina",
+        ),
+    ),
+    Family(
+        "avc_isquemico_agudo",
+        "AVC isquêmico agudo",
+        "CRITICAL",
+        _alt(
+            r"\bisquemi\w*\s+" + GAP2 + r"(?:aguda|recente|hiperaguda|subaguda)",
+            r"\binfarto\s+(?:cerebral|isquemic\w*|lacunar|cerebelar|territorial)\s+"
+            + GAP1
+            + r"(?:agudo|recente|hiperagudo|subagudo)",
+            r"\b(?:avc|acidente\s+vascular\s+(?:cerebral|encefalico))\s+isquemic\w*\s+(?:agudo|recente|hiperagudo)",
+            r"\brestricao\s+(?:a\s+)?(?:difusao|a\s+difusao)|\bsinal\s+da\s+(?:arteria\s+)?cerebral\s+media\s+"
+            r"hiperdensa|\boclusao\s+"
+            + GAP2
+            + r"(?:arteria\s+)?(?:cerebral|basilar|carotida\s+interna|m1|acm|aci)\b",
+        ),
+    ),
+    Family(
+        "avc_isquemico_agudo",
+        "AVC isquêmico (sem menção de cronicidade)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:avc|acidente\s+vascular\s+(?:cerebral|encefalico))\s+isquemic\w*",
+            r"\binfarto\s+(?:cerebral|isquemico\s+cerebral)",
+        ),
+        # An old infarct ("AVC isquêmico antigo", "sequela de AVC") is not a critical result.
+        not_before=_re(r"(?:sequela\w*|antig[oa]s?|previ[oa]s?)\s+(?:de\s+|do\s+|por\s+)?$"),
+        not_after=_re(r"\s+" + GAP2 + r"(?:antig|sequela|cronic|previ|remot|ja\s+conhecid)"),
+    ),
+    Family(
+        "apendicite",
+        "Apendicite aguda",
+        "CRITICAL",
+        _alt(
+            r"\bapendicite\w*",
+            r"\bapendice\s+" + GAP2 + r"(?:perfurado|inflamado|roto|espessado\s+e\s+"
+            r"distendido)",
+        ),
+    ),
+    Family(
+        "obstrucao_intestinal",
+        "Obstrução intestinal",
+        "CRITICAL",
+        _alt(
+            r"\bobstruc\w+\s+intestinal|\bsemi-?oclus\w+|\bsub-?oclus\w+\s+intestinal|\boclusao\s+intestinal",
+            r"\bvolvo\b|\bvolvulo\w*|\babdome\s+agudo\s+obstrutivo|\bileo\s+(?:biliar|obstrutivo)",
+            r"\bhernia\s+"
+            + GAP2
+            + r"(?:encarcerad\w*|estrangulad\w*)|\bintussuscepc\w*|\binvaginacao\s+intestinal",
+        ),
+    ),
+    Family(
+        "torcao_gonadal",
+        "Torção testicular/ovariana",
+        "CRITICAL",
+        _alt(
+            r"\btorcao\s+" + GAP1 + r"(?:testicular|de\s+testiculo|do\s+testiculo|ovariana|de\s+ovario|"
+            r"do\s+ovario|anexial|do\s+cordao\s+espermatico|do\s+funiculo)"
+        ),
+    ),
+    Family(
+        "gravidez_ectopica",
+        "Gravidez ectópica",
+        "CRITICAL",
+        _alt(r"\b(?:gravidez|gestacao|prenhez)\s+ectopica|\bectopica\s+rota|\bgestacao\s+tubaria"),
+    ),
+    Family(
+        "fratura_instavel",
+        "Fratura instável de coluna",
+        "CRITICAL",
+        _alt(
+            r"\bfratura\w*\s+(?:[a-z0-9]+\s+){0,4}?instave\w*|\bfratura-?luxacao|\bfratura\s+e\s+luxacao",
+            r"\bluxacao\s+(?:atlanto\w*|c1|c2)|\bfratura\s+" + GAP2 + r"(?:odontoide|do\s+dente\s+do\s+axis|"
+            r"de\s+hangman|de\s+jefferson|em\s+explosao|tipo\s+burst|burst)",
+        ),
+    ),
+    Family(
+        "tamponamento_cardiaco",
+        "Derrame pericárdico com tamponamento",
+        "CRITICAL",
+        _alt(
+            r"\btamponamento\w*",
+            r"\bderrame\s+pericardic\w*\s+(?:[a-z]+\s+){0,3}?(?:volumoso|importante|acentuado|grande|"
+            r"com\s+(?:sinais\s+de\s+)?(?:tamponamento|restricao|colapso|repercussao))",
+            r"\bcolapso\s+(?:diastolico\s+)?(?:do\s+|de\s+)?(?:atrio|ventriculo)\s+direito",
+        ),
+    ),
+    Family(
+        "herniacao_cerebral",
+        "Herniação cerebral / hipertensão intracraniana",
+        "CRITICAL",
+        _alt(
+            r"\bherniac\w+\s+" + GAP1 + r"(?:cerebral|uncal|subfalcina|transtentorial|tonsilar|amigdalian\w*|"
+            r"transforaminal)",
+            r"\bdesvio\s+"
+            + GAP2
+            + r"(?:da\s+)?linha\s+media|\bhidrocefalia\s+(?:aguda|obstrutiva|hipertensiva)",
+            r"\bedema\s+cerebral\s+(?:difuso|importante|acentuado|maligno)",
+        ),
+    ),
+    Family(
+        "trombose_venosa_profunda",
+        "Trombose venosa profunda",
+        "CRITICAL",
+        _alt(
+            r"\btrombose\s+venosa\s+profunda|\btvp\b",
+            r"\btromb\w*\s+"
+            + GAP2
+            + r"(?:da\s+|na\s+)?veias?\s+(?:femora\w*|poplitea\w*|ilia\w*|subclavia\w*|"
+            r"cava|jugular\w*|axilar\w*|tibia\w*)",
+        ),
+    ),
+    Family(
+        "isquemia_mesenterica",
+        "Isquemia mesentérica",
+        "CRITICAL",
+        _alt(
+            r"\bisquemia\s+(?:mesenteric\w*|intestinal)|\bpneumatose\s+intestinal|\bgas\s+(?:no\s+sistema\s+)?"
+            r"porta(?:l)?\b"
+        ),
+    ),
+    Family(
+        "edema_pulmonar_agudo",
+        "Edema agudo de pulmão",
+        "CRITICAL",
+        _alt(r"\bedema\s+agudo\s+(?:de|do)\s+pulmao|\bedema\s+pulmonar\s+agudo"),
+    ),
+    Family(
+        "obstetrico_critico",
+        "Achado obstétrico crítico",
+        "CRITICAL",
+        _alt(
+            r"\bdescolamento\s+(?:prematuro\s+)?(?:de|da)\s+placenta",
+            r"\bobito\s+fetal|\bausencia\s+de\s+batimentos\s+cardiacos\s+fetais|\bbcf\s+ausentes?|"
+            r"\bsem\s+batimentos\s+cardiacos\s+fetais",
+        ),
+    ),
+)

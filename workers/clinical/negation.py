@@ -1,0 +1,404 @@
+"""Does a matched mention describe something the patient has *now*?
+
+A lexicon match is only a candidate. This module looks at the words around it, in the normalised
+text (lowercase, no accents), and returns why the mention does not count, or None when it does:
+
+- ``negado``: "nega febre", "sem falta de ar", "não estou com dor no peito", "nenhum sangramento",
+  "ausência de dispneia", "TEP descartado", "febre: não".
+- ``condicional``: advice and hypotheses, "retornar se febre", "em caso de sangramento",
+  "orientada sobre sinais de alarme: ...", "medo de ter um AVC", "para descartar TEP".
+- ``historico``: "histórico de AVC", "antecedente de convulsão".
+- ``resolvido`` (discharge summaries and reports only): "dispneia resolvida", "apresentou
+  convulsão na internação, controlada".
+- ``indicacao`` (reports only): the request reason ("Indicação: suspeita de TEP") is not a finding.
+- ``motivo_internacao`` (discharge summaries only): "Internado por dor torácica" is why the patient
+  came in; it alerts only when the clause says it goes on ("mantém", "ainda", "persiste").
+(`symptoms` adds ``tratamento_cronico``: "remédio de convulsão" is a prescription, not a seizure.)
+
+Scope rules, kept deliberately simple so they can be explained to a nurse:
+
+1. A scope never crosses a clause boundary: . ; ! ? new line, "mas", "porém", "só", "apenas",
+   "porque", ... ("Nega febre, mas refere dispneia": dispneia counts).
+2. After a negator, the scope runs over a list: items separated by commas, "ou", "e", "nem"
+   ("nega febre, dispneia ou dor torácica" negates all three), each item at most a few words.
+3. A new affirmative clause ends it: a finite verb or a subject ("nega febre, refere dispneia",
+   "sem febre, meu pai desmaiou") or an item opening with "com"/"hoje"/"agora"
+   ("sem febre, com falta de ar").
+4. A bare "não" negates only what follows it directly ("não desmaiou") or through a verb of
+   having/feeling/seeing ("não estou com dor no peito", "não se observa pneumotórax"); other verbs
+   stop it, so "não aguento essa dor no peito" and "não para de sangrar" still count.
+5. Doubt is not denial ("não tenho certeza se desmaiei"), a double negative keeps the finding
+   ("não é possível descartar TEP"), and "nunca senti uma dor no peito tão forte" is a superlative.
+6. Intensity words never soften: "falta de ar leve" counts.
+7. In a complaint, only HIGH symptoms that "já passou" are dropped (`resolved_complaint`); a
+   critical symptom that passed still alerts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from enum import StrEnum
+
+from .text import words
+
+
+class Mode(StrEnum):
+    QUEIXA = "queixa"  # complaint or admission reason: what the patient has now
+    ALTA = "alta"  # discharge summary: past events may be resolved
+    LAUDO = "laudo"  # imaging / exam report
+
+
+_BOUNDARY = re.compile(
+    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto|exceto|apenas|"
+    r"somente|so|porque|pois|por causa|ja que|embora|enquanto|e sim|alem disso)\b"
+)
+# Resolution in a discharge summary is judged over the whole clause, where commas do not end it.
+_SENTENCE_BOUNDARY = re.compile(
+    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto)\b"
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
+
+# "sem" is a negator except in fixed phrases where it intensifies ("vomitando sem parar",
+# "sem melhora da falta de ar") or is itself the symptom ("fiquei sem ar").
+_SEM_NOT_NEGATION = (
+    r"(?!\s+(?:parar|para|melhora\w*|sucesso|conseguir|consegui\w*|poder|querer|saber|ajuda|alivio|passar|"
+    r"controle|previsao|motivo|causa|razao|explicacao|resposta|dormir|comer|remedio|medicac\w*|"
+    r"tratamento|acompanhamento|atendimento|forca|folego|sentido\w*|reacao)\b|\s+ar\b(?!\s+livre))"
+)
+
+_CUES = re.compile(
+    r"\b(?:"
+    r"(?P<nao>nao|nunca|jamais)"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|nem|ausencia|ausente|ausentes|"
+    r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
+    r"sem" + _SEM_NOT_NEGATION + r")"
+    r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
+    r"negativ[oa]s? (?:para|de)|pesquisa negativa (?:para|de))"
+    r"|(?P<cond>caso|em caso de|na presenca de|diante de|"
+    r"se (?:eu |ele |ela |o paciente |a paciente |voce )?(?:tiver|tiverem|houver|apresentar\w*|sentir\w*|"
+    r"ocorrer\w*|surgir\w*|aparecer\w*|persistir\w*|piorar\w*|voltar\w*|notar|perceber|evoluir|iniciar|"
+    r"comecar|estiver|continuar|for|forem|vier|der)|"
+    r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
+    r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
+    r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|risco de|profilaxia|prevencao|prevenir|"
+    r"evitar|para investigar|investigar|investigacao de|pesquisar|rastrear|rastreio de|"
+    r"procurar (?:o |a )?(?:ps|pronto|upa|emergencia|atendimento|hospital)\w*|"
+    # follow-up of a known finding ("controle de pneumotórax"): the current state is stated elsewhere
+    r"(?:controle|seguimento|reavaliacao)\s+(?:radiologico\s+|evolutivo\s+|tomografico\s+)?(?:de|do|da))"
+    r"|(?P<hist>historico(?: familiar| pessoal)? de|historia (?:previa|pregressa|familiar) de|"
+    r"antecedentes?(?: pessoa(?:l|is)| familia(?:r|res))? de|hpp|passado de|"
+    r"(?:status\s+)?pos[\s-]+(?:operatorio|drenagem|tratamento|cirurgico|op|procedimento)\s+(?:de|do|da))"
+    r")\b"
+)
+
+_NAO_CLITICS = frozenset({"se", "me", "te", "lhe", "nos", "mais", "mesmo", "nunca"})
+_NAO_VERBS = words(
+    "estou esta estava estive estamos estao to tou ta tava tenho tem tinha tive teve tiveram tivemos "
+    "tenha sinto sente senti sentiu sentia sentimos apresenta apresentou apresentava apresento "
+    "apresentam apresentaram refere referiu refiro relata relatou relato queixa queixou ha houve "
+    "havia existe existem existia ocorreu ocorre ocorreram ve vejo vi vemos foi foram sao e era eram "
+    "ficou fiquei fico fica voltou voltei volta deu da dava causou causa sofreu sofri sofre aparenta "
+    "surgiu apareceu aparece consta constam registra registrou possui possuo"
+)
+_NAO_DOING_VERBS = words(
+    "faco faz fiz fez fazia fazendo realizo realiza realizou realizei uso usa usou tomo toma tomei tomou"
+)
+_NAO_VERB_STEMS = re.compile(
+    r"(?:observ|identific|evidenci|visualiz|caracteriz|detect|demonstr|constat|verific|not|percebi|"
+    r"percebe|mostr|revel|encontr|sugere|indic)\w*$"
+)
+
+_UNCERTAIN = frozenset(
+    {"certeza", "sei", "sabe", "sabemos", "lembro", "lembra", "ideia", "entendo", "duvida"}
+)
+_NEVER_LIKE_THIS = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}?(?:tao|tanto|assim|igual|dess[ea]|desse\s+jeito|como\s+(?:essa|esta|agora|hoje))\b"
+)
+_CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem"})
+# Finite verbs and subjects that open a new, affirmative clause inside a list.
+_STARTERS = words(
+    "estou esta estava to tou ta tava tenho tem tinha tive teve sinto sente senti sentiu apresenta "
+    "apresentou refere referiu relata relatou queixa queixou comecou comecei comeca iniciou evoluiu "
+    "evolui evoluindo piorou piorei voltou voltei ficou fiquei continua continuo persiste mantem "
+    "manteve surgiu apareceu notei percebi acordei acordou chegou cheguei fui foi tomei tomou eu ele "
+    "ela eles elas voce paciente pcte pct meu minha meus minhas seu sua nosso nossa"
+)
+_AFTER_CONNECTOR_BREAKERS = frozenset(
+    {"com", "hoje", "agora", "ontem", "ainda", "atualmente", "tambem", "inclusive", "alem", "porem", "so"}
+)
+_MAX_ITEM_WORDS = 5
+_MAX_SCOPE_TOKENS = 28
+
+# A double negative keeps the finding: "não é possível descartar TEP", "não afasta dissecção".
+_DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
+
+_POST_NEGATION = re.compile(
+    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|"
+    # "febre não tive", "falta de ar não tenho mais"
+    r"nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|apresenta)"
+    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
+    r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
+)
+
+_RESOLVED_ALTA = re.compile(
+    r"\b(?:resolvid[oa]s?|resolveu|resolucao|controlad[oa]s?|controle|revertid[oa]s?|reversao|remissao|"
+    r"remitid[oa]s?|cessou|cessaram|cessad[oa]s?|regrediu|regredid[oa]s?|regressao|melhorou|melhora|"
+    r"melhorad[oa]s?|estabilizad[oa]s?|sem recorrencia|sem novos episodios|nao recorreu|tratad[oa]s?|"
+    r"corrigid[oa]s?|reabsorvid[oa]s?|reabsorcao|superad[oa]s?|assintomatic[oa]s?|sem queixas|"
+    r"boa evolucao|evoluiu bem|evoluindo bem)\b"
+)
+_RESOLVED_LAUDO = re.compile(
+    r"\b(?:resolvid[oa]s?|resolucao|reabsorvid[oa]s?|reabsorcao|regressao completa|"
+    r"nao mais (?:se )?(?:caracterizad|identificad|observad|visualizad|evidenciad)\w*)\b"
+)
+# Wins over a resolution word in the same clause: "dispneia sem melhora", "mantém febre".
+_CURRENT = re.compile(
+    r"\b(?:persiste|persistem|persistente|persistentes|persistindo|mantem|mantendo|manteve|ainda|"
+    r"atualmente|recorrente|recorreu|recidiv\w*|piora|piorou|piorando|refratari[oa]s?|sem melhora|"
+    r"nao melhorou|nao resolv\w*|residual|residuais|aument\w*)\b"
+)
+
+# In a discharge summary, why the patient came in is history unless the clause says it goes on:
+# "Internado por dor torácica" does not alert; "internado por AVC, mantém hemiparesia" does.
+_ADMISSION = re.compile(
+    r"\b(?:internad[oa]s?|admitid[oa]s?|hospitalizad[oa]s?|deu\s+entrada|internacao|admissao|internamento|"
+    r"procurou\s+(?:o\s+|a\s+)?(?:servico|ps|pronto|hospital|upa|emergencia))\b"
+)
+_PRESENT = re.compile(
+    r"\b(?:hoje|no\s+momento|atualmente|apresenta|refere|relata|mantem|persiste|ainda|"
+    r"na\s+alta|a\s+alta|de\s+alta\s+com)\b"
+)
+
+_INDICATION = re.compile(
+    r"(?:^|\n|(?<!\d)\.)\s*(?:indicacao(?: clinica)?|dados clinicos|informac(?:ao|oes) clinicas?|"
+    r"historia clinica|quadro clinico|motivo(?: do exame)?|hipotese(?: diagnostica)?|hd|"
+    r"suspeita(?: clinica)?|pedido|solicitacao|justificativa)\s*[:\-][^\n.]*"
+)
+
+
+def indication_spans(text: str) -> list[tuple[int, int]]:
+    """Report sections that state why the exam was requested."""
+    return [(m.start(), m.end()) for m in _INDICATION.finditer(text)]
+
+
+class TextContext:
+    """Boundary positions of one normalised text, computed once so each mention costs a bisect."""
+
+    __slots__ = ("clause_ends", "clause_starts", "indications", "sentence_ends", "sentence_starts", "text")
+
+    def __init__(self, text: str, mode: Mode) -> None:
+        self.text = text
+        clause = [m.span() for m in _BOUNDARY.finditer(text)]
+        sentence = [m.span() for m in _SENTENCE_BOUNDARY.finditer(text)]
+        self.clause_starts = [a for a, _ in clause]
+        self.clause_ends = [b for _, b in clause]
+        self.sentence_starts = [a for a, _ in sentence]
+        self.sentence_ends = [b for _, b in sentence]
+        self.indications = indication_spans(text) if mode is Mode.LAUDO else []
+
+    def clause_start(self, pos: int, sentence: bool = False) -> int:
+        ends = self.sentence_ends if sentence else self.clause_ends
+        i = bisect_right(ends, pos)
+        return max(ends[i - 1] if i else 0, pos - 400, 0)
+
+    def clause_end(self, pos: int, sentence: bool = False) -> int:
+        starts = self.sentence_starts if sentence else self.clause_starts
+        i = bisect_left(starts, pos)
+        limit = min(len(self.text), pos + 400)
+        return min(starts[i], limit) if i < len(starts) else limit
+
+
+def clause_start(text: str, pos: int, *, sentence: bool = False) -> int:
+    pattern = _SENTENCE_BOUNDARY if sentence else _BOUNDARY
+    lo = max(0, pos - 400)
+    last = lo
+    for m in pattern.finditer(text, lo, pos):
+        last = m.end()
+    return last
+
+
+def clause_end(text: str, pos: int, *, sentence: bool = False) -> int:
+    pattern = _SENTENCE_BOUNDARY if sentence else _BOUNDARY
+    m = pattern.search(text, pos, min(len(text), pos + 400))
+    return m.start() if m else min(len(text), pos + 400)
+
+
+_FINITE_VERB = re.compile(r"[a-z]+(?:ou|ei|iu|eu|aram|eram|iram)\b")
+
+
+def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False) -> bool:
+    """Whether a negator's list scope runs over `tokens` up to the match."""
+    words = 0
+    after_connector = False
+    last_connector = ""
+    for i, tok in enumerate(tokens):
+        if i >= _MAX_SCOPE_TOKENS:
+            return False
+        if tok in _CONNECTORS:
+            words = 0
+            after_connector = True
+            last_connector = tok
+            continue
+        if tok in _STARTERS:
+            return False
+        if after_connector and words == 0 and tok in _AFTER_CONNECTOR_BREAKERS:
+            return False
+        words += 1
+        if words > _MAX_ITEM_WORDS:
+            return False
+    # "nega febre, desmaiou ontem": a finite verb after a list opens a new clause, except "nem".
+    return not (match_is_verb and after_connector and last_connector != "nem")
+
+
+def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
+    if any(tok.startswith(("descart", "afast", "exclu")) for tok in tokens):
+        return False  # "não é possível descartar TEP" keeps the finding
+    if any(tok in _UNCERTAIN for tok in tokens):
+        return False  # "não tenho certeza se desmaiei", "não sei se é falta de ar": doubt is not denial
+    i = 0
+    while i < len(tokens) and tokens[i] in _NAO_CLITICS:
+        i += 1
+    if i == len(tokens):
+        return True  # "não desmaiou", "nunca mais sangrou"
+    if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
+        return _list_scope_reaches(tokens[i + 1 :], match_is_verb)
+    if tokens[i] in _NAO_DOING_VERBS:
+        # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
+        rest = tokens[i + 1 :]
+        return len(rest) <= 2 and not any(t in _CONNECTORS for t in rest)
+    return False
+
+
+_KIND_REASON = {
+    "nao": "negado",
+    "neg": "negado",
+    "ruleout": "negado",
+    "cond": "condicional",
+    "hist": "historico",
+}
+_BARE_SE = re.compile(r"\bse\s*$")
+_POST_WORDS = frozenset(
+    {
+        "negado",
+        "negada",
+        "negados",
+        "negadas",
+        "ausente",
+        "ausentes",
+        "descartado",
+        "descartada",
+        "descartados",
+        "descartadas",
+        "afastado",
+        "afastada",
+        "afastados",
+        "afastadas",
+        "excluido",
+        "excluida",
+        "inexistente",
+        "negativo",
+        "negativa",
+    }
+)
+
+
+def suppression(
+    text: str, start: int, end: int, mode: Mode = Mode.QUEIXA, ctx: TextContext | None = None
+) -> str | None:
+    """Why the mention text[start:end] does not count now, or None when it does."""
+    if ctx is None:
+        ctx = TextContext(text, mode)
+    if any(a <= start < b for a, b in ctx.indications):
+        return "indicacao"
+    match_is_verb = bool(_FINITE_VERB.match(text, start))
+    c_start = ctx.clause_start(start)
+    prefix = text[c_start:start]
+    reason: str | None = None
+    for m in _CUES.finditer(prefix):
+        kind = m.lastgroup or ""
+        if kind == "ruleout" and _DOUBLE_NEGATIVE.search(prefix[: m.start()]):
+            continue
+        tokens = _TOKEN.findall(prefix[m.end() :])
+        if kind == "nao":
+            reached = _nao_reaches(tokens, match_is_verb)
+            if reached and m.group(0) == "nunca" and _NEVER_LIKE_THIS.match(text, end):
+                reached = False  # "nunca senti uma dor no peito tão forte" is a superlative, not a denial
+        elif kind == "cond" and m.group(0) == "caso" and tokens[:1] in (["de"], ["do"], ["da"]):
+            reached = False  # "o caso de ..." is a noun, not "if"
+        else:
+            reached = _list_scope_reaches(tokens, match_is_verb)
+        if reached:
+            reason = _KIND_REASON[kind]
+    if reason is None and not match_is_verb and _BARE_SE.search(prefix):
+        # "retornar se febre", "se sangrar de novo": "se" right before the symptom is "if".
+        reason = "condicional"
+    if reason is not None:
+        return reason
+
+    after = text[end : end + 80]
+    if _POST_NEGATION.match(after) or _post_negated(after):
+        return "negado"
+
+    if mode in (Mode.ALTA, Mode.LAUDO):
+        s_start = ctx.clause_start(start, sentence=True)
+        s_end = ctx.clause_end(end, sentence=True)
+        clause = text[s_start:s_end]
+        resolved = _RESOLVED_ALTA if mode is Mode.ALTA else _RESOLVED_LAUDO
+        if resolved.search(clause) and not _CURRENT.search(clause):
+            return "resolvido"
+        if (
+            mode is Mode.ALTA
+            and _ADMISSION.search(text, s_start, start)
+            and not _CURRENT.search(clause)
+            and not _PRESENT.search(clause)
+        ):
+            return "motivo_internacao"
+    return None
+
+
+# In a complaint, a HIGH symptom that already went away ("tive febre ontem, mas já passou") is not
+# reported as current. CRITICAL symptoms ignore this on purpose: chest pain that passed still alerts.
+_RESOLVED_QUEIXA = re.compile(
+    r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
+    r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
+    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
+)
+_STILL = re.compile(
+    r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"
+)
+# "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
+_MEDICATION_PURPOSE = re.compile(
+    r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
+    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de)(?:\s+a|\s+o)?\s*$"
+)
+
+
+def resolved_complaint(text: str, start: int, end: int) -> bool:
+    s_start = clause_start(text, start, sentence=True)
+    # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
+    m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
+    sentence = text[s_start : m.start() if m else len(text)]
+    return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
+
+
+def medication_purpose(text: str, start: int) -> bool:
+    return bool(_MEDICATION_PURPOSE.search(text, max(0, start - 60), start))
+
+
+def _post_negated(after: str) -> bool:
+    """ "TEP: pesquisa negativa", "dor torácica negada", "pneumotórax não caracterizado" """
+    segment = after[: clause_end(after, 0)].split(",", 1)[0]  # "dor no peito, TEP descartado"
+    words = _TOKEN.findall(segment)[:4]
+    for i, w in enumerate(words):
+        if w in _POST_WORDS:
+            return True
+        if (
+            w == "nao"
+            and i + 1 < len(words)
+            and _NAO_VERB_STEMS.match(words[i + 1])
+            and words[i + 1].endswith(("ado", "ada", "ados", "adas", "ido", "ida"))
+        ):
+            return True
+    return False

@@ -1,0 +1,165 @@
+"""Text normalisation shared by every detector.
+
+Patients write without accents, with typos and with stretched letters ("faaalta de ar"). Every
+pattern in the lexicon is written against a *normalised* text: lowercase, no diacritics, runs of
+three or more identical letters collapsed to one, typographic quotes and degree signs unified.
+The normalised text keeps a map back to the original so a finding can quote the patient's own
+words (`trecho`) instead of our rewritten version.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _build_table() -> dict[int, str]:
+    """One-to-one character table, so positions survive the translation (see `Normalised.map`)."""
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    # Degree sign, masculine ordinal and ring all mean "degrees" in "39ºC", "39°", "39˚".
+    for char in "º°˚":
+        table[ord(char)] = "°"
+    table.update(
+        {
+            ord("\u00a0"): " ",
+            ord("\u2007"): " ",
+            ord("\u202f"): " ",
+            ord("\t"): " ",
+            ord("\u2018"): "'",
+            ord("\u2019"): "'",
+            ord("\u201c"): '"',
+            ord("\u201d"): '"',
+            ord("\u2013"): "-",
+            ord("\u2014"): "-",
+            ord("\u2212"): "-",
+            ord("\u00b4"): "'",
+            ord("`"): "'",
+            ord("\r"): "\n",
+        }
+    )
+    return table
+
+
+_TABLE = _build_table()
+# Stretched letters ("faaaalta", "socorrooo", "faalta"): runs of 3+ letters, and of 2+ vowels
+# (Portuguese doubles consonants - "rr", "ss" - but almost never vowels; "enjoo" -> "enjo" is harmless).
+# Digits are left alone: 3000 must stay 3000.
+_STRETCH = re.compile(r"([aeiou])\1+|([a-z])\2{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """The normalised text plus, for each of its characters, the index in the original."""
+
+    original: str
+    text: str
+    map: tuple[int, ...] | None  # None when the text kept its length (the common case)
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        if self.map is None:
+            return start, end
+        if start >= len(self.map):
+            return len(self.original), len(self.original)
+        o_start = self.map[start]
+        # Only repeated letters are dropped, so everything up to the next kept character belongs
+        # to the last matched one ("faaalta" -> "falta" quotes all of "faaalta").
+        o_end = self.map[end] if end < len(self.map) else len(self.original)
+        return o_start, max(o_end, o_start)
+
+    def excerpt(self, start: int, end: int) -> str:
+        o_start, o_end = self.orig_span(start, end)
+        return self.original[o_start:o_end].strip()
+
+
+def normalise(text: str) -> Normalised:
+    translated = text.translate(_TABLE).lower()
+    if len(translated) != len(text):
+        # .lower() of a rare character changed the length; fall back to a safe per-character path.
+        translated = "".join((ch.translate(_TABLE).lower() or " ")[0] for ch in text)
+    if not _STRETCH.search(translated):
+        return Normalised(text, translated, None)
+    pieces: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _STRETCH.finditer(translated):
+        pieces.append(translated[pos : m.start() + 1])
+        index.extend(range(pos, m.start() + 1))
+        pos = m.end()
+    pieces.append(translated[pos:])
+    index.extend(range(pos, len(translated)))
+    return Normalised(text, "".join(pieces), tuple(index))
+
+
+def words(text: str) -> frozenset[str]:
+    """A word set written as one readable string (long vocabularies read better that way)."""
+    return frozenset(text.split())
+
+
+def fold(text: str) -> str:
+    """Normalised text only (for short keys such as analyte names or descriptions)."""
+    return normalise(text).text
+
+
+@lru_cache(maxsize=4096)
+def fold_key(text: str) -> str:
+    """A name reduced to snake_case ASCII: "Potássio sérico (mEq/L)" -> "potassio_serico_meq_l"."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "um": 1,
+    "uma": 1,
+    "dois": 2,
+    "duas": 2,
+    "tres": 3,
+    "quatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "sete": 7,
+    "oito": 8,
+    "nove": 9,
+    "dez": 10,
+    "onze": 11,
+    "doze": 12,
+    "treze": 13,
+    "catorze": 14,
+    "quatorze": 14,
+    "quinze": 15,
+    "dezesseis": 16,
+    "dezessete": 17,
+    "dezoito": 18,
+    "dezenove": 19,
+    "vinte": 20,
+    "trinta": 30,
+}
+NUMBER_WORDS_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+
+
+def parse_number(raw: str) -> float | None:
+    """Portuguese-written number: "38,5", "38.5", "10", "dez"."""
+    raw = raw.strip()
+    if raw in NUMBER_WORDS:
+        return float(NUMBER_WORDS[raw])
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """Brazilian style: 6,4 and 210.000."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

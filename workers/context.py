@@ -1,0 +1,51 @@
+"""What a handler gets besides its payload: the task's identity, settings, a logger and alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.config import Settings
+from shared.messages import Envelope
+from workers.findings import AlertSpec
+
+# (spec, patient_id, conversation_id, message_id) -> future of the alert's local delivery state
+EmitFn = Callable[[AlertSpec, str, str | None, str | None], "Future[str]"]
+
+
+@dataclass
+class TaskContext:
+    envelope: Envelope
+    settings: Settings
+    attempt: int
+    log: Any
+    emit: EmitFn | None = None
+    alert_futures: list[Future[str]] = field(default_factory=list)
+
+    @property
+    def task_id(self) -> str:
+        return str(self.envelope.task_id)
+
+    @property
+    def tenant_id(self) -> str:
+        return self.envelope.tenant_id
+
+    def emit_alert(
+        self,
+        spec: AlertSpec | None,
+        *,
+        patient_id: str,
+        conversation_id: str | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """Hand an alert to delivery now, without waiting for it: delivery runs on its own threads,
+        so a long crew that follows never delays the alert. The message is acked only after every
+        alert emitted here is delivered, failed for good, or durably parked."""
+        if spec is None:
+            return
+        if self.emit is None:
+            self.log.warning("alert_not_emitted_no_dispatcher", alert_key=spec.alert_key)
+            return
+        self.alert_futures.append(self.emit(spec, patient_id, conversation_id, message_id))

@@ -11,6 +11,7 @@ import orjson
 from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.types import Scope
 
 from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
@@ -46,6 +47,19 @@ _UNAUTHORIZED = HTTPException(
 )
 
 
+def resolve_tenant(state: Any, authorization: str | None, x_api_key: str | None) -> str | None:
+    """The tenant of a request's API key (None: missing or unknown). Shared by `get_tenant` and
+    the fast lane (api/fastlane.py)."""
+    if state.settings.api_auth == "disabled":
+        return "default"
+    key = x_api_key
+    if key is None and authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer":
+            key = value.strip()
+    return state.api_keys.get(key) if key else None  # type: ignore[no-any-return]
+
+
 async def get_tenant(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -53,20 +67,17 @@ async def get_tenant(
 ) -> str:
     # app.state directly rather than SettingsDep: every dependency level costs FastAPI's
     # resolver time on each request (this one runs on every POST and status request).
-    if request.app.state.settings.api_auth == "disabled":
-        return "default"
-    key = x_api_key
-    if key is None and authorization:
-        scheme, _, value = authorization.partition(" ")
-        if scheme.lower() == "bearer":
-            key = value.strip()
-    tenant = request.app.state.api_keys.get(key) if key else None
+    tenant = resolve_tenant(request.app.state, authorization, x_api_key)
     if tenant is None:
         raise _UNAUTHORIZED
-    return tenant  # type: ignore[no-any-return]
+    return tenant
 
 
 TenantDep = Annotated[str, Depends(get_tenant)]
+
+
+IDEMPOTENCY_KEY_MAX_LEN = 255
+CORRELATION_ID_MAX_LEN = 200
 
 
 class TaskAccepted(BaseModel):
@@ -110,14 +121,14 @@ class Submitter:
 
     def __init__(
         self,
-        request: Request,
+        scope: Scope,
         tenant: str,
         store: Store,
         publisher: Publisher,
         idempotency_key: str | None = None,
         x_correlation_id: str | None = None,
     ) -> None:
-        self.request = request
+        self.scope = scope
         self.tenant = tenant
         self.store = store
         self.publisher = publisher
@@ -125,7 +136,7 @@ class Submitter:
         self.correlation_id = x_correlation_id
 
     def _status_url(self, domain: str, task_id: str) -> str:
-        scope = self.request.scope
+        scope = self.scope
         host = next((v for k, v in scope["headers"] if k == b"host"), None)
         root = scope.get("app_root_path", scope.get("root_path", ""))
         server = scope.get("server")
@@ -199,18 +210,20 @@ async def get_submitter(
         Header(
             alias="Idempotency-Key",
             min_length=1,
-            max_length=255,
+            max_length=IDEMPOTENCY_KEY_MAX_LEN,
             description="Same key and same body from the same tenant return the same task; "
             "same key with another body is a 409.",
         ),
     ] = None,
-    x_correlation_id: Annotated[str | None, Header(max_length=200, include_in_schema=False)] = None,
+    x_correlation_id: Annotated[
+        str | None, Header(max_length=CORRELATION_ID_MAX_LEN, include_in_schema=False)
+    ] = None,
 ) -> Submitter:
     # A factory rather than `Depends(Submitter)`: a class dependency runs in the thread pool. The
     # store and the publisher come from app.state directly (as get_store/get_publisher do) to
     # save two dependency levels per request.
     state = request.app.state
-    return Submitter(request, tenant, state.store, state.publisher, idempotency_key, x_correlation_id)
+    return Submitter(request.scope, tenant, state.store, state.publisher, idempotency_key, x_correlation_id)
 
 
 SubmitDep = Annotated[Submitter, Depends(get_submitter)]

@@ -20,6 +20,10 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=f"request body larger than {limit} bytes")
 
 
+def body_limit_for(path: str, default_limit: int, ingestion_limit: int) -> int:
+    return ingestion_limit if path.startswith("/api/ingestao") else default_limit
+
+
 class BodySizeLimit:
     def __init__(self, app: ASGIApp, default_limit: int, ingestion_limit: int) -> None:
         self.app = app
@@ -27,7 +31,7 @@ class BodySizeLimit:
         self.ingestion_limit = ingestion_limit
 
     def limit_for(self, path: str) -> int:
-        return self.ingestion_limit if path.startswith("/api/ingestao") else self.default_limit
+        return body_limit_for(path, self.default_limit, self.ingestion_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import PublisherDep, StoreDep
+from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
 from api.publisher import BrokerUnavailable, Publisher
 from api.routes import clinico, exames, ingestao, opme
@@ -40,7 +41,7 @@ class ConfigurationError(RuntimeError):
     pass
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> FastAPI:
     settings = settings or get_settings()
     try:
         api_keys = settings.api_key_map
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.publisher.close()
             app.state.store.close()
 
-    app = FastAPI(
+    app = GatewayApp(
         title="Clinical task gateway",
         version="1.0.0",
         description=DESCRIPTION,
@@ -81,8 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.api_keys = api_keys
 
-    for module in (clinico, exames, opme, ingestao):
-        app.include_router(module.router)
+    routers = [module.router for module in (clinico, exames, opme, ingestao)]
+    for router in routers:
+        app.include_router(router)
 
     @app.exception_handler(BrokerUnavailable)
     async def broker_unavailable(_request: Request, exc: BrokerUnavailable) -> JSONResponse:
@@ -148,6 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit, default_limit=settings.max_body_bytes, ingestion_limit=settings.max_body_bytes_ingestao
     )
+    if fast_lane:
+        app.enable_fast_lane(routers, settings.max_body_bytes, settings.max_body_bytes_ingestao)
     return app
 
 
@@ -194,8 +198,9 @@ def serve(index: int = 0) -> None:
     except ConfigurationError as exc:
         raise SystemExit(f"error: {exc}") from None
     tune_runtime()
-    config = uvicorn.Config(app, log_config=None, proxy_headers=True, access_log=False,
-                            loop="uvloop", http="httptools")
+    config = uvicorn.Config(
+        app, log_config=None, proxy_headers=True, access_log=False, loop="uvloop", http="httptools"
+    )
     sock = _listening_socket(settings.api_host, settings.api_port)
     uvicorn.Server(config).run(sockets=[sock])
 

@@ -21,16 +21,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_python_m_api_serves_and_stops_cleanly(workers: int, broker_url: str, vhost_prefix: str,
-                                               tmp_path: Path) -> None:
+def test_python_m_api_serves_and_stops_cleanly(
+    workers: int, broker_url: str, vhost_prefix: str, tmp_path: Path
+) -> None:
     port = free_port()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "RABBITMQ_URL": broker_url,
-           "VHOST_PREFIX": vhost_prefix, "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.db'}",
-           "API_KEYS": "k=hospital_a", "API_PORT": str(port), "API_WORKERS": str(workers),
-           "LOG_FORMAT": "json"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "RABBITMQ_URL": broker_url,
+        "VHOST_PREFIX": vhost_prefix,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.db'}",
+        "API_KEYS": "k=hospital_a",
+        "API_PORT": str(port),
+        "API_WORKERS": str(workers),
+        "LOG_FORMAT": "json",
+    }
     log = tmp_path / "api.log"
-    proc = subprocess.Popen([sys.executable, "-m", "api"], cwd=ROOT, env=env, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api"], cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
     try:
         base = f"http://127.0.0.1:{port}"
 
@@ -49,8 +57,11 @@ def test_python_m_api_serves_and_stops_cleanly(workers: int, broker_url: str, vh
             assert all(client.get(f"/api/clinico/status/{i}").status_code == 200 for i in ids)
         if workers > 1:
             # The first process can answer before its siblings finish starting up.
-            wait_until(lambda: log.read_text().count('"event": "api_started"') == workers, timeout=30,
-                       message=f"all {workers} API processes to start")
+            wait_until(
+                lambda: log.read_text().count('"event": "api_started"') == workers,
+                timeout=30,
+                message=f"all {workers} API processes to start",
+            )
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(30)
@@ -61,9 +72,18 @@ def test_python_m_api_serves_and_stops_cleanly(workers: int, broker_url: str, vh
 
 
 def test_api_refuses_to_start_without_keys(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "API_KEYS": "",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.db'}"}
-    proc = subprocess.run([sys.executable, "-m", "api"], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)},
-                          capture_output=True, text=True, timeout=30)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "API_KEYS": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.db'}",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "api"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode != 0
     assert "API_KEYS" in proc.stderr

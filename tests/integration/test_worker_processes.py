@@ -103,8 +103,12 @@ def test_kill_9_mid_handler_redelivers_and_the_task_completes_once(
     marker = tmp_path / "handler-started"
     task_id = publish(settings, envelope(f"sleep-once:{marker}:60"), store=store)
 
-    wait_until(marker.exists, timeout=15, message="the handler to start")
-    victim = int(marker.read_text())
+    # The handler creates the file, then writes its pid: wait for the pid, not the file.
+    victim = int(
+        wait_until(
+            lambda: marker.exists() and marker.read_text().strip(), timeout=15, message="the handler to start"
+        )
+    )
     assert victim in sup.child_pids()
     os.kill(victim, signal.SIGKILL)
 

@@ -59,6 +59,7 @@ def test_management_api_provisioning_keeps_a_seed_eventos_queue(throwaway_broker
     admin.set_permissions(vhost, "guest")
     with channel(settings, "clinico") as ch:  # what the seed system declared
         ch.queue_declare("eventos", durable=True, arguments={"x-queue-type": "quorum"})
+        ch.confirm_delivery()  # the message is in the queue before provisioning looks
         ch.basic_publish("", "eventos", b'{"seed": true}', pika.BasicProperties(delivery_mode=2))
 
     reports = provision.provision(settings)

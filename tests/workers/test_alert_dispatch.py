@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -246,18 +247,19 @@ def test_emit_returns_at_once_while_the_backend_hangs(
     tmp_path: Path, store: Store, nestjs: FakeNestJS, parts: Parts
 ) -> None:
     nestjs.fail_next("hang")
-    dispatcher = parts.make(alert_settings(tmp_path, nestjs, alert_timeout_s=0.4), store, RecordingPublish())
+    dispatcher = parts.make(alert_settings(tmp_path, nestjs, alert_timeout_s=2), store, RecordingPublish())
     task = a_task()
 
     started = time.monotonic()
     future = dispatcher.emit(task, a_spec())
     returned_after = time.monotonic() - started
 
-    assert returned_after < 0.3
+    # Well under the 2 s the first attempt hangs for (emit only records the alert as pending).
+    assert returned_after < 1.5
     # Recorded as pending before any delivery attempt ends.
     assert row_of(store, task.task_id, "regras:0123456789abcdef")["delivery"] == "pending"
-    assert future.result(timeout=10) == "delivered"
-    assert time.monotonic() - started >= 0.4
+    assert future.result(timeout=15) == "delivered"
+    assert time.monotonic() - started >= 2
 
 
 def test_a_burst_of_alerts_behind_a_hanging_backend_settles_within_the_inline_budget(
@@ -276,7 +278,8 @@ def test_a_burst_of_alerts_behind_a_hanging_backend_settles_within_the_inline_bu
 
     # One pool thread: the first alert uses the budget, the ones queued behind it get one try.
     assert states == ["parked"] * 4
-    assert time.monotonic() - started < 0.8 + 3 * 0.3 + 0.6
+    # Four full budgets would be 3.2 s; the margin is for a busy CI machine.
+    assert time.monotonic() - started < 0.8 + 3 * 0.3 + 1.4
 
 
 def test_a_park_the_broker_refuses_makes_the_future_raise(
@@ -597,13 +600,22 @@ def test_a_parked_alert_is_given_up_after_alert_give_up_after_s(
             message="the parked alert to be given up",
         )
 
+        # The status is stored first; the metric and the log line follow on the consumer thread.
+        wait_until(
+            lambda: (
+                (REGISTRY.get_sample_value("worker_alerts_total", {"outcome": "given_up"}) or 0.0)
+                - given_up_before
+                == 1
+                and any(r.levelno == logging.ERROR and "gave up" in r.getMessage() for r in caplog.records)
+            ),
+            timeout=5,
+            message="the give-up metric and log line",
+        )
+
     row = row_of(store, task.task_id, spec.alert_key)
-    assert row["last_error"].startswith("gave up after 1 s (2 attempts)")
+    # The age counts the 1 s delay queue and the consumer's start-up: 1 s or more on a busy machine.
+    assert re.match(r"gave up after \d+ s \(2 attempts\)", row["last_error"]), row["last_error"]
     assert row["parked"] is False
-    assert any(r.levelno == logging.ERROR and "gave up" in r.getMessage() for r in caplog.records)
-    assert (
-        REGISTRY.get_sample_value("worker_alerts_total", {"outcome": "given_up"}) or 0.0
-    ) - given_up_before == 1
     wait_until(lambda: broker.pending_messages() == 0, timeout=10, message="nothing re-parked")
 
 

@@ -298,7 +298,8 @@ def test_a_retry_after_longer_than_the_backoff_cap_hands_the_alert_back_for_park
     assert outcome.state == "retry_later"
     assert outcome.retry_after_s == 120.0
     assert len(nestjs.requests) == 1
-    assert time.monotonic() - started < 1.0
+    # It hands the 120 s back to the caller instead of sleeping it (margin for a busy machine).
+    assert time.monotonic() - started < 3.0
 
 
 def test_a_hanging_backend_times_out_and_is_retried(make_client: MakeClient, nestjs: FakeNestJS) -> None:
@@ -410,7 +411,8 @@ def test_the_inline_time_budget_bounds_a_delivery(make_client: MakeClient, nestj
 
     elapsed = time.monotonic() - started
     assert outcome.state == "retry_later"
-    assert elapsed <= 1.0 + 0.25
+    # Bounded by the 1 s budget, not by 50 attempts of 0.4 s (margin for a busy machine).
+    assert elapsed <= 1.0 + 1.0
     assert 2 <= outcome.attempts <= 3
     assert "timeout" in (outcome.last_error or "")
 

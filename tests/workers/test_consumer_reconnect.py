@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from shared import provision
 from tests.conftest import throwaway_settings
@@ -24,6 +25,7 @@ def test_consumer_reconnects_after_a_broker_restart_and_loses_nothing(
     provision.provision(settings)
     consumer = start_consumer(settings_=settings, heartbeat_s=2)
 
+    acks_before = _acks()
     before = publish(settings, envelope("ok"), store=store)
     wait_until(lambda: store.get_task(before)["status"] == "completed", timeout=10)
     during = publish(settings, envelope("sleep:3"), store=store)
@@ -38,5 +40,12 @@ def test_consumer_reconnects_after_a_broker_restart_and_loses_nothing(
     for task_id in (before, during, after):
         wait_until(lambda t=task_id: store.get_task(t)["status"] == "completed", timeout=30)
     wait_until(lambda: count(settings, "clinico", "eventos") == 0, timeout=10)
+    # Handled (acks counted even when the ack itself is lost): `before`, `during` (first run, its
+    # ack lost with the broker), `during` again (the redelivery, skipped) and `after`.
+    wait_until(lambda: _acks() - acks_before >= 4, timeout=15, message="the redelivery to be handled")
     # The interrupted task was redelivered, found completed in the store and not run again.
     assert runs.read_text().count(f"{during} ") == 2  # one start, one done
+
+
+def _acks() -> float:
+    return REGISTRY.get_sample_value("worker_tasks_total", {"domain": "clinico", "outcome": "ack"}) or 0.0

@@ -355,7 +355,6 @@ class Store:
         # new statement (bind parameters, cache key) each time, ~6x the CPU of the insert itself.
         self._insert_task = self._insert(tasks).on_conflict_do_nothing()
         self._insert_task_returning = self._insert_task.returning(tasks.c.task_id)
-        self._insert_task_many = self._insert_task  # executemany: see _Writer._run_batch
         self._transition_stmts: dict[tuple[bool, bool], Any] = {}
         if create_schema:
             self._create_schema()
@@ -412,7 +411,7 @@ class Store:
 
     def _op_create(self, row: dict[str, Any]) -> Callable[[Connection], CreateOutcome]:
         if row.get("idempotency_key") is None:
-            return _NewTaskInsert(row, self._insert_task_returning, self._insert_task_many)
+            return _NewTaskInsert(row, self._insert_task_returning, self._insert_task)
 
         key = row["idempotency_key"]
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,15 +25,20 @@ class Api:
         return self.server.url
 
 
-@pytest.fixture(scope="module")
-def api_module(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Api]:
-    settings = make_settings(
-        tmp_path_factory.mktemp("api"),
+def api_settings(tmp_path: Path, broker_url: str, vhost_prefix: str) -> Settings:
+    """Settings of the API under test: small body limits so 413 is cheap to provoke."""
+    return make_settings(
+        tmp_path,
         rabbitmq_url=broker_url,
         vhost_prefix=vhost_prefix,
         max_body_bytes=4096,
         max_body_bytes_ingestao=65536,
     )
+
+
+@pytest.fixture(scope="module")
+def api_module(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Api]:
+    settings = api_settings(tmp_path_factory.mktemp("api"), broker_url, vhost_prefix)
     with (
         ServerThread(create_app(settings)) as server,
         httpx.Client(base_url=server.url, headers={"Authorization": "Bearer chave-a"}, timeout=15) as client,

@@ -16,8 +16,7 @@ import pytest
 
 from api.main import create_app
 from shared.config import Settings
-from tests.api.conftest import Api
-from tests.conftest import make_settings
+from tests.api.conftest import Api, api_settings
 from tests.support.amqp import purge_all, take_all
 from tests.support.samples import BY_PATH, ENDPOINTS, set_path
 from tests.support.servers import ServerThread
@@ -38,13 +37,7 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Pair]:
-    settings = make_settings(
-        tmp_path_factory.mktemp("fastlane"),
-        rabbitmq_url=broker_url,
-        vhost_prefix=vhost_prefix,
-        max_body_bytes=4096,
-        max_body_bytes_ingestao=65536,
-    )
+    settings = api_settings(tmp_path_factory.mktemp("fastlane"), broker_url, vhost_prefix)
     fast_app, plain_app = create_app(settings), create_app(settings, fast_lane=False)
     assert fast_app.fast_lane is not None and plain_app.fast_lane is None
     with (

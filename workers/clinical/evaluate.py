@@ -1,12 +1,15 @@
 """Score the rules engine on labelled cases.
 
-    python -m workers.clinical.evaluate FILE.jsonl [--fail-under-recall 1.0] [--quiet]
+    python -m workers.clinical.evaluate FILE.jsonl [--fail-under-recall 1.0] [--min-specificity 0.97]
+        [--min-accuracy 0.95] [--quiet]
 
-Each line: {"id", "endpoint", "payload", "expect": {"alert": bool, "severity": "CRITICAL"|"HIGH"|null}}.
-Prints critical recall (expected CRITICAL alerts that alerted), overall alert recall,
-specificity (expected-silent cases that stayed silent), severity accuracy (alert decision and
-severity both right) and every miss with its findings. Exit code 0 unless the file cannot be read
-(2) or `--fail-under-recall` is given and overall alert recall is below it (1).
+Each line: {"id", "endpoint", "payload", "expect": {"alert": bool, "severity": "CRITICAL"|"HIGH"|null},
+"category"?}. Prints CRITICAL recall (expected CRITICAL alerts that alerted CRITICAL), HIGH recall,
+overall alert recall, specificity (expected-silent cases that stayed silent), severity accuracy
+(alert decision and severity both right), the misses by category (the case's `category`, else its
+task type), false positives by the assertion the case was written for, how often each assertion
+discarded a mention, and every miss with its findings. Exit code 0 unless the file cannot be read
+(2) or a floor given on the command line is not reached (1).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,8 @@ class Outcome:
     got_severity: str | None
     findings: list[dict[str, Any]]
     error: str | None = None
+    category: str = ""
+    discarded: list[str] = field(default_factory=list)  # assertion of each discarded mention
 
     @property
     def correct(self) -> bool:
@@ -81,17 +86,40 @@ def run_case(case: dict[str, Any]) -> Outcome:
     exp_alert = bool(expect.get("alert"))
     exp_sev = expect.get("severity")
     case_id = str(case.get("id", "?"))
+    category = str(case.get("category") or case.get("endpoint", "?").rstrip("/").split("/")[-1])
     try:
         domain, task_type, payload = route(case["endpoint"], case.get("payload") or {})
         model = PAYLOAD_MODELS[(domain, task_type)].model_validate(payload)
         result = analyze(domain, task_type, model)
     except (ValueError, KeyError, ValidationError) as exc:
-        return Outcome(case_id, exp_alert, exp_sev, False, None, [], error=f"{type(exc).__name__}: {exc}")
+        return Outcome(
+            case_id,
+            exp_alert,
+            exp_sev,
+            False,
+            None,
+            [],
+            error=f"{type(exc).__name__}: {exc}",
+            category=category,
+        )
     findings = [
         f.model_dump(include={"codigo", "severidade", "trecho", "valor"}, exclude_none=True)
         for f in result.achados
     ]
-    return Outcome(case_id, exp_alert, exp_sev, bool(result.achados), result.severidade, findings)
+    discarded = [
+        str(m.get("assercao") or m.get("motivo"))
+        for m in result.detalhes.get("mencoes_desconsideradas") or []
+    ]
+    return Outcome(
+        case_id,
+        exp_alert,
+        exp_sev,
+        bool(result.achados),
+        result.severidade,
+        findings,
+        category=category,
+        discarded=discarded,
+    )
 
 
 def _ratio(num: int, den: int) -> str:
@@ -106,17 +134,22 @@ def report(outcomes: list[Outcome], out: Any = sys.stdout, quiet: bool = False) 
     pos_hits = sum(1 for o in positives if o.got_alert)
     neg_hits = sum(1 for o in negatives if not o.got_alert)
     correct = sum(1 for o in outcomes if o.correct)
+    high = [o for o in outcomes if o.expected_alert and o.expected_severity == "HIGH"]
+    high_hits = sum(1 for o in high if o.got_alert)
     metrics = {
         "recall_critico": crit_hits / len(critical) if critical else None,
+        "recall_high": high_hits / len(high) if high else None,
         "recall_alerta": pos_hits / len(positives) if positives else None,
         "especificidade": neg_hits / len(negatives) if negatives else None,
         "acuracia_severidade": correct / len(outcomes) if outcomes else None,
     }
     print(f"casos: {len(outcomes)} ({len(positives)} com alerta esperado, {len(negatives)} sem)", file=out)
     print(f"recall crítico (CRITICAL esperado -> CRITICAL): {_ratio(crit_hits, len(critical))}", file=out)
+    print(f"recall HIGH (HIGH esperado -> algum alerta):   {_ratio(high_hits, len(high))}", file=out)
     print(f"recall de alerta (qualquer severidade):        {_ratio(pos_hits, len(positives))}", file=out)
     print(f"especificidade (silêncio esperado mantido):    {_ratio(neg_hits, len(negatives))}", file=out)
     print(f"acurácia (alerta e severidade corretos):       {_ratio(correct, len(outcomes))}", file=out)
+    _report_breakdown(outcomes, out)
     misses = [o for o in outcomes if not o.correct]
     if misses:
         print(f"\nerros ({len(misses)}):", file=out)
@@ -134,6 +167,33 @@ def report(outcomes: list[Outcome], out: Any = sys.stdout, quiet: bool = False) 
     return metrics
 
 
+def _report_breakdown(outcomes: list[Outcome], out: Any) -> None:
+    by_category: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        by_category.setdefault(o.category, []).append(o)
+    print("\npor categoria (corretos/casos; erros):", file=out)
+    for cat in sorted(by_category):
+        group = by_category[cat]
+        wrong = [o.case_id for o in group if not o.correct]
+        suffix = f"; erros: {', '.join(wrong)}" if wrong else ""
+        print(f"  {cat}: {sum(o.correct for o in group)}/{len(group)}{suffix}", file=out)
+    false_pos: dict[str, int] = {}
+    for o in outcomes:
+        if not o.expected_alert and o.got_alert:
+            false_pos[o.category] = false_pos.get(o.category, 0) + 1
+    fp_text = ", ".join(f"{k}={v}" for k, v in sorted(false_pos.items())) or "nenhum"
+    print(f"falsos positivos por tipo de caso/asserção: {fp_text}", file=out)
+    assertions: dict[str, int] = {}
+    for o in outcomes:
+        for a in o.discarded:
+            assertions[a] = assertions.get(a, 0) + 1
+    print(
+        "menções descartadas por asserção: "
+        + (", ".join(f"{k}={v}" for k, v in sorted(assertions.items())) or "nenhuma"),
+        file=out,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m workers.clinical.evaluate", description=__doc__.split("\n")[0]
@@ -144,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         help="exit 1 when overall alert recall (and critical recall) is below this value",
+    )
+    parser.add_argument("--min-specificity", type=float, default=None, help="exit 1 below this specificity")
+    parser.add_argument(
+        "--min-accuracy", type=float, default=None, help="exit 1 below this severity accuracy"
     )
     parser.add_argument("--quiet", action="store_true", help="do not print the findings of each miss")
     args = parser.parse_args(argv)
@@ -167,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         recalls = [r for r in (metrics["recall_alerta"], metrics["recall_critico"]) if r is not None]
         if any(r < args.fail_under_recall for r in recalls):
             print(f"\nrecall abaixo de {args.fail_under_recall}", file=sys.stderr)
+            return 1
+    for key, floor in (("especificidade", args.min_specificity), ("acuracia_severidade", args.min_accuracy)):
+        value = metrics[key]
+        if floor is not None and value is not None and value < floor:
+            print(f"\n{key} {value:.3f} abaixo de {floor}", file=sys.stderr)
             return 1
     return 0
 

@@ -71,6 +71,21 @@ ALLERGEN_CONTEXT = _re(
 )
 
 
+# "direito" alone also means "properly" ("não consigo andar direito"), so a side needs a body part.
+SIDED = (
+    r"(?:\b(?:braco|bracos|perna|pernas|mao|maos|pe|lado|hemicorpo|rosto|face|membro|membros|olho|boca|"
+    r"ombro|coxa)\s+(?:[a-z]+\s+)?(?:direit[oa]s?|esquerd[oa]s?)\b|\b(?:desse|deste|daquele|de\s+um|do\s+mesmo|"
+    r"de\s+um\s+so|so\s+de\s+um|num|dum)\s+lado\b|\bmetade\s+do\s+(?:corpo|rosto)\b|\bhemicorpo\b|"
+    r"\bum\s+lado\s+(?:do\s+corpo|so)\b)"
+)
+DEFICIT = (
+    r"\b(?:fraquez\w*|fracos?|fracas?|enfraquec\w*|sem\s+forcas?|perd\w+\s+(?:a\s+|da\s+|toda\s+a\s+)?forcas?|"
+    r"perda\s+de\s+forca|dormen\w*|adormec\w*|amortec\w*|formig\w*|paralis\w*|"
+    r"nao\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
+    r"obedece|sinto\s+(?:o|a|meu|minha))|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
+    r"mover)|sem\s+movimento)\b"
+)
+
 SYMPTOM_FAMILIES: tuple[Family, ...] = (
     # Dyspnoea: patients rarely say "dispneia"; they run out of air, tire to breathe, suffocate.
     # Exertional dyspnoea counts (the dev set alerts on "falta de ar leve ao subir escada").
@@ -80,7 +95,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             # "falta de ar" and its typos; never "falta de apetite" or "ar-condicionado".
-            r"\b(?:falt[ao]?|faltou|faltava|faltando|fart[ao]|faut[ao]|fat[ao]|falata)\s*(?:de|d|do|da|di)?\s*'?\s*"
+            r"\b(?:falt[ao]?|faltou|faltava|faltando|fart[ao]|faut[ao]|fat[ao]|falata)(?:\s*(?:de|d|do|da|di)\s*'?\s*|\s+)"
             r"(?:ar|folego|oxigenio|respiracao)\b(?![\s-]+condicionado)",
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
             r"\b(?:nao|nem|mal)\s+"
@@ -103,7 +118,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
             r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
             r"\bpuxando\s+(?:o\s+)?ar\b|\b(?:o\s+)?ar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
-            r"\bfome\s+de\s+ar\b",
+            r"\bfome\s+de\s+ar\b|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
+            r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
         ),
     ),
     # Cyanosis is hypoxia seen from outside; families describe colour, not oxygen.
@@ -221,7 +237,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\bsan?gra(?:m[ei]?n?t[oa]s?|meto|ndo|mos|r|ram|va|vam|nte|ia)\b|\bsan?gr(?:ou|ei|a|am)\b",
             r"\bhemorr?a[gj]i(?:a|as|co|ca|cos|cas)\b",
-            r"\b(?:perd\w*|saindo|sai|saiu|escorr\w*|jorr\w*|pingando|esguich\w*|vazando)\s+"
+            r"\b(?:perd\w*|saindo|sai|saiu|sair|escorr\w*|jorr\w*|pingando|pingar|esguich\w*|vazando|vazar)\s+"
             + GAP2
             + r"(?:muito\s+)?"
             + BLOOD,
@@ -376,6 +392,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:braco|perna|mao|membro)\s+(?:direit[oa]|esquerd[oa])",
             r"\b(?:metade|lado)\s+do\s+(?:corpo|rosto)\s+" + GAP1 + r"(?:dormente|paralisad\w*|fraca|fraco|"
             r"formigando|caid\w*|adormecid\w*|sem\s+forca)",
+            # One-sided weakness or numbness in everyday words: a deficit word and a side in one clause
+            # ("perdi a força do braço e da perna esquerda", "o lado direito do corpo todo adormecido").
+            DEFICIT + r"[^.;!?\n]{0,60}?" + SIDED,
+            SIDED + r"[^.;!?\n]{0,50}?" + DEFICIT,
             r"\b(?:avc|a\.v\.c|acidente\s+vascular(?:\s+cerebral|\s+encefalico)?|ait|ataque\s+isquemico|"
             r"isquemia\s+cerebral|trombose\s+cerebral)\b",
             r"\bderrame\b(?!\s+(?:pleural|pericardic\w*|articular|de\s+liquido|no\s+joelho|sinovial|no\s+olho|"
@@ -392,8 +412,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\b(?:garganta|glote|goela)\s+"
             + GAP2
-            + r"(?:fechando|fechou|fechar|fecha|fechad[oa]|trancando|trancad[oa]|"
-            r"travando|se\s+fechando)",
+            + r"(?:fechando|fechou|fechar|fecha|fechad[oa]|trancando|trancad[oa]|trancou|tranca|"
+            r"travando|travou|se\s+fechando|se\s+fechou|apertando|fechadinha)",
             r"\bfech(?:ando|ou)\s+(?:a\s+)?(?:garganta|glote)",
             r"\bedema\s+de\s+glote|\bangioedema|\bedema\s+de\s+quincke|\banafila\w*|\bchoque\s+alergico",
             r"\breac(?:ao|oes)\s+alergica\w*\s+(?:grave|graves|severa|severas|forte|fortes|intensa|seria)",
@@ -444,6 +464,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
             r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
             r"\btomar\s+todos\s+os\s+(?:remedios|comprimidos)",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar\s+mais|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
         ),
         # "essa dor vai me matar" is a figure of speech about pain.
         not_before=_re(
@@ -492,6 +514,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
             r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:agua|liquido\w*|soro)",
+            r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"
+            r"(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|soro\s+caseiro|cha|nada)\b",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar)\s+(?:nem\s+)?"
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
@@ -533,7 +557,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
 # --- fever, temperature, pain, counts ------------------------------------------------------------
 
 FEVER_MENTION = _alt(
-    r"\bfe[bv]+re?s?\b|\bfebri[sl]?\b|\bfebricula\b|\bfebr\b|\bhipertermi\w*",
+    r"\bfe[bv]+re?s?\b|\bfebri[sl]?\b|\bfebricula\b|\bfebr\b|\bhipertermi\w*|\bfebr(?:ao|aozinho|inha|ezinha)\b",
     r"\b(?:corpo|testa|cabeca|pele)\s+" + GAP2 + r"(?:muito\s+)?(?:quente|pelando|fervendo)\b",
     r"\b(?:estou|to|tou|fiquei|ficou|sinto-me|me\s+sinto)\s+(?:muito\s+)?(?:quente|pelando|fervendo)\b",
     r"\b(?:ardendo|queimando|pelando|fervendo)\s+(?:em|de)\s+febre",
@@ -542,7 +566,8 @@ FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
 _TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,]\s*(?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio))?"
 _NOT_UNITS = (
-    r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm"
+    r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
+    r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"
 )
 _NOT_TEMP_UNIT = r"(?!\s*(?:" + _NOT_UNITS + r"))"
 TEMPERATURE = (
@@ -554,7 +579,7 @@ TEMPERATURE = (
     ),
     # "febre de 39", "temperatura 38,2", "termômetro marcou 38,7", "Tax: 38,4"
     _re(
-        r"\b(?:febre|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
+        r"\b(?:febre|febrao|febrinha|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
         + GAP3
         + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
         + _TEMP_NUM
@@ -594,7 +619,26 @@ PAIN_SCORE = (
     ),
     # "dor 9"
     _re(r"\bdor(?:es)?\s+" + _PAIN_N + r"\b" + _NOT_TEMP_UNIT + r"(?![.,]\d)"),
+    # "a dor é 8", "a dor nas costas tá 10"
+    _re(
+        r"\bdor(?:es)?\s+(?:[a-z]+\s+){0,3}?(?:e|eh|esta|ta|fica|ficou|chega\s+a|chegou\s+a)\s+(?:um\s+|uns\s+|nota\s+)?"
+        + _PAIN_N
+        + r"\b"
+        + _NOT_TEMP_UNIT
+        + r"(?![.,/]?\d)(?!\s*(?:a|ate|e)\s+(?:10|dez)\b)"
+    ),
+    # "de 0 a 10 eu dou 9", "daria um 8", "a dor tá 10", "chegou a 9" (the sentence must be about pain)
+    _re(
+        r"\b(?:(?:dou|daria|dava|seria|diria|coloco|colocaria|poria|ponho|ta|esta|tava|estava|fica|ficou|chegou\s+a|"
+        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+)?|e\s+(?:um|uns|nota)\s+)"
+        + _PAIN_N
+        + r"\b"
+        + _NOT_TEMP_UNIT
+        + r"(?![.,/]?\d)(?!\s*(?:a|ate|e)\s+(?:10|dez)\b)"
+    ),
 )
+# "de 0 a 10", "numa escala de zero a dez": the scale itself, never a score
+PAIN_SCALE = _re(r"\b(?:de|entre|escala\s+de)\s+(?:0|zero|1|um)\s+(?:a|ate|e)\s+(?:10|dez)\b")
 PAIN_SCORE_NOT_BEFORE = _re(r"(?:desde|dia|data|em|ate|no\s+dia|de)\s*$")
 SEVERE_PAIN_WORDS = _alt(
     r"\bdor(?:es)?\s+(?:[a-z]+\s+){0,4}?(?:insuportave\w*|excruciante\w*|lancinante\w*|fortissima\w*|absurda\w*|"
@@ -660,8 +704,20 @@ CHRONIC_TREATMENT = _re(
 )
 REMOTE_PAST = _re(
     r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
-    r"em\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era|crianca|pequen[oa]|jovem)|"
-    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo)\b"
+    r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era|crianca|pequen[oa]|jovem)|"
+    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos)\b"
+)
+
+# A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
+STILL_NOW = _re(
+    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)voltou|de\s+novo|"
+    r"novamente|desde(?!\s+entao)|agora)\b(?!\s+(?:bem|otim|normal|curad))"
+)
+# Oncology treatment that ended: "terminei a radioterapia em 2021", "fiz quimio há 3 anos, curada".
+TREATMENT_OVER = _re(
+    r"\b(?:terminei|terminou|acabei|acabou|finalizei|finalizou|conclui|concluiu|curad[oa]|em\s+remissao|"
+    r"alta\s+da\s+oncologia|(?:fiz|fez|fazia|tive|teve)\b[^.;!?\n]{0,40}?\b(?:ano\s+passado|anos\s+atras|"
+    r"meses\s+atras|ha\s+\d+\s+(?:anos|meses)|em\s+(?:19|20)\d\d))\b"
 )
 
 # --- critical findings in imaging / exam reports (ACR-style "critical results") ---------------------
@@ -706,8 +762,10 @@ IMAGING_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\btep\b|\btromboembolismo\s+pulmonar|\btromboembolia\s+pulmonar|\bembolia\s+pulmonar",
             r"\bembolo\w*\s+" + GAP2 + r"pulmonar\w*",
-            r"\bfalhas?\s+de\s+enchimento\s+(?:[a-z]+\s+){0,5}?arteria\w*\s+(?:[a-z]+\s+){0,2}?pulmonar\w*",
-            r"\btromb\w*\s+(?:[a-z]+\s+){0,3}?arteria\w*\s+(?:[a-z]+\s+){0,2}?pulmonar\w*",
+            r"\b(?:falhas?|defeitos?)\s+de\s+(?:enchimento|opacificacao)\s+(?:[a-z]+\s+){0,5}?(?:arteria\w*|ramos?|tronco)\s+"
+            r"(?:[a-z]+\s+){0,3}?(?:pulmonar\w*|lobar\w*|segmentar\w*|subsegmentar\w*|interlobar\w*)",
+            r"\b(?:tromb\w*|embol\w*)\s+(?:[a-z]+\s+){0,5}?(?:arteria\w*|ramos?|tronco)\s+(?:[a-z]+\s+){0,3}?"
+            r"(?:pulmonar\w*|lobar\w*|segmentar\w*|subsegmentar\w*)",
         ),
     ),
     Family(

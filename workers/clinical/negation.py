@@ -100,7 +100,8 @@ _NAO_VERBS = words(
     "apresentam apresentaram refere referiu refiro relata relatou relato queixa queixou ha houve "
     "havia existe existem existia ocorreu ocorre ocorreram ve vejo vi vemos foi foram sao e era eram "
     "ficou fiquei fico fica voltou voltei volta deu da dava causou causa sofreu sofri sofre aparenta "
-    "surgiu apareceu aparece consta constam registra registrou possui possuo"
+    "surgiu apareceu aparece consta constam registra registrou possui possuo "
+    "pensei penso pensou pensa pensava"
 )
 _NAO_DOING_VERBS = words(
     "faco faz fiz fez fazia fazendo realizo realiza realizou realizei uso usa usou tomo toma tomei tomou"
@@ -110,6 +111,7 @@ _NAO_VERB_STEMS = re.compile(
     r"percebe|mostr|revel|encontr|sugere|indic)\w*$"
 )
 
+_NOT_STOPPING = words("parando passando melhorando cedendo aliviando diminuindo parou passou melhorou cedeu")
 _UNCERTAIN = frozenset(
     {"certeza", "sei", "sabe", "sabemos", "lembro", "lembra", "ideia", "entendo", "duvida"}
 )
@@ -125,6 +127,12 @@ _STARTERS = words(
     "manteve surgiu apareceu notei percebi acordei acordou chegou cheguei fui foi tomei tomou eu ele "
     "ela eles elas voce paciente pcte pct meu minha meus minhas seu sua nosso nossa"
 )
+# Report phrasing that opens a new assertion: "ausência de trama vascular, compatível com pneumotórax".
+_NEW_ASSERTION = words(
+    "compativel compativeis sugestivo sugestiva sugestivos sugestivas consistente consistentes indicativo "
+    "indicativa determinando caracterizando evidenciando sugerindo representando associado associada "
+    "associados associadas notadamente configurando"
+)
 _AFTER_CONNECTOR_BREAKERS = frozenset(
     {"com", "hoje", "agora", "ontem", "ainda", "atualmente", "tambem", "inclusive", "alem", "porem", "so"}
 )
@@ -135,7 +143,7 @@ _MAX_SCOPE_TOKENS = 28
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
 
 _POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|"
+    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|(?:nenhum|nenhuma|nada|jamais)\b(?=\s*(?:[.;,!)\n]|$|gracas))|"
     # "febre não tive", "falta de ar não tenho mais"
     r"nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|apresenta)"
     r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
@@ -241,7 +249,7 @@ def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False) -> bool:
             after_connector = True
             last_connector = tok
             continue
-        if tok in _STARTERS:
+        if tok in _STARTERS or tok in _NEW_ASSERTION:
             return False
         if after_connector and words == 0 and tok in _AFTER_CONNECTOR_BREAKERS:
             return False
@@ -263,6 +271,8 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if i == len(tokens):
         return True  # "não desmaiou", "nunca mais sangrou"
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
+        if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
+            return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
         return _list_scope_reaches(tokens[i + 1 :], match_is_verb)
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
@@ -278,7 +288,18 @@ _KIND_REASON = {
     "cond": "condicional",
     "hist": "historico",
 }
-_BARE_SE = re.compile(r"\bse\s*$")
+_COND_SUBJECTS = words("eu ele ela voce voces a o meu minha paciente crianca bebe gente")
+_SUBJUNCTIVE = words(
+    "tenha tiver tiverem sinta sentir sentirem apresente apresentar comece comecar volte voltar der dar "
+    "aconteca acontecer fique ficar esteja estiver houver haja surja surgir aparecer apareca piore piorar"
+)
+# "se a falta de ar voltar": "se" and a determiner right before the symptom; never after a verb of
+# knowing ("não sei se a falta de ar é da ansiedade" is doubt, and doubt counts).
+_SE_DETERMINER = re.compile(r"(?<!-)\bse\s+(?:o|a|os|as|essa|esse|minha|meu|a\s+minha|o\s+meu)\s*$")
+_KNOWING_BEFORE_SE = re.compile(
+    r"\b(?:sei|sabe|sabemos|saber|certeza|duvida|pergunto|perguntar|ver|entender|entendo|descobrir|lembro)\s+se\b"
+)
+_BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
 _POST_WORDS = frozenset(
     {
         "negado",
@@ -327,6 +348,12 @@ def suppression(
                 reached = False  # "nunca senti uma dor no peito tão forte" is a superlative, not a denial
         elif kind == "cond" and m.group(0) == "caso" and tokens[:1] in (["de"], ["do"], ["da"]):
             reached = False  # "o caso de ..." is a noun, not "if"
+        elif kind == "cond":
+            # "caso eu sinta dor no peito", "se ele tiver febre": the subject and verb open the scope.
+            k = 0
+            while k < len(tokens) and k < 3 and (tokens[k] in _COND_SUBJECTS or tokens[k] in _SUBJUNCTIVE):
+                k += 1
+            reached = _list_scope_reaches(tokens[k:], match_is_verb)
         else:
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:
@@ -334,6 +361,10 @@ def suppression(
     if reason is None and not match_is_verb and _BARE_SE.search(prefix):
         # "retornar se febre", "se sangrar de novo": "se" right before the symptom is "if".
         reason = "condicional"
+    if reason is None and not match_is_verb and _SE_DETERMINER.search(prefix):
+        se = _SE_DETERMINER.search(prefix)
+        if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
+            reason = "condicional"
     if reason is not None:
         return reason
 

@@ -62,6 +62,10 @@ MOTIVO_LABELS = {
     "indicacao": "indicação do exame",
     "motivo_internacao": "motivo da internação, sem persistência relatada",
     "tratamento_cronico": "tratamento de condição crônica",
+    "hipotetico": "pergunta hipotética",
+    "outra_pessoa": "outra pessoa",
+    "figurado": "sentido figurado",
+    "valor_anterior": "valor anterior, substituído por um mais recente",
 }
 VITAL_CODES = frozenset(
     {

@@ -8,12 +8,23 @@ is left to `clinico`, which also knows the structured vital signs and the oncolo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from workers.findings import Severity
 
 from . import lexicon as lx
+from .assertion import (
+    ASSERTION,
+    Experiencer,
+    episode_over,
+    figurative,
+    hypothetical_question,
+    superseded_scores,
+)
 from .negation import Mode, TextContext, suppression
+from .numbers import digits_for_words
+from .spelling import fix_typos
 from .text import Normalised, normalise, parse_number
 
 MAX_MENTIONS_PER_CODE = 12  # per finding code, once one of them counts
@@ -38,6 +49,7 @@ class Mention:
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"codigo": self.codigo, "descricao": self.descricao, "trecho": self.trecho}
+        out["assercao"] = ASSERTION.get(self.motivo, "resolvido")
         if self.valor is not None:
             out["valor"] = self.valor
             if self.unidade:
@@ -74,11 +86,25 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 class _Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
-        self.norm = normalise(raw)
+        # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
+        self.norm = digits_for_words(fix_typos(normalise(raw)))
         self.t = self.norm.text
         self.mode = mode
         self.ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
+        self.experiencer = Experiencer(self.t) if mode is Mode.QUEIXA else None
+        ends = [m.span() for m in _SENTENCE_END.finditer(self.t)]
+        self._after_end = [b for _, b in ends]  # where a sentence may start
+        self._end_at = [a for a, _ in ends]  # where a sentence ends
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """`sentence_bounds` by bisection over boundaries found once per text."""
+        i = bisect_right(self._after_end, start)
+        a = max(self._after_end[i - 1] if i else 0, start - 400, 0)
+        j = bisect_left(self._end_at, end)
+        limit = min(len(self.t), end + 400)
+        b = min(self._end_at[j], limit) if j < len(self._end_at) else limit
+        return a, b
 
     def mention(
         self,
@@ -94,14 +120,33 @@ class _Scanner:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         if motivo is None and remote_past:
             c0, c1 = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
-            if lx.REMOTE_PAST.search(self.t, c0, c1):
+            if lx.REMOTE_PAST.search(self.t, c0, c1) and not lx.STILL_NOW.search(self.t, c0, c1):
                 motivo = "historico"
+        if motivo is None and self.experiencer is not None:
+            motivo = self.context_assertion(codigo, severidade, start, end)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
 
+    def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
+        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""
+        t = self.t
+        a, b = self.bounds(start, end)
+        if figurative(t, start, end):
+            return "figurado"
+        if hypothetical_question(t, a, start, b):
+            return "hipotetico"
+        if self.experiencer is not None and self.experiencer.other_person(start, end):
+            return "outra_pessoa"
+        if codigo == "oncologico":
+            if lx.TREATMENT_OVER.search(t, a, b):
+                return "resolvido"
+        elif episode_over(t, a, b, critical=severidade == "CRITICAL" or codigo == "temperatura"):
+            return "resolvido"
+        return None
+
     def sentence(self, start: int, end: int) -> str:
-        a, b = sentence_bounds(self.t, start, end)
+        a, b = self.bounds(start, end)
         return self.t[a:b]
 
 
@@ -213,14 +258,14 @@ def scan_fever_mentions(sc: _Scanner) -> list[Mention]:
 def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
     t = sc.t
     scores: list[Mention] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = [m.span() for m in lx.PAIN_SCALE.finditer(t)]  # "de 0 a 10" is no score
     for i, pattern in enumerate(lx.PAIN_SCORE):
         for m in pattern.finditer(t):
             if _overlaps(spans, m.start("n"), m.end("n")):
                 continue
             if i == 0 and lx.PAIN_SCORE_NOT_BEFORE.search(t, max(0, m.start() - 12), m.start()):
                 continue  # "desde 8/10" is a date
-            if i < 2 and not lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
+            if i != 2 and not lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
                 continue
             value = parse_number(m.group("n")) if m.group("n") != "zero" else 0.0
             if value is None or value > 10:
@@ -237,6 +282,11 @@ def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
                     unidade="/10",
                 )
             )
+    scores.sort(key=lambda x: x.start)
+    counted = [x for x in scores if x.counts]
+    # "ontem tava 9/10, hoje tá 4": the later score is the current one.
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+        counted[k].motivo = "valor_anterior"
     severe = [
         sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end())
         for m in lx.SEVERE_PAIN_WORDS.finditer(t)
@@ -270,7 +320,7 @@ def scan_counts(sc: _Scanner) -> list[Mention]:
             n += 1  # "mais de 5 vezes" is at least 6
         if re.match(r"\s*(?:por\s+|na\s+|numa\s+|em\s+uma\s+|a\s+)?semana", t[m.end() : m.end() + 20]):
             continue  # weekly counts say nothing about a day
-        a, b = sentence_bounds(t, m.start(), m.end())
+        a, b = sc.bounds(m.start(), m.end())
         before = [s for s in subjects if a <= s[0] < m.start()]
         after = [s for s in subjects if m.end() <= s[0] < b]
         subject = before[-1] if before else (after[0] if after else None)

@@ -163,3 +163,29 @@ def format_number(value: float, decimals: int | None = None) -> str:
         decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def rewrite(norm: Normalised, edits: list[tuple[int, int, str]]) -> Normalised:
+    """Replace spans of `norm.text` (sorted, non-overlapping) and keep the map to the original.
+
+    Spelling fixes and numbers written in words change the length of the text; each character of
+    a replacement points at the start of the span it replaces (its last one at the span's last
+    character), so a finding still quotes the patient's own words.
+    """
+    if not edits:
+        return norm
+    old_map = norm.map
+    pieces: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for start, end, new in edits:
+        pieces.append(norm.text[pos:start])
+        index.extend(range(pos, start))
+        pieces.append(new)
+        index.extend(start if i < len(new) - 1 else max(start, end - 1) for i in range(len(new)))
+        pos = end
+    pieces.append(norm.text[pos:])
+    index.extend(range(pos, len(norm.text)))
+    if old_map is not None:
+        index = [old_map[i] for i in index]
+    return Normalised(norm.original, "".join(pieces), tuple(index))

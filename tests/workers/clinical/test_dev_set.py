@@ -108,3 +108,71 @@ def test_every_endpoint_maps_to_its_domain_and_task_type(endpoint: str, expected
 def test_imaging_endpoint_puts_the_exam_type_from_the_path_into_the_payload() -> None:
     _, _, payload = route("/api/exames/imagem/raio_x", {"laudo": "x"})
     assert payload == {"laudo": "x", "tipo_exame": "raio_x"}
+
+
+# --- the harder v2 set and our own paraphrases: the floors the issue fixes --------------------------
+
+LABELLED = {
+    name: Path(__file__).parent / "data" / name
+    for name in (
+        "clinical-dev-cases-v2.jsonl",  # 105 harder cases (lay phrasing, experiencer, resolved, idioms)
+        "paraphrases.jsonl",  # ours, written from the issue's categories before tuning
+        "paraphrases-2.jsonl",  # ours, written after the first round and scored before the second
+    )
+}
+
+
+@pytest.mark.parametrize("name", sorted(LABELLED))
+def test_labelled_set_meets_recall_specificity_and_severity_floors(name: str) -> None:
+    path = LABELLED[name]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workers.clinical.evaluate",
+            str(path),
+            "--fail-under-recall",
+            "1.0",
+            "--min-specificity",
+            "0.97",
+            "--min-accuracy",
+            "0.95",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "recall crítico (CRITICAL esperado -> CRITICAL):" in proc.stdout
+    assert "por categoria (corretos/casos; erros):" in proc.stdout
+
+
+def _cases(name: str) -> list[dict]:
+    return [json.loads(x) for x in LABELLED[name].read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+PARAPHRASES = _cases("paraphrases.jsonl") + _cases("paraphrases-2.jsonl")
+
+
+def test_paraphrases_cover_every_assertion_and_critical_family() -> None:
+    by_category: dict[str, int] = {}
+    for case in PARAPHRASES:
+        by_category[case["category"]] = by_category.get(case["category"], 0) + 1
+    for assertion in ("negado", "resolvido", "hipotetico", "outra_pessoa", "figurado", "pseudo_negacao"):
+        assert by_category.get(assertion, 0) >= 10, (assertion, by_category.get(assertion))
+    for family in ("dispneia", "dor_toracica", "sangramento", "convulsao", "sincope", "confusao", "avc"):
+        assert by_category.get(family, 0) >= 5, family
+    for family in ("anafilaxia", "suicidio", "febre_alta", "febre_oncologica", "laudo_critico"):
+        assert by_category.get(family, 0) >= 5, family
+
+
+@pytest.mark.parametrize("case", PARAPHRASES, ids=[c["id"] for c in PARAPHRASES])
+def test_paraphrase_alerts_exactly_when_expected(case: dict) -> None:
+    outcome = run_case(case)
+    assert outcome.error is None
+    assert (outcome.got_alert, outcome.got_severity) == (
+        case["expect"]["alert"],
+        case["expect"]["severity"],
+    ), outcome.findings

@@ -65,7 +65,13 @@ def test_negated_chest_pain_does_not_alert() -> None:
     assert result.achados == []
     discarded = result.detalhes["mencoes_desconsideradas"]
     assert discarded == [
-        {"codigo": "dor_toracica", "descricao": "Dor torácica", "trecho": "dor no peito", "motivo": "negado"}
+        {
+            "codigo": "dor_toracica",
+            "descricao": "Dor torácica",
+            "trecho": "dor no peito",
+            "assercao": "negado",
+            "motivo": "negado",
+        }
     ]
 
 

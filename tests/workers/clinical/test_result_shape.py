@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
@@ -180,24 +179,15 @@ def test_analysis_is_deterministic_and_thread_safe() -> None:
     assert got == expected
 
 
-def test_a_ten_thousand_character_text_is_analysed_well_under_fifty_ms() -> None:
+def test_a_ten_thousand_character_text_keeps_its_findings_and_bounded_mentions() -> None:
+    # Speed is measured by bench/clinical_rules.py; here: a long, repetitive text still gives the
+    # right findings and does not list thousands of repeated mentions.
     dense = (
         "Falta de ar e dor no peito, vomitei sangue, febre de 39, nega desmaio, pressão 8 por 5. " * 120
     )[:10_000]
-    plain = ("Paciente refere dor nas costas há 3 dias, sem febre, nega falta de ar, tomou dipirona. " * 120)[
-        :10_000
-    ]
-    for text in (dense, plain):
-        payload = ConsultaPayload(paciente_id=PACIENTE, queixa=text)
-        analyze("clinico", "consulta", payload)
-        best = min(_timed(lambda p=payload: analyze("clinico", "consulta", p)) for _ in range(3))
-        assert best < 0.05, best
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    result = analyze("clinico", "consulta", ConsultaPayload(paciente_id=PACIENTE, queixa=dense))
+    assert {"dispneia", "dor_toracica", "hematemese", "febre_alta"} <= {f.codigo for f in result.achados}
+    assert len(result.detalhes["sintomas"]) <= 60
 
 
 def test_analyze_accepts_a_raw_dict_and_rejects_the_wrong_model() -> None:

@@ -88,6 +88,11 @@ _SELF_FOCUS = re.compile(
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
     r"(?:fiquei|to|estou)\s+(?:assustad[oa]|preocupad[oa])\s*,?\s*(?:mas|e)\s+eu)"
 )
+# The writer's own fever or temperature: "minha mãe faz rádio e eu tô com febre de 38,3".
+FIRST_PERSON_FEVER = re.compile(
+    r"\b(?:eu\s+)?(?:to|estou|tou|tive|tenho|senti|sinto|medi)\b[^.;!?\n]{0,25}?\b(?:febre|febril|\d{2}[,.]\d|"
+    r"\d{2}\s+graus)"
+)
 _RELATIVE_PAST = re.compile(
     r"\b(?:morreu|morreram|faleceu|faleceram|falecid[oa]|obito|enterr\w*|velorio|internad[oa]|hospitalizad[oa]|"
     r"na\s+uti|no\s+hospital|visita\w*|desde\s+(?:pequen|crianca|sempre|"
@@ -161,6 +166,11 @@ class Experiencer:
             if p_start < pos:
                 return noun if _feminine(noun) in (feminine, None) else None
         return None
+
+    def relative_subject(self, start: int, end: int) -> bool:
+        """The writer (not a caregiver) names a relative as the subject: "minha mãe faz quimio"."""
+        who, noun, _of, _at = self._subject(start, end)
+        return not self.caregiver and who == "third" and noun is not None
 
     def other_person(self, start: int, end: int) -> bool:
         who, noun, of, at = self._subject(start, end)
@@ -305,8 +315,9 @@ def superseded_scores(
     """Indexes of pain scores replaced by a later one: "ontem tava 9/10, hoje tá 4"."""
     out: set[int] = set()
     for i, (s, e) in enumerate(spans[:-1]):
-        clause_before = text[max(sentence_start(s), s - 40) : s]
+        comma = text.find(",", e, e + 20)
+        around = text[max(sentence_start(s), s - 40) : comma if comma != -1 else e + 12]
         later = spans[i + 1 :]
-        if _PAIN_PAST.search(clause_before) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
+        if _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
             out.add(i)
     return out

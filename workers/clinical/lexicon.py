@@ -291,7 +291,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             r"\bd[ei]smai\w*|\bdesmaei\b",
-            r"\bapag(?:uei|ou|ava|ando|ado|ada)\b",
+            r"\bapag(?:uei|ou|ava|ando|ado|ada)\b|\bapagao\b(?!\s+(?:na|da|de)\s+(?:prova|memoria|cabeca|luz|energia))",
             r"\bperd(?:i|eu|eram|endo|a|er|ia)\s+(?:os\s+|o\s+|a\s+)?(?:sentidos|consciencia|conciencia|consiencia)",
             r"\bperda\s+(?:de|da|dos)\s+(?:consciencia|conciencia|sentidos)",
             r"\bsincop\w*|\blipotimi\w*|\bdesfalec\w*|\bpiripaque\b",
@@ -333,7 +333,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bconfus[oa]s?\b",
             r"\bconfusao\s+mental|\bestado\s+confusional|\bquadro\s+confusional|\bconfusional\b",
             r"\bdesorient\w*",
-            r"\bnao\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+)?reconhec(?:e|eu|ia|endo|em)\b",
+            r"\bnao\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
+            r"reconhec(?:e|eu|ia|endo|em)\b",
             r"\bfal(?:ando|a|ou|ava)\s+"
             + GAP2
             + r"(?:coisas?|besteiras?|frases?|palavras?)\s+"
@@ -378,6 +379,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:nao\s+consegue|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|dificuldade\s+(?:para|pra|de|em))\s+"
             r"(?:falar|articular)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
+            # sudden loss of sight and words coming out wrong are on the SAMU stroke list too
+            r"\bperd\w+\s+(?:a\s+|toda\s+a\s+)?(?:visao|vista)\b|\b(?:fiquei|ficou|fica)\s+(?:cego|cega)\b|"
+            r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+)?palavras\b",
             r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
             + GAP2
             + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
@@ -459,6 +463,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
             r"\bseria\s+melhor\s+(?:sem\s+mim|eu\s+morrer|morrer|eu\s+sumir)",
             r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez)|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
@@ -598,6 +603,7 @@ TEMPERATURE_CONTEXT = _re(
 
 ONCOLOGY = _alt(
     r"\bquimio\w*|\bradioterapi\w*|\bimunoterapi\w*|\bneutropeni\w*|\btransplante\s+de\s+medula",
+    r"\b(?:faco|faz|fazendo|fiz|fez|sessao\s+de|sessoes\s+de)\s+(?:a\s+)?radio\b",
     r"\btratamento\s+(?:oncologico|de\s+cancer|contra\s+o\s+cancer|do\s+cancer|para\s+(?:o\s+)?cancer|"
     r"de\s+(?:leucemia|linfoma|tumor|neoplasia)|para\s+(?:leucemia|linfoma|tumor|neoplasia))",
 )
@@ -627,6 +633,9 @@ PAIN_SCORE = (
         + _NOT_TEMP_UNIT
         + r"(?![.,/]?\d)(?!\s*(?:a|ate|e)\s+(?:10|dez)\b)"
     ),
+    # "dói demais, uns 9", "8 de dor"
+    _re(r"\b(?:uns|umas|tipo|quase)\s+" + _PAIN_N + r"(?=\s*(?:[.,;!?\n]|$))"),
+    _re(r"\b" + _PAIN_N + r"\s+de\s+dor\b"),
     # "de 0 a 10 eu dou 9", "daria um 8", "a dor tá 10", "chegou a 9" (the sentence must be about pain)
     _re(
         r"\b(?:(?:dou|daria|dava|seria|diria|coloco|colocaria|poria|ponho|ta|esta|tava|estava|fica|ficou|chegou\s+a|"
@@ -704,7 +713,8 @@ CHRONIC_TREATMENT = _re(
 )
 REMOTE_PAST = _re(
     r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
-    r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era|crianca|pequen[oa]|jovem)|"
+    r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
+    r"menin[oa]|adolescente)|"
     r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos)\b"
 )
 
@@ -739,6 +749,11 @@ IMAGING_FAMILIES: tuple[Family, ...] = (
             r"nos\s+ventriculos|no\s+tronco)",
             r"\bhsa\b|\bavc\s+hemorragico|\bavch\b|\bhemoventricul\w*|\bhematoma\s+(?:sub|extra|epi)dural",
             r"\bacidente\s+vascular\s+(?:cerebral|encefalico)\s+hemorragico",
+        ),
+        # A chronic subdural collection is not a critical result unless it bled again.
+        not_after=_re(
+            r"\s+(?:[a-z-]+\s+){0,2}?cronic[oa]s?\b(?![,\s]+(?:agudizad|com\s+componente\s+agudo|com\s+"
+            r"(?:sangramento|ressangramento|hemorragia)\s+agud))"
         ),
     ),
     Family(

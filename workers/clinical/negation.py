@@ -145,7 +145,8 @@ _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$"
 _POST_NEGATION = re.compile(
     r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|(?:nenhum|nenhuma|nada|jamais)\b(?=\s*(?:[.;,!)\n]|$|gracas))|"
     # "febre não tive", "falta de ar não tenho mais"
-    r"nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|apresenta)"
+    r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
+    r"apresenta)"
     r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )
@@ -299,6 +300,9 @@ _SE_DETERMINER = re.compile(r"(?<!-)\bse\s+(?:o|a|os|as|essa|esse|minha|meu|a\s+
 _KNOWING_BEFORE_SE = re.compile(
     r"\b(?:sei|sabe|sabemos|saber|certeza|duvida|pergunto|perguntar|ver|entender|entendo|descobrir|lembro)\s+se\b"
 )
+# Work-up words: in a report they ask a question ("para investigar TEP"); in a complaint or an
+# admission reason they name what happened ("investigação de síncope").
+_WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 _BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
 _POST_WORDS = frozenset(
     {
@@ -342,6 +346,8 @@ def suppression(
         if kind == "ruleout" and _DOUBLE_NEGATIVE.search(prefix[: m.start()]):
             continue
         tokens = _TOKEN.findall(prefix[m.end() :])
+        if kind == "cond" and mode is Mode.QUEIXA and _WORKUP.match(m.group(0)):
+            continue  # "internação para investigação de síncope": the syncope happened
         if kind == "nao":
             reached = _nao_reaches(tokens, match_is_verb)
             if reached and m.group(0) == "nunca" and _NEVER_LIKE_THIS.match(text, end):
@@ -358,7 +364,12 @@ def suppression(
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:
             reason = _KIND_REASON[kind]
-    if reason is None and not match_is_verb and _BARE_SE.search(prefix):
+    if (
+        reason is None
+        and not match_is_verb
+        and _BARE_SE.search(prefix)
+        and not _KNOWING_BEFORE_SE.search(prefix[-30:])
+    ):
         # "retornar se febre", "se sangrar de novo": "se" right before the symptom is "if".
         reason = "condicional"
     if reason is None and not match_is_verb and _SE_DETERMINER.search(prefix):

@@ -16,6 +16,7 @@ from workers.findings import Severity
 from . import lexicon as lx
 from .assertion import (
     ASSERTION,
+    FIRST_PERSON_FEVER,
     Experiencer,
     episode_over,
     figurative,
@@ -141,6 +142,9 @@ class _Scanner:
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):
                 return "resolvido"
+            # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
+            if self.experiencer.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
+                return "outra_pessoa"
         elif episode_over(t, a, b, critical=severidade == "CRITICAL" or codigo == "temperatura"):
             return "resolvido"
         return None
@@ -243,6 +247,10 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
             )
         )
     out.sort(key=lambda x: x.start)
+    counted = [x for x in out if x.counts]
+    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one.
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+        counted[k].motivo = "valor_anterior"
     return out
 
 

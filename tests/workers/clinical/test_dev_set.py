@@ -118,6 +118,7 @@ LABELLED = {
         "clinical-dev-cases-v2.jsonl",  # 105 harder cases (lay phrasing, experiencer, resolved, idioms)
         "paraphrases.jsonl",  # ours, written from the categories before tuning
         "paraphrases-2.jsonl",  # ours, written after the first round and scored before the second
+        "paraphrases-3.jsonl",  # ours, probes of every endpoint written after the second round
     )
 }
 
@@ -153,7 +154,7 @@ def _cases(name: str) -> list[dict]:
     return [json.loads(x) for x in LABELLED[name].read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-PARAPHRASES = _cases("paraphrases.jsonl") + _cases("paraphrases-2.jsonl")
+PARAPHRASES = _cases("paraphrases.jsonl") + _cases("paraphrases-2.jsonl") + _cases("paraphrases-3.jsonl")
 
 
 def test_paraphrases_cover_every_assertion_and_critical_family() -> None:

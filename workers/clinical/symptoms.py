@@ -132,18 +132,21 @@ class _Scanner:
     def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
         """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""
         t = self.t
+        who = self.experiencer
+        if who is None:
+            return None
         a, b = self.bounds(start, end)
         if figurative(t, start, end):
             return "figurado"
         if hypothetical_question(t, a, start, b):
             return "hipotetico"
-        if self.experiencer is not None and self.experiencer.other_person(start, end):
+        if who.other_person(start, end):
             return "outra_pessoa"
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):
                 return "resolvido"
             # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
-            if self.experiencer.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
+            if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
                 return "outra_pessoa"
         elif episode_over(t, a, b, critical=severidade == "CRITICAL" or codigo == "temperatura"):
             return "resolvido"

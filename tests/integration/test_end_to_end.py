@@ -137,3 +137,38 @@ def test_critical_haemoglobin_alert_reaches_the_backend_with_its_value(stack) ->
     [body] = [r.body for r in nestjs.requests if r.status == 201 and r.body["patientId"] == patient]
     assert body["severity"] == "CRITICAL"
     assert any(f.get("valor") == 5.9 for f in body["context"]["findings"])
+
+
+def test_lay_stroke_signs_with_typos_alert_and_a_relatives_history_does_not(stack) -> None:
+    """The unseen-message failures of issue #8, end to end: lay words, a typo, a number in words."""
+    client, nestjs, _ = stack
+    sent = {
+        "stroke": "do nada perdi a forca do braco e da perna esquerda e ficou tudo dormente desse lado",
+        "dyspnoea": "to com falra de ar desde cedo",
+        "fever": "ta com trinta e nove e meio de febre",
+        "relative": "meu pai morreu de infarto, eu nao sinto nada, so quero um check-up",
+    }
+    urls = {}
+    patients = {}
+    for name, text in sent.items():
+        patients[name] = str(uuid.uuid4())
+        accepted = client.post("/api/clinico/consulta/", json={"paciente_id": patients[name], "queixa": text})
+        assert accepted.status_code == 202
+        urls[name] = accepted.json()["status_url"]
+    for name in ("stroke", "dyspnoea", "fever"):
+        status = wait_until(
+            lambda n=name: (
+                (s := client.get(urls[n]).json())["alerts"]
+                and s["alerts"][0]["delivery"] == "delivered"
+                and s
+            ),
+            timeout=30,
+            message=f"{name} alert delivered",
+        )
+        assert status["result"]["severidade"] == "CRITICAL"
+        assert any(r.body["patientId"] == patients[name] for r in nestjs.requests if r.status == 201)
+    quiet = wait_until(lambda: _finished(client, urls["relative"]), timeout=30)
+    assert quiet["status"] == "completed" and quiet["alerts"] == []
+    discarded = quiet["result"]["motor_regras"]["detalhes"]["mencoes_desconsideradas"]
+    assert {m["assercao"] for m in discarded} == {"outra_pessoa"}
+    assert not any(r.body["patientId"] == patients["relative"] for r in nestjs.requests)

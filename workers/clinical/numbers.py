@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import finditer
 from .text import Normalised, rewrite
 
 UNITS = {
@@ -66,7 +67,7 @@ _ALL = {**UNITS, **TEENS, **TENS, **HUNDREDS}
 _WORD = "|".join(sorted(_ALL, key=len, reverse=True))
 # A run of number words joined by "e" (and "mil"), then an optional decimal part.
 _RUN = re.compile(
-    r"\b(?:(?:" + _WORD + r"|mil)(?:\s+e\s+|\s+)?)*(?:" + _WORD + r"|mil)\b"
+    r"\b(?:" + _WORD + r"|mil)(?:(?:\s+e\s+|\s+)?(?:" + _WORD + r"|mil))*\b"
     r"(?:\s+(?:virgula|ponto)\s+(?:" + _WORD + r"|\d))?"
     r"(?:\s+e\s+mei[oa]\b)?"
 )
@@ -136,7 +137,7 @@ def digits_for_words(norm: Normalised) -> Normalised:
     """The normalised text with every number written in words replaced by digits."""
     text = norm.text
     edits: list[tuple[int, int, str]] = []
-    for m in _RUN.finditer(text):
+    for m in finditer(_RUN, text):
         value = _value(m.group(0))
         if value is None:
             # A run of several numbers ("oito nove") or an article: leave it for word-level rules.

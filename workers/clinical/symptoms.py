@@ -25,6 +25,7 @@ from .assertion import (
 )
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
+from .prefilter import finditer
 from .spelling import fix_typos
 from .text import Normalised, normalise, parse_number
 
@@ -175,7 +176,8 @@ def scan_families(sc: _Scanner, families: tuple[lx.Family, ...]) -> list[Mention
     recorded: dict[str, int] = {}
     counted: set[str] = set()
     for fam in families:
-        for m in fam.pattern.finditer(t):
+        # Only where a word this family starts with occurs (see `prefilter`).
+        for m in finditer(fam.pattern, t):
             if recorded.get(fam.codigo, 0) >= MAX_MENTIONS_PER_CODE and fam.codigo in counted:
                 break  # enough evidence; keeps a pathological 10,000-character text fast
             s, e = m.span()
@@ -217,7 +219,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
     for pattern in lx.TEMPERATURE:
-        for m in pattern.finditer(t):
+        for m in finditer(pattern, t):
             if _overlaps(spans, m.start("int"), m.end("int")):
                 continue
             value = _temperature_value(m)
@@ -235,7 +237,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
                     unidade="°C",
                 )
             )
-    for m in lx.BARE_TEMPERATURE.finditer(t):
+    for m in finditer(lx.BARE_TEMPERATURE, t):
         if _overlaps(spans, m.start(), m.end()):
             continue
         if not lx.TEMPERATURE_CONTEXT.search(sc.sentence(m.start(), m.end())):
@@ -259,7 +261,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
 
 def scan_fever_mentions(sc: _Scanner) -> list[Mention]:
     out = []
-    for m in lx.FEVER_MENTION.finditer(sc.t):
+    for m in finditer(lx.FEVER_MENTION, sc.t):
         if lx.FEVER_NOT_AFTER.match(sc.t, m.end()):
             continue
         out.append(sc.mention("febre", "Febre relatada", "HIGH", m.start(), m.end()))
@@ -271,7 +273,7 @@ def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
     scores: list[Mention] = []
     spans: list[tuple[int, int]] = [m.span() for m in lx.PAIN_SCALE.finditer(t)]  # "de 0 a 10" is no score
     for i, pattern in enumerate(lx.PAIN_SCORE):
-        for m in pattern.finditer(t):
+        for m in finditer(pattern, t):
             if _overlaps(spans, m.start("n"), m.end("n")):
                 continue
             if i == 0 and lx.PAIN_SCORE_NOT_BEFORE.search(t, max(0, m.start() - 12), m.start()):
@@ -300,10 +302,10 @@ def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
         counted[k].motivo = "valor_anterior"
     severe = [
         sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end())
-        for m in lx.SEVERE_PAIN_WORDS.finditer(t)
+        for m in finditer(lx.SEVERE_PAIN_WORDS, t)
     ]
     taken = [(x.start, x.end) for x in severe]
-    for m in lx.SEVERE_PAIN_BARE.finditer(t):
+    for m in finditer(lx.SEVERE_PAIN_BARE, t):
         if _overlaps(taken, m.start(), m.end()):
             continue
         if lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
@@ -316,14 +318,14 @@ def scan_counts(sc: _Scanner) -> list[Mention]:
     t = sc.t
     out: list[Mention] = []
     subjects: list[tuple[int, int, str]] = []
-    for m in lx.VOMIT_MENTION.finditer(t):
+    for m in finditer(lx.VOMIT_MENTION, t):
         subjects.append((m.start(), m.end(), "vomitos"))
-    for m in lx.DIARRHOEA_MENTION.finditer(t):
+    for m in finditer(lx.DIARRHOEA_MENTION, t):
         subjects.append((m.start(), m.end(), "diarreia"))
     if not subjects:
         return out
     subjects.sort()
-    for m in lx.COUNT.finditer(t):
+    for m in finditer(lx.COUNT, t):
         n = parse_number(m.group("n"))
         if n is None:
             continue
@@ -349,7 +351,7 @@ def scan_counts(sc: _Scanner) -> list[Mention]:
 def scan_oncology(sc: _Scanner) -> list[Mention]:
     return [
         sc.mention("oncologico", "Tratamento oncológico mencionado", "HIGH", m.start(), m.end())
-        for m in lx.ONCOLOGY.finditer(sc.t)
+        for m in finditer(lx.ONCOLOGY, sc.t)
     ]
 
 
@@ -360,11 +362,11 @@ def _num(raw: str) -> float | None:
 def scan_text_vitals(sc: _Scanner) -> list[Mention]:
     t = sc.t
     out: list[Mention] = []
-    for m in lx.TEXT_VITALS["spo2_pct"].finditer(t):
+    for m in finditer(lx.TEXT_VITALS["spo2_pct"], t):
         v = _num(m.group("v"))
         if v is not None and 50 <= v <= 100:
             out.append(sc.mention("spo2_pct", "SpO2 no texto", "CRITICAL", m.start(), m.end(), v, "%"))
-    for m in lx.TEXT_VITALS["pressao"].finditer(t):
+    for m in finditer(lx.TEXT_VITALS["pressao"], t):
         s, d = float(m.group("s")), float(m.group("d"))
         if s < 30 and d < 20:  # lay "12 por 8" means 120/80 mmHg
             s, d = s * 10, d * 10
@@ -398,19 +400,19 @@ def scan_text_vitals(sc: _Scanner) -> list[Mention]:
             v = _num(raw)
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
-    for m in lx.TEXT_VITALS["glicemia_mg_dl"].finditer(t):
+    for m in finditer(lx.TEXT_VITALS["glicemia_mg_dl"], t):
         v = _num(m.group("v"))
         if v is not None and 10 <= v <= 2000:
             out.append(
                 sc.mention("glicemia_mg_dl", "Glicemia no texto", "CRITICAL", m.start(), m.end(), v, "mg/dL")
             )
-    for m in lx.GLUCOSE_METER_HI.finditer(t):
+    for m in finditer(lx.GLUCOSE_METER_HI, t):
         out.append(
             sc.mention(
                 "glicemia_mg_dl", "Glicosímetro marcando HI", "CRITICAL", m.start(), m.end(), 600.0, "mg/dL"
             )
         )
-    for m in lx.GLUCOSE_METER_LO.finditer(t):
+    for m in finditer(lx.GLUCOSE_METER_LO, t):
         out.append(
             sc.mention(
                 "glicemia_mg_dl", "Glicosímetro marcando LO", "CRITICAL", m.start(), m.end(), 20.0, "mg/dL"

@@ -1,0 +1,64 @@
+"""The prefilter may skip a family's regex only when it cannot match."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workers.clinical import lexicon as lx
+from workers.clinical.negation import Mode
+from workers.clinical.prefilter import literal_prefixes, may_match
+from workers.clinical.symptoms import make_scanner
+
+DATA = Path(__file__).parent / "data"
+
+
+def _texts() -> list[str]:
+    out = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                p = json.loads(line)["payload"]
+                out += [
+                    v for k, v in p.items() if k in ("queixa", "motivo", "resumo", "laudo", "resultado_texto")
+                ]
+    return out
+
+
+def test_no_family_that_matches_a_labelled_text_is_skipped() -> None:
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
+    assert len(texts) > 400
+    for fam in (*lx.SYMPTOM_FAMILIES, *lx.IMAGING_FAMILIES):
+        for t in texts:
+            if fam.pattern.search(t):
+                assert may_match(fam.pattern, t), (fam.codigo, t)
+
+
+def test_prefixes_are_literal_starts_and_unknown_starts_disable_the_filter() -> None:
+    assert literal_prefixes(r"\b(?:falta|dispneia)\s+de") == ("falta", "dispneia")
+    assert literal_prefixes(r"\b(?:o\s+)?ar\b") is None  # may start with "ar" or "o ar"
+    assert literal_prefixes(r"[a-z]+ite") is None
+
+
+def test_fast_finditer_finds_exactly_what_a_full_scan_finds() -> None:
+    from workers.clinical import numbers
+    from workers.clinical.prefilter import finditer
+
+    patterns = [
+        *(f.pattern for f in (*lx.SYMPTOM_FAMILIES, *lx.IMAGING_FAMILIES)),
+        *lx.PAIN_SCORE,
+        *lx.TEMPERATURE,
+        *lx.TEXT_VITALS.values(),
+        lx.FEVER_MENTION,
+        lx.SEVERE_PAIN_WORDS,
+        lx.ONCOLOGY,
+        lx.DIARRHOEA_MENTION,
+        lx.GLUCOSE_METER_HI,
+        numbers._RUN,
+    ]
+    raw = _texts()
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in raw] + [t.lower() for t in raw]
+    texts.append(" ".join(texts)[:20_000])  # long text, every word at once
+    for pattern in patterns:
+        for t in texts:
+            assert [m.span() for m in finditer(pattern, t)] == [m.span() for m in pattern.finditer(t)]

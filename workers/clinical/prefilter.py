@@ -1,0 +1,102 @@
+"""Skip a regex that cannot match: the literal prefixes every match must start with.
+
+A family's pattern is dozens of alternatives tried at every position of the text; most messages
+contain none of the words a family needs. `literal_prefixes` reads the compiled pattern's parse
+tree and returns, for each alternative, the literal text it must start with ("falt", "dispn",
+"peit"…); when none of them occurs in the text (`str.__contains__`, a C loop), the regex is not run.
+A pattern with an alternative that can start with anything (a character class, an optional group)
+gets no prefilter (None), so the shortcut can never hide a match.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_parse  # type: ignore[no-redef]
+
+_C = sre_parse  # constants live on the parser module (LITERAL, BRANCH, SUBPATTERN, …)
+MIN_PREFIX = 2
+FAST_MIN_PREFIX = 3
+
+
+def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
+    """Prefixes of a sequence of parse items, after `head` was already matched literally."""
+    for op, av in items:
+        name = str(op)
+        if name == "AT":
+            continue  # \b, ^: zero width
+        if name in ("ASSERT", "ASSERT_NOT"):
+            continue  # look-arounds consume nothing
+        if name == "LITERAL":
+            head += chr(av)
+            continue
+        if name == "SUBPATTERN":
+            return _alternatives(list(av[-1]), head)
+        if name == "BRANCH":
+            out: set[str] = set()
+            for branch in av[1]:
+                got = _seq(list(branch), head)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        break  # a class, a repeat, any character: the literal part ends here
+    return {head} if len(head) >= MIN_PREFIX else None
+
+
+def _alternatives(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
+    return _seq(items, head)
+
+
+@lru_cache(maxsize=512)
+def literal_prefixes(pattern: str) -> tuple[str, ...] | None:
+    """The literal prefixes every match of `pattern` starts with, or None when unknown."""
+    got = _seq(list(sre_parse.parse(pattern)), "")
+    if not got:
+        return None
+    # A longer prefix is implied by a shorter one it starts with; keep the short ones.
+    kept = sorted(got, key=len)
+    out: list[str] = []
+    for p in kept:
+        if not any(p.startswith(k) for k in out):
+            out.append(p)
+    return tuple(out)
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    anchors = literal_prefixes(pattern.pattern)
+    return anchors is None or any(a in text for a in anchors)
+
+
+def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` as a list, trying the regex only where one of its prefixes occurs.
+
+    Same matches as `re.finditer` (leftmost, non-overlapping): a match can only start where one of
+    its literal prefixes starts, and `pattern.match(text, pos)` sees the text before `pos` for
+    `\\b` and look-behinds exactly as a scan does. Patterns without known prefixes are scanned.
+    """
+    anchors = literal_prefixes(pattern.pattern)
+    if anchors is None or len(anchors[0]) < FAST_MIN_PREFIX:
+        # Two-letter prefixes ("de", "se") occur everywhere: a plain scan is cheaper.
+        return list(pattern.finditer(text))
+    starts: set[int] = set()
+    for a in anchors:
+        i = text.find(a)
+        while i != -1:
+            starts.add(i)
+            i = text.find(a, i + 1)
+    out: list[re.Match[str]] = []
+    end = 0
+    for pos in sorted(starts):
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m is not None:
+            out.append(m)
+            end = max(m.end(), m.start() + 1)
+    return out

@@ -87,7 +87,7 @@ def main() -> int:
     p99 = times[int(len(times) * 0.99) - 1]
     cpu_p50 = statistics.median(cpu)
     cpu_p99 = cpu[int(len(cpu) * 0.99) - 1]
-    load = open("/proc/loadavg").read().split()[0]
+    load = Path("/proc/loadavg").read_text().split()[0]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         f"- date: {common.now_utc()}",
@@ -98,7 +98,8 @@ def main() -> int:
         "| measure | value | target |",
         "|---|---|---|",
         f"| CPU time per message, p50 | {cpu_p50:.2f} ms | |",
-        f"| CPU time per message, p99 | **{cpu_p99:.2f} ms** | <= 5 ms: **{common.verdict(cpu_p99 <= 5.0)}** |",
+        f"| CPU time per message, p99 | **{cpu_p99:.2f} ms** | "
+        f"<= 5 ms: **{common.verdict(cpu_p99 <= 5.0)}** |",
         f"| wall time per message, p50 / p99 / max | {p50:.2f} / {p99:.2f} / {times[-1]:.2f} ms "
         f"(load average {load} on this machine during the run) | |",
         f"| peak RSS of the process (engine + pydantic + SQLAlchemy models) | **{rss:.0f} MB** | "

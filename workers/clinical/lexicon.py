@@ -749,6 +749,10 @@ IMAGING_FAMILIES: tuple[Family, ...] = (
             r"nos\s+ventriculos|no\s+tronco)",
             r"\bhsa\b|\bavc\s+hemorragico|\bavch\b|\bhemoventricul\w*|\bhematoma\s+(?:sub|extra|epi)dural",
             r"\bacidente\s+vascular\s+(?:cerebral|encefalico)\s+hemorragico",
+            # the location first: "imagem hiperdensa intraparenquimatosa ..., compatível com hematoma agudo"
+            r"\b(?:intraparenquimatos\w*|intracranian\w*|subaracnoide\w*|intraventricular\w*|intracerebral\w*|"
+            r"subdura(?:l|is)|extradura(?:l|is))\b[^.;\n]{0,80}?\b(?:hematoma|hemorragia|sangramento|colecao\s+hematica)\b"
+            r"(?!\s+(?:[a-z]+\s+){0,2}?cronic)",
         ),
         # A chronic subdural collection is not a critical result unless it bled again.
         not_after=_re(
@@ -812,6 +816,8 @@ IMAGING_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\bcompress\w+\s+" + GAP2 + r"(?:medular|medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
             r"\bmielopatia\s+compressiva|\bsindrome\s+da\s+cauda\s+equina",
+            r"\bcomprim\w*\s+" + GAP2 + r"(?:a\s+|o\s+)?(?:medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
+            r"\b(?:medula|cordao\s+medular|cone\s+medular)\s+" + GAP2 + r"comprimid\w*",
         ),
     ),
     Family(

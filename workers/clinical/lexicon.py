@@ -816,7 +816,9 @@ IMAGING_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\bcompress\w+\s+" + GAP2 + r"(?:medular|medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
             r"\bmielopatia\s+compressiva|\bsindrome\s+da\s+cauda\s+equina",
-            r"\bcomprim\w*\s+" + GAP2 + r"(?:a\s+|o\s+)?(?:medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
+            r"\bcomprim\w*\s+"
+            + GAP2
+            + r"(?:a\s+|o\s+)?(?:medula|cordao\s+medular|cone\s+medular|cauda\s+equina)",
             r"\b(?:medula|cordao\s+medular|cone\s+medular)\s+" + GAP2 + r"comprimid\w*",
         ),
     ),

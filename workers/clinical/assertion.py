@@ -22,7 +22,7 @@ Experiencer (Harkema et al.'s "experiencer" slot, adapted to WhatsApp messages):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from .text import words
@@ -55,20 +55,7 @@ _BYSTANDER = (
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
     r"cuidador[a]?"
 )
-# A person noun with its determiner; "X da minha prima" is a relative's relative: a bystander.
-_PERSON = re.compile(
-    r"\b(?:(?:meu|minha|meus|minhas|o|a|os|as|um|uma|nosso|nossa|seu|sua|dona|seu)\s+)?"
-    r"(?P<noun>" + _RELATIVE + r"|" + _BYSTANDER + r")\b"
-    r"(?P<of>\s+d[oa]s?\s+(?:meu|minha|sua|seu|nossa|nosso|leito|quarto|lado|cama|trabalho|"
-    r"fila|frente|vizinh\w*|amig\w*|prim[oa]|tia|tio))?"
-)
-_BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r")$")
-_THIRD_PRONOUN = re.compile(r"\b(?:ele|ela|eles|elas|dele|dela|deles|delas)\b")
-# First person: the pronoun, clitics, "sou eu", and the preterite "-ei" forms ("desmaiei", "vomitei").
-_FIRST = re.compile(
-    r"\b(?:eu|comigo|sou|to|tou|estou|tenho|tive|sinto|senti|me|meu|minha|fui|fiz|faco|medi|"
-    r"cai|comi|perdi|dormi|[a-z]{2,}ei)\b"
-)
+_BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
 _SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|comigo)\b")
 
 _CAREGIVER_INTRO = re.compile(
@@ -101,6 +88,82 @@ _RELATIVE_PAST = re.compile(
 )
 
 
+_DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
+_RELATIVES = words(
+    "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
+    "avo avos vovo vo "
+    "tio tia tios primo prima primos primas sobrinho sobrinha sobrinhos sobrinhas neto neta netos netas "
+    "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
+    "bebe nene crianca menino menina enteado enteada"
+)
+_BYSTANDERS = words(
+    "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
+    "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
+    "cara fulano fulana cuidador cuidadora"
+)
+_OF_OWNERS = words(
+    "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
+)
+_FIRST_WORDS = words(
+    "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
+)
+_PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
+    """One pass over the words: people named (start, end, noun, is a relative's relative), the
+    first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
+    third-person pronouns."""
+    toks = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+
+    def joined(i: int, j: int) -> bool:  # only white space between word i and word j
+        return text[toks[i][1] : toks[j][0]].isspace()
+
+    people: list[tuple[int, int, str, bool]] = []
+    covered: list[tuple[int, int]] = []
+    n = len(toks)
+    for i, (s0, _e0, w) in enumerate(toks):
+        noun = None
+        end_i = i
+        if w in _RELATIVES or w in _BYSTANDERS:
+            noun = w
+        elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
+            noun, end_i = f"{w} paciente", i + 1
+        elif (
+            w in ("companheiro", "companheira")
+            and i + 2 < n
+            and toks[i + 1][2] == "de"
+            and toks[i + 2][2] == "quarto"
+            and joined(i, i + 1)
+            and joined(i + 1, i + 2)
+        ):
+            noun, end_i = f"{w} de quarto", i + 2
+        if noun is None:
+            continue
+        start = s0
+        if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
+            start = toks[i - 1][0]
+        end = toks[end_i][1]
+        of = False
+        k = end_i + 1
+        if k + 1 < n and toks[k][2] in ("do", "da", "dos", "das") and joined(end_i, k) and joined(k, k + 1):
+            owner = toks[k + 1][2]
+            if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
+                of = True
+                end = toks[k + 1][1]
+        people.append((start, end, noun, of))
+        covered.append((start, end))
+    firsts = [
+        s0
+        for s0, _e, w in toks
+        if (w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")))
+        and not any(a <= s0 < b for a, b in covered)
+    ]
+    pronouns = [s0 for s0, _e, w in toks if w in _PRONOUNS]
+    return people, firsts, pronouns
+
+
 _FEMININE = words("mae mamae mulher")
 _EITHER = words("avo avos vovo vo colega colegas pessoa pessoas crianca bebe nene alguem cara chefe")
 
@@ -117,20 +180,33 @@ def _feminine(noun: str) -> bool | None:
 class Experiencer:
     """Who a mention is about, for one normalised message."""
 
-    __slots__ = ("caregiver", "people", "self_focus", "sentence_starts", "text")
+    __slots__ = (
+        "caregiver",
+        "firsts",
+        "people",
+        "people_starts",
+        "pronouns",
+        "self_focus",
+        "sentence_starts",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.caregiver = bool(_CAREGIVER_INTRO.search(text))
         self.self_focus = bool(_SELF_FOCUS.search(text))
-        self.people = [
-            (m.start(), m.end(), m.group("noun"), bool(m.group("of"))) for m in _PERSON.finditer(text)
-        ]
+        self.people, self.firsts, self.pronouns = _scan_people(text)
+        self.people_starts = [p[0] for p in self.people]
         self.sentence_starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
 
     def _sentence_start(self, pos: int) -> int:
         i = bisect_right(self.sentence_starts, pos)
         return self.sentence_starts[i - 1] if i else 0
+
+    @staticmethod
+    def _last(positions: list[int], lo: int, hi: int) -> int | None:
+        i = bisect_left(positions, hi)
+        return positions[i - 1] if i and positions[i - 1] >= lo else None
 
     def _subject(self, start: int, end: int) -> tuple[str, str | None, bool, int]:
         """('first'|'third'|'none', noun, noun is a relative's relative, where the subject starts)."""
@@ -140,17 +216,17 @@ class Experiencer:
         s0 = self._sentence_start(start)
         # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça").
         for lo in (s0, self._sentence_start(max(0, s0 - 2))):
+            first = self._last(self.firsts, lo, start)
+            person = self._last(self.people_starts, lo, start)
+            pronoun = self._last(self.pronouns, lo, start)
             best: tuple[int, str, str | None, bool] | None = None
-            spans = [(p0, p1) for p0, p1, _n, _o in self.people if lo <= p0 < start]
-            for m in _FIRST.finditer(t, lo, start):
-                if not any(p0 <= m.start() < p1 for p0, p1 in spans):  # "meu" of "meu vizinho"
-                    best = (m.start(), "first", None, False)
-            for p_start, _p_end, noun, of in self.people:
-                if lo <= p_start < start and (best is None or p_start >= best[0]):
-                    best = (p_start, "third", noun, of)
-            for m in _THIRD_PRONOUN.finditer(t, lo, start):
-                if best is None or m.start() > best[0]:
-                    best = (m.start(), "third", self._antecedent(m.start()), False)
+            if first is not None:
+                best = (first, "first", None, False)
+            if person is not None and (best is None or person >= best[0]):
+                _p0, _p1, noun, of = self.people[self.people_starts.index(person)]
+                best = (person, "third", noun, of)
+            if pronoun is not None and (best is None or pronoun > best[0]):
+                best = (pronoun, "third", self._antecedent(pronoun), False)
             if best is not None:
                 return best[1], best[2], best[3], best[0]
             if lo == 0:

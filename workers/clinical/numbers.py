@@ -72,6 +72,9 @@ _RUN = re.compile(
     r"(?:\s+e\s+mei[oa]\b)?"
 )
 _TOKEN = re.compile(r"[a-z]+|\d")
+_WORDS = re.compile(r"[a-z]+")
+# "um"/"uma" alone are articles (see the module docstring); they never start a rewrite on their own.
+_NUMBER_WORDS = frozenset(_ALL) - {"um", "uma"}
 _SPELLED_DECIMAL = re.compile(r"\b(\d{1,3})\s+(?:virgula|ponto)\s+(\d)\b")
 
 
@@ -137,14 +140,22 @@ def digits_for_words(norm: Normalised) -> Normalised:
     """The normalised text with every number written in words replaced by digits."""
     text = norm.text
     edits: list[tuple[int, int, str]] = []
+    # Most messages have no number written in words; one look at the words settles it.
+    if _NUMBER_WORDS.isdisjoint(_WORDS.findall(text)):
+        return _spelled_decimals(norm)
     for m in finditer(_RUN, text):
         value = _value(m.group(0))
         if value is None:
             # A run of several numbers ("oito nove") or an article: leave it for word-level rules.
             continue
         edits.append((m.start(), m.end(), value))
-    norm = rewrite(norm, edits)
-    # "39 vírgula 8", "38 ponto 5": digits with the decimal separator spelled out.
+    return _spelled_decimals(rewrite(norm, edits))
+
+
+def _spelled_decimals(norm: Normalised) -> Normalised:
+    """ "39 vírgula 8", "38 ponto 5": digits with the decimal separator spelled out."""
+    if "virgula" not in norm.text and "ponto" not in norm.text:
+        return norm
     spelled = [
         (m.start(), m.end(), f"{m.group(1)},{m.group(2)}") for m in _SPELLED_DECIMAL.finditer(norm.text)
     ]

@@ -89,7 +89,6 @@ ABBREVIATIONS = {
     "p/": "para",
     "d+": "demais",
 }
-_ABBREVIATION = re.compile(r"(?<![\w/])(?:d\+|[scp]/|[a-z]{1,4})(?![\w/])")
 _DATA = Path(__file__).with_name("data") / "typo_guard.txt"
 _WORD = re.compile(r"[a-z]{4,}")
 
@@ -140,18 +139,24 @@ def correct(token: str) -> str | None:
     return best[1] if best else None
 
 
+_TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
+
+
 def fix_typos(norm: Normalised) -> Normalised:
-    edits = [
-        (m.start(), m.end(), ABBREVIATIONS[m.group(0)])
-        for m in _ABBREVIATION.finditer(norm.text)
-        if m.group(0) in ABBREVIATIONS
-    ]
-    norm = rewrite(norm, edits)
+    """Shorthand and misspelt symptom words rewritten, in one pass over the words."""
     edits = []
-    for m in _WORD.finditer(norm.text):
-        fixed = correct(m.group(0))
-        if fixed is not None:
-            edits.append((m.start(), m.end(), fixed))
+    for m in _TOKEN.finditer(norm.text):
+        token = m.group(0)
+        if len(token) <= 4 and token in ABBREVIATIONS:
+            s, e = m.span()
+            # "s/", "c/" and "d+" only as whole tokens, never inside "os/as" or a URL.
+            if token[-1] in "/+" and (s > 0 and norm.text[s - 1].isalnum()):
+                continue
+            edits.append((s, e, ABBREVIATIONS[token]))
+        elif len(token) >= 4:
+            fixed = correct(token)
+            if fixed is not None:
+                edits.append((m.start(), m.end(), fixed))
     return rewrite(norm, edits)
 
 

@@ -572,6 +572,31 @@ class Store:
         )
         return current is None, current
 
+    def enrich_result(
+        self, task_id: str, result: dict[str, Any], *, only_if_estado: str = "pendente"
+    ) -> bool:
+        """Replace the result of a completed task whose `analise_ia.estado` is still
+        `only_if_estado` (the LLM stage, SPEC §6). Status and progress stay as they are. Returns
+        False, changing nothing, when another run of the stage got there first."""
+
+        def op(conn: Connection) -> bool:
+            query = sa.select(tasks.c.status, tasks.c.result).where(tasks.c.task_id == task_id)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if row is None or row.status != "completed":
+                return False
+            current = row.result if isinstance(row.result, dict) else {}
+            ia = current.get("analise_ia")
+            if not isinstance(ia, dict) or ia.get("estado") != only_if_estado:
+                return False
+            conn.execute(
+                sa.update(tasks).where(tasks.c.task_id == task_id).values(result=result, updated_at=now())
+            )
+            return True
+
+        return self._write(op)
+
     def replay(self, task_id: str) -> int | None:
         """Open a new generation for a task to run again.
 

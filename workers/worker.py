@@ -44,7 +44,7 @@ def build_consumer(
     own_store = store is None
     store = store or Store(settings.database_url)
     consumer = VhostConsumer(settings, vhost, store=store, concurrency=concurrency, prefetch=prefetch)
-    consumer._own_store = own_store
+    consumer.own_store = own_store
     client = AlertClient(settings)
     client.warn_if_disabled(log)
     # Enough delivery threads that a hanging backend cannot queue one handler's alerts behind

@@ -109,7 +109,11 @@ def test_unreadable_and_invalid_messages_are_dead_lettered_at_once_with_their_re
     }
     for reason, outcome in outcomes.items():
         assert isinstance(outcome, DeadLetter) and outcome.reason == reason
-    for env, reason in ((unknown, "unknown_task_type"), (bad_payload, "invalid_payload"), (permanent, "handler")):
+    for env, reason in (
+        (unknown, "unknown_task_type"),
+        (bad_payload, "invalid_payload"),
+        (permanent, "handler"),
+    ):
         task = status(store, env)
         assert task["status"] == "dead_lettered" and task["error"].startswith(reason)
 
@@ -286,7 +290,9 @@ def test_the_llm_stage_marks_a_failed_analysis_keeps_the_rules_result_and_resend
     assert isinstance(again, Ack) and again.note.startswith("skipped")
 
 
-def test_the_llm_stage_ignores_a_task_the_rules_stage_has_not_completed(offline: Settings, store: Store) -> None:
+def test_the_llm_stage_ignores_a_task_the_rules_stage_has_not_completed(
+    offline: Settings, store: Store
+) -> None:
     env = hemograma()
     outcome = LlmStageProcessor(offline, "exames", store).process(queued(store, env))
     assert isinstance(outcome, Ack) and outcome.note.startswith("skipped")

@@ -219,6 +219,25 @@ def llm_estado(result: Any) -> str | None:
 # --- the rules stage -------------------------------------------------------------------------------
 
 
+@dataclass
+class _Work:
+    """One delivery on its way through `process_many`."""
+
+    parsed: Any  # a Parsed; None only when `outcome` is already set
+    retry_count: int
+    generation: int
+    attempt_key: int
+    log: Any
+    outcome: Outcome | None = None
+    ctx: TaskContext | None = None
+    result: Any = None
+    started: float = 0.0
+
+    @property
+    def task_id(self) -> str:
+        return self.parsed.task_id
+
+
 class TaskProcessor:
     """The rules stage. `llm_stage=True` when a second stage consumes `eventos.ia`: handlers then
     leave their LLM part to it (`TaskContext.stage == "rules"`)."""
@@ -242,110 +261,142 @@ class TaskProcessor:
         self.log = log.bind(vhost=self.vhost)
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
-        headers = headers or {}
+        return self.process_many([(body, headers)])[0]
+
+    def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
+        """The outcomes of several deliveries, in order. Their `processing` writes go to the store
+        together, and so do their `completed` writes (one transaction each: group commit); the
+        handlers run one after the other on the calling thread."""
+        works = [self._prepare(body, headers or {}) for body, headers in deliveries]
+        started = [w for w in works if w.outcome is None]
+        answers = self.store.transition_many(
+            [
+                {
+                    "task_id": w.task_id,
+                    "status": "processing",
+                    "progress": progress_for(
+                        "processing", attempt_key=w.attempt_key, generation=w.generation
+                    ),
+                    "ensure": row_for(w.parsed.envelope),
+                }
+                for w in started
+            ]
+        )
+        running = []
+        for w, answer in zip(started, answers, strict=True):
+            if isinstance(answer, Exception):
+                w.outcome = self._store_failed(w, answer)
+            elif not answer[0]:
+                w.outcome = self._duplicate(w, answer[1])
+            else:
+                running.append(w)
+        finishing = [w for w in running if self._run(w)]
+        answers = self.store.transition_many(
+            [
+                {
+                    "task_id": w.task_id,
+                    "status": "completed",
+                    "progress": progress_for("completed", generation=w.generation),
+                    "result": w.result,
+                }
+                for w in finishing
+            ]
+        )
+        for w, answer in zip(finishing, answers, strict=True):
+            if isinstance(answer, Exception):
+                w.outcome = self._store_failed(w, answer)
+                continue
+            w.log.info("task_completed", seconds=round(time.perf_counter() - w.started, 3))
+            assert w.ctx is not None
+            w.outcome = Forward(topology.LLM_QUEUE) if w.ctx.llm_pending else Ack()
+        return [w.outcome or Requeue("not handled") for w in works]
+
+    def _prepare(self, body: bytes, headers: Mapping[str, Any]) -> _Work:
         retry_count = header_int(headers, topology.H_RETRY_COUNT)
         delivery_count = header_int(headers, "x-delivery-count")
         generation = header_int(headers, topology.H_REPLAY_GENERATION)
         attempt_key = retry_count * 1000 + delivery_count + 1
-
         parsed = parse(body, self.domain, self.vhost)
         if isinstance(parsed, Rejected):
-            return self._dead_letter(
+            outcome = self._dead_letter(
                 parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
             )
-        task_id, envelope = parsed.task_id, parsed.envelope
+            return _Work(None, retry_count, generation, attempt_key, self.log, outcome)
+        w = _Work(
+            parsed,
+            retry_count,
+            generation,
+            attempt_key,
+            self.log.bind(task_id=parsed.task_id, task_type=parsed.envelope.task_type, attempt=attempt_key),
+        )
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
-            return self._dead_letter(
-                task_id,
-                envelope,
+            w.outcome = self._dead_letter(
+                w.task_id,
+                parsed.envelope,
                 "delivery_limit",
                 f"delivered {delivery_count + 1} times without being acknowledged "
                 "(the worker probably crashed or lost its connection while handling it)",
                 generation,
             )
+        return w
 
-        log_ = self.log.bind(task_id=task_id, task_type=envelope.task_type, attempt=attempt_key)
+    def _duplicate(self, w: _Work, current: dict[str, Any] | None) -> Outcome:
+        status = (current or {}).get("status")
+        w.log.info("duplicate_delivery_skipped", current_status=status)
+        if (
+            status == "completed"
+            and self.llm_stage
+            and llm_estado((current or {}).get("result")) == "pendente"
+        ):
+            # Completed, but the process died before the hand-off was confirmed: hand it off
+            # again. The LLM stage ignores a task it has already enriched.
+            return Forward(topology.LLM_QUEUE)
+        return Ack(f"skipped: task already {status}")
 
-        def store_down(exc: StoreUnavailable) -> Outcome:
-            # Nothing can be recorded: retry later through the delay queue without a status.
-            return self._retry_or_dead_letter(
-                parsed, retry_count, attempt_key, generation, f"task store unavailable: {exc}", record=False
-            )
+    def _store_failed(self, w: _Work, exc: Exception) -> Outcome:
+        if not isinstance(exc, StoreUnavailable):
+            w.log.error("store_write_failed", error=repr(exc))
+            return Requeue(f"store write failed: {exc!r}")
+        # Nothing can be recorded: retry later through the delay queue without a status.
+        return self._retry_or_dead_letter(w, f"task store unavailable: {exc}", record=False)
 
-        try:
-            applied, current = self.store.transition(
-                task_id,
-                "processing",
-                progress_for("processing", attempt_key=attempt_key, generation=generation),
-                ensure=row_for(envelope),
-            )
-        except StoreUnavailable as exc:
-            return store_down(exc)
-        if not applied:
-            status = (current or {}).get("status")
-            log_.info("duplicate_delivery_skipped", current_status=status)
-            if (
-                status == "completed"
-                and self.llm_stage
-                and llm_estado((current or {}).get("result")) == "pendente"
-            ):
-                # Completed, but the process died before the hand-off was confirmed: hand it off
-                # again. The LLM stage ignores a task it has already enriched.
-                return Forward(topology.LLM_QUEUE)
-            return Ack(f"skipped: task already {status}")
-
-        ctx = make_context(
-            self.settings,
-            envelope,
-            attempt_key,
-            log_,
-            self.dispatcher,
-            "rules" if self.llm_stage else "inline",
+    def _run(self, w: _Work) -> bool:
+        """Run the handler; True when the task can be stored as completed, else w.outcome is set."""
+        stage: Stage = "rules" if self.llm_stage else "inline"
+        w.ctx = ctx = make_context(
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, stage
         )
-        started = time.perf_counter()
+        w.started = time.perf_counter()
         try:
-            result = parsed.handler.fn(ctx, parsed.payload)
+            w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
         except PermanentError as exc:
-            wait_alerts(ctx, self.settings, log_)
-            return self._dead_letter(
-                task_id, envelope, "handler_permanent_error", f"{type(exc).__name__}: {exc}", generation
+            wait_alerts(ctx, self.settings, w.log)
+            w.outcome = self._dead_letter(
+                w.task_id,
+                w.parsed.envelope,
+                "handler_permanent_error",
+                f"{type(exc).__name__}: {exc}",
+                w.generation,
             )
+            return False
         except Exception as exc:
-            log_.warning("handler_failed", error=repr(exc), traceback=traceback.format_exc(limit=5))
-            wait_alerts(ctx, self.settings, log_)
-            return self._retry_or_dead_letter(
-                parsed, retry_count, attempt_key, generation, f"{type(exc).__name__}: {exc}"
-            )
-
-        if not wait_alerts(ctx, self.settings, log_):
+            w.log.warning("handler_failed", error=repr(exc), traceback=traceback.format_exc(limit=5))
+            wait_alerts(ctx, self.settings, w.log)
+            w.outcome = self._retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
+            return False
+        if ctx.alert_futures and not wait_alerts(ctx, self.settings, w.log):
             # An alert could be neither delivered nor parked (broker trouble): do not ack, so the
             # task runs again; its delivered alerts are not resent (store + Idempotency-Key).
-            return Requeue("alerts could not be delivered or parked")
-        try:
-            self.store.transition(
-                task_id, "completed", progress_for("completed", generation=generation), result=result
-            )
-        except StoreUnavailable as exc:
-            return store_down(exc)
-        log_.info("task_completed", seconds=round(time.perf_counter() - started, 3))
-        if ctx.llm_pending:
-            return Forward(topology.LLM_QUEUE)
-        return Ack()
+            w.outcome = Requeue("alerts could not be delivered or parked")
+            return False
+        return True
 
-    def _retry_or_dead_letter(
-        self,
-        parsed: Parsed,
-        retry_count: int,
-        attempt_key: int,
-        generation: int,
-        error: str,
-        record: bool = True,
-    ) -> Outcome:
-        task_id = parsed.task_id
+    def _retry_or_dead_letter(self, w: _Work, error: str, record: bool = True) -> Outcome:
+        task_id, retry_count, generation = w.task_id, w.retry_count, w.generation
         if retry_count >= self.settings.worker_max_retries:
             return self._dead_letter(
                 task_id,
-                parsed.envelope,
+                w.parsed.envelope,
                 "max_retries_exceeded",
                 f"failed {retry_count + 1} times; last error: {error}",
                 generation,
@@ -356,7 +407,7 @@ class TaskProcessor:
                 self.store.transition(
                     task_id,
                     "retrying",
-                    progress_for("retrying", attempt_key=attempt_key, generation=generation),
+                    progress_for("retrying", attempt_key=w.attempt_key, generation=generation),
                     error=short(error),
                 )
             except StoreUnavailable as exc:

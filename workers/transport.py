@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pika
@@ -52,7 +52,8 @@ class Delivery:
 class _Subscription:
     queue: str
     prefetch: int
-    on_delivery: Callable[[Delivery], None]
+    on_batch: Callable[[list[Delivery]], None]
+    waiting: list[Delivery] = field(default_factory=list)
 
 
 class PikaTransport:
@@ -114,11 +115,12 @@ class PikaTransport:
     def wait_stopping(self, timeout: float) -> bool:
         return self._stop.wait(timeout)
 
-    def subscribe(self, queue: str, prefetch: int, on_delivery: Callable[[Delivery], None]) -> None:
+    def subscribe(self, queue: str, prefetch: int, on_batch: Callable[[list[Delivery]], None]) -> None:
         """Consume `queue` on its own channel (own prefetch) from the next connect on.
-        `on_delivery` runs on the connection thread: it must hand the work off at once, and every
-        delivery must end in exactly one of ack / nack / publish_then_ack."""
-        self._subs.append(_Subscription(queue, prefetch, on_delivery))
+        `on_batch` gets the deliveries that arrived in one read from the socket, on the connection
+        thread: it must hand the work off at once, and every delivery must end in exactly one of
+        ack / nack / publish_then_ack."""
+        self._subs.append(_Subscription(queue, prefetch, on_batch))
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -179,9 +181,17 @@ class PikaTransport:
             with self._inflight_lock:
                 self._inflight += 1
             self._outstanding.setdefault(ch.channel_number, set()).add(method.delivery_tag)
-            sub.on_delivery(Delivery(gen, ch, method.delivery_tag, props, body, sub.queue))
+            sub.waiting.append(Delivery(gen, ch, method.delivery_tag, props, body, sub.queue))
 
         return on_message
+
+    def _hand_over(self) -> None:
+        """After each read: one hand-off per queue for all that arrived, not one per message."""
+        for sub in self._subs:
+            if sub.waiting:
+                batch = sub.waiting[:]
+                sub.waiting.clear()
+                sub.on_batch(batch)
 
     def _serve(self) -> None:
         assert self._conn is not None
@@ -189,6 +199,7 @@ class PikaTransport:
         drain_deadline = 0.0
         while True:
             self._conn.process_data_events(time_limit=0.2)
+            self._hand_over()
             if not self._stop.is_set():
                 continue
             if not cancelled:
@@ -216,6 +227,10 @@ class PikaTransport:
 
     def _on_disconnect(self) -> None:
         self.connected.clear()
+        for sub in self._subs:
+            # Read but never handed over: the broker requeues them with the connection.
+            self._settled(len(sub.waiting))
+            sub.waiting.clear()
         with self._acks_lock:
             # The broker requeues whatever this connection left unacked; these acks are void.
             self._acks, self._ack_flush_scheduled = [], False
@@ -233,17 +248,22 @@ class PikaTransport:
 
     # --- settling deliveries (any thread) -------------------------------------------------------
 
-    def _settled(self) -> None:
+    def _settled(self, n: int = 1) -> None:
         with self._inflight_lock:
-            self._inflight -= 1
+            self._inflight -= n
 
     def ack(self, delivery: Delivery) -> None:
+        self.ack_many([delivery])
+
+    def ack_many(self, deliveries: list[Delivery]) -> None:
         """Ack without waiting: acks that pile up go out in one wake-up of the connection thread.
         A lost connection voids them (the broker requeues; the task store dedupes)."""
+        if not deliveries:
+            return
         with self._acks_lock:
-            self._acks.append(delivery)
+            self._acks.extend(deliveries)
             # Counted out only once queued: the shutdown drain flushes queued acks before closing.
-            self._settled()
+            self._settled(len(deliveries))
             if self._ack_flush_scheduled:
                 return
             self._ack_flush_scheduled = True

@@ -220,24 +220,27 @@ def drain_ours(
     args += ["--prefetch", str(prefetch)]
     progress = Progress(settings.database_url)
     t_spawn = time.time()
-    sups, children, t_ready = [], [], 0.0
-    for i in range(processes):
+    sups, children, logs = [], [], []
+    for i in range(processes):  # all started at once: they load in parallel
         log = WORK / f"worker_drain-{label}-{i}.log"
         log.unlink(missing_ok=True)
-        sup = procs.start(args, env=env, log=log)
+        sups.append(procs.start(args, env=env, log=log))
+        logs.append(log)
+    for sup, log in zip(sups, logs, strict=True):
         started = common.wait_for(
             lambda log=log: common.json_events(log, "child_started"), 60, "the vhost child", proc=sup, log=log
         )
-        consuming = common.wait_for(
+        common.wait_for(
             lambda log=log: common.json_events(log, "consuming"),
             60,
             "the worker consuming",
             proc=sup,
             log=log,
         )
-        sups.append(sup)
         children.append(int(started[0]["pid"]))
-        t_ready = t_ready or common.iso_ts(consuming[0]["timestamp"])
+    # Measured from the moment every process consumes: what the first did alone is left out.
+    t_ready = time.time()
+    done_before = progress.completed()
     meter = common.CpuMeter(
         {**{f"worker{i}": [c] for i, c in enumerate(children)}, "broker": common.pids_named("beam.smp")}
     )
@@ -265,6 +268,7 @@ def drain_ours(
     seconds = t_done - t_ready
     out = {
         "n": n,
+        "measured": n - done_before,
         "kind": kind,
         "processes": processes,
         "prefetch": prefetch,
@@ -272,7 +276,7 @@ def drain_ours(
         "concurrency": concurrency,
         "sleep_s": sleep_s,
         "seconds": seconds,
-        "rate": n / seconds,
+        "rate": (n - done_before) / seconds,
         "rate_from_spawn": n / (t_done - t_spawn),
         "startup_s": t_ready - t_spawn,
         "rss_mb": rss,
@@ -499,8 +503,9 @@ def render(args: argparse.Namespace, r: dict[str, Any], prefix: str, background:
         f"vhosts `{prefix}*`, LOG_FORMAT=json at INFO, no LLM, no alert backend",
         f"- Celery: worker `--pool threads --concurrency {args.concurrency}`, no-op task, quorum queue, "
         "`worker_detect_quorum_queues`, `acks_late`, one run per `worker_prefetch_multiplier`",
-        "- drain time: from the (first) worker consuming to the last task done; CPU is % of one core "
-        "over the drain, per process",
+        "- drain time (ours): from the moment every worker process is consuming to the last `completed` "
+        "row; tasks completed before that (one process starting earlier) are left out of the rate. "
+        "Celery: from `worker_ready` to the end of its last task. CPU is % of one core over the drain",
         f"- versions: {common.versions('pika', 'SQLAlchemy', 'pydantic')}"
         + (f"; Celery/kombu {cels[0]['version']} (bench venv only)" if cels else ""),
         "",

@@ -48,9 +48,11 @@ def build_consumer(
     client = AlertClient(settings)
     client.warn_if_disabled(log)
     # Enough delivery threads that a hanging backend cannot queue one handler's alerts behind
-    # another's: each alert then still gets its full inline budget before it is parked.
+    # another's: each alert then still gets its full inline budget before it is parked. Both
+    # stages emit alerts.
+    threads = consumer.concurrency + (consumer.llm_concurrency if consumer.llm_enabled else 0)
     consumer.dispatcher = AlertDispatcher(
-        settings, store, client, consumer.publish, max_workers=max(4, 2 * consumer.concurrency)
+        settings, store, client, consumer.publish, max_workers=max(4, 2 * threads)
     )
     return consumer
 

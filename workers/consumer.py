@@ -65,7 +65,10 @@ class VhostConsumer:
         dispatcher: Any | None = None,
         shutdown_grace_s: float = SHUTDOWN_GRACE_S,
         heartbeat_s: int = 30,
+        stage: str = "all",
     ) -> None:
+        """`stage`: "all" consumes every queue of the vhost; "rules" (`eventos`, `alertas`) and
+        "llm" (`eventos.ia`) split them over two processes."""
         self.settings = settings
         self.vhost = vhost
         self.domain = topology.domain_for_vhost(vhost, settings.vhost_prefix)
@@ -79,7 +82,7 @@ class VhostConsumer:
         self.transport = PikaTransport(
             settings,
             vhost,
-            connection_name=f"gateway-worker-{self.domain}",
+            connection_name=f"gateway-worker-{self.domain}-{stage}",
             heartbeat_s=heartbeat_s,
             shutdown_grace_s=shutdown_grace_s,
             declare=lambda ch: provision.declare_worker_queues(ch, settings),
@@ -94,10 +97,12 @@ class VhostConsumer:
         )
         self._llm_pool = ThreadPoolExecutor(self.llm_concurrency, thread_name_prefix=f"llm-{self.domain}")
         self._alert_pool = ThreadPoolExecutor(ALERT_PREFETCH, thread_name_prefix=f"parked-{self.domain}")
-        self.transport.subscribe(topology.EVENTS_QUEUE, self.prefetch, self._on_task)
-        if self.llm_enabled:
+        if stage in ("all", "rules"):
+            self.transport.subscribe(topology.EVENTS_QUEUE, self.prefetch, self._on_task)
+        if self.llm_enabled and stage in ("all", "llm"):
             self.transport.subscribe(topology.LLM_QUEUE, self.llm_concurrency, self._on_llm_task)
-        self.transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
+        if stage in ("all", "rules"):
+            self.transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
 
     # --- wiring and state -----------------------------------------------------------------------
 

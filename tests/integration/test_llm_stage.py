@@ -29,6 +29,7 @@ def test_a_critical_consulta_behind_100_llm_bound_tasks_alerts_at_once_while_the
                 tmp_path,
                 broker_url,
                 vhost_prefix,
+                vhosts=("fluxo_clinico",),
                 BACKEND_URL=nestjs.url,
                 BACKEND_JWT_SECRET=SECRET,
                 LLM_BASE_URL=fake.base_url,

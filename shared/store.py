@@ -643,41 +643,6 @@ class Store:
         stmt = self._transition_stmt(False, True)
         self._write(lambda conn: conn.execute(stmt, params), timeout)
 
-    def transition_many(
-        self, items: list[dict[str, Any]], timeout: float | None = 30
-    ) -> list[tuple[bool, dict[str, Any] | None] | Exception]:
-        """`transition(**item)` for each item, queued together so the writer commits them in one
-        transaction (a worker's batch of deliveries). Per item: (applied, current row when not
-        applied), or the exception that item raised (e.g. StoreUnavailable)."""
-        futures: list[Future[dict[str, Any] | None]] = []
-        for item in items:
-            status = item["status"]
-            if status not in STATUSES:
-                raise ValueError(f"unknown status {status!r}")
-            set_result = item.get("set_result")
-            futures.append(
-                self._writer.submit(
-                    self._op_transition(
-                        item["task_id"],
-                        status,
-                        item["progress"],
-                        result=item.get("result"),
-                        error=item.get("error"),
-                        ensure=item.get("ensure"),
-                        set_result=status == "completed" if set_result is None else set_result,
-                    )
-                )
-            )
-        out: list[tuple[bool, dict[str, Any] | None] | Exception] = []
-        for fut in futures:
-            try:
-                current = fut.result(timeout)
-            except Exception as exc:
-                out.append(exc)
-                continue
-            out.append((current is None, current))
-        return out
-
     def enrich_result(
         self, task_id: str, result: dict[str, Any], *, only_if_estado: str = "pendente"
     ) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from functools import lru_cache
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.types import Scope
@@ -88,9 +90,37 @@ class TaskAccepted(BaseModel):
     status_url: str
 
 
+def canonical_request(domain: str, task_type: str, payload: dict[str, Any]) -> bytes:
+    """The request as canonical JSON bytes (for the idempotency hash).
+
+    Raises UnicodeEncodeError for a string with an unpaired surrogate (`"\\ud800"` is valid JSON
+    text but no Unicode string can carry it): such a body cannot be published either."""
+    doc = {"d": domain, "t": task_type, "p": payload}
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        # orjson stops at 64-bit integers and at unpaired surrogates; JSON numbers have no size
+        # limit and a free-form record (ingestao) may hold any. The same body always takes the
+        # same branch, so its hash is stable.
+        text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return text.encode()
+
+
 def request_hash(domain: str, task_type: str, payload: dict[str, Any]) -> str:
-    canonical = orjson.dumps({"d": domain, "t": task_type, "p": payload}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+    return hashlib.sha256(canonical_request(domain, task_type, payload)).hexdigest()
+
+
+def _not_unicode() -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {
+                "type": "string_unicode",
+                "loc": ("body",),
+                "msg": "Input should be a valid string: the body has an unpaired UTF-16 surrogate escape",
+                "input": {},
+            }
+        ]
+    )
 
 
 @lru_cache(maxsize=64)
@@ -127,7 +157,12 @@ class Submitter:
         publisher: Publisher,
         idempotency_key: str | None = None,
         x_correlation_id: str | None = None,
+        *,
+        unicode_checked: bool = False,
     ) -> None:
+        # unicode_checked: the body was parsed by pydantic's JSON parser (the fast lane), which
+        # refuses unpaired surrogates; json.loads (FastAPI) lets them through.
+        self.unicode_checked = unicode_checked
         self.scope = scope
         self.tenant = tenant
         self.store = store
@@ -169,6 +204,12 @@ class Submitter:
             correlation_id=self.correlation_id or uuid.uuid4().hex,
         )
         task_id = str(envelope.task_id)
+        digest = None
+        if self.idempotency_key or not self.unicode_checked:
+            try:
+                digest = hashlib.sha256(canonical_request(domain, task_type, data)).hexdigest()
+            except UnicodeEncodeError:
+                raise _not_unicode() from None
         row = Store.new_task_row(
             task_id=task_id,
             tenant_id=self.tenant,
@@ -177,7 +218,7 @@ class Submitter:
             created_at=envelope.created_at,
             correlation_id=envelope.correlation_id,
             idempotency_key=self.idempotency_key,
-            request_hash=request_hash(domain, task_type, data) if self.idempotency_key else None,
+            request_hash=digest if self.idempotency_key else None,
         )
         # The row exists before the message does, so a fast worker always finds it and a status
         # request right after the 202 never sees 404.

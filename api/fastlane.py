@@ -199,7 +199,9 @@ class FastLane:
             return
 
         kwargs[task.body_param] = payload
-        kwargs[task.submit_param] = Submitter(scope, tenant, state.store, state.publisher, idem, correlation)
+        kwargs[task.submit_param] = Submitter(
+            scope, tenant, state.store, state.publisher, idem, correlation, unicode_checked=True
+        )
         try:
             response = await task.endpoint(**kwargs)
         except Exception as exc:

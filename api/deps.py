@@ -19,7 +19,7 @@ from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
 from shared.config import Settings
 from shared.messages import Envelope
-from shared.store import Store
+from shared.store import Store, publish_unconfirmed
 
 # Dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency (and
 # a class used as one) in the thread pool, i.e. several thread hand-offs per request, which cost
@@ -230,17 +230,40 @@ class Submitter:
         if outcome.kind == "existing":
             assert outcome.task is not None
             t = outcome.task
-            return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+            if not publish_unconfirmed(t):
+                return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+            # The retry of a publish that got a 503: publish again under the first attempt's
+            # task_id. If the first message did reach the queue after all, the worker sees two
+            # copies of one task and runs it once (its "processing" update wins only once).
+            envelope = envelope.model_copy(
+                update={
+                    "task_id": uuid.UUID(t["task_id"]),
+                    "created_at": t["created_at"],
+                    "correlation_id": t["correlation_id"] or envelope.correlation_id,
+                }
+            )
+            task_id = t["task_id"]
+            await self._publish(envelope, task_id, domain)
+            await self.store.aclear_unconfirmed(task_id)
+            return self._answer(202, task_id, domain, task_type, "queued")
+        await self._publish(envelope, task_id, domain)
+        return self._answer(202, task_id, domain, task_type, "queued")
+
+    async def _publish(self, envelope: Envelope, task_id: str, domain: str) -> None:
         try:
             with metrics.PUBLISH_SECONDS.time():
                 await self.publisher.publish(envelope)
         except BrokerUnavailable as exc:
-            # Not accepted: forget the row so the client's retry (same Idempotency-Key) works.
-            await self.store.adiscard_task(task_id)
             metrics.PUBLISH_FAILURES.labels(domain).inc()
+            if self.idempotency_key:
+                # Timed out or refused, the message may still reach the queue later: keep the
+                # row so that the client's retry with this key reuses the same task_id.
+                await self.store.amark_unconfirmed(task_id, exc.reason)
+            else:
+                # Not accepted, and no key to retry with: forget the row.
+                await self.store.adiscard_task(task_id)
             raise exc
-        metrics.TASKS_ACCEPTED.labels(domain, task_type).inc()
-        return self._answer(202, task_id, domain, task_type, "queued")
+        metrics.TASKS_ACCEPTED.labels(domain, envelope.task_type).inc()
 
 
 async def get_submitter(

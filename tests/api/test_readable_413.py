@@ -18,7 +18,7 @@ UPLOADS = 40
 
 
 def _upload(url: str, body: bytes) -> tuple[int, dict]:
-    req = urllib.request.Request(
+    req = urllib.request.Request(  # noqa: S310 - loopback test server
         url,
         data=body,
         method="POST",

@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
+from api.ratelimit import retry_after
 from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store, publish_unconfirmed
@@ -76,6 +77,18 @@ async def get_tenant(
 
 
 TenantDep = Annotated[str, Depends(get_tenant)]
+
+
+def check_rate(state: Any, tenant: str) -> None:
+    """429 with Retry-After when the tenant is over TENANT_RATE_LIMITS (api/ratelimit.py). Shared
+    by `get_submitter` and the fast lane."""
+    wait = state.rate_limiter.acquire(tenant)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"tenant {tenant} is over its rate limit (TENANT_RATE_LIMITS)",
+            headers={"Retry-After": retry_after(wait)},
+        )
 
 
 IDEMPOTENCY_KEY_MAX_LEN = 255
@@ -287,6 +300,7 @@ async def get_submitter(
     # store and the publisher come from app.state directly (as get_store/get_publisher do) to
     # save two dependency levels per request.
     state = request.app.state
+    check_rate(state, tenant)
     return Submitter(request.scope, tenant, state.store, state.publisher, idempotency_key, x_correlation_id)
 
 

@@ -25,6 +25,7 @@ from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
 from api.publisher import BrokerUnavailable, Publisher
+from api.ratelimit import RateLimiter, default_state_path, parse_limits
 from api.routes import clinico, exames, ingestao, opme
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
@@ -54,6 +55,10 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
         api_keys = settings.api_key_map
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
+    try:
+        limits = parse_limits(settings.tenant_rate_limits)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
     if settings.api_auth == "enabled" and not api_keys:
         raise ConfigurationError(
             "API_KEYS is empty: set API_KEYS=key1=tenant_a,key2=tenant_b "
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
         finally:
             await app.state.publisher.close()
             app.state.store.close()
+            app.state.rate_limiter.close()
 
     app = GatewayApp(
         title="Clinical task gateway",
@@ -88,6 +94,10 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     )
     app.state.settings = settings
     app.state.api_keys = api_keys
+    tenants = set(api_keys.values()) if settings.api_auth == "enabled" else {"default"}
+    app.state.rate_limiter = RateLimiter(
+        limits, tenants, settings.rate_limit_file or default_state_path(settings.api_port)
+    )
 
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:

@@ -128,7 +128,9 @@ class RateLimiter:
         if rate is None or self.map is None:
             return 0.0
         offset = self._offset(self.slots[tenant])
-        with self._locked():
+        # flock/unflock inline rather than through _locked(): this runs on every task POST.
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
             tokens, stamp = _SLOT.unpack_from(self.map, offset)
             now = time.monotonic()
             # A stamp from the future: a file left over from before a reboot.
@@ -138,6 +140,8 @@ class RateLimiter:
                 _SLOT.pack_into(self.map, offset, tokens - 1.0, now)
                 return 0.0
             _SLOT.pack_into(self.map, offset, tokens, now)
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
         return (1.0 - tokens) / rate.per_second
 
     def close(self) -> None:

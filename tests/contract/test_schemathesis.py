@@ -54,7 +54,8 @@ def test_schemathesis_finds_no_failure_in_any_operation(
         ]
         if SEED != "random":
             cmd += ["--seed", SEED]
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=580, check=False)
+        # cwd: schemathesis keeps a cache directory (.schemathesis/) where it runs.
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=580, check=False, cwd=tmp_path)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-20000:]
     assert "Failures:" not in output, output[-20000:]

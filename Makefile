@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test venv dev-venv broker provision api workers lint typecheck bench clean
+.PHONY: run test test-contract venv dev-venv broker provision api workers lint typecheck bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -38,6 +38,10 @@ run: venv broker
 
 test: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python -m pytest -q
+
+# Schemathesis alone (also part of `make test`): CONTRACT_SEED=random, CONTRACT_EXAMPLES=200 ...
+test-contract: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m contract tests/contract
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from functools import lru_cache
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.types import Scope
 
 from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
+from api.ratelimit import retry_after
 from shared.config import Settings
 from shared.messages import Envelope
-from shared.store import Store
+from shared.store import Store, publish_unconfirmed
 
 # Dependencies are `async def` although they do no I/O: FastAPI runs a plain `def` dependency (and
 # a class used as one) in the thread pool, i.e. several thread hand-offs per request, which cost
@@ -76,6 +79,18 @@ async def get_tenant(
 TenantDep = Annotated[str, Depends(get_tenant)]
 
 
+def check_rate(state: Any, tenant: str) -> None:
+    """429 with Retry-After when the tenant is over TENANT_RATE_LIMITS (api/ratelimit.py). Shared
+    by `get_submitter` and the fast lane."""
+    wait = state.rate_limiter.acquire(tenant)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"tenant {tenant} is over its rate limit (TENANT_RATE_LIMITS)",
+            headers={"Retry-After": retry_after(wait)},
+        )
+
+
 IDEMPOTENCY_KEY_MAX_LEN = 255
 CORRELATION_ID_MAX_LEN = 200
 
@@ -88,9 +103,37 @@ class TaskAccepted(BaseModel):
     status_url: str
 
 
+def canonical_request(domain: str, task_type: str, payload: dict[str, Any]) -> bytes:
+    """The request as canonical JSON bytes (for the idempotency hash).
+
+    Raises UnicodeEncodeError for a string with an unpaired surrogate (`"\\ud800"` is valid JSON
+    text but no Unicode string can carry it): such a body cannot be published either."""
+    doc = {"d": domain, "t": task_type, "p": payload}
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        # orjson stops at 64-bit integers and at unpaired surrogates; JSON numbers have no size
+        # limit and a free-form record (ingestao) may hold any. The same body always takes the
+        # same branch, so its hash is stable.
+        text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return text.encode()
+
+
 def request_hash(domain: str, task_type: str, payload: dict[str, Any]) -> str:
-    canonical = orjson.dumps({"d": domain, "t": task_type, "p": payload}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+    return hashlib.sha256(canonical_request(domain, task_type, payload)).hexdigest()
+
+
+def _not_unicode() -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {
+                "type": "string_unicode",
+                "loc": ("body",),
+                "msg": "Input should be a valid string: the body has an unpaired UTF-16 surrogate escape",
+                "input": {},
+            }
+        ]
+    )
 
 
 @lru_cache(maxsize=64)
@@ -127,7 +170,12 @@ class Submitter:
         publisher: Publisher,
         idempotency_key: str | None = None,
         x_correlation_id: str | None = None,
+        *,
+        unicode_checked: bool = False,
     ) -> None:
+        # unicode_checked: the body was parsed by pydantic's JSON parser (the fast lane), which
+        # refuses unpaired surrogates; json.loads (FastAPI) lets them through.
+        self.unicode_checked = unicode_checked
         self.scope = scope
         self.tenant = tenant
         self.store = store
@@ -169,6 +217,12 @@ class Submitter:
             correlation_id=self.correlation_id or uuid.uuid4().hex,
         )
         task_id = str(envelope.task_id)
+        digest = None
+        if self.idempotency_key or not self.unicode_checked:
+            try:
+                digest = hashlib.sha256(canonical_request(domain, task_type, data)).hexdigest()
+            except UnicodeEncodeError:
+                raise _not_unicode() from None
         row = Store.new_task_row(
             task_id=task_id,
             tenant_id=self.tenant,
@@ -177,7 +231,7 @@ class Submitter:
             created_at=envelope.created_at,
             correlation_id=envelope.correlation_id,
             idempotency_key=self.idempotency_key,
-            request_hash=request_hash(domain, task_type, data) if self.idempotency_key else None,
+            request_hash=digest if self.idempotency_key else None,
         )
         # The row exists before the message does, so a fast worker always finds it and a status
         # request right after the 202 never sees 404.
@@ -189,17 +243,40 @@ class Submitter:
         if outcome.kind == "existing":
             assert outcome.task is not None
             t = outcome.task
-            return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+            if not publish_unconfirmed(t):
+                return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+            # The retry of a publish that got a 503: publish again under the first attempt's
+            # task_id. If the first message did reach the queue after all, the worker sees two
+            # copies of one task and runs it once (its "processing" update wins only once).
+            envelope = envelope.model_copy(
+                update={
+                    "task_id": uuid.UUID(t["task_id"]),
+                    "created_at": t["created_at"],
+                    "correlation_id": t["correlation_id"] or envelope.correlation_id,
+                }
+            )
+            task_id = t["task_id"]
+            await self._publish(envelope, task_id, domain)
+            await self.store.aclear_unconfirmed(task_id)
+            return self._answer(202, task_id, domain, task_type, "queued")
+        await self._publish(envelope, task_id, domain)
+        return self._answer(202, task_id, domain, task_type, "queued")
+
+    async def _publish(self, envelope: Envelope, task_id: str, domain: str) -> None:
         try:
             with metrics.PUBLISH_SECONDS.time():
                 await self.publisher.publish(envelope)
         except BrokerUnavailable as exc:
-            # Not accepted: forget the row so the client's retry (same Idempotency-Key) works.
-            await self.store.adiscard_task(task_id)
             metrics.PUBLISH_FAILURES.labels(domain).inc()
+            if self.idempotency_key:
+                # Timed out or refused, the message may still reach the queue later: keep the
+                # row so that the client's retry with this key reuses the same task_id.
+                await self.store.amark_unconfirmed(task_id, exc.reason)
+            else:
+                # Not accepted, and no key to retry with: forget the row.
+                await self.store.adiscard_task(task_id)
             raise exc
-        metrics.TASKS_ACCEPTED.labels(domain, task_type).inc()
-        return self._answer(202, task_id, domain, task_type, "queued")
+        metrics.TASKS_ACCEPTED.labels(domain, envelope.task_type).inc()
 
 
 async def get_submitter(
@@ -223,6 +300,7 @@ async def get_submitter(
     # store and the publisher come from app.state directly (as get_store/get_publisher do) to
     # save two dependency levels per request.
     state = request.app.state
+    check_rate(state, tenant)
     return Submitter(request.scope, tenant, state.store, state.publisher, idempotency_key, x_correlation_id)
 
 

@@ -36,6 +36,7 @@ from api.deps import (
     CORRELATION_ID_MAX_LEN,
     IDEMPOTENCY_KEY_MAX_LEN,
     Submitter,
+    check_rate,
     get_submitter,
     resolve_tenant,
 )
@@ -199,8 +200,14 @@ class FastLane:
             return
 
         kwargs[task.body_param] = payload
-        kwargs[task.submit_param] = Submitter(scope, tenant, state.store, state.publisher, idem, correlation)
+        kwargs[task.submit_param] = Submitter(
+            scope, tenant, state.store, state.publisher, idem, correlation, unicode_checked=True
+        )
         try:
+            # After the body is validated, as in FastAPI, where the rate check (a dependency)
+            # runs once per request whatever the body: a body that fails here is handed over
+            # without having taken a token, and FastAPI takes it.
+            check_rate(state, tenant)
             response = await task.endpoint(**kwargs)
         except Exception as exc:
             handler = self._handler_for(exc)

@@ -12,15 +12,20 @@ from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import openapi
 from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
 from api.publisher import BrokerUnavailable, Publisher
+from api.ratelimit import RateLimiter, default_state_path, parse_limits
 from api.routes import clinico, exames, ingestao, opme
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
@@ -37,6 +42,9 @@ Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>`.
 """
 
 
+UNPARSABLE_BODY = "There was an error parsing the body"  # FastAPI's 400 detail
+
+
 class ConfigurationError(RuntimeError):
     pass
 
@@ -45,6 +53,10 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     settings = settings or get_settings()
     try:
         api_keys = settings.api_key_map
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+    try:
+        limits = parse_limits(settings.tenant_rate_limits)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
     if settings.api_auth == "enabled" and not api_keys:
@@ -70,6 +82,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
         finally:
             await app.state.publisher.close()
             app.state.store.close()
+            app.state.rate_limiter.close()
 
     app = GatewayApp(
         title="Clinical task gateway",
@@ -81,6 +94,10 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     )
     app.state.settings = settings
     app.state.api_keys = api_keys
+    tenants = set(api_keys.values()) if settings.api_auth == "enabled" else {"default"}
+    app.state.rate_limiter = RateLimiter(
+        limits, tenants, settings.rate_limit_file or default_state_path(settings.api_port)
+    )
 
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:
@@ -95,6 +112,21 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             headers={"Retry-After": str(exc.retry_after_s)},
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers 400 when a JSON body cannot even be decoded (not UTF-8, nested too
+        # deep); it is the same client error as a JSON syntax error, which FastAPI makes a 422.
+        if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+            error = {
+                "type": "json_invalid",
+                "loc": ("body",),
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "the body is not UTF-8 encoded JSON"},
+            }
+            return await request_validation_exception_handler(request, RequestValidationError([error]))
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("store_unavailable", error=str(exc))
@@ -108,7 +140,16 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["health"], responses={503: {"description": "not ready"}})
+    @app.get(
+        "/health/ready",
+        tags=["health"],
+        responses={
+            503: {
+                "description": "not ready",
+                "headers": {"Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1}}},
+            }
+        },
+    )
     async def ready(publisher: PublisherDep, store: StoreDep) -> JSONResponse:
         checks: dict[str, Any] = {"broker": await publisher.ready()}
         try:
@@ -147,6 +188,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     async def docs_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
+    openapi.install(app)
     app.add_middleware(
         BodySizeLimit, default_limit=settings.max_body_bytes, ingestion_limit=settings.max_body_bytes_ingestao
     )

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = 1_048_576
     max_body_bytes_ingestao: int = 10_485_760
+    # Per-tenant token buckets for task POSTs: `tenant_a=200/s,*=100/s` (N/s, N/m or N/h; `*` is
+    # every tenant not named). Unset: no limit. Shared by the API processes of one host through
+    # RATE_LIMIT_FILE (default: /dev/shm/clinical-gateway-ratelimit-<uid>-<API_PORT>).
+    tenant_rate_limits: str | None = None
+    rate_limit_file: str | None = None
 
     # NestJS backend (alerts)
     backend_url: str | None = None
@@ -89,6 +94,8 @@ class Settings(BaseSettings):
         "backend_service_token",
         "backend_jwt_secret",
         "api_keys",
+        "tenant_rate_limits",
+        "rate_limit_file",
         mode="before",
     )
     @classmethod

@@ -7,43 +7,144 @@ gateway and a permanent (dead-lettered) error at a worker, never a silently igno
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION: Literal[1] = 1
 
+# Every rule below is expressed in the JSON Schema too (SPEC §5: a request that satisfies the
+# published schema is accepted, one that violates it is rejected). Hence:
+# - "not blank" is a `pattern` (a character other than ASCII whitespace) checked on the string
+#   as sent, and the same characters are trimmed only afterwards, so lengths and patterns apply
+#   to what the schema describes;
+# - patterns use only constructs every engine reads alike (no \s, \d or $: Python's `$`
+#   also matches before a final newline, Rust's does not);
+# - numbers and booleans are strict (JSON `true` is not an integer, "5" is not a number);
+# - dates and UUIDs accept only the RFC 3339 / hyphenated text the `format` names.
+_ASCII_SPACE = " \t\n\r\f\v"
+NON_BLANK = r"[^ \t\n\r\f\v]"
+
+
+def _trim(value: str) -> str:
+    return value.strip(_ASCII_SPACE)
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+def _whole_number(value: Any) -> Any:
+    # JSON Schema counts 3.0 as an integer; a strict int alone would refuse it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_Whole = BeforeValidator(_whole_number)
+_NonBlank = StringConstraints(min_length=1, pattern=NON_BLANK)
+_Trim = AfterValidator(_trim)
+Text = Annotated[str, _NonBlank, StringConstraints(max_length=10_000), _Trim]
+LongText = Annotated[str, _NonBlank, StringConstraints(max_length=20_000), _Trim]
+ShortText = Annotated[str, _NonBlank, StringConstraints(max_length=200), _Trim]
 Sexo = Literal["F", "M"]
-IdadeAnos = Annotated[int, Field(ge=0, le=130)]
+IdadeAnos = Annotated[int, Field(strict=True, ge=0, le=130), _Whole]
+StrictBool = Annotated[bool, Field(strict=True)]
+Cid10 = Annotated[str, _NonBlank, StringConstraints(max_length=10), _Trim]
+
+_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _shaped(kind: type, regex: re.Pattern[str], error: str, message: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, str) or regex.fullmatch(value) is None:
+            raise PydanticCustomError(error, message)
+        return value
+
+    return BeforeValidator(check)
+
+
+Uuid = Annotated[
+    uuid.UUID,
+    _shaped(uuid.UUID, _UUID_RE, "uuid_parsing", "Input should be a hyphenated UUID"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uuid",
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^" + _UUID_RE.pattern,
+        }
+    ),
+]
+Data = Annotated[
+    date,
+    _shaped(date, _DATE_RE, "date_parsing", "Input should be a date in the format YYYY-MM-DD"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "minLength": 10,
+            "maxLength": 10,
+            "pattern": "^" + _DATE_RE.pattern,
+        }
+    ),
+]
+DataHora = Annotated[
+    AwareDatetime,
+    _shaped(
+        datetime, _DATETIME_RE, "datetime_parsing", "Input should be an RFC 3339 date-time with its offset"
+    ),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^" + _DATETIME_RE.pattern}),
+]
+
+
+def _at_least_one(*alternatives: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf` of partial objects: the JSON Schema form of an "at least one of" rule."""
+    return {"anyOf": list(alternatives)}
+
+
+def _present(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: schema}}
 
 
 # --- clinico -------------------------------------------------------------------------------------
 
 
 class SinaisVitais(Strict):
-    temperatura_c: float | None = Field(default=None, ge=25, le=45)
-    spo2_pct: float | None = Field(default=None, ge=0, le=100)
-    frequencia_cardiaca_bpm: int | None = Field(default=None, ge=0, le=350)
-    frequencia_respiratoria_irpm: int | None = Field(default=None, ge=0, le=120)
-    pressao_sistolica_mmhg: int | None = Field(default=None, ge=0, le=350)
-    pressao_diastolica_mmhg: int | None = Field(default=None, ge=0, le=250)
-    glicemia_mg_dl: float | None = Field(default=None, ge=0, le=3000)
-    escala_dor: int | None = Field(default=None, ge=0, le=10)
+    temperatura_c: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=25, le=45)
+    spo2_pct: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
+    frequencia_cardiaca_bpm: Annotated[int, Field(strict=True, ge=0, le=350), _Whole] | None = None
+    frequencia_respiratoria_irpm: Annotated[int, Field(strict=True, ge=0, le=120), _Whole] | None = None
+    pressao_sistolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=350), _Whole] | None = None
+    pressao_diastolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=250), _Whole] | None = None
+    glicemia_mg_dl: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=3000)
+    escala_dor: Annotated[int, Field(strict=True, ge=0, le=10), _Whole] | None = None
 
 
 class ConsultaPayload(Strict):
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     queixa: Text
     sinais_vitais: SinaisVitais | None = None
     idade_anos: IdadeAnos | None = None
@@ -51,45 +152,64 @@ class ConsultaPayload(Strict):
     paciente_nome: ShortText | None = None
     conversa_id: ShortText | None = None
     mensagem_id: ShortText | None = None
-    em_tratamento_oncologico: bool = False
+    em_tratamento_oncologico: StrictBool = False
 
 
 class InternacaoPayload(Strict):
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     motivo: Text
     setor: ShortText | None = None
-    cid10: Annotated[str, StringConstraints(min_length=1, max_length=10)] | None = None
-    data_internacao: date | datetime | None = None
+    cid10: Cid10 | None = None
+    data_internacao: Data | DataHora | None = None
     sinais_vitais: SinaisVitais | None = None
 
 
 class AltaPayload(Strict):
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     resumo: Text
-    data_alta: date | datetime
+    data_alta: Data | DataHora
     prescricoes: (
         Annotated[
-            list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]], Field(max_length=200)
+            list[Annotated[str, _NonBlank, StringConstraints(max_length=2000), _Trim]], Field(max_length=200)
         ]
         | None
     ) = None
-    retorno_em_dias: int | None = Field(default=None, ge=0, le=3650)
+    retorno_em_dias: Annotated[int, Field(strict=True, ge=0, le=3650), _Whole] | None = None
 
 
 # --- exames --------------------------------------------------------------------------------------
 
 
+# Keys are kept as sent (not trimmed), so two keys never merge into one after validation.
+_NomeAnalito = Annotated[str, _NonBlank, StringConstraints(max_length=100)]
+_Valor = Annotated[float, Field(strict=True, ge=-1e12, le=1e12, allow_inf_nan=False)]
+ResultadosNumericos = Annotated[
+    dict[_NomeAnalito, _Valor],
+    Field(max_length=500),
+    # pydantic would put a key pattern in `patternProperties`, which admits any other key.
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": 500,
+            "propertyNames": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NON_BLANK},
+            "additionalProperties": {"type": "number", "minimum": -1e12, "maximum": 1e12},
+        }
+    ),
+]
+
+
 class ExameGenericoPayload(Strict):
-    paciente_id: uuid.UUID
+    model_config = ConfigDict(
+        json_schema_extra=_at_least_one(
+            _present("resultado_texto", {"type": "string"}),
+            _present("resultados", {"type": "object", "minProperties": 1}),
+        )
+    )
+
+    paciente_id: Uuid
     tipo_exame: ShortText
     resultado_texto: LongText | None = None
-    resultados: (
-        Annotated[
-            dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], float],
-            Field(max_length=500),
-        ]
-        | None
-    ) = None
+    resultados: ResultadosNumericos | None = None
 
     @model_validator(mode="after")
     def _needs_some_result(self) -> ExameGenericoPayload:
@@ -99,16 +219,36 @@ class ExameGenericoPayload(Strict):
 
 
 class HemogramaResultados(Strict):
-    hemoglobina_g_dl: float | None = Field(default=None, ge=0, le=30)
-    hematocrito_pct: float | None = Field(default=None, ge=0, le=100)
-    leucocitos_mm3: float | None = Field(default=None, ge=0, le=1_000_000)
-    neutrofilos_mm3: float | None = Field(default=None, ge=0, le=1_000_000)
-    linfocitos_mm3: float | None = Field(default=None, ge=0, le=1_000_000)
-    plaquetas_mm3: float | None = Field(default=None, ge=0, le=5_000_000)
-    vcm_fl: float | None = Field(default=None, ge=0, le=200)
-    hcm_pg: float | None = Field(default=None, ge=0, le=100)
-    chcm_g_dl: float | None = Field(default=None, ge=0, le=60)
-    rdw_pct: float | None = Field(default=None, ge=0, le=100)
+    model_config = ConfigDict(
+        json_schema_extra=_at_least_one(
+            *(
+                _present(name, {"type": "number"})
+                for name in (
+                    "hemoglobina_g_dl",
+                    "hematocrito_pct",
+                    "leucocitos_mm3",
+                    "neutrofilos_mm3",
+                    "linfocitos_mm3",
+                    "plaquetas_mm3",
+                    "vcm_fl",
+                    "hcm_pg",
+                    "chcm_g_dl",
+                    "rdw_pct",
+                )
+            )
+        )
+    )
+
+    hemoglobina_g_dl: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=30)
+    hematocrito_pct: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
+    leucocitos_mm3: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=1_000_000)
+    neutrofilos_mm3: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=1_000_000)
+    linfocitos_mm3: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=1_000_000)
+    plaquetas_mm3: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=5_000_000)
+    vcm_fl: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=200)
+    hcm_pg: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
+    chcm_g_dl: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=60)
+    rdw_pct: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
 
     @model_validator(mode="after")
     def _at_least_one(self) -> HemogramaResultados:
@@ -118,7 +258,7 @@ class HemogramaResultados(Strict):
 
 
 class HemogramaPayload(Strict):
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     sexo: Sexo | None = None
     idade_anos: IdadeAnos | None = None
     resultados: HemogramaResultados
@@ -135,7 +275,7 @@ class TipoExameImagem(StrEnum):
 class ImagemRequest(Strict):
     """Body of POST /api/exames/imagem/{tipo_exame}; the path gives `tipo_exame`."""
 
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     laudo: LongText
     regiao: ShortText | None = None
 
@@ -150,19 +290,22 @@ class ImagemPayload(ImagemRequest):
 
 
 class ItemOpme(Strict):
-    descricao: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    quantidade: int = Field(ge=1, le=10_000)
+    descricao: Annotated[str, _NonBlank, StringConstraints(max_length=500), _Trim]
+    quantidade: Annotated[int, Field(strict=True, ge=1, le=10_000), _Whole]
     # Optional on purpose: a request without them is accepted and gets parecer "pendente".
-    registro_anvisa: Annotated[str, StringConstraints(pattern=r"^\d{11}$")] | None = None
-    codigo_tuss: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    # Eleven digits: lengths plus an anchored start, so no engine-specific end anchor is needed.
+    registro_anvisa: (
+        Annotated[str, StringConstraints(min_length=11, max_length=11, pattern="^[0-9]{11}")] | None
+    ) = None
+    codigo_tuss: Annotated[str, _NonBlank, StringConstraints(max_length=20), _Trim] | None = None
 
 
 class OpmePayload(Strict):
-    paciente_id: uuid.UUID
+    paciente_id: Uuid
     itens: Annotated[list[ItemOpme], Field(min_length=1, max_length=500)]
-    cid10: Annotated[str, StringConstraints(min_length=1, max_length=10)]
+    cid10: Cid10
     justificativa: Text
-    data_cirurgia: date | None = None
+    data_cirurgia: Data | None = None
 
 
 class OpmeMaterialPayload(OpmePayload):
@@ -178,7 +321,7 @@ class OpmeProtesePayload(OpmePayload):
 # Record fields are plain strings: a malformed CPF or date in one record is reported per record by
 # the worker, it does not reject the whole batch.
 
-Campo = Annotated[str, StringConstraints(max_length=500)]
+Campo = Annotated[str, StringConstraints(max_length=500), _Trim]
 MAX_REGISTROS = 10_000
 
 

@@ -116,6 +116,14 @@ def progress_for(status: str, *, attempt_key: int = 1, generation: int = 0) -> i
     return generation * GEN + stage
 
 
+PUBLISH_UNCONFIRMED = "publish not confirmed by the broker; retry with the same Idempotency-Key: "
+
+
+def publish_unconfirmed(task: dict[str, Any]) -> bool:
+    """The task's row exists but its message may never have reached the queue."""
+    return task["status"] == "queued" and str(task.get("error") or "").startswith(PUBLISH_UNCONFIRMED)
+
+
 @dataclass(frozen=True)
 class CreateOutcome:
     kind: Literal["created", "existing", "conflict"]
@@ -483,6 +491,42 @@ class Store:
     async def adiscard_task(self, task_id: str) -> bool:
         """Forget a task whose publish failed (the client got 503 and will retry)."""
         return await self._awrite(self._op_discard(task_id))
+
+    # A task whose publish was not confirmed (timeout, broker gone, nack) while the client sent an
+    # Idempotency-Key: the row stays, marked in `error` while it is still `queued` (the worker's
+    # first status update clears `error`), so the client's retry reuses its task_id (SPEC §5).
+
+    def _op_mark_unconfirmed(self, task_id: str, reason: str) -> Callable[[Connection], bool]:
+        def op(conn: Connection) -> bool:
+            res = conn.execute(
+                sa.update(tasks)
+                .where(tasks.c.task_id == task_id, tasks.c.status == "queued")
+                .values(error=f"{PUBLISH_UNCONFIRMED}{reason}"[:2000])
+            )
+            return bool(res.rowcount)
+
+        return op
+
+    async def amark_unconfirmed(self, task_id: str, reason: str) -> bool:
+        return await self._awrite(self._op_mark_unconfirmed(task_id, reason))
+
+    def _op_clear_unconfirmed(self, task_id: str) -> Callable[[Connection], bool]:
+        def op(conn: Connection) -> bool:
+            res = conn.execute(
+                sa.update(tasks)
+                .where(
+                    tasks.c.task_id == task_id,
+                    tasks.c.status == "queued",
+                    tasks.c.error.startswith(PUBLISH_UNCONFIRMED, autoescape=True),
+                )
+                .values(error=None)
+            )
+            return bool(res.rowcount)
+
+        return op
+
+    async def aclear_unconfirmed(self, task_id: str) -> bool:
+        return await self._awrite(self._op_clear_unconfirmed(task_id))
 
     # --- status transitions (workers) ---------------------------------------------------------
 

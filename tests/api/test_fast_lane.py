@@ -208,3 +208,29 @@ def test_fast_lane_covers_every_task_endpoint(pair: Pair) -> None:
     openapi = pair.fast.client.get("/openapi.json").json()
     posts = {path for path, ops in openapi["paths"].items() if "post" in ops}
     assert served == posts
+
+
+def test_rate_limited_answer_matches_fastapi(tmp_path_factory, broker_url: str, vhost_prefix: str) -> None:
+    # Each app with its own limit file: the same requests meet the same bucket state.
+    tmp = tmp_path_factory.mktemp("fastlane-rate")
+    base = api_settings(tmp, broker_url, vhost_prefix)
+    apps = {
+        name: create_app(
+            base.model_copy(
+                update={"tenant_rate_limits": "hospital_b=1/m", "rate_limit_file": str(tmp / name)}
+            ),
+            fast_lane=name == "fast",
+        )
+        for name in ("fast", "plain")
+    }
+    ep = ENDPOINTS[0]
+    answers = {}
+    for name, app in apps.items():
+        with ServerThread(app) as server, httpx.Client(base_url=server.url, timeout=15) as client:
+            key_b = {"X-API-Key": "chave-b"}
+            sent = [client.post(ep.path, json=ep.payload(), headers=key_b) for _ in range(2)]
+            sent.append(client.post(ep.path, json={"queixa": ""}, headers=key_b))  # invalid, and over
+            sent.append(client.post(ep.path, json=ep.payload(), headers=AUTH))  # hospital_a: no limit
+            answers[name] = [_answer(r) for r in sent]
+    assert answers["fast"] == answers["plain"]
+    assert [a["status"] for a in answers["fast"]] == [202, 429, 429, 202]

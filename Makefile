@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test venv dev-venv broker provision api workers lint typecheck bench clean
+.PHONY: run test test-cluster venv dev-venv broker provision migrate api workers lint typecheck bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -29,6 +29,10 @@ broker: | $(BIN)/python
 
 provision: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
+
+# Task store schema (also done by `shared.provision`, so by `make run`).
+migrate: venv
+	@$(BIN)/python -m shared.migrate
 
 # API and workers in the foreground; Ctrl-C stops them all (each shuts down gracefully).
 run: venv broker

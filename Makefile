@@ -43,6 +43,11 @@ run: venv broker
 test: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python -m pytest -q
 
+# A real three-node RabbitMQ cluster on this machine (needs root and rabbitmq-server) and
+# PostgreSQL: the API and two worker supervisors under load while nodes go away (a few minutes).
+test-cluster: dev-venv
+	@TGW_CLUSTER_TEST=1 $(BIN)/python -m pytest -q -s -p no:randomly tests/cluster
+
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

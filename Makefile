@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-cluster venv dev-venv broker provision migrate api workers lint typecheck bench clean
+.PHONY: run test test-cluster venv dev-venv broker provision migrate api workers lint typecheck bench bench-scale clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -58,6 +58,11 @@ typecheck: dev-venv
 bench: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
+	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
+
+# Worker processes and API replicas on PostgreSQL (short runs).
+bench-scale: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -211,7 +211,9 @@ def api_rate(
         return out
 
 
-def render(args: argparse.Namespace, workers: list[dict[str, Any]], apis: list[dict[str, Any]]) -> str:
+def render(
+    args: argparse.Namespace, workers: list[dict[str, Any]], apis: list[dict[str, Any]], busy: list[float]
+) -> str:
     base_w = workers[0]["rate"]
     base_a = apis[0]["rate"]
     lines = [
@@ -225,6 +227,9 @@ def render(args: argparse.Namespace, workers: list[dict[str, Any]], apis: list[d
         "after the last process consumed / time to the last `updated_at`",
         f"- API: `python -m api` with API_WORKERS=N, task rows in PostgreSQL; {apis[0]['tool']} with "
         f"{args.connections} connections on the same 2 cores, {args.api_seconds:g} s after a 2 s warm-up",
+        f"- other work on the machine just before the runs: {busy[0]:.0f}% (workers) and {busy[1]:.0f}% "
+        "(API) of one core, out of 200%; anything far from 0 means the figures below are a share of a "
+        "contended machine, not its capacity",
         "",
         "| worker processes on one vhost | tasks/s | vs 1 process | CPU % workers / whole machine |",
         "|---|---|---|---|",
@@ -249,11 +254,13 @@ def render(args: argparse.Namespace, workers: list[dict[str, Any]], apis: list[d
     lines += [
         "",
         "- run: `make bench-scale` (or `.venv/bin/python bench/scale_out.py`; `--quick` for a smoke run)",
-        "- Reading: the machine has 2 cores shared by the processes measured, RabbitMQ, PostgreSQL and the "
-        "load generator, so more processes than cores cannot add throughput here; the figures show "
-        "that adding processes on one vhost and API replicas works (no lost or refused work, no lock "
-        "contention collapse on PostgreSQL) and how far it goes on this box. On more cores, replicas "
-        "scale until RabbitMQ (one quorum queue leader per vhost) or PostgreSQL saturates.",
+        "- Reading: the 2 cores are shared by the processes measured, RabbitMQ, PostgreSQL, the load "
+        "generator and, here, other people's work, so more processes than cores cannot add capacity; "
+        "what more processes can do on a contended box is win a larger share of it. What the runs do "
+        "show: several worker processes on one quorum queue and several API processes on one "
+        "PostgreSQL store work together, every pre-published task completed once and every request "
+        "was answered 202. On more cores, replicas scale until RabbitMQ (one quorum queue leader per "
+        "vhost) or PostgreSQL saturates.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -274,14 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     prefix = common.new_prefix("scale")
     with common.provisioned(prefix, WORK / "scale_out.db") as settings, common.Procs() as procs:
-        common.wait_quiet(args.wait_idle)
+        busy = [common.wait_quiet(args.wait_idle)]
         workers = [drain(procs, settings, int(n), args.tasks, timeout=300) for n in args.procs.split(",")]
-        common.wait_quiet(args.wait_idle)
+        busy.append(common.wait_quiet(args.wait_idle))
         apis = [
             api_rate(procs, settings, int(n), args.api_seconds, args.connections)
             for n in args.api_workers.split(",")
         ]
-    text = render(args, workers, apis)
+    text = render(args, workers, apis, busy)
     print(text)
     if not args.quick or args.write:
         common.write_section("scale_out", text)

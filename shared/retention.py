@@ -32,6 +32,7 @@ from shared.store import TERMINAL, _write_lock, make_engine, now, task_alerts, t
 log = get_logger("shared.retention")
 
 INTERVAL_S = 3600.0
+RETRY_AFTER_FAILURE_S = 300.0
 BATCH = 500
 
 
@@ -140,6 +141,7 @@ class HourlyPurge(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.is_set():
+            wait = self.interval_s
             try:
                 report = run(self.settings)
                 if report is not None:
@@ -151,9 +153,10 @@ class HourlyPurge(threading.Thread):
                         cutoff=report.cutoff.isoformat(),
                     )
             except Exception:
-                # The database may be down for a while; the next run tries again.
+                # The database may be down for a while: try again sooner than the next hour.
                 log.exception("retention_purge_failed")
-            self.stopped.wait(self.interval_s)
+                wait = min(self.interval_s, RETRY_AFTER_FAILURE_S)
+            self.stopped.wait(wait)
 
     def stop(self) -> None:
         self.stopped.set()

@@ -171,3 +171,10 @@ def test_cluster_override_gives_the_api_and_workers_every_node() -> None:
         deps = services[name]["depends_on"]
         assert {n: deps[n]["condition"] for n in node_names} == dict.fromkeys(node_names, "service_healthy")
     assert Settings(_env_file=None, rabbitmq_url=services["api"]["environment"]["RABBITMQ_URL"]).rabbitmq_urls
+
+
+def test_provisioning_waits_for_the_database_whose_schema_it_migrates() -> None:
+    provision_service = compose()["services"]["provision"]
+    assert provision_service["command"] == ["python", "-m", "shared.provision"]
+    assert provision_service["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert provision_service["environment"]["DATABASE_URL"].startswith("postgresql://")

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -199,8 +200,9 @@ def test_api_and_workers_ride_through_the_loss_of_the_queue_leader_and_of_the_fi
         )
         assert provisioned.returncode == 0, provisioned.stdout + provisioned.stderr
         assert "task store: created the schema" in provisioned.stdout
-        queue = cluster.queue(vhost, topology.EVENTS_QUEUE)
-        assert queue["type"] == "quorum" and len(queue["members"]) == 3, queue
+        queues = cluster.api(f"/queues/{quote(vhost, safe='')}")
+        quorum = {q["name"]: len(q.get("members", [])) for q in queues if q.get("type") == "quorum"}
+        assert topology.EVENTS_QUEUE in quorum and set(quorum.values()) == {3}, quorum
         assert cluster.leader(vhost, topology.EVENTS_QUEUE) is n2
 
         app_env = {**base_env, "RABBITMQ_URL": cluster.rabbitmq_url()}

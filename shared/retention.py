@@ -103,15 +103,17 @@ def purge(engine: Engine, cutoff: datetime, *, dry_run: bool = False, batch_size
             return PurgeReport(cutoff, True, n_tasks, n_alerts, kept)
     total_tasks = total_alerts = 0
     lock = _write_lock(engine)
-    while True:
-        with lock or contextlib.nullcontext(), engine.begin() as conn:
-            n_tasks, n_alerts = _purge_batch(conn, cutoff, batch_size)
-        total_tasks += n_tasks
-        total_alerts += n_alerts
-        if n_tasks < batch_size:
-            break
-    if lock is not None:
-        lock.close()
+    try:
+        while True:
+            with lock or contextlib.nullcontext(), engine.begin() as conn:
+                n_tasks, n_alerts = _purge_batch(conn, cutoff, batch_size)
+            total_tasks += n_tasks
+            total_alerts += n_alerts
+            if n_tasks < batch_size:
+                break
+    finally:
+        if lock is not None:
+            lock.close()
     return PurgeReport(cutoff, False, total_tasks, total_alerts, kept)
 
 

@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -59,6 +59,31 @@ def pg_schema(tag: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+class ServiceCpu:
+    """CPU of RabbitMQ and PostgreSQL over a window, in % of one core. Their processes come and go
+    (PostgreSQL backends, other people's throwaway nodes), so each pid counts only for the time it
+    was seen at both ends of the window."""
+
+    NAMES: ClassVar[dict[str, str]] = {"rabbitmq": "beam.smp", "postgres": "postgres"}
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.start = {name: self._sample(comm) for name, comm in self.NAMES.items()}
+
+    @staticmethod
+    def _sample(comm: str) -> dict[int, float]:
+        return {pid: common.cpu_seconds(pid) or 0.0 for pid in common.pids_named(comm)}
+
+    def stop(self) -> dict[str, float]:
+        elapsed = time.monotonic() - self.t0
+        out = {}
+        for name, comm in self.NAMES.items():
+            end = self._sample(comm)
+            used = sum(max(0.0, end[pid] - t) for pid, t in self.start[name].items() if pid in end)
+            out[name] = 100 * used / elapsed
+        return out
 
 
 def _pg(url: str, sql: str, **params: Any) -> Any:
@@ -111,6 +136,7 @@ def drain(procs: common.Procs, settings: Any, n_procs: int, n_tasks: int, timeou
         children = [int(common.json_events(log, "child_started")[0]["pid"]) for log in logs]
         t0 = max(common.iso_ts(c[0]["timestamp"]) for c in consuming)
         meter = common.CpuMeter({"workers": children})
+        services = ServiceCpu()
         deadline = time.monotonic() + timeout
         done = 0
         while time.monotonic() < deadline:
@@ -118,7 +144,7 @@ def drain(procs: common.Procs, settings: Any, n_procs: int, n_tasks: int, timeou
             if done >= n_tasks:
                 break
             time.sleep(0.2)
-        cpu = meter.stop()
+        cpu = {**meter.stop(), **services.stop()}
         for sup in sups:
             procs.stop(sup)
         if done < n_tasks:
@@ -143,7 +169,8 @@ def drain(procs: common.Procs, settings: Any, n_procs: int, n_tasks: int, timeou
         print(
             f"[workers x{n_procs}] {measured} tasks in {seconds:.2f} s = {out['rate']:,.0f} tasks/s "
             f"({int(before)} done before the last process consumed); CPU workers {cpu['workers']:.0f}%, "
-            f"whole machine {cpu['machine']:.0f}% (of one core)",
+            f"RabbitMQ {cpu['rabbitmq']:.0f}%, PostgreSQL {cpu['postgres']:.0f}%, whole machine "
+            f"{cpu['machine']:.0f}% (of one core)",
             flush=True,
         )
         return out
@@ -186,8 +213,9 @@ def api_rate(
         tool = "wrk" if shutil.which("wrk") else "loadgen"
         api_publish.run_load(tool, url_post, body, connections, 2, 1)  # warm-up
         meter = common.CpuMeter({"api": api_publish.api_pids(proc.pid)})
+        services = ServiceCpu()
         result = api_publish.run_load(tool, url_post, body, connections, seconds, 1)
-        cpu = meter.stop()
+        cpu = {**meter.stop(), **services.stop()}
         procs.stop(proc)
         purge_eventos(run_settings)
         accepted = int(result["statuses"].get("202", 0))
@@ -209,6 +237,11 @@ def api_rate(
             flush=True,
         )
         return out
+
+
+def _others(cpu: dict[str, float], measured: str) -> str:
+    ours = cpu[measured] + cpu["rabbitmq"] + cpu["postgres"]
+    return f"{max(0.0, cpu['machine'] - ours):.0f}"
 
 
 def _per_cpu_s(rate: float, cpu_pct: float) -> str:
@@ -234,30 +267,33 @@ def render(
         f"- API: `python -m api` with API_WORKERS=N, task rows in PostgreSQL; {apis[0]['tool']} with "
         f"{args.connections} connections on the same 2 cores, {args.api_seconds:g} s after a 2 s warm-up",
         f"- other work on the machine just before the runs: {busy[0]:.0f}% (workers) and {busy[1]:.0f}% "
-        "(API) of one core, out of 200%; anything far from 0 means the figures below are a share of a "
-        "contended machine, not its capacity",
+        "(API) of one core, out of 200%; the `other processes` columns show it during each run: anything "
+        "far from 0 means the figures are a share of a contended machine, not its capacity",
         "",
-        "| worker processes on one vhost | tasks/s | vs 1 process | CPU % workers / whole machine "
-        "| tasks per worker CPU-second |",
+        "| worker processes on one vhost | tasks/s | vs 1 process | CPU % workers / RabbitMQ / PostgreSQL "
+        "/ other processes | tasks per worker CPU-second |",
         "|---|---|---|---|---|",
     ]
     for w in workers:
         c = w["cpu"]
         lines.append(
             f"| {w['procs']} | **{w['rate']:,.0f}** | {w['rate'] / base_w:.2f}x | "
-            f"{c['workers']:.0f} / {c['machine']:.0f} | {_per_cpu_s(w['rate'], c['workers'])} |"
+            f"{c['workers']:.0f} / {c['rabbitmq']:.0f} / {c['postgres']:.0f} / {_others(c, 'workers')} | "
+            f"{_per_cpu_s(w['rate'], c['workers'])} |"
         )
     lines += [
         "",
         "| API processes | accepted tasks/s (202) | vs 1 process | p50 / p99 (ms) | other statuses "
-        "| CPU % API / whole machine | accepted per API CPU-second |",
+        "| CPU % API / RabbitMQ / PostgreSQL / other processes (wrk included) "
+        "| accepted per API CPU-second |",
         "|---|---|---|---|---|---|---|",
     ]
     for a in apis:
         lines.append(
             f"| {a['workers']} | **{a['rate']:,.0f}** | {a['rate'] / base_a:.2f}x | "
             f"{a['p50_ms']:.1f} / {a['p99_ms']:.1f} | {a['other'] or 'none'} | "
-            f"{a['cpu']['api']:.0f} / {a['cpu']['machine']:.0f} | {_per_cpu_s(a['rate'], a['cpu']['api'])} |"
+            f"{a['cpu']['api']:.0f} / {a['cpu']['rabbitmq']:.0f} / {a['cpu']['postgres']:.0f} / "
+            f"{_others(a['cpu'], 'api')} | {_per_cpu_s(a['rate'], a['cpu']['api'])} |"
         )
     lines += [
         "",

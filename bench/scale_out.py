@@ -303,8 +303,7 @@ def render(
         "what more processes can do on a contended box is win a larger share of it. What the runs do "
         "show: several worker processes on one quorum queue and several API processes on one "
         "PostgreSQL store work together, every pre-published task completed once and every request "
-        "was answered 202. On more cores, replicas scale until RabbitMQ (one quorum queue leader per "
-        "vhost) or PostgreSQL saturates.",
+        "was answered 202. How far replicas go on free cores is not something this machine can show.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-contract venv dev-venv broker provision api workers lint typecheck bench clean
+.PHONY: run test test-contract test-cluster venv dev-venv broker provision migrate api workers lint typecheck \
+	bench bench-scale clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -30,6 +31,10 @@ broker: | $(BIN)/python
 provision: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
 
+# Task store schema (also done by `shared.provision`, so by `make run`).
+migrate: venv
+	@$(BIN)/python -m shared.migrate
+
 # API and workers in the foreground; Ctrl-C stops them all (each shuts down gracefully).
 run: venv broker
 	@$(BIN)/python deploy/dev_setup.py api-key
@@ -43,6 +48,11 @@ test: dev-venv broker
 test-contract: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m contract tests/contract
 
+# A real three-node RabbitMQ cluster on this machine (needs root and rabbitmq-server) and
+# PostgreSQL: the API and two worker supervisors under load while nodes go away (a few minutes).
+test-cluster: dev-venv
+	@TGW_CLUSTER_TEST=1 $(BIN)/python -m pytest -q -s -p no:randomly tests/cluster
+
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -53,6 +63,11 @@ typecheck: dev-venv
 bench: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
+	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
+
+# Worker processes and API replicas on PostgreSQL (short runs).
+bench-scale: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -143,6 +143,12 @@ class LocalNode:
                 time.sleep(0.1)
         return self
 
+    def join_cluster(self, seed: LocalNode, timeout: float = 90) -> None:
+        """Make this (freshly started) node a member of `seed`'s cluster."""
+        self._ctl("stop_app", timeout=timeout)
+        self._ctl("join_cluster", seed.node, timeout=timeout)
+        self._ctl("start_app", timeout=timeout)
+
     def is_running(self) -> bool:
         return port_open("127.0.0.1", self.amqp_port)
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
 
     # Task store
     database_url: str = "sqlite:///./data/tasks.db"
+    # Finished tasks older than this are purged with their alerts (SPEC §11); 0 keeps them forever.
+    task_retention_days: int = Field(default=30, ge=0)
 
     # API
     api_host: str = "127.0.0.1"

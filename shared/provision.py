@@ -401,6 +401,11 @@ def main(argv: list[str] | None = None) -> int:
         "--definitions-only", action="store_true", help="only write deploy/rabbitmq/definitions.json"
     )
     parser.add_argument(
+        "--skip-migrate",
+        action="store_true",
+        help="leave the task store alone (by default its schema is migrated too, see shared.migrate)",
+    )
+    parser.add_argument(
         "--delete",
         action="store_true",
         help="delete the vhosts of VHOST_PREFIX (test clean-up; needs a prefix)",
@@ -437,6 +442,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {DEFINITIONS_PATH}")
     except OSError as exc:  # a read-only image: the broker is provisioned, which is what matters
         print(f"note: could not write {DEFINITIONS_PATH}: {exc}")
+    if not args.skip_migrate:
+        # Provisioning prepares everything the API and workers need before they start (SPEC §11).
+        from shared import migrate
+
+        try:
+            print(f"task store: {migrate.upgrade(settings.database_url)}")
+        except Exception as exc:
+            print(f"task store migration failed: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -71,6 +71,8 @@ tasks = sa.Table(
     sa.Column("correlation_id", sa.String(200), nullable=True),
     sa.UniqueConstraint("tenant_id", "idempotency_key", name="uq_tasks_tenant_idempotency"),
 )
+# Retention (shared.retention) looks finished tasks up by status and age.
+sa.Index("ix_tasks_status_updated_at", tasks.c.status, tasks.c.updated_at)
 
 task_alerts = sa.Table(
     "task_alerts",
@@ -372,18 +374,11 @@ class Store:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        # The API and four worker processes start together; two of them may race on
-        # CREATE TABLE. The loser sees "already exists" and simply checks again.
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine)
-                return
-            except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.ProgrammingError):
-                if attempt == 4:
-                    raise
-                import time
+        # Alembic migrations, never create_all (SPEC §11); a no-op when the schema is current,
+        # serialised between processes starting together (see shared.migrate).
+        from shared.migrate import upgrade_engine
 
-                time.sleep(0.2 * (attempt + 1))
+        upgrade_engine(self.engine)
 
     def close(self) -> None:
         self._writer.stop()

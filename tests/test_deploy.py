@@ -32,6 +32,7 @@ SPEC_VARIABLES = {
     "WORKER_CONCURRENCY",
     "WORKER_PREFETCH",
     "LOG_FORMAT",
+    "TASK_RETENTION_DAYS",
 }
 
 
@@ -99,3 +100,81 @@ def test_env_example_lists_every_spec_variable_and_nothing_unknown() -> None:
     assert keys >= SPEC_VARIABLES, SPEC_VARIABLES - keys
     known = {name.upper() for name in Settings.model_fields}
     assert keys <= known, keys - known
+
+
+# --- docker-compose.cluster.yml (three RabbitMQ nodes, SPEC §11) -------------------------------------
+
+
+def cluster_compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.cluster.yml").read_text())
+
+
+def _conf(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _mount(service: dict, target: str) -> str | None:
+    for volume in service.get("volumes", []):
+        src, _, rest = volume.partition(":")
+        if rest.split(":")[0] == target:
+            return src
+    return None
+
+
+def test_cluster_override_runs_three_rabbitmq_nodes_that_find_each_other() -> None:
+    services = cluster_compose()["services"]
+    nodes = {name: s for name, s in services.items() if name.startswith("rabbitmq")}
+    assert len(nodes) == 3 and "rabbitmq" in nodes, "node 1 keeps the base file's service name"
+    cookies = {s["environment"]["RABBITMQ_ERLANG_COOKIE"] for s in nodes.values()}
+    assert len(cookies) == 1, "every node needs the same Erlang cookie"
+    data_volumes = set()
+    conf_files = set()
+    for name, node in nodes.items():
+        assert node["hostname"] == name, "Erlang node names must resolve: hostname = service name"
+        assert "healthcheck" in node
+        conf_files.add(_mount(node, "/etc/rabbitmq/rabbitmq.conf"))
+        assert _mount(node, "/etc/rabbitmq/definitions.json") == "./deploy/rabbitmq/definitions.json"
+        data_volumes.add(_mount(node, "/var/lib/rabbitmq"))
+    assert len(data_volumes) == 3, "each node has its own data volume"
+    declared = set(cluster_compose()["volumes"]) | set(compose()["volumes"])
+    assert data_volumes <= declared
+    assert conf_files == {"./deploy/rabbitmq/cluster.conf"}
+
+    conf = _conf(ROOT / "deploy/rabbitmq/cluster.conf")
+    assert conf["cluster_formation.peer_discovery_backend"] == "classic_config"
+    peers = {v for k, v in conf.items() if k.startswith("cluster_formation.classic_config.nodes.")}
+    assert peers == {f"rabbit@{name}" for name in nodes}
+    single = _conf(ROOT / "deploy/rabbitmq/rabbitmq.conf")
+    assert conf["load_definitions"] == single["load_definitions"]
+    assert conf["quorum_queue.continuous_membership_reconciliation.target_group_size"] == "3"
+
+
+def test_cluster_override_gives_the_api_and_workers_every_node() -> None:
+    services = cluster_compose()["services"]
+    node_names = {name for name in services if name.startswith("rabbitmq")}
+    base = compose()["services"]
+    definitions = provision.build_definitions()
+    for name in ("api", "worker", "provision"):
+        assert name in base
+        urls = [urlsplit(u) for u in services[name]["environment"]["RABBITMQ_URL"].split(",")]
+        assert {u.hostname for u in urls} == node_names and len(urls) == 3
+        for url in urls:
+            assert url.scheme == "amqp" and url.port == 5672
+            assert (
+                url.username == definitions["users"][0]["name"] and url.password == provision.COMPOSE_PASSWORD
+            )
+        deps = services[name]["depends_on"]
+        assert {n: deps[n]["condition"] for n in node_names} == dict.fromkeys(node_names, "service_healthy")
+    assert Settings(_env_file=None, rabbitmq_url=services["api"]["environment"]["RABBITMQ_URL"]).rabbitmq_urls
+
+
+def test_provisioning_waits_for_the_database_whose_schema_it_migrates() -> None:
+    provision_service = compose()["services"]["provision"]
+    assert provision_service["command"] == ["python", "-m", "shared.provision"]
+    assert provision_service["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert provision_service["environment"]["DATABASE_URL"].startswith("postgresql://")

@@ -5,6 +5,8 @@ nurse's alert).
 A child that dies is restarted with exponential backoff (reset once it has run for a minute).
 SIGTERM/SIGINT are passed on to the children, which stop consuming, finish or requeue their
 in-flight messages and exit; the supervisor then exits 0.
+When TASK_RETENTION_DAYS is above 0 the supervisor also purges finished tasks older than that, at
+start and then hourly (shared.retention).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
 from shared import topology
 from shared.config import get_settings
 from shared.logs import configure_logging, get_logger
+from shared.retention import HourlyPurge
 
 # The child's entry point must live in an importable module: spawn cannot find `__main__`'s.
 from workers.worker import child_main
@@ -101,6 +104,11 @@ class Supervisor:
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self.on_signal)
         signal.signal(signal.SIGINT, self.on_signal)
+        settings = get_settings()
+        # Retention lives here, not in the vhost processes: one purge per supervisor per hour.
+        purge = HourlyPurge(settings) if settings.task_retention_days > 0 else None
+        if purge is not None:
+            purge.start()
         for child in self.children:
             self.start_child(child)
         while not self.stopping:
@@ -124,6 +132,8 @@ class Supervisor:
                 if child.process is None and now >= child.restart_at and not self.stopping:
                     self.start_child(child)
             time.sleep(0.2)
+        if purge is not None:
+            purge.stop()
         return self.shutdown()
 
     def shutdown(self) -> int:

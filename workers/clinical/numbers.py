@@ -14,36 +14,11 @@ from __future__ import annotations
 import re
 
 from .prefilter import finditer
-from .text import Normalised, rewrite
+from .text import NUMBER_WORDS, Normalised, rewrite
 
-UNITS = {
-    "zero": 0,
-    "um": 1,
-    "uma": 1,
-    "dois": 2,
-    "duas": 2,
-    "tres": 3,
-    "quatro": 4,
-    "cinco": 5,
-    "seis": 6,
-    "sete": 7,
-    "oito": 8,
-    "nove": 9,
-}
-TEENS = {
-    "dez": 10,
-    "onze": 11,
-    "doze": 12,
-    "treze": 13,
-    "catorze": 14,
-    "quatorze": 14,
-    "quinze": 15,
-    "dezesseis": 16,
-    "dezasseis": 16,
-    "dezessete": 17,
-    "dezoito": 18,
-    "dezenove": 19,
-}
+# The single words come from `text.NUMBER_WORDS` (which the lexicon's own patterns use too).
+UNITS = {"zero": 0} | {w: v for w, v in NUMBER_WORDS.items() if v < 10}
+TEENS = {w: v for w, v in NUMBER_WORDS.items() if 10 <= v < 20} | {"dezasseis": 16}
 TENS = {
     "vinte": 20,
     "trinta": 30,

@@ -24,6 +24,17 @@ def test_dev_case_alerts_exactly_when_expected_with_the_expected_severity(case: 
     assert outcome.got_severity == case["expect"]["severity"], outcome.findings
 
 
+def _evaluate(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workers.clinical.evaluate", str(path), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_evaluate_cli_reports_full_recall_and_specificity_on_the_dev_set() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "workers.clinical.evaluate", str(DEV_SET), "--fail-under-recall", "1.0"],
@@ -125,25 +136,8 @@ LABELLED = {
 
 @pytest.mark.parametrize("name", sorted(LABELLED))
 def test_labelled_set_meets_recall_specificity_and_severity_floors(name: str) -> None:
-    path = LABELLED[name]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workers.clinical.evaluate",
-            str(path),
-            "--fail-under-recall",
-            "1.0",
-            "--min-specificity",
-            "0.97",
-            "--min-accuracy",
-            "0.95",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    proc = _evaluate(
+        LABELLED[name], "--fail-under-recall", "1.0", "--min-specificity", "0.97", "--min-accuracy", "0.95"
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "recall crítico (CRITICAL esperado -> CRITICAL):" in proc.stdout

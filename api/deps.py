@@ -15,6 +15,7 @@ from starlette.types import Scope
 
 from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
+from shared import tracing
 from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store
@@ -135,6 +136,10 @@ class Submitter:
         self.idempotency_key = idempotency_key
         self.correlation_id = x_correlation_id
 
+    def _traceparent(self) -> str | None:
+        value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
+        return tracing.valid_traceparent(value) if value is not None else None
+
     def _status_url(self, domain: str, task_id: str) -> str:
         scope = self.scope
         host = next((v for k, v in scope["headers"] if k == b"host"), None)
@@ -192,7 +197,7 @@ class Submitter:
             return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
         try:
             with metrics.PUBLISH_SECONDS.time():
-                await self.publisher.publish(envelope)
+                await self.publisher.publish(envelope, self._traceparent())
         except BrokerUnavailable as exc:
             # Not accepted: forget the row so the client's retry (same Idempotency-Key) works.
             await self.store.adiscard_task(task_id)

@@ -15,13 +15,16 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
+from api.metrics import RequestMetrics
 from api.publisher import BrokerUnavailable, Publisher
 from api.routes import clinico, exames, ingestao, opme
+from shared import tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store, StoreUnavailable
@@ -53,10 +56,19 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             "(or API_AUTH=disabled for a local experiment)"
         )
 
+    # Spans (FastAPI's HTTP server span, ours for the publish) only with an OTLP endpoint; the
+    # provider is the app's own, so apps in one process (tests) do not share exporters.
+    tracer_provider = tracing.make_provider("api")
+    telemetry: TelemetryConfig = {"metrics": False, "logs": False}
+    if tracer_provider is not None:
+        telemetry["tracer_provider"] = tracer_provider
+    else:
+        telemetry["tracing"] = False
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store(settings.database_url)
-        app.state.publisher = Publisher(settings)
+        app.state.publisher = Publisher(settings, tracer_provider)
         await app.state.publisher.start()
         log.info(
             "api_started",
@@ -70,12 +82,15 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
         finally:
             await app.state.publisher.close()
             app.state.store.close()
+            if tracer_provider is not None:
+                tracer_provider.shutdown()  # type: ignore[attr-defined]
 
     app = GatewayApp(
         title="Clinical task gateway",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=telemetry,
         docs_url=None,
         redoc_url=None,
     )
@@ -150,8 +165,9 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     app.add_middleware(
         BodySizeLimit, default_limit=settings.max_body_bytes, ingestion_limit=settings.max_body_bytes_ingestao
     )
+    app.add_middleware(RequestMetrics)
     if fast_lane:
-        app.enable_fast_lane(routers, settings.max_body_bytes, settings.max_body_bytes_ingestao)
+        app.enable_fast_lane(routers)
     return app
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from shared import tracing
 from shared.config import Settings
 from shared.store import Store
 from shared.topology import ALERTS_DELAY_EXCHANGE, alert_delay_queue_name, retry_delay_for
@@ -130,7 +131,9 @@ class AlertDispatcher:
             raise RuntimeError("alert dispatcher is shut down")
         # Deliver the stored body: a redelivered task whose analysis came out a little different
         # (an LLM) still sends what was first recorded under this Idempotency-Key.
-        return self._pool.submit(self._deliver_new, task, spec.alert_key, row["body"], time.monotonic())
+        # carry_context: the alert POST's span joins the task's trace on the pool thread.
+        deliver = tracing.carry_context(self._deliver_new)
+        return self._pool.submit(deliver, task, spec.alert_key, row["body"], time.monotonic())
 
     def _deliver_new(self, task: TaskInfo, alert_key: str, body: dict[str, Any], emitted_at: float) -> str:
         key = self.client.idempotency_key(task.task_id, alert_key)

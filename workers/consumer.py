@@ -42,6 +42,7 @@ from shared.config import Settings, vhost_url
 from shared.logs import get_logger
 from shared.messages import Envelope
 from shared.store import Store, StoreUnavailable, progress_for
+from workers import observability
 from workers.context import TaskContext
 from workers.registry import HandlerNotFound, PermanentError, get_handler
 
@@ -394,7 +395,8 @@ class VhostConsumer:
             if self._stop.is_set():
                 outcome: Outcome = Requeue("shutting down before the handler started")
             else:
-                outcome = self._process(props, body)
+                with observability.consume_span(self.vhost, props):
+                    outcome = self._process(props, body)
             self._finish(gen, ch, tag, props, body, outcome)
         except Exception as exc:  # never let a bug kill the pool thread silently
             self.log.error("finish_failed", error=repr(exc), traceback=traceback.format_exc())
@@ -404,6 +406,7 @@ class VhostConsumer:
 
     def _finish(self, gen: int, ch: Any, tag: int, props: Any, body: bytes, outcome: Outcome) -> None:
         TASKS.labels(self.domain, type(outcome).__name__.lower()).inc()
+        observability.task_finished(self.domain, props, type(outcome).__name__.lower())
         if isinstance(outcome, Ack):
             self._ack_soon(gen, ch, tag)
             return
@@ -584,7 +587,8 @@ class VhostConsumer:
         )
         started = time.perf_counter()
         try:
-            result = handler.fn(ctx, payload)
+            with observability.handler_span(envelope.domain, envelope.task_type, task_id):
+                result = handler.fn(ctx, payload)
         except PermanentError as exc:
             self._wait_alerts(ctx, log_)
             return self._dead_letter(

@@ -18,10 +18,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from api import ops
 from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
 from api.metrics import RequestMetrics
+from api.ops.auth import parse_ops_users
 from api.publisher import BrokerUnavailable, Publisher
 from api.routes import clinico, exames, ingestao, opme
 from shared import tracing
@@ -48,6 +50,10 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     settings = settings or get_settings()
     try:
         api_keys = settings.api_key_map
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+    try:
+        ops_users = parse_ops_users(settings.ops_users)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
     if settings.api_auth == "enabled" and not api_keys:
@@ -100,6 +106,8 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:
         app.include_router(router)
+    app.include_router(ops.router)
+    app.state.ops_users = ops_users
 
     @app.exception_handler(BrokerUnavailable)
     async def broker_unavailable(_request: Request, exc: BrokerUnavailable) -> JSONResponse:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = 1_048_576
     max_body_bytes_ingestao: int = 10_485_760
+    # People using /ops in a browser: user:bcrypt-hash[:tenant],... (api/ops/auth.py)
+    ops_users: str | None = None
 
     # NestJS backend (alerts)
     backend_url: str | None = None
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
         "backend_service_token",
         "backend_jwt_secret",
         "api_keys",
+        "ops_users",
         mode="before",
     )
     @classmethod

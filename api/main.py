@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     # Spans (FastAPI's HTTP server span, ours for the publish) only with an OTLP endpoint; the
     # provider is the app's own, so apps in one process (tests) do not share exporters.
     tracer_provider = tracing.make_provider("api")
-    telemetry: TelemetryConfig = {"metrics": False, "logs": False}
+    telemetry: TelemetryConfig = {"metrics": False, "logs": False, "operation_spans": False}
     if tracer_provider is not None:
         telemetry["tracer_provider"] = tracer_provider
     else:

@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
 
 from shared.config import Settings
+from shared.pii import mask
 
 _configured = False
+
+
+def mask_personal_data(
+    _logger: Any, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """A safety net under SPEC §10 (no CPF, phone, e-mail, name or free clinical text in logs):
+    code logs ids, not payloads, but an exception message or a library's log line may quote
+    one. Names and free-text fields are masked whole, CPF/phone/e-mail patterns everywhere."""
+    return {
+        key: mask(value, free_text=True, key=key) if isinstance(value, str | dict | list) else value
+        for key, value in event_dict.items()
+    }
 
 
 def configure_logging(settings: Settings, service: str) -> None:
@@ -25,6 +39,7 @@ def configure_logging(settings: Settings, service: str) -> None:
         renderer = structlog.processors.JSONRenderer()
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        mask_personal_data,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

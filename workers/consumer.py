@@ -550,7 +550,13 @@ class VhostConsumer:
                 generation=generation,
             )
 
-        log_ = self.log.bind(task_id=task_id, task_type=envelope.task_type, attempt=attempt_key)
+        log_ = self.log.bind(
+            task_id=task_id,
+            task_type=envelope.task_type,
+            attempt=attempt_key,
+            tenant=envelope.tenant_id,
+            correlation_id=envelope.correlation_id,
+        )
 
         def store_down(exc: StoreUnavailable) -> Outcome:
             # Nothing can be recorded: retry later through the delay queue without a status.

@@ -147,9 +147,7 @@ def test_ops_shows_queue_depths_that_match_the_broker(browser, stack: Stack, scr
     assert retry_rows.count() >= 4
 
 
-def test_a_dead_lettered_task_replayed_with_the_button_ends_completed(
-    browser, stack: Stack, screenshot
-) -> None:
+def test_a_dead_lettered_task_replayed_with_the_button_completes(browser, stack: Stack, screenshot) -> None:
     marker = stack.tmp / f"cause-gone-{uuid.uuid4().hex}"
     resp = stack.client.post(
         "/api/clinico/consulta/", json={"paciente_id": str(uuid.uuid4()), "queixa": f"until-file:{marker}"}

@@ -19,6 +19,7 @@ from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api import ops
+from api.asyncapi import build_asyncapi
 from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
@@ -145,6 +146,12 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             status_code=200 if ok else 503,
             headers={} if ok else {"Retry-After": "5"},
         )
+
+    asyncapi_document = build_asyncapi(settings)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(asyncapi_document)
 
     @app.get("/metrics", tags=["health"], include_in_schema=False)
     async def metrics_endpoint() -> Response:

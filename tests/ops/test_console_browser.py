@@ -114,19 +114,18 @@ def test_docs_authorize_then_execute_a_task_post_shows_202(browser, stack: Stack
     _block_outside(context, stack.url)
     page = context.new_page()
     page.goto(f"{stack.url}/docs")
-    page.get_by_role("button", name="Authorize").first.click()
+    page.locator(".opblock").first.wait_for()
+    page.locator(".auth-wrapper button.authorize").click()
     dialog = page.locator(".modal-ux")
     dialog.locator("input").first.fill("chave-a")
-    dialog.get_by_role("button", name="Authorize").first.click()
-    dialog.get_by_role("button", name="Close").first.click()
-    op = page.locator("#operations-clinico__fluxo_clinico_-consulta_api_clinico_consulta__post")
-    if op.count() == 0:
-        op = page.locator(".opblock-post", has_text="/api/clinico/consulta/").first
+    dialog.locator("button.authorize").click()
+    dialog.locator("button.btn-done").click()
+    op = page.locator(".opblock-post").filter(has=page.locator('[data-path="/api/clinico/consulta/"]'))
     op.locator(".opblock-summary").first.click()
     op.get_by_role("button", name="Try it out").click()
     op.locator("textarea.body-param__text").fill(json.dumps(BY_PATH["/api/clinico/consulta/"].payload()))
     op.get_by_role("button", name="Execute").click()
-    status = op.locator(".live-responses-table .response-col_status").first
+    status = op.locator(".live-responses-table tr.response .response-col_status").first
     status.wait_for(timeout=15_000)
     screenshot(page, "docs-execute")
     assert status.inner_text().strip().startswith("202")

@@ -12,9 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "artefacts" / "browser"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's chromium driven by Playwright (no browser download: deploy/dev_setup.py browser)."""
+    """Debian's chromium driven by Playwright (no browser download: deploy/dev_setup.py browser).
+    Module scope: while Playwright's sync API is active its event loop counts as running in the
+    main thread, and a later test calling asyncio.run() would fail."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -7,7 +7,10 @@ user without one is an operator of the whole installation. Hashes come from
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hashlib
+import time
 from dataclasses import dataclass
 
 import bcrypt
@@ -44,6 +47,27 @@ def parse_ops_users(raw: str | None) -> dict[str, OpsUser]:
     return users
 
 
+# A browser sends the Basic credentials with every page and button. bcrypt is deliberately slow
+# (~0.2 s), so a verified password is remembered for a while, keyed by a hash of user, password
+# and stored hash (a changed OPS_USERS entry or password never matches an old key).
+_VERIFIED_FOR_S = 300.0
+_verified: dict[str, float] = {}
+
+
+async def _password_ok(user: OpsUser, password: str) -> bool:
+    key = hashlib.sha256(b"\0".join([user.name.encode(), password.encode(), user.password_hash])).hexdigest()
+    now = time.monotonic()
+    if _verified.get(key, 0.0) > now:
+        return True
+    # Off the event loop: task POSTs must not wait behind a password check.
+    if not await asyncio.to_thread(bcrypt.checkpw, password.encode(), user.password_hash):
+        return False
+    if len(_verified) > 1000:
+        _verified.clear()
+    _verified[key] = now + _VERIFIED_FOR_S
+    return True
+
+
 def _unauthorized() -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED,
@@ -62,9 +86,7 @@ async def get_viewer(request: Request) -> Viewer:
         except (ValueError, UnicodeDecodeError):
             raise _unauthorized() from None
         user = state.ops_users.get(name)
-        # bcrypt runs even for an unknown user would be nicer for timing; an unknown name is
-        # already visible from the 401 either way, the password is what must not leak.
-        if user is None or not bcrypt.checkpw(password.encode(), user.password_hash):
+        if user is None or not await _password_ok(user, password):
             raise _unauthorized()
         return Viewer(f"user {name}", user.tenant)
     tenant = resolve_tenant(state, authorization, request.headers.get("x-api-key"))

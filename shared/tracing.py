@@ -8,6 +8,7 @@ true); otherwise every tracer is OpenTelemetry's no-op one and costs next to not
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import secrets
@@ -21,6 +22,10 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer, TracerProv
 
 T = TypeVar("T")
 TRACEPARENT = "traceparent"
+# The trace context of the message being handled, for when no span records it (tracing off):
+# the alert request still carries the task's trace id.
+_incoming: contextvars.ContextVar[str | None] = contextvars.ContextVar("incoming_traceparent", default=None)
+_recording = False
 _TRACEPARENT_RE = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
 
@@ -49,10 +54,28 @@ def make_provider(service: str) -> TracerProvider | None:
 
 def install_global(service: str) -> TracerProvider | None:
     """Worker processes: one global provider per process (the API keeps its own per app)."""
+    global _recording
     provider = make_provider(service)
     if provider is not None:
         trace.set_tracer_provider(provider)
+        _recording = True
     return provider
+
+
+def recording() -> bool:
+    """Whether this process records spans; hooks skip span work entirely when it does not."""
+    return _recording
+
+
+@contextmanager
+def incoming(traceparent: Any) -> Iterator[str | None]:
+    """The trace context a message arrived with, current while it is handled."""
+    value = valid_traceparent(traceparent)
+    token = _incoming.set(value)
+    try:
+        yield value
+    finally:
+        _incoming.reset(token)
 
 
 def shutdown() -> None:
@@ -91,7 +114,7 @@ def current_traceparent() -> str | None:
 def inject(headers: MutableMapping[str, Any], fallback: str | None = None) -> None:
     """Write the current trace context into `headers`; with no active span, `fallback` (the
     request's own traceparent or a new one) so the trace id still travels."""
-    value = current_traceparent() or fallback
+    value = current_traceparent() or _incoming.get() or fallback
     if value:
         headers[TRACEPARENT] = value
         carrier: dict[str, str] = {}
@@ -134,14 +157,11 @@ def span(
 
 
 def carry_context(fn: Callable[..., T]) -> Callable[..., T]:
-    """`fn` bound to the caller's trace context, for work handed to another thread's pool."""
-    ctx = otel_context.get_current()
+    """`fn` bound to the caller's trace context (OpenTelemetry's and the incoming traceparent,
+    both context variables), for work handed to another thread's pool."""
+    ctx = contextvars.copy_context()
 
     def run(*args: Any, **kwargs: Any) -> T:
-        token = otel_context.attach(ctx)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            otel_context.detach(token)
+        return ctx.copy().run(fn, *args, **kwargs)
 
     return run

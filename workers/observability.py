@@ -14,10 +14,12 @@ Metrics (Prometheus, served on `WORKER_METRICS_PORT + i` per vhost process):
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -64,40 +66,51 @@ def task_finished(domain: str, props: Any, outcome: str) -> None:
 
 
 @contextmanager
-def consume_span(vhost: str, props: Any) -> Iterator[Any]:
-    """The worker's span for one delivery, child of the publisher's span (AMQP headers)."""
+def consume_span(vhost: str, props: Any) -> Iterator[None]:
+    """The worker's span for one delivery, child of the publisher's span (AMQP headers). With
+    tracing off only the message's traceparent is kept current (for the alert request)."""
     headers = getattr(props, "headers", None) or {}
-    attributes = {
-        "messaging.system": "rabbitmq",
-        "messaging.operation.type": "process",
-        "messaging.destination.name": "eventos",
-        "messaging.rabbitmq.vhost": vhost,
-        "messaging.message.id": str(getattr(props, "message_id", "") or ""),
-        "task.type": str(getattr(props, "type", "") or ""),
-    }
-    with tracing.span(
-        "eventos process", kind=SpanKind.CONSUMER, context=tracing.extract(headers), attributes=attributes
-    ) as span:
-        yield span
+    with tracing.incoming(headers.get(tracing.TRACEPARENT)):
+        if not tracing.recording():
+            yield
+            return
+        attributes = {
+            "messaging.system": "rabbitmq",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": "eventos",
+            "messaging.rabbitmq.vhost": vhost,
+            "messaging.message.id": str(getattr(props, "message_id", "") or ""),
+            "task.type": str(getattr(props, "type", "") or ""),
+        }
+        with tracing.span(
+            "eventos process",
+            kind=SpanKind.CONSUMER,
+            context=tracing.extract(headers),
+            attributes=attributes,
+        ):
+            yield
 
 
 @contextmanager
-def handler_span(domain: str, task_type: str, task_id: str) -> Iterator[Any]:
-    with tracing.span(
-        f"handler {domain}.{task_type}", attributes={"task.id": task_id, "task.type": f"{domain}.{task_type}"}
-    ) as span:
-        yield span
+def handler_span(domain: str, task_type: str, task_id: str) -> Iterator[None]:
+    if not tracing.recording():
+        yield
+        return
+    kind = f"{domain}.{task_type}"
+    with tracing.span(f"handler {kind}", attributes={"task.id": task_id, "task.type": kind}):
+        yield
 
 
 @contextmanager
 def llm_call(kind: str, name: str) -> Iterator[None]:
     """Times and traces one LLM call (`kind`: crew or triage)."""
-    import time
-
     started = time.perf_counter()
     outcome = "error"
     try:
-        with tracing.span(f"llm {kind} {name}", kind=SpanKind.CLIENT, attributes={"llm.kind": kind}):
+        if tracing.recording():
+            with tracing.span(f"llm {kind} {name}", kind=SpanKind.CLIENT, attributes={"llm.kind": kind}):
+                yield
+        else:
             yield
         outcome = "ok"
     finally:
@@ -105,15 +118,16 @@ def llm_call(kind: str, name: str) -> Iterator[None]:
 
 
 def alert_post(post: Callable[[dict[str, str]], Any], headers: dict[str, str], url: str) -> Any:
-    """One alert POST: `post(headers)` inside a client span, with `traceparent` written into the
-    request headers, timed into `worker_alert_request_seconds`."""
-    import time
-
-    import httpx
-
+    """One alert POST: `post(headers)` with `traceparent` written into the request headers, inside
+    a client span when tracing records, timed into `worker_alert_request_seconds`."""
     started = time.perf_counter()
     result = "network_error"
     try:
+        if not tracing.recording():
+            tracing.inject(headers)
+            resp = post(headers)
+            result = str(resp.status_code)
+            return resp
         with tracing.span(
             "POST /api/v1/alerts",
             kind=SpanKind.CLIENT,

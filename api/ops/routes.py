@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
+import pika.exceptions
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -28,6 +29,7 @@ templates.env.filters["mask_text"] = lambda value: mask_text(str(value))
 
 router = APIRouter(prefix="/ops", include_in_schema=False)
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+BROKER_ERRORS = (pika.exceptions.AMQPError, OSError)
 
 
 def _queries(request: Request) -> OpsQueries:
@@ -121,7 +123,10 @@ async def replay(request: Request, task_id: str, viewer: ViewerDep) -> Response:
     if task["status"] != "dead_lettered":
         return _back(task_id, f"not replayed: the task is {task['status']}, not dead_lettered")
     state = request.app.state
-    count = await actions.replay_task(state.settings, state.store, task["domain"], task_id)
+    try:
+        count = await actions.replay_task(state.settings, state.store, task["domain"], task_id)
+    except BROKER_ERRORS as exc:
+        return _back(task_id, f"not replayed: RabbitMQ unavailable ({type(exc).__name__}); try again")
     log.info("ops_replay", task_id=task_id, viewer=viewer.label, replayed=count)
     if count == 0:
         return _back(task_id, "not replayed: its message is no longer in eventos.dlq")
@@ -144,6 +149,10 @@ async def retry_alert(request: Request, task_id: str, viewer: ViewerDep) -> Resp
         row = None
     if row is None:
         return _back(task_id, "not retried: the alert is neither failed nor parked")
-    await actions.retry_alert(request.app.state.settings, task["domain"], task["tenant_id"], row)
+    try:
+        await actions.retry_alert(request.app.state.settings, task["domain"], task["tenant_id"], row)
+    except BROKER_ERRORS as exc:
+        # The alert shows as parked with its Retry button: pressing it again is safe.
+        return _back(task_id, f"not retried: RabbitMQ unavailable ({type(exc).__name__}); try again")
     log.info("ops_alert_retry", task_id=task_id, alert_key=alert_key, viewer=viewer.label)
     return _back(task_id, "retry queued: a worker delivers the alert now")

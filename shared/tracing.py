@@ -72,10 +72,19 @@ def incoming(traceparent: Any) -> Iterator[str | None]:
     """The trace context a message arrived with, current while it is handled."""
     value = valid_traceparent(traceparent)
     token = _incoming.set(value)
+    # Spans started inside (an alert POST of a parked alert) join the message's trace.
+    otel_token = otel_context.attach(extract({TRACEPARENT: value})) if _recording and value else None
     try:
         yield value
     finally:
+        if otel_token is not None:
+            otel_context.detach(otel_token)
         _incoming.reset(token)
+
+
+def incoming_traceparent() -> str | None:
+    """The trace context to hand on: the current span's, else the message's."""
+    return current_traceparent() or _incoming.get()
 
 
 def shutdown() -> None:

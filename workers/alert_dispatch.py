@@ -163,6 +163,15 @@ class AlertDispatcher:
         """Process one message from the `alertas` queue. Returning means "ack"; raising means the
         message must be requeued (the store or the broker could not take the outcome)."""
         try:
+            traceparent = json.loads(body).get("traceparent")
+        except (ValueError, AttributeError):
+            traceparent = None
+        # The alert request of a parked alert carries the task's trace context too.
+        with tracing.incoming(traceparent):
+            self._handle_parked(body)
+
+    def _handle_parked(self, body: bytes) -> None:
+        try:
             msg = json.loads(body)
             task_id = str(msg["task_id"])
             alert_key = str(msg["alert_key"])
@@ -352,6 +361,7 @@ class AlertDispatcher:
             "parked_at": _now().isoformat(),
             "delay_s": delay,
             "last_error": last_error,
+            "traceparent": tracing.incoming_traceparent(),
         }
         headers = {H_TASK_ID: task_id, H_ALERT_KEY: alert_key, H_PARK_COUNT: park_count}
         self.publish(

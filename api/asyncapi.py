@@ -110,6 +110,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
                 "first_attempt_at": {"type": "string", "format": "date-time"},
                 "park_count": {"type": "integer", "minimum": 1},
                 "last_error": {"type": ["string", "null"]},
+                "traceparent": {"type": ["string", "null"], "description": "W3C trace context of the task"},
             },
         },
     }

@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-contract test-cluster venv dev-venv broker provision migrate api workers lint typecheck \
-	bench bench-scale clean
+.PHONY: run test test-contract test-cluster venv dev-venv broker browser provision migrate api workers lint \
+	typecheck bench bench-scale clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -28,6 +28,10 @@ dev-venv: $(VENV)/.dev-deps
 broker: | $(BIN)/python
 	@$(BIN)/python deploy/dev_setup.py broker
 
+# Debian's chromium for the browser tests (Playwright itself comes with requirements.dev.txt).
+browser: | $(BIN)/python
+	@$(BIN)/python deploy/dev_setup.py browser
+
 provision: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
 
@@ -41,7 +45,7 @@ run: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
 	@$(BROKER_ENV) deploy/run-local.sh $(BIN)/python
 
-test: dev-venv broker
+test: dev-venv broker browser
 	@$(BROKER_ENV) $(BIN)/python -m pytest -q
 
 # Schemathesis alone (also part of `make test`): CONTRACT_SEED=random, CONTRACT_EXAMPLES=200 ...

@@ -18,6 +18,7 @@ from starlette.types import Scope
 from api import metrics
 from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import retry_after
+from shared import tracing
 from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store, publish_unconfirmed
@@ -183,6 +184,10 @@ class Submitter:
         self.idempotency_key = idempotency_key
         self.correlation_id = x_correlation_id
 
+    def _traceparent(self) -> str | None:
+        value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
+        return tracing.valid_traceparent(value) if value is not None else None
+
     def _status_url(self, domain: str, task_id: str) -> str:
         scope = self.scope
         host = next((v for k, v in scope["headers"] if k == b"host"), None)
@@ -265,7 +270,7 @@ class Submitter:
     async def _publish(self, envelope: Envelope, task_id: str, domain: str) -> None:
         try:
             with metrics.PUBLISH_SECONDS.time():
-                await self.publisher.publish(envelope)
+                await self.publisher.publish(envelope, self._traceparent())
         except BrokerUnavailable as exc:
             metrics.PUBLISH_FAILURES.labels(domain).inc()
             if self.idempotency_key:

@@ -17,16 +17,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import openapi
+from api import openapi, ops
+from api.asyncapi import build_asyncapi
 from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
+from api.metrics import RequestMetrics
+from api.ops.auth import parse_ops_users
 from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import RateLimiter, default_state_path, parse_limits
 from api.routes import clinico, exames, ingestao, opme
+from shared import tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store, StoreUnavailable
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
         raise ConfigurationError(str(exc)) from exc
     try:
         limits = parse_limits(settings.tenant_rate_limits)
+        ops_users = parse_ops_users(settings.ops_users)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
     if settings.api_auth == "enabled" and not api_keys:
@@ -65,10 +71,19 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             "(or API_AUTH=disabled for a local experiment)"
         )
 
+    # Spans (FastAPI's HTTP server span, ours for the publish) only with an OTLP endpoint; the
+    # provider is the app's own, so apps in one process (tests) do not share exporters.
+    tracer_provider = tracing.make_provider("api")
+    telemetry: TelemetryConfig = {"metrics": False, "logs": False, "operation_spans": False}
+    if tracer_provider is not None:
+        telemetry["tracer_provider"] = tracer_provider
+    else:
+        telemetry["tracing"] = False
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store(settings.database_url)
-        app.state.publisher = Publisher(settings)
+        app.state.publisher = Publisher(settings, tracer_provider)
         await app.state.publisher.start()
         log.info(
             "api_started",
@@ -83,12 +98,15 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             await app.state.publisher.close()
             app.state.store.close()
             app.state.rate_limiter.close()
+            if tracer_provider is not None:
+                tracer_provider.shutdown()  # type: ignore[attr-defined]
 
     app = GatewayApp(
         title="Clinical task gateway",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=telemetry,
         docs_url=None,
         redoc_url=None,
     )
@@ -102,6 +120,8 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:
         app.include_router(router)
+    app.include_router(ops.router)
+    app.state.ops_users = ops_users
 
     @app.exception_handler(BrokerUnavailable)
     async def broker_unavailable(_request: Request, exc: BrokerUnavailable) -> JSONResponse:
@@ -164,6 +184,12 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             headers={} if ok else {"Retry-After": "5"},
         )
 
+    asyncapi_document = build_asyncapi(settings)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(asyncapi_document)
+
     @app.get("/metrics", tags=["health"], include_in_schema=False)
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
@@ -192,8 +218,9 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     app.add_middleware(
         BodySizeLimit, default_limit=settings.max_body_bytes, ingestion_limit=settings.max_body_bytes_ingestao
     )
+    app.add_middleware(RequestMetrics)
     if fast_lane:
-        app.enable_fast_lane(routers, settings.max_body_bytes, settings.max_body_bytes_ingestao)
+        app.enable_fast_lane(routers)
     return app
 
 

@@ -18,9 +18,10 @@ import aio_pika
 import aio_pika.exceptions
 import aiormq.exceptions
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
-from shared import topology
+from shared import topology, tracing
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
 from shared.messages import Envelope
@@ -72,8 +73,9 @@ class _VhostLink:
 
 
 class Publisher:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, tracer_provider: TracerProvider | None = None) -> None:
         self.settings = settings
+        self.tracer_provider = tracer_provider
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(
                 topology.vhost_for(d, settings.vhost_prefix)
@@ -151,7 +153,31 @@ class Publisher:
         assert link.exchange is not None
         return link.exchange
 
-    async def publish(self, envelope: Envelope) -> None:
+    async def publish(self, envelope: Envelope, traceparent: str | None = None) -> None:
+        """Publish with a confirm. `traceparent`: the request's, used when no span is recorded
+        (tracing off), so the trace id still reaches the worker and the backend."""
+        if self.tracer_provider is None:
+            await self._publish(envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()})
+            return
+        vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
+        with tracing.span(
+            "eventos publish",
+            kind=SpanKind.PRODUCER,
+            provider=self.tracer_provider,
+            attributes={
+                "messaging.system": "rabbitmq",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": topology.EVENTS_EXCHANGE,
+                "messaging.rabbitmq.vhost": vhost,
+                "messaging.message.id": str(envelope.task_id),
+                "task.type": envelope.message_type,
+            },
+        ):
+            headers: dict[str, str] = {}
+            tracing.inject(headers, fallback=traceparent)
+            await self._publish(envelope, headers)
+
+    async def _publish(self, envelope: Envelope, trace_headers: dict[str, str]) -> None:
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         # The frame aio_pika.Message + Exchange.publish would send (same properties, priority 0
         # included), built directly for aiormq: the Message object cost ~10 us a request. The
@@ -167,7 +193,7 @@ class Publisher:
             message_type=envelope.message_type,
             timestamp=envelope.created_at,
             app_id="clinical-task-gateway",
-            headers={"x-tenant-id": envelope.tenant_id},
+            headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
         )
         body = envelope.to_json_bytes()
         try:

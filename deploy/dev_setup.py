@@ -4,12 +4,19 @@ python deploy/dev_setup.py broker    make sure a RabbitMQ answers at RABBITMQ_UR
                                      and rabbitmq-server is installed, start a private node
                                      under .run/ and write .run/broker.env for the next steps
 python deploy/dev_setup.py api-key   with no API_KEYS anywhere, generate a local key into .env
+python deploy/dev_setup.py browser   make sure Debian's chromium is installed (browser tests)
+
+Missing system packages (rabbitmq-server, chromium) are installed from the distribution's own
+packages (apt-get) when this runs as root or with passwordless sudo, after saying so; otherwise the
+one command to run is printed. DEV_SETUP_NO_INSTALL=1 turns the installing off.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +46,41 @@ def _setting(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name) or _dotenv_value(name) or default
 
 
+def _privilege_prefix() -> list[str] | None:
+    """[] as root, ["sudo", "-n"] with passwordless sudo, None when we cannot install."""
+    if os.environ.get("DEV_SETUP_NO_INSTALL"):
+        return None
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+        return ["sudo", "-n"]
+    return None
+
+
+def apt_install(packages: list[str], why: str) -> bool:
+    """Install distribution packages when allowed; False (after printing the command) otherwise."""
+    command = f"sudo apt-get install -y {' '.join(packages)}"
+    prefix = _privilege_prefix()
+    if prefix is None or shutil.which("apt-get") is None:
+        print(f"{why}. Install it with:\n\n    {command}\n", file=sys.stderr)
+        return False
+    how = "as root" if not prefix else "with passwordless sudo"
+    print(f"{why}: installing {' '.join(packages)} from the distribution's packages ({how}, apt-get)...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
+        if subprocess.run([*prefix, *step], env=env).returncode != 0:
+            print(f"`{' '.join(step)}` failed; run `{command}` yourself.", file=sys.stderr)
+            return False
+    return True
+
+
+def ensure_browser() -> int:
+    if shutil.which("chromium"):
+        print(f"chromium: {shutil.which('chromium')}")
+        return 0
+    return 0 if apt_install(["chromium"], "The browser tests need Debian's chromium") else 1
+
+
 def ensure_broker() -> int:
     url = _setting("RABBITMQ_URL", DEFAULT_URL) or DEFAULT_URL
     nodes = [u.strip() for u in url.split(",") if u.strip()]
@@ -53,6 +95,15 @@ def ensure_broker() -> int:
     first = urlsplit(nodes[0])
     local_host = (first.hostname or "localhost") in ("localhost", "127.0.0.1", "::1")
     reason = LocalNode.available()
+    missing = bool(local_host and reason and shutil.which("rabbitmq-server") is None)
+    if missing and apt_install(
+        ["rabbitmq-server"], f"No RabbitMQ answers at {url} and rabbitmq-server is missing"
+    ):
+        # The package may have started the system service (where there is an init system).
+        if port_open(first.hostname or "localhost", first.port or 5672, timeout=2):
+            print(f"RabbitMQ answers at {first.hostname}:{first.port or 5672}")
+            return 0
+        reason = LocalNode.available()
     if not local_host or reason:
         why = f" ({reason})" if reason else ""
         print(
@@ -90,10 +141,11 @@ def ensure_api_key() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in ("broker", "api-key"):
+    steps = {"broker": ensure_broker, "api-key": ensure_api_key, "browser": ensure_browser}
+    if len(argv) != 1 or argv[0] not in steps:
         print(__doc__, file=sys.stderr)
         return 2
-    return ensure_broker() if argv[0] == "broker" else ensure_api_key()
+    return steps[argv[0]]()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # RATE_LIMIT_FILE (default: /dev/shm/clinical-gateway-ratelimit-<uid>-<API_PORT>).
     tenant_rate_limits: str | None = None
     rate_limit_file: str | None = None
+    # People using /ops in a browser: user:bcrypt-hash[:tenant],... (api/ops/auth.py)
+    ops_users: str | None = None
 
     # NestJS backend (alerts)
     backend_url: str | None = None
@@ -98,6 +100,7 @@ class Settings(BaseSettings):
         "api_keys",
         "tenant_rate_limits",
         "rate_limit_file",
+        "ops_users",
         mode="before",
     )
     @classmethod

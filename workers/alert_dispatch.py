@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from shared import tracing
 from shared.config import Settings
 from shared.store import Store
 from shared.topology import ALERTS_DELAY_EXCHANGE, alert_delay_queue_name, retry_delay_for
@@ -130,7 +131,9 @@ class AlertDispatcher:
             raise RuntimeError("alert dispatcher is shut down")
         # Deliver the stored body: a redelivered task whose analysis came out a little different
         # (an LLM) still sends what was first recorded under this Idempotency-Key.
-        return self._pool.submit(self._deliver_new, task, spec.alert_key, row["body"], time.monotonic())
+        # carry_context: the alert POST's span joins the task's trace on the pool thread.
+        deliver = tracing.carry_context(self._deliver_new)
+        return self._pool.submit(deliver, task, spec.alert_key, row["body"], time.monotonic())
 
     def _deliver_new(self, task: TaskInfo, alert_key: str, body: dict[str, Any], emitted_at: float) -> str:
         key = self.client.idempotency_key(task.task_id, alert_key)
@@ -159,6 +162,15 @@ class AlertDispatcher:
     def handle_parked(self, body: bytes) -> None:
         """Process one message from the `alertas` queue. Returning means "ack"; raising means the
         message must be requeued (the store or the broker could not take the outcome)."""
+        try:
+            traceparent = json.loads(body).get("traceparent")
+        except (ValueError, AttributeError):
+            traceparent = None
+        # The alert request of a parked alert carries the task's trace context too.
+        with tracing.incoming(traceparent):
+            self._handle_parked(body)
+
+    def _handle_parked(self, body: bytes) -> None:
         try:
             msg = json.loads(body)
             task_id = str(msg["task_id"])
@@ -349,6 +361,7 @@ class AlertDispatcher:
             "parked_at": _now().isoformat(),
             "delay_s": delay,
             "last_error": last_error,
+            "traceparent": tracing.incoming_traceparent(),
         }
         headers = {H_TASK_ID: task_id, H_ALERT_KEY: alert_key, H_PARK_COUNT: park_count}
         self.publish(

@@ -34,6 +34,7 @@ from pydantic_core import to_jsonable_python
 from tenacity.stop import stop_base
 
 from shared.config import Settings
+from workers import observability
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
@@ -344,7 +345,9 @@ class AlertClient:
         }
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self._http.post(self._url, json=body, headers=headers, timeout=timeout)
+        return observability.alert_post(
+            lambda h: self._http.post(self._url, json=body, headers=h, timeout=timeout), headers, self._url
+        )
 
     def _attempt(
         self, tenant_id: str, key: str, body: dict[str, Any], timeout: float, sent: list[int]

@@ -27,11 +27,12 @@ from prometheus_client import Counter, Histogram
 from shared import provision, topology
 from shared.config import Settings
 from shared.logs import get_logger
+from shared.republish import republish_properties, short
 from shared.store import Store
+from workers import observability
 from workers.batch_pool import BatchPool
 from workers.llm_stage import LlmStageProcessor
 from workers.processor import Ack, DeadLetter, Forward, Outcome, Requeue, Retry, TaskProcessor
-from workers.republish import republish_properties, short
 from workers.transport import ConnectionUnavailable, Delivery, PikaTransport
 
 __all__ = ["ConnectionUnavailable", "VhostConsumer"]
@@ -191,6 +192,8 @@ class VhostConsumer:
         acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
         if acks:
             TASKS.labels(self.domain, "ack").inc(len(acks))
+            for d in acks:
+                observability.task_finished(self.domain, d.properties, "ack")
             self.transport.ack_many(acks)
         for d, outcome in zip(batch, outcomes, strict=True):
             if not isinstance(outcome, Ack):
@@ -217,6 +220,7 @@ class VhostConsumer:
 
     def _carry_out(self, d: Delivery, outcome: Outcome) -> None:
         TASKS.labels(self.domain, type(outcome).__name__.lower()).inc()
+        observability.task_finished(self.domain, d.properties, type(outcome).__name__.lower())
         t = self.transport
         if isinstance(outcome, Ack):
             t.ack(d)

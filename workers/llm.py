@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from shared.config import Settings
+from workers import observability
 from workers.crews import CREWS, OUTPUT_MODELS, config_dir, quiet_crewai_environment
 from workers.crews.models import AchadoIA, TriageOutput
 from workers.findings import SEVERITY_RANK, Finding
@@ -492,7 +493,8 @@ def run_crew(
                 raise ValueError(f"a crew não devolveu {output_model.__name__}: {str(output.raw)[:200]!r}")
             return typed
 
-        saida = _run_bounded(kickoff, settings.llm_timeout_s + _JOIN_MARGIN_S, f"crew-{family}")
+        with observability.llm_call("crew", family):
+            saida = _run_bounded(kickoff, settings.llm_timeout_s + _JOIN_MARGIN_S, f"crew-{family}")
         result.saida = saida.model_dump(mode="json")
         result.achados = _crew_findings(saida)
     except Exception as exc:
@@ -554,7 +556,8 @@ def run_triage(
                 raise ValueError(f"resposta sem o formato TriageOutput: {str(answer)[:200]!r}")
             return answer
 
-        saida = _run_bounded(call, settings.llm_timeout_s + _JOIN_MARGIN_S, "triagem-llm")
+        with observability.llm_call("triage", "triagem"):
+            saida = _run_bounded(call, settings.llm_timeout_s + _JOIN_MARGIN_S, "triagem-llm")
         result.saida = saida.model_dump(mode="json")
         result.achados = _to_findings(saida.sintomas, origem="triagem_llm", confianca=saida.confianca)
     except Exception as exc:

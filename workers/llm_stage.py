@@ -22,7 +22,9 @@ from typing import Any
 from shared import topology
 from shared.config import Settings
 from shared.logs import get_logger
+from shared.republish import short
 from shared.store import Store, StoreUnavailable
+from workers import observability
 from workers.processor import (
     Ack,
     AlertEmitter,
@@ -30,13 +32,13 @@ from workers.processor import (
     Outcome,
     Rejected,
     Requeue,
+    bind_task,
     header_int,
     llm_estado,
     make_context,
     parse,
     wait_alerts,
 )
-from workers.republish import short
 
 log = get_logger("workers.llm_stage")
 
@@ -72,7 +74,7 @@ class LlmStageProcessor:
         if isinstance(parsed, Rejected):
             return DeadLetter(parsed.reason, parsed.detail)
         task_id = parsed.task_id
-        log_ = self.log.bind(task_id=task_id, task_type=parsed.envelope.task_type)
+        log_ = bind_task(self.log, parsed.envelope)
         try:
             task = self.store.get_task(task_id)
         except StoreUnavailable as exc:
@@ -89,8 +91,20 @@ class LlmStageProcessor:
             return self._store(task_id, result, log_)
 
         ctx = make_context(self.settings, parsed.envelope, 1, log_, self.dispatcher, "llm")
+        envelope = parsed.envelope
         try:
-            result = parsed.handler.fn(ctx, parsed.payload)
+            # As in the rules stage: the message's trace context reaches the LLM calls and alerts.
+            with (
+                observability.delivery_span(
+                    self.vhost,
+                    headers,
+                    task_id,
+                    f"{envelope.domain}.{envelope.task_type}",
+                    topology.LLM_QUEUE,
+                ),
+                observability.handler_span(envelope.domain, envelope.task_type, task_id),
+            ):
+                result = parsed.handler.fn(ctx, parsed.payload)
         except Exception as exc:
             # The LLM layer never raises on LLM trouble; this is a bug or the rules changed.
             log_.error("llm_stage_failed", error=repr(exc), traceback=traceback.format_exc(limit=5))

@@ -29,10 +29,11 @@ from shared import topology
 from shared.config import Settings
 from shared.logs import get_logger
 from shared.messages import Envelope
+from shared.republish import short
 from shared.store import Store, StoreUnavailable, progress_for
+from workers import observability
 from workers.context import Stage, TaskContext
 from workers.registry import Handler, HandlerNotFound, PermanentError, get_handler
-from workers.republish import short
 
 log = get_logger("workers.processor")
 
@@ -178,6 +179,17 @@ def row_for(envelope: Envelope | None) -> dict[str, Any] | None:
     )
 
 
+def bind_task(log_: Any, envelope: Envelope, **extra: Any) -> Any:
+    """A logger whose lines carry the task's id, type, tenant and correlation id (SPEC §10)."""
+    return log_.bind(
+        task_id=str(envelope.task_id),
+        task_type=envelope.task_type,
+        tenant=envelope.tenant_id,
+        correlation_id=envelope.correlation_id,
+        **extra,
+    )
+
+
 def make_context(
     settings: Settings,
     envelope: Envelope,
@@ -244,6 +256,7 @@ class _Work:
     ctx: TaskContext | None = None
     result: Any = None
     started: float = 0.0
+    headers: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def task_id(self) -> str:
@@ -344,7 +357,8 @@ class TaskProcessor:
             retry_count,
             generation,
             attempt_key,
-            self.log.bind(task_id=parsed.task_id, task_type=parsed.envelope.task_type, attempt=attempt_key),
+            bind_task(self.log, parsed.envelope, attempt=attempt_key),
+            headers=headers,
         )
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
             w.outcome = self._dead_letter(
@@ -384,8 +398,17 @@ class TaskProcessor:
             self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, stage
         )
         w.started = time.perf_counter()
+        envelope = w.parsed.envelope
         try:
-            w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
+            # The message's trace context is current while the handler runs, so the alerts it
+            # emits carry it to the backend (alert_dispatch hands it to the delivery thread).
+            with (
+                observability.delivery_span(
+                    self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
+                ),
+                observability.handler_span(envelope.domain, envelope.task_type, w.task_id),
+            ):
+                w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
         except PermanentError as exc:
             wait_alerts(ctx, self.settings, w.log)
             w.outcome = self._dead_letter(

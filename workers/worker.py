@@ -8,15 +8,19 @@ import threading
 from typing import Any
 
 # CrewAI and OpenTelemetry phone home by default; this machine (and many hospital networks) has
-# no outside access. Set before anything imports them.
+# no outside access. Set before anything imports them. An operator who points
+# OTEL_EXPORTER_OTLP_ENDPOINT at a collector wants the SDK on (our own spans, shared/tracing.py).
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-os.environ.setdefault("OTEL_SDK_DISABLED", "true")
+if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
 
+from shared import tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
 from workers.consumer import VhostConsumer
+from workers.observability import QueueDepthSampler
 from workers.registry import load_handlers
 
 log = get_logger("workers.worker")
@@ -70,10 +74,16 @@ def run_vhost(
     settings = get_settings()
     configure_logging(settings, f"worker:{vhost}")
     load_handlers(extra=extra_handler_modules())
+    tracing.install_global(f"worker:{vhost}")
+    sampler = None
     if metrics_port:
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, addr="127.0.0.1")
+        if stage != "llm":
+            # One sampler per vhost: the LLM stage's process shares the vhost's queues.
+            sampler = QueueDepthSampler(settings, vhost)
+            sampler.start()
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, stage=stage)
     if settings.llm_enabled and stage != "rules":
         from workers.llm import preload
@@ -95,6 +105,9 @@ def run_vhost(
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
     consumer.run()
+    if sampler is not None:
+        sampler.stop()
+    tracing.shutdown()
     return 0
 
 

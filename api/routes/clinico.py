@@ -4,11 +4,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import SubmitDep
+from api.fastlane import TaskRoute
 from api.routes.common import POST_KW, add_status_route
 from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload
 
 DOMAIN = "clinico"
-router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["clinico (fluxo_clinico)"])
+router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["clinico (fluxo_clinico)"], route_class=TaskRoute)
 
 
 @router.post("/consulta/", **POST_KW, summary="Consulta: queixa e sinais vitais para triagem")

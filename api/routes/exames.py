@@ -4,11 +4,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import SubmitDep
+from api.fastlane import TaskRoute
 from api.routes.common import POST_KW, add_status_route
 from shared.messages import ExameGenericoPayload, HemogramaPayload, ImagemRequest, TipoExameImagem
 
 DOMAIN = "exames"
-router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["exames (fluxo_exames)"])
+router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["exames (fluxo_exames)"], route_class=TaskRoute)
 
 
 @router.post("/", **POST_KW, summary="Exame genérico: laudo em texto e/ou resultados numéricos")

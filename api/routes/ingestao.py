@@ -4,11 +4,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import SubmitDep
+from api.fastlane import TaskRoute
 from api.routes.common import POST_KW, add_status_route
 from shared.messages import IngestaoGenericaPayload, IngestaoMedicosPayload, IngestaoPacientesPayload
 
 DOMAIN = "ingestao"
-router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["ingestao (ingestao_dados)"])
+router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["ingestao (ingestao_dados)"], route_class=TaskRoute)
 
 
 @router.post("/", **POST_KW, summary="Ingestão genérica")

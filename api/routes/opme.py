@@ -4,11 +4,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import SubmitDep
+from api.fastlane import TaskRoute
 from api.routes.common import POST_KW, add_status_route
 from shared.messages import OpmeMaterialPayload, OpmePayload, OpmeProtesePayload
 
 DOMAIN = "opme"
-router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["opme (fluxo_opme)"])
+router = APIRouter(prefix=f"/api/{DOMAIN}", tags=["opme (fluxo_opme)"], route_class=TaskRoute)
 
 
 @router.post("/", **POST_KW, summary="Solicitação de OPME")

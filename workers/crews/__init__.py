@@ -24,6 +24,8 @@ _QUIET_ENV = {
 
 def quiet_crewai_environment() -> None:
     for name, value in _QUIET_ENV.items():
+        if name == "OTEL_SDK_DISABLED" and os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+            continue  # the operator's collector gets our spans; CrewAI's telemetry stays off
         os.environ.setdefault(name, value)
 
 

@@ -1,5 +1,6 @@
 """Headers and properties of a message sent on again: a retry, a dead-lettered copy, a replay, the
-hand-off to the LLM stage. One place, so the worker and `workers.replay` strip the same headers.
+hand-off to the LLM stage. One place, so the worker and the replay (`shared/replay.py`, used by
+`python -m workers.replay` and the /ops console) strip the same headers.
 
 The broker's own bookkeeping (`x-delivery-count`, `x-death`, ...) describes the old copy; carried
 over, it would count the new copy's deliveries against the old one's delivery limit.

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import cached_property
 
 from .text import words
 
@@ -180,24 +181,45 @@ def _feminine(noun: str) -> bool | None:
 class Experiencer:
     """Who a mention is about, for one normalised message."""
 
-    __slots__ = (
-        "caregiver",
-        "firsts",
-        "people",
-        "people_starts",
-        "pronouns",
-        "self_focus",
-        "sentence_starts",
-        "text",
-    )
-
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentence_starts: list[int] | None = None) -> None:
         self.text = text
-        self.caregiver = bool(_CAREGIVER_INTRO.search(text))
-        self.self_focus = bool(_SELF_FOCUS.search(text))
-        self.people, self.firsts, self.pronouns = _scan_people(text)
-        self.people_starts = [p[0] for p in self.people]
-        self.sentence_starts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
+        self._sentences = sentence_starts
+        self._scanned: tuple[list[tuple[int, int, str, bool]], list[int], list[int]] | None = None
+
+    # Computed on first use: most mentions are settled by their own clause before anyone asks.
+    @cached_property
+    def caregiver(self) -> bool:
+        return bool(_CAREGIVER_INTRO.search(self.text))
+
+    @cached_property
+    def self_focus(self) -> bool:
+        return bool(_SELF_FOCUS.search(self.text))
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        if self._sentences is not None:
+            return self._sentences
+        return [0] + [m.end() for m in _SENTENCE.finditer(self.text)]
+
+    @cached_property
+    def _people_scan(self) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
+        return _scan_people(self.text)
+
+    @property
+    def people(self) -> list[tuple[int, int, str, bool]]:
+        return self._people_scan[0]
+
+    @property
+    def firsts(self) -> list[int]:
+        return self._people_scan[1]
+
+    @property
+    def pronouns(self) -> list[int]:
+        return self._people_scan[2]
+
+    @cached_property
+    def people_starts(self) -> list[int]:
+        return [p[0] for p in self.people]
 
     def _sentence_start(self, pos: int) -> int:
         i = bisect_right(self.sentence_starts, pos)
@@ -336,11 +358,24 @@ _HYPO_QUESTION = re.compile(
 )
 
 
-def hypothetical_question(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
-    sentence = text[sentence_start:sentence_end]
-    if not _HYPO_QUESTION.search(text, sentence_start, max(start, sentence_start)) and not (
-        "?" in text[sentence_end : sentence_end + 1] and _HYPO_QUESTION.search(sentence)
-    ):
+def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
+    """Where the sentence asks about what could happen (computed once per sentence)."""
+    return [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+
+
+def hypothetical_question(
+    text: str,
+    sentence_start: int,
+    start: int,
+    sentence_end: int,
+    spans: list[tuple[int, int]] | None = None,
+) -> bool:
+    if spans is None:
+        spans = hypothetical_spans(text, sentence_start, sentence_end)
+    if not spans:
+        return False
+    asked_before = any(e <= start for _s, e in spans)
+    if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present.
     return not re.search(r"\b(?:to|estou|tou|tenho|senti|sinto)\s+com\b", text[sentence_start:start])

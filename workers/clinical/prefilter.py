@@ -21,12 +21,13 @@ except ImportError:  # pragma: no cover - older Pythons
 
 _C = sre_parse  # constants live on the parser module (LITERAL, BRANCH, SUBPATTERN, …)
 MIN_PREFIX = 2
-FAST_MIN_PREFIX = 3
+MAX_PREFIX = 12
+FAST_MIN_PREFIX = 2
 
 
 def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
     """Prefixes of a sequence of parse items, after `head` was already matched literally."""
-    for op, av in items:
+    for index, (op, av) in enumerate(items):
         name = str(op)
         if name == "AT":
             continue  # \b, ^: zero width
@@ -45,8 +46,49 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
                     return None
                 out |= got
             return out
+        choices = _small_choice(op, av)
+        if choices is not None and len(head) < MAX_PREFIX:
+            # "pe(?:i)?t[ou]": an optional letter or a class of a few letters splits the prefix.
+            rest = items[index + 1 :] if choices[1] else []
+            out = set()
+            for c in choices[0]:
+                got = (
+                    _seq(rest, head + c)
+                    if choices[1]
+                    else ({head + c} if len(head + c) >= MIN_PREFIX else None)
+                )
+                if got is None:
+                    return {head} if len(head) >= MIN_PREFIX else None
+                out |= got
+            return out
         break  # a class, a repeat, any character: the literal part ends here
     return {head} if len(head) >= MIN_PREFIX else None
+
+
+def _small_choice(op: Any, av: Any) -> tuple[list[str], bool] | None:
+    """Letters an element can start with, and whether the prefix may continue after it."""
+    name = str(op)
+    if name == "IN":
+        if any(str(o) != "LITERAL" for o, _ in av) or len(av) > 4:
+            return None
+        return [chr(v) for _, v in av], True
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        lo, hi, sub = av
+        sub = list(sub)
+        if len(sub) != 1:
+            return None
+        inner = (
+            _small_choice(*sub[0])
+            if str(sub[0][0]) == "IN"
+            else (([chr(sub[0][1])], True) if str(sub[0][0]) == "LITERAL" else None)
+        )
+        if inner is None:
+            return None
+        if lo == 0 and hi == 1:
+            return [*inner[0], ""], True  # optional: with or without it
+        if lo >= 1:
+            return inner[0], False  # one occurrence is certain; what follows is not
+    return None
 
 
 def _alternatives(items: list[tuple[Any, Any]], head: str) -> set[str] | None:

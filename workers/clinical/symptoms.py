@@ -21,6 +21,7 @@ from .assertion import (
     episode_over,
     figurative,
     hypothetical_question,
+    hypothetical_spans,
     superseded_scores,
 )
 from .negation import Mode, TextContext, suppression
@@ -94,10 +95,13 @@ class _Scanner:
         self.mode = mode
         self.ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
-        self.experiencer = Experiencer(self.t) if mode is Mode.QUEIXA else None
         ends = [m.span() for m in _SENTENCE_END.finditer(self.t)]
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
+        self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None
+        # Per sentence: where it asks a hypothetical question, and whether the episode is over.
+        self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._over: dict[tuple[int, int, bool], bool] = {}
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """`sentence_bounds` by bisection over boundaries found once per text."""
@@ -139,7 +143,10 @@ class _Scanner:
         a, b = self.bounds(start, end)
         if figurative(t, start, end):
             return "figurado"
-        if hypothetical_question(t, a, start, b):
+        spans = self._hypo.get((a, b))
+        if spans is None:
+            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
+        if hypothetical_question(t, a, start, b, spans):
             return "hipotetico"
         if who.other_person(start, end):
             return "outra_pessoa"
@@ -149,8 +156,13 @@ class _Scanner:
             # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
             if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
                 return "outra_pessoa"
-        elif episode_over(t, a, b, critical=severidade == "CRITICAL" or codigo == "temperatura"):
-            return "resolvido"
+        else:
+            key = (a, b, severidade == "CRITICAL" or codigo == "temperatura")
+            over = self._over.get(key)
+            if over is None:
+                over = self._over[key] = episode_over(t, a, b, critical=key[2])
+            if over:
+                return "resolvido"
         return None
 
     def sentence(self, start: int, end: int) -> str:

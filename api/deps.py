@@ -237,6 +237,7 @@ class Submitter:
             correlation_id=envelope.correlation_id,
             idempotency_key=self.idempotency_key,
             request_hash=digest if self.idempotency_key else None,
+            payload=data,
         )
         # The row exists before the message does, so a fast worker always finds it and a status
         # request right after the 202 never sees 404.

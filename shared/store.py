@@ -50,6 +50,8 @@ DELIVERY_STATES = ("pending", "delivered", "failed")
 metadata = sa.MetaData()
 
 _json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# A task created without its payload (tests, old rows) keeps SQL NULL rather than JSON 'null'.
+_json_or_null = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 tasks = sa.Table(
     "tasks",
@@ -69,10 +71,16 @@ tasks = sa.Table(
     sa.Column("idempotency_key", sa.String(255), nullable=True),
     sa.Column("request_hash", sa.String(64), nullable=True),
     sa.Column("correlation_id", sa.String(200), nullable=True),
+    # The validated request payload as the envelope carries it, for the /ops task page (masked
+    # there). Never part of the status API; deleted with its row by retention.
+    sa.Column("payload", _json_or_null, nullable=True),
     sa.UniqueConstraint("tenant_id", "idempotency_key", name="uq_tasks_tenant_idempotency"),
 )
 # Retention (shared.retention) looks finished tasks up by status and age.
 sa.Index("ix_tasks_status_updated_at", tasks.c.status, tasks.c.updated_at)
+# Every column but the payload: status reads and write checks never need it, and an ingestion
+# payload can weigh megabytes.
+_TASK_COLUMNS = tuple(c for c in tasks.c if c.name != "payload")
 
 task_alerts = sa.Table(
     "task_alerts",
@@ -267,7 +275,9 @@ class _NewTaskInsert:
         if conn.execute(self.single_stmt, self.row).first() is not None:
             return _CREATED
         # The row is there already: a worker got the message of another producer first.
-        existing = conn.execute(sa.select(tasks).where(tasks.c.task_id == self.row["task_id"])).first()
+        existing = conn.execute(
+            sa.select(*_TASK_COLUMNS).where(tasks.c.task_id == self.row["task_id"])
+        ).first()
         return CreateOutcome("existing", _task_dict(existing._mapping) if existing is not None else None)
 
 
@@ -420,7 +430,9 @@ class Store:
 
         def by_key(conn: Connection) -> Any:
             return conn.execute(
-                sa.select(tasks).where(tasks.c.tenant_id == row["tenant_id"], tasks.c.idempotency_key == key)
+                sa.select(*_TASK_COLUMNS).where(
+                    tasks.c.tenant_id == row["tenant_id"], tasks.c.idempotency_key == key
+                )
             ).first()
 
         def op(conn: Connection) -> CreateOutcome:
@@ -453,7 +465,10 @@ class Store:
         correlation_id: str | None,
         idempotency_key: str | None,
         request_hash: str | None,
+        payload: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        # Every row carries every key, payload included: the writer inserts runs of rows with
+        # one executemany, which needs the same parameters in each.
         return {
             "task_id": task_id,
             "tenant_id": tenant_id,
@@ -468,6 +483,7 @@ class Store:
             "correlation_id": correlation_id,
             "idempotency_key": idempotency_key,
             "request_hash": request_hash,
+            "payload": payload,
         }
 
     def create_task(self, row: dict[str, Any]) -> CreateOutcome:
@@ -556,7 +572,7 @@ class Store:
                 conn.execute(self._insert_task, ensure)
                 if conn.execute(stmt, params).rowcount == 1:
                     return None
-            row = conn.execute(sa.select(tasks).where(tasks.c.task_id == task_id)).first()
+            row = conn.execute(sa.select(*_TASK_COLUMNS).where(tasks.c.task_id == task_id)).first()
             return _task_dict(row._mapping) if row is not None else {"missing": True}
 
         return op
@@ -648,7 +664,7 @@ class Store:
             refused = [task_id for task_id, _, _ in items if task_id not in applied]
             current: dict[str, dict[str, Any]] = {}
             if refused:
-                rows = conn.execute(sa.select(tasks).where(tasks.c.task_id.in_(refused)))
+                rows = conn.execute(sa.select(*_TASK_COLUMNS).where(tasks.c.task_id.in_(refused)))
                 current = {r.task_id: _task_dict(r._mapping) for r in rows}
             out: list[tuple[bool, dict[str, Any] | None]] = []
             first: set[str] = set()
@@ -734,7 +750,7 @@ class Store:
 
     def get_task(self, task_id: str) -> dict[str, Any] | None:
         def fn(conn: Connection) -> dict[str, Any] | None:
-            row = conn.execute(sa.select(tasks).where(tasks.c.task_id == task_id)).first()
+            row = conn.execute(sa.select(*_TASK_COLUMNS).where(tasks.c.task_id == task_id)).first()
             return _task_dict(row._mapping) if row is not None else None
 
         return self._read(fn)
@@ -743,7 +759,7 @@ class Store:
         self, task_id: str, tenant_id: str | None, domain: str | None
     ) -> Callable[[Connection], dict[str, Any] | None]:
         def fn(conn: Connection) -> dict[str, Any] | None:
-            row = conn.execute(sa.select(tasks).where(tasks.c.task_id == task_id)).first()
+            row = conn.execute(sa.select(*_TASK_COLUMNS).where(tasks.c.task_id == task_id)).first()
             if row is None:
                 return None
             if tenant_id is not None and row.tenant_id != tenant_id:

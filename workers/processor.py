@@ -176,6 +176,7 @@ def row_for(envelope: Envelope | None) -> dict[str, Any] | None:
         correlation_id=envelope.correlation_id,
         idempotency_key=None,
         request_hash=None,
+        payload=envelope.payload,
     )
 
 

@@ -86,10 +86,13 @@ class OpsQueries:
         return await self.store._aread(fn)
 
     async def task(self, task_id: str, tenant: str | None) -> dict[str, Any] | None:
+        """The task's view with its alert rows and its stored request payload (unmasked: the page
+        masks it), or None when unknown or another tenant's."""
         view = await self.store.aget_task_view(task_id, tenant_id=tenant)
         if view is not None:
-            view["alert_rows"] = await self.store._aread(
-                lambda conn: [
+
+            def fn(conn: Connection) -> tuple[list[dict[str, Any]], Any]:
+                alerts = [
                     dict(r._mapping)
                     for r in conn.execute(
                         sa.select(task_alerts)
@@ -97,7 +100,10 @@ class OpsQueries:
                         .order_by(task_alerts.c.created_at, task_alerts.c.alert_key)
                     )
                 ]
-            )
+                payload = conn.execute(sa.select(tasks.c.payload).where(tasks.c.task_id == task_id)).scalar()
+                return alerts, payload
+
+            view["alert_rows"], view["payload"] = await self.store._aread(fn)
         return view
 
     async def reopen_alert(self, task_id: str, alert_key: str) -> dict[str, Any] | None:

@@ -100,6 +100,9 @@ async def task_page(request: Request, task_id: str, viewer: ViewerDep, notice: s
             "task": task,
             # Personal data never reaches the screen: names, CPF, phones, e-mails are masked.
             "result": mask(task.get("result")),
+            # Same policy as the result: free clinical text (queixa, motivo...) stays readable,
+            # CPF, phone and e-mail patterns inside it do not.
+            "payload": mask(task.get("payload")),
             "alerts": alerts,
             "notice": notice,
         },

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared import migrate
-from shared.store import Store, make_engine, metadata
+from shared.store import Store, make_engine, metadata, tasks
 from tests.support.legacy_schema import legacy_metadata, legacy_task_alerts, legacy_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +141,32 @@ def test_migrate_command_upgrades_and_then_reports_the_database_current(tmp_path
     assert current.returncode == 0, current.stdout + current.stderr
     assert "models match" in current.stdout
     assert metadata.tables.keys() <= set(sa.inspect(make_engine(url)).get_table_names())
+
+
+def test_database_at_the_previous_revision_is_upgraded_with_its_rows_and_no_payload(store_url: str) -> None:
+    from alembic import command
+
+    engine = make_engine(store_url)
+    ts = datetime.now(UTC)
+    task_id = str(uuid.uuid4())
+    with engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0002")
+        conn.execute(
+            legacy_tasks.insert().values(
+                task_id=task_id, tenant_id="hospital_a", domain="clinico", task_type="consulta",
+                status="completed", progress=10**12 - 1, generation=0, attempts=1, created_at=ts,
+                updated_at=ts, result={"resumo": "ok"}, correlation_id="c1",
+            )
+        )  # fmt: skip
+    engine.dispose()
+
+    assert migrate.upgrade(store_url) == f"upgraded from 0002 to {migrate.head_revision()}"
+
+    assert _differences(store_url) == []
+    engine = make_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(tasks).where(tasks.c.task_id == task_id)).one()
+        assert (row.status, row.result, row.payload) == ("completed", {"resumo": "ok"}, None)
+    finally:
+        engine.dispose()

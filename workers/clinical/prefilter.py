@@ -142,3 +142,76 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
             out.append(m)
             end = max(m.end(), m.start() + 1)
     return out
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
+class WordStarts:
+    """The text's word starts indexed by their first two characters, computed once per text, so a
+    pattern that starts at a word boundary is tried only where one of its prefixes starts a word."""
+
+    __slots__ = ("by_key", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        by_key: dict[str, list[int]] = {}
+        for m in _WORD_START.finditer(text):
+            p = m.start()
+            by_key.setdefault(text[p : p + 2], []).append(p)
+        self.by_key = by_key
+
+    def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Same matches as `pattern.finditer(text)` (see `finditer`)."""
+        groups = _word_anchor_groups(pattern.pattern)
+        if groups is None:
+            return finditer(pattern, self.text)
+        text = self.text
+        starts: list[int] = []
+        for key, anchors in groups:
+            for p in self.by_key.get(key, ()):
+                if text.startswith(anchors, p):
+                    starts.append(p)
+        out: list[re.Match[str]] = []
+        end = 0
+        for pos in sorted(starts):
+            if pos < end:
+                continue
+            m = pattern.match(text, pos)
+            if m is not None:
+                out.append(m)
+                end = max(m.end(), m.start() + 1)
+        return out
+
+
+@lru_cache(maxsize=512)
+def _word_anchor_groups(pattern: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """Anchors grouped by their first two characters, for patterns whose every alternative starts
+    at a word boundary with a word character; None otherwise."""
+    anchors = literal_prefixes(pattern)
+    if anchors is None or not starts_at_word_boundary(pattern):
+        return None
+    if any(not a[:2].replace("_", "a").isalnum() for a in anchors):
+        return None  # a prefix that does not start with two word characters
+    groups: dict[str, list[str]] = {}
+    for a in anchors:
+        groups.setdefault(a[:2], []).append(a)
+    return tuple((k, tuple(v)) for k, v in groups.items())
+
+
+def starts_at_word_boundary(pattern: str) -> bool:
+    """Whether every top-level alternative of `pattern` begins with `\\b`."""
+
+    def first_is_boundary(items: list[tuple[Any, Any]]) -> bool:
+        if not items:
+            return False
+        op, av = items[0]
+        if str(op) == "AT":
+            return str(av) == "AT_BOUNDARY"
+        if str(op) == "BRANCH":
+            return all(first_is_boundary(list(b)) for b in av[1])
+        if str(op) == "SUBPATTERN":
+            return first_is_boundary(list(av[-1]))
+        return False
+
+    return first_is_boundary(list(sre_parse.parse(pattern)))

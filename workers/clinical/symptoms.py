@@ -26,7 +26,7 @@ from .assertion import (
 )
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
-from .prefilter import finditer
+from .prefilter import WordStarts
 from .spelling import fix_typos
 from .text import Normalised, normalise, parse_number
 
@@ -95,6 +95,7 @@ class _Scanner:
         self.mode = mode
         self.ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
+        self.words = WordStarts(self.t)
         ends = [m.span() for m in _SENTENCE_END.finditer(self.t)]
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
@@ -189,7 +190,7 @@ def scan_families(sc: _Scanner, families: tuple[lx.Family, ...]) -> list[Mention
     counted: set[str] = set()
     for fam in families:
         # Only where a word this family starts with occurs (see `prefilter`).
-        for m in finditer(fam.pattern, t):
+        for m in sc.words.finditer(fam.pattern):
             if recorded.get(fam.codigo, 0) >= MAX_MENTIONS_PER_CODE and fam.codigo in counted:
                 break  # enough evidence; keeps a pathological 10,000-character text fast
             s, e = m.span()
@@ -231,7 +232,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
     out: list[Mention] = []
     spans: list[tuple[int, int]] = []
     for pattern in lx.TEMPERATURE:
-        for m in finditer(pattern, t):
+        for m in sc.words.finditer(pattern):
             if _overlaps(spans, m.start("int"), m.end("int")):
                 continue
             value = _temperature_value(m)
@@ -249,7 +250,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
                     unidade="°C",
                 )
             )
-    for m in finditer(lx.BARE_TEMPERATURE, t):
+    for m in sc.words.finditer(lx.BARE_TEMPERATURE):
         if _overlaps(spans, m.start(), m.end()):
             continue
         if not lx.TEMPERATURE_CONTEXT.search(sc.sentence(m.start(), m.end())):
@@ -273,7 +274,7 @@ def scan_temperatures(sc: _Scanner) -> list[Mention]:
 
 def scan_fever_mentions(sc: _Scanner) -> list[Mention]:
     out = []
-    for m in finditer(lx.FEVER_MENTION, sc.t):
+    for m in sc.words.finditer(lx.FEVER_MENTION):
         if lx.FEVER_NOT_AFTER.match(sc.t, m.end()):
             continue
         out.append(sc.mention("febre", "Febre relatada", "HIGH", m.start(), m.end()))
@@ -285,7 +286,7 @@ def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
     scores: list[Mention] = []
     spans: list[tuple[int, int]] = [m.span() for m in lx.PAIN_SCALE.finditer(t)]  # "de 0 a 10" is no score
     for i, pattern in enumerate(lx.PAIN_SCORE):
-        for m in finditer(pattern, t):
+        for m in sc.words.finditer(pattern):
             if _overlaps(spans, m.start("n"), m.end("n")):
                 continue
             if i == 0 and lx.PAIN_SCORE_NOT_BEFORE.search(t, max(0, m.start() - 12), m.start()):
@@ -314,10 +315,10 @@ def scan_pain(sc: _Scanner) -> tuple[list[Mention], list[Mention]]:
         counted[k].motivo = "valor_anterior"
     severe = [
         sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end())
-        for m in finditer(lx.SEVERE_PAIN_WORDS, t)
+        for m in sc.words.finditer(lx.SEVERE_PAIN_WORDS)
     ]
     taken = [(x.start, x.end) for x in severe]
-    for m in finditer(lx.SEVERE_PAIN_BARE, t):
+    for m in sc.words.finditer(lx.SEVERE_PAIN_BARE):
         if _overlaps(taken, m.start(), m.end()):
             continue
         if lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
@@ -330,14 +331,14 @@ def scan_counts(sc: _Scanner) -> list[Mention]:
     t = sc.t
     out: list[Mention] = []
     subjects: list[tuple[int, int, str]] = []
-    for m in finditer(lx.VOMIT_MENTION, t):
+    for m in sc.words.finditer(lx.VOMIT_MENTION):
         subjects.append((m.start(), m.end(), "vomitos"))
-    for m in finditer(lx.DIARRHOEA_MENTION, t):
+    for m in sc.words.finditer(lx.DIARRHOEA_MENTION):
         subjects.append((m.start(), m.end(), "diarreia"))
     if not subjects:
         return out
     subjects.sort()
-    for m in finditer(lx.COUNT, t):
+    for m in sc.words.finditer(lx.COUNT):
         n = parse_number(m.group("n"))
         if n is None:
             continue
@@ -363,7 +364,7 @@ def scan_counts(sc: _Scanner) -> list[Mention]:
 def scan_oncology(sc: _Scanner) -> list[Mention]:
     return [
         sc.mention("oncologico", "Tratamento oncológico mencionado", "HIGH", m.start(), m.end())
-        for m in finditer(lx.ONCOLOGY, sc.t)
+        for m in sc.words.finditer(lx.ONCOLOGY)
     ]
 
 
@@ -374,11 +375,11 @@ def _num(raw: str) -> float | None:
 def scan_text_vitals(sc: _Scanner) -> list[Mention]:
     t = sc.t
     out: list[Mention] = []
-    for m in finditer(lx.TEXT_VITALS["spo2_pct"], t):
+    for m in sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]):
         v = _num(m.group("v"))
         if v is not None and 50 <= v <= 100:
             out.append(sc.mention("spo2_pct", "SpO2 no texto", "CRITICAL", m.start(), m.end(), v, "%"))
-    for m in finditer(lx.TEXT_VITALS["pressao"], t):
+    for m in sc.words.finditer(lx.TEXT_VITALS["pressao"]):
         s, d = float(m.group("s")), float(m.group("d"))
         if s < 30 and d < 20:  # lay "12 por 8" means 120/80 mmHg
             s, d = s * 10, d * 10
@@ -412,19 +413,19 @@ def scan_text_vitals(sc: _Scanner) -> list[Mention]:
             v = _num(raw)
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
-    for m in finditer(lx.TEXT_VITALS["glicemia_mg_dl"], t):
+    for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]):
         v = _num(m.group("v"))
         if v is not None and 10 <= v <= 2000:
             out.append(
                 sc.mention("glicemia_mg_dl", "Glicemia no texto", "CRITICAL", m.start(), m.end(), v, "mg/dL")
             )
-    for m in finditer(lx.GLUCOSE_METER_HI, t):
+    for m in sc.words.finditer(lx.GLUCOSE_METER_HI):
         out.append(
             sc.mention(
                 "glicemia_mg_dl", "Glicosímetro marcando HI", "CRITICAL", m.start(), m.end(), 600.0, "mg/dL"
             )
         )
-    for m in finditer(lx.GLUCOSE_METER_LO, t):
+    for m in sc.words.finditer(lx.GLUCOSE_METER_LO):
         out.append(
             sc.mention(
                 "glicemia_mg_dl", "Glicosímetro marcando LO", "CRITICAL", m.start(), m.end(), 20.0, "mg/dL"

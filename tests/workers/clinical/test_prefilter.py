@@ -62,3 +62,26 @@ def test_fast_finditer_finds_exactly_what_a_full_scan_finds() -> None:
     for pattern in patterns:
         for t in texts:
             assert [m.span() for m in finditer(pattern, t)] == [m.span() for m in pattern.finditer(t)]
+
+
+def test_word_start_index_finds_exactly_what_a_full_scan_finds() -> None:
+    from workers.clinical.prefilter import WordStarts
+
+    patterns = [
+        *(f.pattern for f in (*lx.SYMPTOM_FAMILIES, *lx.IMAGING_FAMILIES)),
+        *lx.PAIN_SCORE,
+        *lx.TEMPERATURE,
+        *lx.TEXT_VITALS.values(),
+        lx.FEVER_MENTION,
+        lx.SEVERE_PAIN_WORDS,
+        lx.ONCOLOGY,
+        lx.COUNT,
+        lx.BARE_TEMPERATURE,
+    ]
+    raw = _texts()
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in raw]
+    texts.append(" ".join(texts)[:20_000])
+    for t in texts:
+        words = WordStarts(t)
+        for pattern in patterns:
+            assert [m.span() for m in words.finditer(pattern)] == [m.span() for m in pattern.finditer(t)]

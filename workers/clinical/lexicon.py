@@ -117,7 +117,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
             r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
             r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
-            r"\bpuxando\s+(?:o\s+)?ar\b|\b(?:o\s+)?ar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
+            r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
             r"\bfome\s+de\s+ar\b|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
         ),
@@ -275,7 +275,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP1
             + r"(?:de\s+)?(?:epilep\w*|epiletic\w*|"
             r"tonico[\s-]*clonic\w*)",
-            r"\b(?:se\s+)?debat(?:endo|eu|ia|ido|eram)\b",
+            r"\b(?:se\s+debat|debat)(?:endo|eu|ia|ido|eram)\b",
             r"\brevir(?:ou|ando|ava|ar)\s+os\s+olhos|\bolhos?\s+revirad\w*",
             r"\bespum(?:ando|ou|a)\s+(?:pela\s+)?boca|\bbabando\s+e\s+treme\w*|\btreme\w*\s+(?:todo|toda|o\s+corpo\s+todo)"
             r"\s+e\s+baba\w*",

@@ -191,8 +191,8 @@ def _word_anchor_groups(pattern: str) -> tuple[tuple[str, tuple[str, ...]], ...]
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
-    if any(not a[:2].replace("_", "a").isalnum() for a in anchors):
-        return None  # a prefix that does not start with two word characters
+    if any(not (a[0].isalnum() or a[0] == "_") for a in anchors):
+        return None  # a prefix that does not start with a word character
     groups: dict[str, list[str]] = {}
     for a in anchors:
         groups.setdefault(a[:2], []).append(a)

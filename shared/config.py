@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Workers
     worker_concurrency: int = Field(default=8, ge=1)
     worker_prefetch: int = Field(default=16, ge=1)
+    # Threads (and prefetch) of the LLM stage (queue eventos.ia), apart from the rules stage's.
+    worker_llm_concurrency: int = Field(default=16, ge=1)
     worker_max_retries: int = Field(default=5, ge=0)
     retry_delays_s: str = "5,30,120"
     worker_metrics_port: int | None = None

@@ -202,6 +202,17 @@ class VhostReport:
     compat_policy: bool = False
 
 
+def declare_worker_queues(ch: Any, settings: Settings) -> None:
+    """What a worker declares on every connect (`topology.declared_by_workers`), on an open
+    channel: the queues whose existence the worker cannot leave to an earlier provisioning."""
+    for ex in topology.exchanges():
+        ch.exchange_declare(ex.name, exchange_type=ex.type, durable=True)
+    for q in topology.declared_by_workers(settings.retry_delays, settings.alert_retry_delays):
+        ch.queue_declare(q.name, durable=True, arguments=q.arguments)
+        if q.bind_exchange:
+            ch.queue_bind(q.name, q.bind_exchange, routing_key=q.bind_key)
+
+
 def declare_topology(settings: Settings, vhost: str, admin: Admin) -> VhostReport:
     report = VhostReport(vhost)
     last_error: Exception | None = None

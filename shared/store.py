@@ -572,6 +572,102 @@ class Store:
         )
         return current is None, current
 
+    def start_many(
+        self, items: list[tuple[str, int, dict[str, Any] | None]], timeout: float | None = 30
+    ) -> list[tuple[bool, dict[str, Any] | None]]:
+        """`processing` for a worker's batch: (task_id, progress, row to create if missing) each,
+        in one statement per kind instead of one per task. Per item: (applied, current row when
+        not applied), as `transition` answers. A task id twice in one batch applies once."""
+
+        def op(conn: Connection) -> list[tuple[bool, dict[str, Any] | None]]:
+            ids = list(dict.fromkeys(task_id for task_id, _, _ in items))
+            query = sa.select(tasks.c.task_id, tasks.c.progress).where(tasks.c.task_id.in_(ids))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            found = {r.task_id: int(r.progress) for r in conn.execute(query)}
+            missing = {task_id: ensure for task_id, _, ensure in items if task_id not in found and ensure}
+            if missing:
+                conn.execute(self._insert_task, list(missing.values()))
+                found.update((task_id, 0) for task_id in missing)
+            applied: set[str] = set()
+            params = []
+            ts = now()
+            for task_id, progress, _ in items:
+                if task_id in found and task_id not in applied and found[task_id] < progress:
+                    applied.add(task_id)
+                    params.append(
+                        {
+                            "b_task_id": task_id,
+                            "b_status": "processing",
+                            "b_progress": progress,
+                            "b_updated_at": ts,
+                            "b_error": None,
+                        }
+                    )
+            if params:
+                conn.execute(self._transition_stmt(True, False), params)
+            refused = [task_id for task_id, _, _ in items if task_id not in applied]
+            current: dict[str, dict[str, Any]] = {}
+            if refused:
+                rows = conn.execute(sa.select(tasks).where(tasks.c.task_id.in_(refused)))
+                current = {r.task_id: _task_dict(r._mapping) for r in rows}
+            out: list[tuple[bool, dict[str, Any] | None]] = []
+            first: set[str] = set()
+            for task_id, _, _ in items:
+                if task_id in applied and task_id not in first:
+                    first.add(task_id)
+                    out.append((True, None))
+                else:
+                    out.append((False, current.get(task_id) or {"missing": True}))
+            return out
+
+        return self._write(op, timeout)
+
+    def complete_many(self, items: list[tuple[str, int, Any]], timeout: float | None = 30) -> None:
+        """`completed` + result for a worker's batch, (task_id, progress, result) each, in one
+        statement. A task that moved past `progress` meanwhile is left as it is."""
+        if not items:
+            return
+        ts = now()
+        params = [
+            {
+                "b_task_id": task_id,
+                "b_status": "completed",
+                "b_progress": progress,
+                "b_updated_at": ts,
+                "b_error": None,
+                "b_result": result,
+            }
+            for task_id, progress, result in items
+        ]
+        stmt = self._transition_stmt(False, True)
+        self._write(lambda conn: conn.execute(stmt, params), timeout)
+
+    def enrich_result(
+        self, task_id: str, result: dict[str, Any], *, only_if_estado: str = "pendente"
+    ) -> bool:
+        """Replace the result of a completed task whose `analise_ia.estado` is still
+        `only_if_estado` (the LLM stage, SPEC §6). Status and progress stay as they are. Returns
+        False, changing nothing, when another run of the stage got there first."""
+
+        def op(conn: Connection) -> bool:
+            query = sa.select(tasks.c.status, tasks.c.result).where(tasks.c.task_id == task_id)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if row is None or row.status != "completed":
+                return False
+            current = row.result if isinstance(row.result, dict) else {}
+            ia = current.get("analise_ia")
+            if not isinstance(ia, dict) or ia.get("estado") != only_if_estado:
+                return False
+            conn.execute(
+                sa.update(tasks).where(tasks.c.task_id == task_id).values(result=result, updated_at=now())
+            )
+            return True
+
+        return self._write(op)
+
     def replay(self, task_id: str) -> int | None:
         """Open a new generation for a task to run again.
 

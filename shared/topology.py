@@ -8,6 +8,8 @@ Per vhost (one per business domain):
     exchange eventos.retry (direct) --eventos.retry.<N>s--> queue eventos.retry.<N>s
         (quorum, TTL N s, dead-letters back into exchange eventos / key eventos)
     queue alertas (quorum): alerts waiting to be delivered
+    queue eventos.ia (quorum, delivery limit, dead-letters into eventos.dlx): tasks whose rules
+        stage is done, waiting for the LLM stage (published through the default exchange)
     exchange alertas.espera (direct) --alertas.espera.<N>s--> queue alertas.espera.<N>s
         (quorum, TTL N s, dead-letters back into alertas through the default exchange)
 
@@ -37,6 +39,7 @@ DLQ_QUEUE = "eventos.dlq"
 DLQ_ROUTING_KEY = "eventos.dlq"
 RETRY_EXCHANGE = "eventos.retry"
 ALERTS_QUEUE = "alertas"
+LLM_QUEUE = "eventos.ia"
 ALERTS_DELAY_EXCHANGE = "alertas.espera"
 
 # Broker-side safety net: a message redelivered this many times (worker crashes, connection
@@ -112,6 +115,12 @@ def events_queue_arguments() -> dict[str, Any]:
     )
 
 
+def llm_queue_arguments() -> dict[str, Any]:
+    # Same safety net as eventos: a message that keeps killing the LLM stage ends in eventos.dlq,
+    # and a replay sends it through the rules stage again, which forwards it here once more.
+    return events_queue_arguments()
+
+
 def exchanges() -> list[ExchangeSpec]:
     return [
         ExchangeSpec(EVENTS_EXCHANGE),
@@ -126,6 +135,7 @@ def queues(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
         QueueSpec(EVENTS_QUEUE, events_queue_arguments(), EVENTS_EXCHANGE, EVENTS_ROUTING_KEY),
         QueueSpec(DLQ_QUEUE, _quorum(), DLX_EXCHANGE, DLQ_ROUTING_KEY),
         QueueSpec(ALERTS_QUEUE, _quorum()),
+        QueueSpec(LLM_QUEUE, llm_queue_arguments()),
     ]
     for delay in sorted(set(retry_delays)):
         name = retry_queue_name(delay)
@@ -164,6 +174,17 @@ def queues(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
             )
         )
     return specs
+
+
+def declared_by_workers(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
+    """Queues a worker declares itself on every connect: the delay queues (their names carry the
+    delay, so a changed RETRY_DELAYS_S / ALERT_RETRY_DELAYS_S needs new ones) and the LLM stage's
+    queue (newer than some provisioned vhosts). Declaring them is always safe: same arguments."""
+    return [
+        q
+        for q in queues(retry_delays, alert_delays)
+        if q.bind_exchange in (RETRY_EXCHANGE, ALERTS_DELAY_EXCHANGE) or q.name == LLM_QUEUE
+    ]
 
 
 def retry_delay_for(attempt: int, delays: list[int]) -> int:

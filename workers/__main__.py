@@ -1,4 +1,6 @@
-"""`python -m workers`: supervisor with one consumer process per vhost.
+"""`python -m workers`: supervisor with one consumer process per vhost (two when an LLM is
+configured: the rules stage and the LLM stage, so CrewAI's threads never take the GIL from a
+nurse's alert).
 
 A child that dies is restarted with exponential backoff (reset once it has run for a minute).
 SIGTERM/SIGINT are passed on to the children, which stop consuming, finish or requeue their
@@ -38,6 +40,7 @@ STOP_TIMEOUT_S = 45.0
 class Child:
     vhost: str
     metrics_port: int | None
+    stage: str = "all"
     process: BaseProcess | None = None
     started_at: float = 0.0
     failures: int = 0
@@ -63,23 +66,32 @@ def resolve_vhosts(names: list[str] | None, prefix: str) -> list[str]:
 
 class Supervisor:
     def __init__(
-        self, vhosts: list[str], concurrency: int | None, prefetch: int | None, metrics_port: int | None
+        self,
+        vhosts: list[str],
+        concurrency: int | None,
+        prefetch: int | None,
+        metrics_port: int | None,
+        split_llm_stage: bool = False,
     ) -> None:
         self.ctx = mp.get_context("spawn")
         self.concurrency = concurrency
         self.prefetch = prefetch
-        self.children = [Child(v, metrics_port + i if metrics_port else None) for i, v in enumerate(vhosts)]
+        stages = ("rules", "llm") if split_llm_stage else ("all",)
+        pairs = [(v, stage) for v in vhosts for stage in stages]
+        self.children = [
+            Child(v, metrics_port + i if metrics_port else None, stage) for i, (v, stage) in enumerate(pairs)
+        ]
         self.stopping = False
 
     def start_child(self, child: Child) -> None:
         proc = self.ctx.Process(
             target=child_main,
-            name=f"worker-{child.vhost}",
-            args=(child.vhost, self.concurrency, self.prefetch, child.metrics_port),
+            name=f"worker-{child.vhost}-{child.stage}",
+            args=(child.vhost, self.concurrency, self.prefetch, child.metrics_port, child.stage),
         )
         proc.start()
         child.process, child.started_at = proc, time.monotonic()
-        log.info("child_started", vhost=child.vhost, pid=proc.pid)
+        log.info("child_started", vhost=child.vhost, stage=child.stage, pid=proc.pid)
 
     def on_signal(self, signum: int, _frame: Any) -> None:
         if not self.stopping:
@@ -102,6 +114,7 @@ class Supervisor:
                     log.error(
                         "child_died",
                         vhost=child.vhost,
+                        stage=child.stage,
                         pid=proc.pid,
                         exitcode=proc.exitcode,
                         ran_s=round(lived, 1),
@@ -150,7 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     configure_logging(settings, "worker-supervisor")
     vhosts = resolve_vhosts(args.vhost, settings.vhost_prefix)
-    return Supervisor(vhosts, args.concurrency, args.prefetch, settings.worker_metrics_port).run()
+    return Supervisor(
+        vhosts,
+        args.concurrency,
+        args.prefetch,
+        settings.worker_metrics_port,
+        split_llm_stage=settings.llm_enabled,
+    ).run()
 
 
 if __name__ == "__main__":

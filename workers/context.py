@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from shared.config import Settings
 from shared.messages import Envelope
 from workers.findings import AlertSpec
+
+# "inline": rules and LLM in one run (a handler called directly); "rules": the worker's first stage,
+# which leaves the LLM part to the second ("llm") stage when an LLM is configured (SPEC §6).
+Stage = Literal["inline", "rules", "llm"]
 
 # (spec, patient_id, conversation_id, message_id) -> future of the alert's local delivery state
 EmitFn = Callable[[AlertSpec, str, str | None, str | None], "Future[str]"]
@@ -23,6 +27,9 @@ class TaskContext:
     log: Any
     emit: EmitFn | None = None
     alert_futures: list[Future[str]] = field(default_factory=list)
+    stage: Stage = "inline"
+    # Set by the rules stage when the task has LLM work left for the second stage.
+    llm_pending: bool = False
 
     @property
     def task_id(self) -> str:

@@ -18,6 +18,7 @@ import pika
 from shared import topology
 from shared.config import Settings, get_settings, vhost_url
 from shared.store import Store
+from workers.republish import replay_headers, republish_properties
 
 
 def _task_id(props: Any, body: bytes) -> str | None:
@@ -49,26 +50,7 @@ def replay(settings: Settings, vhost: str, task_ids: set[str] | None, store: Sto
             if task_ids is not None and task_id not in task_ids:
                 kept.append(method.delivery_tag)
                 continue
-            headers = {
-                k: v
-                for k, v in (props.headers or {}).items()
-                if not k.startswith("x-dead-letter")
-                and k
-                not in (
-                    "x-death",
-                    "x-delivery-count",
-                    topology.H_RETRY_COUNT,
-                    topology.H_DEAD_LETTER_AT,
-                    topology.H_ORIGINAL_TYPE,
-                    "x-last-error",
-                    "x-first-death-exchange",
-                    "x-first-death-queue",
-                    "x-first-death-reason",
-                    "x-last-death-exchange",
-                    "x-last-death-queue",
-                    "x-last-death-reason",
-                )
-            }
+            headers = replay_headers(props.headers)
             generation = store.replay(task_id) if task_id else None
             if generation is not None:
                 headers[topology.H_REPLAY_GENERATION] = generation
@@ -76,15 +58,7 @@ def replay(settings: Settings, vhost: str, task_ids: set[str] | None, store: Sto
                 topology.EVENTS_EXCHANGE,
                 topology.EVENTS_ROUTING_KEY,
                 body,
-                pika.BasicProperties(
-                    content_type=props.content_type or "application/json",
-                    delivery_mode=2,
-                    message_id=props.message_id,
-                    correlation_id=props.correlation_id,
-                    type=props.type,
-                    timestamp=props.timestamp,
-                    headers=headers,
-                ),
+                republish_properties(props, {}, headers=headers),
                 mandatory=True,
             )
             ch.basic_ack(method.delivery_tag)

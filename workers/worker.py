@@ -36,6 +36,7 @@ def build_consumer(
     concurrency: int | None = None,
     prefetch: int | None = None,
     store: Store | None = None,
+    stage: str = "all",
 ) -> VhostConsumer:
     """The consumer with its own store and alert delivery (pooled HTTP client, own threads)."""
     from workers.alert_dispatch import AlertDispatcher
@@ -43,20 +44,28 @@ def build_consumer(
 
     own_store = store is None
     store = store or Store(settings.database_url)
-    consumer = VhostConsumer(settings, vhost, store=store, concurrency=concurrency, prefetch=prefetch)
-    consumer._own_store = own_store
+    consumer = VhostConsumer(
+        settings, vhost, store=store, concurrency=concurrency, prefetch=prefetch, stage=stage
+    )
+    consumer.own_store = own_store
     client = AlertClient(settings)
     client.warn_if_disabled(log)
     # Enough delivery threads that a hanging backend cannot queue one handler's alerts behind
-    # another's: each alert then still gets its full inline budget before it is parked.
+    # another's: each alert then still gets its full inline budget before it is parked. Both
+    # stages emit alerts.
+    threads = consumer.concurrency + (consumer.llm_concurrency if consumer.llm_enabled else 0)
     consumer.dispatcher = AlertDispatcher(
-        settings, store, client, consumer.publish, max_workers=max(4, 2 * consumer.concurrency)
+        settings, store, client, consumer.publish, max_workers=max(4, 2 * threads)
     )
     return consumer
 
 
 def run_vhost(
-    vhost: str, concurrency: int | None = None, prefetch: int | None = None, metrics_port: int | None = None
+    vhost: str,
+    concurrency: int | None = None,
+    prefetch: int | None = None,
+    metrics_port: int | None = None,
+    stage: str = "all",
 ) -> int:
     settings = get_settings()
     configure_logging(settings, f"worker:{vhost}")
@@ -65,8 +74,8 @@ def run_vhost(
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, addr="127.0.0.1")
-    consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch)
-    if settings.llm_enabled:
+    consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, stage=stage)
+    if settings.llm_enabled and stage != "rules":
         from workers.llm import preload
 
         # Import CrewAI and langchain now, once, instead of inside the first tasks' threads.
@@ -89,11 +98,15 @@ def run_vhost(
     return 0
 
 
-def child_main(vhost: str, concurrency: int | None, prefetch: int | None, metrics_port: int | None) -> None:
+def child_main(
+    vhost: str, concurrency: int | None, prefetch: int | None, metrics_port: int | None, stage: str = "all"
+) -> None:
     """Entry point of a supervisor's child process."""
     import sys
 
-    code = run_vhost(vhost, concurrency=concurrency, prefetch=prefetch, metrics_port=metrics_port)
+    code = run_vhost(
+        vhost, concurrency=concurrency, prefetch=prefetch, metrics_port=metrics_port, stage=stage
+    )
     # Work is done. Interpreter shutdown resets Python's signal handlers to the default, so a
     # second SIGTERM/SIGINT now (Ctrl-C reaches the whole process group, and the supervisor passes
     # it on) would turn a clean exit into "killed by signal".

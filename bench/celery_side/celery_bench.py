@@ -50,6 +50,8 @@ app.conf.update(
     task_create_missing_queues=False,
     worker_detect_quorum_queues=True,
     task_ignore_result=True,
+    # Ack after the task body, like our worker acks after the status is stored (issue 9).
+    task_acks_late=os.environ.get("BENCH_ACKS_LATE", "1") == "1",
     result_backend=None,
     task_serializer="json",
     accept_content=["json"],

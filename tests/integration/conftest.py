@@ -22,10 +22,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def running_stack(
-    tmp: Path, broker_url: str, prefix: str, purge: bool = True, **worker_env: str
+    tmp: Path,
+    broker_url: str,
+    prefix: str,
+    purge: bool = True,
+    vhosts: tuple[str, ...] = (),
+    **worker_env: str,
 ) -> Iterator[tuple[httpx.Client, Settings]]:
-    """The API (in a server thread) and `python -m workers` (a real process) on the test vhosts.
-    `purge=False` keeps what the queues hold (a restart of the same system)."""
+    """The API (in a server thread) and `python -m workers` (a real process) on the test vhosts
+    (all four, or only `vhosts`). `purge=False` keeps what the queues hold (a restart)."""
     settings = make_settings(tmp, rabbitmq_url=broker_url, vhost_prefix=prefix)
     if purge:
         purge_all(settings)
@@ -43,7 +48,7 @@ def running_stack(
         **worker_env,
     }
     workers = subprocess.Popen(
-        [sys.executable, "-m", "workers", "--concurrency", "4"],
+        [sys.executable, "-m", "workers", "--concurrency", "4", *(a for v in vhosts for a in ("--vhost", v))],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
@@ -51,9 +56,9 @@ def running_stack(
     )
     try:
         wait_until(
-            lambda: log.read_text().count('"event": "consuming"') >= seen + 4,
+            lambda: log.read_text().count('"event": "consuming"') >= seen + (len(vhosts) or 4),
             timeout=90,
-            message="four vhost workers consuming",
+            message="the vhost workers consuming",
         )
         with (
             ServerThread(create_app(settings)) as api,

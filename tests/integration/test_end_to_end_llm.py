@@ -51,7 +51,10 @@ def llm_stack(
 
 def _done(client: httpx.Client, url: str) -> dict | None:
     s = client.get(url).json()
-    return s if s["status"] == "completed" and all(a["delivery"] != "pending" for a in s["alerts"]) else None
+    # The LLM stage enriches a completed task afterwards (SPEC §6): wait for it too.
+    ia = (s.get("result") or {}).get("analise_ia") or {}
+    settled = s["status"] == "completed" and ia.get("estado") != "pendente"
+    return s if settled and all(a["delivery"] != "pending" for a in s["alerts"]) else None
 
 
 def test_triage_finding_the_rules_missed_raises_an_ai_alert(llm_stack) -> None:

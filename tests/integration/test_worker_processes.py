@@ -167,3 +167,78 @@ def test_sigterm_with_work_in_flight_loses_nothing_and_exits_0(
     run_workers("--vhost", "fluxo_clinico")
     for task_id in running + waiting:
         wait_until(lambda t=task_id: _status(store, t) == "completed", timeout=15)
+
+
+def test_kill_9_halfway_through_a_drain_completes_every_task_and_duplicates_no_alert(
+    settings: Settings, store: Store, run_workers
+) -> None:
+    import uuid
+
+    import pika
+    import sqlalchemy as sa
+
+    from shared import topology
+    from tests.support.amqp import channel
+    from tests.support.fake_nestjs import FakeNestJS
+    from tests.workers.conftest import envelope as make_envelope
+
+    n = int(os.environ.get("KILL9_TASKS", "2000"))
+    secret = "segredo-de-teste-com-32-bytes-ou-mais!!"
+    alerting: set[str] = set()
+    task_ids: list[str] = []
+    with channel(settings, "exames") as ch:
+        ch.confirm_delivery()
+        for i in range(n):
+            # Every 20th has critically low platelets: a rules alert to deliver.
+            plaquetas = 8000 if i % 20 == 0 else 250000
+            env = make_envelope(
+                "",
+                domain="exames",
+                task_type="hemograma",
+                payload={"paciente_id": str(uuid.uuid4()), "resultados": {"plaquetas_mm3": plaquetas}},
+            )
+            task_ids.append(str(env.task_id))
+            if plaquetas == 8000:
+                alerting.add(str(env.task_id))
+            ch.basic_publish(
+                topology.EVENTS_EXCHANGE,
+                topology.EVENTS_ROUTING_KEY,
+                env.to_json_bytes(),
+                pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+                mandatory=True,
+            )
+
+    def completed() -> int:
+        with store.engine.connect() as c:
+            return int(
+                c.execute(sa.text("SELECT count(*) FROM tasks WHERE status = 'completed'")).scalar_one()
+            )
+
+    def undelivered() -> int:
+        with store.engine.connect() as c:
+            query = sa.text("SELECT count(*) FROM task_alerts WHERE delivery <> 'delivered'")
+            return int(c.execute(query).scalar_one())
+
+    with FakeNestJS(jwt_secret=secret) as nestjs:
+        sup = run_workers(
+            "--vhost", "fluxo_exames", BACKEND_URL=nestjs.url, BACKEND_JWT_SECRET=secret, NO_PROXY="127.0.0.1"
+        )
+        wait_until(lambda: completed() >= n // 2, timeout=120, interval=0.02, message="half of the drain")
+        os.kill(sup.child_pids()[0], signal.SIGKILL)
+        wait_until(lambda: len(sup.child_pids()) == 2, timeout=15, message="a replacement child")
+        wait_until(lambda: completed() == n, timeout=180, interval=0.2, message="every task completed")
+        wait_until(
+            lambda: nestjs.created_count >= len(alerting), timeout=60, message="every alert at the backend"
+        )
+        wait_until(lambda: undelivered() == 0, timeout=30, message="every alert recorded as delivered")
+
+        with store.engine.connect() as c:
+            statuses = dict(c.execute(sa.text("SELECT status, count(*) FROM tasks GROUP BY status")).all())
+            alert_rows = c.execute(sa.text("SELECT task_id, delivery FROM task_alerts")).all()
+        assert statuses == {"completed": n}
+        assert {r.task_id for r in alert_rows} == alerting and len(alert_rows) == len(alerting)
+        assert nestjs.created_count == len(alerting), "no alert was created twice at the backend"
+        assert len(nestjs.alerts) == len(alerting)
+        assert {r.delivery for r in alert_rows} == {"delivered"}
+    assert count(settings, "exames", "eventos") == 0
+    assert count(settings, "exames", "eventos.dlq") == 0

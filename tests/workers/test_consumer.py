@@ -31,14 +31,14 @@ def test_handler_running_7s_with_2s_heartbeat_is_acked_on_the_same_connection(
     settings: Settings, store: Store, start_consumer
 ) -> None:
     consumer = start_consumer(heartbeat_s=2)
-    first_connection = consumer._conn_gen
+    first_connection = consumer.connection_generation
     task_id = publish(settings, envelope("sleep:7"), store=store)
 
     wait_until(lambda: _status(store, task_id) == "processing", timeout=10)
     wait_until(lambda: _status(store, task_id) == "completed", timeout=20, interval=0.2)
 
-    assert consumer._conn_gen == first_connection, "the connection must not have been replaced"
-    assert consumer._conn is not None and consumer._conn.is_open
+    assert consumer.connection_generation == first_connection, "the connection must not have been replaced"
+    assert consumer.connection_open
     wait_until(lambda: consumer.inflight == 0, timeout=5)
     assert count(settings, "clinico", "eventos") == 0, "acked, not requeued"
     assert store.get_task(task_id)["attempts"] == 1

@@ -7,6 +7,12 @@
    (when the rules had none, or when they find something more severe), never remove one; an LLM
    failure only fills `analise_ia.*.erro`, the task still completes.
 3. The result says which finding came from where (`achados[].origem`), with model and latency.
+
+In the worker the two steps run as two stages (SPEC §6): `ctx.stage == "rules"` stores the rules'
+result with `analise_ia.estado = "pendente"` and marks the task for the LLM stage; there
+`ctx.stage == "llm"` runs the same handler again, the deterministic part without re-sending its
+alert, and returns the whole result with `estado` `concluida` or `falhou`. A handler called
+directly (`stage == "inline"`) does both at once.
 """
 
 from __future__ import annotations
@@ -40,13 +46,15 @@ def _emit(
     conversation_id: str | None,
     message_id: str | None,
     extra: dict[str, Any],
+    send: bool = True,
 ) -> bool:
     if not findings or not patient_id:
         return False
     spec = alert_from_findings(
         findings, origem=origem, message=message or _llm_message(findings), context=extra
     )
-    ctx.emit_alert(spec, patient_id=patient_id, conversation_id=conversation_id, message_id=message_id)
+    if send:
+        ctx.emit_alert(spec, patient_id=patient_id, conversation_id=conversation_id, message_id=message_id)
     return spec is not None
 
 
@@ -81,11 +89,16 @@ def run_analysis(
         conversation_id,
         message_id,
         alert_context,
+        # The rules stage already handed this alert off; the LLM stage only needs to know.
+        send=ctx.stage != "llm",
     )
 
     achados = [f.model_copy(update={"origem": "regras"}) for f in analysis.achados]
     analise_ia: dict[str, Any] | None = None
-    if ctx.settings.llm_enabled:
+    if ctx.settings.llm_enabled and ctx.stage == "rules":
+        analise_ia = {"estado": "pendente", "modelo": ctx.settings.llm_model}
+        ctx.llm_pending = True
+    elif ctx.settings.llm_enabled:
         analise_ia = _run_llm(
             ctx,
             payload,
@@ -233,4 +246,6 @@ def _run_llm(
             "achados": [f.model_dump(exclude_none=True) for f in part.achados]
         }
     out.setdefault("triagem", None)
-    return out
+    # "falhou" when no LLM part answered; the rules' result and alerts stand either way.
+    out["estado"] = "falhou" if parts and all(p.erro for p in parts) else "concluida"
+    return {"estado": out.pop("estado"), **out}

@@ -212,20 +212,13 @@ class IngestaoMedicosPayload(Strict):
     registros: Annotated[list[RegistroMedico], Field(min_length=1, max_length=MAX_REGISTROS)]
 
 
-PAYLOAD_MODELS: dict[tuple[str, str], type[BaseModel]] = {
-    ("clinico", "consulta"): ConsultaPayload,
-    ("clinico", "internacao"): InternacaoPayload,
-    ("clinico", "alta"): AltaPayload,
-    ("exames", "generico"): ExameGenericoPayload,
-    ("exames", "hemograma"): HemogramaPayload,
-    ("exames", "imagem"): ImagemPayload,
-    ("opme", "generico"): OpmePayload,
-    ("opme", "protese"): OpmeProtesePayload,
-    ("opme", "material"): OpmeMaterialPayload,
-    ("ingestao", "generico"): IngestaoGenericaPayload,
-    ("ingestao", "pacientes"): IngestaoPacientesPayload,
-    ("ingestao", "medicos"): IngestaoMedicosPayload,
-}
+def __getattr__(name: str) -> Any:
+    # PAYLOAD_MODELS is derived from the task catalogue, which imports the models above.
+    if name == "PAYLOAD_MODELS":
+        from shared.catalog import BY_TYPE
+
+        return {key: kind.payload_model for key, kind in BY_TYPE.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- envelope ------------------------------------------------------------------------------------
@@ -257,4 +250,6 @@ class Envelope(BaseModel):
 
 
 def payload_model(domain: str, task_type: str) -> type[BaseModel]:
-    return PAYLOAD_MODELS[(domain, task_type)]
+    from shared.catalog import kind
+
+    return kind(domain, task_type).payload_model

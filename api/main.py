@@ -21,7 +21,9 @@ from api.deps import PublisherDep, StoreDep
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
 from api.publisher import BrokerUnavailable, Publisher
-from api.routes import clinico, exames, ingestao, opme
+from api.replies import ReplyWaiter
+from api.routes import agent, clinico, exames, ingestao, opme
+from shared import topology
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store, StoreUnavailable
@@ -57,6 +59,9 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store(settings.database_url)
         app.state.publisher = Publisher(settings)
+        app.state.replies = ReplyWaiter()
+        clinico_vhost = topology.vhost_for("clinico", settings.vhost_prefix)
+        app.state.publisher.channel_hooks[clinico_vhost] = app.state.replies.attach
         await app.state.publisher.start()
         log.info(
             "api_started",
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:
         app.include_router(router)
+    app.include_router(agent.router)
 
     @app.exception_handler(BrokerUnavailable)
     async def broker_unavailable(_request: Request, exc: BrokerUnavailable) -> JSONResponse:

@@ -43,6 +43,7 @@ TASKS: tuple[TaskKind, ...] = (
     TaskKind("clinico", "consulta", m.ConsultaPayload, "/api/clinico/consulta/", "clinico"),
     TaskKind("clinico", "internacao", m.InternacaoPayload, "/api/clinico/internacao/", "clinico"),
     TaskKind("clinico", "alta", m.AltaPayload, "/api/clinico/alta/", "clinico"),
+    TaskKind("clinico", "mensagem", m.AgentMessagePayload, "/api/v1/agent/message", "mensagem"),
     TaskKind("exames", "generico", m.ExameGenericoPayload, "/api/exames/", "imagem"),
     TaskKind("exames", "hemograma", m.HemogramaPayload, "/api/exames/hemograma/", "hemograma"),
     TaskKind("exames", "imagem", m.ImagemPayload, "/api/exames/imagem/{tipo_exame}", "imagem"),
@@ -66,5 +67,6 @@ def task_types(domain: str) -> tuple[str, ...]:
 
 
 def route(domain: str, task_type: str) -> str:
-    """The route's path relative to its domain router's prefix `/api/<domain>`."""
+    """The route's path relative to its domain router's prefix `/api/<domain>` (a route outside
+    that prefix, such as the agent's, is returned whole)."""
     return BY_TYPE[(domain, task_type)].route.removeprefix(f"/api/{domain}")

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=1, ge=1, le=64)
     max_body_bytes: int = 1_048_576
     max_body_bytes_ingestao: int = 10_485_760
+    # POST /api/v1/agent/message waits this long for the worker's answer before a 202 (SPEC §9).
+    agent_reply_timeout_s: float = Field(default=8.0, gt=0, le=60)
 
     # NestJS backend (alerts)
     backend_url: str | None = None

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -74,6 +75,52 @@ class AltaPayload(Strict):
         | None
     ) = None
     retorno_em_dias: int | None = Field(default=None, ge=0, le=3650)
+
+
+class _Camel(BaseModel):
+    """camelCase as the NestJS backend sends it; the snake_case names are accepted too."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+
+AgentText = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+AgentShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+MAX_HISTORY = 50
+
+
+class PatientContext(_Camel):
+    name: ShortText | None = None
+    age: IdadeAnos | None = None
+    sex: Sexo | None = None
+    oncology_treatment: bool = False
+    diagnosis: AgentShortText | None = None
+    current_treatment: AgentShortText | None = None
+
+
+class ConversationTurn(_Camel):
+    role: Literal["patient", "agent", "nurse"]
+    content: AgentText
+    timestamp: datetime | None = None
+
+
+class AgentMessagePayload(_Camel):
+    """Body of POST /api/v1/agent/message and payload of `clinico.mensagem` (SPEC §9)."""
+
+    patient_id: uuid.UUID
+    message: AgentText
+    conversation_id: ShortText | None = None
+    message_id: ShortText | None = None
+    patient_context: PatientContext | None = None
+    conversation_history: Annotated[list[ConversationTurn], Field(max_length=MAX_HISTORY)] = Field(
+        default_factory=list, description="oldest first, at most 50 turns"
+    )
 
 
 # --- exames --------------------------------------------------------------------------------------

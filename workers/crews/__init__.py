@@ -38,6 +38,7 @@ OUTPUT_MODELS: dict[str, str] = {
     "imagem": "ImagemSaida",  # Radiologist
     "opme": "OpmeSaida",  # OPME Auditor
     "ingestao": "IngestaoSaida",  # Data Steward
+    "mensagem": "MensagemSaida",  # Oncology Nurse Navigator (the WhatsApp reply)
 }
 CREWS: tuple[str, ...] = tuple(OUTPUT_MODELS)
 

@@ -44,6 +44,7 @@ class TaskContext:
     log: Any
     emit: EmitFn | None = None
     alert_futures: list[Future[str]] = field(default_factory=list)
+    alert_specs: list[AlertSpec] = field(default_factory=list)  # in step with alert_futures
     stage: Stage = "inline"
     # Set by the rules stage when the task has LLM work left for the second stage.
     llm_pending: bool = False
@@ -67,3 +68,4 @@ class TaskContext:
             return
         info = replace(info, task_id=self.task_id, tenant_id=self.tenant_id)
         self.alert_futures.append(self.emit(spec, info))
+        self.alert_specs.append(spec)

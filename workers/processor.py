@@ -214,22 +214,43 @@ def wait_alerts(ctx: TaskContext, settings: Settings, log_: Any) -> bool:
     return ok
 
 
-def reply_for(store: Store, parsed: Parsed, result: Any, *, final: bool, log_: Any) -> dict[str, Any] | None:
+def _settled_alerts(ctx: TaskContext) -> list[dict[str, Any]]:
+    """The alerts this run emitted, in the status view's terms (parked is still pending)."""
+    out = []
+    for spec, fut in zip(ctx.alert_specs, ctx.alert_futures, strict=True):
+        state = fut.result() if fut.done() and fut.exception() is None else "pending"
+        delivery = state if state in ("delivered", "failed") else "pending"
+        out.append({"type": spec.type, "severity": spec.severity, "delivery": delivery})
+    return out
+
+
+def reply_for(
+    store: Store,
+    parsed: Parsed,
+    result: Any,
+    *,
+    final: bool,
+    log_: Any,
+    ctx: TaskContext | None = None,
+) -> dict[str, Any] | None:
     """The answer to a waiting publisher (direct reply-to), for task types that have one: built
-    from the stored result, with the task's alerts as the store has them (delivered, failed or
-    pending, parked ones included as pending) and whether more is to come (`final`)."""
+    from the stored result, with the task's alerts (delivered, failed or pending; parked ones
+    count as pending) and whether more is to come (`final`). The alerts come from `ctx` when this
+    run emitted them all (no store read), else from the store."""
     build = parsed.handler.reply
     if build is None or not isinstance(result, dict):
         return None
     try:
         body = build(parsed.task_id, result)
-        alerts = store.list_alerts(parsed.task_id) if result.get("alerta") else []
+        if ctx is not None:
+            alerts = _settled_alerts(ctx)
+        else:
+            rows = store.list_alerts(parsed.task_id) if result.get("alerta") else []
+            alerts = [{"type": a["type"], "severity": a["severity"], "delivery": a["delivery"]} for a in rows]
     except Exception as exc:  # the task is done and stored: a missing answer only costs a 202
         log_.warning("reply_not_built", task_id=parsed.task_id, error=repr(exc))
         return None
-    body["alerts"] = [
-        {"type": a["type"], "severity": a["severity"], "delivery": a["delivery"]} for a in alerts
-    ]
+    body["alerts"] = alerts
     body["final"] = final
     return body
 
@@ -333,7 +354,9 @@ class TaskProcessor:
                 assert w.ctx is not None
                 # With an LLM stage to come, this answer is preliminary: the crew may still write
                 # the reply to the patient (SPEC §9).
-                reply = self.reply_for(w.parsed, w.result, final=not w.ctx.llm_pending)
+                reply = reply_for(
+                    self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
+                )
                 w.outcome = (
                     Forward(topology.LLM_QUEUE, reply=reply) if w.ctx.llm_pending else Ack(reply=reply)
                 )

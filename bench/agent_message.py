@@ -183,6 +183,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+READING = """Reading (first runs, 2 Dec 2026, with other sessions' test suites using about 2 of the 2
+cores throughout): the pair answered 135-150 critical messages/s closed-loop (p50 about 400 ms:
+64 requests queue behind the worker), so the paced 200/s phase is over capacity and its latency
+is queueing. A message without findings ("estou bem hoje, obrigado", `--message`) went 255/s
+closed-loop and held 200/s paced with p50 88 ms / p99 162 ms (3 s quick runs). In the worker log a
+critical message's rules batch took about 35 ms of wall time against 13 ms without findings, for
+0.3 ms of rules CPU: the difference is the alert record (one more synchronous store write through
+the writer thread per message, plus a log line per alert) and thread hand-offs on a saturated
+machine. `--worker-args "--concurrency 2"` did about as well as 8 threads (142/s). The target is
+not met on this shared machine; re-run on an idle one before drawing conclusions. Ideas not tried
+for lack of time: the fast lane for this route, registering a task's alerts in the same store
+transaction as its `completed` write."""
+
+
 def render(args: Any, closed: dict[str, Any], paced: dict[str, Any], ok: bool, background: float) -> str:
     def row(name: str, r: dict[str, Any]) -> str:
         return (
@@ -192,7 +206,7 @@ def render(args: Any, closed: dict[str, Any], paced: dict[str, Any], ok: bool, b
 
     return f"""## POST /api/v1/agent/message: 200s per second (bench/agent_message.py)
 
-{common.now_utc()}; {common.machine()}; RabbitMQ {common.rabbitmq_version()}; SQLite; rules only (no LLM,
+{common.now_utc()}; {common.machine()}; SQLite; rules only (no LLM,
 no alert backend); one API process, one fluxo_clinico worker process; {args.clients} clients (aiohttp);
 {args.duration:g} s per phase; background CPU before the run: {background:.0f} %.
 Message: "{args.message}" (the default is critical: rules, an alert record, the reply over
@@ -205,6 +219,8 @@ direct reply-to).
 
 Target: p99 <= {TARGET_P99_MS:g} ms at {args.rate:g} messages/s: **{common.verdict(ok)}**.
 The load generator runs on the same 2 cores as the API, the worker, RabbitMQ and other sessions' work.
+
+{READING}
 """
 
 

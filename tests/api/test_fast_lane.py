@@ -207,4 +207,5 @@ def test_fast_lane_covers_every_task_endpoint(pair: Pair) -> None:
     served = set(lane.exact) | {t.route.path for t in lane.parametrised}
     openapi = pair.fast.client.get("/openapi.json").json()
     posts = {path for path, ops in openapi["paths"].items() if "post" in ops}
-    assert served == posts
+    # The agent route waits for the worker's reply: its time goes there, not to FastAPI.
+    assert served == posts - {"/api/v1/agent/message"}

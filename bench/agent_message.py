@@ -56,6 +56,19 @@ def body(text: str = MESSAGE) -> bytes:
     ).encode()
 
 
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                out.append(int(entry.name))
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -171,7 +184,14 @@ def main(argv: list[str] | None = None) -> int:
             log=api_log,
         )
         asyncio.run(load(url, args.clients, 1.0, None))  # warm-up
+        meter = common.CpuMeter({"api": [api.pid], "worker": [worker.pid, *children(worker.pid)]})
         closed = asyncio.run(load(url, args.clients, args.duration, None, args.message))
+        cpu = meter.stop()
+        closed["cpu_pct"] = {k: round(v) for k, v in cpu.items()}
+        ok_n = closed["statuses"].get("200", 0) or 1
+        closed["cpu_ms_per_200"] = {
+            k: round(cpu[k] / 100 * closed["seconds"] / ok_n * 1000, 2) for k in ("api", "worker")
+        }
         print(f"closed loop: {json.dumps(closed)}", flush=True)
         paced = asyncio.run(load(url, args.clients, args.duration, args.rate, args.message))
         print(f"paced {args.rate:g}/s: {json.dumps(paced)}", flush=True)
@@ -183,18 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-READING = """Reading (first runs, 2 Dec 2026, with other sessions' test suites using about 2 of the 2
-cores throughout): the pair answered 135-150 critical messages/s closed-loop (p50 about 400 ms:
+READING = """Reading (runs of 2 Dec 2026, with other sessions' test suites using about 2 of the 2
+cores throughout): the pair answered 135-155 critical messages/s closed-loop (p50 about 400 ms:
 64 requests queue behind the worker), so the paced 200/s phase is over capacity and its latency
 is queueing. A message without findings ("estou bem hoje, obrigado", `--message`) went 255/s
-closed-loop and held 200/s paced with p50 88 ms / p99 162 ms (3 s quick runs). In the worker log a
-critical message's rules batch took about 35 ms of wall time against 13 ms without findings, for
-0.3 ms of rules CPU: the difference is the alert record (one more synchronous store write through
-the writer thread per message, plus a log line per alert) and thread hand-offs on a saturated
-machine. `--worker-args "--concurrency 2"` did about as well as 8 threads (142/s). The target is
-not met on this shared machine; re-run on an idle one before drawing conclusions. Ideas not tried
-for lack of time: the fast lane for this route, registering a task's alerts in the same store
-transaction as its `completed` write."""
+closed-loop and held 200/s paced with p50 88 ms / p99 162 ms (3 s quick runs).
+Where the time goes: a quick run measured 2.4 ms of API CPU and 4.8 ms of worker CPU per 200. A
+cProfile of `TaskProcessor.process` in one process (SQLite, alert client disabled) gives the same
+4.8 ms per critical message, of which the rules are 0.3 ms: most of it is three SQLite write
+transactions through the store's writer thread (`processing`, the alert record, `completed`),
+about 1 ms each on this machine; without findings it is 2.6 ms (two writes). Batches are about
+one message at this load, so `start_many`/`complete_many` amortise nothing.
+`--worker-args "--concurrency 2"` did about as well as 8 threads (142/s). The target is not met on
+this shared machine. Not tried for lack of time: recording a task's alerts in the same
+transaction as its `processing` or `completed` write, the fast lane for this route, PostgreSQL."""
 
 
 def render(args: Any, closed: dict[str, Any], paced: dict[str, Any], ok: bool, background: float) -> str:
@@ -216,6 +238,9 @@ direct reply-to).
 |---|---|---|---|---|---|---|
 {row("closed loop (as fast as answered)", closed)}
 {row(f"paced at {args.rate:g} msg/s (latency from the scheduled time)", paced)}
+
+CPU during the closed loop, % of one core: {closed.get("cpu_pct")}; CPU per 200 answered, ms:
+{closed.get("cpu_ms_per_200")}.
 
 Target: p99 <= {TARGET_P99_MS:g} ms at {args.rate:g} messages/s: **{common.verdict(ok)}**.
 The load generator runs on the same 2 cores as the API, the worker, RabbitMQ and other sessions' work.

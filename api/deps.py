@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -160,8 +162,24 @@ class _JSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What `Submitter.accept` did: 202 a task published now, 200 an idempotent replay of one
+    accepted earlier (its current state)."""
+
+    code: int
+    task_id: str
+    domain: str
+    task_type: str
+    state: str
+
+
 class Submitter:
-    """Validate → store as queued → publish with confirm → 202. Shared by every POST route."""
+    """Validate → store as queued → publish with confirm → 202. Shared by every POST route.
+
+    `reply_to` and `before_publish` serve the agent route (api/routes/agent.py): the worker answers
+    to `reply_to`, and `before_publish(task_id)` runs before each publish so a waiter is registered
+    before the fastest possible reply."""
 
     def __init__(
         self,
@@ -183,12 +201,14 @@ class Submitter:
         self.publisher = publisher
         self.idempotency_key = idempotency_key
         self.correlation_id = x_correlation_id
+        self.reply_to: str | None = None
+        self.before_publish: Callable[[str], None] | None = None
 
     def _traceparent(self) -> str | None:
         value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
         return tracing.valid_traceparent(value) if value is not None else None
 
-    def _status_url(self, domain: str, task_id: str) -> str:
+    def status_url(self, domain: str, task_id: str) -> str:
         scope = self.scope
         host = next((v for k, v in scope["headers"] if k == b"host"), None)
         root = scope.get("app_root_path", scope.get("root_path", ""))
@@ -197,7 +217,7 @@ class Submitter:
         return f"{base}/api/{domain}/status/{task_id}"
 
     def _answer(self, code: int, task_id: str, domain: str, task_type: str, state: str) -> JSONResponse:
-        url = self._status_url(domain, task_id)
+        url = self.status_url(domain, task_id)
         body = {
             "task_id": task_id,
             "domain": domain,
@@ -207,9 +227,18 @@ class Submitter:
         }
         return _JSONResponse(body, status_code=code, headers={"Location": url})
 
+    def answer(self, accepted: Accepted) -> JSONResponse:
+        a = accepted
+        return self._answer(a.code, a.task_id, a.domain, a.task_type, a.state)
+
     async def __call__(
         self, domain: str, task_type: str, payload: BaseModel, extra: dict[str, Any] | None = None
     ) -> JSONResponse:
+        return self.answer(await self.accept(domain, task_type, payload, extra))
+
+    async def accept(
+        self, domain: str, task_type: str, payload: BaseModel, extra: dict[str, Any] | None = None
+    ) -> Accepted:
         data = payload.model_dump(mode="json", exclude_none=True)
         if extra:
             data.update(extra)
@@ -250,7 +279,7 @@ class Submitter:
             assert outcome.task is not None
             t = outcome.task
             if not publish_unconfirmed(t):
-                return self._answer(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+                return Accepted(200, t["task_id"], t["domain"], t["task_type"], t["status"])
             # The retry of a publish that got a 503: publish again under the first attempt's
             # task_id. If the first message did reach the queue after all, the worker sees two
             # copies of one task and runs it once (its "processing" update wins only once).
@@ -264,14 +293,16 @@ class Submitter:
             task_id = t["task_id"]
             await self._publish(envelope, task_id, domain)
             await self.store.aclear_unconfirmed(task_id)
-            return self._answer(202, task_id, domain, task_type, "queued")
+            return Accepted(202, task_id, domain, task_type, "queued")
         await self._publish(envelope, task_id, domain)
-        return self._answer(202, task_id, domain, task_type, "queued")
+        return Accepted(202, task_id, domain, task_type, "queued")
 
     async def _publish(self, envelope: Envelope, task_id: str, domain: str) -> None:
+        if self.before_publish is not None:
+            self.before_publish(task_id)
         try:
             with metrics.PUBLISH_SECONDS.time():
-                await self.publisher.publish(envelope, self._traceparent())
+                await self.publisher.publish(envelope, self._traceparent(), self.reply_to)
         except BrokerUnavailable as exc:
             metrics.PUBLISH_FAILURES.labels(domain).inc()
             if self.idempotency_key:

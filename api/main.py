@@ -30,8 +30,9 @@ from api.metrics import RequestMetrics
 from api.ops.auth import parse_ops_users
 from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import RateLimiter, default_state_path, parse_limits
-from api.routes import clinico, exames, ingestao, opme
-from shared import tracing
+from api.replies import ReplyWaiter
+from api.routes import agent, clinico, exames, ingestao, opme
+from shared import topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store, StoreUnavailable
@@ -84,6 +85,9 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = Store(settings.database_url)
         app.state.publisher = Publisher(settings, tracer_provider)
+        app.state.replies = ReplyWaiter()
+        clinico_vhost = topology.vhost_for("clinico", settings.vhost_prefix)
+        app.state.publisher.channel_hooks[clinico_vhost] = app.state.replies.attach
         await app.state.publisher.start()
         log.info(
             "api_started",
@@ -120,6 +124,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     routers = [module.router for module in (clinico, exames, opme, ingestao)]
     for router in routers:
         app.include_router(router)
+    app.include_router(agent.router)
     app.include_router(ops.router)
     app.state.ops_users = ops_users
 

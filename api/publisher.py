@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,9 @@ class Publisher:
             )
             for d in topology.all_domains()
         }
+        # vhost -> coroutine run on every new channel before it is used (e.g. the agent route's
+        # direct reply-to consumer, which must live on the channel that publishes).
+        self.channel_hooks: dict[str, Callable[[aiormq.abc.AbstractChannel], Awaitable[None]]] = {}
 
     async def start(self) -> None:
         """Connect eagerly so the first requests do not pay for it; a broker that is down is not
@@ -129,6 +133,8 @@ class Publisher:
                 )
                 exchange = await channel.get_exchange(topology.EVENTS_EXCHANGE, ensure=False)
                 raw = await channel.get_underlay_channel()
+                if (hook := self.channel_hooks.get(link.vhost)) is not None:
+                    await hook(raw)
             except _BROKER_ERRORS as exc:
                 errors.append(f"{_safe_url(url)}: {exc!r}")
                 await conn.close()
@@ -153,11 +159,16 @@ class Publisher:
         assert link.exchange is not None
         return link.exchange
 
-    async def publish(self, envelope: Envelope, traceparent: str | None = None) -> None:
+    async def publish(
+        self, envelope: Envelope, traceparent: str | None = None, reply_to: str | None = None
+    ) -> None:
         """Publish with a confirm. `traceparent`: the request's, used when no span is recorded
-        (tracing off), so the trace id still reaches the worker and the backend."""
+        (tracing off), so the trace id still reaches the worker and the backend. `reply_to`: where
+        the worker answers (direct reply-to, POST /api/v1/agent/message)."""
         if self.tracer_provider is None:
-            await self._publish(envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()})
+            await self._publish(
+                envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()}, reply_to
+            )
             return
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         with tracing.span(
@@ -175,9 +186,9 @@ class Publisher:
         ):
             headers: dict[str, str] = {}
             tracing.inject(headers, fallback=traceparent)
-            await self._publish(envelope, headers)
+            await self._publish(envelope, headers, reply_to)
 
-    async def _publish(self, envelope: Envelope, trace_headers: dict[str, str]) -> None:
+    async def _publish(self, envelope: Envelope, trace_headers: dict[str, str], reply_to: str | None) -> None:
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         # The frame aio_pika.Message + Exchange.publish would send (same properties, priority 0
         # included), built directly for aiormq: the Message object cost ~10 us a request. The
@@ -194,6 +205,7 @@ class Publisher:
             timestamp=envelope.created_at,
             app_id="clinical-task-gateway",
             headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
+            reply_to=reply_to,
         )
         body = envelope.to_json_bytes()
         try:

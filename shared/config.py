@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     rate_limit_file: str | None = None
     # People using /ops in a browser: user:bcrypt-hash[:tenant],... (api/ops/auth.py)
     ops_users: str | None = None
+    # POST /api/v1/agent/message waits this long for the worker's answer before a 202 (SPEC §9).
+    agent_reply_timeout_s: float = Field(default=8.0, gt=0, le=60)
 
     # NestJS backend (alerts)
     backend_url: str | None = None

@@ -24,6 +24,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -175,6 +176,76 @@ class AltaPayload(Strict):
         | None
     ) = None
     retorno_em_dias: Annotated[int, Field(strict=True, ge=0, le=3650), _Whole] | None = None
+
+
+def _snake_names_too(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The snake_case names the model also accepts, in its JSON Schema: each one a property of its
+    own, a required field satisfied by either name, and never both names at once (pydantic refuses
+    that as an extra input)."""
+    properties = schema.get("properties", {})
+    rules: list[dict[str, Any]] = []
+    required = set(schema.get("required", []))
+    for name, field in model.model_fields.items():
+        alias = field.alias
+        if alias is None or alias == name or alias not in properties:
+            continue
+        properties[name] = properties[alias]
+        rules.append({"not": {"required": [alias, name]}})
+        if alias in required:
+            required.discard(alias)
+            rules.append({"anyOf": [{"required": [alias]}, {"required": [name]}]})
+    if "required" in schema:
+        schema["required"] = [r for r in schema["required"] if r in required]
+        if not schema["required"]:
+            del schema["required"]
+    if rules:
+        schema["allOf"] = rules
+
+
+class _Camel(BaseModel):
+    """camelCase as the NestJS backend sends it; the snake_case names are accepted too (SPEC §9)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        json_schema_extra=_snake_names_too,
+    )
+
+
+AgentText = Annotated[str, _NonBlank, StringConstraints(max_length=4000), _Trim]
+AgentShortText = Annotated[str, _NonBlank, StringConstraints(max_length=500), _Trim]
+MAX_HISTORY = 50
+
+
+class PatientContext(_Camel):
+    name: ShortText | None = None
+    age: IdadeAnos | None = None
+    sex: Sexo | None = None
+    oncology_treatment: StrictBool = False
+    diagnosis: AgentShortText | None = None
+    current_treatment: AgentShortText | None = None
+
+
+class ConversationTurn(_Camel):
+    role: Literal["patient", "agent", "nurse"]
+    content: AgentText
+    timestamp: DataHora | None = None
+
+
+class AgentMessagePayload(_Camel):
+    """Body of POST /api/v1/agent/message and payload of `clinico.mensagem` (SPEC §9)."""
+
+    patient_id: Uuid
+    message: AgentText
+    conversation_id: ShortText | None = None
+    message_id: ShortText | None = None
+    patient_context: PatientContext | None = None
+    conversation_history: Annotated[list[ConversationTurn], Field(max_length=MAX_HISTORY)] = Field(
+        default_factory=list, description="oldest first, at most 50 turns"
+    )
 
 
 # --- exames --------------------------------------------------------------------------------------
@@ -355,20 +426,13 @@ class IngestaoMedicosPayload(Strict):
     registros: Annotated[list[RegistroMedico], Field(min_length=1, max_length=MAX_REGISTROS)]
 
 
-PAYLOAD_MODELS: dict[tuple[str, str], type[BaseModel]] = {
-    ("clinico", "consulta"): ConsultaPayload,
-    ("clinico", "internacao"): InternacaoPayload,
-    ("clinico", "alta"): AltaPayload,
-    ("exames", "generico"): ExameGenericoPayload,
-    ("exames", "hemograma"): HemogramaPayload,
-    ("exames", "imagem"): ImagemPayload,
-    ("opme", "generico"): OpmePayload,
-    ("opme", "protese"): OpmeProtesePayload,
-    ("opme", "material"): OpmeMaterialPayload,
-    ("ingestao", "generico"): IngestaoGenericaPayload,
-    ("ingestao", "pacientes"): IngestaoPacientesPayload,
-    ("ingestao", "medicos"): IngestaoMedicosPayload,
-}
+def __getattr__(name: str) -> Any:
+    # PAYLOAD_MODELS is derived from the task catalogue, which imports the models above.
+    if name == "PAYLOAD_MODELS":
+        from shared.catalog import BY_TYPE
+
+        return {key: kind.payload_model for key, kind in BY_TYPE.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- envelope ------------------------------------------------------------------------------------
@@ -400,4 +464,6 @@ class Envelope(BaseModel):
 
 
 def payload_model(domain: str, task_type: str) -> type[BaseModel]:
-    return PAYLOAD_MODELS[(domain, task_type)]
+    from shared.catalog import kind
+
+    return kind(domain, task_type).payload_model

@@ -73,6 +73,9 @@ def republish_properties(
         type=getattr(props, "type", None),
         timestamp=getattr(props, "timestamp", None),
         app_id=getattr(props, "app_id", None),
+        # A publisher waiting for the answer (direct reply-to) still gets it after a retry or
+        # the hand-off to the LLM stage.
+        reply_to=getattr(props, "reply_to", None),
         headers=merged,
     )
 

@@ -22,11 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.catalog import VHOSTS, task_types
+
 DOMAINS: dict[str, dict[str, Any]] = {
-    "clinico": {"vhost": "fluxo_clinico", "task_types": ("consulta", "internacao", "alta")},
-    "exames": {"vhost": "fluxo_exames", "task_types": ("generico", "hemograma", "imagem")},
-    "opme": {"vhost": "fluxo_opme", "task_types": ("generico", "protese", "material")},
-    "ingestao": {"vhost": "ingestao_dados", "task_types": ("generico", "pacientes", "medicos")},
+    domain: {"vhost": vhost, "task_types": task_types(domain)} for domain, vhost in VHOSTS.items()
 }
 
 VHOST_TO_DOMAIN = {cfg["vhost"]: domain for domain, cfg in DOMAINS.items()}

@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -35,6 +34,7 @@ from shared.config import Settings
 from shared.store import Store
 from shared.topology import ALERTS_DELAY_EXCHANGE, alert_delay_queue_name, retry_delay_for
 from workers.alerts import ALERTS_TOTAL, AlertClient, DeliveryOutcome
+from workers.context import TaskInfo
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,6 @@ H_TASK_ID = "x-task-id"
 H_PARK_COUNT = "x-park-count"
 
 FINAL = frozenset({"delivered", "failed"})
-
-
-@dataclass(frozen=True)
-class TaskInfo:
-    task_id: str
-    tenant_id: str
-    patient_id: str
-    conversation_id: str | None = None
-    message_id: str | None = None
 
 
 def _now() -> datetime:
@@ -106,7 +97,7 @@ class AlertDispatcher:
         """
         body = self.client.build_body(
             spec,
-            patient_id=task.patient_id,
+            patient_id=task.patient_id or "",
             task_id=task.task_id,
             conversation_id=task.conversation_id,
             message_id=task.message_id,

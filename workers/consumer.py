@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pika
 from prometheus_client import Counter, Histogram
 
@@ -189,6 +190,7 @@ class VhostConsumer:
                 )
                 outcomes = [Requeue(f"unexpected error: {exc!r}")] * len(batch)
             TASK_SECONDS.labels(self.domain, "rules").observe((time.perf_counter() - started) / len(batch))
+        self._send_replies(batch, outcomes)
         acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
         if acks:
             TASKS.labels(self.domain, "ack").inc(len(acks))
@@ -216,7 +218,19 @@ class VhostConsumer:
             outcome = Requeue(f"unexpected error: {exc!r}")
         if isinstance(outcome, Requeue) and not self.transport.stopping:
             self.transport.wait_stopping(1.0)  # the store or broker is in trouble: do not spin
+        self._send_replies([d], [outcome])
         self._carry_out(d, outcome)
+
+    def _send_replies(self, batch: list[Delivery], outcomes: list[Outcome]) -> None:
+        """Answers for publishers waiting on `reply_to` (the agent route), sent before the acks:
+        the outcomes exist only once results are stored and alerts settled."""
+        replies = []
+        for d, outcome in zip(batch, outcomes, strict=True):
+            reply = getattr(outcome, "reply", None)
+            reply_to = getattr(d.properties, "reply_to", None)
+            if reply is not None and reply_to:
+                replies.append((reply_to, str(reply["taskId"]), orjson.dumps(reply)))
+        self.transport.send_replies(replies)
 
     def _carry_out(self, d: Delivery, outcome: Outcome) -> None:
         TASKS.labels(self.domain, type(outcome).__name__.lower()).inc()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from shared.config import Settings
@@ -15,8 +15,25 @@ from workers.findings import AlertSpec
 # which leaves the LLM part to the second ("llm") stage when an LLM is configured (SPEC §6).
 Stage = Literal["inline", "rules", "llm"]
 
-# (spec, patient_id, conversation_id, message_id) -> future of the alert's local delivery state
-EmitFn = Callable[[AlertSpec, str, str | None, str | None], "Future[str]"]
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What travels with a task besides its payload: whose it is (tenant, patient), where it came
+    from (conversation, message), the names to keep out of LLM prompts and what the alerts'
+    `context` carries beyond the findings. A handler fills the patient part; `task_id` and
+    `tenant_id` are filled from the envelope when the alert is emitted."""
+
+    task_id: str = ""
+    tenant_id: str = ""
+    patient_id: str | None = None
+    conversation_id: str | None = None
+    message_id: str | None = None
+    names: tuple[str, ...] = ()
+    alert_context: Mapping[str, Any] = field(default_factory=dict)
+
+
+# (spec, task) -> future of the alert's local delivery state
+EmitFn = Callable[[AlertSpec, TaskInfo], "Future[str]"]
 
 
 @dataclass
@@ -27,6 +44,7 @@ class TaskContext:
     log: Any
     emit: EmitFn | None = None
     alert_futures: list[Future[str]] = field(default_factory=list)
+    alert_specs: list[AlertSpec] = field(default_factory=list)  # in step with alert_futures
     stage: Stage = "inline"
     # Set by the rules stage when the task has LLM work left for the second stage.
     llm_pending: bool = False
@@ -39,20 +57,15 @@ class TaskContext:
     def tenant_id(self) -> str:
         return self.envelope.tenant_id
 
-    def emit_alert(
-        self,
-        spec: AlertSpec | None,
-        *,
-        patient_id: str,
-        conversation_id: str | None = None,
-        message_id: str | None = None,
-    ) -> None:
+    def emit_alert(self, spec: AlertSpec | None, info: TaskInfo) -> None:
         """Hand an alert to delivery now, without waiting for it: delivery runs on its own threads,
         so a long crew that follows never delays the alert. The message is acked only after every
         alert emitted here is delivered, failed for good, or durably parked."""
-        if spec is None:
+        if spec is None or not info.patient_id:
             return
         if self.emit is None:
             self.log.warning("alert_not_emitted_no_dispatcher", alert_key=spec.alert_key)
             return
-        self.alert_futures.append(self.emit(spec, patient_id, conversation_id, message_id))
+        info = replace(info, task_id=self.task_id, tenant_id=self.tenant_id)
+        self.alert_futures.append(self.emit(spec, info))
+        self.alert_specs.append(spec)

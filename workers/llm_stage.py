@@ -30,6 +30,7 @@ from workers.processor import (
     AlertEmitter,
     DeadLetter,
     Outcome,
+    Parsed,
     Rejected,
     Requeue,
     bind_task,
@@ -37,6 +38,7 @@ from workers.processor import (
     llm_estado,
     make_context,
     parse,
+    reply_for,
     wait_alerts,
 )
 
@@ -81,14 +83,17 @@ class LlmStageProcessor:
             return Requeue(f"task store unavailable: {exc}")
         if task is None or task["status"] != "completed" or llm_estado(task["result"]) != "pendente":
             log_.info("llm_stage_skipped", status=(task or {}).get("status"))
-            return Ack("skipped: nothing pending")
+            done = task is not None and task["status"] == "completed"
+            stored_result = task["result"] if task is not None and done else None
+            reply = reply_for(self.store, parsed, stored_result, final=True, log_=log_) if done else None
+            return Ack("skipped: nothing pending", reply=reply)
         stored: dict[str, Any] = task["result"]
 
         delivery_count = header_int(headers, "x-delivery-count")
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
             # It keeps killing this stage: give the task its answer instead of a DLQ round trip.
             result = failed_result(stored, self.settings, f"LLM stage interrupted {delivery_count} times")
-            return self._store(task_id, result, log_)
+            return self._store(parsed, result, log_)
 
         ctx = make_context(self.settings, parsed.envelope, 1, log_, self.dispatcher, "llm")
         envelope = parsed.envelope
@@ -113,12 +118,14 @@ class LlmStageProcessor:
             return Requeue("alerts could not be delivered or parked")
         if llm_estado(result) not in ("concluida", "falhou"):
             result = failed_result(stored, self.settings, "the handler left no LLM analysis")
-        return self._store(task_id, result, log_)
+        return self._store(parsed, result, log_)
 
-    def _store(self, task_id: str, result: dict[str, Any], log_: Any) -> Outcome:
+    def _store(self, parsed: Parsed, result: dict[str, Any], log_: Any) -> Outcome:
         try:
-            applied = self.store.enrich_result(task_id, result)
+            applied = self.store.enrich_result(parsed.task_id, result)
+            stored = result if applied else (self.store.get_task(parsed.task_id) or {}).get("result")
         except StoreUnavailable as exc:
             return Requeue(f"task store unavailable: {exc}")
         log_.info("llm_stage_done", estado=llm_estado(result), applied=applied)
-        return Ack("enriched" if applied else "skipped: enriched meanwhile")
+        reply = reply_for(self.store, parsed, stored, final=True, log_=log_)
+        return Ack("enriched" if applied else "skipped: enriched meanwhile", reply=reply)

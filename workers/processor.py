@@ -32,7 +32,7 @@ from shared.messages import Envelope
 from shared.republish import short
 from shared.store import Store, StoreUnavailable, progress_for
 from workers import observability
-from workers.context import Stage, TaskContext
+from workers.context import Stage, TaskContext, TaskInfo
 from workers.registry import Handler, HandlerNotFound, PermanentError, get_handler
 
 log = get_logger("workers.processor")
@@ -43,6 +43,8 @@ log = get_logger("workers.processor")
 @dataclass(frozen=True)
 class Ack:
     note: str = "completed"
+    # The answer for the publisher's `reply_to`, when the task type has one (see registry.ReplyFn).
+    reply: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Forward:
 
     queue: str
     headers: dict[str, Any] = field(default_factory=dict)
+    reply: dict[str, Any] | None = None
 
 
 Outcome = Ack | Requeue | Retry | DeadLetter | Forward
@@ -201,18 +204,8 @@ def make_context(
 ) -> TaskContext:
     emit = None
     if dispatcher is not None:
-        from workers.alert_dispatch import TaskInfo
 
-        def emit(
-            spec: Any, patient_id: str, conversation_id: str | None, message_id: str | None
-        ) -> Future[str]:
-            info = TaskInfo(
-                task_id=str(envelope.task_id),
-                tenant_id=envelope.tenant_id,
-                patient_id=patient_id,
-                conversation_id=conversation_id,
-                message_id=message_id,
-            )
+        def emit(spec: Any, info: TaskInfo) -> Future[str]:
             return dispatcher.emit(info, spec)
 
     return TaskContext(
@@ -232,6 +225,47 @@ def wait_alerts(ctx: TaskContext, settings: Settings, log_: Any) -> bool:
             log_.error("alert_not_settled", error=repr(exc))
             ok = False
     return ok
+
+
+def _settled_alerts(ctx: TaskContext) -> list[dict[str, Any]]:
+    """The alerts this run emitted, in the status view's terms (parked is still pending)."""
+    out = []
+    for spec, fut in zip(ctx.alert_specs, ctx.alert_futures, strict=True):
+        state = fut.result() if fut.done() and fut.exception() is None else "pending"
+        delivery = state if state in ("delivered", "failed") else "pending"
+        out.append({"type": spec.type, "severity": spec.severity, "delivery": delivery})
+    return out
+
+
+def reply_for(
+    store: Store,
+    parsed: Parsed,
+    result: Any,
+    *,
+    final: bool,
+    log_: Any,
+    ctx: TaskContext | None = None,
+) -> dict[str, Any] | None:
+    """The answer to a waiting publisher (direct reply-to), for task types that have one: built
+    from the stored result, with the task's alerts (delivered, failed or pending; parked ones
+    count as pending) and whether more is to come (`final`). The alerts come from `ctx` when this
+    run emitted them all (no store read), else from the store."""
+    build = parsed.handler.reply
+    if build is None or not isinstance(result, dict):
+        return None
+    try:
+        body = build(parsed.task_id, result)
+        if ctx is not None:
+            alerts = _settled_alerts(ctx)
+        else:
+            rows = store.list_alerts(parsed.task_id) if result.get("alerta") else []
+            alerts = [{"type": a["type"], "severity": a["severity"], "delivery": a["delivery"]} for a in rows]
+    except Exception as exc:  # the task is done and stored: a missing answer only costs a 202
+        log_.warning("reply_not_built", task_id=parsed.task_id, error=repr(exc))
+        return None
+    body["alerts"] = alerts
+    body["final"] = final
+    return body
 
 
 def llm_estado(result: Any) -> str | None:
@@ -332,7 +366,14 @@ class TaskProcessor:
                     finishing = []
             for w in finishing:
                 assert w.ctx is not None
-                w.outcome = Forward(topology.LLM_QUEUE) if w.ctx.llm_pending else Ack()
+                # With an LLM stage to come, this answer is preliminary: the crew may still write
+                # the reply to the patient (SPEC §9).
+                reply = reply_for(
+                    self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
+                )
+                w.outcome = (
+                    Forward(topology.LLM_QUEUE, reply=reply) if w.ctx.llm_pending else Ack(reply=reply)
+                )
             if finishing:
                 # One line per batch: a line per task cost more CPU than the rules themselves.
                 self.log.info(
@@ -372,18 +413,21 @@ class TaskProcessor:
             )
         return w
 
+    def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
+        return reply_for(self.store, parsed, result, final=final, log_=self.log)
+
     def _duplicate(self, w: _Work, current: dict[str, Any] | None) -> Outcome:
         status = (current or {}).get("status")
         w.log.info("duplicate_delivery_skipped", current_status=status)
-        if (
-            status == "completed"
-            and self.llm_stage
-            and llm_estado((current or {}).get("result")) == "pendente"
-        ):
+        result = (current or {}).get("result")
+        pending = llm_estado(result) == "pendente"
+        # A redelivered task answers with what was stored; it is never analysed twice.
+        reply = self.reply_for(w.parsed, result, final=not pending) if status == "completed" else None
+        if status == "completed" and self.llm_stage and pending:
             # Completed, but the process died before the hand-off was confirmed: hand it off
             # again. The LLM stage ignores a task it has already enriched.
-            return Forward(topology.LLM_QUEUE)
-        return Ack(f"skipped: task already {status}")
+            return Forward(topology.LLM_QUEUE, reply=reply)
+        return Ack(f"skipped: task already {status}", reply=reply)
 
     def _store_failed(self, w: _Work, exc: Exception) -> Outcome:
         if not isinstance(exc, StoreUnavailable):

@@ -15,19 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from shared.messages import PAYLOAD_MODELS
+from shared.catalog import BY_TYPE, VHOSTS
 
 if TYPE_CHECKING:
     from workers.context import TaskContext
 
 HandlerFn = Callable[["TaskContext", Any], dict[str, Any]]
+# (task_id, stored result) -> the answer sent to a request's `reply_to` (RabbitMQ direct reply-to)
+ReplyFn = Callable[[str, dict[str, Any]], dict[str, Any]]
 
-DEFAULT_MODULES = (
-    "workers.handlers.clinico",
-    "workers.handlers.exames",
-    "workers.handlers.opme",
-    "workers.handlers.ingestao",
-)
+DEFAULT_MODULES = tuple(f"workers.handlers.{domain}" for domain in VHOSTS)
 
 
 class HandlerNotFound(LookupError):
@@ -44,14 +41,19 @@ class Handler:
     task_type: str
     fn: HandlerFn
     payload_model: type[BaseModel]
+    reply: ReplyFn | None = None
 
 
 _REGISTRY: dict[tuple[str, str], Handler] = {}
 
 
-def handler(domain: str, task_type: str, *, override: bool = False) -> Callable[[HandlerFn], HandlerFn]:
+def handler(
+    domain: str, task_type: str, *, override: bool = False, reply: ReplyFn | None = None
+) -> Callable[[HandlerFn], HandlerFn]:
+    """`reply`: for a task type whose publisher waits for an answer (`reply_to`), what to send
+    once the task's result is stored and its alerts are settled."""
     key = (domain, task_type)
-    if key not in PAYLOAD_MODELS:
+    if key not in BY_TYPE:
         raise ValueError(f"{domain}.{task_type} is not a task type of the contract")
 
     def register(fn: HandlerFn) -> HandlerFn:
@@ -63,7 +65,7 @@ def handler(domain: str, task_type: str, *, override: bool = False) -> Callable[
             raise ValueError(
                 f"a handler for {domain}.{task_type} is already registered ({_qualname(existing.fn)})"
             )
-        _REGISTRY[key] = Handler(domain, task_type, fn, PAYLOAD_MODELS[key])
+        _REGISTRY[key] = Handler(domain, task_type, fn, BY_TYPE[key].payload_model, reply)
         return fn
 
     return register

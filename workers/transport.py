@@ -79,6 +79,7 @@ class PikaTransport:
         self._stop = threading.Event()
         self._conn: pika.BlockingConnection | None = None
         self._pub_ch: Any = None
+        self._reply_ch: Any = None
         self._consumers: list[tuple[Any, str]] = []
         self._generation = 0
         self._pending: set[Future[Any]] = set()
@@ -164,6 +165,9 @@ class PikaTransport:
             ch.close()
         self._pub_ch = self._conn.channel()
         self._pub_ch.confirm_delivery()
+        # Answers to waiting publishers (direct reply-to) are transient by nature: no confirm
+        # round trip, and one that finds its requester gone is simply dropped by the broker.
+        self._reply_ch = self._conn.channel()
         gen = self._generation
         self._consumers = []
         for sub in self._subs:
@@ -364,6 +368,32 @@ class PikaTransport:
             self._pub_ch.basic_publish(exchange, routing_key, body, props, mandatory=True)
 
         self.call(do)
+
+    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None:
+        """(reply_to, correlation_id, body) each, sent in one wake-up of the connection thread
+        without waiting: an answer that cannot go out only costs its requester a 202."""
+        if not replies:
+            return
+
+        def do() -> None:
+            ch = self._reply_ch
+            if ch is None or not ch.is_open:
+                return
+            for reply_to, correlation_id, body in replies:
+                props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
+                try:
+                    ch.basic_publish("", reply_to, body, props)
+                except (pika.exceptions.AMQPError, OSError) as exc:
+                    self.log.warning("reply_not_sent", error=repr(exc))
+                    return
+
+        conn = self._conn
+        try:
+            if conn is None or not conn.is_open:
+                raise ConnectionUnavailable("not connected to RabbitMQ")
+            conn.add_callback_threadsafe(do)
+        except (pika.exceptions.ConnectionWrongStateError, ConnectionUnavailable) as exc:
+            self.log.warning("reply_not_sent", error=str(exc))
 
     def call(self, fn: Callable[[], T], timeout: float = 60.0) -> T:
         """Run `fn` on the connection thread and wait for its result."""

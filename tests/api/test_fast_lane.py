@@ -208,7 +208,8 @@ def test_fast_lane_covers_every_task_endpoint(pair: Pair) -> None:
     served = set(lane.served_paths)
     openapi = pair.fast.client.get("/openapi.json").json()
     posts = {path for path, ops in openapi["paths"].items() if "post" in ops}
-    assert served == posts
+    # The agent route waits for the worker's reply: its time goes there, not to FastAPI.
+    assert served == posts - {"/api/v1/agent/message"}
 
 
 def test_rate_limited_answer_matches_fastapi(tmp_path_factory, broker_url: str, vhost_prefix: str) -> None:

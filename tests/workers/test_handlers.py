@@ -12,7 +12,7 @@ from shared.config import Settings
 from shared.messages import PAYLOAD_MODELS, Envelope
 from tests.support.samples import ENDPOINTS
 from workers import registry
-from workers.context import TaskContext
+from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
 from workers.registry import load_handlers
 
@@ -23,8 +23,9 @@ class Recorder:
     def __init__(self) -> None:
         self.alerts: list[tuple[AlertSpec, str, str | None, str | None]] = []
 
-    def __call__(self, spec: AlertSpec, patient: str, conv: str | None, msg: str | None) -> Future[str]:
-        self.alerts.append((spec, patient, conv, msg))
+    def __call__(self, spec: AlertSpec, task: TaskInfo) -> Future[str]:
+        assert task.patient_id
+        self.alerts.append((spec, task.patient_id, task.conversation_id, task.message_id))
         fut: Future[str] = Future()
         fut.set_result("pending")
         return fut

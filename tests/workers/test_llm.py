@@ -187,6 +187,11 @@ ANSWERS: dict[str, dict[str, Any]] = {
     },
     "OpmeSaida": {"parecer_sugerido": "pendente", "observacoes": ["Falta o registro ANVISA do item 2"]},
     "IngestaoSaida": {"observacoes": ["Lote pequeno"], "problemas_de_qualidade": ["Datas em dois formatos"]},
+    "MensagemSaida": {
+        "resposta": "Sinto muito que esteja assim. Procure o pronto-socorro agora ou ligue 192.",
+        "achados": [],
+        "confianca": 0.9,
+    },
 }
 
 INPUTS: dict[str, dict[str, Any]] = {
@@ -219,6 +224,14 @@ INPUTS: dict[str, dict[str, Any]] = {
         "dados": {"registros": [{"nome": "Ana", "cpf": "111.444.777-35", "data_nascimento": "1970-01-01"}]},
         "resumo_regras": {"total": 1, "validos": 1},
     },
+    "mensagem": {
+        "tipo_tarefa": "clinico.mensagem",
+        "dados": {
+            "mensagem": "sim, bastante",
+            "historico": [{"papel": "agent", "texto": "Você está com falta de ar?"}],
+        },
+        "resumo_regras": {"achados": [{"codigo": "dispneia", "severidade": "CRITICAL"}]},
+    },
 }
 
 OUTPUT_OF = {
@@ -227,6 +240,7 @@ OUTPUT_OF = {
     "imagem": "ImagemSaida",
     "opme": "OpmeSaida",
     "ingestao": "IngestaoSaida",
+    "mensagem": "MensagemSaida",
 }
 ROLES = {
     "clinico": ["Triage Nurse", "Clinician"],
@@ -234,6 +248,7 @@ ROLES = {
     "imagem": ["Radiologist"],
     "opme": ["OPME Auditor"],
     "ingestao": ["Data Steward"],
+    "mensagem": ["Oncology Nurse Navigator"],
 }
 
 

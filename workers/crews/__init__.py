@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shared.catalog import BY_TYPE
+
 # CrewAI's own switches, set before crewai is imported anywhere in the process:
 # - anonymous usage telemetry (OpenTelemetry exporter to telemetry.crewai.com),
 # - execution tracing to app.crewai.com (would upload prompts, i.e. patient data),
@@ -38,6 +40,7 @@ OUTPUT_MODELS: dict[str, str] = {
     "imagem": "ImagemSaida",  # Radiologist
     "opme": "OpmeSaida",  # OPME Auditor
     "ingestao": "IngestaoSaida",  # Data Steward
+    "mensagem": "MensagemSaida",  # Oncology Nurse Navigator (the WhatsApp reply)
 }
 CREWS: tuple[str, ...] = tuple(OUTPUT_MODELS)
 
@@ -46,17 +49,4 @@ def config_dir(family: str) -> Path:
     return CONFIG_ROOT / family / "config"
 
 
-CREW_FOR_TASK: dict[tuple[str, str], str] = {
-    ("clinico", "consulta"): "clinico",
-    ("clinico", "internacao"): "clinico",
-    ("clinico", "alta"): "clinico",
-    ("exames", "hemograma"): "hemograma",
-    ("exames", "imagem"): "imagem",
-    ("exames", "generico"): "imagem",
-    ("opme", "generico"): "opme",
-    ("opme", "protese"): "opme",
-    ("opme", "material"): "opme",
-    ("ingestao", "generico"): "ingestao",
-    ("ingestao", "pacientes"): "ingestao",
-    ("ingestao", "medicos"): "ingestao",
-}
+CREW_FOR_TASK: dict[tuple[str, str], str] = {key: kind.crew for key, kind in BY_TYPE.items()}

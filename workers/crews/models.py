@@ -92,6 +92,16 @@ class IngestaoSaida(_Saida):
     problemas_de_qualidade: list[str] = Field(description="problemas de qualidade de dados encontrados")
 
 
+class MensagemSaida(_Saida):
+    """A patient's WhatsApp message: the reply to send back (Oncology Nurse Navigator)."""
+
+    resposta: str = Field(description="resposta ao paciente em português do Brasil, curta e clara")
+    achados: list[AchadoIA] = Field(description="sintomas presentes que as regras não viram; vazio se nenhum")
+    confianca: float = Field(description="confiança de 0 a 1")
+
+    _norm_conf = field_validator("confianca", mode="before")(_unit_interval)
+
+
 class SintomaTriagem(_Saida):
     codigo: str = Field(description="código curto em snake_case, p. ex. dispneia, febre, sangramento")
     descricao: str = Field(description="descrição curta em português")
@@ -117,4 +127,5 @@ OUTPUT_MODELS: dict[str, type[BaseModel]] = {
     "imagem": ImagemSaida,
     "opme": OpmeSaida,
     "ingestao": IngestaoSaida,
+    "mensagem": MensagemSaida,
 }

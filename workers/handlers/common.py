@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from workers.clinical import ClinicalAnalysis, analyze
-from workers.context import TaskContext
+from workers.context import TaskContext, TaskInfo
 from workers.crews import CREW_FOR_TASK
 from workers.findings import SEVERITY_RANK, Finding, alert_from_findings, max_severity
 
@@ -42,19 +42,17 @@ def _emit(
     findings: list[Finding],
     origem: Any,
     message: str | None,
-    patient_id: str | None,
-    conversation_id: str | None,
-    message_id: str | None,
+    info: TaskInfo,
     extra: dict[str, Any],
     send: bool = True,
 ) -> bool:
-    if not findings or not patient_id:
+    if not findings or not info.patient_id:
         return False
     spec = alert_from_findings(
         findings, origem=origem, message=message or _llm_message(findings), context=extra
     )
     if send:
-        ctx.emit_alert(spec, patient_id=patient_id, conversation_id=conversation_id, message_id=message_id)
+        ctx.emit_alert(spec, info)
     return spec is not None
 
 
@@ -66,28 +64,31 @@ def _llm_message(findings: list[Finding]) -> str:
 def run_analysis(
     ctx: TaskContext,
     payload: BaseModel,
+    info: TaskInfo | None = None,
     *,
-    patient_id: str | None = None,
     triage_text: str | None = None,
-    names: tuple[str, ...] = (),
-    conversation_id: str | None = None,
-    message_id: str | None = None,
     crew_data: Callable[[ClinicalAnalysis], dict[str, Any]] | None = None,
+    rules_as: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
+    """`info`: the patient (no patient, no alert), conversation and names; `rules_as`: the
+    (domain, task type) whose rules read `payload` when it is not the envelope's own."""
     env = ctx.envelope
+    info = info or TaskInfo()
     started = time.perf_counter()
-    analysis: ClinicalAnalysis = analyze(env.domain, env.task_type, payload)
+    analysis: ClinicalAnalysis = analyze(*(rules_as or (env.domain, env.task_type)), payload)
     rules_ms = _ms(started)
-    alert_context = {"taskType": f"{env.domain}.{env.task_type}", "rulesVersion": analysis.versao_regras}
+    alert_context = {
+        "taskType": f"{env.domain}.{env.task_type}",
+        "rulesVersion": analysis.versao_regras,
+        **info.alert_context,
+    }
 
     rules_alerted = _emit(
         ctx,
         analysis.achados,
         "regras",
         analysis.mensagem_alerta,
-        patient_id,
-        conversation_id,
-        message_id,
+        info,
         alert_context,
         # The rules stage already handed this alert off; the LLM stage only needs to know.
         send=ctx.stage != "llm",
@@ -103,15 +104,11 @@ def run_analysis(
             ctx,
             payload,
             analysis,
-            crew=CREW_FOR_TASK[(env.domain, env.task_type)],
+            info,
+            achados,
+            rules_alerted,
             triage_text=triage_text,
-            names=names,
             crew_data=crew_data,
-            achados=achados,
-            rules_alerted=rules_alerted,
-            patient_id=patient_id,
-            conversation_id=conversation_id,
-            message_id=message_id,
             alert_context=alert_context,
         )
 
@@ -123,7 +120,7 @@ def run_analysis(
         "task_type": env.task_type,
         "modo": "regras+ia" if analise_ia is not None else "regras",
         "severidade": severidade,
-        "alerta": bool(achados) and patient_id is not None,
+        "alerta": bool(achados) and bool(info.patient_id),
         "resumo": analysis.resumo,
         "achados": [f.model_dump(exclude_none=True) for f in achados],
         "origem_dos_achados": por_origem,
@@ -161,9 +158,7 @@ def _join(
     achados: list[Finding],
     alerted: bool,
     rank: int,
-    patient_id: str | None,
-    conversation_id: str | None,
-    message_id: str | None,
+    info: TaskInfo,
     alert_context: dict[str, Any],
 ) -> tuple[bool, int]:
     """Add an LLM part's new findings to the result; alert if they raise the alarm."""
@@ -176,16 +171,7 @@ def _join(
     if (
         top is not None
         and (not alerted or SEVERITY_RANK[top] > rank)
-        and _emit(
-            ctx,
-            new,
-            part.fonte,
-            None,
-            patient_id,
-            conversation_id,
-            message_id,
-            {**alert_context, "model": part.modelo},
-        )
+        and _emit(ctx, new, part.fonte, None, info, {**alert_context, "model": part.modelo})
     ):
         return True, max(rank, SEVERITY_RANK[top])
     return alerted, rank
@@ -195,16 +181,12 @@ def _run_llm(
     ctx: TaskContext,
     payload: BaseModel,
     analysis: ClinicalAnalysis,
-    *,
-    crew: str,
-    triage_text: str | None,
-    names: tuple[str, ...],
-    crew_data: Callable[[ClinicalAnalysis], dict[str, Any]] | None,
+    info: TaskInfo,
     achados: list[Finding],
     rules_alerted: bool,
-    patient_id: str | None,
-    conversation_id: str | None,
-    message_id: str | None,
+    *,
+    triage_text: str | None,
+    crew_data: Callable[[ClinicalAnalysis], dict[str, Any]] | None,
     alert_context: dict[str, Any],
 ) -> dict[str, Any]:
     # Imported here: a worker without an LLM never loads langchain or CrewAI.
@@ -227,17 +209,18 @@ def _run_llm(
     # task waits for the slower of the two, not their sum, and a triage alert goes out before
     # the crew has finished.
     rules_rank = SEVERITY_RANK[analysis.severidade] if analysis.severidade else -1
-    crew_future = _llm_pool().submit(run_crew, crew, inputs, settings, names=names)
+    crew = CREW_FOR_TASK[(env.domain, env.task_type)]
+    crew_future = _llm_pool().submit(run_crew, crew, inputs, settings, names=info.names)
     parts = []
     alarm = (rules_alerted, rules_rank)
 
     def join(part: Any) -> None:
         nonlocal alarm
         parts.append(part)
-        alarm = _join(ctx, part, achados, *alarm, patient_id, conversation_id, message_id, alert_context)
+        alarm = _join(ctx, part, achados, *alarm, info, alert_context)
 
     if triage_text:
-        join(run_triage(triage_text, settings, names=names))
+        join(run_triage(triage_text, settings, names=info.names))
     join(crew_future.result())
     out: dict[str, Any] = {"modelo": settings.llm_model}
     for part in parts:

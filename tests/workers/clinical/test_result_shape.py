@@ -129,8 +129,9 @@ PAYLOADS: dict[tuple[str, str], tuple[dict[str, Any], set[str]]] = {
 }
 
 
-def test_all_twelve_task_types_are_covered() -> None:
-    assert set(PAYLOADS) == set(PAYLOAD_MODELS)
+def test_every_task_type_with_rules_of_its_own_is_covered() -> None:
+    # clinico.mensagem is read by the consulta rules (workers/handlers/mensagem.py).
+    assert set(PAYLOADS) == set(PAYLOAD_MODELS) - {("clinico", "mensagem")}
 
 
 @pytest.mark.parametrize("pair", list(PAYLOADS), ids=["/".join(p) for p in PAYLOADS])

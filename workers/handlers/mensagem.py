@@ -1,0 +1,141 @@
+"""clinico.mensagem: a patient's WhatsApp message, answered for the NestJS backend (SPEC §9).
+
+The rules read the message against the conversation (a short answer is read against the agent's
+last question, `workers.clinical.conversation`) with the patient's oncology treatment, as a
+consulta would be. The reply to the patient comes from Portuguese templates, or from the
+`mensagem` crew when an LLM is configured; either way the safety instruction of a CRITICAL or HIGH
+finding is in it. The result stores that reply under `resposta`, so a 202's status URL and a
+redelivered task give the same answer as the 200 would have.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
+from workers.clinical import ClinicalAnalysis
+from workers.clinical.conversation import Turn, contextualize
+from workers.clinical.text import fold
+from workers.context import TaskContext, TaskInfo
+from workers.handlers.common import run_analysis
+from workers.registry import handler
+
+# The safety instruction of each severity: always in `response`, whoever wrote the rest.
+SAFETY: dict[str, str] = {
+    "CRITICAL": (
+        "Procure atendimento de emergência agora ou ligue para o SAMU (192). "
+        "A equipe de enfermagem já foi avisada."
+    ),
+    "HIGH": "A equipe de enfermagem vai entrar em contato com você em breve.",
+}
+TEMPLATES: dict[str | None, str] = {
+    "CRITICAL": "O que você descreveu pode ser grave. " + SAFETY["CRITICAL"],
+    "HIGH": (
+        "Obrigado por avisar. "
+        + SAFETY["HIGH"]
+        + " Se piorar, procure atendimento de emergência ou ligue para o SAMU (192)."
+    ),
+    None: (
+        "Obrigado pela mensagem, recebemos sua informação. "
+        "Se surgir algum sintoma novo ou piora, nos avise por aqui."
+    ),
+}
+
+
+def has_safety_instruction(text: str, severity: str) -> bool:
+    """Whether a free text already says what the severity requires (the crew's own words may
+    differ from the template's)."""
+    folded = fold(text)
+    if severity == "CRITICAL":
+        return "192" in folded and ("emergencia" in folded or "pronto" in folded)
+    if severity == "HIGH":
+        return "equipe" in folded and "contato" in folded
+    return True
+
+
+def with_safety(text: str, severity: str | None) -> str:
+    if severity in SAFETY and not has_safety_instruction(text, severity):
+        return f"{text.rstrip()} {SAFETY[severity]}"
+    return text
+
+
+def _crew_text(result: dict[str, Any]) -> str | None:
+    crew = (result.get("analise_ia") or {}).get("crew") or {}
+    text = (crew.get("saida") or {}).get("resposta")
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
+def patient_reply(result: dict[str, Any], contextualized: str) -> dict[str, Any]:
+    """The §9 answer fields (without taskId, alerts and statusUrl) from the analysis result."""
+    severity = result.get("severidade")
+    crew_text = _crew_text(result)
+    detalhes = result["motor_regras"]["detalhes"]
+    return {
+        "response": with_safety(crew_text, severity) if crew_text else TEMPLATES[severity],
+        "responseSource": "crew" if crew_text else "template",
+        "criticalSymptoms": list(dict.fromkeys(a["codigo"] for a in result["achados"])),
+        "shouldAlert": bool(result.get("alerta")),
+        "severity": severity,
+        "structuredData": {
+            "findings": result["achados"],
+            "vitals": detalhes.get("sinais_vitais", []),
+            "temperatures": detalhes.get("temperatura"),
+            "pain": detalhes.get("dor"),
+            "discardedMentions": detalhes.get("mencoes_desconsideradas", []),
+            "readAs": contextualized,
+        },
+    }
+
+
+def agent_reply(task_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    return {"taskId": task_id, **result["resposta"]}
+
+
+def _crew_data(payload: AgentMessagePayload, contextualized: str) -> Any:
+    def data(_analysis: ClinicalAnalysis) -> dict[str, Any]:
+        ctx = payload.patient_context
+        return {
+            "mensagem": payload.message,
+            "mensagem_lida_como": contextualized,
+            "historico": [{"papel": t.role, "texto": t.content} for t in payload.conversation_history],
+            "contexto_paciente": ctx.model_dump(mode="json", exclude_none=True, by_alias=False)
+            if ctx
+            else {},
+        }
+
+    return data
+
+
+@handler("clinico", "mensagem", reply=agent_reply)
+def mensagem(ctx: TaskContext, payload: AgentMessagePayload) -> dict[str, Any]:
+    patient = payload.patient_context or PatientContext()
+    history = [Turn(t.role, t.content) for t in payload.conversation_history]
+    text = contextualize(payload.message, history)
+    rules_payload = ConsultaPayload(
+        paciente_id=payload.patient_id,
+        queixa=text,
+        idade_anos=patient.age,
+        sexo=patient.sex,
+        paciente_nome=patient.name,
+        conversa_id=payload.conversation_id,
+        mensagem_id=payload.message_id,
+        em_tratamento_oncologico=patient.oncology_treatment,
+    )
+    info = TaskInfo(
+        patient_id=str(payload.patient_id),
+        conversation_id=payload.conversation_id,
+        message_id=payload.message_id,
+        names=(patient.name,) if patient.name else (),
+        # As the integration guide's examples: the patient's own words travel with the alert.
+        alert_context={"originalMessage": payload.message, "patientMessage": payload.message},
+    )
+    result = run_analysis(
+        ctx,
+        rules_payload,
+        info,
+        triage_text=text,
+        crew_data=_crew_data(payload, text),
+        rules_as=("clinico", "consulta"),
+    )
+    result["resposta"] = patient_reply(result, text)
+    return result

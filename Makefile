@@ -45,10 +45,12 @@ run: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
 	@$(BROKER_ENV) deploy/run-local.sh $(BIN)/python
 
+# The whole suite except the Schemathesis contract run, which has its own target (CI runs both).
 test: dev-venv broker browser
-	@$(BROKER_ENV) $(BIN)/python -m pytest -q
+	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m "not contract"
 
-# Schemathesis alone (also part of `make test`): CONTRACT_SEED=random, CONTRACT_EXAMPLES=200 ...
+# Schemathesis against the running API (called by .ci/run after `make test`):
+# CONTRACT_SEED=random, CONTRACT_EXAMPLES=200 ...
 test-contract: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m contract tests/contract
 

@@ -11,6 +11,7 @@ gets no prefilter (None), so the shortcut can never hide a match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -132,6 +133,11 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         while i != -1:
             starts.add(i)
             i = text.find(a, i + 1)
+    return _matches_from(pattern, text, starts)
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """Leftmost, non-overlapping matches among candidate start positions, as `finditer` finds them."""
     out: list[re.Match[str]] = []
     end = 0
     for pos in sorted(starts):
@@ -172,16 +178,7 @@ class WordStarts:
             for p in self.by_key.get(key, ()):
                 if text.startswith(anchors, p):
                     starts.append(p)
-        out: list[re.Match[str]] = []
-        end = 0
-        for pos in sorted(starts):
-            if pos < end:
-                continue
-            m = pattern.match(text, pos)
-            if m is not None:
-                out.append(m)
-                end = max(m.end(), m.start() + 1)
-        return out
+        return _matches_from(pattern, text, starts)
 
 
 @lru_cache(maxsize=512)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from shared import messages as m
 
-from . import clinico, exames, hemograma, ingestao, opme
+from . import clinico, exames, hemograma, ingestao, mensagem, opme
 from .result import VERSAO_REGRAS, ClinicalAnalysis
 
 __all__ = ["VERSAO_REGRAS", "ClinicalAnalysis", "analyze"]
@@ -31,6 +31,7 @@ _HANDLERS: dict[tuple[str, str], tuple[type[BaseModel], _Handler]] = {
     ("clinico", "consulta"): (m.ConsultaPayload, clinico.analyze_consulta),
     ("clinico", "internacao"): (m.InternacaoPayload, clinico.analyze_internacao),
     ("clinico", "alta"): (m.AltaPayload, clinico.analyze_alta),
+    ("clinico", "mensagem"): (m.AgentMessagePayload, mensagem.analyze_mensagem),
     ("exames", "generico"): (m.ExameGenericoPayload, exames.analyze_exame_generico),
     ("exames", "hemograma"): (m.HemogramaPayload, hemograma.analyze_hemograma),
     ("exames", "imagem"): (m.ImagemPayload, exames.analyze_imagem),

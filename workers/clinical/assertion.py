@@ -53,16 +53,37 @@ _FIG_IDIOM_AFTER = re.compile(
 )
 
 
+_MONEY_BEFORE = re.compile(
+    r"\b(?:conta|contas|bolso|carteira|salario|preco|precos|boleto|fatura|cartao|orcamento|aluguel|mercado|"
+    r"farmacia|gasolina)\b[^.;!?\n]{0,40}$"
+)
+_JOKE_AFTER = re.compile(
+    r"^[^.;!?\n]{0,20}?(?:k{3,}|rsrs|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
+)
+_CRAZE = re.compile(
+    r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"
+    r"(?:entre|no|na|do|da|aqui))\b"
+)
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
-    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha"."""
+    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
+    da farmácia tá me deixando sangrando", "minha crush me deixou sem ar kkk", "a febre agora é
+    corrida de rua"."""
     after = text[end : end + 60]
     before = text[max(0, start - 60) : start]
+    mention = text[start:end]
+    if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
+        return True
+    if re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) and _JOKE_AFTER.match(after):
+        return True
+    if mention.startswith("febr") and _CRAZE.search(text, max(0, start - 80), end + 80):
+        return True
     if _FIG_AFTER.match(after):
         return True
     if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
         return True
-    mention = text[start:end]
     if re.search(r"\b(?:me|te|nos)\s+mat", mention) and (
         re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
         or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)
@@ -94,7 +115,12 @@ _HYPO_QUESTION = re.compile(
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
     r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar)\b|"
     r"(?:pode|podem)\s+(?:ser\s+que\s+(?:eu\s+)?(?:tenha|tenho|sinta|fique|de|venha)|acontecer|ter)\b[^.?!\n]*"
-    r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia))"
+    r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia)|"
+    # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",
+    # "a bula fala em pensamentos suicidas como efeito colateral"
+    r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
+    r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
+    r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"
 )
 
 
@@ -130,30 +156,70 @@ _OVER = re.compile(
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acabei|acabou|finalizei|conclui|em\s+remissao|"
-    r"alta\s+da\s+oncologia)\b"
+    r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
+    r"nao\s+passa\s+(?:mais\s+)?nada)\b"
 )
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+passada|semanas\s+atras|mes\s+passado|meses\s+atras|ano\s+passado|anos\s+atras|"
-    r"(?:ha|faz)\s+(?:\d+|uns|umas|alguns|algumas|varios|varias)\s+(?:dias|semanas|meses|anos)|"
+    r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
+    r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado)\b"
 )
 _STILL_NOW = re.compile(
-    r"\b(?:(?<!nao\s)voltou|(?<!nao\s)voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|piorou|piorando|"
+    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
+    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
 )
 
 
-def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool) -> bool:
-    """A complaint whose sentence says it is over; a CRITICAL one also needs a past date."""
+# "Now fine", said of today: closes a CRITICAL episode without a date, except a recent one
+# ("agora há pouco") and the transient ones that still need care when over (angina, a TIA).
+_NOW_FINE = re.compile(
+    r"\b(?:(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei)\s+(?:bem|otim[oa]|normal|boa|bom)|"
+    r"(?:ta|esta)\s+tudo\s+bem|respiro\s+(?:normal|bem)|voltou\s+ao\s+normal|nao\s+sinto\s+(?:mais\s+)?nada|"
+    r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada))\b"
+)
+_RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
+_TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
+# Bleeding that stopped is not active bleeding, whenever it was.
+_BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
+
+
+def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
+    """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
+    "now fine" that is not recent (bleeding that stopped needs neither)."""
     sentence = text[sentence_start:sentence_end]
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
-    return not critical or bool(_PAST_ANCHOR.search(sentence))
+    if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+        return True
+    return (
+        codigo not in _TRANSIENT_CRITICAL
+        and bool(_NOW_FINE.search(sentence))
+        and not _RECENT.search(sentence)
+    )
+
+
+# The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
+_WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
+_WEATHER_SENTENCE = re.compile(
+    r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
+    r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
+)
+
+
+def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
+    """A temperature of the weather, not of the body."""
+    return bool(
+        _WEATHER_AFTER.match(text, end) or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+    )
 
 
 _PAIN_PAST = re.compile(r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era)\b")

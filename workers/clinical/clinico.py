@@ -92,7 +92,7 @@ def _discount_resolved_high(scan: TextScan, mode: Mode) -> None:
 def _analyze(
     text: str, campo: str, mode: Mode, sinais: SinaisVitais | None, oncology_flag: bool
 ) -> tuple[list[Finding], dict[str, Any], TextScan]:
-    scan = scan_text(text, mode)
+    scan = scan_text(text, mode, oncology=oncology_flag)
     _discount_resolved_high(scan, mode)
     out = _Collector()
     detalhes: dict[str, Any] = {"texto_analisado": campo, "modo": mode.value}

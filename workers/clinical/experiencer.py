@@ -23,6 +23,14 @@ from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
 
+# An animal is never the patient: "a gata aqui de casa teve um ataque".
+_ANIMALS = (
+    "gato gata gatos gatas gatinho gatinha cachorro cachorra cachorros cachorrinho cachorrinha cao cadela "
+    "cachorrao pet pets passarinho papagaio calopsita coelho coelha cavalo egua vaca hamster peixinho "
+    "tartaruga periquito"
+)
+_ANIMALS_RE = "|".join(_ANIMALS.split())
+
 _RELATIVE = (
     r"mae|mamae|pai|papai|filh[oa]s?|filhinh[oa]|irma|irmao|irmaos|irmas|avo|avos|vovo|vo|tio|tia|tios|"
     r"prim[oa]s?|sobrinh[oa]s?|net[oa]s?|marido|espos[oa]|mulher|namorad[oa]|sogr[oa]|cunhad[oa]|genro|"
@@ -31,14 +39,20 @@ _RELATIVE = (
 _BYSTANDER = (
     r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
-    r"cuidador[a]?"
+    r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
+_WHO_BEFORE = re.compile(r"\bquem\s+(?:[a-z]+\s+){0,3}$")
+_IS_PERSON_AFTER = re.compile(
+    r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
+    r"(?P<of>\s+(?:dele|dela|deles|delas)\b)?"
+)
 _SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|comigo)\b")
 
 _CAREGIVER_INTRO = re.compile(
-    r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou)\s+(?:a|o)\s+(?:" + _RELATIVE + r"|"
-    r"cuidador[a]?|acompanhante|enfermeir[oa]|tecnic[oa])\s+d[oa]|"
+    # "sou a mãe do Pedro", "aqui é a Sandra, filha da dona Teresa", "sou vizinha da dona Lia"
+    r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou)\s+(?:(?:a|o)\s+)?(?:[a-z]+\s*,?\s+(?:a\s+|o\s+)?)?"
+    r"(?:" + _RELATIVE + r"|cuidador[a]?|acompanhante|enfermeir[oa]|tecnic[oa]|vizinh[oa]|amig[oa])\s+d[oa]|"
     r"cuidador[a]?\s+d[oa]\s|acompanhante\s+d[oa]\s|"
     r"(?:escrevendo|falando|mandando\s+(?:msg|mensagem)|escrevo|falo)\s+(?:pel[oa]|por|em\s+nome\s+d[oa])\s|"
     r"(?:o|a)\s+paciente\s+e\s+(?:meu|minha|o\s+meu|a\s+minha)\s)"
@@ -51,6 +65,9 @@ _SELF_FOCUS = re.compile(
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
     r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
+    # the relative is not (yet) a patient here: "como faço pra trazer ele", "ela não é paciente de vcs"
+    r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"
+    r"nao\s+e\s+paciente|nao\s+(?:fui|foi|era)\s+eu\b|"
     r"(?:fiquei|to|estou)\s+(?:assustad[oa]|preocupad[oa])\s*,?\s*(?:mas|e)\s+eu)"
 )
 # The writer's own fever or temperature: "minha mãe faz rádio e eu tô com febre de 38,3".
@@ -77,7 +94,7 @@ _RELATIVES = words(
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
-    "cara fulano fulana cuidador cuidadora"
+    "cara fulano fulana cuidador cuidadora " + _ANIMALS
 )
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
@@ -182,9 +199,27 @@ class Experiencer:
     def _people_scan(self) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
         return _scan_people(self.text)
 
-    @property
+    @cached_property
+    def _intro(self) -> tuple[int, int]:
+        m = _CAREGIVER_INTRO.search(self.text)
+        return m.span() if m else (-1, -1)
+
+    @cached_property
     def people(self) -> list[tuple[int, int, str, bool]]:
-        return self._people_scan[0]
+        # The caregiver's own introduction ("sou vizinha da dona Lia") names the writer, not a subject.
+        a, b = self._intro
+        return [p for p in self._people_scan[0] if not a <= p[0] < b]
+
+    def _named_after(self, start: int, end: int) -> bool | None:
+        """ "quem tá com febre aqui em casa é a irmã dele": the subject comes after the symptom."""
+        if not _WHO_BEFORE.search(self.text, max(0, start - 40), start):
+            return None
+        m = _IS_PERSON_AFTER.match(self.text, end)
+        if m is None:
+            return None
+        if not self.caregiver:
+            return True
+        return bool(m.group("of")) or bool(_BYSTANDER_RE.match(m.group("noun")))
 
     @property
     def firsts(self) -> list[int]:
@@ -248,6 +283,9 @@ class Experiencer:
         return not self.caregiver and who == "third" and noun is not None
 
     def other_person(self, start: int, end: int) -> bool:
+        named = self._named_after(start, end)
+        if named is not None:
+            return named
         who, noun, of, at = self._subject(start, end)
         if who == "first":
             return self.caregiver

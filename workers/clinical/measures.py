@@ -17,7 +17,7 @@ from .text import parse_number
 
 def _temperature_value(m: re.Match[str]) -> float | None:
     whole = int(m.group("int"))
-    dec = m.group("dec")
+    dec = m.groupdict().get("dec")
     value = float(f"{whole}.{dec}") if dec else float(whole)
     groups = m.groupdict()
     if groups.get("meio") or groups.get("meio2"):
@@ -52,10 +52,13 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
                     unidade="°C",
                 )
             )
-    for m in sc.words.finditer(lx.BARE_TEMPERATURE):
-        if _overlaps(spans, m.start(), m.end()):
+    bare = [*sc.words.finditer(lx.BARE_TEMPERATURE), *sc.words.finditer(lx.BARE_TEMPERATURE_WHOLE)]
+    for m in sorted(bare, key=lambda m: m.start()):
+        if _overlaps(spans, m.start("int"), m.end("int")):
             continue
-        if not lx.TEMPERATURE_CONTEXT.search(sc.sentence(m.start(), m.end())):
+        # A bare number is a temperature where the sentence talks of fever, measuring or chills,
+        # or for a patient under oncology treatment (whose fever is what the team watches for).
+        if not sc.oncology and not lx.TEMPERATURE_CONTEXT.search(sc.sentence(m.start(), m.end())):
             continue
         value = _temperature_value(m)
         if value is None:

@@ -11,14 +11,19 @@ from __future__ import annotations
 from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
 
 from .clinico import analyze_consulta
-from .conversation import Turn, contextualize
+from .conversation import Reading, Turn, read
 from .result import ClinicalAnalysis
 
 
-def read_as(payload: AgentMessagePayload) -> str:
-    """The message as the rules read it, given the conversation history (oldest first)."""
+def reading(payload: AgentMessagePayload) -> Reading:
+    """How the message reads given the conversation history (oldest first)."""
     history = [Turn(t.role, t.content) for t in payload.conversation_history]
-    return contextualize(payload.message, history)
+    return read(payload.message, history)
+
+
+def read_as(payload: AgentMessagePayload) -> str:
+    """The message as the rules read it."""
+    return reading(payload).text
 
 
 def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload:
@@ -36,7 +41,13 @@ def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload
 
 
 def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
-    text = read_as(payload)
-    analysis = analyze_consulta(consulta_payload(payload, text))
-    analysis.detalhes["lida_como"] = text
+    """The consulta rules on the message as read in its conversation; `detalhes.leitura_conversa`
+    explains the reading (question kind, answer, the earlier message it leans on, the findings)."""
+    how = reading(payload)
+    analysis = analyze_consulta(consulta_payload(payload, how.text))
+    analysis.detalhes["lida_como"] = how.text
+    if how.kind is not None or how.text != payload.message:
+        analysis.detalhes["leitura_conversa"] = how.explain() | {
+            "achados": [f.codigo for f in analysis.achados]
+        }
     return analysis

@@ -21,6 +21,7 @@ from .assertion import (
     figurative,
     hypothetical_question,
     hypothetical_spans,
+    weather,
 )
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .negation import Mode, TextContext, suppression
@@ -91,7 +92,8 @@ class Scanner:
         self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        self._over: dict[tuple[int, int, bool], bool] = {}
+        self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self.oncology = False  # the payload says the patient is under oncology treatment
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """`sentence_bounds` by bisection over boundaries found once per text."""
@@ -114,9 +116,13 @@ class Scanner:
         remote_past: bool = False,
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
-        if motivo is None and remote_past:
+        if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
             c0, c1 = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
-            if lx.REMOTE_PAST.search(self.t, c0, c1) and not lx.STILL_NOW.search(self.t, c0, c1):
+            if (
+                lx.REMOTE_PAST.search(self.t, c0, c1)
+                and not lx.STILL_NOW.search(self.t, c0, c1)
+                and (remote_past or lx.PAST_EVENT.search(self.t, c0, c1))
+            ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
             motivo = self.context_assertion(codigo, severidade, start, end)
@@ -131,7 +137,7 @@ class Scanner:
         if who is None:
             return None
         a, b = self.bounds(start, end)
-        if figurative(t, start, end):
+        if figurative(t, start, end) or (codigo == "temperatura" and weather(t, start, end, a, b)):
             return "figurado"
         spans = self._hypo.get((a, b))
         if spans is None:
@@ -147,10 +153,10 @@ class Scanner:
             if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
                 return "outra_pessoa"
         else:
-            key = (a, b, severidade == "CRITICAL" or codigo == "temperatura")
+            key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
             if over is None:
-                over = self._over[key] = episode_over(t, a, b, critical=key[2])
+                over = self._over[key] = episode_over(t, a, b, critical=key[2], codigo=codigo)
             if over:
                 return "resolvido"
         return None

@@ -70,8 +70,10 @@ _SEM_NOT_NEGATION = (
 
 _CUES = re.compile(
     r"\b(?:"
-    r"(?P<nao>nao|nunca|jamais)"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|nem|ausencia|ausente|ausentes|"
+    # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
+    # "no" is "in the".
+    r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tuve|tiene|tenia|siento|senti|hay|he\s+tenido)\b))"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
@@ -101,7 +103,7 @@ _NAO_VERBS = words(
     "havia existe existem existia ocorreu ocorre ocorreram ve vejo vi vemos foi foram sao e era eram "
     "ficou fiquei fico fica voltou voltei volta deu da dava causou causa sofreu sofri sofre aparenta "
     "surgiu apareceu aparece consta constam registra registrou possui possuo "
-    "pensei penso pensou pensa pensava"
+    "pensei penso pensou pensa pensava tengo tiene tuve tenia siento"
 )
 _NAO_DOING_VERBS = words(
     "faco faz fiz fez fazia fazendo realizo realiza realizou realizei uso usa usou tomo toma tomei tomou"
@@ -237,13 +239,16 @@ def clause_end(text: str, pos: int, *, sentence: bool = False) -> int:
 _FINITE_VERB = re.compile(r"[a-z]+(?:ou|ei|iu|eu|aram|eram|iram)\b")
 
 
-def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False) -> bool:
-    """Whether a negator's list scope runs over `tokens` up to the match."""
+def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False, copula: bool = False) -> bool:
+    """Whether a negator's list scope runs over `tokens` up to the match. After "não é X", a
+    comma and a new "é" contrast instead of listing ("não é dor no peito, é falta de ar")."""
     words = 0
     after_connector = False
     last_connector = ""
     for i, tok in enumerate(tokens):
         if i >= _MAX_SCOPE_TOKENS:
+            return False
+        if copula and tok == "e" and last_connector == "," and words == 0:
             return False
         if tok in _CONNECTORS:
             words = 0
@@ -274,7 +279,7 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
             return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
-        return _list_scope_reaches(tokens[i + 1 :], match_is_verb)
+        return _list_scope_reaches(tokens[i + 1 :], match_is_verb, copula=tokens[i] in ("e", "eh"))
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
         rest = tokens[i + 1 :]

@@ -10,6 +10,7 @@ in `concepts`, numbers (temperatures, pain scores, episode counts, vital signs) 
 from __future__ import annotations
 
 from . import lexicon as lx
+from .concepts import scan_concepts
 from .measures import (
     scan_counts,
     scan_fever_mentions,
@@ -55,6 +56,8 @@ def scan_families(sc: Scanner, families: tuple[lx.Family, ...]) -> list[Mention]
                 continue
             if fam.requires and not fam.requires.search(sc.sentence(s, e)):
                 continue
+            if fam.not_sentence and fam.not_sentence.search(sc.sentence(s, e)):
+                continue
             if fam.blood_word and _blood_is_a_test(t, s, e):
                 continue
             mention = sc.mention(fam.codigo, fam.descricao, fam.severidade, s, e, remote_past=fam.remote_past)
@@ -68,10 +71,14 @@ def scan_families(sc: Scanner, families: tuple[lx.Family, ...]) -> list[Mention]
     return out
 
 
-def scan_text(raw: str, mode: Mode) -> TextScan:
+def scan_text(raw: str, mode: Mode, oncology: bool = False) -> TextScan:
+    """`oncology`: the patient is under oncology treatment (a bare temperature then counts)."""
     sc = Scanner(raw, mode)
+    sc.oncology = oncology
     result = TextScan(sc.norm)
-    result.symptoms = scan_families(sc, lx.SYMPTOM_FAMILIES)
+    result.symptoms = sorted(
+        scan_families(sc, lx.SYMPTOM_FAMILIES) + scan_concepts(sc), key=lambda m: m.start
+    )
     result.temperatures = scan_temperatures(sc)
     result.fever_mentions = scan_fever_mentions(sc)
     result.pain_scores, result.severe_pain = scan_pain(sc)

@@ -49,7 +49,7 @@ def test_a_no_followed_by_another_complaint_keeps_the_complaint() -> None:
     [
         ("Teve febre hoje?", "tive febre hoje"),
         ("A senhora tem sentido dor no peito?", "tenho sentido dor no peito"),
-        ("E o sangramento, você ainda está sangrando?", None),
+        ("E o sangramento, você ainda está sangrando?", "estou sangrando, continua. sim"),
         ("Sente tontura?", "sinto tontura"),
     ],
 )

@@ -42,6 +42,7 @@ _BYSTANDER = (
     r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
+_CARRY_OVER_CHARS = 40
 _WHO_BEFORE = re.compile(r"\bquem\s+(?:[a-z]+\s+){0,3}$")
 _IS_PERSON_AFTER = re.compile(
     r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
@@ -151,9 +152,11 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         covered.append((start, end))
     firsts = [
         s0
-        for s0, _e, w in toks
+        for k, (s0, _e, w) in enumerate(toks)
         if (w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")))
         and not any(a <= s0 < b for a, b in covered)
+        # "ela me disse": after a third person, "me" is the object, not the subject.
+        and not (w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES))
     ]
     pronouns = [s0 for s0, _e, w in toks if w in _PRONOUNS]
     return people, firsts, pronouns
@@ -248,8 +251,10 @@ class Experiencer:
         if re.search(r"[a-z]{2,}ei\b", t[start:end]) or _SOU_EU_AFTER.match(t, end):
             return "first", None, False, start
         s0 = self._sentence_start(start)
-        # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça").
-        for lo in (s0, self._sentence_start(max(0, s0 - 2))):
+        # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça"), when
+        # the mention opens its own sentence; deep into a new sentence the story has moved on.
+        carry = start - s0 <= _CARRY_OVER_CHARS
+        for lo in (s0, self._sentence_start(max(0, s0 - 2))) if carry else (s0,):
             first = self._last(self.firsts, lo, start)
             person = self._last(self.people_starts, lo, start)
             pronoun = self._last(self.pronouns, lo, start)

@@ -99,10 +99,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:falt[ao]?|faltou|faltava|faltando|fart[ao]|faut[ao]|fat[ao]|falata)(?:\s*(?:de|d|do|da|di)\s*'?\s*|\s+)"
             r"(?:ar|folego|oxigenio|respiracao)\b(?![\s-]+condicionado)",
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
-            r"\b(?:nao|nem|mal)\s+"
+            r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava)"
-            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?ar|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
+            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
             # "me falta o ar quando deito", "canso só de falar"
             r"\b(?:me\s+)?falt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
@@ -121,7 +121,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
             r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
             r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
-            r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
+            r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+(?:nao|num)\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
             r"\bfome\s+de\s+ar\b|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
         ),
@@ -161,7 +161,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
-            r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|duele|dolia)\s+(?:o\s+|meu\s+|no\s+|el\s+)?"
+            r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|duele|dolia)\s+"
+            + GAP1
+            + r"(?:o\s+|meu\s+|no\s+|el\s+)?"
             + PEITO,
             r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
@@ -587,7 +589,10 @@ FEVER_MENTION = _alt(
 )
 FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
-_TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio))?"
+# "39,5", "39 e meio", and "39 e 5" as it is said aloud
+_TEMP_NUM = (
+    r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?![\d,.]))?"
+)
 _NOT_UNITS = (
     r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
     r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"
@@ -602,7 +607,7 @@ TEMPERATURE = (
     ),
     # "febre de 39", "temperatura 38,2", "termômetro marcou 38,7", "Tax: 38,4"
     _re(
-        r"\b(?:febre|febrao|febrinha|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
+        r"\b(?:febre|febri|febrao|febrinha|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
         + GAP3
         + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
         + _TEMP_NUM

@@ -17,7 +17,7 @@ from .text import parse_number
 
 def _temperature_value(m: re.Match[str]) -> float | None:
     whole = int(m.group("int"))
-    dec = m.groupdict().get("dec")
+    dec = m.groupdict().get("dec") or m.groupdict().get("dec2")
     value = float(f"{whole}.{dec}") if dec else float(whole)
     groups = m.groupdict()
     if groups.get("meio") or groups.get("meio2"):

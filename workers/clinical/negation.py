@@ -308,6 +308,8 @@ _KNOWING_BEFORE_SE = re.compile(
 # Work-up words: in a report they ask a question ("para investigar TEP"); in a complaint or an
 # admission reason they name what happened ("investigação de síncope").
 _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
+# "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
+_DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
 _POST_WORDS = frozenset(
     {
@@ -381,6 +383,8 @@ def suppression(
         se = _SE_DETERMINER.search(prefix)
         if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
             reason = "condicional"
+    if reason is None and _DICTATED_SEM.search(prefix):
+        reason = "negado"
     if reason is not None:
         return reason
 

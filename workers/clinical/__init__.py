@@ -1,4 +1,5 @@
-"""Deterministic clinical engine (SPEC §7): explainable rules, always on, no I/O.
+"""Deterministic clinical engine: explainable rules, always on, no I/O (docs/clinical-analysis.md,
+docs/clinical-engine.md).
 
     analysis = analyze("clinico", "consulta", ConsultaPayload(...))
     analysis.achados          # CRITICAL/HIGH findings, origem="regras"

@@ -13,25 +13,9 @@ text (lowercase, no accents), and returns why the mention does not count, or Non
 - ``indicacao`` (reports only): the request reason ("Indicação: suspeita de TEP") is not a finding.
 - ``motivo_internacao`` (discharge summaries only): "Internado por dor torácica" is why the patient
   came in; it alerts only when the clause says it goes on ("mantém", "ainda", "persiste").
-(`symptoms` adds ``tratamento_cronico``: "remédio de convulsão" is a prescription, not a seizure.)
-
-Scope rules, kept deliberately simple so they can be explained to a nurse:
-
-1. A scope never crosses a clause boundary: . ; ! ? new line, "mas", "porém", "só", "apenas",
-   "porque", ... ("Nega febre, mas refere dispneia": dispneia counts).
-2. After a negator, the scope runs over a list: items separated by commas, "ou", "e", "nem"
-   ("nega febre, dispneia ou dor torácica" negates all three), each item at most a few words.
-3. A new affirmative clause ends it: a finite verb or a subject ("nega febre, refere dispneia",
-   "sem febre, meu pai desmaiou") or an item opening with "com"/"hoje"/"agora"
-   ("sem febre, com falta de ar").
-4. A bare "não" negates only what follows it directly ("não desmaiou") or through a verb of
-   having/feeling/seeing ("não estou com dor no peito", "não se observa pneumotórax"); other verbs
-   stop it, so "não aguento essa dor no peito" and "não para de sangrar" still count.
-5. Doubt is not denial ("não tenho certeza se desmaiei"), a double negative keeps the finding
-   ("não é possível descartar TEP"), and "nunca senti uma dor no peito tão forte" is a superlative.
-6. Intensity words never soften: "falta de ar leve" counts.
-7. In a complaint, only HIGH symptoms that "já passou" are dropped (`resolved_complaint`); a
-   critical symptom that passed still alerts.
+The scope rules (a clause boundary ends a scope, a negator runs over a list, a bare "não" only
+through a verb of having or feeling, doubt is not denial, ...) are listed with examples in
+docs/clinical-engine.md, "Assertion of every mention".
 """
 
 from __future__ import annotations
@@ -311,28 +295,9 @@ _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
-_POST_WORDS = frozenset(
-    {
-        "negado",
-        "negada",
-        "negados",
-        "negadas",
-        "ausente",
-        "ausentes",
-        "descartado",
-        "descartada",
-        "descartados",
-        "descartadas",
-        "afastado",
-        "afastada",
-        "afastados",
-        "afastadas",
-        "excluido",
-        "excluida",
-        "inexistente",
-        "negativo",
-        "negativa",
-    }
+_POST_WORDS = words(
+    "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
+    "afastada afastados afastadas excluido excluida inexistente negativo negativa"
 )
 
 
@@ -407,35 +372,6 @@ def suppression(
         ):
             return "motivo_internacao"
     return None
-
-
-# In a complaint, a HIGH symptom that already went away ("tive febre ontem, mas já passou") is not
-# reported as current. CRITICAL symptoms ignore this on purpose: chest pain that passed still alerts.
-_RESOLVED_QUEIXA = re.compile(
-    r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
-    r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
-    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
-)
-_STILL = re.compile(
-    r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"
-)
-# "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
-_MEDICATION_PURPOSE = re.compile(
-    r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
-    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de)(?:\s+a|\s+o)?\s*$"
-)
-
-
-def resolved_complaint(text: str, start: int, end: int) -> bool:
-    s_start = clause_start(text, start, sentence=True)
-    # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
-    m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
-    sentence = text[s_start : m.start() if m else len(text)]
-    return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
-
-
-def medication_purpose(text: str, start: int) -> bool:
-    return bool(_MEDICATION_PURPOSE.search(text, max(0, start - 60), start))
 
 
 def _post_negated(after: str) -> bool:

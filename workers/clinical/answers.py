@@ -20,7 +20,7 @@ from .text import normalise
 _FILLER = re.compile(
     r"^(?:(?:ah+|ai+|ahn|hum+|bom|olha|entao|infelizmente|felizmente|oi|ola|opa|eita|poxa|nossa|"
     r"doutora?|moca|enfermeira|minha\s+filha|meu\s+filho|minha\s+jovem|graca\s+a\s+deus|gracas\s+a\s+deus)"
-    r"[\s,.!;:…-]*)+"
+    r"\b[\s,.!;:…-]*)+"
 )
 # Said at the start, these are a yes that the thing goes on ("não para", "não passa").
 _ONGOING_START = re.compile(
@@ -72,7 +72,7 @@ _UNIT_AFTER = re.compile(
     r"^\s*(?:x\b|vezes|comprimidos?|cps?|gotas|ml|mg|mcg|ui|u\b|h\b|hs?\b|horas?|min\w*|copos?|anos?|dias?|"
     r"semanas?|meses|kg|reais|r\$|litros?|da\s+manha|da\s+tarde|da\s+noite|:\d)"
 )
-_TIME_BEFORE = re.compile(r"(?:\b(?:as|a|desde|ate|das|de|por|dia|n[oº°]|numero|sala)\s*|:)$")
+_TIME_BEFORE = re.compile(r"(?:\b(?:as|a|desde|ate|das|de|dia|n[oº°]|numero|sala)\s*|:)$")
 _READING_BEFORE = re.compile(
     r"\b(?:deu|da|marcou|marca|mostrou|ta|esta|tava|estava|uns|umas|tipo|nota|e|foi|dou|daria|quase|"
     r"mais\s+ou\s+menos|medi|mediu|agora)\s*$"

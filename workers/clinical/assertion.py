@@ -58,7 +58,7 @@ _MONEY_BEFORE = re.compile(
     r"farmacia|gasolina)\b[^.;!?\n]{0,40}$"
 )
 _JOKE_AFTER = re.compile(
-    r"^[^.;!?\n]{0,20}?(?:k{3,}|rsrs|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
+    r"^[^.;!?\n]{0,20}?(?:\bk+\b|rs(?:rs)+|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
 )
 _CRAZE = re.compile(
     r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"

@@ -104,7 +104,11 @@ CONFUSION = Concept(
     "CRITICAL",
     {
         "lost": _re(
-            r"\b(?:sem\s+reconhecer\b|nao\s+(?:\w+\s+){0,2}reconhec\w+|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
+            # someone else not recognising family, never "não reconheci o número"
+            r"\b(?:sem\s+reconhecer\s+(?:a\s+gente|ninguem|ningue|os?\s+\w+|as?\s+\w+|nada)|"
+            r"nao\s+(?:\w+\s+){0,2}reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:a\s+gente|ninguem|ninguem|"
+            r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
+            r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
             r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
             r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido)"
@@ -126,7 +130,7 @@ STROKE = Concept(
     "CRITICAL",
     {
         "face": _re(
-            r"\b(?:boca|rosto|cara|labio|sorriso)\s+(?:\w+\s+){0,2}?(?:puxando|puxad[oa]|repuxando|virando|virad[oa])\s+"
+            r"\b(?:boca|rosto|cara|labio|sorriso)\s+(?:\w+\s+){0,4}?(?:puxando|puxad[oa]|repuxando|virando|virad[oa])\s+"
             r"(?:pro|para\s+o|pra\s+um|para\s+um|de\s+um)\s+lado"
         ),
         # "ainda não fala direito" is a toddler; speech pairs with the face or a sudden onset.

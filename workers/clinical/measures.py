@@ -25,6 +25,9 @@ def _temperature_value(m: re.Match[str]) -> float | None:
     return value if 34.0 <= value <= 44.0 else None
 
 
+_AFTER_COMMA = re.compile(r",\s*$")
+
+
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
@@ -64,11 +67,12 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
         if value is None:
             continue
         spans.append((m.start(), m.end()))
-        out.append(
-            sc.mention(
-                "temperatura", "Temperatura relatada", "HIGH", m.start(), m.end(), valor=value, unidade="°C"
-            )
+        reading = sc.mention(
+            "temperatura", "Temperatura relatada", "HIGH", m.start(), m.end(), valor=value, unidade="°C"
         )
+        if reading.motivo == "negado" and _AFTER_COMMA.search(t, max(0, m.start() - 3), m.start()):
+            reading.motivo = None  # "sem apetite, 38,2": a measured value is no item of a "sem" list
+        out.append(reading)
     out.sort(key=lambda x: x.start)
     counted = [x for x in out if x.counts]
     # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one.

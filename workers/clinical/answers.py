@@ -151,7 +151,11 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
     )
     out = []
     for m in _NUMBER.finditer(text):
-        if _UNIT_AFTER.match(text, m.end()) or _TIME_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if _UNIT_AFTER.match(text, m.end()):
+            continue
+        before = _TIME_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        # "dia 118" on a blood pressure monitor is the diastolic, no day of the month
+        if before and not (before.group(0).strip() == "dia" and int(m.group(1)) > 31):
             continue
         written = m.group(1) + (f",{m.group(2)}" if m.group(2) else "")
         value = float(written.replace(",", "."))

@@ -83,6 +83,8 @@ def patient_reply(result: dict[str, Any], contextualized: str) -> dict[str, Any]
             "pain": detalhes.get("dor"),
             "discardedMentions": detalhes.get("mencoes_desconsideradas", []),
             "readAs": contextualized,
+            # question kind, answer, earlier message used, findings (docs/agent-message.md)
+            "conversationReading": detalhes.get("leitura_conversa"),
         },
     }
 

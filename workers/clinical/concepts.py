@@ -43,7 +43,8 @@ SEIZURE = Concept(
     "CRITICAL",
     {
         "shaking": _re(
-            r"\b(?:(?:se\s+)?debat\w+|sacud\w+|(?:se\s+)?bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            r"\b(?:se\s+debat\w+|debat\w+|sacud\w+|se\s+bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            r"bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
             r"tremend[oa]\s+(?:tod[oa]|o\s+corpo)|trem(?:ia|eu|iam)\s+(?:tod[oa]|o\s+corpo)|"
             r"(?:bracos|bracinhos|pernas|perninhas)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
             r"tremedeira|tremend[oa]|se\s+tremendo|estrebuch\w*|chacoalh\w*|se\s+contorc\w*)\b"
@@ -61,7 +62,7 @@ SEIZURE = Concept(
         "unresponsive": _re(
             r"\b(?:sem\s+responder|nao\s+respond(?:ia|eu|e|iam)|nao\s+reagia|desacordad[oa]|"
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
-            r"chamava\s+e\s+nada|(?:a\s+gente\s+)?chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
+            r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
         ),
         "mouth": _re(
             r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
@@ -135,7 +136,7 @@ STROKE = Concept(
         ),
         # "ainda não fala direito" is a toddler; speech pairs with the face or a sudden onset.
         "speech": _re(
-            r"(?<!ainda\s)\bnao\s+(?:esta\s+|ta\s+|tava\s+|estava\s+)?(?:fala|falando|falava|consegue\s+falar|"
+            r"\b(?<!ainda\s)nao\s+(?:esta\s+|ta\s+|tava\s+|estava\s+)?(?:fala|falando|falava|consegue\s+falar|"
             r"consigo\s+falar|conseguia\s+falar)\s+direito\b|\bfala\s+(?:toda\s+)?(?:embolada|enrolada|arrastada)"
         ),
         "sudden": _re(r"\b(?:de\s+repente|do\s+nada|subitamente|acordou\s+assim|caid[oa])\b"),
@@ -172,7 +173,8 @@ SELF_HARM = Concept(
             r"descansar\s+(?:pra|para)\s+sempre|dormir\s+(?:pra|para)\s+sempre)"
         ),
         "plan": _re(
-            r"\b(?:(?:ja\s+)?sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
+            r"\b(?:ja\s+sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
+            r"sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
             r"(?:vou|quero|penso\s+em|pensando\s+em)\s+pular\s+d[aeo]|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
             r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
         ),

@@ -105,7 +105,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
             # "me falta o ar quando deito", "canso só de falar"
-            r"\b(?:me\s+)?falt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
+            r"\bfalt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
             r"\b(?:canso|cansa|cansad[oa]|sem\s+folego)\s+(?:so\s+)?(?:de|ao|pra|para)\s+falar\b",
             r"\b(?:dificuldade|dificuldades|dificil|ruim|custoso|trabalhoso|esforco|desconforto|aperto)\s+"
             + GAP1

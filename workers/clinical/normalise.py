@@ -226,19 +226,25 @@ def _unglue(token: str, lexicon: Dictionary) -> str | None:
 
 def enelvo_entries() -> Iterator[tuple[str, float]]:
     """enelvo's inflected lexicon (UNITEX-PB plus its own corrections), ranked by enelvo's frequency
-    list; the package is a dev-only dependency: read its data files, never import it (gensim)."""
+    list, and the words enelvo itself never normalises (proper nouns, acronyms, the 5,000 commonest
+    English words: "mail", "check"), which are real but never answer a misspelling. The package is
+    a dev-only dependency: its data files are read, the package is never imported (gensim)."""
     spec = importlib.util.find_spec("enelvo")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("enelvo is not installed: pip install -r requirements.dev.txt")
-    lexicons = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lexicons"
+    resources = Path(next(iter(spec.submodule_search_locations))) / "resources"
     counts: dict[str, float] = {}
-    for line in (lexicons / "freq-cgu.txt").read_text(encoding="utf-8").splitlines():
+    for line in (resources / "lexicons" / "freq-cgu.txt").read_text(encoding="utf-8").splitlines():
         word, _, number = line.rpartition(",")
         counts[word.lower()] = counts.get(word.lower(), 0.0) + float(number)
     total = sum(counts.values())
-    for word in (lexicons / "unitex-full-clean+enelvo-ja-corrigido.txt").read_text(encoding="utf-8").split():
+    main_lexicon = resources / "lexicons" / "unitex-full-clean+enelvo-ja-corrigido.txt"
+    for word in main_lexicon.read_text(encoding="utf-8").split():
         seen = counts.get(word, 0.0)
         yield word, math.log10(seen / total * 1e9) if seen else 0.0
+    for extra in ("lexicons/english-5k.txt", "corr-lexicons/pns.txt", "corr-lexicons/acs.txt"):
+        for word in (resources / extra).read_text(encoding="utf-8").split():
+            yield word, 0.0
 
 
 def main(argv: list[str] | None = None) -> int:

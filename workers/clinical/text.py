@@ -53,8 +53,9 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 # Stretched letters ("faaaalta", "socorrooo", "faalta"): runs of 3+ letters, and of 2+ vowels
 # (Portuguese doubles consonants - "rr", "ss" - but almost never vowels; "enjoo" -> "enjo" is harmless).
+# A run of r or s keeps two ("socorrrro", "issso"): the word is spelt with the double more often.
 # Digits are left alone: 3000 must stay 3000.
-_STRETCH = re.compile(r"([aeiou])\1+|([a-z])\2{2,}")
+_STRETCH = re.compile(r"([aeiou])\1+|([rs])\2{2,}|([a-z])\3{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +128,9 @@ def normalise(text: str) -> Normalised:
     index: list[int] = []
     pos = 0
     for m in _STRETCH.finditer(translated):
-        pieces.append(translated[pos : m.start() + 1])
-        index.extend(range(pos, m.start() + 1))
+        keep = m.start() + (2 if m.group(2) else 1)  # "socorrrro" keeps the "rr" it is spelt with
+        pieces.append(translated[pos:keep])
+        index.extend(range(pos, keep))
         pos = m.end()
     pieces.append(translated[pos:])
     index.extend(range(pos, len(translated)))

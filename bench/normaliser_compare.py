@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,69 @@ sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 
 OPTIONS = ("none", "enelvo", "hunspell", "wordfreq")
+# Phonetic spellings and the words they stand for, written for this comparison (not from any set).
+PAIRS = [
+    ("sintu", "sinto"),
+    ("peitu", "peito"),
+    ("apertu", "aperto"),
+    ("isquerdu", "esquerdo"),
+    ("dereitu", "direito"),
+    ("cabessa", "cabeca"),
+    ("pescosso", "pescoco"),
+    ("bracu", "braco"),
+    ("xegou", "chegou"),
+    ("xorando", "chorando"),
+    ("inxadu", "inchado"),
+    ("kero", "quero"),
+    ("kebrado", "quebrado"),
+    ("trabaiu", "trabalho"),
+    ("juelhu", "joelho"),
+    ("mioro", "melhorou"),
+    ("vermeio", "vermelho"),
+    ("banhero", "banheiro"),
+    ("primero", "primeiro"),
+    ("cadera", "cadeira"),
+    ("baxo", "baixo"),
+    ("dexa", "deixa"),
+    ("onti", "ontem"),
+    ("homi", "homem"),
+    ("minino", "menino"),
+    ("minina", "menina"),
+    ("dismaiei", "desmaiei"),
+    ("vumitandu", "vomitando"),
+    ("intupidu", "entupido"),
+    ("sintindu", "sentindo"),
+    ("debatenu", "debatendo"),
+    ("tremenu", "tremendo"),
+    ("remediu", "remedio"),
+    ("hospitau", "hospital"),
+    ("febri", "febri"),
+    ("forti", "forte"),
+    ("denti", "dente"),
+    ("genti", "gente"),
+    ("quenti", "quente"),
+    ("noiti", "noite"),
+    ("tardi", "tarde"),
+    ("pressizo", "preciso"),
+    ("ezame", "exame"),
+    ("rezultado", "resultado"),
+    ("conzulta", "consulta"),
+    ("faiz", "faz"),
+    ("treis", "tres"),
+    ("derrepenti", "de repente"),
+    ("denovo", "de novo"),
+    ("concerteza", "com certeza"),
+    ("muitu", "muito"),
+    ("doendu", "doendo"),
+    ("barriga", "barriga"),
+    ("estomagu", "estomago"),
+    ("garganta", "garganta"),
+    ("respira", "respira"),
+    ("sangrandu", "sangrando"),
+    ("tonteira", "tonteira"),
+    ("formigandu", "formigando"),
+    ("cansassu", "cansaco"),
+]
 FILES = [
     *sorted(Path("/work/shared/data").glob("clinical-dev-cases*.jsonl")),
     *sorted((ROOT / "tests" / "workers" / "clinical" / "data").glob("*.jsonl")),
@@ -74,6 +136,26 @@ def build(option: str, args: argparse.Namespace) -> Path:
     return out
 
 
+def _rss_mb() -> float:
+    """Current RSS from /proc (a child's peak RSS would include its parent's, see getrusage(2))."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _texts(path: Path) -> list[str]:
+    """Free texts of the well-spelt labelled files: any word rewritten there was probably right."""
+    out = []
+    for case in _cases(path):
+        payload = case["payload"]
+        assert isinstance(payload, dict)
+        out += [
+            v for k, v in payload.items() if k in ("queixa", "motivo", "resumo", "laudo", "resultado_texto")
+        ]
+    return out
+
+
 def _cases(path: Path) -> list[dict[str, object]]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -99,11 +181,17 @@ def measure(option: str, lexicon: Path | None, n_messages: int) -> dict[str, obj
     from shared.messages import ConsultaPayload
     from workers.clinical import analyze, evaluate, normalise
 
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss0 = _rss_mb()
     c0 = time.process_time()
     normalise.use(normalise.Dictionary.load(lexicon) if lexicon else normalise.Dictionary(frozenset(), {}))
     load_cpu = time.process_time() - c0
-    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss1 = _rss_mb()
+    from workers.clinical.spelling import fix_typos
+    from workers.clinical.text import normalise as fold
+
+    right = sum(fix_typos(fold(typed)).text == word for typed, word in PAIRS)
+    tidy = [t for path in FILES[:3] if "v3" not in path.name for t in _texts(path)]
+    rewritten = sum(len(set(fold(t).text.split()) - set(fix_typos(fold(t)).text.split())) for t in tidy)
     figures = {}
     for path in FILES:
         outcomes = [evaluate.run_case(c) for c in _cases(path)]
@@ -127,6 +215,8 @@ def measure(option: str, lexicon: Path | None, n_messages: int) -> dict[str, obj
         "words": len(normalise.default().words),
         "indexed": sum(len(v) for v in normalise.default().index.values()),
         "load_cpu_s": round(load_cpu, 2),
+        "pairs_right": f"{right}/{len(PAIRS)}",
+        "tidy_words_rewritten": rewritten,
         "rss_before_mb": round(rss0, 1),
         "rss_lexicon_mb": round(rss1 - rss0, 1),
         "cpu_p50_ms": round(statistics.median(cpu), 2),

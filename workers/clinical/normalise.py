@@ -37,8 +37,8 @@ DATA = Path(__file__).with_name("data") / "lexicon_pt.tsv.gz"
 # never the answer to a misspelling: a rare word that shares a sound key is more often wrong.
 MIN_ZIPF = 2.5
 FREQUENCY_WEIGHT = 0.5  # edits one unit of Zipf frequency is worth when ranking candidates
-MAX_DISTANCE = 3  # edits between a phonetic spelling and its word ("muie" -> "mulher")
-MIN_PHONETIC = 3  # shorter tokens are shorthand or function words (see spelling.ABBREVIATIONS)
+MAX_DISTANCE = 3  # edits between a long phonetic spelling and its word; 1 up to 5 letters, 2 up to 8
+MIN_PHONETIC = 4  # shorter tokens are shorthand or function words (see spelling.ABBREVIATIONS)
 # "derrepente" = "de" + "repente": function words that get glued to the next word.
 # Single letters and "se" are left out: they are also prefixes ("afebril", "sedado").
 GLUED_HEADS = ("de", "da", "do", "com", "con", "em", "por", "pra", "pro")
@@ -107,13 +107,15 @@ class Dictionary:
     def phonetic(self, token: str) -> str | None:
         """The common word `token` is a phonetic spelling of, or None."""
         best: tuple[float, str] | None = None
-        light = token.translate(_LIGHT)
+        spelt = light(token)
+        limit = 1 if len(token) <= 5 else (2 if len(token) <= 8 else MAX_DISTANCE)
         for k in _token_keys(token):
             for cand, zipf in self.index.get(k, ()):
-                if token.startswith(cand):
+                target = light(cand)
+                if len(target) < len(spelt) and spelt.startswith(target):
                     continue  # people drop endings, they do not add them: "lobar" is not "loba"
-                d = OSA.distance(light, cand.translate(_LIGHT), score_cutoff=MAX_DISTANCE)
-                if d > MAX_DISTANCE:
+                d = OSA.distance(spelt, target, score_cutoff=limit)
+                if d > limit:
                     continue
                 # Closer spelling first; a much commoner word may win over one edit ("fais": "faz").
                 score = d - FREQUENCY_WEIGHT * zipf
@@ -122,9 +124,33 @@ class Dictionary:
         return best[1] if best else None
 
 
-# Spelling distance is counted with the vowels people swap and z/s merged, so "juelhu" is nearer
-# "joelho" than "julho", and "fais" is as near "faz" as "fas" (then the commoner word wins).
-_LIGHT = str.maketrans("oez", "uis")
+# Spelling distance is counted on the letters as they sound, with the vowels people swap merged
+# ("juelhu" is nearer "joelho" than "julho", "aki" is "aqui", "fais" is as near "faz" as "fas" and
+# the commoner word wins); the sound key's lossier rules (dropped endings, l/u) still cost an edit.
+_LIGHT_RULES = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"^h", ""),
+        (r"ch", "x"),
+        (r"lh", "li"),
+        (r"nh", "ni"),
+        (r"qu(?=[ei])", "k"),
+        (r"[sx]?c(?=[ei])", "s"),
+        (r"qu", "ku"),
+        (r"c", "k"),
+        (r"ss", "s"),
+        (r"z", "s"),
+        (r"o", "u"),
+        (r"e", "i"),
+    )
+)
+
+
+@lru_cache(maxsize=65536)
+def light(word: str) -> str:
+    for pattern, repl in _LIGHT_RULES:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def _ranked(bucket: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
@@ -178,6 +204,10 @@ def is_word(token: str) -> bool:
     return token in default().words
 
 
+def known_words() -> frozenset[str]:
+    return default().words
+
+
 def _unglue(token: str, lexicon: Dictionary) -> str | None:
     for head in GLUED_HEADS:
         if not token.startswith(head) or len(token) - len(head) < 4:
@@ -196,19 +226,25 @@ def _unglue(token: str, lexicon: Dictionary) -> str | None:
 
 def enelvo_entries() -> Iterator[tuple[str, float]]:
     """enelvo's inflected lexicon (UNITEX-PB plus its own corrections), ranked by enelvo's frequency
-    list; the package is a dev-only dependency: read its data files, never import it (gensim)."""
+    list, and the words enelvo itself never normalises (proper nouns, acronyms, the 5,000 commonest
+    English words: "mail", "check"), which are real but never answer a misspelling. The package is
+    a dev-only dependency: its data files are read, the package is never imported (gensim)."""
     spec = importlib.util.find_spec("enelvo")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("enelvo is not installed: pip install -r requirements.dev.txt")
-    lexicons = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lexicons"
+    resources = Path(next(iter(spec.submodule_search_locations))) / "resources"
     counts: dict[str, float] = {}
-    for line in (lexicons / "freq-cgu.txt").read_text(encoding="utf-8").splitlines():
+    for line in (resources / "lexicons" / "freq-cgu.txt").read_text(encoding="utf-8").splitlines():
         word, _, number = line.rpartition(",")
         counts[word.lower()] = counts.get(word.lower(), 0.0) + float(number)
     total = sum(counts.values())
-    for word in (lexicons / "unitex-full-clean+enelvo-ja-corrigido.txt").read_text(encoding="utf-8").split():
+    main_lexicon = resources / "lexicons" / "unitex-full-clean+enelvo-ja-corrigido.txt"
+    for word in main_lexicon.read_text(encoding="utf-8").split():
         seen = counts.get(word, 0.0)
         yield word, math.log10(seen / total * 1e9) if seen else 0.0
+    for extra in ("lexicons/english-5k.txt", "corr-lexicons/pns.txt", "corr-lexicons/acs.txt"):
+        for word in (resources / extra).read_text(encoding="utf-8").split():
+            yield word, 0.0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from . import lexicon
-from .normalise import is_word, respell
+from .normalise import is_word, known_words, respell
 from .text import Normalised, rewrite, words
 
 VOCABULARY = words(
@@ -116,6 +116,9 @@ ABBREVIATIONS = {
     "nu": "no",
     "qui": "que",
     "ki": "que",
+    "ke": "que",
+    "kem": "quem",
+    "aki": "aqui",
     "u": "o",
     "i": "e",
     "pru": "pro",
@@ -209,10 +212,17 @@ def fix_word(token: str) -> str | None:
 
 def fix_typos(norm: Normalised) -> Normalised:
     """Shorthand, misspelt symptom words and phonetic spellings rewritten, in one pass."""
-    edits = []
     text = norm.text
+    # Most words of most messages are real words: one set difference (in C) finds the few others.
+    tokens = set(_TOKEN.findall(text))
+    suspects = tokens.difference(known_words())
+    suspects.update(tokens.intersection(ABBREVIATIONS))
+    fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
+    if not fixes:
+        return norm
+    edits = []
     for m in _TOKEN.finditer(text):
-        fixed = fix_word(m.group(0))
+        fixed = fixes.get(m.group(0))
         if fixed is None:
             continue
         s, e = m.span()

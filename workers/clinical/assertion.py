@@ -209,6 +209,7 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
 
 # The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
 _WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
+_WEATHER_BEFORE = re.compile(r"\b(?:calor|calorao|mormaco|sol|clima)\s+(?:de\s+)?$")
 _WEATHER_SENTENCE = re.compile(
     r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
     r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
@@ -218,7 +219,9 @@ _WEATHER_SENTENCE = re.compile(
 def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
     """A temperature of the weather, not of the body."""
     return bool(
-        _WEATHER_AFTER.match(text, end) or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+        _WEATHER_AFTER.match(text, end)
+        or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
+        or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
     )
 
 

@@ -57,7 +57,7 @@ SEIZURE = Concept(
         "eyes": _re(
             r"\b(?:olh(?:o|os|inho|inhos)\s+(?:\w+\s+)?(?:virad\w*|revirad\w*|vidrad\w*|pra\s+cima|parad[oa]s?|fix[oa]s?)|"
             r"revir(?:ou|ando|ava|aram)\s+(?:os\s+)?olh\w*|olhando\s+(?:pro|para\s+o|pra\s+o)\s+nada|"
-            r"olhar\s+(?:parado|fixo|perdido|vidrado))"
+            r"olhar\s+(?:parado|fixo|perdido|vidrado)|olhando\s+(?:fixo|parad[oa]|vidrad[oa]))"
         ),
         "unresponsive": _re(
             r"\b(?:sem\s+responder|nao\s+respond(?:ia|eu|e|iam)|nao\s+reagia|desacordad[oa]|"

@@ -47,6 +47,7 @@ _CORRECTION_TIME = re.compile(
     r"\b(?:foi|era|aconteceu|comecou|faz|ha)\b[^.?!\n]{0,30}?\b(?:ontem|anteontem|semana|mes|ano|anos|"
     r"(?:19|20)\d\d|dias|horas|agora|hoje|cedo)\b"
 )
+_METER_OUT_OF_RANGE = re.compile(r"\b(?:hi|high|lo|low)\b")
 # Hedges that are doubt, not a partial yes, when the question is about a symptom.
 _DOUBT = frozenset({"nao sei", "sei la", "penso", "pensei", "ja pensei", "tenho pensado", "passou sim"})
 # Earlier patient messages that make a bare number a temperature, a pain score or a glucose.
@@ -107,6 +108,8 @@ def _number_reading(kind: QuestionKind, answer: Answer) -> str | None:
         return f"dor nota {answer.pain}"
     if kind is QuestionKind.GLUCOSE and answer.glucose is not None:
         return f"glicemia {answer.glucose}"
+    if kind is QuestionKind.GLUCOSE and (meter := _METER_OUT_OF_RANGE.search(answer.rest)):
+        return f"glicemia {meter.group(0)}"  # the meter prints HI/LO outside its range
     if kind is QuestionKind.SATURATION and answer.saturation is not None:
         return f"saturacao {answer.saturation}%"
     if kind is QuestionKind.PRESSURE and answer.pressure is not None:

@@ -122,7 +122,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
             r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
             r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+(?:nao|num)\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
-            r"\bfome\s+de\s+ar\b|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
+            r"\bfome\s+de\s+ar\b|\bgemendo\s+(?:pra|para|ao)\s+respirar|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
         ),
     ),
@@ -135,7 +135,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcianos\w*|\bcianotic[oa]s?\b|\bcianotic\w*",
             r"\b(?:labios?|boca|dedos|pontas?\s+dos\s+dedos|unhas|lingua|rosto|face)\s+"
             + GAP2
-            + r"(?:roxo|roxa|roxos|roxas|arroxead[oa]s?|azulad[oa]s?|azul|azuis|arroxeando|azulando)\b",
+            + r"(?:rox(?:o|a|os|as|inho|inha|inhos|inhas)|arroxead[oa]s?|azulad[oa]s?|azul|azuis|arroxeando|"
+            r"azulando)\b",
             # "o bebê está roxinho", "engasgou e ficou roxo" (never a bruise: see not_before)
             r"\b(?:ficou|ficando|esta|ta|fica|estava)\s+(?:todo\s+|toda\s+|meio\s+)?(?:roxo|roxa|roxinho|roxinha|"
             r"azul|azulado|azulada|azuladinho|arroxeado|arroxeada)\b",
@@ -484,8 +485,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
             r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
-            r"\btomar\s+todos\s+os\s+(?:remedios|comprimidos)",
-            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar\s+mais|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+inteira",
+            r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
         ),
         # "essa dor vai me matar" is a figure of speech about pain.
@@ -626,7 +628,8 @@ TEMPERATURE_CONTEXT = _re(
 )
 # "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence.
 BARE_TEMPERATURE_WHOLE = _re(
-    r"\b(?:deu|marcou|marcando|mostrou|mediu|bateu)\s+(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])\b(?![.,]?\d)"
+    r"\b(?:deu|marcou|marcando|mostrou|mediu|bateu|(?:to|tou|estou|ta|esta|tava|estava)\s+com)\s+"
+    r"(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])\b(?![.,]?\d)"
     + _NOT_TEMP_UNIT
     + r"(?!\s*(?:reais|real|pila|conto|mil|pontos?|kg|quilos?))"
 )

@@ -22,7 +22,7 @@ _STILL = re.compile(
 # "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
 _MEDICATION_PURPOSE = re.compile(
     r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
-    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de)(?:\s+a|\s+o)?\s*$"
+    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de|da|do)(?:\s+a|\s+o)?\s*$"
 )
 
 

@@ -60,6 +60,7 @@ _MONEY_BEFORE = re.compile(
 _JOKE_AFTER = re.compile(
     r"^[^.;!?\n]{0,20}?(?:\bk+\b|rs(?:rs)+|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
 )
+_CRIED_OR_LAUGHED = re.compile(r"\b(?:chorei|chorou|chorando|ri|rindo|rimos|gargalh\w*)\b")
 _CRAZE = re.compile(
     r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"
     r"(?:entre|no|na|do|da|aqui))\b"
@@ -76,8 +77,10 @@ def figurative(text: str, start: int, end: int) -> bool:
     mention = text[start:end]
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
         return True
-    if re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) and _JOKE_AFTER.match(after):
-        return True
+    if _JOKE_AFTER.match(after) and (
+        re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) or _CRIED_OR_LAUGHED.search(before)
+    ):
+        return True  # "me deixou sem ar kkk", "chorei tanto no filme que fiquei sem ar kkkk"
     if mention.startswith("febr") and _CRAZE.search(text, max(0, start - 80), end + 80):
         return True
     if _FIG_AFTER.match(after):
@@ -119,6 +122,8 @@ _HYPO_QUESTION = re.compile(
     # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",
     # "a bula fala em pensamentos suicidas como efeito colateral"
     r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
+    r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
     r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"
 )

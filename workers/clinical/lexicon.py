@@ -332,6 +332,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\binconscient\w*",
             r"\bnao\s+(?:acorda|acordava|desperta|despertava|reage|reagia)\b",
             r"\bnao\s+responde\w*\s+(?:a|aos|ao)\s+(?:chamados?|estimulos?|comandos?|nada)",
+            r"\bnao\s+respond\w+\s+(?:direito\s+)?(?:quando|se)\s+(?:eu\s+|a\s+gente\s+)?cham\w+",
             r"\brebaixamento\s+(?:do\s+)?(?:nivel\s+)?(?:de\s+)?consciencia|\btorporos[oa]|\bcomatos[oa]|"
             r"\bem\s+coma\b",
             r"\bsonolent[oa]\s+(?:demais|excessiv\w*|e\s+nao\s+acorda)|\bdificil\s+de\s+acordar",
@@ -511,6 +512,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:veneno|chumbinho|agua\s+sanitaria|soda\s+"
             r"caustica|raticida|querosene|gasolina|cartela|caixa\s+inteira|todos\s+os\s+(?:remedios|comprimidos)|"
             r"muitos\s+comprimidos|varios\s+comprimidos|um\s+monte\s+de\s+(?:remedio|comprimido)\w*)",
+            # a child's accidental ingestion: "engoliu uns comprimidos da avó", "comeu uma pilha"
+            r"\b(?:engoliu|engoli|comeu)\s+(?:\w+\s+){0,2}?(?:(?:uns|umas|alguns|algumas|varios|varias|muitos|muitas|"
+            r"\d+)\s+(?:comprimidos|remedios|pilulas|capsulas)|pilhas?|baterias?|moedas?|veneno|chumbinho|raticida|"
+            r"agua\s+sanitaria|produto\s+de\s+limpeza|soda)\b",
         ),
     ),
     # HIGH: persistence or not keeping fluids is what matters, not one episode (counts are in
@@ -703,13 +708,13 @@ SEVERE_PAIN_BARE = _re(
 COUNT = _re(
     r"\b(?P<n>\d{1,2}|"
     + NUMBER_WORDS_RE
-    + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro)"
+    + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|cocos\b)"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b")
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
-    r"fezes\s+(?:liquidas|aquosas|moles)|coco\s+(?:mole|liquido|agua)|evacu\w*\s+(?:liquid\w*|"
+    r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)"
 )
 

@@ -156,7 +156,7 @@ def scan_counts(sc: Scanner) -> list[Mention]:
         if re.match(r"\s*(?:por\s+|na\s+|numa\s+|em\s+uma\s+|a\s+)?semana", t[m.end() : m.end() + 20]):
             continue  # weekly counts say nothing about a day
         a, b = sc.bounds(m.start(), m.end())
-        before = [s for s in subjects if a <= s[0] < m.start()]
+        before = [s for s in subjects if a <= s[0] < m.end()]  # "6 cocôs líquidos": the unit is it
         after = [s for s in subjects if m.end() <= s[0] < b]
         subject = before[-1] if before else (after[0] if after else None)
         if subject is None:

@@ -58,7 +58,8 @@ _GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar\s+n
 _PRESSURE = re.compile(r"\b(?:pressao|aparelho\s+de\s+pressao)\b")
 _SATURATION = re.compile(r"\b(?:oximetro|saturacao|saturando|oxigenacao)\b")
 _TEMPERATURE = re.compile(
-    r"\b(?:termometro|temperatura|quantos\s+graus|febre\b[^?]{0,30}\b(?:quanto|mediu|medir|deu|marcou))"
+    r"\b(?:termometro|temperatura|quantos\s+graus|febre\b[^?]{0,30}\b(?:quanto|mediu|medir|deu|marcou)|"
+    r"(?:quanto|qual)\s+(?:\w+\s+){0,3}febre)"
 )
 # A reading is asked for, not just named ("com a pressão no local" is first aid).
 _ASKS_VALUE = re.compile(

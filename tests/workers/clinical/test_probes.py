@@ -1,6 +1,7 @@
 """Probes written after the v3 round, in styles of our own, before any rule was changed for them:
-the agent conversation probes passed 24/26 and the consulta probes 15/22 on their first run
-(docs/clinical-engine.md, "Figures"). Each miss became a general rule; the probes stay here."""
+the first batch passed 24/26 agent conversations and 15/22 consulta messages on its first run, the
+second 23/30 (docs/clinical-engine.md, "Figures"). Each miss became a general rule; the probes
+stay here."""
 
 from __future__ import annotations
 
@@ -56,6 +57,16 @@ CONVERSATIONS = [
     ),
 ]
 
+CONVERSATIONS += [
+    ([("agent", "A senhora está com dor no peito agora?")], "tô sim, e tá indo pro braço", False, "CRITICAL"),
+    ([("agent", "Ele está respirando normal?")], "não, tá puxando o ar com força", False, "CRITICAL"),
+    ([("agent", "Quanto deu a febre?")], "trinta e nove vírgula oito", False, "CRITICAL"),
+    ([("agent", "E a dor, de 0 a 10?")], "dez, não aguento", False, "HIGH"),
+    ([("agent", "Você está bem?")], "to sim obg", False, None),
+    ([("agent", "Teve mais algum desmaio?")], "não, graças a Deus", False, None),
+    ([("agent", "Está conseguindo se alimentar?")], "sim, normal", False, None),
+]
+
 MESSAGES = [
     ("minha mãe tá com a fala enrolada desde o almoço e o braço esquerdo não obedece", False, "CRITICAL"),
     ("meu pai caiu no quintal e não acorda, tá respirando estranho", False, "CRITICAL"),
@@ -79,6 +90,46 @@ MESSAGES = [
     ("se eu tiver febre de novo eu volto aí", False, None),
     ("meu avô morreu de AVC ano passado, queria fazer um check-up", False, None),
     ("paguei 39,90 na farmácia no remédio da febre do meu filho", False, None),
+]
+
+
+MESSAGES += [
+    (
+        "Bom dia! Queria remarcar o retorno de terça pra quinta se possível. Ah, e desde ontem à noite "
+        "meu pai tá com o lado direito do rosto caído e babando, a gente achou que era cansaço. Obrigada!",
+        False,
+        "CRITICAL",
+    ),
+    (
+        "boa noite, sou cuidadora do seu Antônio, ele tá gelado, suando e não responde direito "
+        "quando eu chamo",
+        False,
+        "CRITICAL",
+    ),
+    ("minha filha de 4 anos engoliu uns comprimidos da avó, não sei quantos", False, "CRITICAL"),
+    (
+        "depois que tomei a amoxicilina apareceram umas placas vermelhas e a língua tá inchando",
+        False,
+        "CRITICAL",
+    ),
+    ("to com um sangramento que não para desde o parto", False, "CRITICAL"),
+    ("o xixi dele tá saindo com sangue", False, "CRITICAL"),
+    ("tossi e saiu catarro com sangue", False, "CRITICAL"),
+    ("minha glicose tá 520 e tô com muita sede", False, "CRITICAL"),
+    ("a saturação dela tá 86 no oxímetro", False, "CRITICAL"),
+    ("tô sentindo o coração disparado, contei 150 batimentos por minuto", False, "CRITICAL"),
+    ("a dor de cabeça é a pior da minha vida, começou do nada", False, "HIGH"),
+    ("já fiz 6 cocôs líquidos hoje", False, "HIGH"),
+    ("não consigo parar de vomitar desde as 5 da manhã", False, "HIGH"),
+    ("nunca tive convulsão, só quero saber se o remédio é seguro", False, None),
+    ("minha sogra teve AVC mês passado e está internada, queria saber o horário de visita", False, None),
+    ("Amanhã faço a endoscopia, posso tomar água antes? Não sinto nada, só rotina.", False, None),
+    ("Tive febre de 38,5 na semana passada, já passou e hoje estou bem.", False, None),
+    ("queria saber se a vacina da gripe dá febre", False, None),
+    ("o médico disse que se eu sentir dor no peito é pra ir no PS", False, None),
+    ("tô bem, sem dor, sem febre, sem falta de ar, só passando pra avisar", False, None),
+    ("chorei tanto no filme que fiquei sem ar kkkk", False, None),
+    ("meu coração quase parou quando vi a nota da prova", False, None),
 ]
 
 

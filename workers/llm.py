@@ -40,9 +40,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from shared import catalog
 from shared.config import Settings
 from workers import observability
-from workers.crews import CREWS, OUTPUT_MODELS, config_dir, quiet_crewai_environment
+from workers.crews import CREWS, config_dir, quiet_crewai_environment
 from workers.crews.models import AchadoIA, TriageOutput
 from workers.findings import SEVERITY_RANK, Finding
 
@@ -448,7 +449,7 @@ def preload() -> None:
 
 
 def _output_model(family: str) -> type[BaseModel]:
-    return getattr(import_module("workers.crews.models"), OUTPUT_MODELS[family])  # type: ignore[no-any-return]
+    return catalog.CREWS[family].output_model
 
 
 def run_crew(

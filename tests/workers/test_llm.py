@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from shared.config import Settings
 from tests.conftest import make_settings
 from tests.support.fake_openai import EgressRecorder, FakeOpenAI
-from workers.crews import CREW_FOR_TASK, CREWS
+from workers.crews import CREWS, config_dir
 from workers.llm import LlmPartResult, endpoint_is_local, redact, run_crew, run_triage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -506,11 +507,13 @@ def test_unknown_family_and_unconfigured_llm_come_back_as_erro(tmp_path: Path, l
     assert run_triage("dor no peito", bare).erro is not None
 
 
-def test_every_task_type_has_a_crew() -> None:
-    from shared.messages import PAYLOAD_MODELS
+def test_every_task_type_has_a_crew_and_every_crew_a_config_and_an_output_model() -> None:
+    from shared.catalog import TASKS
 
-    assert set(CREW_FOR_TASK) == set(PAYLOAD_MODELS)
-    assert set(CREW_FOR_TASK.values()) == set(CREWS)
+    assert {task.crew_name for task in TASKS} == set(CREWS)
+    for task in TASKS:
+        assert (config_dir(task.crew_name) / "agents.yaml").is_file()
+        assert issubclass(task.crew.output_model, BaseModel)
 
 
 # --- triage call (langchain-openai with_structured_output) ---------------------------------------

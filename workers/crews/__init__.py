@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shared.catalog import BY_TYPE
+from shared import catalog
 
 # CrewAI's own switches, set before crewai is imported anywhere in the process:
 # - anonymous usage telemetry (OpenTelemetry exporter to telemetry.crewai.com),
@@ -31,22 +31,11 @@ def quiet_crewai_environment() -> None:
         os.environ.setdefault(name, value)
 
 
-# task family -> its folder (`<family>/config/agents.yaml`, `tasks.yaml`) and the pydantic model
-# of its final task's `output_pydantic` (named here, defined in `workers.crews.models`).
+# Each crew's folder holds `config/agents.yaml` and `config/tasks.yaml`; which crew a task type
+# joins, and the model of the crew's final output, are columns of `shared.catalog`.
 CONFIG_ROOT = Path(__file__).resolve().parent
-OUTPUT_MODELS: dict[str, str] = {
-    "clinico": "ClinicoSaida",  # Triage Nurse + Clinician
-    "hemograma": "HemogramaSaida",  # Laboratory Analyst + Hematologist
-    "imagem": "ImagemSaida",  # Radiologist
-    "opme": "OpmeSaida",  # OPME Auditor
-    "ingestao": "IngestaoSaida",  # Data Steward
-    "mensagem": "MensagemSaida",  # Oncology Nurse Navigator (the WhatsApp reply)
-}
-CREWS: tuple[str, ...] = tuple(OUTPUT_MODELS)
+CREWS: tuple[str, ...] = tuple(catalog.CREWS)
 
 
 def config_dir(family: str) -> Path:
     return CONFIG_ROOT / family / "config"
-
-
-CREW_FOR_TASK: dict[tuple[str, str], str] = {key: kind.crew for key, kind in BY_TYPE.items()}

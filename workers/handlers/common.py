@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared.catalog import kind
 from workers.clinical import ClinicalAnalysis, analyze
 from workers.context import TaskContext, TaskInfo
-from workers.crews import CREW_FOR_TASK
 from workers.findings import SEVERITY_RANK, Finding, alert_from_findings, max_severity
 
 ORIGEM_LABEL = {"regras": "motor de regras", "crew": "crew de IA", "triagem_llm": "triagem por LLM"}
@@ -209,7 +209,7 @@ def _run_llm(
     # task waits for the slower of the two, not their sum, and a triage alert goes out before
     # the crew has finished.
     rules_rank = SEVERITY_RANK[analysis.severidade] if analysis.severidade else -1
-    crew = CREW_FOR_TASK[(env.domain, env.task_type)]
+    crew = kind(env.domain, env.task_type).crew_name
     crew_future = _llm_pool().submit(run_crew, crew, inputs, settings, names=info.names)
     parts = []
     alarm = (rules_alerted, rules_rank)

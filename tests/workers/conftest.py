@@ -16,6 +16,7 @@ from shared.store import Store
 from tests.support.amqp import channel, purge_all
 from workers import registry
 from workers.consumer import VhostConsumer
+from workers.worker import build_consumer
 
 
 @pytest.fixture
@@ -43,7 +44,10 @@ def start_consumer(
 
     def start(domain: str = "clinico", settings_: Settings | None = None, **kw: Any) -> VhostConsumer:
         s = settings_ or settings
-        consumer = VhostConsumer(s, topology.vhost_for(domain, s.vhost_prefix), store=store, **kw)
+        # No alert delivery: these tests are about the consumer and its stages.
+        consumer = build_consumer(
+            s, topology.vhost_for(domain, s.vhost_prefix), store=store, alerts=False, **kw
+        )
         thread = threading.Thread(target=consumer.run, daemon=True)
         thread.start()
         assert consumer.connected.wait(15), "consumer did not connect"

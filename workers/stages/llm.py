@@ -1,11 +1,12 @@
-"""The LLM stage: a task the rules stage completed with `analise_ia.estado = "pendente"` (SPEC §6).
+"""The LLM stage: a task the rules stage completed with `analise_ia.estado = "pendente"`
+(docs/workers.md).
 
 It arrives on its own durable queue (`eventos.ia`), so however long a crew or an LLM outage
 takes, it only holds this stage's threads, never the rules stage's. Per message:
 
     parse (it was valid for the rules stage)       unreadable now: DeadLetter
     task not completed, or no longer "pendente"    no-op (a redelivery, a second hand-off)
-    run the handler with stage "llm"               rules again (no alert re-sent) + crew/triage
+    run the handler in mode "llm"                  rules again (no alert re-sent) + crew/triage
     wait for any alert the LLM part added          not settled: Requeue
     store the enriched result (only while still "pendente") → Ack
 
@@ -25,14 +26,10 @@ from shared.logs import get_logger
 from shared.republish import short
 from shared.store import Store, StoreUnavailable
 from workers import observability
-from workers.processor import (
-    Ack,
+from workers.stages.delivery import (
     AlertEmitter,
-    DeadLetter,
-    Outcome,
     Parsed,
     Rejected,
-    Requeue,
     bind_task,
     header_int,
     llm_estado,
@@ -41,8 +38,9 @@ from workers.processor import (
     reply_for,
     wait_alerts,
 )
+from workers.stages.outcomes import Ack, DeadLetter, Outcome, Requeue
 
-log = get_logger("workers.llm_stage")
+log = get_logger("workers.stages.llm")
 
 
 def failed_result(result: dict[str, Any], settings: Settings, error: str) -> dict[str, Any]:
@@ -53,7 +51,7 @@ def failed_result(result: dict[str, Any], settings: Settings, error: str) -> dic
     }
 
 
-class LlmStageProcessor:
+class LlmStage:
     def __init__(
         self,
         settings: Settings,

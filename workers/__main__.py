@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-    # With a collector configured the SDK exports our spans (shared/tracing.py); CrewAI's own
-    # telemetry stays off through CREWAI_DISABLE_TELEMETRY either way.
-    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+from shared.telemetry import quiet_third_party_telemetry
+
+quiet_third_party_telemetry()  # before anything imports CrewAI or OpenTelemetry
 
 from shared import topology
 from shared.config import get_settings

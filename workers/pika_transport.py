@@ -16,8 +16,6 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -26,6 +24,7 @@ import pika.exceptions
 
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
+from workers.pika_thread import AckQueue, ThreadCalls
 from workers.transport import ConnectionUnavailable, Delivery, OnBatch
 
 T = TypeVar("T")
@@ -66,15 +65,10 @@ class PikaTransport:
         self._reply_ch: Any = None
         self._consumers: list[tuple[Any, str]] = []
         self._generation = 0
-        self._pending: set[Future[Any]] = set()
-        self._pending_lock = threading.Lock()
+        self._calls = ThreadCalls()
         self._inflight = 0
         self._inflight_lock = threading.Lock()
-        self._acks: list[Delivery] = []
-        self._acks_lock = threading.Lock()
-        self._ack_flush_scheduled = False
-        # Connection thread only: unsettled tags per channel, to know when multiple=True is safe.
-        self._outstanding: dict[int, set[int]] = {}
+        self._acks = AckQueue(self.log)
 
     # --- public state -------------------------------------------------------------------------
 
@@ -142,7 +136,7 @@ class PikaTransport:
         # pika tries the nodes of the list in order.
         self._conn = pika.BlockingConnection(params)
         self._generation += 1
-        self._outstanding = {}
+        self._acks.outstanding = {}
         if self.declare is not None:
             ch = self._conn.channel()
             self.declare(ch)
@@ -168,7 +162,7 @@ class PikaTransport:
         def on_message(ch: Any, method: Any, props: Any, body: bytes) -> None:
             with self._inflight_lock:
                 self._inflight += 1
-            self._outstanding.setdefault(ch.channel_number, set()).add(method.delivery_tag)
+            self._acks.outstanding.setdefault(ch.channel_number, set()).add(method.delivery_tag)
             sub.waiting.append(Delivery(gen, ch, method.delivery_tag, props, body, sub.queue))
 
         return on_message
@@ -209,7 +203,7 @@ class PikaTransport:
                 self.log.warning("shutdown_grace_expired", inflight=self.inflight)
                 break
         # Acks queued by work that finished just now go out before the connection closes.
-        self._flush_acks()
+        self._acks.flush(self._generation)
         with contextlib.suppress(pika.exceptions.AMQPError, OSError):
             self._conn.close()
 
@@ -219,20 +213,14 @@ class PikaTransport:
             # Read but never handed over: the broker requeues them with the connection.
             self._settled(len(sub.waiting))
             sub.waiting.clear()
-        with self._acks_lock:
-            # The broker requeues whatever this connection left unacked; these acks are void.
-            self._acks, self._ack_flush_scheduled = [], False
+        self._acks.void()
         conn, self._conn = self._conn, None
         if conn is not None and conn.is_open:
             try:
                 conn.close()
             except Exception as exc:  # already broken
                 self.log.debug("close_failed", error=repr(exc))
-        with self._pending_lock:
-            pending, self._pending = self._pending, set()
-        for fut in pending:
-            if not fut.done():
-                fut.set_exception(ConnectionUnavailable("connection to RabbitMQ lost"))
+        self._calls.fail_all()
 
     # --- settling deliveries (any thread) -------------------------------------------------------
 
@@ -248,49 +236,16 @@ class PikaTransport:
         A lost connection voids them (the broker requeues; the task store dedupes)."""
         if not deliveries:
             return
-        with self._acks_lock:
-            self._acks.extend(deliveries)
-            # Counted out only once queued: the shutdown drain flushes queued acks before closing.
-            self._settled(len(deliveries))
-            if self._ack_flush_scheduled:
-                return
-            self._ack_flush_scheduled = True
+        if not self._acks.put(deliveries, self._settled):
+            return
         conn = self._conn
         try:
             if conn is None or not conn.is_open:
                 raise ConnectionUnavailable("not connected to RabbitMQ")
-            conn.add_callback_threadsafe(self._flush_acks)
+            conn.add_callback_threadsafe(lambda: self._acks.flush(self._generation))
         except (pika.exceptions.ConnectionWrongStateError, ConnectionUnavailable) as exc:
-            with self._acks_lock:
-                self._ack_flush_scheduled = False
+            self._acks.unschedule()
             self.log.warning("ack_lost_connection", error=str(exc))
-
-    def _flush_acks(self) -> None:
-        """Connection thread: the queued acks, one `multiple=True` ack per channel where possible."""
-        with self._acks_lock:
-            acks, self._acks, self._ack_flush_scheduled = self._acks, [], False
-        by_channel: dict[int, tuple[Any, set[int]]] = {}
-        for d in acks:
-            if d.generation != self._generation or not d.channel.is_open:
-                continue  # the broker already requeued it when that connection died
-            by_channel.setdefault(d.channel.channel_number, (d.channel, set()))[1].add(d.tag)
-        for number, (ch, tags) in by_channel.items():
-            outstanding = self._outstanding.get(number, set())
-            others = outstanding - tags
-            floor = min(others) if others else None
-            # multiple=True acks every unacked tag up to N: safe only below the first tag that is
-            # still being worked on.
-            below = sorted(t for t in tags if floor is None or t < floor)
-            rest = sorted(t for t in tags if floor is not None and t > floor)
-            try:
-                if below:
-                    ch.basic_ack(below[-1], multiple=len(below) > 1)
-                for t in rest:
-                    ch.basic_ack(t)
-            except (pika.exceptions.AMQPError, OSError) as exc:
-                self.log.warning("ack_lost_connection", error=repr(exc))
-                return
-            outstanding -= tags
 
     def nack(self, delivery: Delivery, requeue: bool = True) -> None:
         def do() -> None:
@@ -334,7 +289,7 @@ class PikaTransport:
         return delivery.generation == self._generation and delivery.channel.is_open
 
     def _forget(self, delivery: Delivery) -> None:
-        self._outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
+        self._acks.forget(delivery)
 
     def _settle_on_connection(self, fn: Callable[[], T]) -> T | None:
         try:
@@ -381,31 +336,4 @@ class PikaTransport:
 
     def call(self, fn: Callable[[], T], timeout: float = 60.0) -> T:
         """Run `fn` on the connection thread and wait for its result."""
-        conn = self._conn
-        if conn is None or not conn.is_open:
-            raise ConnectionUnavailable("not connected to RabbitMQ")
-        fut: Future[T] = Future()
-
-        def run() -> None:
-            if fut.done():
-                return
-            try:
-                fut.set_result(fn())
-            except BaseException as exc:
-                fut.set_exception(exc)
-            finally:
-                with self._pending_lock:
-                    self._pending.discard(fut)
-
-        with self._pending_lock:
-            self._pending.add(fut)
-        try:
-            conn.add_callback_threadsafe(run)
-        except pika.exceptions.ConnectionWrongStateError as exc:
-            with self._pending_lock:
-                self._pending.discard(fut)
-            raise ConnectionUnavailable(str(exc)) from exc
-        try:
-            return fut.result(timeout)
-        except FutureTimeout as exc:
-            raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
+        return self._calls.call(self._conn, fn, timeout)

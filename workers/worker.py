@@ -8,13 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
-# CrewAI and OpenTelemetry phone home by default; this machine (and many hospital networks) has
-# no outside access. Set before anything imports them. An operator who points
-# OTEL_EXPORTER_OTLP_ENDPOINT at a collector wants the SDK on (our own spans, shared/tracing.py).
-os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+from shared.telemetry import quiet_third_party_telemetry
+
+quiet_third_party_telemetry()  # before anything imports CrewAI or OpenTelemetry
 
 from shared import provision, topology, tracing
 from shared.config import Settings, get_settings

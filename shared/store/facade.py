@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from shared.store import alerts, tasks, transitions
-from shared.store.schema import STATUSES, make_engine
+from shared.store.schema import make_engine
 from shared.store.tasks import CreateOutcome, Statements
 from shared.store.upgrade import upgrade_engine
 from shared.store.writer import LoopFuture, StoreUnavailable, Writer
@@ -89,32 +89,11 @@ class Store:
     # --- status transitions (workers) ---------------------------------------------------------
 
     def transition(
-        self,
-        task_id: str,
-        status: str,
-        progress: int,
-        *,
-        result: Any = None,
-        error: str | None = None,
-        ensure: dict[str, Any] | None = None,
-        set_result: bool | None = None,
+        self, task_id: str, status: str, progress: int, **options: Any
     ) -> tuple[bool, dict[str, Any] | None]:
-        """Move a task forward. Returns (applied, current row when not applied)."""
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        if set_result is None:
-            set_result = status == "completed"
-        op = transitions.transition(
-            self._stmts,
-            task_id,
-            status,
-            progress,
-            result=result,
-            error=error,
-            ensure=ensure,
-            set_result=set_result,
-        )
-        current = self._write(op)
+        """Move a task forward. Returns (applied, current row when not applied). `options`: those of
+        `shared.store.transitions.transition` (result, error, ensure, set_result)."""
+        current = self._write(transitions.transition(self._stmts, task_id, status, progress, **options))
         return current is None, current
 
     def start_many(
@@ -171,29 +150,11 @@ class Store:
         )
         return self._write(op)
 
-    def update_alert(
-        self,
-        task_id: str,
-        alert_key: str,
-        *,
-        delivery: str | None = None,
-        attempts_delta: int = 0,
-        backend_alert_id: str | None = None,
-        last_error: str | None = None,
-        parked: bool | None = None,
-    ) -> bool:
-        """Record a delivery outcome. `delivered` and `failed` are final: returns False if the
-        alert had already reached one of them (the update is then ignored)."""
-        op = alerts.update(
-            task_id,
-            alert_key,
-            delivery=delivery,
-            attempts_delta=attempts_delta,
-            backend_alert_id=backend_alert_id,
-            last_error=last_error,
-            parked=parked,
-        )
-        return self._write(op)
+    def update_alert(self, task_id: str, alert_key: str, **changes: Any) -> bool:
+        """Record a delivery outcome (`changes`: those of `shared.store.alerts.update`).
+        `delivered` and `failed` are final: returns False if the alert had already reached one of
+        them (the update is then ignored)."""
+        return self._write(alerts.update(task_id, alert_key, **changes))
 
     def get_alert(self, task_id: str, alert_key: str) -> dict[str, Any] | None:
         return self._read(alerts.get(task_id, alert_key))

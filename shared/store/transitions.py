@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.store.schema import GEN, TASK_COLUMNS, TERMINAL, TERMINAL_STAGE, now, tasks
+from shared.store.schema import GEN, STATUSES, TASK_COLUMNS, TERMINAL, TERMINAL_STAGE, now, tasks
 from shared.store.tasks import Statements, select_task, task_dict
 
 
@@ -40,9 +40,15 @@ def transition(
     result: Any = None,
     error: str | None = None,
     ensure: dict[str, Any] | None = None,
-    set_result: bool = False,
+    set_result: bool | None = None,
 ) -> Callable[[Connection], dict[str, Any] | None]:
-    """Move one task forward; the op answers None when applied, else the current row."""
+    """Move one task forward; the op answers None when applied, else the current row. `ensure`:
+    the row to create if the task is missing; `set_result` (default: when completing) stores
+    `result`."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    if set_result is None:
+        set_result = status == "completed"
 
     def op(conn: Connection) -> dict[str, Any] | None:
         params: dict[str, Any] = {

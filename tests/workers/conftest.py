@@ -76,6 +76,22 @@ def envelope(
     )
 
 
+def create_row(store: Store, env: Envelope) -> None:
+    """The task row as the API stores it before publishing."""
+    store.create_task(
+        Store.new_task_row(
+            task_id=str(env.task_id),
+            tenant_id=env.tenant_id,
+            domain=env.domain,
+            task_type=env.task_type,
+            created_at=env.created_at,
+            correlation_id=env.correlation_id,
+            idempotency_key=None,
+            request_hash=None,
+        )
+    )
+
+
 def publish(
     settings: Settings,
     env: Envelope | bytes,
@@ -87,18 +103,7 @@ def publish(
     """Publish like the API does (store row first when a store is given)."""
     body = env.to_json_bytes() if isinstance(env, Envelope) else env
     if isinstance(env, Envelope) and store is not None:
-        store.create_task(
-            Store.new_task_row(
-                task_id=str(env.task_id),
-                tenant_id=env.tenant_id,
-                domain=env.domain,
-                task_type=env.task_type,
-                created_at=env.created_at,
-                correlation_id=env.correlation_id,
-                idempotency_key=None,
-                request_hash=None,
-            )
-        )
+        create_row(store, env)
     with channel(settings, domain) as ch:
         ch.confirm_delivery()
         ch.basic_publish(

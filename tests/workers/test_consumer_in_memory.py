@@ -21,7 +21,7 @@ from tests.conftest import make_settings
 from tests.support.fake_nestjs import FakeNestJS
 from tests.support.memory_transport import MemoryTransport
 from tests.support.wait import wait_until
-from tests.workers.conftest import envelope
+from tests.workers.conftest import create_row, envelope
 from workers.consumer import VhostConsumer
 from workers.registry import load_handlers
 from workers.worker import build_consumer
@@ -74,20 +74,18 @@ def send(
         transport.deliver(topology.EVENTS_QUEUE, env, headers)
         return None
     if store is not None:
-        store.create_task(
-            Store.new_task_row(
-                task_id=str(env.task_id),
-                tenant_id=env.tenant_id,
-                domain=env.domain,
-                task_type=env.task_type,
-                created_at=env.created_at,
-                correlation_id=env.correlation_id,
-                idempotency_key=None,
-                request_hash=None,
-            )
-        )
+        create_row(store, env)
     transport.deliver(topology.EVENTS_QUEUE, env.to_json_bytes(), headers, message_id=str(env.task_id))
     return str(env.task_id)
+
+
+def critical_hemograma() -> Envelope:
+    return envelope(
+        "",
+        domain="exames",
+        task_type="hemograma",
+        payload={"paciente_id": str(uuid.uuid4()), "resultados": {"plaquetas_mm3": 8000}},
+    )
 
 
 def status(store: Store, task_id: str | None) -> str | None:
@@ -281,12 +279,7 @@ def test_with_an_llm_the_rules_stage_hands_the_task_to_the_llm_stage_which_enric
 ) -> None:
     # Nothing listens on port 9: the LLM part fails, the hand-off and the enrichment still happen.
     _, transport = start("exames", llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2)
-    env = envelope(
-        "",
-        domain="exames",
-        task_type="hemograma",
-        payload={"paciente_id": str(uuid.uuid4()), "resultados": {"plaquetas_mm3": 8000}},
-    )
+    env = critical_hemograma()
     task_id = send(transport, store, env)
 
     wait_until(lambda: len(transport.published_to("")) == 1, timeout=10, message="the hand-off")

@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
-from tests.workers.conftest import envelope
+from tests.workers.conftest import create_row, envelope
 from workers.alert_dispatch import TaskInfo
 from workers.findings import AlertSpec
 from workers.registry import load_handlers
@@ -57,18 +57,7 @@ def store(offline: Settings) -> Iterator[Store]:
 
 def queued(store: Store, env: Envelope) -> bytes:
     """The task row as the API stores it, and the message body it publishes."""
-    store.create_task(
-        Store.new_task_row(
-            task_id=str(env.task_id),
-            tenant_id=env.tenant_id,
-            domain=env.domain,
-            task_type=env.task_type,
-            created_at=env.created_at,
-            correlation_id=env.correlation_id,
-            idempotency_key=None,
-            request_hash=None,
-        )
-    )
+    create_row(store, env)
     return env.to_json_bytes()
 
 

@@ -84,7 +84,7 @@ class Dictionary:
                 if cand in common:
                     found[cand] = common[cand]
             if len(token) >= 4:
-                for letter in "abcdefghijklmnopqrstuvwxyz":
+                for letter in _DROPPED:
                     cand = head + letter + token[i:]
                     if cand in common:
                         found[cand] = common[cand]
@@ -93,7 +93,7 @@ class Dictionary:
                     if cand in common:
                         found[cand] = common[cand]
         if len(token) >= 4:
-            for letter in "abcdefghijklmnopqrstuvwxyz":
+            for letter in _DROPPED:
                 if token + letter in common:
                     found[token + letter] = common[token + letter]
         if not found:
@@ -230,6 +230,8 @@ def _neighbours() -> dict[str, str]:
 
 
 _NEAR = _neighbours()
+# Letters a fast thumb leaves out: vowels and the consonants that close syllables or double.
+_DROPPED = "aeiourslnmdtc"
 
 
 def is_word(token: str) -> bool:

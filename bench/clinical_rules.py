@@ -169,7 +169,8 @@ def main() -> int:
     load = Path("/proc/loadavg").read_text().split()[0]
     results: list[tuple[int, str, dict[str, object]]] = []
     for r in range(1, args.rounds + 1):
-        for name, code_root in ((f"before ({args.baseline} {base_sha})", base_root), ("after", ROOT)):
+        label = base_sha if args.baseline.startswith(base_sha) else f"{args.baseline} {base_sha}"
+        for name, code_root in ((f"before ({label})", base_root), ("after", ROOT)):
             got = run_child(code_root, args.messages)
             results.append((r, name, got))
             print(f"round {r} {name}: {json.dumps(got)}", flush=True)

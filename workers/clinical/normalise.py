@@ -24,13 +24,13 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
-from .phonetic import key
+from .phonetic import key, light
 
 DATA = Path(__file__).with_name("data") / "lexicon_pt.tsv.gz"
 # Words rarer than this (wordfreq's Zipf scale: 3 = once per million words) are real words but
@@ -38,6 +38,7 @@ DATA = Path(__file__).with_name("data") / "lexicon_pt.tsv.gz"
 MIN_ZIPF = 2.5
 FREQUENCY_WEIGHT = 0.5  # edits one unit of Zipf frequency is worth when ranking candidates
 MAX_DISTANCE = 3  # edits between a long phonetic spelling and its word; 1 up to 5 letters, 2 up to 8
+MIN_KEYBOARD = 3  # "cim" -> "com", "nap" -> "nao"
 MIN_PHONETIC = 4  # shorter tokens are shorthand or function words (see spelling.ABBREVIATIONS)
 # "derrepente" = "de" + "repente": function words that get glued to the next word.
 # Single letters and "se" are left out: they are also prefixes ("afebril", "sedado").
@@ -61,6 +62,43 @@ class Dictionary:
 
     words: frozenset[str]
     index: dict[str, tuple[tuple[str, float], ...]]  # sound key -> (folded word, Zipf), commonest first
+    common: dict[str, float] = field(default_factory=dict, compare=False)  # folded word -> Zipf
+
+    def __post_init__(self) -> None:
+        if not self.common:
+            common = {w: z for bucket in self.index.values() for w, z in bucket}
+            object.__setattr__(self, "common", common)
+
+    def keyboard(self, token: str) -> str | None:
+        """The common word one slip of the finger away, past the first letter: a neighbouring key
+        ("cim", "febte", "chiafo"), a letter left out ("domir", "desd") or two letters swapped
+        ("fberbe" no: the first letter stays as typed); the commonest wins."""
+        common = self.common
+        found: dict[str, float] = {}
+        for i, ch in enumerate(token):
+            head, tail = token[:i], token[i + 1 :]
+            if i == 0:
+                continue  # the first letter is rarely the slip (the symptom typos assume it too)
+            for near in _NEAR.get(ch, ""):
+                cand = head + near + tail
+                if cand in common:
+                    found[cand] = common[cand]
+            if len(token) >= 4:
+                for letter in _DROPPED:
+                    cand = head + letter + token[i:]
+                    if cand in common:
+                        found[cand] = common[cand]
+                if tail:
+                    cand = head + tail[0] + ch + tail[1:]
+                    if cand in common:
+                        found[cand] = common[cand]
+        if len(token) >= 4:
+            for letter in _DROPPED:
+                if token + letter in common:
+                    found[token + letter] = common[token + letter]
+        if not found:
+            return None
+        return max(found.items(), key=lambda wz: (wz[1], wz[0]))[0]
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, float]], min_zipf: float = MIN_ZIPF) -> Dictionary:
@@ -124,35 +162,6 @@ class Dictionary:
         return best[1] if best else None
 
 
-# Spelling distance is counted on the letters as they sound, with the vowels people swap merged
-# ("juelhu" is nearer "joelho" than "julho", "aki" is "aqui", "fais" is as near "faz" as "fas" and
-# the commoner word wins); the sound key's lossier rules (dropped endings, l/u) still cost an edit.
-_LIGHT_RULES = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
-        (r"^h", ""),
-        (r"ch", "x"),
-        (r"lh", "li"),
-        (r"nh", "ni"),
-        (r"qu(?=[ei])", "k"),
-        (r"[sx]?c(?=[ei])", "s"),
-        (r"qu", "ku"),
-        (r"c", "k"),
-        (r"ss", "s"),
-        (r"z", "s"),
-        (r"o", "u"),
-        (r"e", "i"),
-    )
-)
-
-
-@lru_cache(maxsize=65536)
-def light(word: str) -> str:
-    for pattern, repl in _LIGHT_RULES:
-        word = pattern.sub(repl, word)
-    return word
-
-
 def _ranked(bucket: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(bucket, key=lambda wz: (-wz[1], wz[0])))
 
@@ -193,11 +202,36 @@ def use(dictionary: Dictionary) -> None:
 
 @lru_cache(maxsize=65536)
 def respell(token: str) -> str | None:
-    """The word(s) a token that is not a real word spells phonetically or glued, or None."""
+    """The word(s) a token that is not a real word spells phonetically, glued or with a slip of
+    the finger, or None."""
     lexicon = default()
-    if len(token) < MIN_PHONETIC or token in lexicon.words:
+    if len(token) < MIN_KEYBOARD or token in lexicon.words:
         return None
-    return lexicon.phonetic(token) or _unglue(token, lexicon)
+    if len(token) >= MIN_PHONETIC:
+        got = lexicon.phonetic(token) or _unglue(token, lexicon)
+        if got is not None:
+            return got
+    return lexicon.keyboard(token)
+
+
+def _neighbours() -> dict[str, str]:
+    """Keys next to each letter on a QWERTY (ABNT2) keyboard: same row, and the staggered rows."""
+    rows = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    near: dict[str, str] = {}
+    for r, row in enumerate(rows):
+        for i, ch in enumerate(row):
+            keys = [row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)]
+            if r > 0:  # the row above sits half a key to the left
+                keys += [rows[r - 1][j] for j in (i, i + 1) if j < len(rows[r - 1])]
+            if r < 2:
+                keys += [rows[r + 1][j] for j in (i - 1, i) if 0 <= j < len(rows[r + 1])]
+            near[ch] = "".join(keys)
+    return near
+
+
+_NEAR = _neighbours()
+# Letters a fast thumb leaves out: vowels and the consonants that close syllables or double.
+_DROPPED = "aeiourslnmdtc"
 
 
 def is_word(token: str) -> bool:

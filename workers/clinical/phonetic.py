@@ -22,47 +22,77 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+Rules = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _compile(*pairs: tuple[str, str]) -> Rules:
+    return tuple((re.compile(pattern), repl) for pattern, repl in pairs)
+
+
+def _apply(rules: Rules, word: str) -> str:
+    for pattern, repl in rules:
+        word = pattern.sub(repl, word)
+    return word
+
+
 # Applied in order to lowercase ASCII text (accents already folded, "ç" already "c" unless the
 # caller keeps it: the dictionary side passes accented words, so "ç" is read as an s there).
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
-        (r"ç", "s"),
-        (r"^h", ""),
-        (r"ch|sh", "x"),
-        (r"lh", "i"),
-        (r"nh", "ni"),
-        (r"ph", "f"),
-        (r"(?<=[aeiou])ix", "x"),  # baixo/baxo, peixe/pexe, deixa/dexa
-        (r"(?<=[aeiou])x(?=[aeiou])", "z"),  # exame/ezame; puxa/pucha stay apart, which is fine
-        (r"^ex(?=[aeiou])", "ez"),
-        (r"[sx]c(?=[ei])", "s"),
-        (r"qu(?=[ei])", "k"),
-        (r"gu(?=[ei])", "g"),
-        (r"qu", "ku"),
-        (r"c(?=[ei])", "s"),
-        (r"c", "k"),
-        (r"g(?=[ei])", "j"),
-        (r"z", "s"),
-        (r"w", "u"),
-        (r"y", "i"),
-        (r"(?<=[bcdfgkpt])l", "r"),  # pranta, probrema, framengo
-        (r"l(?![aeiou])", "u"),  # hospitau, sau
-        (r"e", "i"),
-        (r"o", "u"),
-        (r"([a-z])\1+", r"\1"),
-        (r"(?<=[aiu])i(?=s$)", ""),  # faiz/faz, nois/nos (after e->i, "deis" is "dis" already)
-        (r"nd(?=[aiu]$)", "n"),  # debatendo/debatenu
-        (r"[rsm]$", ""),  # manda(r), vamo(s), onte(m)
-        (r"([a-z])\1+", r"\1"),
-    )
+_RULES = _compile(
+    (r"ç", "s"),
+    (r"^h", ""),
+    (r"ch|sh", "x"),
+    (r"lh", "i"),
+    (r"nh", "ni"),
+    (r"ph", "f"),
+    (r"(?<=[aeiou])ix", "x"),  # baixo/baxo, peixe/pexe, deixa/dexa
+    (r"(?<=[aeiou])x(?=[aeiou])", "z"),  # exame/ezame; puxa/pucha stay apart, which is fine
+    (r"^ex(?=[aeiou])", "ez"),
+    (r"[sx]c(?=[ei])", "s"),
+    (r"qu(?=[ei])", "k"),
+    (r"gu(?=[ei])", "g"),
+    (r"qu", "ku"),
+    (r"c(?=[ei])", "s"),
+    (r"c", "k"),
+    (r"g(?=[ei])", "j"),
+    (r"z", "s"),
+    (r"w", "u"),
+    (r"y", "i"),
+    (r"(?<=[bcdfgkpt])l", "r"),  # pranta, probrema, framengo
+    (r"l(?![aeiou])", "u"),  # hospitau, sau
+    (r"e", "i"),
+    (r"o", "u"),
+    (r"([a-z])\1+", r"\1"),
+    (r"(?<=[aiu])i(?=s$)", ""),  # faiz/faz, nois/nos (after e->i, "deis" is "dis" already)
+    (r"nd(?=[aiu]$)", "n"),  # debatendo/debatenu
+    (r"[rsm]$", ""),  # manda(r), vamo(s), onte(m)
+    (r"([a-z])\1+", r"\1"),
+)
+# Spelling distance is counted on the letters as they sound, with the vowels people swap merged
+# ("juelhu" is nearer "joelho" than "julho", "aki" is "aqui", "fais" is as near "faz" as "fas" and
+# the commoner word wins); the sound key's lossier rules (dropped endings, l/u) still cost an edit.
+_LIGHT = _compile(
+    (r"^h", ""),
+    (r"ch", "x"),
+    (r"lh", "li"),
+    (r"nh", "ni"),
+    (r"qu(?=[ei])", "k"),
+    (r"[sx]?c(?=[ei])", "s"),
+    (r"qu", "ku"),
+    (r"c", "k"),
+    (r"ss", "s"),
+    (r"z", "s"),
+    (r"o", "u"),
+    (r"e", "i"),
 )
 
 
 @lru_cache(maxsize=65536)
 def key(word: str) -> str:
     """The sound key of a lowercase word (accented or folded)."""
-    out = word
-    for pattern, repl in _RULES:
-        out = pattern.sub(repl, out)
-    return out
+    return _apply(_RULES, word)
+
+
+@lru_cache(maxsize=65536)
+def light(word: str) -> str:
+    """The word respelt as it sounds, losing no letter: what spelling distances are counted on."""
+    return _apply(_LIGHT, word)

@@ -87,6 +87,7 @@ ABBREVIATIONS = {
     "c/": "com",
     "p/": "para",
     "d+": "demais",
+    "d": "de",
     "oq": "o que",
     "kd": "cade",
     "ctg": "contigo",
@@ -218,16 +219,39 @@ def fix_typos(norm: Normalised) -> Normalised:
     suspects = tokens.difference(known_words())
     suspects.update(tokens.intersection(ABBREVIATIONS))
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
-    if not fixes:
+    orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
+    if not fixes and not orphans:
         return norm
-    edits = []
+    edits: list[tuple[int, int, str]] = []
+    prev: re.Match[str] | None = None
     for m in _TOKEN.finditer(text):
-        fixed = fixes.get(m.group(0))
+        token = m.group(0)
+        fixed = fixes.get(token)
+        s, e = m.span()
+        if fixed is None and token in orphans and prev is not None:
+            joined = _join(prev, m, text)
+            if joined is not None and not (edits and edits[-1][1] > prev.start()):
+                edits.append((prev.start(), e, joined))
+        prev = m
         if fixed is None:
             continue
-        s, e = m.span()
+        if (e < len(text) and text[e].isdigit()) or (s > 0 and text[s - 1].isdigit()):
+            continue  # part of a code or a unit glued to a number ("spo2", "b12", "39graus")
         # "s/", "c/" and "d+" only as whole tokens, never inside "os/as" or a URL.
         if text[e - 1] in "/+" and s > 0 and text[s - 1].isalnum():
             continue
         edits.append((s, e, fixed))
     return rewrite(norm, edits)
+
+
+def _known(token: str) -> bool:
+    return token in RULE_WORDS or is_word(token) or read_by_rules(token)
+
+
+def _join(prev: re.Match[str], cur: re.Match[str], text: str) -> str | None:
+    """A word split in two by a speech-to-text engine or a stray space ("com vulsão", "des di"):
+    the unknown second half and the word before it, when together they make a word."""
+    if text[prev.end() : cur.start()] != " " or not prev.group(0).isalpha() or len(cur.group(0)) < 3:
+        return None
+    joined = prev.group(0) + cur.group(0)
+    return joined if _known(joined) else None

@@ -142,3 +142,21 @@ def test_a_dictionary_survives_a_dump_and_a_load(tmp_path: Path) -> None:
     assert loaded == built
     assert loaded.phonetic("comessou") == "comecou"
     assert loaded.phonetic("rarro") is None  # too rare to answer a misspelling
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("to cim dor", "to com dor"),  # a neighbouring key
+        ("nap consigo domir", "nao consigo dormir"),  # a neighbouring key, a letter left out
+        ("desd cedo", "desde cedo"),  # the last letter left out
+        ("a receitq do remedio", "a receita do remedio"),
+    ],
+)
+def test_a_slip_of_the_finger_is_read_as_the_common_word_it_misses(typed: str, read_as: str) -> None:
+    assert read(typed) == read_as
+
+
+def test_a_word_split_in_two_by_speech_to_text_is_joined_when_the_halves_make_a_word() -> None:
+    assert "convulsao" in codes(consulta("minha mae teve uma com vulsao agora"))
+    assert read("a dor ta forte") == "a dor ta forte"  # "dorta" is no word: nothing joined

@@ -390,6 +390,7 @@ class TaskProcessor:
         attempt_key = retry_count * 1000 + delivery_count + 1
         parsed = parse(body, self.domain, self.vhost)
         if isinstance(parsed, Rejected):
+            self._count_attempt(parsed, attempt_key, generation)
             outcome = self._dead_letter(
                 parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
             )
@@ -412,6 +413,24 @@ class TaskProcessor:
                 generation,
             )
         return w
+
+    def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
+        """A delivery refused as invalid is an attempt too: a poison task taken up twice (once,
+        then once more after a replay) shows 2 attempts, not 0 (the console and the status API
+        read `attempts`). Only a task the store already has is counted; `_dead_letter` decides
+        about creating one."""
+        if not rejected.task_id:
+            return
+        try:
+            self.store.transition(
+                rejected.task_id,
+                "processing",
+                progress_for("processing", attempt_key=attempt_key, generation=generation),
+            )
+        except StoreUnavailable as exc:
+            self.log.warning("store_unavailable", task_id=rejected.task_id, error=str(exc))
+        except Exception as exc:  # a malformed task_id must not stop dead-lettering
+            self.log.warning("attempt_not_recorded", task_id=rejected.task_id, error=repr(exc))
 
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)

@@ -35,17 +35,24 @@ def when(value: datetime | str | None) -> Markup:
     )
 
 
-def ago(value: datetime | None, now: datetime) -> str:
+def ago(value: datetime | None, now: datetime) -> Markup:
+    """ "5 s ago", with the time itself (local and UTC) on hover."""
     if value is None:
-        return "never"
-    seconds = max(0.0, (now - _utc(value)).total_seconds())
+        return Markup("never")
+    utc = _utc(value)
+    seconds = max(0.0, (now - utc).total_seconds())
     if seconds < 90:
-        return f"{seconds:.0f} s ago"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min ago"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.0f} h ago"
-    return f"{seconds / 86400:.0f} days ago"
+        text = f"{seconds:.0f} s ago"
+    elif seconds < 2 * 3600:
+        text = f"{seconds / 60:.0f} min ago"
+    elif seconds < 2 * 86400:
+        text = f"{seconds / 3600:.0f} h ago"
+    else:
+        text = f"{seconds / 86400:.0f} days ago"
+    iso = utc.isoformat().replace("+00:00", "Z")
+    return Markup(
+        '<time class="ago" datetime="{0}" data-utc="{0}" title="{1:%Y-%m-%d %H:%M:%S} UTC">{2}</time>'
+    ).format(iso, utc, text)
 
 
 def seconds(value: float | None) -> str:

@@ -74,6 +74,34 @@ class RecordedRequest:
         return auth[7:] if auth.startswith("Bearer ") else None
 
 
+# The DTO above as JSON Schema (what `validate_create_alert_dto` enforces, written out here and
+# not imported from the product: tests/api/test_asyncapi.py compares the two).
+CREATE_ALERT_DTO_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["patientId", "type", "severity", "message"],
+    "properties": {
+        "patientId": {"type": "string", "format": "uuid"},
+        "type": {"type": "string", "enum": list(ALERT_TYPES)},
+        "severity": {"type": "string", "enum": list(SEVERITIES)},
+        "message": {"type": "string", "minLength": 1},
+        # @IsOptional() @IsObject() context?: Record<string, unknown>; the integration guide's keys.
+        "context": {
+            "type": ["object", "null"],
+            "properties": {
+                "symptoms": {"type": "array", "items": {"type": "string"}},
+                "detectedBy": {"type": "string", "enum": ["ai_agent", "rules_engine"]},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                "taskId": {"type": "string", "format": "uuid"},
+                "conversationId": {"type": "string"},
+                "messageId": {"type": "string"},
+                "originalMessage": {"type": "string"},
+            },
+        },
+    },
+}
+
+
 def _error(status: int, message: Any, headers: dict[str, str] | None = None) -> JSONResponse:
     phrase = HTTPStatus(status).phrase
     return JSONResponse(

@@ -43,17 +43,9 @@ def create_alert_dto_schema() -> dict[str, Any]:
             "message": {"type": "string", "minLength": 1, "description": "what the nurse reads first"},
             "context": {
                 "type": ["object", "null"],
-                "description": "free-form; the worker always sends symptoms, detectedBy, confidence and "
-                "taskId, and conversationId / messageId / originalMessage for an agent message",
-                "properties": {
-                    "symptoms": {"type": "array", "items": {"type": "string"}},
-                    "detectedBy": {"type": "string", "enum": ["ai_agent", "rules_engine"]},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                    "taskId": {"type": "string", "format": "uuid"},
-                    "conversationId": {"type": "string"},
-                    "messageId": {"type": "string"},
-                    "originalMessage": {"type": "string"},
-                },
+                "description": "free-form object; the worker always sends symptoms (codes), detectedBy "
+                "(rules_engine or ai_agent), confidence (0..1), taskId and the findings, and for an agent "
+                "message conversationId, messageId and originalMessage",
             },
         },
     }

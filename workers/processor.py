@@ -15,6 +15,7 @@ to the LLM stage). Per message:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import traceback
@@ -415,22 +416,12 @@ class TaskProcessor:
         return w
 
     def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
-        """A delivery refused as invalid is an attempt too: a poison task taken up twice (once,
-        then once more after a replay) shows 2 attempts, not 0 (the console and the status API
-        read `attempts`). Only a task the store already has is counted; `_dead_letter` decides
-        about creating one."""
-        if not rejected.task_id:
-            return
-        try:
-            self.store.transition(
-                rejected.task_id,
-                "processing",
-                progress_for("processing", attempt_key=attempt_key, generation=generation),
-            )
-        except StoreUnavailable as exc:
-            self.log.warning("store_unavailable", task_id=rejected.task_id, error=str(exc))
-        except Exception as exc:  # a malformed task_id must not stop dead-lettering
-            self.log.warning("attempt_not_recorded", task_id=rejected.task_id, error=repr(exc))
+        """A delivery refused as invalid is an attempt too (a poison task refused, replayed and
+        refused again shows 2), for a task the store has; `_dead_letter` records the rest."""
+        if rejected.task_id:
+            with contextlib.suppress(Exception):  # a malformed id or a store outage must not stop it
+                progress = progress_for("processing", attempt_key=attempt_key, generation=generation)
+                self.store.transition(rejected.task_id, "processing", progress)
 
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)

@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 from shared import samples, topology
 from shared.messages import Envelope
-from tests.api.conftest import Api
+from tests.api.conftest import Api, served_asyncapi
 from tests.conftest import require
 from tests.support.asyncapi_specs import SPECS_VERSION, official_schema
 from tests.support.fake_nestjs import CREATE_ALERT_DTO_SCHEMA, validate_create_alert_dto
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.broker
 
 @pytest.fixture(scope="module")
 def document(api_module: Api) -> dict[str, Any]:
-    resp = api_module.client.get("/asyncapi.json")
-    assert resp.status_code == 200
-    return resp.json()  # type: ignore[no-any-return]
+    return served_asyncapi(api_module)
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:

@@ -35,21 +35,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from shared.alert_contract import ALERT_TYPES, SEVERITIES
 from tests.support.servers import ServerThread, free_port
 
-ALERT_TYPES = (
-    "CRITICAL_SYMPTOM",
-    "NO_RESPONSE",
-    "DELAYED_APPOINTMENT",
-    "SCORE_CHANGE",
-    "SYMPTOM_WORSENING",
-    "NAVIGATION_DELAY",
-    "MISSING_EXAM",
-    "STAGING_INCOMPLETE",
-    "TREATMENT_DELAY",
-    "FOLLOW_UP_OVERDUE",
-)
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 DTO_FIELDS = ("patientId", "type", "severity", "message", "context")
 ALLOWED_ROLES = frozenset({"ADMIN", "COORDINATOR"})
 MODES = frozenset({"ok", "500", "503", "429", "hang", "error_after_create", "down"})
@@ -85,19 +73,8 @@ CREATE_ALERT_DTO_SCHEMA: dict[str, Any] = {
         "type": {"type": "string", "enum": list(ALERT_TYPES)},
         "severity": {"type": "string", "enum": list(SEVERITIES)},
         "message": {"type": "string", "minLength": 1},
-        # @IsOptional() @IsObject() context?: Record<string, unknown>; the integration guide's keys.
-        "context": {
-            "type": ["object", "null"],
-            "properties": {
-                "symptoms": {"type": "array", "items": {"type": "string"}},
-                "detectedBy": {"type": "string", "enum": ["ai_agent", "rules_engine"]},
-                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                "taskId": {"type": "string", "format": "uuid"},
-                "conversationId": {"type": "string"},
-                "messageId": {"type": "string"},
-                "originalMessage": {"type": "string"},
-            },
-        },
+        # @IsOptional() @IsObject() context?: Record<string, unknown>
+        "context": {"type": ["object", "null"]},
     },
 }
 

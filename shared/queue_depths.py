@@ -31,9 +31,11 @@ def queue_names(settings: Settings) -> list[str]:
     return [q.name for q in topology.queues(settings.retry_delays, settings.alert_retry_delays)]
 
 
-def vhost_queue_stats(settings: Settings, vhost: str, timeout_s: float = 5.0) -> dict[str, QueueStats]:
-    """{queue: stats} for the topology's queues that exist in `vhost`."""
-    names = queue_names(settings)
+def vhost_queue_stats(
+    settings: Settings, vhost: str, timeout_s: float = 5.0, names: list[str] | None = None
+) -> dict[str, QueueStats]:
+    """{queue: stats} for the topology's queues (or `names`) that exist in `vhost`."""
+    names = names or queue_names(settings)
     if settings.rabbitmq_management_url:
         return _via_management(settings.rabbitmq_management_url, vhost, names, timeout_s)
     return _via_amqp(settings, vhost, names, timeout_s)

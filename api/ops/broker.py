@@ -22,13 +22,16 @@ class VhostQueues:
         return stats.consumers if stats is not None else None
 
 
-async def all_vhosts(settings: Settings) -> dict[str, VhostQueues]:
+# What the home page needs; the Queues page reads every queue.
+HEALTH_QUEUES = [topology.EVENTS_QUEUE, topology.LLM_QUEUE, topology.DLQ_QUEUE]
+
+
+async def all_vhosts(settings: Settings, names: list[str] | None = None) -> dict[str, VhostQueues]:
     async def one(domain: str) -> VhostQueues:
         vhost = topology.vhost_for(domain, settings.vhost_prefix)
         try:
-            return VhostQueues(
-                domain, vhost, await asyncio.to_thread(vhost_queue_stats, settings, vhost, 3.0)
-            )
+            stats = await asyncio.to_thread(vhost_queue_stats, settings, vhost, 3.0, names)
+            return VhostQueues(domain, vhost, stats)
         except Exception as exc:  # one vhost down must not hide the others
             return VhostQueues(domain, vhost, None, f"{type(exc).__name__}: {str(exc)[:160]}")
 

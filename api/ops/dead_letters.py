@@ -28,6 +28,7 @@ log = get_logger("api.ops")
 router = APIRouter(prefix="/dead-letters", include_in_schema=False)
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 PEEK_LIMIT = 100
+LIST: dict[str, Any] = {"limit": 100, "newest_by": "updated_at"}
 PREVIEW_BYTES = 120
 
 

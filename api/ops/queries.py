@@ -25,9 +25,11 @@ class OpsQueries:
         task_type: str | None = None,
         reason: str | None = None,
         limit: int = 50,
+        newest_by: str = "created_at",
     ) -> list[dict[str, Any]]:
         """Newest first; `tenant` None means every tenant (an operator from OPS_USERS). `reason`
-        keeps the tasks whose error starts with it (the worker writes `<reason>: <detail>`)."""
+        keeps the tasks whose error starts with it (the worker writes `<reason>: <detail>`).
+        `newest_by="updated_at"` orders by the last change (for dead letters: when they died)."""
         query = sa.select(
             tasks.c.task_id,
             tasks.c.tenant_id,
@@ -49,7 +51,7 @@ class OpsQueries:
             query = query.where(tasks.c.task_type == task_type)
         if reason:
             query = query.where(tasks.c.error.startswith(f"{reason}:", autoescape=True))
-        query = query.order_by(tasks.c.created_at.desc()).limit(min(max(limit, 1), MAX_ROWS))
+        query = query.order_by(tasks.c[newest_by].desc()).limit(min(max(limit, 1), MAX_ROWS))
 
         def fn(conn: Connection) -> list[dict[str, Any]]:
             return [dict(r._mapping) for r in conn.execute(query)]

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.ops import actions
 from api.ops.auth import Viewer, get_viewer, same_origin
-from api.ops.broker import all_vhosts
+from api.ops.broker import HEALTH_QUEUES, all_vhosts
 from api.ops.health import HealthQueries
 from api.ops.home import home_context
 from api.ops.queries import OpsQueries
@@ -52,7 +52,7 @@ async def home(request: Request, viewer: ViewerDep, notice: str | None = None) -
     settings = request.app.state.settings
     snapshot, broker, alerts = await asyncio.gather(
         HealthQueries(request.app.state.store).snapshot(viewer.tenant),
-        all_vhosts(settings),
+        all_vhosts(settings, HEALTH_QUEUES),
         queries(request).alerts_needing_attention(viewer.tenant),
     )
     context = home_context(snapshot, broker, show_depths=is_global(viewer), llm=settings.llm_enabled)

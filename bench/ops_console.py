@@ -237,11 +237,13 @@ def run_db(settings: Any, kind: str, n: int, requests: int) -> dict[str, dict[st
             t0 = time.perf_counter()
             dead = fill(url, count) if count else ""
             print(f"{kind}: {label} filled in {time.perf_counter() - t0:.1f} s", flush=True)
-            with served(settings, url, f"{kind}_{count}") as base:
-                results[label] = measure(base, pages(dead), requests)
-        for page, times in results[label].items():
+            with served(settings, url, f"{kind}_{count}") as (base, pid):
+                results[label] = measure(base, pid, pages(dead), requests)
+        for page, values in results[label].items():
+            times, cpu = values[:-1], values[-1]
             print(
                 f"  {kind} {label:>14} {page:<38} p50 {_p(times, 0.5):6.1f} ms  p95 {_p(times, 0.95):6.1f} ms"
+                f"  API CPU {cpu:5.1f} ms"
             )
     return results
 

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.ops import actions
 from api.ops.auth import Viewer, get_viewer, same_origin
 from api.ops.routes import BROKER_ERRORS, form, is_global, queries, render
+from api.ops.templating import rows
 from shared import topology
 from shared.logs import get_logger
 from shared.pii import mask, mask_text
@@ -108,12 +109,13 @@ async def dead_letters(
     )
     for row in shown:
         row["reason"] = reason_of(row["error"])
+    shown_rows = rows(shown)
     raw = await orphans(request) if is_global(viewer) else []
     return render(
         request,
         "dead_letters.html",
         viewer,
-        tasks=shown,
+        tasks=shown_rows,
         reasons=sorted({reason_of(r["error"]) for r in everything} | ({reason} if reason else set())),
         filters={"domain": domain, "task_type": task_type, "reason": reason},
         domains=topology.DOMAINS,

@@ -18,7 +18,7 @@ from api.ops.broker import HEALTH_QUEUES, all_vhosts
 from api.ops.health import HealthQueries
 from api.ops.home import home_context
 from api.ops.queries import OpsQueries
-from api.ops.templating import templates
+from api.ops.templating import rows, templates
 from shared import topology
 from shared.logs import get_logger
 from shared.pii import mask
@@ -56,7 +56,7 @@ async def home(request: Request, viewer: ViewerDep, notice: str | None = None) -
         queries(request).alerts_needing_attention(viewer.tenant),
     )
     context = home_context(snapshot, broker, show_depths=is_global(viewer), llm=settings.llm_enabled)
-    return render(request, "home.html", viewer, alerts=alerts, notice=notice, **context)
+    return render(request, "home.html", viewer, alerts=rows(alerts), notice=notice, **context)
 
 
 @router.get("/queues", response_class=HTMLResponse)
@@ -80,7 +80,7 @@ async def tasks_page(
         request,
         "tasks.html",
         viewer,
-        tasks=tasks,
+        tasks=rows(tasks),
         filters={"status": status or "", "domain": domain or "", "task_type": task_type or ""},
         statuses=STATUSES,
         domains=topology.DOMAINS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
@@ -69,6 +70,12 @@ def rate(value: float) -> str:
 
 def number(value: int | None) -> str:
     return "—" if value is None else f"{value:,}".replace(",", " ")
+
+
+def rows(items: list[dict[str, Any]]) -> list[SimpleNamespace]:
+    """Table rows as objects: Jinja reads `row.x` with getattr first, and on a dict that raises
+    (and is caught) for every cell, which was most of a 100-row page's time."""
+    return [SimpleNamespace(**item) for item in items]
 
 
 def pretty(value: Any) -> str:

@@ -21,6 +21,8 @@ class Series:
     values: list[float | None]
     colour: str  # dark enough for 3:1 against white (WCAG non-text contrast)
     dash: str = ""
+    # Wider lines are drawn first, so a series that equals another still shows around it.
+    width: float = 2.0
 
 
 @dataclass
@@ -80,7 +82,7 @@ def line_chart(
         return round(TOP + plot_h * (1 - v / top), 1)
 
     lines = []
-    for s in series:
+    for s in sorted(series, key=lambda s: -s.width):
         line = Line(s)
         run: list[tuple[float, float]] = []
         for i, v in enumerate([*s.values, None]):

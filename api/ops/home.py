@@ -12,7 +12,7 @@ from api.ops.health import WINDOW_MIN, Snapshot
 from api.ops.verdict import alert_verdict, vhost_verdict
 from shared import topology
 
-ACCEPTED = Series("accepted", [], "#1f4e9c")
+ACCEPTED = Series("accepted", [], "#4f81c7", width=5.0)
 COMPLETED = Series("completed", [], "#17643a", "6 3")
 FAILED = Series("failed or dead-lettered", [], "#a3161b", "2 3")
 
@@ -77,7 +77,7 @@ def charts(snapshot: Snapshot) -> list[Chart]:
         "Tasks per minute, last hour",
         snapshot.minutes,
         [
-            Series(ACCEPTED.name, accepted, ACCEPTED.colour, ACCEPTED.dash),
+            Series(ACCEPTED.name, accepted, ACCEPTED.colour, ACCEPTED.dash, ACCEPTED.width),
             Series(COMPLETED.name, completed, COMPLETED.colour, COMPLETED.dash),
             Series(FAILED.name, failed, FAILED.colour, FAILED.dash),
         ],

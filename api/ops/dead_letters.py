@@ -94,18 +94,9 @@ async def dead_letters(
     notice: str | None = None,
 ) -> Response:
     ops = queries(request)
+    common: dict[str, Any] = {"status": "dead_lettered", "domain": domain, "task_type": task_type, **LIST}
     everything, shown = await asyncio.gather(
-        ops.recent_tasks(
-            viewer.tenant, status="dead_lettered", domain=domain, task_type=task_type, limit=200
-        ),
-        ops.recent_tasks(
-            viewer.tenant,
-            status="dead_lettered",
-            domain=domain,
-            task_type=task_type,
-            reason=reason,
-            limit=200,
-        ),
+        ops.recent_tasks(viewer.tenant, **common), ops.recent_tasks(viewer.tenant, reason=reason, **common)
     )
     for row in shown:
         row["reason"] = reason_of(row["error"])

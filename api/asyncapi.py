@@ -28,8 +28,8 @@ from api.asyncapi_messages import (
 from api.replies import DIRECT_REPLY_TO
 from shared import topology
 from shared.alert_contract import ALERTS_PATH, create_alert_dto_schema
+from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
-from shared.messages import PAYLOAD_MODELS
 
 AGENT_TASK = ("clinico", "mensagem")
 

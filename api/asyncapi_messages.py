@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from api.routes.agent import AgentReply
 from shared import samples, topology
 from shared.alert_contract import alert_headers_schema
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.catalog import PAYLOAD_MODELS
+from shared.messages import Envelope
 
 REF = "#/components/schemas/{model}"
 AMQP_BINDING_VERSION = "0.3.0"

@@ -49,7 +49,8 @@ from bench.common import (
 )
 from bench.scale_out import pg_schema
 from shared import topology
-from shared.store import GEN, Store, task_alerts, tasks
+from shared.store import GEN, Store
+from shared.store.schema import task_alerts, tasks
 
 TARGET_MS = 200.0
 PASSWORD = "bench-password"

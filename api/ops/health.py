@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from shared import topology
-from shared.store import Store, task_alerts, tasks
+from shared.store import Store
+from shared.store.schema import task_alerts, tasks
 
 WINDOW_MIN = 60
 # p95 of 202 → completed over the last 15 minutes, from at most this many tasks per page view.

@@ -45,7 +45,7 @@ def _task(
         progress = GEN - 1 if status in ("completed", "failed", "dead_lettered") else 2
 
         def op(conn):  # type: ignore[no-untyped-def]
-            from shared.store import tasks
+            from shared.store.schema import tasks
 
             conn.execute(
                 tasks.update()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,8 +11,10 @@ import pytest
 from api.ops.health import WINDOW_MIN, HealthQueries, Snapshot, p95
 from api.ops.verdict import alert_verdict, vhost_verdict
 from shared import topology
+from shared.messages import Envelope
 from shared.queue_depths import QueueStats
 from shared.store import GEN, Store
+from tests.workers.conftest import create_row
 
 NOW = datetime.now(UTC).replace(second=30, microsecond=0)
 
@@ -28,19 +29,9 @@ def store(store_url: str) -> Iterator[Store]:
 def _task(
     store: Store, tenant: str, status: str, created: datetime, seconds: float = 1.0, domain: str = "clinico"
 ) -> str:
-    task_id = str(uuid.uuid4())
-    store.create_task(
-        Store.new_task_row(
-            task_id=task_id,
-            tenant_id=tenant,
-            domain=domain,
-            task_type="consulta",
-            created_at=created,
-            correlation_id=None,
-            idempotency_key=None,
-            request_hash=None,
-        )
-    )
+    env = Envelope(domain=domain, task_type="consulta", tenant_id=tenant, payload={}, created_at=created)
+    create_row(store, env)
+    task_id = str(env.task_id)
     if status != "queued":
         progress = GEN - 1 if status in ("completed", "failed", "dead_lettered") else 2
 

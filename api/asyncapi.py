@@ -1,4 +1,4 @@
-"""`GET /asyncapi.json`: the AsyncAPI 3 document of the message side (SPEC §10).
+"""`GET /asyncapi.json`: the AsyncAPI 3 document of the message side (docs/operations.md).
 
 Generated from the same pydantic models the API validates with and the workers consume
 (shared/messages.py) and from the topology (shared/topology.py), so it cannot drift from the code:
@@ -174,7 +174,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
             "title": "Clinical task gateway: messages",
             "version": "1.0.0",
             "description": "Tasks published by the HTTP gateway to RabbitMQ quorum queues, one vhost per "
-            "domain (SPEC §3-§4). Generated from shared/messages.py and shared/topology.py.",
+            "domain (docs/topology.md). Generated from shared/messages.py and shared/topology.py.",
         },
         "defaultContentType": "application/json",
         "servers": servers,

@@ -1,4 +1,4 @@
-"""Depth of each queue of a vhost (SPEC §3 topology), read the way operators expect: through the
+"""Depth of each queue of a vhost (docs/topology.md), read the way operators expect: through the
 management HTTP API when `RABBITMQ_MANAGEMENT_URL` is set, else with AMQP passive declares."""
 
 from __future__ import annotations

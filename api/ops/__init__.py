@@ -1,4 +1,4 @@
-"""`/ops`: the operators' console (SPEC §10), server-rendered with Jinja2 and no JavaScript."""
+"""`/ops`: the operators' console (docs/operations.md), server-rendered with Jinja2 and no JavaScript."""
 
 from api.ops.routes import router
 

@@ -79,38 +79,30 @@ def _shaped(kind: type, regex: re.Pattern[str], error: str, message: str) -> Any
     return BeforeValidator(check)
 
 
+def _string_schema(fmt: str, regex: re.Pattern[str], length: int | None = None) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string", "format": fmt}
+    if length is not None:
+        schema.update(minLength=length, maxLength=length)
+    schema["pattern"] = "^" + regex.pattern
+    return WithJsonSchema(schema)
+
+
 Uuid = Annotated[
     uuid.UUID,
     _shaped(uuid.UUID, _UUID_RE, "uuid_parsing", "Input should be a hyphenated UUID"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "uuid",
-            "minLength": 36,
-            "maxLength": 36,
-            "pattern": "^" + _UUID_RE.pattern,
-        }
-    ),
+    _string_schema("uuid", _UUID_RE, 36),
 ]
 Data = Annotated[
     date,
     _shaped(date, _DATE_RE, "date_parsing", "Input should be a date in the format YYYY-MM-DD"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date",
-            "minLength": 10,
-            "maxLength": 10,
-            "pattern": "^" + _DATE_RE.pattern,
-        }
-    ),
+    _string_schema("date", _DATE_RE, 10),
 ]
 DataHora = Annotated[
     AwareDatetime,
     _shaped(
         datetime, _DATETIME_RE, "datetime_parsing", "Input should be an RFC 3339 date-time with its offset"
     ),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^" + _DATETIME_RE.pattern}),
+    _string_schema("date-time", _DATETIME_RE),
 ]
 
 

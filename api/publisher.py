@@ -75,7 +75,8 @@ class _VhostLink:
 
 class Publisher:
     def __init__(self, settings: Settings, tracer_provider: TracerProvider | None = None) -> None:
-        self.settings = settings
+        # The API's own broker identity (RABBITMQ_API_URL): it may only publish to `eventos`.
+        self.settings = settings.for_broker_role("api")
         self.tracer_provider = tracer_provider
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(

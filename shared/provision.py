@@ -9,8 +9,10 @@ Compatibility with the seed system: its `eventos` queues are quorum queues decla
 arguments. Redeclaring them with different arguments fails with PRECONDITION_FAILED, so for an
 existing quorum `eventos` we apply the same settings through a policy instead; name and type stay.
 
-It also writes `deploy/rabbitmq/definitions.json` (the same topology for docker-compose's broker);
-`--check-definitions` only compares and exits 1 if the file is stale.
+With RABBITMQ_API_URL / RABBITMQ_WORKER_URL / RABBITMQ_OPS_URL set, it also creates those users
+with least privilege (docs/security.md). `deploy/rabbitmq/definitions.json` (the topology for
+docker-compose's broker) is generated from fixed defaults by `--definitions-only`, never from the
+environment and never by a plain run; `--check-definitions` exits 1 if it is stale.
 """
 
 from __future__ import annotations
@@ -38,19 +40,56 @@ from shared.config import Settings, get_settings
 log = logging.getLogger("shared.provision")
 
 DEFINITIONS_PATH = Path(__file__).resolve().parent.parent / "deploy" / "rabbitmq" / "definitions.json"
-COMPAT_POLICY = "eventos-compat"
+COMPAT_POLICY = "eventos-compat"  # the name older versions used; superseded by EVENTS_POLICY
+EVENTS_POLICY = "eventos-limits"
 
 
 class ProvisionError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Permissions:
+    """RabbitMQ's configure/write/read regular expressions on resource names within a vhost."""
+
+    configure: str = ".*"
+    write: str = ".*"
+    read: str = ".*"
+
+
+FULL = Permissions()
+NOTHING = "^$"
+# Least privilege per runtime identity (docs/security.md). Names are matched per vhost, so the
+# same patterns serve every prefix. Publishing to the default exchange (the LLM stage's queue,
+# `alertas`, direct replies) is a write on `amq.default`.
+ROLE_PERMISSIONS: dict[str, Permissions] = {
+    # Publishes tasks to the `eventos` exchange; nothing else (its direct reply-to consumer
+    # needs no permission).
+    "api": Permissions(configure=NOTHING, write=r"^eventos$", read=NOTHING),
+    # Consumes eventos, eventos.ia and alertas; publishes retries, dead letters, parked alerts
+    # and replies; declares the delay queues and eventos.ia of its configuration.
+    "worker": Permissions(
+        configure=r"^(eventos|alertas)(\..+)?$",
+        write=r"^(eventos|alertas|amq\.default)(\..+)?$",
+        read=r"^(eventos|alertas)(\..+)?$",
+    ),
+    # Replay (eventos.dlq → eventos exchange) and alert retry (default exchange → alertas).
+    "ops": Permissions(configure=NOTHING, write=r"^(eventos|amq\.default)$", read=r"^eventos\.dlq$"),
+}
+ROLE_TAGS: dict[str, list[str]] = {"api": [], "worker": [], "ops": ["management"]}
+
+
 class Admin(Protocol):
     def list_vhosts(self) -> list[str]: ...
     def add_vhost(self, vhost: str) -> None: ...
     def delete_vhost(self, vhost: str) -> None: ...
-    def set_permissions(self, vhost: str, user: str) -> None: ...
-    def set_policy(self, vhost: str, name: str, pattern: str, definition: dict[str, Any]) -> None: ...
+    def set_permissions(self, vhost: str, user: str, perms: Permissions = ...) -> None: ...
+    def put_user(self, user: str, password: str, tags: list[str]) -> None: ...
+    def import_definitions(self, definitions: dict[str, Any]) -> None: ...
+    def delete_user(self, user: str) -> None: ...
+    def set_policy(
+        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
+    ) -> None: ...
     def queue_type(self, vhost: str, queue: str) -> str | None: ...
 
 
@@ -89,19 +128,41 @@ class HttpAdmin:
         if resp.status_code != 404:
             self._ok(resp)
 
-    def set_permissions(self, vhost: str, user: str) -> None:
+    def set_permissions(self, vhost: str, user: str, perms: Permissions = FULL) -> None:
         self._ok(
             self.client.put(
                 f"/api/permissions/{quote(vhost, safe='')}/{quote(user, safe='')}",
-                json={"configure": ".*", "write": ".*", "read": ".*"},
+                json={"configure": perms.configure, "write": perms.write, "read": perms.read},
             )
         )
 
-    def set_policy(self, vhost: str, name: str, pattern: str, definition: dict[str, Any]) -> None:
+    def put_user(self, user: str, password: str, tags: list[str]) -> None:
+        self._ok(
+            self.client.put(
+                f"/api/users/{quote(user, safe='')}", json={"password": password, "tags": ",".join(tags)}
+            )
+        )
+
+    def import_definitions(self, definitions: dict[str, Any]) -> None:
+        self._ok(self.client.post("/api/definitions", json=definitions))
+
+    def delete_user(self, user: str) -> None:
+        resp = self.client.delete(f"/api/users/{quote(user, safe='')}")
+        if resp.status_code != 404:
+            self._ok(resp)
+
+    def set_policy(
+        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
+    ) -> None:
         self._ok(
             self.client.put(
                 f"/api/policies/{quote(vhost, safe='')}/{quote(name, safe='')}",
-                json={"pattern": pattern, "definition": definition, "apply-to": "queues", "priority": 0},
+                json={
+                    "pattern": pattern,
+                    "definition": definition,
+                    "apply-to": "queues",
+                    "priority": priority,
+                },
             )
         )
 
@@ -127,12 +188,12 @@ class CtlAdmin:
         self.exe = exe
         self.node = node or os.environ.get("RABBITMQ_NODENAME")
 
-    def _run(self, *args: str) -> str:
+    def _run(self, *args: str, stdin: str | None = None) -> str:
         cmd = [self.exe]
         if self.node:
             cmd += ["-n", self.node]
         cmd += ["-q", *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, input=stdin)
         if proc.returncode != 0:
             raise ProvisionError(
                 f"{' '.join(cmd)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()[:500]}"
@@ -151,11 +212,43 @@ class CtlAdmin:
         if vhost in self.list_vhosts():
             self._run("delete_vhost", vhost)
 
-    def set_permissions(self, vhost: str, user: str) -> None:
-        self._run("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    def set_permissions(self, vhost: str, user: str, perms: Permissions = FULL) -> None:
+        self._run("set_permissions", "-p", vhost, user, perms.configure, perms.write, perms.read)
 
-    def set_policy(self, vhost: str, name: str, pattern: str, definition: dict[str, Any]) -> None:
-        self._run("set_policy", "-p", vhost, "--apply-to", "queues", name, pattern, json.dumps(definition))
+    def _users(self) -> list[str]:
+        out = self._run("list_users", "--no-table-headers")
+        return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+    def put_user(self, user: str, password: str, tags: list[str]) -> None:
+        # The password goes through standard input, never the command line (`ps` shows that).
+        verb = "change_password" if user in self._users() else "add_user"
+        self._run(verb, user, stdin=password)
+        self._run("set_user_tags", user, *tags)
+
+    def import_definitions(self, definitions: dict[str, Any]) -> None:
+        # One call for what would be dozens (each rabbitmqctl call starts an Erlang VM); through
+        # standard input, so password hashes never touch the disk or the command line.
+        self._run("import_definitions", stdin=json.dumps(definitions))
+
+    def delete_user(self, user: str) -> None:
+        if user in self._users():
+            self._run("delete_user", user)
+
+    def set_policy(
+        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
+    ) -> None:
+        self._run(
+            "set_policy",
+            "-p",
+            vhost,
+            "--apply-to",
+            "queues",
+            "--priority",
+            str(priority),
+            name,
+            pattern,
+            json.dumps(definition),
+        )
 
     def queue_type(self, vhost: str, queue: str) -> str | None:
         out = self._run("list_queues", "-p", vhost, "name", "type", "--no-table-headers")
@@ -173,7 +266,33 @@ def make_admin(settings: Settings) -> Admin:
 
 
 def amqp_user(settings: Settings) -> str:
-    return unquote(urlsplit(settings.rabbitmq_urls[0]).username or "guest")
+    return settings.broker_user
+
+
+@dataclass(frozen=True)
+class RoleUser:
+    role: str
+    name: str
+    password: str
+
+
+def role_users(settings: Settings) -> list[RoleUser]:
+    """The runtime identities named by RABBITMQ_API_URL / _WORKER_URL / _OPS_URL (their
+    passwords come from those URLs, i.e. from the environment or a `*_FILE` secret)."""
+    admin = settings.broker_user
+    users = []
+    for role in ROLE_PERMISSIONS:
+        url = getattr(settings, f"rabbitmq_{role}_url")
+        if not url:
+            continue
+        parts = urlsplit(url.split(",")[0].strip())
+        name, password = unquote(parts.username or ""), unquote(parts.password or "")
+        if not name or name == admin:
+            continue
+        if not password:
+            raise ProvisionError(f"RABBITMQ_{role.upper()}_URL names user {name!r} without a password")
+        users.append(RoleUser(role, name, password))
+    return users
 
 
 def connection_parameters(url: str, vhost: str, **overrides: Any) -> pika.URLParameters:
@@ -184,14 +303,34 @@ def connection_parameters(url: str, vhost: str, **overrides: Any) -> pika.URLPar
     return params
 
 
-def _policy_definition() -> dict[str, Any]:
+def _policy_definition(max_length: int | None = None, max_length_bytes: int | None = None) -> dict[str, Any]:
+    """The `eventos` policy: the queue's own settings (so a seed queue declared without them
+    gets them too) and its length limits (so queues that already exist get those)."""
     args = topology.events_queue_arguments()
-    return {
+    definition: dict[str, Any] = {
         "delivery-limit": args["x-delivery-limit"],
         "dead-letter-exchange": args["x-dead-letter-exchange"],
         "dead-letter-routing-key": args["x-dead-letter-routing-key"],
         "dead-letter-strategy": args["x-dead-letter-strategy"],
         "overflow": args["x-overflow"],
+    }
+    if max_length is not None:
+        definition["max-length"] = max_length
+    if max_length_bytes is not None:
+        definition["max-length-bytes"] = max_length_bytes
+    return definition
+
+
+def events_policy(settings: Settings, vhost: str) -> dict[str, Any]:
+    # Priority 1: above the older `eventos-compat` policy (priority 0) of installations
+    # provisioned before the length limit, which this one includes.
+    return {
+        "vhost": vhost,
+        "name": EVENTS_POLICY,
+        "pattern": f"^{topology.EVENTS_QUEUE}$",
+        "apply-to": "queues",
+        "priority": 1,
+        "definition": _policy_definition(settings.eventos_max_length, settings.eventos_max_length_bytes),
     }
 
 
@@ -251,14 +390,13 @@ def declare_topology(settings: Settings, vhost: str, admin: Admin) -> VhostRepor
                         f"queue {vhost}/{q.name} exists as a {kind} queue; it must be a quorum "
                         "queue. Drain and delete it, then run provisioning again."
                     ) from exc
-                admin.set_policy(vhost, COMPAT_POLICY, f"^{topology.EVENTS_QUEUE}$", _policy_definition())
                 report.compat_policy = True
                 log.warning(
-                    "queue %s/%s predates this gateway; applied policy %s with the same "
+                    "queue %s/%s predates this gateway; policy %s gives it the same "
                     "settings instead of redeclaring it",
                     vhost,
                     q.name,
-                    COMPAT_POLICY,
+                    EVENTS_POLICY,
                 )
             if q.bind_exchange:
                 ch.queue_bind(q.name, q.bind_exchange, routing_key=q.bind_key)
@@ -275,13 +413,43 @@ def provision(
     settings = settings or get_settings()
     admin = admin or make_admin(settings)
     user = amqp_user(settings)
-    reports = []
-    for domain in domains or topology.all_domains():
-        vhost = topology.vhost_for(domain, settings.vhost_prefix)
-        admin.add_vhost(vhost)
-        admin.set_permissions(vhost, user)
-        reports.append(declare_topology(settings, vhost, admin))
-    return reports
+    users = role_users(settings)
+    vhosts = [
+        topology.vhost_for(domain, settings.vhost_prefix) for domain in domains or topology.all_domains()
+    ]
+    # Vhosts, users, permissions and the eventos policy in one import (idempotent: an import
+    # creates or updates, and leaves everything it does not name alone).
+    admin.import_definitions(
+        {
+            "vhosts": [
+                {"name": v, "description": "clinical task gateway", "default_queue_type": "quorum"}
+                for v in vhosts
+            ],
+            "users": [
+                {
+                    "name": u.name,
+                    "password_hash": _password_hash(u.password, os.urandom(4)),
+                    "hashing_algorithm": "rabbit_password_hashing_sha256",
+                    "tags": ROLE_TAGS[u.role],
+                }
+                for u in users
+            ],
+            "permissions": [_permission(user, v, FULL) for v in vhosts]
+            + [_permission(u.name, v, ROLE_PERMISSIONS[u.role]) for u in users for v in vhosts],
+            "policies": [events_policy(settings, v) for v in vhosts],
+        }
+    )
+    return [declare_topology(settings, vhost, admin) for vhost in vhosts]
+
+
+def _permission(user: str, vhost: str, perms: Permissions) -> dict[str, str]:
+    return {
+        "user": user,
+        "vhost": vhost,
+        "configure": perms.configure,
+        "write": perms.write,
+        "read": perms.read,
+    }
 
 
 def deprovision(settings: Settings | None = None, admin: Admin | None = None) -> list[str]:
@@ -295,6 +463,9 @@ def deprovision(settings: Settings | None = None, admin: Admin | None = None) ->
         vhost = topology.vhost_for(domain, settings.vhost_prefix)
         admin.delete_vhost(vhost)
         deleted.append(vhost)
+    for role_user in role_users(settings):
+        if role_user.name.startswith(settings.vhost_prefix):  # only a test run's own users
+            admin.delete_user(role_user.name)
     return deleted
 
 
@@ -311,7 +482,9 @@ def _password_hash(password: str, salt: bytes) -> str:
 
 
 def build_definitions() -> dict[str, Any]:
-    defaults = Settings(_env_file=None, vhost_prefix="")  # type: ignore[call-arg]
+    # The fields' own defaults, never the environment: the file is tracked, and provisioning in
+    # any environment (a test's VHOST_PREFIX, other delays) must leave it as it is.
+    defaults = Settings.model_construct()
     vhosts = [topology.vhost_for(d) for d in topology.all_domains()]
     exchanges: list[dict[str, Any]] = []
     queues: list[dict[str, Any]] = []
@@ -358,6 +531,8 @@ def build_definitions() -> dict[str, Any]:
                 # Fixed salt keeps the file stable between runs; change the password in production.
                 "password_hash": _password_hash(COMPOSE_PASSWORD, b"tgw1"),
                 "hashing_algorithm": "rabbit_password_hashing_sha256",
+                # Only the provisioning step connects as this administrator; the services get
+                # their own least-privileged users from it (docs/security.md).
                 "tags": ["administrator"],
             }
         ],
@@ -365,7 +540,7 @@ def build_definitions() -> dict[str, Any]:
         "permissions": [
             {"user": COMPOSE_USER, "vhost": v, "configure": ".*", "write": ".*", "read": ".*"} for v in vhosts
         ],
-        "policies": [],
+        "policies": [events_policy(defaults, v) for v in vhosts],
         "exchanges": exchanges,
         "queues": queues,
         "bindings": bindings,
@@ -401,6 +576,11 @@ def main(argv: list[str] | None = None) -> int:
         "--definitions-only", action="store_true", help="only write deploy/rabbitmq/definitions.json"
     )
     parser.add_argument(
+        "--password-hash",
+        action="store_true",
+        help="print the definitions-file hash of a password read from standard input",
+    )
+    parser.add_argument(
         "--skip-migrate",
         action="store_true",
         help="leave the task store alone (by default its schema is migrated too, see shared.migrate)",
@@ -420,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{DEFINITIONS_PATH} is up to date")
         return 0
+    if args.password_hash:
+        print(_password_hash(sys.stdin.readline().rstrip("\n"), os.urandom(4)))
+        return 0
     if args.definitions_only:
         changed = write_definitions()
         print(f"{DEFINITIONS_PATH} {'written' if changed else 'already up to date'}")
@@ -432,16 +615,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"deleted vhost {vhost}")
             return 0
         for rep in provision(settings):
-            extra = f" (policy {COMPAT_POLICY} on the existing eventos)" if rep.compat_policy else ""
+            extra = " (an existing seed eventos, settings by policy)" if rep.compat_policy else ""
             print(f"vhost {rep.vhost}: {len(rep.queues)} queues ready{extra}")
+        for role_user in role_users(settings):
+            print(f"broker user {role_user.name}: {role_user.role} permissions")
+        for role in ROLE_PERMISSIONS:
+            if not getattr(settings, f"rabbitmq_{role}_url"):
+                print(
+                    f"warning: RABBITMQ_{role.upper()}_URL is unset: the {role} connects as "
+                    f"{amqp_user(settings)!r}"
+                )
     except ProvisionError as exc:
         print(f"provisioning failed: {exc}", file=sys.stderr)
         return 1
-    try:
-        if write_definitions():
-            print(f"wrote {DEFINITIONS_PATH}")
-    except OSError as exc:  # a read-only image: the broker is provisioned, which is what matters
-        print(f"note: could not write {DEFINITIONS_PATH}: {exc}")
+    # deploy/rabbitmq/definitions.json is not written here: it is tracked and comes from fixed
+    # defaults (--definitions-only); --check-definitions tells when it is stale.
     if not args.skip_migrate:
         # Provisioning prepares everything the API and workers need before they start (SPEC §11).
         from shared import migrate

@@ -35,7 +35,8 @@ def alert_idempotency_key(task_id: str, alert_key: str) -> str:
 
 async def replay_task(settings: Settings, store: Store, domain: str, task_id: str) -> int:
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
-    return await asyncio.to_thread(replay, settings, vhost, {task_id}, store)
+    # The console's own broker identity (RABBITMQ_OPS_URL): what replay needs and no more.
+    return await asyncio.to_thread(replay, settings.for_broker_role("ops"), vhost, {task_id}, store)
 
 
 def _publish_alert(settings: Settings, vhost: str, body: bytes, headers: dict[str, Any]) -> None:
@@ -75,4 +76,4 @@ async def retry_alert(settings: Settings, domain: str, tenant_id: str, alert: di
     headers = {"x-task-id": task_id, "x-alert-key": alert_key, "x-park-count": 1, "x-ops-retry": True}
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
     body = json.dumps(message, ensure_ascii=False, default=str).encode()
-    await asyncio.to_thread(_publish_alert, settings, vhost, body, headers)
+    await asyncio.to_thread(_publish_alert, settings.for_broker_role("ops"), vhost, body, headers)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 import jwt
@@ -45,7 +46,11 @@ TOKEN_LIFETIME_S = 300
 TOKEN_RENEW_MARGIN_S = 60
 # Statuses the backend will answer the same way however often we ask (SPEC §8).
 NOT_RETRIED = frozenset({400, 403, 404, 409, 422})
-RETRIED = frozenset({408, 429})
+# 307/308: the backend (or a proxy in front of it) moved; the redirect is never followed, since
+# it could point anywhere and would carry the service token, so it is retried and parked like a
+# 5xx until the backend answers at BACKEND_URL again (docs/alerts.md).
+RETRIED = frozenset({307, 308, 408, 429})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # An attempt never gets less than this, even at the very end of the budget.
 MIN_ATTEMPT_TIMEOUT_S = 0.05
 MAX_KEY_LENGTH = 200
@@ -140,6 +145,9 @@ class AlertClient:
         self._url = (settings.backend_url or "").rstrip("/") + ALERTS_PATH
         self._secret = settings.backend_jwt_secret
         self._static_token = settings.backend_service_token
+        # Tenants this installation serves (API_KEYS, BROKER_PRODUCERS): the only ones a token is
+        # minted or an alert is sent for. Empty: not configured, said at start-up.
+        self._tenants = settings.known_tenants
         # Token claims need the wall clock; the cache uses the monotonic clock so a clock jump
         # cannot make us keep a dead token or throw away a good one.
         self._wall_clock = wall_clock
@@ -173,13 +181,27 @@ class AlertClient:
                 "store and not sent to the backend"
             )
             return True
+        warned = False
+        parts = urlsplit(settings.backend_url)
+        if parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK_HOSTS:
+            logger.warning(
+                f"BACKEND_URL is plain http to {parts.hostname}: service tokens and patient "
+                "alerts cross the network unencrypted; use https"
+            )
+            warned = True
+        if not settings.known_tenants:
+            logger.warning(
+                "neither API_KEYS nor BROKER_PRODUCERS names a tenant: the worker cannot tell "
+                "configured tenants from others and sends alerts for any tenant it verified"
+            )
+            warned = True
         if not settings.backend_jwt_secret and not settings.backend_service_token:
             logger.warning(
                 "neither BACKEND_JWT_SECRET nor BACKEND_SERVICE_TOKEN is set: the "
                 f"backend at {settings.backend_url} will refuse alerts with 401"
             )
             return True
-        return False
+        return warned
 
     def close(self) -> None:
         """Stop retrying (in-flight deliveries end as retry_later at their next step) and release
@@ -271,6 +293,12 @@ class AlertClient:
     ) -> DeliveryOutcome:
         if not self.enabled:
             raise RuntimeError("BACKEND_URL is not set; alerts must stay pending, not be delivered")
+        if self._tenants and tenant_id not in self._tenants:
+            error = (
+                f"tenant {tenant_id!r} is not configured here (API_KEYS, BROKER_PRODUCERS); no token minted"
+            )
+            log.error("alert %s refused: %s", idempotency_key, error)
+            return DeliveryOutcome("failed", 0, last_error=error)
         s = self.settings
         attempts_allowed = max_attempts if max_attempts is not None else s.alert_max_attempts
         budget = budget_s if budget_s is not None else s.alert_inline_budget_s
@@ -387,8 +415,12 @@ class AlertClient:
                 backend_id = str(data["id"])
             return _Attempt("ok", backend_alert_id=backend_id)
         if code in RETRIED or code >= 500:
+            error = _describe(resp)
+            if code in (307, 308):
+                target = urlsplit(resp.headers.get("Location", "")).hostname or "the same host"
+                error = f"{code} redirect to {target} not followed"
             return _Attempt(
-                "retry", error=_describe(resp), retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+                "retry", error=error, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
             )
         # 400/403/404/409/422 by the spec; any other answer (401 with a static token, 405,
         # 3xx, 413 ...) will not change by asking again either.

@@ -69,6 +69,9 @@ _MAX_PENDING = 8
 FAILURE_WINDOW_S = 300.0
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_CLIENT = 20
+# A refused login waits this long before its 429: a sleeping coroutine costs nothing, and a
+# flooding client that waits for its answers slows down to one attempt per second per connection.
+TARPIT_S = 1.0
 
 
 class LoginGuard:
@@ -126,6 +129,7 @@ async def _password_ok(guard: LoginGuard, stored: bytes, key_parts: list[bytes],
     if _verified.get(key, 0.0) > now:
         return True
     if guard.pending >= _MAX_PENDING:
+        await asyncio.sleep(TARPIT_S)
         raise _too_many(1)
     guard.pending += 1
     try:
@@ -173,6 +177,7 @@ async def _basic_login(request: Request, value: str) -> Viewer:
     guard = _guard(request.app.state)
     client = request.client.host if request.client else "unknown"
     if (wait := guard.retry_after(name, client)) is not None:
+        await asyncio.sleep(TARPIT_S)
         raise _too_many(wait)
     user = users.get(name)
     stored = user.password_hash if user is not None else _dummy_hash(_salt_of(users))

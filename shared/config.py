@@ -229,6 +229,13 @@ class Settings(BaseSettings):
         return _pairs(self.broker_producers, "BROKER_PRODUCERS", "broker_user=tenant")
 
     @property
+    def gateway_broker_user(self) -> str:
+        """The API's broker user: its messages may claim any tenant (the API authenticated the
+        client). Only the name is needed, so a worker may be given RABBITMQ_API_URL without a
+        password."""
+        return self.for_broker_role("api").broker_user
+
+    @property
     def api_key_map(self) -> ApiKeyMap:
         """API key -> tenant id; entries `sha256:<hex>=tenant` keep only the key's hash."""
         keys = ApiKeyMap()

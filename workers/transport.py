@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import pika
 import pika.exceptions
 
+from shared import topology
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
 
@@ -45,7 +46,15 @@ class Delivery:
 
     @property
     def headers(self) -> dict[str, Any]:
-        return getattr(self.properties, "headers", None) or {}
+        """The message's headers, plus the broker-validated publisher (docs/security.md)."""
+        headers = getattr(self.properties, "headers", None) or {}
+        user = getattr(self.properties, "user_id", None)
+        if user is None and topology.H_VERIFIED_USER not in headers:
+            return headers
+        headers = {k: v for k, v in headers.items() if k != topology.H_VERIFIED_USER}
+        if user is not None:
+            headers[topology.H_VERIFIED_USER] = user
+        return headers
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,16 @@ def test_provisioning_waits_for_the_database_whose_schema_it_migrates() -> None:
     assert provision_service["command"] == ["python", "-m", "shared.provision"]
     assert provision_service["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert provision_service["environment"]["DATABASE_URL"].startswith("postgresql://")
+
+
+def test_each_compose_service_gets_only_its_own_broker_password() -> None:
+    services = compose()["services"]
+    for name, own in (("api", {"api", "ops"}), ("worker", {"worker"})):
+        env = services[name]["environment"]
+        for role in ("api", "worker", "ops"):
+            value = env.get(f"RABBITMQ_{role.upper()}_URL")
+            if role in own:
+                assert urlsplit(value).password
+            elif value is not None:
+                assert urlsplit(value).password is None, f"{name} must not hold the {role} password"
+    assert urlsplit(services["worker"]["environment"]["RABBITMQ_API_URL"]).username == "gateway-api"

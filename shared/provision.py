@@ -18,281 +18,61 @@ environment and never by a plain run; `--check-definitions` exits 1 if it is sta
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import json
 import logging
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote, unquote, urlsplit
+from typing import Any
 
 import pika
 import pika.exceptions
 
 from shared import topology
+from shared.broker_admin import (
+    FULL,
+    ROLE_PERMISSIONS,
+    ROLE_TAGS,
+    Admin,
+    CtlAdmin,
+    HttpAdmin,
+    Permissions,
+    ProvisionError,
+    make_admin,
+    password_hash,
+    role_users,
+)
 from shared.config import Settings, get_settings
+from shared.definitions import (
+    COMPOSE_PASSWORD,
+    COMPOSE_USER,
+    DEFINITIONS_PATH,
+    EVENTS_POLICY,
+    build_definitions,
+    definitions_text,
+    events_policy,
+    write_definitions,
+)
 
 log = logging.getLogger("shared.provision")
-
-DEFINITIONS_PATH = Path(__file__).resolve().parent.parent / "deploy" / "rabbitmq" / "definitions.json"
-COMPAT_POLICY = "eventos-compat"  # the name older versions used; superseded by EVENTS_POLICY
-EVENTS_POLICY = "eventos-limits"
-
-
-class ProvisionError(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class Permissions:
-    """RabbitMQ's configure/write/read regular expressions on resource names within a vhost."""
-
-    configure: str = ".*"
-    write: str = ".*"
-    read: str = ".*"
-
-
-FULL = Permissions()
-NOTHING = "^$"
-# Least privilege per runtime identity (docs/security.md). Names are matched per vhost, so the
-# same patterns serve every prefix. Publishing to the default exchange (the LLM stage's queue,
-# `alertas`, direct replies) is a write on `amq.default`.
-ROLE_PERMISSIONS: dict[str, Permissions] = {
-    # Publishes tasks to the `eventos` exchange; nothing else (its direct reply-to consumer
-    # needs no permission).
-    "api": Permissions(configure=NOTHING, write=r"^eventos$", read=NOTHING),
-    # Consumes eventos, eventos.ia and alertas; publishes retries, dead letters, parked alerts
-    # and replies; declares the delay queues and eventos.ia of its configuration.
-    "worker": Permissions(
-        configure=r"^(eventos|alertas)(\..+)?$",
-        write=r"^(eventos|alertas|amq\.default)(\..+)?$",
-        read=r"^(eventos|alertas)(\..+)?$",
-    ),
-    # Replay (eventos.dlq → eventos exchange) and alert retry (default exchange → alertas).
-    "ops": Permissions(configure=NOTHING, write=r"^(eventos|amq\.default)$", read=r"^eventos\.dlq$"),
-}
-ROLE_TAGS: dict[str, list[str]] = {"api": [], "worker": [], "ops": ["management"]}
-
-
-class Admin(Protocol):
-    def list_vhosts(self) -> list[str]: ...
-    def add_vhost(self, vhost: str) -> None: ...
-    def delete_vhost(self, vhost: str) -> None: ...
-    def set_permissions(self, vhost: str, user: str, perms: Permissions = ...) -> None: ...
-    def put_user(self, user: str, password: str, tags: list[str]) -> None: ...
-    def import_definitions(self, definitions: dict[str, Any]) -> None: ...
-    def delete_user(self, user: str) -> None: ...
-    def set_policy(
-        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
-    ) -> None: ...
-    def queue_type(self, vhost: str, queue: str) -> str | None: ...
-
-
-class HttpAdmin:
-    """RabbitMQ management HTTP API."""
-
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
-        import httpx
-
-        parts = urlsplit(url)
-        auth = (unquote(parts.username or "guest"), unquote(parts.password or "guest"))
-        base = f"{parts.scheme}://{parts.hostname}:{parts.port or 15672}{parts.path.rstrip('/')}"
-        self.client = httpx.Client(base_url=base, auth=auth, timeout=timeout)
-
-    def _ok(self, resp: Any) -> Any:
-        if resp.status_code >= 400:
-            raise ProvisionError(
-                f"management API {resp.request.method} {resp.request.url.path}: "
-                f"{resp.status_code} {resp.text[:300]}"
-            )
-        return resp
-
-    def list_vhosts(self) -> list[str]:
-        return [v["name"] for v in self._ok(self.client.get("/api/vhosts")).json()]
-
-    def add_vhost(self, vhost: str) -> None:
-        self._ok(
-            self.client.put(
-                f"/api/vhosts/{quote(vhost, safe='')}",
-                json={"description": "clinical task gateway", "default_queue_type": "quorum"},
-            )
-        )
-
-    def delete_vhost(self, vhost: str) -> None:
-        resp = self.client.delete(f"/api/vhosts/{quote(vhost, safe='')}")
-        if resp.status_code != 404:
-            self._ok(resp)
-
-    def set_permissions(self, vhost: str, user: str, perms: Permissions = FULL) -> None:
-        self._ok(
-            self.client.put(
-                f"/api/permissions/{quote(vhost, safe='')}/{quote(user, safe='')}",
-                json={"configure": perms.configure, "write": perms.write, "read": perms.read},
-            )
-        )
-
-    def put_user(self, user: str, password: str, tags: list[str]) -> None:
-        self._ok(
-            self.client.put(
-                f"/api/users/{quote(user, safe='')}", json={"password": password, "tags": ",".join(tags)}
-            )
-        )
-
-    def import_definitions(self, definitions: dict[str, Any]) -> None:
-        self._ok(self.client.post("/api/definitions", json=definitions))
-
-    def delete_user(self, user: str) -> None:
-        resp = self.client.delete(f"/api/users/{quote(user, safe='')}")
-        if resp.status_code != 404:
-            self._ok(resp)
-
-    def set_policy(
-        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
-    ) -> None:
-        self._ok(
-            self.client.put(
-                f"/api/policies/{quote(vhost, safe='')}/{quote(name, safe='')}",
-                json={
-                    "pattern": pattern,
-                    "definition": definition,
-                    "apply-to": "queues",
-                    "priority": priority,
-                },
-            )
-        )
-
-    def queue_type(self, vhost: str, queue: str) -> str | None:
-        resp = self.client.get(f"/api/queues/{quote(vhost, safe='')}/{quote(queue, safe='')}")
-        if resp.status_code == 404:
-            return None
-        return str(self._ok(resp).json().get("type"))
-
-
-class CtlAdmin:
-    """`rabbitmqctl` on this machine (needs to run as root or as the rabbitmq user)."""
-
-    def __init__(self, node: str | None = None) -> None:
-        exe = shutil.which("rabbitmqctl") or (
-            "/usr/sbin/rabbitmqctl" if os.path.exists("/usr/sbin/rabbitmqctl") else None
-        )
-        if exe is None:
-            raise ProvisionError(
-                "rabbitmqctl not found: install rabbitmq-server, or set RABBITMQ_MANAGEMENT_URL "
-                "(e.g. http://guest:guest@localhost:15672) to provision over HTTP"
-            )
-        self.exe = exe
-        self.node = node or os.environ.get("RABBITMQ_NODENAME")
-
-    def _run(self, *args: str, stdin: str | None = None) -> str:
-        cmd = [self.exe]
-        if self.node:
-            cmd += ["-n", self.node]
-        cmd += ["-q", *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, input=stdin)
-        if proc.returncode != 0:
-            raise ProvisionError(
-                f"{' '.join(cmd)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()[:500]}"
-            )
-        return proc.stdout
-
-    def list_vhosts(self) -> list[str]:
-        out = self._run("list_vhosts", "name", "--no-table-headers")
-        return [line.strip() for line in out.splitlines() if line.strip()]
-
-    def add_vhost(self, vhost: str) -> None:
-        if vhost not in self.list_vhosts():
-            self._run("add_vhost", vhost)
-
-    def delete_vhost(self, vhost: str) -> None:
-        if vhost in self.list_vhosts():
-            self._run("delete_vhost", vhost)
-
-    def set_permissions(self, vhost: str, user: str, perms: Permissions = FULL) -> None:
-        self._run("set_permissions", "-p", vhost, user, perms.configure, perms.write, perms.read)
-
-    def _users(self) -> list[str]:
-        out = self._run("list_users", "--no-table-headers")
-        return [line.split()[0] for line in out.splitlines() if line.strip()]
-
-    def put_user(self, user: str, password: str, tags: list[str]) -> None:
-        # The password goes through standard input, never the command line (`ps` shows that).
-        verb = "change_password" if user in self._users() else "add_user"
-        self._run(verb, user, stdin=password)
-        self._run("set_user_tags", user, *tags)
-
-    def import_definitions(self, definitions: dict[str, Any]) -> None:
-        # One call for what would be dozens (each rabbitmqctl call starts an Erlang VM); through
-        # standard input, so password hashes never touch the disk or the command line.
-        self._run("import_definitions", stdin=json.dumps(definitions))
-
-    def delete_user(self, user: str) -> None:
-        if user in self._users():
-            self._run("delete_user", user)
-
-    def set_policy(
-        self, vhost: str, name: str, pattern: str, definition: dict[str, Any], priority: int = 0
-    ) -> None:
-        self._run(
-            "set_policy",
-            "-p",
-            vhost,
-            "--apply-to",
-            "queues",
-            "--priority",
-            str(priority),
-            name,
-            pattern,
-            json.dumps(definition),
-        )
-
-    def queue_type(self, vhost: str, queue: str) -> str | None:
-        out = self._run("list_queues", "-p", vhost, "name", "type", "--no-table-headers")
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) >= 2 and parts[0] == queue:
-                return parts[1]
-        return None
-
-
-def make_admin(settings: Settings) -> Admin:
-    if settings.rabbitmq_management_url:
-        return HttpAdmin(settings.rabbitmq_management_url)
-    return CtlAdmin()
+# Re-exported: callers and tests reach the admin side through this module.
+__all__ = [
+    "COMPOSE_PASSWORD",
+    "COMPOSE_USER",
+    "EVENTS_POLICY",
+    "ROLE_PERMISSIONS",
+    "Admin",
+    "CtlAdmin",
+    "HttpAdmin",
+    "ProvisionError",
+    "build_definitions",
+    "declare_topology",
+    "deprovision",
+    "provision",
+]
 
 
 def amqp_user(settings: Settings) -> str:
     return settings.broker_user
-
-
-@dataclass(frozen=True)
-class RoleUser:
-    role: str
-    name: str
-    password: str
-
-
-def role_users(settings: Settings) -> list[RoleUser]:
-    """The runtime identities named by RABBITMQ_API_URL / _WORKER_URL / _OPS_URL (their
-    passwords come from those URLs, i.e. from the environment or a `*_FILE` secret)."""
-    admin = settings.broker_user
-    users = []
-    for role in ROLE_PERMISSIONS:
-        url = getattr(settings, f"rabbitmq_{role}_url")
-        if not url:
-            continue
-        parts = urlsplit(url.split(",")[0].strip())
-        name, password = unquote(parts.username or ""), unquote(parts.password or "")
-        if not name or name == admin:
-            continue
-        if not password:
-            raise ProvisionError(f"RABBITMQ_{role.upper()}_URL names user {name!r} without a password")
-        users.append(RoleUser(role, name, password))
-    return users
 
 
 def connection_parameters(url: str, vhost: str, **overrides: Any) -> pika.URLParameters:
@@ -301,37 +81,6 @@ def connection_parameters(url: str, vhost: str, **overrides: Any) -> pika.URLPar
     for key, value in overrides.items():
         setattr(params, key, value)
     return params
-
-
-def _policy_definition(max_length: int | None = None, max_length_bytes: int | None = None) -> dict[str, Any]:
-    """The `eventos` policy: the queue's own settings (so a seed queue declared without them
-    gets them too) and its length limits (so queues that already exist get those)."""
-    args = topology.events_queue_arguments()
-    definition: dict[str, Any] = {
-        "delivery-limit": args["x-delivery-limit"],
-        "dead-letter-exchange": args["x-dead-letter-exchange"],
-        "dead-letter-routing-key": args["x-dead-letter-routing-key"],
-        "dead-letter-strategy": args["x-dead-letter-strategy"],
-        "overflow": args["x-overflow"],
-    }
-    if max_length is not None:
-        definition["max-length"] = max_length
-    if max_length_bytes is not None:
-        definition["max-length-bytes"] = max_length_bytes
-    return definition
-
-
-def events_policy(settings: Settings, vhost: str) -> dict[str, Any]:
-    # Priority 1: above the older `eventos-compat` policy (priority 0) of installations
-    # provisioned before the length limit, which this one includes.
-    return {
-        "vhost": vhost,
-        "name": EVENTS_POLICY,
-        "pattern": f"^{topology.EVENTS_QUEUE}$",
-        "apply-to": "queues",
-        "priority": 1,
-        "definition": _policy_definition(settings.eventos_max_length, settings.eventos_max_length_bytes),
-    }
 
 
 @dataclass
@@ -428,7 +177,7 @@ def provision(
             "users": [
                 {
                     "name": u.name,
-                    "password_hash": _password_hash(u.password, os.urandom(4)),
+                    "password_hash": password_hash(u.password, os.urandom(4)),
                     "hashing_algorithm": "rabbit_password_hashing_sha256",
                     "tags": ROLE_TAGS[u.role],
                 }
@@ -471,95 +220,6 @@ def deprovision(settings: Settings | None = None, admin: Admin | None = None) ->
 
 # --- definitions.json for docker-compose ----------------------------------------------------------
 
-COMPOSE_USER = "gateway"
-COMPOSE_PASSWORD = "gateway"  # noqa: S105 - documented development default, override in production
-
-
-def _password_hash(password: str, salt: bytes) -> str:
-    # rabbit_password_hashing_sha256: base64(salt || sha256(salt || password)).
-    digest = hashlib.sha256(salt + password.encode()).digest()
-    return base64.b64encode(salt + digest).decode()
-
-
-def build_definitions() -> dict[str, Any]:
-    # The fields' own defaults, never the environment: the file is tracked, and provisioning in
-    # any environment (a test's VHOST_PREFIX, other delays) must leave it as it is.
-    defaults = Settings.model_construct()
-    vhosts = [topology.vhost_for(d) for d in topology.all_domains()]
-    exchanges: list[dict[str, Any]] = []
-    queues: list[dict[str, Any]] = []
-    bindings: list[dict[str, Any]] = []
-    for vhost in vhosts:
-        for ex in topology.exchanges():
-            exchanges.append(
-                {
-                    "name": ex.name,
-                    "vhost": vhost,
-                    "type": ex.type,
-                    "durable": True,
-                    "auto_delete": False,
-                    "internal": False,
-                    "arguments": {},
-                }
-            )
-        for q in topology.queues(defaults.retry_delays, defaults.alert_retry_delays):
-            queues.append(
-                {
-                    "name": q.name,
-                    "vhost": vhost,
-                    "durable": True,
-                    "auto_delete": False,
-                    "arguments": q.arguments,
-                }
-            )
-            if q.bind_exchange:
-                bindings.append(
-                    {
-                        "source": q.bind_exchange,
-                        "vhost": vhost,
-                        "destination": q.name,
-                        "destination_type": "queue",
-                        "routing_key": q.bind_key,
-                        "arguments": {},
-                    }
-                )
-    return {
-        "rabbit_version": "3.10.0",
-        "users": [
-            {
-                "name": COMPOSE_USER,
-                # Fixed salt keeps the file stable between runs; change the password in production.
-                "password_hash": _password_hash(COMPOSE_PASSWORD, b"tgw1"),
-                "hashing_algorithm": "rabbit_password_hashing_sha256",
-                # Only the provisioning step connects as this administrator; the services get
-                # their own least-privileged users from it (docs/security.md).
-                "tags": ["administrator"],
-            }
-        ],
-        "vhosts": [{"name": v} for v in vhosts],
-        "permissions": [
-            {"user": COMPOSE_USER, "vhost": v, "configure": ".*", "write": ".*", "read": ".*"} for v in vhosts
-        ],
-        "policies": [events_policy(defaults, v) for v in vhosts],
-        "exchanges": exchanges,
-        "queues": queues,
-        "bindings": bindings,
-    }
-
-
-def definitions_text() -> str:
-    return json.dumps(build_definitions(), indent=2, sort_keys=True) + "\n"
-
-
-def write_definitions(path: Path = DEFINITIONS_PATH) -> bool:
-    """Write the file if it differs; returns True when it changed."""
-    text = definitions_text()
-    if path.exists() and path.read_text() == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return True
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -601,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{DEFINITIONS_PATH} is up to date")
         return 0
     if args.password_hash:
-        print(_password_hash(sys.stdin.readline().rstrip("\n"), os.urandom(4)))
+        print(password_hash(sys.stdin.readline().rstrip("\n"), os.urandom(4)))
         return 0
     if args.definitions_only:
         changed = write_definitions()

@@ -85,6 +85,7 @@ def test_the_ops_user_can_replay_and_nothing_more(users: Settings, tmp_path: Pat
     try:
         ch = admin.channel()
         ch.queue_purge("eventos")
+        ch.queue_purge(topology.DLQ_QUEUE)  # other tests of this module share the vhosts
         ch.confirm_delivery()
         props = pika.BasicProperties(message_id="t-1", delivery_mode=2)
         ch.basic_publish(topology.DLX_EXCHANGE, topology.DLQ_ROUTING_KEY, b'{"task_id": "t-1"}', props)

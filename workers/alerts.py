@@ -36,6 +36,7 @@ from tenacity.stop import stop_base
 
 from shared.config import Settings
 from workers import observability
+from workers.alert_checks import startup_warnings
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ NOT_RETRIED = frozenset({400, 403, 404, 409, 422})
 # it could point anywhere and would carry the service token, so it is retried and parked like a
 # 5xx until the backend answers at BACKEND_URL again (docs/alerts.md).
 RETRIED = frozenset({307, 308, 408, 429})
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
 # An attempt never gets less than this, even at the very end of the budget.
 MIN_ATTEMPT_TIMEOUT_S = 0.05
 MAX_KEY_LENGTH = 200
@@ -175,33 +176,10 @@ class AlertClient:
     @staticmethod
     def warn_if_disabled_settings(settings: Settings, logger: Any) -> bool:
         """`warn_if_disabled` without building a client."""
-        if not settings.backend_url:
-            logger.warning(
-                "BACKEND_URL is not set: alerts are recorded as pending in the task "
-                "store and not sent to the backend"
-            )
-            return True
-        warned = False
-        parts = urlsplit(settings.backend_url)
-        if parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK_HOSTS:
-            logger.warning(
-                f"BACKEND_URL is plain http to {parts.hostname}: service tokens and patient "
-                "alerts cross the network unencrypted; use https"
-            )
-            warned = True
-        if not settings.known_tenants:
-            logger.warning(
-                "neither API_KEYS nor BROKER_PRODUCERS names a tenant: the worker cannot tell "
-                "configured tenants from others and sends alerts for any tenant it verified"
-            )
-            warned = True
-        if not settings.backend_jwt_secret and not settings.backend_service_token:
-            logger.warning(
-                "neither BACKEND_JWT_SECRET nor BACKEND_SERVICE_TOKEN is set: the "
-                f"backend at {settings.backend_url} will refuse alerts with 401"
-            )
-            return True
-        return warned
+        warnings = startup_warnings(settings)
+        for warning in warnings:
+            logger.warning(warning)
+        return bool(warnings)
 
     def close(self) -> None:
         """Stop retrying (in-flight deliveries end as retry_later at their next step) and release

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import bcrypt
 from fastapi import HTTPException, Request, status
 
-from api.deps import resolve_tenant
+from api.providers import resolve_tenant
 
 
 @dataclass(frozen=True)

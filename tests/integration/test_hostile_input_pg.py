@@ -7,14 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
+from tests.conftest import pg_schema
 from tests.support.samples import PACIENTE
 from tests.support.servers import free_port
 from tests.support.wait import wait_until
@@ -27,15 +26,8 @@ CPF, NOME, QUEIXA = "529.982.247-25", "Maria Aparecida Souza", "dor no peito que
 
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_url else "?"
-    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema(pg_url) as url:
+        yield url
 
 
 def test_nul_on_postgresql_is_a_422_with_no_patient_data_in_the_log(

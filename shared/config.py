@@ -86,9 +86,9 @@ class Settings(BaseSettings):
     # tasks the gateway never issued (docs/security.md).
     broker_producers: str | None = None
     vhost_prefix: str = ""
-    # Length limit of every `eventos` queue, applied as a policy (docs/topology.md): 100,000
-    # tasks is about four minutes of the API's peak measured accept rate (~400 tasks/s on the
-    # shared 2-core box) and a few hundred MB of broker disk at typical task sizes.
+    # Length limit of every `eventos` queue, applied as a policy (docs/security.md): 100,000
+    # tasks is about four minutes of the ~400 tasks/s a sustained flood got accepted (issue 17),
+    # and a few hundred MB of broker disk at typical task sizes.
     eventos_max_length: int = Field(default=100_000, ge=1)
     eventos_max_length_bytes: int = Field(default=1_073_741_824, ge=1)
     broker_connect_timeout_s: float = 3.0

@@ -17,6 +17,7 @@ to the LLM stage). Per message:
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Mapping
@@ -191,8 +192,13 @@ class RulesStage:
                 )
         if isinstance(parsed, Rejected):
             # Without an envelope nobody can say whose task it is: the store is left alone.
-            task_id = parsed.task_id if envelope is not None else None
-            outcome = self._dead_letter(task_id, envelope, parsed.reason, parsed.detail, generation)
+            if envelope is None:
+                outcome = self._dead_letter(None, None, parsed.reason, parsed.detail, generation)
+            else:
+                self._count_attempt(parsed, attempt_key, generation)
+                outcome = self._dead_letter(
+                    parsed.task_id, envelope, parsed.reason, parsed.detail, generation
+                )
             return _Work(None, retry_count, generation, attempt_key, self.log, outcome)
         w = _Work(
             parsed,
@@ -215,6 +221,14 @@ class RulesStage:
                 generation,
             )
         return w
+
+    def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
+        """A delivery refused as invalid is an attempt too (a poison task refused, replayed and
+        refused again shows 2), for a task the store has; `_dead_letter` records the rest."""
+        if rejected.task_id:
+            with contextlib.suppress(Exception):  # a malformed id or a store outage must not stop it
+                progress = progress_for("processing", attempt_key=attempt_key, generation=generation)
+                self.store.transition(rejected.task_id, "processing", progress)
 
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)

@@ -1,8 +1,14 @@
-"""What the alert client's configuration means for delivery, said once at start-up (docs/alerts.md)."""
+"""How the alert client reads its configuration (the start-up warnings) and the backend's answers
+(`Retry-After`, error details); docs/alerts.md."""
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+
+import httpx
 
 from shared.config import Settings
 
@@ -35,3 +41,43 @@ def startup_warnings(settings: Settings) -> list[str]:
             "tenants from others and sends alerts for any tenant it verified"
         )
     return warnings
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date); None if absent
+    or unreadable."""
+    if value is None or not value.strip():
+        return None
+    raw = value.strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def error_detail(resp: httpx.Response) -> str:
+    try:
+        data = resp.json()
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and data.get("message"):
+        msg = data["message"]
+        detail = "; ".join(str(m) for m in msg) if isinstance(msg, list) else str(msg)
+    else:
+        detail = resp.text.strip()
+    return detail[:300] if detail else ""
+
+
+def describe(resp: httpx.Response) -> str:
+    detail = error_detail(resp)
+    head = f"{resp.status_code} {resp.reason_phrase}".strip()
+    return f"{head}: {detail}" if detail else head

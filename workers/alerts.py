@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -36,7 +33,7 @@ from tenacity.stop import stop_base
 
 from shared.config import Settings
 from workers import observability
-from workers.alert_checks import startup_warnings
+from workers.alert_checks import describe, parse_retry_after, startup_warnings
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
@@ -90,46 +87,6 @@ class _Attempt:
     error: str | None = None
     backend_alert_id: str | None = None
     retry_after: float | None = None
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date); None if absent
-    or unreadable."""
-    if value is None or not value.strip():
-        return None
-    raw = value.strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _error_detail(resp: httpx.Response) -> str:
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and data.get("message"):
-        msg = data["message"]
-        detail = "; ".join(str(m) for m in msg) if isinstance(msg, list) else str(msg)
-    else:
-        detail = resp.text.strip()
-    return detail[:300] if detail else ""
-
-
-def _describe(resp: httpx.Response) -> str:
-    detail = _error_detail(resp)
-    head = f"{resp.status_code} {resp.reason_phrase}".strip()
-    return f"{head}: {detail}" if detail else head
 
 
 class AlertClient:
@@ -371,7 +328,7 @@ class AlertClient:
                 resp = self._post(tenant_id, key, body, self.token_for(tenant_id, fresh=True), timeout)
                 ALERT_REQUESTS_TOTAL.labels(str(resp.status_code)).inc()
                 if resp.status_code == 401:
-                    return _Attempt("fatal", error=f"{_describe(resp)} (token renewed once; not retried)")
+                    return _Attempt("fatal", error=f"{describe(resp)} (token renewed once; not retried)")
         except httpx.TimeoutException as exc:
             ALERT_REQUESTS_TOTAL.labels("timeout").inc()
             return _Attempt("retry", error=f"timeout after {timeout:.2f} s ({type(exc).__name__})")
@@ -393,7 +350,7 @@ class AlertClient:
                 backend_id = str(data["id"])
             return _Attempt("ok", backend_alert_id=backend_id)
         if code in RETRIED or code >= 500:
-            error = _describe(resp)
+            error = describe(resp)
             if code in (307, 308):
                 target = urlsplit(resp.headers.get("Location", "")).hostname or "the same host"
                 error = f"{code} redirect to {target} not followed"
@@ -402,7 +359,7 @@ class AlertClient:
             )
         # 400/403/404/409/422 by the spec; any other answer (401 with a static token, 405,
         # 3xx, 413 ...) will not change by asking again either.
-        return _Attempt("fatal", error=f"{_describe(resp)} (not retried)")
+        return _Attempt("fatal", error=f"{describe(resp)} (not retried)")
 
 
 class _StopOnLongRetryAfter(stop_base):

@@ -31,6 +31,7 @@ from shared import topology
 from shared.config import get_settings
 from shared.logs import configure_logging, get_logger
 from shared.retention import HourlyPurge
+from workers import health
 
 # The child's entry point must live in an importable module: spawn cannot find `__main__`'s.
 from workers.worker import child_main
@@ -112,6 +113,7 @@ class Supervisor:
         purge = HourlyPurge(settings) if settings.task_retention_days > 0 else None
         if purge is not None:
             purge.start()
+        health.expect(settings, [health.beat_name(c.vhost, c.stage) for c in self.children])
         for child in self.children:
             self.start_child(child)
         while not self.stopping:

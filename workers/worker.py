@@ -19,6 +19,7 @@ from shared import tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
+from workers import health
 from workers.consumer import VhostConsumer
 from workers.observability import QueueDepthSampler
 from workers.registry import load_handlers
@@ -76,10 +77,7 @@ def run_vhost(
     load_handlers(extra=extra_handler_modules())
     tracing.install_global(f"worker:{vhost}")
     sampler = None
-    if metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(metrics_port, addr="127.0.0.1")
+    if metrics_port and health.serve_metrics(metrics_port):
         if stage != "llm":
             # One sampler per vhost: the LLM stage's process shares the vhost's queues.
             sampler = QueueDepthSampler(settings, vhost)
@@ -104,7 +102,10 @@ def run_vhost(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+    heartbeat = health.Heartbeat.start_for(settings, consumer, vhost, stage)
     consumer.run()
+    if heartbeat is not None:
+        heartbeat.stop()
     if sampler is not None:
         sampler.stop()
     tracing.shutdown()

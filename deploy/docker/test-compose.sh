@@ -57,6 +57,7 @@ cleanup() {
         compose down -v --remove-orphans --timeout 20 >/dev/null 2>&1 || true
     fi
     if [ "$started_daemon" = 1 ]; then
+        echo "    stopping dockerd pid $(cat "$run_dir/daemon/docker.pid" 2>/dev/null || echo '?')"
         deploy/docker/dockerd.sh stop "$run_dir/daemon" || true
         if [ "${TEST_COMPOSE_KEEP_IMAGES:-0}" != 1 ]; then
             rm -rf "$run_dir/daemon/data"
@@ -147,20 +148,27 @@ HOSTNET_API_PORT=${HOSTNET_API_PORT:-17800}
 HOSTNET_WORKER_METRICS_PORT=${HOSTNET_WORKER_METRICS_PORT:-17900}
 ENV
 . "$run_dir/compose.env"
+"$PYTHON" - "$HOSTNET_AMQP_PORT" "$HOSTNET_MANAGEMENT_PORT" "$HOSTNET_EPMD_PORT" "$HOSTNET_DIST_PORT" \
+    "$HOSTNET_POSTGRES_PORT" "$HOSTNET_API_PORT" <<'PY'
+import socket, sys
+taken = [p for p in sys.argv[1:] if socket.socket().connect_ex(("127.0.0.1", int(p))) == 0]
+if taken:
+    sys.exit(f"127.0.0.1 ports {', '.join(taken)} are in use: set other HOSTNET_*_PORT values (docs/docker.md)")
+PY
 stack_up=1
 compose up -d --no-build --pull never --scale "worker=$workers" 2>&1 | sed 's/^/    /'
 deadline=$((SECONDS + 300))
 while :; do
-    # One line per container: service, state, health ("" when it has no healthcheck).
+    # One line per container: service and status ("Up 2 minutes (healthy)", "Exited (0) ...").
     states="$(docker ps -a --filter "label=com.docker.compose.project=$project" \
-        --format '{{.Label "com.docker.compose.service"}} {{.State}} {{.Status}}')"
-    healthy_workers="$(grep -c '^worker running.*(healthy)' <<<"$states" || true)"
-    if grep -q '^api running.*(healthy)' <<<"$states" && [ "$healthy_workers" = "$workers" ] \
-        && grep -q '^rabbitmq running.*(healthy)' <<<"$states" && grep -q '^postgres running.*(healthy)' <<<"$states" \
-        && grep -q '^provision exited.*Exited (0)' <<<"$states"; then
+        --format '{{.Label "com.docker.compose.service"}} {{.Status}}')"
+    healthy_workers="$(grep -c '^worker Up.*(healthy)' <<<"$states" || true)"
+    if grep -q '^api Up.*(healthy)' <<<"$states" && [ "$healthy_workers" = "$workers" ] \
+        && grep -q '^rabbitmq Up.*(healthy)' <<<"$states" && grep -q '^postgres Up.*(healthy)' <<<"$states" \
+        && grep -q '^provision Exited (0)' <<<"$states"; then
         break
     fi
-    if grep -qE '^provision exited.*Exited \([1-9]' <<<"$states" || [ $SECONDS -ge $deadline ]; then
+    if grep -qE '^provision Exited \([1-9]' <<<"$states" || [ $SECONDS -ge $deadline ]; then
         echo "$states" | sed 's/^/    /'
         echo "the stack did not become healthy" >&2
         exit 1

@@ -51,12 +51,13 @@ if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
         --customize-hook="cp $work/pip.conf \"\$1/etc/pip.conf\"" \
         --customize-hook='chroot "$1" python3 -m venv /opt/venv' \
         --customize-hook='rm -rf "$1"/var/cache/apt/*.bin "$1"/usr/share/doc "$1"/usr/share/man' \
-        "$suite" "$tarball.partial" "$src" >&2
+        "$suite" "$tarball.partial" "$src" >"$work/mmdebstrap.log" 2>&1 \
+        || { tail -30 "$work/mmdebstrap.log" >&2; rm -f "$tarball.partial"; exit 1; }
     mv "$tarball.partial" "$tarball"
 fi
 docker import \
     --change 'ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' \
     --change 'CMD ["python3"]' \
-    "$tarball" "$image" >&2
+    "$tarball" "$image" >/dev/null
 echo "$image"

@@ -82,7 +82,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     echo "    apt-get install ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq "${missing[@]}" \
+        >"$run_dir/apt.log" 2>&1 || { tail -20 "$run_dir/apt.log" >&2; exit 1; }
 fi
 tools="$run_dir/tools"
 plugin="$tools/lib/compose/docker-compose"
@@ -115,18 +116,24 @@ for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
     [ -n "${!var:-}" ] && proxy_args+=(--build-arg "$var=${!var}")
 done
 build() {
-    local started=$SECONDS tag="$1"
+    local started=$SECONDS tag="$1" log="$run_dir/build-${1%%:*}.log"
     shift
-    if ! docker build --network host "${proxy_args[@]}" -t "$tag" "$@" >"$run_dir/build.log" 2>&1; then
-        tail -40 "$run_dir/build.log" >&2
-        exit 1
+    if ! docker build --network host "${proxy_args[@]}" -t "$tag" "$@" >"$log" 2>&1; then
+        echo "    $tag: build failed; last lines of $log:" >&2
+        tail -40 "$log" >&2
+        return 1
     fi
     echo "    $tag: $((SECONDS - started)) s"
 }
-build clinical-task-gateway-rabbitmq:local --build-arg "BASE_IMAGE=$base" deploy/docker/rabbitmq
-build clinical-task-gateway-postgres:local --build-arg "BASE_IMAGE=$base" deploy/docker/postgres
-build clinical-task-gateway-worker:latest --build-arg "PYTHON_IMAGE=$base" -f Dockerfile.worker .
-build clinical-task-gateway-api:latest --build-arg "PYTHON_IMAGE=$base" -f Dockerfile.api .
+# In parallel: the worker's pip install is the long one, the others fit beside it.
+pids=()
+build clinical-task-gateway-worker:latest --build-arg "PYTHON_IMAGE=$base" -f Dockerfile.worker . & pids+=($!)
+build clinical-task-gateway-api:latest --build-arg "PYTHON_IMAGE=$base" -f Dockerfile.api . & pids+=($!)
+build clinical-task-gateway-rabbitmq:local --build-arg "BASE_IMAGE=$base" deploy/docker/rabbitmq & pids+=($!)
+build clinical-task-gateway-postgres:local --build-arg "BASE_IMAGE=$base" deploy/docker/postgres & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || exit 1
 done_step
 
 # --- 4 ---------------------------------------------------------------------------------------

@@ -46,8 +46,8 @@ def _dir(settings: Settings) -> Path | None:
     return Path(settings.worker_health_dir) if settings.worker_health_dir else None
 
 
-def beat_name(vhost: str, stage: str) -> str:
-    return f"{vhost}.{stage}"
+def beat_name(vhost: str, role: str) -> str:
+    return f"{vhost}.{role}"
 
 
 def expect(settings: Settings, names: list[str]) -> None:
@@ -75,12 +75,12 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._run, name="worker-heartbeat", daemon=True)
 
     @classmethod
-    def start_for(cls, settings: Settings, consumer: Consuming, vhost: str, stage: str) -> Heartbeat | None:
+    def start_for(cls, settings: Settings, consumer: Consuming, vhost: str, role: str) -> Heartbeat | None:
         directory = _dir(settings)
         if directory is None:
             return None
         directory.mkdir(parents=True, exist_ok=True)
-        beat = cls(directory / beat_name(vhost, stage), consumer)
+        beat = cls(directory / beat_name(vhost, role), consumer)
         beat._thread.start()
         return beat
 

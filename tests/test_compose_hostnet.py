@@ -3,6 +3,7 @@ RabbitMQ version, checked statically (`make test-compose` runs the hostnet stack
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -211,3 +212,27 @@ def test_the_debian_broker_of_the_offline_path_supports_every_setting_it_is_give
     extra = load("docker-compose.hostnet.yml")["services"]["rabbitmq"]["environment"]["RABBITMQ_EXTRA_CONF"]
     keys += conf_keys(extra)
     assert max(since(k) for k in keys) <= DEBIAN_BROKER
+
+
+def test_the_offline_base_keeps_the_machines_network_pip_settings_and_drops_its_local_paths() -> None:
+    spec = importlib.util.spec_from_file_location("pip_config", ROOT / "deploy/docker/pip_config.py")
+    assert spec and spec.loader
+    pip_config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pip_config)
+
+    machine = {
+        "index-url": "https://mirror.example/simple",
+        "extra-index-url": "file:///opt/pypi/simple https://extra.example/simple",
+        "find-links": "/opt/wheels",
+        "constraint": "/etc/xdg/pip/constraints.txt",
+        "cert": "/somewhere/on/the/host.pem",
+        "proxy": "http://proxy.example:3128",
+        "default-timeout": "180",
+    }
+    assert pip_config.image_settings(machine) == {
+        "index-url": "https://mirror.example/simple",
+        "extra-index-url": "https://extra.example/simple",
+        "proxy": "http://proxy.example:3128",
+        "default-timeout": "180",
+        "cert": "/etc/ssl/certs/ca-certificates.crt",
+    }

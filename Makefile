@@ -60,7 +60,7 @@ test-cluster: dev-venv
 	@TGW_CLUSTER_TEST=1 $(BIN)/python -m pytest -q -s -p no:randomly tests/cluster
 
 # docker compose up --scale worker=3 for real: its own dockerd, images built here from Debian
-# packages, the stack end to end, then torn down (docs/docker.md; needs root; about 5-15 minutes).
+# packages, the stack end to end, then torn down (docs/docker.md; needs root; 15-20 min on a busy box).
 test-compose: dev-venv
 	@PYTHON=$(abspath $(BIN)/python) deploy/docker/test-compose.sh
 

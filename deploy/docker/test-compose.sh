@@ -109,8 +109,9 @@ done_step
 
 # --- 3 ---------------------------------------------------------------------------------------
 step 3 "build the base (mmdebstrap), RabbitMQ, PostgreSQL, API and worker images"
+base_started=$SECONDS
 base="$(PYTHON="$PYTHON" deploy/docker/base-image.sh)"
-echo "    base image: $base"
+echo "    $base: $((SECONDS - base_started)) s (tarball cached in ${BASE_IMAGE_CACHE:-~/.cache/clinical-task-gateway})"
 proxy_args=()
 for var in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
     [ -n "${!var:-}" ] && proxy_args+=(--build-arg "$var=${!var}")

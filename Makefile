@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-contract test-cluster venv dev-venv broker browser provision migrate api workers lint \
-	typecheck bench bench-scale bench-ops clean
+.PHONY: run test test-contract test-cluster test-compose env venv dev-venv broker browser provision migrate api \
+	workers lint typecheck bench bench-scale bench-ops clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -58,6 +58,15 @@ test-contract: dev-venv broker
 # PostgreSQL: the API and two worker supervisors under load while nodes go away (a few minutes).
 test-cluster: dev-venv
 	@TGW_CLUSTER_TEST=1 $(BIN)/python -m pytest -q -s -p no:randomly tests/cluster
+
+# docker compose up --scale worker=3 for real: its own dockerd, images built here from Debian
+# packages, the stack end to end, then torn down (docs/docker.md; needs root; 15-20 min on a busy box).
+test-compose: dev-venv
+	@PYTHON=$(abspath $(BIN)/python) deploy/docker/test-compose.sh
+
+# API_KEYS for `docker compose up` (and `make run`): a random local key written into .env once.
+env:
+	@$(PYTHON) deploy/dev_setup.py api-key
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -151,6 +151,8 @@ class Settings(BaseSettings):
     worker_max_retries: int = Field(default=5, ge=0)
     retry_delays_s: str = "5,30,120"
     worker_metrics_port: int | None = None
+    # Heartbeat files for `python -m workers.health` (the compose healthcheck); unset = none.
+    worker_health_dir: str | None = None
 
     # Logging
     log_format: Literal["json", "console"] = "json"

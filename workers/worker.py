@@ -16,6 +16,7 @@ from shared import provision, topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
+from workers import health
 from workers.alert_dispatch import AlertDispatcher
 from workers.alerts import AlertClient
 from workers.consumer import VhostConsumer
@@ -121,14 +122,10 @@ def run_vhost(
     load_handlers(extra=extra_handler_modules())
     tracing.install_global(f"worker:{vhost}")
     sampler = None
-    if metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(metrics_port, addr="127.0.0.1")
-        if role != "llm":
-            # One sampler per vhost: the LLM stage's process shares the vhost's queues.
-            sampler = QueueDepthSampler(settings, vhost)
-            sampler.start()
+    # Every stage serves metrics; one sampler per vhost (the LLM stage shares the vhost's queues).
+    if metrics_port and health.serve_metrics(metrics_port) and role != "llm":
+        sampler = QueueDepthSampler(settings, vhost)
+        sampler.start()
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, role=role)
     if settings.llm_enabled and role != "rules":
         from workers.llm import preload
@@ -149,7 +146,10 @@ def run_vhost(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+    heartbeat = health.Heartbeat.start_for(settings, consumer, vhost, role)
     consumer.run()
+    if heartbeat is not None:
+        heartbeat.stop()
     if sampler is not None:
         sampler.stop()
     tracing.shutdown()

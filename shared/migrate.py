@@ -151,7 +151,7 @@ def upgrade(url: str) -> str:
 
 def model_differences(conn: Connection) -> list[Any]:
     """What autogenerate would put in a new revision: [] when the models match the database."""
-    from shared.store import metadata
+    from shared.conversations import metadata  # the store's metadata with the conversation tables
 
     ctx = MigrationContext.configure(conn, opts={"compare_type": True})
     return list(compare_metadata(ctx, metadata))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from shared.store import metadata
+from shared.conversations import metadata  # the store's metadata with the conversation tables
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -3,6 +3,7 @@
     eventos     ──> rules pool (WORKER_CONCURRENCY)  TaskProcessor      → ack / retry / DLQ / forward
     eventos.ia  ──> LLM pool (WORKER_LLM_CONCURRENCY) LlmStageProcessor → ack (result enriched)
     alertas     ──> parked-alert pool                 AlertDispatcher.handle_parked
+    seguimento  ──> parked-alert pool                 FollowUps.handle (NO_RESPONSE)
 
 Each queue has its own channel, prefetch and threads, so a crew that takes a minute, or an LLM
 endpoint that never answers, holds only LLM threads: a nurse's rules alert never waits for them.
@@ -105,6 +106,9 @@ class VhostConsumer:
             self.transport.subscribe(topology.LLM_QUEUE, self.llm_concurrency, self._on_llm_task)
         if stage in ("all", "rules"):
             self.transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
+            self.transport.subscribe(topology.FOLLOWUP_QUEUE, ALERT_PREFETCH, self._on_followup)
+        # The conversation services (docs/agent-message.md), set by workers.worker.build_consumer.
+        self.followups: Any | None = None
 
     # --- wiring and state -----------------------------------------------------------------------
 
@@ -274,18 +278,31 @@ class VhostConsumer:
         for d in batch:
             self._alert_pool.submit(self._work_parked, d)
 
+    def _on_followup(self, batch: list[Delivery]) -> None:
+        for d in batch:
+            self._alert_pool.submit(self._work_followup, d)
+
     def _work_parked(self, d: Delivery) -> None:
+        self._work_side(
+            d, self._dispatcher.handle_parked if self._dispatcher is not None else None, "parked_alert"
+        )
+
+    def _work_followup(self, d: Delivery) -> None:
+        self._work_side(d, self.followups.handle if self.followups is not None else None, "followup")
+
+    def _work_side(self, d: Delivery, handle: Any, what: str) -> None:
+        """A parked alert or a follow-up: ack once handled, requeue when it could not be."""
         requeue = False
         try:
             if self.transport.stopping:
                 requeue = True
-            elif self._dispatcher is None:
+            elif handle is None:
                 requeue = True
-                self.transport.wait_stopping(5)  # nobody here can deliver it; do not spin on it
+                self.transport.wait_stopping(5)  # nobody here can handle it; do not spin on it
             else:
-                self._dispatcher.handle_parked(d.body)
+                handle(d.body)
         except Exception as exc:
-            self.log.error("parked_alert_failed", error=repr(exc))
+            self.log.error(f"{what}_failed", error=repr(exc))
             requeue = True
             self.transport.wait_stopping(1)  # the broker or store is in trouble; do not spin
         if requeue:

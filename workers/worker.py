@@ -17,9 +17,12 @@ os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
 
 from shared import tracing
 from shared.config import Settings, get_settings
+from shared.conversations import ConversationLog
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
 from workers.consumer import VhostConsumer
+from workers.conversation_flow import ConversationServices
+from workers.followup import FollowUps
 from workers.observability import QueueDepthSampler
 from workers.registry import load_handlers
 
@@ -58,9 +61,14 @@ def build_consumer(
     # another's: each alert then still gets its full inline budget before it is parked. Both
     # stages emit alerts.
     threads = consumer.concurrency + (consumer.llm_concurrency if consumer.llm_enabled else 0)
-    consumer.dispatcher = AlertDispatcher(
-        settings, store, client, consumer.publish, max_workers=max(4, 2 * threads)
-    )
+    dispatcher = AlertDispatcher(settings, store, client, consumer.publish, max_workers=max(4, 2 * threads))
+    consumer.dispatcher = dispatcher
+    # The agent conversation: earlier messages, episodes, NO_RESPONSE follow-ups.
+    conversations = ConversationLog(store)
+    consumer.followups = FollowUps(settings, store, conversations, consumer.publish, dispatcher.emit)
+    services = ConversationServices(settings, conversations, consumer.followups)
+    consumer.processor.conversation = services
+    consumer.llm_processor.conversation = services
     return consumer
 
 

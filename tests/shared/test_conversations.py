@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.conversations import ConversationLog
+from shared.conversations import ConversationLog, alert_episodes
 from shared.store import Store
 from workers.conversation_alerts import episode_decision
 
@@ -130,3 +130,26 @@ def test_two_workers_claiming_the_same_new_episode_at_once_send_one_alert(store_
     finally:
         for s in stores:
             s.close()
+
+
+def test_retention_purges_what_the_conversation_remembered_of_purged_tasks_and_old_episodes(
+    log: ConversationLog,
+) -> None:
+    from shared.retention import purge
+    from tests.shared.test_retention import _task
+
+    old = _task(log.store, "completed", age_days=40)
+    recent = _task(log.store, "completed", age_days=1)
+    log.record(row(old, T0))
+    log.record(row(recent, T0 + timedelta(minutes=1)))
+    key = "CRITICAL_SYMPTOM:dispneia"
+    log.claim_episodes("hospital_a", "c-old", old, [(key, "CRITICAL")], decide())
+    with log.store.engine.begin() as conn:
+        conn.execute(alert_episodes.update().values(alerted_at=datetime.now(UTC) - timedelta(days=40)))
+    log.claim_episodes("hospital_a", "c-new", recent, [(key, "CRITICAL")], decide())
+
+    purge(log.store.engine, datetime.now(UTC) - timedelta(days=30))
+
+    assert [r["task_id"] for r in log.earlier("hospital_a", "c1", T0 + timedelta(hours=1), "x")] == [recent]
+    assert log.episode("hospital_a", "c-old", key) is None
+    assert log.episode("hospital_a", "c-new", key) is not None

@@ -17,9 +17,7 @@ conversation at once still send one alert. Migration 0004 creates both tables.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -67,15 +65,6 @@ alert_episodes = sa.Table(
     sa.Column("joined", _json, nullable=False),
 )
 
-log = logging.getLogger(__name__)
-
-
-def _log_failure(fut: Future[Any]) -> None:
-    exc = fut.exception()
-    if exc is not None:
-        log.warning("conversation message not recorded: %s", type(exc).__name__)
-
-
 # (episode row or None, severity, task id, now) -> decision; see conversation_alerts.
 Decide = Callable[[dict[str, Any] | None, str, str, datetime], str]
 
@@ -86,16 +75,17 @@ class ConversationLog:
 
     def record(self, row: dict[str, Any]) -> None:
         """Remember one message (a redelivered task keeps its first row)."""
-        stmt = self.store._insert(conversation_messages).on_conflict_do_nothing()
-        self.store._write(lambda conn: conn.execute(stmt, row))
+        self.store._write(self.record_op(row))
 
-    def record_later(self, row: dict[str, Any]) -> None:
-        """`record` without waiting: the row joins the writer's next group commit, which the
-        task's own `completed` write (queued after it) cannot overtake. A failure is logged; a
-        task redelivered after a crash writes it again."""
+    def record_op(self, row: dict[str, Any]) -> Callable[[Connection], None]:
+        """`record` as a write for another transaction: the rules stage commits it with the
+        task's `completed` status, so a message is remembered exactly when its task is done."""
         stmt = self.store._insert(conversation_messages).on_conflict_do_nothing()
-        fut = self.store._writer.submit(lambda conn: conn.execute(stmt, row))
-        fut.add_done_callback(_log_failure)
+
+        def op(conn: Connection) -> None:
+            conn.execute(stmt, row)
+
+        return op
 
     def earlier(
         self, tenant_id: str, conversation_id: str, before: datetime, task_id: str

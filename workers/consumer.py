@@ -150,6 +150,8 @@ class VhostConsumer:
             self._pool.shutdown(wait=True)
             self._llm_pool.shutdown(wait=True, cancel_futures=False)
             self._alert_pool.shutdown(wait=True, cancel_futures=False)
+            if self.followups is not None:
+                self.followups.shutdown()
             if self._dispatcher is not None and hasattr(self._dispatcher, "shutdown"):
                 self._dispatcher.shutdown(wait=True)
             if self.own_store:

@@ -59,6 +59,10 @@ class TaskContext:
     conversation: AlertGate | None = None
     # Findings whose alert joined an open episode of the conversation instead of being sent.
     episodes_joined: list[dict[str, Any]] = field(default_factory=list)
+    # Store writes to commit in the same transaction as the task's `completed` (the conversation's
+    # memory of the message), and broker work to be confirmed before the ack (a follow-up).
+    on_complete: list[Callable[[Any], Any]] = field(default_factory=list)
+    side_futures: list[Future[Any]] = field(default_factory=list)
 
     @property
     def task_id(self) -> str:

@@ -14,8 +14,9 @@
   schedules the NO_RESPONSE follow-up (`workers.followup`).
 
 The store is read only when this message could need the past (a pain score, a symptom said
-strongly, a temperature); the message's own row is written without waiting, joining the task's
-`completed` write in the store writer's next group commit.
+strongly, a temperature). The message's own row is committed with the task's `completed` status
+(`TaskContext.on_complete`), and the follow-up's publish runs beside the rest of the task and is
+confirmed before the ack (`TaskContext.side_futures`): neither adds a wait to the handler.
 """
 
 from __future__ import annotations
@@ -100,26 +101,30 @@ class ConversationServices:
         if not conversation_id or ctx.stage == "llm":
             return
         current = assessment.current
-        self.log.record_later(
-            {
-                "task_id": ctx.task_id,
-                "tenant_id": ctx.tenant_id,
-                "conversation_id": conversation_id,
-                "message_id": info.message_id,
-                "received_at": ctx.envelope.created_at,
-                "pain_score": current.pain,
-                "temperature_c": current.temperature_c,
-                "intensities": current.intensities or None,
-                "symptoms": sorted({f["codigo"] for f in current.findings}) or None,
-                "followup_question": question,
-            }
+        ctx.on_complete.append(
+            self.log.record_op(
+                {
+                    "task_id": ctx.task_id,
+                    "tenant_id": ctx.tenant_id,
+                    "conversation_id": conversation_id,
+                    "message_id": info.message_id,
+                    "received_at": ctx.envelope.created_at,
+                    "pain_score": current.pain,
+                    "temperature_c": current.temperature_c,
+                    "intensities": current.intensities or None,
+                    "symptoms": sorted({f["codigo"] for f in current.findings}) or None,
+                    "followup_question": question,
+                }
+            )
         )
         if question and self.followups is not None and info.patient_id:
-            self.followups.schedule(
-                replace(info, task_id=ctx.task_id, tenant_id=ctx.tenant_id),
-                question=question,
-                asked_at=ctx.envelope.created_at,
-                severity=assessment.severity or "HIGH",
+            ctx.side_futures.append(
+                self.followups.schedule(
+                    replace(info, task_id=ctx.task_id, tenant_id=ctx.tenant_id),
+                    question=question,
+                    asked_at=ctx.envelope.created_at,
+                    severity=assessment.severity or "HIGH",
+                )
             )
 
 

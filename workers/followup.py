@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,16 +52,20 @@ class FollowUps:
         self.log = log_
         self.publish = publish
         self.emit = emit
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="seguimento")
 
     @property
     def delay_s(self) -> int:
         return self.settings.no_response_after_s
 
-    def schedule(self, info: TaskInfo, *, question: str, asked_at: datetime, severity: str) -> None:
-        """Park the follow-up of `question` for NO_RESPONSE_AFTER_S. Raises when the broker does
-        not confirm it: the task is then retried, never acked without its follow-up."""
+    def schedule(self, info: TaskInfo, *, question: str, asked_at: datetime, severity: str) -> Future[None]:
+        """Park the follow-up of `question` for NO_RESPONSE_AFTER_S, on the pool: the Future
+        raises when the broker does not confirm it, and the task is then not acked (it runs
+        again) rather than acked without its follow-up."""
         if self.delay_s <= 0 or not info.conversation_id:
-            return
+            done: Future[None] = Future()
+            done.set_result(None)
+            return done
         message = {
             "schema_version": FOLLOWUP_SCHEMA_VERSION,
             "task_id": info.task_id,
@@ -74,12 +78,16 @@ class FollowUps:
             "severity": severity,
             "delay_s": self.delay_s,
         }
-        self.publish(
+        return self._pool.submit(
+            self.publish,
             topology.FOLLOWUP_DELAY_EXCHANGE,
             topology.followup_delay_queue_name(self.delay_s),
             json.dumps(message, ensure_ascii=False).encode(),
             {"x-task-id": info.task_id},
         )
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
 
     def handle(self, body: bytes) -> str:
         """One message from `seguimento`. Returns what happened; raises when it must be

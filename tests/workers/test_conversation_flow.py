@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.conversations import ConversationLog
 from shared.logs import get_logger
 from shared.messages import AgentMessagePayload, Envelope
-from shared.store import Store
+from shared.store import Store, progress_for
 from tests.conftest import make_settings
 from tests.support.fake_nestjs import FakeNestJS
 from tests.support.wait import wait_until
@@ -90,15 +90,18 @@ class Stack:
             conversation=self.services,
         )
         result = get_handler("clinico", "mensagem").fn(ctx, AgentMessagePayload.model_validate(payload))
-        for fut in ctx.alert_futures:
+        for fut in [*ctx.alert_futures, *ctx.side_futures]:
             fut.result(timeout=30)
-        self.store.transition(str(env.task_id), "completed", 10**12 - 1, result=result)
+        # As the rules stage does: the handler's writes commit with the task's completion.
+        self.store.transition(str(env.task_id), "completed", progress_for("completed"), result=result)
+        self.store._write(lambda conn: [op(conn) for op in ctx.on_complete])
         return result, ctx
 
     def sent(self, type_: str) -> list[dict[str, Any]]:
         return [r.body for r in self.nestjs.requests if r.status == 201 and r.body["type"] == type_]
 
     def close(self) -> None:
+        self.followups.shutdown()
         self.dispatcher.shutdown()
         self.store.close()
 

@@ -67,8 +67,8 @@ def build_consumer(
     conversations = ConversationLog(store)
     consumer.followups = FollowUps(settings, store, conversations, consumer.publish, dispatcher.emit)
     services = ConversationServices(settings, conversations, consumer.followups)
-    consumer.processor.conversation = services
-    consumer.llm_processor.conversation = services
+    consumer.processor.conversation = services  # type: ignore[attr-defined]
+    consumer.llm_processor.conversation = services  # type: ignore[attr-defined]
     return consumer
 
 

@@ -17,23 +17,24 @@ the alert recorded and never sends it again.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from shared import topology
 from shared.config import Settings
 from shared.conversations import ConversationLog
+from shared.messages import FollowUp
 from shared.store import Store
 from workers.context import TaskInfo
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
 
-FOLLOWUP_SCHEMA_VERSION = 1
 ALERT_KEY = "no_response"
 
 Publish = Callable[[str, str, bytes, dict[str, Any]], None]
@@ -66,23 +67,22 @@ class FollowUps:
             done: Future[None] = Future()
             done.set_result(None)
             return done
-        message = {
-            "schema_version": FOLLOWUP_SCHEMA_VERSION,
-            "task_id": info.task_id,
-            "tenant_id": info.tenant_id,
-            "patient_id": info.patient_id,
-            "conversation_id": info.conversation_id,
-            "message_id": info.message_id,
-            "question": question,
-            "asked_at": asked_at.isoformat(),
-            "severity": severity,
-            "delay_s": self.delay_s,
-        }
+        message = FollowUp(
+            task_id=info.task_id,
+            tenant_id=info.tenant_id,
+            patient_id=info.patient_id,
+            conversation_id=info.conversation_id,
+            message_id=info.message_id,
+            question=question,
+            asked_at=asked_at,
+            severity=severity,
+            delay_s=self.delay_s,
+        )
         return self._pool.submit(
             self.publish,
             topology.FOLLOWUP_DELAY_EXCHANGE,
             topology.followup_delay_queue_name(self.delay_s),
-            json.dumps(message, ensure_ascii=False).encode(),
+            message.model_dump_json().encode(),
             {"x-task-id": info.task_id},
         )
 
@@ -93,17 +93,12 @@ class FollowUps:
         """One message from `seguimento`. Returns what happened; raises when it must be
         requeued (store or alert delivery trouble)."""
         try:
-            msg = json.loads(body)
-            task_id = str(msg["task_id"])
-            tenant_id = str(msg["tenant_id"])
-            conversation_id = str(msg["conversation_id"])
-            question = str(msg["question"])
-            asked_at = datetime.fromisoformat(str(msg["asked_at"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            log.error("dropping unreadable follow-up message (%s)", exc)
+            msg = FollowUp.model_validate_json(body)
+        except ValidationError as exc:
+            log.error("dropping unreadable follow-up message (%s)", exc.errors()[:1])
             return "unreadable"
-        if asked_at.tzinfo is None:
-            asked_at = asked_at.replace(tzinfo=UTC)
+        task_id, tenant_id, conversation_id = msg.task_id, msg.tenant_id, msg.conversation_id
+        asked_at = msg.asked_at
         if self.delay_s <= 0:
             log.info("follow-up of task %s dropped: NO_RESPONSE_AFTER_S is 0", task_id)
             return "disabled"
@@ -122,25 +117,29 @@ class FollowUps:
             severity="MEDIUM",
             message=(
                 "Paciente não respondeu à pergunta de acompanhamento de um sinal de alarme "
-                f"em {max(waited, self.delay_s) // 60} min."
+                f"em {_duration(max(waited, self.delay_s))}."
             ),
             symptoms=[],
             detected_by="rules_engine",
             context={
-                "question": question,
+                "question": msg.question,
                 "askedAt": asked_at.isoformat(),
                 "waitedSeconds": waited,
-                "originalSeverity": msg.get("severity"),
+                "originalSeverity": msg.severity,
                 "taskType": "clinico.mensagem",
             },
         )
         info = TaskInfo(
             task_id=task_id,
             tenant_id=tenant_id,
-            patient_id=msg.get("patient_id"),
+            patient_id=msg.patient_id,
             conversation_id=conversation_id,
-            message_id=msg.get("message_id"),
+            message_id=msg.message_id,
         )
         state = self.emit(info, spec).result(timeout=self.settings.alert_inline_budget_s + 30)
         log.info("NO_RESPONSE for task %s: %s", task_id, state)
         return f"alerted:{state}"
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from shared import topology
+from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.messages import Envelope, FollowUp
 
 REF = "#/components/schemas/{model}"
 AMQP_BINDING_VERSION = "0.3.0"
@@ -120,7 +121,16 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
     servers: dict[str, Any] = {}
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
-    queue_specs = topology.queues(settings.retry_delays, settings.alert_retry_delays)
+    queue_specs = topology.queues(
+        settings.retry_delays, settings.alert_retry_delays, settings.followup_delays
+    )
+    # NO_RESPONSE follow-ups (docs/agent-message.md): their own message on their own queues.
+    messages["seguimento"] = {
+        "name": "seguimento",
+        "title": "Pergunta de acompanhamento aguardando resposta do paciente (NO_RESPONSE)",
+        "contentType": "application/json",
+        "payload": _schema(FollowUp, schemas),
+    }
     for domain, cfg in topology.DOMAINS.items():
         vhost = topology.vhost_for(domain, settings.vhost_prefix)
         servers[domain] = {
@@ -140,6 +150,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
         }
         for spec in queue_specs:
             is_alerts = spec.name.startswith(topology.ALERTS_QUEUE)
+            is_followup = spec.name.startswith(topology.FOLLOWUP_QUEUE)
             channel_id = f"{domain}.{spec.name}"
             channels[channel_id] = {
                 "address": spec.name,
@@ -149,6 +160,8 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
                 "messages": (
                     {"alerta_estacionada": {"$ref": "#/components/messages/alerta_estacionada"}}
                     if is_alerts
+                    else {"seguimento": {"$ref": "#/components/messages/seguimento"}}
+                    if is_followup
                     else task_messages
                 ),
                 "bindings": _queue_binding(vhost, spec),
@@ -192,4 +205,8 @@ def _describe(queue: str) -> str:
         return "Alerts waiting for delivery to the backend"
     if queue.startswith(f"{topology.ALERTS_QUEUE}."):
         return "Parked alerts waiting out their delay before going back to alertas"
+    if queue == topology.FOLLOWUP_QUEUE:
+        return "Red-flag follow-up questions whose wait is over: NO_RESPONSE unless the patient answered"
+    if queue.startswith(f"{topology.FOLLOWUP_QUEUE}."):
+        return "Red-flag follow-up questions waiting NO_RESPONSE_AFTER_S before going to seguimento"
     return "Tasks waiting out a retry delay before going back to eventos"

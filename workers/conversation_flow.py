@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.config import Settings
-from shared.conversations import ConversationLog
+from shared.store.conversations import ConversationLog
 from workers.clinical.conversation import Turn, contextualize
 from workers.clinical.negation import Mode
 from workers.clinical.symptoms import scan_text
@@ -98,7 +98,7 @@ class ConversationServices:
         question the reply asks, if any). Rules stage only: the LLM stage runs the handler
         again for the crew."""
         conversation_id = info.conversation_id
-        if not conversation_id or ctx.stage == "llm":
+        if not conversation_id or ctx.mode == "llm":
             return
         current = assessment.current
         ctx.on_complete.append(
@@ -180,7 +180,7 @@ def assess(
         priors += history_priors(history)
     context_symptom = _context_symptom(history) if any(c.symptom is None for c in current.cues) else None
     specs = [s for s in (score_change(current, priors), worsening(current, priors, context_symptom)) if s]
-    if ctx.stage != "llm":
+    if ctx.mode != "llm":
         # The LLM stage runs the handler again for the crew; the rules stage sent these.
         for spec in specs:
             ctx.emit_alert(spec, info)

@@ -27,9 +27,9 @@ from pydantic import ValidationError
 
 from shared import topology
 from shared.config import Settings
-from shared.conversations import ConversationLog
 from shared.messages import FollowUp
 from shared.store import Store
+from shared.store.conversations import ConversationLog
 from workers.context import TaskInfo
 from workers.findings import AlertSpec
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from shared.conversations import ConversationLog, alert_episodes
 from shared.store import Store
+from shared.store.conversations import ConversationLog
+from shared.store.schema import alert_episodes
 from workers.conversation_alerts import episode_decision
 
 T0 = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from shared.config import Settings
-from shared.conversations import ConversationLog
 from shared.logs import get_logger
 from shared.messages import AgentMessagePayload, Envelope
 from shared.store import Store, progress_for
+from shared.store.conversations import ConversationLog
 from tests.conftest import make_settings
 from tests.support.fake_nestjs import FakeNestJS
 from tests.support.wait import wait_until

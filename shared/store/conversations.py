@@ -12,7 +12,7 @@
 
 Writes go through the task store's single writer (group commit); the episode claim is one
 transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
-conversation at once still send one alert. Migration 0004 creates both tables.
+conversation at once still send one alert. Migration 0004 creates both tables (shared/store/schema.py).
 """
 
 from __future__ import annotations
@@ -24,53 +24,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.store import Store, _aware, metadata, now, tasks
+from shared.store.facade import Store
+from shared.store.schema import alert_episodes, aware, conversation_messages, now, tasks
 
-_json = sa.JSON()
 MAX_JOINED = 50
 # Statuses of a task no worker has finished reading: an answer still waiting in `eventos`.
 _UNREAD = ("queued", "processing", "retrying")
-
-conversation_messages = sa.Table(
-    "conversation_messages",
-    metadata,
-    sa.Column("task_id", sa.String(36), primary_key=True),
-    sa.Column("tenant_id", sa.String(200), nullable=False),
-    sa.Column("conversation_id", sa.String(200), nullable=False),
-    sa.Column("message_id", sa.String(200), nullable=True),
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("pain_score", sa.Float, nullable=True),
-    sa.Column("temperature_c", sa.Float, nullable=True),
-    sa.Column("intensities", _json, nullable=True),
-    sa.Column("symptoms", _json, nullable=True),
-    sa.Column("followup_question", sa.Text, nullable=True),
-)
-sa.Index(
-    "ix_conversation_messages_conversation",
-    conversation_messages.c.tenant_id,
-    conversation_messages.c.conversation_id,
-    conversation_messages.c.received_at,
-)
-
-alert_episodes = sa.Table(
-    "alert_episodes",
-    metadata,
-    sa.Column("tenant_id", sa.String(200), primary_key=True),
-    sa.Column("conversation_id", sa.String(200), primary_key=True),
-    sa.Column("episode_key", sa.String(200), primary_key=True),
-    sa.Column("severity", sa.String(20), nullable=False),
-    sa.Column("task_id", sa.String(36), nullable=False),
-    sa.Column("alerted_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("joined", _json, nullable=False),
-)
 
 # (episode row or None, severity, task id, now) -> decision; see conversation_alerts.
 Decide = Callable[[dict[str, Any] | None, str, str, datetime], str]
 
 
 class ConversationLog:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store) -> None:  # the facade: its writer, pool and statements
         self.store = store
 
     def record(self, row: dict[str, Any]) -> None:
@@ -80,7 +46,7 @@ class ConversationLog:
     def record_op(self, row: dict[str, Any]) -> Callable[[Connection], None]:
         """`record` as a write for another transaction: the rules stage commits it with the
         task's `completed` status, so a message is remembered exactly when its task is done."""
-        stmt = self.store._insert(conversation_messages).on_conflict_do_nothing()
+        stmt = self.store._stmts.insert(conversation_messages).on_conflict_do_nothing()
 
         def op(conn: Connection) -> None:
             conn.execute(stmt, row)
@@ -156,7 +122,7 @@ class ConversationLog:
         episode (this task's alert is sent), or joins the open one (recorded, not sent)."""
         e = alert_episodes.c
         # RETURNING rather than rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
-        insert = self.store._insert(alert_episodes).on_conflict_do_nothing().returning(e.episode_key)
+        insert = self.store._stmts.insert(alert_episodes).on_conflict_do_nothing().returning(e.episode_key)
 
         def op(conn: Connection) -> dict[str, str]:
             ts = now()
@@ -208,7 +174,7 @@ class ConversationLog:
         if row is None:
             return None
         current = dict(row._mapping)
-        current["alerted_at"] = _aware(current["alerted_at"])
+        current["alerted_at"] = aware(current["alerted_at"])
         return current
 
     def episode(self, tenant_id: str, conversation_id: str, key: str) -> dict[str, Any] | None:

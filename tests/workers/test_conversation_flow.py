@@ -246,3 +246,64 @@ def test_a_follow_up_claiming_another_tenant_is_dropped(stack: Stack) -> None:
     assert stack.followups.handle(json.dumps({**msg, "tenant_id": "hospital_b"}).encode()) == "untrusted"
     assert stack.followups.handle(b"not json") == "unreadable"
     assert stack.sent("NO_RESPONSE") == []
+
+
+# --- through the rules stage ------------------------------------------------------------------------
+
+
+def _rules_stage(settings: Settings, store: Store, publish: Any) -> Any:
+    from tests.workers.test_stages import RecordingDispatcher
+    from workers.stages import RulesStage
+
+    dispatcher = RecordingDispatcher("delivered")
+    log = ConversationLog(store)
+    followups = FollowUps(settings, store, log, publish, dispatcher.emit)
+    services = ConversationServices(settings, log, followups)
+    return RulesStage(settings, "clinico", store, dispatcher=dispatcher, conversation=services), followups
+
+
+def _critical(store: Store) -> tuple[Envelope, bytes]:
+    from tests.workers.test_stages import queued
+
+    payload = {"patientId": PATIENT, "message": "desmaiei agora há pouco", "conversationId": "conv-s"}
+    env = Envelope(domain="clinico", task_type="mensagem", tenant_id="hospital_a", payload=payload)
+    return env, queued(store, env)
+
+
+def test_the_rules_stage_acks_once_the_follow_up_is_parked_and_remembers_the_message_with_the_task(
+    tmp_path: Path,
+) -> None:
+    from workers.stages import Ack
+
+    settings = make_settings(tmp_path, no_response_after_s=60)
+    store = Store(settings.database_url)
+    parked: list[bytes] = []
+    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    try:
+        env, body = _critical(store)
+        outcome = stage.process(body)
+
+        assert isinstance(outcome, Ack)
+        assert [json.loads(b)["task_id"] for b in parked] == [str(env.task_id)]
+        [row] = ConversationLog(store).earlier("hospital_a", "conv-s", datetime.now(UTC), "other")
+        assert row["task_id"] == str(env.task_id) and row["followup_question"] == FOLLOW_UP["CRITICAL"]
+    finally:
+        followups.shutdown()
+        store.close()
+
+
+def test_a_follow_up_the_broker_does_not_confirm_keeps_the_task_unacked(tmp_path: Path) -> None:
+    from workers.stages import Requeue
+
+    def refused(*_args: Any) -> None:
+        raise ConnectionError("publish not confirmed")
+
+    settings = make_settings(tmp_path, no_response_after_s=60)
+    store = Store(settings.database_url)
+    stage, followups = _rules_stage(settings, store, refused)
+    try:
+        _env, body = _critical(store)
+        assert isinstance(stage.process(body), Requeue)
+    finally:
+        followups.shutdown()
+        store.close()

@@ -21,7 +21,6 @@ confirmed before the ack (`TaskContext.side_futures`): neither adds a wait to th
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -46,8 +45,6 @@ from workers.conversation_alerts import (
 )
 from workers.findings import SEVERITY_RANK, AlertSpec
 from workers.followup import FollowUps
-
-log = logging.getLogger(__name__)
 
 
 class ConversationServices:

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
 .PHONY: run test test-contract test-cluster venv dev-venv broker browser provision migrate api workers lint \
-	typecheck bench bench-scale clean
+	typecheck bench bench-scale bench-ops clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -70,6 +70,11 @@ bench: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
 	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
+	@$(BROKER_ENV) $(BIN)/python bench/ops_console.py
+
+# The /ops console's pages with 100,000 tasks in the store (SQLite and PostgreSQL).
+bench-ops: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python bench/ops_console.py
 
 # Worker processes and API replicas on PostgreSQL (short runs).
 bench-scale: dev-venv broker

@@ -28,7 +28,7 @@ from typing import Any
 
 from shared.config import Settings
 from shared.store.conversations import ConversationLog
-from workers.clinical.conversation import Turn, contextualize
+from workers.clinical.conversation import Turn, read
 from workers.clinical.negation import Mode
 from workers.clinical.symptoms import scan_text
 from workers.clinical.worsening import COVERS, intensities, symptoms_in, worsening_cues
@@ -218,7 +218,7 @@ def history_priors(history: Sequence[Turn]) -> list[Prior]:
         turn = history[i]
         if turn.role != "patient" or not turn.content.strip():
             continue
-        text = contextualize(turn.content, history[:i])
+        text = read(turn.content, history[:i]).text
         scan = scan_text(text, Mode.QUEIXA)
         pains = [m.valor for m in scan.counted(scan.pain_scores) if m.valor is not None]
         temps = [m.valor for m in scan.counted(scan.temperatures) if m.valor]

@@ -85,6 +85,11 @@ task_alerts = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+# The /ops console's reads (api/ops/health.py, api/ops/queries.py; migration 0005).
+sa.Index("ix_tasks_created_at", tasks.c.created_at)
+sa.Index("ix_tasks_tenant_created_at", tasks.c.tenant_id, tasks.c.created_at)
+sa.Index("ix_tasks_tenant_status_updated_at", tasks.c.tenant_id, tasks.c.status, tasks.c.updated_at)
+sa.Index("ix_task_alerts_delivery_updated_at", task_alerts.c.delivery, task_alerts.c.updated_at)
 
 # The agent conversation's memory (shared/store/conversations.py, docs/agent-message.md): one row
 # per clinico.mensagem task read by a worker, and the open alert episode per finding.

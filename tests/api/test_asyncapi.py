@@ -16,7 +16,7 @@ from referencing.jsonschema import DRAFT202012
 from shared import topology
 from shared.catalog import PAYLOAD_MODELS
 from shared.messages import Envelope
-from tests.api.conftest import Api
+from tests.api.conftest import Api, served_asyncapi
 from tests.support.samples import ENDPOINTS
 
 pytestmark = pytest.mark.broker
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.broker
 
 @pytest.fixture(scope="module")
 def document(api_module: Api) -> dict[str, Any]:
-    resp = api_module.client.get("/asyncapi.json")
-    assert resp.status_code == 200
-    return resp.json()  # type: ignore[no-any-return]
+    return served_asyncapi(api_module)
 
 
 def _refs(node: Any) -> list[str]:

@@ -1,8 +1,8 @@
 """clinico.mensagem: a patient's WhatsApp message, answered for the NestJS backend (SPEC §9).
 
 The rules read the message against the conversation (a short answer is read against the agent's
-last question, `workers.clinical.conversation`) with the patient's oncology treatment, as a
-consulta would be. The reply to the patient comes from Portuguese templates, or from the
+last question) with the patient's oncology treatment, as a consulta would be
+(`workers.clinical.mensagem`). The reply to the patient comes from Portuguese templates, or from the
 `mensagem` crew when an LLM is configured; either way the safety instruction of a CRITICAL or HIGH
 finding is in it. The result stores that reply under `resposta`, so a 202's status URL and a
 redelivered task give the same answer as the 200 would have.
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
+from shared.messages import AgentMessagePayload, PatientContext
 from workers.clinical import ClinicalAnalysis
-from workers.clinical.conversation import Turn, contextualize
+from workers.clinical.conversation import Turn
+from workers.clinical.mensagem import read_as
 from workers.clinical.text import fold
 from workers.context import TaskContext, TaskInfo
 from workers.conversation_flow import ConversationServices, assess
@@ -113,6 +114,9 @@ def patient_reply(result: dict[str, Any], contextualized: str) -> dict[str, Any]
             "pain": detalhes.get("dor"),
             "discardedMentions": detalhes.get("mencoes_desconsideradas", []),
             "readAs": contextualized,
+            # question kind, answer, earlier message used, findings (docs/agent-message.md)
+            "conversationReading": detalhes.get("leitura_conversa"),
+            # alerts only a conversation raises, episodes, the follow-up question
             "conversation": conversa or None,
         },
     }
@@ -140,18 +144,7 @@ def _crew_data(payload: AgentMessagePayload, contextualized: str) -> Any:
 @handler("clinico", "mensagem", reply=agent_reply)
 def mensagem(ctx: TaskContext, payload: AgentMessagePayload) -> dict[str, Any]:
     patient = payload.patient_context or PatientContext()
-    history = [Turn(t.role, t.content) for t in payload.conversation_history]
-    text = contextualize(payload.message, history)
-    rules_payload = ConsultaPayload(
-        paciente_id=payload.patient_id,
-        queixa=text,
-        idade_anos=patient.age,
-        sexo=patient.sex,
-        paciente_nome=patient.name,
-        conversa_id=payload.conversation_id,
-        mensagem_id=payload.message_id,
-        em_tratamento_oncologico=patient.oncology_treatment,
-    )
+    text = read_as(payload)
     info = TaskInfo(
         patient_id=str(payload.patient_id),
         conversation_id=payload.conversation_id,
@@ -160,14 +153,11 @@ def mensagem(ctx: TaskContext, payload: AgentMessagePayload) -> dict[str, Any]:
         # As the integration guide's examples: the patient's own words travel with the alert.
         alert_context={"originalMessage": payload.message, "patientMessage": payload.message},
     )
-    result = run_analysis(
-        ctx,
-        rules_payload,
-        info,
-        triage_text=text,
-        crew_data=_crew_data(payload, text),
-        rules_as=("clinico", "consulta"),
-    )
+    # The rules run as `analyze("clinico", "mensagem")` (workers.clinical.mensagem), the same
+    # analysis the evaluate CLI scores agent cases with.
+    result = run_analysis(ctx, payload, info, triage_text=text, crew_data=_crew_data(payload, text))
+    # Then what only the conversation shows (workers.conversation_flow).
+    history = [Turn(t.role, t.content) for t in payload.conversation_history]
     services = ctx.conversation if isinstance(ctx.conversation, ConversationServices) else None
     assessment = (
         services.assess(ctx, info, payload.message, text, history, result)

@@ -15,6 +15,7 @@ to the LLM stage). Per message:
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Mapping
@@ -166,6 +167,7 @@ class RulesStage:
         attempt_key = retry_count * 1000 + delivery_count + 1
         parsed = parse(body, self.domain, self.vhost)
         if isinstance(parsed, Rejected):
+            self._count_attempt(parsed, attempt_key, generation)
             outcome = self._dead_letter(
                 parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
             )
@@ -188,6 +190,14 @@ class RulesStage:
                 generation,
             )
         return w
+
+    def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
+        """A delivery refused as invalid is an attempt too (a poison task refused, replayed and
+        refused again shows 2), for a task the store has; `_dead_letter` records the rest."""
+        if rejected.task_id:
+            with contextlib.suppress(Exception):  # a malformed id or a store outage must not stop it
+                progress = progress_for("processing", attempt_key=attempt_key, generation=generation)
+                self.store.transition(rejected.task_id, "processing", progress)
 
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)

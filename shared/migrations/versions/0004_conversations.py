@@ -1,8 +1,11 @@
 """conversations: earlier messages of a conversation and open alert episodes
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-06
+
+It comes after 0005 (the /ops console's indexes), which landed first: a database already at 0005
+gets this one next, and there is one head.
 
 `conversation_messages` lets SCORE_CHANGE, SYMPTOM_WORSENING and NO_RESPONSE look at what a
 conversation said before; `alert_episodes` keeps one alert per episode (docs/agent-message.md).
@@ -14,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

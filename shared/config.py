@@ -1,4 +1,4 @@
-"""One settings object for the API, the workers and the tools (SPEC §2).
+"""One settings object for the API, the workers and the tools (README.md).
 
 Values come from the environment and from `.env` (pydantic-settings reads it through python-dotenv).
 Lists are kept as the comma-separated strings operators write and parsed by properties, so a
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
 
     # Task store
     database_url: str = "sqlite:///./data/tasks.db"
-    # Finished tasks older than this are purged with their alerts (SPEC §11); 0 keeps them forever.
+    # Finished tasks older than this are purged with their alerts (docs/scale-out.md); 0 keeps them forever.
     task_retention_days: int = Field(default=30, ge=0)
 
     # API
@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     rate_limit_file: str | None = None
     # People using /ops in a browser: user:bcrypt-hash[:tenant],... (api/ops/auth.py)
     ops_users: str | None = None
-    # POST /api/v1/agent/message waits this long for the worker's answer before a 202 (SPEC §9).
+    # POST /api/v1/agent/message waits this long for the worker's answer before a 202 (docs/agent-message.md).
     agent_reply_timeout_s: float = Field(default=8.0, gt=0, le=60)
 
     # NestJS backend (alerts)

@@ -30,7 +30,8 @@ _MAYBE_PERSONAL = re.compile(r"[\d@]")
 def mask_personal_data(
     _logger: Any, _method: str, event_dict: structlog.types.EventDict
 ) -> structlog.types.EventDict:
-    """A safety net under SPEC §10 (no CPF, phone, e-mail, name or free clinical text in logs):
+    """A safety net under the logging rule of docs/operations.md (no CPF, phone, e-mail, name or
+    free clinical text in logs):
     code logs ids, not payloads, but an exception message or a library's log line may quote
     one. Names and free-text fields are masked whole, CPF/phone/e-mail patterns everywhere.
     About 2 us for a typical line (a worker writes two per task)."""

@@ -1,4 +1,4 @@
-"""`python -m shared.provision`: vhosts, permissions, exchanges, queues and bindings (SPEC §1, §3).
+"""`python -m shared.provision`: vhosts, permissions, exchanges, queues and bindings (docs/topology.md).
 
 Idempotent: run it as often as you like. Vhosts, permissions and policies go through the
 management HTTP API when `RABBITMQ_MANAGEMENT_URL` is set, else through `rabbitmqctl` (the node
@@ -449,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a read-only image: the broker is provisioned, which is what matters
         print(f"note: could not write {DEFINITIONS_PATH}: {exc}")
     if not args.skip_migrate:
-        # Provisioning prepares everything the API and workers need before they start (SPEC §11).
+        # Provisioning prepares everything the API and workers need before they start (docs/scale-out.md).
         from shared import migrate
 
         try:

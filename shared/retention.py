@@ -1,4 +1,4 @@
-"""Retention of finished tasks (SPEC §11, LGPD): delete what is no longer needed.
+"""Retention of finished tasks (docs/scale-out.md, LGPD): delete what is no longer needed.
 
     python -m shared.retention            delete finished tasks older than TASK_RETENTION_DAYS
     python -m shared.retention --dry-run  only count what would be deleted

@@ -1,4 +1,4 @@
-"""Every RabbitMQ name and argument in one place (SPEC §3).
+"""Every RabbitMQ name and argument in one place (docs/topology.md).
 
 Per vhost (one per business domain):
 

@@ -102,7 +102,7 @@ def test_env_example_lists_every_spec_variable_and_nothing_unknown() -> None:
     assert keys <= known, keys - known
 
 
-# --- docker-compose.cluster.yml (three RabbitMQ nodes, SPEC §11) -------------------------------------
+# --- docker-compose.cluster.yml (three RabbitMQ nodes, docs/scale-out.md) --------------------------
 
 
 def cluster_compose() -> dict:

@@ -1,4 +1,4 @@
-"""HTTP client for the NestJS backend's `POST /api/v1/alerts` (SPEC §8).
+"""HTTP client for the NestJS backend's `POST /api/v1/alerts` (docs/alerts.md).
 
 `AlertClient.deliver` makes a bounded number of attempts inside a bounded time budget and says
 what happened: `delivered`, `failed` (the backend refused the alert for good) or `retry_later`
@@ -43,7 +43,7 @@ ALERTS_PATH = "/api/v1/alerts"
 TOKEN_LIFETIME_S = 300
 # Renew a cached token this long before it expires, so a token never dies on the wire.
 TOKEN_RENEW_MARGIN_S = 60
-# Statuses the backend will answer the same way however often we ask (SPEC §8).
+# Statuses the backend will answer the same way however often we ask (docs/alerts.md).
 NOT_RETRIED = frozenset({400, 403, 404, 409, 422})
 RETRIED = frozenset({408, 429})
 # An attempt never gets less than this, even at the very end of the budget.

@@ -1,4 +1,4 @@
-"""AlertClient against a NestJS stand-in over real loopback HTTP (SPEC §8)."""
+"""AlertClient against a NestJS stand-in over real loopback HTTP (docs/alerts.md)."""
 
 from __future__ import annotations
 

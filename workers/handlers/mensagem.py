@@ -1,4 +1,4 @@
-"""clinico.mensagem: a patient's WhatsApp message, answered for the NestJS backend (SPEC §9).
+"""clinico.mensagem: a patient's WhatsApp message, answered for the NestJS backend (docs/agent-message.md).
 
 The rules read the message against the conversation (a short answer is read against the agent's
 last question) with the patient's oncology treatment, as a consulta would be

@@ -31,8 +31,13 @@ from pydantic_core import PydanticCustomError
 #   also matches before a final newline, Rust's does not);
 # - numbers and booleans are strict (JSON `true` is not an integer, "5" is not a number);
 # - dates and UUIDs accept only the RFC 3339 / hyphenated text the `format` names.
+# Text never holds control characters (NUL, escape, C1 ...) apart from tab, newline and carriage
+# return: they corrupt logs and PostgreSQL refuses NUL. Hence the anchored form; `$` is safe here
+# because newline is allowed, so every engine accepts the same strings (docs/security.md).
 _ASCII_SPACE = " \t\n\r\f\v"
-NON_BLANK = r"[^ \t\n\r\f\v]"
+TEXT_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+NON_BLANK = rf"^{TEXT_CHAR}*[^ \t\n\r\f\v\x00-\x1f\x7f-\x9f]{TEXT_CHAR}*$"
+NO_CONTROL = rf"^{TEXT_CHAR}*$"
 
 
 def _trim(value: str) -> str:

@@ -49,6 +49,18 @@ def mask_personal_data(
     return event_dict
 
 
+def mask_exception(
+    _logger: Any, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """The same safety net for the traceback, which exists only once `format_exc_info` has run
+    (after `mask_personal_data`): an exception's text may quote a CPF, a phone or an e-mail."""
+    for key in ("exception", "traceback", "error"):
+        value = event_dict.get(key)
+        if isinstance(value, str) and _MAYBE_PERSONAL.search(value):
+            event_dict[key] = mask_text(value)
+    return event_dict
+
+
 def configure_logging(settings: Settings, service: str) -> None:
     global _configured
     renderer: structlog.types.Processor
@@ -74,6 +86,7 @@ def configure_logging(settings: Settings, service: str) -> None:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            mask_exception,
             renderer,
         ],
     )

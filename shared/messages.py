@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from shared.fields import (
+    NO_CONTROL,
     NON_BLANK,
     Camel,
     Cid10,
@@ -271,7 +272,7 @@ class OpmeProtesePayload(OpmePayload):
 # Record fields are plain strings: a malformed CPF or date in one record is reported per record by
 # the worker, it does not reject the whole batch.
 
-Campo = Annotated[str, StringConstraints(max_length=500), Trim]
+Campo = Annotated[str, StringConstraints(max_length=500, pattern=NO_CONTROL), Trim]
 MAX_REGISTROS = 10_000
 
 

@@ -61,6 +61,9 @@ H_DEAD_LETTER_REASON = "x-dead-letter-reason"
 H_DEAD_LETTER_ERROR = "x-dead-letter-error"
 H_DEAD_LETTER_AT = "x-dead-lettered-at"
 H_ORIGINAL_TYPE = "x-original-type"
+# Set by the worker's transport from the AMQP `user_id` property, which RabbitMQ validates against
+# the publishing connection's user; any value a sender put in this header is discarded first.
+H_VERIFIED_USER = "x-verified-broker-user"
 
 
 def all_domains() -> list[str]:

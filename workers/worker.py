@@ -137,7 +137,8 @@ def run_vhost(
     metrics_port: int | None = None,
     role: ProcessRole = "all",
 ) -> int:
-    settings = get_settings()
+    # The workers' own broker identity (RABBITMQ_WORKER_URL), never the administrator's.
+    settings = get_settings().for_broker_role("worker")
     configure_logging(settings, f"worker:{vhost}")
     load_handlers(extra=extra_handler_modules())
     tracing.install_global(f"worker:{vhost}")

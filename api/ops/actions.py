@@ -37,18 +37,20 @@ def alert_idempotency_key(task_id: str, alert_key: str) -> str:
 async def replay_tasks(settings: Settings, store: Store, domain: str, task_ids: set[str]) -> int:
     """Move these tasks' messages from the domain's eventos.dlq back to eventos; how many moved."""
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
-    return await asyncio.to_thread(replay, settings, vhost, task_ids, store)
+    # The console's own broker identity (RABBITMQ_OPS_URL): what replay needs and no more.
+    return await asyncio.to_thread(replay, settings.for_broker_role("ops"), vhost, task_ids, store)
 
 
 async def replay_raw(settings: Settings, store: Store, domain: str, fingerprints: set[str]) -> int:
     """Move dead letters that never became a task row (named by `shared.replay.fingerprint`)."""
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
-    return await asyncio.to_thread(move, settings, vhost, lambda _task, fp: fp in fingerprints, store)
+    ops = settings.for_broker_role("ops")
+    return await asyncio.to_thread(move, ops, vhost, lambda _task, fp: fp in fingerprints, store)
 
 
 async def peek_dead_letters(settings: Settings, domain: str, limit: int) -> list[DeadLetter]:
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
-    return await asyncio.to_thread(peek, settings, vhost, limit)
+    return await asyncio.to_thread(peek, settings.for_broker_role("ops"), vhost, limit)
 
 
 def _publish_alert(settings: Settings, vhost: str, body: bytes, headers: dict[str, Any]) -> None:
@@ -88,4 +90,4 @@ async def retry_alert(settings: Settings, domain: str, tenant_id: str, alert: di
     headers = {"x-task-id": task_id, "x-alert-key": alert_key, "x-park-count": 1, "x-ops-retry": True}
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
     body = json.dumps(message, ensure_ascii=False, default=str).encode()
-    await asyncio.to_thread(_publish_alert, settings, vhost, body, headers)
+    await asyncio.to_thread(_publish_alert, settings.for_broker_role("ops"), vhost, body, headers)

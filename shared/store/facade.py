@@ -135,6 +135,10 @@ class Store:
     def get_task(self, task_id: str) -> dict[str, Any] | None:
         return self._read(tasks.get(task_id))
 
+    def task_owners(self, task_ids: list[str]) -> dict[str, tuple[str, int]]:
+        """(tenant, generation) of each task the store holds (the worker's tenant check)."""
+        return self._read(tasks.owners(task_ids)) if task_ids else {}
+
     def get_task_view(
         self, task_id: str, *, tenant_id: str | None = None, domain: str | None = None
     ) -> dict[str, Any] | None:

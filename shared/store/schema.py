@@ -150,6 +150,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error's text never quotes the row it was writing (patient data
+    # would reach a log or a traceback; docs/security.md).
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; accept the plain URL operators write.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -158,8 +160,12 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=16, max_overflow=16
+            url,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            pool_size=16,
+            max_overflow=16,
+            hide_parameters=True,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8, hide_parameters=True)

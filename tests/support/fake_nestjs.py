@@ -45,6 +45,10 @@ MODES = frozenset({"ok", "500", "503", "429", "hang", "error_after_create", "dow
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+# Where a scripted 307/308 points; it does not resolve, and nothing may go there.
+REDIRECT_HOST = "redirect-target.invalid"
+
+
 @dataclass
 class RecordedRequest:
     method: str
@@ -261,6 +265,8 @@ class FakeNestJS:
         return self._process(headers, body, bad_json, fail_after_create=answer == "error_after_create")
 
     def _retry_after_headers(self, status: int) -> dict[str, str] | None:
+        if status in (307, 308):  # a proxy sending the client elsewhere (never followed)
+            return {"Location": f"http://{REDIRECT_HOST}/api/v1/alerts"}
         if status in (429, 503) and self.retry_after is not None:
             return {"Retry-After": self.retry_after}
         return None

@@ -5,6 +5,8 @@ that go with it; the consumer carries the outcome out (ack, delayed retry, dead-
 to the LLM stage). Per message:
 
     parse → validate envelope → find handler → validate payload       (permanent error: DLQ now)
+    tenant check against the store / the broker-validated publisher   (untrusted_tenant: DLQ now,
+        nothing written; docs/security.md)
     store "processing" (attempt counted)   — refused when the task is already completed: no-op
     run handler (rules); alerts it emits are delivered on the dispatcher's threads
     wait until every alert is delivered, failed for good, or durably parked
@@ -45,6 +47,7 @@ from workers.stages.delivery import (
     wait_alerts,
 )
 from workers.stages.outcomes import Ack, DeadLetter, Forward, Outcome, Requeue, Retry
+from workers.trust import UNTRUSTED_TENANT, KnownTask, TenantVerifier
 
 log = get_logger("workers.stages.rules")
 
@@ -93,6 +96,7 @@ class RulesStage:
         self.dispatcher = dispatcher
         self.conversation = conversation
         self.llm_stage = llm_stage
+        self.verifier = TenantVerifier(settings)
         self.log = log.bind(vhost=self.vhost)
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
@@ -102,7 +106,12 @@ class RulesStage:
         """The outcomes of several deliveries, in order. Their `processing` writes go to the store
         together, and so do their `completed` writes (one transaction each: group commit); the
         handlers run one after the other on the calling thread."""
-        works = [self._prepare(body, headers or {}) for body, headers in deliveries]
+        parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
+        try:
+            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
+        except Exception as exc:  # no tenant can be checked; start_many would fail the same way
+            known = exc
+        works = [self._prepare(p, headers, known) for p, headers in parsed]
         started = [w for w in works if w.outcome is None]
         if started:
             try:
@@ -160,17 +169,42 @@ class RulesStage:
                 )
         return [w.outcome or Requeue("not handled") for w in works]
 
-    def _prepare(self, body: bytes, headers: Mapping[str, Any]) -> _Work:
+    def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
+        ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
+        return {tid: KnownTask(*owner) for tid, owner in self.store.task_owners(ids).items()}
+
+    def _prepare(
+        self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception
+    ) -> _Work:
         retry_count = header_int(headers, topology.H_RETRY_COUNT)
         delivery_count = header_int(headers, "x-delivery-count")
-        generation = header_int(headers, topology.H_REPLAY_GENERATION)
         attempt_key = retry_count * 1000 + delivery_count + 1
-        parsed = parse(body, self.domain, self.vhost)
+        claimed_generation = header_int(headers, topology.H_REPLAY_GENERATION)
+        envelope = parsed.envelope
+        if envelope is None or isinstance(known, Exception):
+            generation = 0
+        else:
+            task = known.get(str(envelope.task_id))
+            # The tenant and the replay generation are checked before anything is written
+            # (workers/trust.py): a forged message never touches another tenant's task.
+            why = self.verifier.untrusted(envelope.tenant_id, headers, task)
+            if why is not None:
+                outcome = self._dead_letter(None, None, UNTRUSTED_TENANT, f"task {envelope.task_id}: {why}")
+                return _Work(None, retry_count, 0, attempt_key, self.log, outcome)
+            generation = self.verifier.generation(claimed_generation, task)
+            if generation != claimed_generation:
+                self.log.warning(
+                    "replay_generation_ignored", task_id=str(envelope.task_id), claimed=claimed_generation
+                )
         if isinstance(parsed, Rejected):
-            self._count_attempt(parsed, attempt_key, generation)
-            outcome = self._dead_letter(
-                parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
-            )
+            # Without an envelope nobody can say whose task it is: the store is left alone.
+            if envelope is None:
+                outcome = self._dead_letter(None, None, parsed.reason, parsed.detail, generation)
+            else:
+                self._count_attempt(parsed, attempt_key, generation)
+                outcome = self._dead_letter(
+                    parsed.task_id, envelope, parsed.reason, parsed.detail, generation
+                )
             return _Work(None, retry_count, generation, attempt_key, self.log, outcome)
         w = _Work(
             parsed,
@@ -180,6 +214,9 @@ class RulesStage:
             bind_task(self.log, parsed.envelope, attempt=attempt_key),
             headers=headers,
         )
+        if isinstance(known, Exception):
+            w.outcome = self._store_failed(w, known)
+            return w
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
             w.outcome = self._dead_letter(
                 w.task_id,

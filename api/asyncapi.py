@@ -30,8 +30,10 @@ from shared import topology
 from shared.alert_contract import ALERTS_PATH, create_alert_dto_schema
 from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
+from shared.messages import FollowUp
 
 AGENT_TASK = ("clinico", "mensagem")
+FOLLOWUP_MESSAGE = "seguimento"
 
 
 def _queue_binding(vhost: str, name: str) -> dict[str, Any]:
@@ -64,6 +66,10 @@ def describe(queue: str) -> str:
         return "Parked alerts due for another delivery attempt to the backend"
     if queue.startswith(f"{topology.ALERTS_QUEUE}."):
         return "Parked alerts waiting out their delay (TTL) before going back to alertas"
+    if queue == topology.FOLLOWUP_QUEUE:
+        return "Red-flag follow-up questions whose wait is over: NO_RESPONSE unless the patient answered"
+    if queue.startswith(f"{topology.FOLLOWUP_QUEUE}."):
+        return "Red-flag follow-up questions waiting NO_RESPONSE_AFTER_S (TTL) before going to seguimento"
     return "Tasks waiting out a retry delay (TTL) before going back to eventos"
 
 
@@ -156,6 +162,26 @@ def _domain_operations(domain: str, vhost: str, task_kinds: list[str], queues: l
     return ops
 
 
+def _followup_operations(domain: str, queues: list[str]) -> dict[str, Any]:
+    ops = {
+        f"{domain}.{q}.agendar": _operation(
+            "send",
+            f"{domain}.{q}",
+            [FOLLOWUP_MESSAGE],
+            "The rules stage parks the follow-up of a red-flag question before acking the task",
+        )
+        for q in queues
+        if q.startswith(f"{topology.FOLLOWUP_QUEUE}.")
+    }
+    ops[f"{domain}.{topology.FOLLOWUP_QUEUE}.verificar"] = _operation(
+        "receive",
+        f"{domain}.{topology.FOLLOWUP_QUEUE}",
+        [FOLLOWUP_MESSAGE],
+        "The worker checks the conversation and sends NO_RESPONSE unless the patient answered",
+    )
+    return ops
+
+
 def build_asyncapi(settings: Settings) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Envelope": envelope_schema(), "CreateAlertDto": create_alert_dto_schema()}
     messages: dict[str, Any] = {
@@ -203,7 +229,18 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
             },
         )
     }
-    queue_names = [q.name for q in topology.queues(settings.retry_delays, settings.alert_retry_delays)]
+    # NO_RESPONSE follow-ups (docs/agent-message.md): their own message on their own queues.
+    messages[FOLLOWUP_MESSAGE] = {
+        "name": FOLLOWUP_MESSAGE,
+        "title": "Pergunta de acompanhamento aguardando resposta do paciente (NO_RESPONSE)",
+        "contentType": "application/json",
+        "payload": schema_ref(FollowUp, schemas),
+    }
+    followup_ref = {FOLLOWUP_MESSAGE: {"$ref": f"#/components/messages/{FOLLOWUP_MESSAGE}"}}
+    queue_names = [
+        q.name
+        for q in topology.queues(settings.retry_delays, settings.alert_retry_delays, settings.followup_delays)
+    ]
     for domain, cfg in topology.DOMAINS.items():
         vhost = topology.vhost_for(domain, settings.vhost_prefix)
         servers[domain] = {
@@ -226,6 +263,8 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
                 "servers": server_ref,
                 "messages": {PARKED_MESSAGE: {"$ref": f"#/components/messages/{PARKED_MESSAGE}"}}
                 if parked
+                else followup_ref
+                if name.startswith(topology.FOLLOWUP_QUEUE)
                 else task_refs,
                 "bindings": _queue_binding(vhost, name),
             }
@@ -239,6 +278,8 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
                 "messages": {REPLY_MESSAGE: {"$ref": f"#/components/messages/{REPLY_MESSAGE}"}},
             }
         operations.update(_domain_operations(domain, vhost, kinds, queue_names))
+        if domain == AGENT_TASK[0]:
+            operations.update(_followup_operations(domain, queue_names))
     return {
         "asyncapi": "3.0.0",
         "info": {

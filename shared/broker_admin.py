@@ -45,9 +45,9 @@ ROLE_PERMISSIONS: dict[str, Permissions] = {
     # Consumes eventos, eventos.ia and alertas; publishes retries, dead letters, parked alerts
     # and replies; declares the delay queues and eventos.ia of its configuration.
     "worker": Permissions(
-        configure=r"^(eventos|alertas)(\..+)?$",
-        write=r"^(eventos|alertas|amq\.default)(\..+)?$",
-        read=r"^(eventos|alertas)(\..+)?$",
+        configure=r"^(eventos|alertas|seguimento)(\..+)?$",
+        write=r"^(eventos|alertas|seguimento|amq\.default)(\..+)?$",
+        read=r"^(eventos|alertas|seguimento)(\..+)?$",
     ),
     # Replay (eventos.dlq → eventos exchange) and alert retry (default exchange → alertas).
     "ops": Permissions(configure=NOTHING, write=r"^(eventos|amq\.default)$", read=r"^eventos\.dlq$"),

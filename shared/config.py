@@ -133,6 +133,11 @@ class Settings(BaseSettings):
     alert_backoff_base_s: float = Field(default=0.5, gt=0)
     alert_backoff_cap_s: float = Field(default=10.0, gt=0)
     alert_retry_delays_s: str = "30,120,600,1800,3600"
+    # The agent conversation (docs/agent-message.md): a red-flag follow-up question unanswered
+    # this long raises NO_RESPONSE (0 turns it off); the same finding in the same conversation
+    # within the episode window joins the open episode instead of a new alert (0: no episodes).
+    no_response_after_s: int = Field(default=1800, ge=0)
+    alert_episode_window_s: int = Field(default=3600, ge=0)
 
     # LLM
     openai_api_key: str | None = None
@@ -262,6 +267,11 @@ class Settings(BaseSettings):
     @property
     def alert_retry_delays(self) -> list[int]:
         return _int_list(self.alert_retry_delays_s, "ALERT_RETRY_DELAYS_S")
+
+    @property
+    def followup_delays(self) -> list[int]:
+        """The follow-up delay queue's TTL: [NO_RESPONSE_AFTER_S], or none when it is off."""
+        return [self.no_response_after_s] if self.no_response_after_s > 0 else []
 
     @property
     def llm_enabled(self) -> bool:

@@ -74,7 +74,9 @@ def build_definitions() -> dict[str, Any]:
                     "arguments": {},
                 }
             )
-        for q in topology.queues(defaults.retry_delays, defaults.alert_retry_delays):
+        for q in topology.queues(
+            defaults.retry_delays, defaults.alert_retry_delays, defaults.followup_delays
+        ):
             queues.append(
                 {
                     "name": q.name,

@@ -313,6 +313,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class FollowUp(BaseModel):
+    """A red-flag follow-up question waiting in `seguimento.espera.<N>s`, then `seguimento`: when
+    it arrives there unanswered, the worker sends NO_RESPONSE (docs/agent-message.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    task_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] = Field(
+        description="the clinico.mensagem task whose reply asked the question"
+    )
+    tenant_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    patient_id: str | None = None
+    conversation_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message_id: str | None = None
+    question: str = Field(description="the question the reply ended with (SIM or NÃO)")
+    asked_at: AwareDatetime = Field(description="when the message that got the question arrived")
+    severity: str | None = Field(default=None, description="severity of the reply (CRITICAL or HIGH)")
+    delay_s: int | None = Field(default=None, description="NO_RESPONSE_AFTER_S when it was parked")
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

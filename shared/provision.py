@@ -95,7 +95,9 @@ def declare_worker_queues(ch: Any, settings: Settings) -> None:
     channel: the queues whose existence the worker cannot leave to an earlier provisioning."""
     for ex in topology.exchanges():
         ch.exchange_declare(ex.name, exchange_type=ex.type, durable=True)
-    for q in topology.declared_by_workers(settings.retry_delays, settings.alert_retry_delays):
+    for q in topology.declared_by_workers(
+        settings.retry_delays, settings.alert_retry_delays, settings.followup_delays
+    ):
         ch.queue_declare(q.name, durable=True, arguments=q.arguments)
         if q.bind_exchange:
             ch.queue_bind(q.name, q.bind_exchange, routing_key=q.bind_key)
@@ -126,7 +128,9 @@ def declare_topology(settings: Settings, vhost: str, admin: Admin) -> VhostRepor
         ch = conn.channel()
         for ex in topology.exchanges():
             ch.exchange_declare(ex.name, exchange_type=ex.type, durable=True)
-        for q in topology.queues(settings.retry_delays, settings.alert_retry_delays):
+        for q in topology.queues(
+            settings.retry_delays, settings.alert_retry_delays, settings.followup_delays
+        ):
             try:
                 ch.queue_declare(q.name, durable=True, arguments=q.arguments)
             except pika.exceptions.ChannelClosedByBroker as exc:

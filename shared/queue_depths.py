@@ -28,7 +28,10 @@ class QueueStats:
 
 
 def queue_names(settings: Settings) -> list[str]:
-    return [q.name for q in topology.queues(settings.retry_delays, settings.alert_retry_delays)]
+    return [
+        q.name
+        for q in topology.queues(settings.retry_delays, settings.alert_retry_delays, settings.followup_delays)
+    ]
 
 
 def vhost_queue_stats(

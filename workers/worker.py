@@ -16,10 +16,13 @@ from shared import provision, topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
+from shared.store.conversations import ConversationLog
 from workers import health
 from workers.alert_dispatch import AlertDispatcher
 from workers.alerts import AlertClient
 from workers.consumer import VhostConsumer
+from workers.conversation_flow import ConversationServices
+from workers.followup import FollowUps
 from workers.observability import QueueDepthSampler
 from workers.pika_transport import PikaTransport
 from workers.registry import load_handlers
@@ -89,12 +92,30 @@ def build_consumer(
             settings, store, client, confirmed_publisher(transport), max_workers=max(4, 2 * threads)
         )
         on_stopped.insert(0, lambda: dispatcher.shutdown(wait=True))
+    # The agent conversation (docs/agent-message.md): earlier messages, episodes, and the
+    # NO_RESPONSE follow-ups, which park through the broker and alert through the dispatcher.
+    conversations = ConversationLog(store)
+    followups = None
+    if dispatcher is not None:
+        followups = FollowUps(settings, store, conversations, confirmed_publisher(transport), dispatcher.emit)
+        on_stopped.insert(0, followups.shutdown)
+    services = ConversationServices(settings, conversations, followups)
     rules = None
     if role in ("all", "rules"):
         rules = RulesStage(
-            settings, domain, store, dispatcher=dispatcher, llm_stage=settings.llm_enabled, vhost=vhost
+            settings,
+            domain,
+            store,
+            dispatcher=dispatcher,
+            llm_stage=settings.llm_enabled,
+            vhost=vhost,
+            conversation=services,
         )
-    llm = LlmStage(settings, domain, store, dispatcher=dispatcher, vhost=vhost) if with_llm else None
+    llm = (
+        LlmStage(settings, domain, store, dispatcher=dispatcher, vhost=vhost, conversation=services)
+        if with_llm
+        else None
+    )
     return VhostConsumer(
         vhost,
         domain,
@@ -102,6 +123,7 @@ def build_consumer(
         rules=rules,
         llm=llm,
         parked=dispatcher,
+        followups=followups,
         concurrency=concurrency,
         prefetch=max(prefetch or settings.worker_prefetch, concurrency),
         llm_concurrency=llm_concurrency,

@@ -31,7 +31,7 @@ from shared.messages import Envelope
 from shared.republish import short
 from shared.store import Store, StoreUnavailable, progress_for
 from workers import observability
-from workers.context import HandlerMode, TaskContext
+from workers.context import AlertGate, HandlerMode, TaskContext
 from workers.registry import PermanentError
 from workers.stages.delivery import (
     AlertEmitter,
@@ -85,12 +85,16 @@ class RulesStage:
         dispatcher: AlertEmitter | None = None,
         llm_stage: bool = False,
         vhost: str | None = None,
+        conversation: AlertGate | None = None,
     ) -> None:
+        """`conversation`: the agent conversation's services (workers.conversation_flow): alert
+        episodes, and the writes and follow-ups a clinico.mensagem task hands back."""
         self.settings = settings
         self.domain = domain
         self.vhost = vhost or topology.vhost_for(domain, settings.vhost_prefix)
         self.store = store
         self.dispatcher = dispatcher
+        self.conversation = conversation
         self.llm_stage = llm_stage
         self.verifier = TenantVerifier(settings)
         self.log = log.bind(vhost=self.vhost)
@@ -138,7 +142,9 @@ class RulesStage:
                         [
                             (w.task_id, progress_for("completed", generation=w.generation), w.result)
                             for w in finishing
-                        ]
+                        ],
+                        # What the handlers asked to commit with their task (TaskContext.on_complete).
+                        also=[op for w in finishing if w.ctx is not None for op in w.ctx.on_complete],
                     )
                 except Exception as exc:
                     for w in finishing:
@@ -257,7 +263,7 @@ class RulesStage:
         """Run the handler; True when the task can be stored as completed, else w.outcome is set."""
         mode: HandlerMode = "rules" if self.llm_stage else "inline"
         w.ctx = ctx = make_context(
-            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode, self.conversation
         )
         w.started = time.perf_counter()
         envelope = w.parsed.envelope
@@ -286,7 +292,7 @@ class RulesStage:
             wait_alerts(ctx, self.settings, w.log)
             w.outcome = self._retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
             return False
-        if ctx.alert_futures and not wait_alerts(ctx, self.settings, w.log):
+        if (ctx.alert_futures or ctx.side_futures) and not wait_alerts(ctx, self.settings, w.log):
             # An alert could be neither delivered nor parked (broker trouble): do not ack, so the
             # task runs again; its delivered alerts are not resent (store + Idempotency-Key).
             w.outcome = Requeue("alerts could not be delivered or parked")

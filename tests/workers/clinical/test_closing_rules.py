@@ -119,3 +119,30 @@ def test_blood_with_an_ongoing_state_verb_is_active_bleeding(text: str) -> None:
 
 def test_a_blood_test_with_a_delay_is_not_bleeding() -> None:
     assert codes(consulta("o exame de sangue não saiu ainda, o laboratório não para de adiar")) == set()
+
+
+# --- an episode a hospital treated and that is over ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passei três dias internada com convulsão, recebi alta ontem e agora estou bem, sem nenhuma crise.",
+        "Fui pra UPA sábado porque desmaiei na fila do banco, fizeram exames e me liberaram. Hoje tô ótimo.",
+        "Tive uma hemorragia depois do parto, fiquei na maternidade uma semana, tive alta e hoje estou bem.",
+    ],
+)
+def test_a_finding_told_before_a_discharge_and_a_now_well_is_over(text: str) -> None:
+    assert codes(consulta(text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tive alta ontem da pneumonia, estava bem, mas hoje a falta de ar voltou forte.",
+        "Recebi alta anteontem e agora estou com dor no peito de novo.",
+        "Tive alta ontem e tô bem, mas agora há pouco desmaiei no banheiro.",
+    ],
+)
+def test_a_finding_after_the_discharge_or_that_came_back_stays_present(text: str) -> None:
+    assert codes(consulta(text)) & {"dispneia", "dor_toracica", "sincope"}

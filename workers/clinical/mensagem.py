@@ -97,6 +97,11 @@ _MEASURED = frozenset(
 )
 
 
+def _someone_else(analysis: ClinicalAnalysis) -> bool:
+    discarded = analysis.detalhes.get("mencoes_desconsideradas") or []
+    return any(m.get("motivo") == "outra_pessoa" for m in discarded)
+
+
 def _may_join(analysis: ClinicalAnalysis, how: Reading) -> bool:
     """Silent, and nothing in the message denies, settles or retracts what came before."""
     if how.kind in _MEASURED and how.answer:
@@ -112,6 +117,12 @@ def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
     explains the reading (question kind, answer, the earlier message it leans on, the findings)."""
     how = reading(payload)
     analysis = analyze_consulta(consulta_payload(payload, how.text))
+    if analysis.achados and how.text != payload.message:
+        # The answer's own words say whose it is: "é o meu cachorro, deu 39,8" read as a
+        # temperature is the dog's, whatever the question assumed.
+        alone = analyze_consulta(consulta_payload(payload, payload.message))
+        if not alone.achados and _someone_else(alone):
+            analysis = alone
     if _may_join(analysis, how) and (thread := thread_text(payload, how.text)) is not None:
         # Silent alone: read with the patient's own earlier turns, which only ever adds a finding.
         joined = analyze_consulta(consulta_payload(payload, thread))

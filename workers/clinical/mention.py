@@ -21,6 +21,7 @@ from .assertion import (
     figurative,
     hypothetical_question,
     hypothetical_spans,
+    media_report,
     weather,
 )
 from .episodes import closed_care_episode
@@ -146,7 +147,7 @@ class Scanner:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
         if hypothetical_question(t, a, start, b, spans):
             return "hipotetico"
-        if who.other_person(start, end):
+        if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):

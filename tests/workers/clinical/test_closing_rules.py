@@ -146,3 +146,50 @@ def test_a_finding_told_before_a_discharge_and_a_now_well_is_over(text: str) -> 
 )
 def test_a_finding_after_the_discharge_or_that_came_back_stays_present(text: str) -> None:
     assert codes(consulta(text)) & {"dispneia", "dor_toracica", "sincope"}
+
+
+# --- other people: the media, an animal named in the answer ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passou no jornal que um cantor famoso teve um infarto no palco. Isso dá em gente nova?",
+        "Na série de ontem a atriz desmaiou no meio da cena, fiquei assustada.",
+        "Vi um vídeo no YouTube de uma personagem tendo convulsão, como ajudo alguém assim?",
+    ],
+)
+def test_symptoms_of_someone_in_the_media_are_not_the_writers(text: str) -> None:
+    assert codes(consulta(text)) == set()
+
+
+def test_a_writer_who_claims_the_symptom_after_a_media_story_still_alerts() -> None:
+    text = "Vi no jornal que falta de ar é sinal de covid, e eu tô com falta de ar desde ontem."
+    assert "dispneia" in codes(consulta(text))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["foi a minha gata que deu 40,1, eu tô ótima", "é o cachorro aqui de casa, marcou 39,6", "a égua deu 40"],
+)
+def test_a_temperature_the_answer_gives_to_an_animal_is_not_the_patients(answer: str) -> None:
+    turns = [
+        ("patient", "preciso de ajuda com febre"),
+        ("agent", "Quem está com febre e quanto deu no termômetro?"),
+    ]
+    assert message(answer, *turns) == set()
+
+
+# --- definitions asked, negation last ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A partir de quantos graus é febre em criança? Ela tá bem, só curiosidade.",
+        "O que é considerado febre alta pra adulto?",
+        "Dor sentir não. Febre ter não. Só nariz escorrer.",
+    ],
+)
+def test_a_definition_asked_or_a_negation_placed_last_is_no_complaint(text: str) -> None:
+    assert codes(consulta(text)) == set()

@@ -193,3 +193,64 @@ def test_a_temperature_the_answer_gives_to_an_animal_is_not_the_patients(answer:
 )
 def test_a_definition_asked_or_a_negation_placed_last_is_no_complaint(text: str) -> None:
     assert codes(consulta(text)) == set()
+
+
+# --- lay, regional and shorthand words for the critical concepts ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Rezo toda noite pro Senhor me buscar logo, não queria mais amanhecer.", "ideacao_suicida"),
+        ("Guardei as cartelas de remédio do meu pai pra engolir todas juntas amanhã.", "ideacao_suicida"),
+        ("Deixei uma carta pra minha irmã e já me despedi de todo mundo.", "ideacao_suicida"),
+        ("Tô dando minhas coisas pros amigos, não vou mais precisar delas.", "ideacao_suicida"),
+        ("eu morrer querer. cansar tudo.", "ideacao_suicida"),
+        ("Meu pai fica repetindo a mesma pergunta e não sabe em que dia estamos.", "confusao_mental"),
+        (
+            "Minha avó chamou a neta pelo nome da minha tia e não lembra como chegou na sala.",
+            "confusao_mental",
+        ),
+        ("Meu tio teve um vaguido na roça e caiu duro no chão.", "sincope"),
+        ("Idosa encontrada no banheiro, não responsiva por alguns minutos.", "sincope"),
+        ("O vô ficou caído no terreiro um tempão sem responder.", "sincope"),
+        ("tô puxado desde ontem, chiando que nem chaleira", "dispneia"),
+        ("a bombinha já não tá resolvendo, respiro e não vem", "dispneia"),
+        ("pcte não aceita dieta nem líquidos desde a manhã", "vomitos_persistentes"),
+        ("dou soro pra ele e volta tudo em seguida", "vomitos_persistentes"),
+    ],
+)
+def test_lay_regional_and_shorthand_words_name_the_finding(text: str, code: str) -> None:
+    assert code in codes(consulta(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a conta do hospital foi de cair duro, mas tô bem",
+        "separei os remédios da semana na caixinha organizadora",
+        "não lembro onde deixei a receita, vocês mandam outra?",
+        "a roupa ficou estirada no varal sem secar",
+        "tomei o chá e voltei a dormir",
+    ],
+)
+def test_everyday_uses_of_those_words_stay_silent(text: str) -> None:
+    assert codes(consulta(text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "faz dois dias que vou ao banheiro toda hora, umas 9 vezes hoje, só água",
+        "corri pro banheiro 8 vezes desde cedo, tudo líquido",
+        "o cocô dele tá saindo aguado, já foram 7 vezes",
+    ],
+)
+def test_many_watery_trips_to_the_toilet_are_severe_diarrhoea(text: str) -> None:
+    assert codes(consulta(text))
+
+
+@pytest.mark.parametrize("answer", ["nem um gole", "nem uma gota, volta tudo", "nem um pouquinho"])
+def test_none_at_all_answers_an_ability_question_with_no(answer: str) -> None:
+    turns = [("patient", "vomitando desde cedo"), ("agent", "Consegue tomar água sem vomitar?")]
+    assert "vomitos_persistentes" in message(answer, *turns)

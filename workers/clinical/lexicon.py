@@ -770,7 +770,7 @@ VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
-    r"aquos\w*)|evacua\w*|evacuei)|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
+    r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
     r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"

@@ -70,7 +70,8 @@ ALLERGEN_CONTEXT = _re(
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
     r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
     r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
-    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|\w+pril|\w+sartana)\b"
+    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|captopril|enalapril|lisinopril|ramipril|losartana|valsartana|"
+    r"olmesartana|candesartana)\b"
 )
 
 
@@ -332,7 +333,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
             # "ñ responsivo", "ficou estirado sem responder".
             r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
-            r"\b(?:nao|n)\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
+            r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
             r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
             r"(?:responder|reagir|responder\s+a\s+nada)\b",
         ),

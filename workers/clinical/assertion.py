@@ -116,12 +116,15 @@ _HYPO_QUESTION = re.compile(
     r"(?:tem|existe|ha|corre|corro|correm)\s+(?:algum\s+)?(?:risco|perigo|chance)\s+de|"
     r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|e\s+se\b|"
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
-    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar)\b|"
+    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar(?!\s+(?:pr[oa]|para|comigo)\b))\b|"
     r"(?:pode|podem)\s+(?:ser\s+que\s+(?:eu\s+)?(?:tenha|tenho|sinta|fique|de|venha)|acontecer|ter)\b[^.?!\n]*"
     r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia)|"
     # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",
     # "a bula fala em pensamentos suicidas como efeito colateral"
     r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
+    # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
+    r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
+    r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
     r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
     r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
@@ -176,10 +179,15 @@ _PAST_ANCHOR = re.compile(
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado)\b"
 )
+# "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
+# for stroke signs: a transient one (a TIA) still needs care the day after.
+_YESTERDAY_CLEAR = re.compile(
+    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|(?:to|estou)\s+bem))"
+)
 _STILL_NOW = re.compile(
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
+    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
 )
 
@@ -204,6 +212,8 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
     if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+        return True
+    if codigo != "sinais_avc" and _YESTERDAY_CLEAR.search(sentence):
         return True
     return (
         codigo not in _TRANSIENT_CRITICAL
@@ -246,3 +256,24 @@ def superseded_scores(
         if _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
             out.add(i)
     return out
+
+
+# --- stories from the media ------------------------------------------------------------------------
+
+# A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
+_MEDIA = re.compile(
+    r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
+    r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
+    r"apresentador\w*|influencer|blogueir[oa])\b"
+)
+_FIRST_PERSON_CLAIM = re.compile(
+    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
+)
+
+
+def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
+    """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
+    if not _MEDIA.search(text, sentence_start, start):
+        return False
+    return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

@@ -21,8 +21,10 @@ from .assertion import (
     figurative,
     hypothetical_question,
     hypothetical_spans,
+    media_report,
     weather,
 )
+from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
@@ -93,6 +95,7 @@ class Scanner:
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -144,7 +147,7 @@ class Scanner:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
         if hypothetical_question(t, a, start, b, spans):
             return "hipotetico"
-        if who.other_person(start, end):
+        if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):
@@ -152,6 +155,8 @@ class Scanner:
             # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
             if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
                 return "outra_pessoa"
+        elif self.closed_before(start):
+            return "resolvido"
         else:
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
@@ -160,6 +165,19 @@ class Scanner:
             if over:
                 return "resolvido"
         return None
+
+    def closed_before(self, start: int) -> bool:
+        """The mention is told before the discharge of an episode the message says is over."""
+        if self._closed is None:
+            found = closed_care_episode(self.t)
+            self._closed = -1 if found is None else found
+        return start < self._closed
+
+    def with_previous(self, start: int, end: int) -> tuple[int, int]:
+        """The mention's sentence and the one before it: telegraphic writing ("barriga dor muito.
+        nota 9.") and a quoted leaflet followed by "é isso:" spread one statement over two."""
+        a, b = self.bounds(start, end)
+        return (self.bounds(a - 2, a - 2)[0] if a > 1 else a), b
 
     def sentence(self, start: int, end: int) -> str:
         a, b = self.bounds(start, end)

@@ -57,7 +57,7 @@ _CUES = re.compile(
     # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
     # "no" is "in the".
     r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b))"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|nem|ni|ausencia|ausente|ausentes|"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
@@ -133,7 +133,9 @@ _POST_NEGATION = re.compile(
     # "febre não tive", "falta de ar não tenho mais"
     r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
     r"apresenta)"
-    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
+    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|"
+    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )
 

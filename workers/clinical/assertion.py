@@ -210,7 +210,7 @@ _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
 
 # "O nariz sangrou de manhã. Já parou faz tempo": the stop told at the start of the next sentence.
 _STOPPED_NEXT = re.compile(
-    r"[\s.?!;,]*(?:\w+\s+)?(?:ja\s+|que\s+)?(?:parou|estancou|cabou|acabou)\b([^.?!;\n]*)"
+    r"[\s.?!;,]*(?:(?!(?:nao|nem|num|ainda)\b)\w+\s+)?(?:ja\s+|que\s+)?(?:parou|estancou|cabou|acabou)\b([^.?!;\n]*)"
 )
 
 

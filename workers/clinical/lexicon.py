@@ -104,8 +104,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
-            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava)"
-            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
+            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
+            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
             # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
             r"\b(?:o\s+)?(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"

@@ -66,6 +66,8 @@ def test_nem_in_a_list_of_denials_still_negates(text: str) -> None:
         "o ar não entra direito desde cedo",
         "tô com um cansaço que não me deixa deitar",
         "uma falta de ar que não deixa eu deitar na cama",
+        "essa tosse não me deixa nem respirar",
+        "a asma não deixa eu respirar direito",
     ],
 )
 def test_inverted_or_lying_down_breathlessness_is_dyspnoea(text: str) -> None:
@@ -140,6 +142,8 @@ def test_bleeding_stopped_in_the_next_sentence_stays_silent(text: str) -> None:
     [
         "o nariz sangrou. parou e voltou de novo",
         "o nariz sangrou muito. ainda tá pingando",
+        "o nariz sangrou. não parou até agora",
+        "a gengiva sangrou. ainda não parou",
         "sangrou muito o nariz",
     ],
 )

@@ -90,6 +90,13 @@ DEFICIT = (
     r"mover)|sem\s+movimento)\b"
 )
 
+# "tudo (o) que entra volta": nothing stays down.
+_ALL_THAT_GOES_IN = (
+    r"que\s+(?:entra|desce|engulo|engole)\b[^.;!?\n]{0,25}?\b(?:volta|sai|"
+    + VOMIT
+    + r"|bot\w+\s+(?:pra|para)\s+fora)"
+)
+
 SYMPTOM_FAMILIES: tuple[Family, ...] = (
     # Dyspnoea: patients rarely say "dispneia"; they run out of air, tire to breathe, suffocate.
     # Exertional dyspnoea counts (the dev set alerts on "falta de ar leve ao subir escada").
@@ -108,7 +115,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
             # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
-            r"\b(?:o\s+)?(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
+            r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
             r"(?![\s-]+condicionado)",
             # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
             r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
@@ -629,9 +636,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:aceita|aceitou|tolera|tolerou|retem|reteve|segura)\s+(?:\w+\s+){0,2}?(?:agua|liquido\w*|dieta|nada|soro)\b",
             # "tudo que entra volta", "qualquer golinho de água eu boto pra fora": nothing stays down
             # (the match starts after "tudo": "como vou beber se tudo que entra volta?" states a fact)
-            r"(?<=tudo\s)(?:o\s+)?que\s+(?:entra|desce|engulo|engole)\b[^.;!?\n]{0,25}?\b(?:volta|sai|"
-            + VOMIT
-            + r"|bot\w+\s+(?:pra|para)\s+fora)",
+            # (two look-behinds, not an optional "o": a literal start keeps the family's prefilter)
+            r"(?<=tudo\s)" + _ALL_THAT_GOES_IN,
+            r"(?<=tudo\so\s)" + _ALL_THAT_GOES_IN,
             r"\b(?:qualquer|cada|um|uma)\s+(?:gol(?:e|es|inho|inhos)|gotinha|gota|colher\w*|copinho|bocado)\s+(?:de\s+)?"
             r"(?:agua|soro|liquido\w*|cha|leite)\b[^.;!?\n]{0,25}?\b(?:volta|sai|devolv\w*|"
             + VOMIT

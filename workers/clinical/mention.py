@@ -8,7 +8,6 @@ The detectors (`symptoms`, `concepts`, `measures`) only find candidates.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -29,8 +28,6 @@ from .numbers import digits_for_words
 from .prefilter import WordStarts
 from .spelling import fix_typos
 from .text import Normalised, normalise
-
-_SENTENCE_END = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
 
 
 @dataclass(slots=True)
@@ -86,7 +83,7 @@ class Scanner:
         self.ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
         self.words = WordStarts(self.t)
-        ends = [m.span() for m in _SENTENCE_END.finditer(self.t)]
+        ends = self.ctx.stops  # the punctuation, from the context's one scan
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
         self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None

@@ -42,6 +42,8 @@ _SENTENCE_BOUNDARY = re.compile(
     r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto)\b"
 )
 
+_SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto"))
+
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
 
 # "sem" is a negator except in fixed phrases where it intensifies ("vomitando sem parar",
@@ -181,16 +183,28 @@ def indication_spans(text: str) -> list[tuple[int, int]]:
 class TextContext:
     """Boundary positions of one normalised text, computed once so each mention costs a bisect."""
 
-    __slots__ = ("clause_ends", "clause_starts", "indications", "sentence_ends", "sentence_starts", "text")
+    __slots__ = (
+        "clause_ends",
+        "clause_starts",
+        "indications",
+        "sentence_ends",
+        "sentence_starts",
+        "stops",
+        "text",
+    )
 
     def __init__(self, text: str, mode: Mode) -> None:
         self.text = text
-        clause = [m.span() for m in _BOUNDARY.finditer(text)]
-        sentence = [m.span() for m in _SENTENCE_BOUNDARY.finditer(text)]
+        # One scan: every `_SENTENCE_BOUNDARY` match is also a `_BOUNDARY` match (the same
+        # punctuation, a subset of the words, none inside another's match), so the sentence
+        # boundaries are the clause boundaries that are punctuation or one of its words.
+        clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+        sentence = [(a, b) for a, b in clause if b - a == 1 or text[a:b] in _SENTENCE_WORDS]
         self.clause_starts = [a for a, _ in clause]
         self.clause_ends = [b for _, b in clause]
         self.sentence_starts = [a for a, _ in sentence]
         self.sentence_ends = [b for _, b in sentence]
+        self.stops = [(a, b) for a, b in clause if b - a == 1]  # the punctuation: where sentences end
         self.indications = indication_spans(text) if mode is Mode.LAUDO else []
 
     def clause_start(self, pos: int, sentence: bool = False) -> int:

@@ -83,6 +83,7 @@ class Scanner:
         self.ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
         self.words = WordStarts(self.t)
+        self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
         ends = self.ctx.stops  # the punctuation, from the context's one scan
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
@@ -114,18 +115,27 @@ class Scanner:
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
-            c0, c1 = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
-            if (
-                lx.REMOTE_PAST.search(self.t, c0, c1)
-                and not lx.STILL_NOW.search(self.t, c0, c1)
-                and (remote_past or lx.PAST_EVENT.search(self.t, c0, c1))
-            ):
+            past, event = self._remote_past(
+                self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
+            )
+            if past and (remote_past or event):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
             motivo = self.context_assertion(codigo, severidade, start, end)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
+
+    def _remote_past(self, c0: int, c1: int) -> tuple[bool, bool]:
+        """(the clause is anchored in the remote past and not still going on, it names a past
+        event), once per clause: the mentions of a sentence share it."""
+        key = (c0, c1)
+        found = self._past.get(key)
+        if found is None:
+            t = self.t
+            past = bool(lx.REMOTE_PAST.search(t, c0, c1)) and not lx.STILL_NOW.search(t, c0, c1)
+            found = self._past[key] = (past, past and bool(lx.PAST_EVENT.search(t, c0, c1)))
+        return found
 
     def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
         """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""

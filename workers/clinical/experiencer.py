@@ -48,6 +48,7 @@ _IS_PERSON_AFTER = re.compile(
     r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
     r"(?P<of>\s+(?:dele|dela|deles|delas)\b)?"
 )
+_EI_VERB = re.compile(r"[a-z]{2,}ei\b")  # "desmaiei": the mention itself says who
 _SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|comigo)\b")
 
 _CAREGIVER_INTRO = re.compile(
@@ -266,7 +267,7 @@ class Experiencer:
     def _subject(self, start: int, end: int) -> tuple[str, str | None, bool, int]:
         """('first'|'third'|'none', noun, noun is a relative's relative, where the subject starts)."""
         t = self.text
-        if re.search(r"[a-z]{2,}ei\b", t[start:end]) or _SOU_EU_AFTER.match(t, end):
+        if _EI_VERB.search(t[start:end]) or _SOU_EU_AFTER.match(t, end):
             return "first", None, False, start
         s0 = self._sentence_start(start)
         # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça"), when

@@ -128,6 +128,9 @@ _HYPO_QUESTION = re.compile(
     # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",
     # "a bula fala em pensamentos suicidas como efeito colateral"
     r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
+    # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
+    r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
+    r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
     r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
     r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
@@ -252,3 +255,24 @@ def superseded_scores(
         if _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
             out.add(i)
     return out
+
+
+# --- stories from the media ------------------------------------------------------------------------
+
+# A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
+_MEDIA = re.compile(
+    r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
+    r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
+    r"apresentador\w*|influencer|blogueir[oa])\b"
+)
+_FIRST_PERSON_CLAIM = re.compile(
+    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
+)
+
+
+def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
+    """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
+    if not _MEDIA.search(text, sentence_start, start):
+        return False
+    return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

@@ -62,6 +62,8 @@ BLOOD_NOT_BLEEDING_AFTER = _re(r"\s*(?:oculto|frio|bom|doce|ruim\s+de\s+exame)\b
 BLOOD_WORD = _re(r"\b" + BLOOD)
 
 PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+# "peito" as a word on its own, for the proximity patterns (never "peito de frango").
+PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
 ALLERGEN_CONTEXT = _re(
     r"\b(?:remedio\w*|medicamento\w*|medicac\w*|comprimido\w*|injecao|injecoes|vacina\w*|antibiotic\w*|"
@@ -178,6 +180,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"coronariana|no\s+coracao|no\s+esterno|no\s+externo)\b",
             r"\b(?:precordialgia|toracalgia|angina|anginoso|angor)\b",
             # Radiation to the left arm or jaw is chest pain even when the chest is not named.
+            # Body part and pain word near each other in either order, whatever the grammar between:
+            # "EU PEITO DOR FORTE", "um aperto faz meia hora, no peito", "peito muito doendo".
+            r"\b(?:dor|dores|doendo|aperto|apertando|pressao|queimacao|pontada|pontadas|agonia)\b[^?\n]{0,40}?\b"
+            + PEITO,
+            PEITO_WORD
+            + r"(?:\s+[a-z]+){0,2}?\s+(?:dor|dores|doer|doendo|aperto|apertar|apertando|queimando)\b",
             r"\b(?:dor|aperto|pressao|peso|dolor|presion)\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
             r"correndo|desce|descendo|espalha\w*|passa|baja)\s+"
             + GAP2
@@ -266,6 +274,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP2
             + r"(?:com|de|cheia\s+de|cheio\s+de)\s+"
             + BLOOD,
+            # Blood with an ongoing-state verb: it keeps coming ("o sangue não para", "não estanca",
+            # "continua saindo", "tá jorrando"), or it soaks what holds it back ("ensopado de sangue").
+            r"\b"
+            + BLOOD
+            + r"[^.?!\n]{0,25}?\b(?:nao\s+(?:\w+\s+)?(?:para|parou|estanca|estancou|coagula|seca|fecha)\b|"
+            r"jorr\w*|escorr\w*|encharc\w*|ensop\w*|esguich\w*|pingando|continua\s+(?:saindo|vindo|escorrendo|descendo))",
+            r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
             r"\b(?:urina|xixi)\s+" + GAP2 + r"(?:vermelh[oa]|cor\s+de\s+sangue)",

@@ -20,8 +20,10 @@ from .assertion import (
     figurative,
     hypothetical_question,
     hypothetical_spans,
+    media_report,
     weather,
 )
+from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
@@ -91,6 +93,7 @@ class Scanner:
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -151,7 +154,7 @@ class Scanner:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
         if hypothetical_question(t, a, start, b, spans):
             return "hipotetico"
-        if who.other_person(start, end):
+        if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):
@@ -159,6 +162,8 @@ class Scanner:
             # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
             if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
                 return "outra_pessoa"
+        elif self.closed_before(start):
+            return "resolvido"
         else:
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
@@ -167,6 +172,13 @@ class Scanner:
             if over:
                 return "resolvido"
         return None
+
+    def closed_before(self, start: int) -> bool:
+        """The mention is told before the discharge of an episode the message says is over."""
+        if self._closed is None:
+            found = closed_care_episode(self.t)
+            self._closed = -1 if found is None else found
+        return start < self._closed
 
     def sentence(self, start: int, end: int) -> str:
         a, b = self.bounds(start, end)

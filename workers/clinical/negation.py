@@ -135,7 +135,9 @@ _POST_NEGATION = re.compile(
     # "febre não tive", "falta de ar não tenho mais"
     r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
     r"apresenta)"
-    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
+    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|"
+    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )
 

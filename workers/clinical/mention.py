@@ -82,11 +82,12 @@ class Scanner:
         self.norm = digits_for_words(fix_typos(normalise(raw)))
         self.t = self.norm.text
         self.mode = mode
-        self.ctx = TextContext(self.t, mode)
+        self.ctx = ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
         self.words = WordStarts(self.t)
         self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
-        ends = self.ctx.stops  # the punctuation, from the context's one scan
+        # The punctuation among the context's sentence boundaries (its words are longer than one).
+        ends = [(a, b) for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if b - a == 1]
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
         self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None

@@ -185,28 +185,18 @@ def indication_spans(text: str) -> list[tuple[int, int]]:
 class TextContext:
     """Boundary positions of one normalised text, computed once so each mention costs a bisect."""
 
-    __slots__ = (
-        "clause_ends",
-        "clause_starts",
-        "indications",
-        "sentence_ends",
-        "sentence_starts",
-        "stops",
-        "text",
-    )
+    __slots__ = ("clause_ends", "clause_starts", "indications", "sentence_ends", "sentence_starts", "text")
 
     def __init__(self, text: str, mode: Mode) -> None:
         self.text = text
-        # One scan: every `_SENTENCE_BOUNDARY` match is also a `_BOUNDARY` match (the same
-        # punctuation, a subset of the words, none inside another's match), so the sentence
-        # boundaries are the clause boundaries that are punctuation or one of its words.
+        # One scan: `_SENTENCE_BOUNDARY`'s matches are the `_BOUNDARY` matches that are punctuation
+        # or one of its words (the same punctuation, a subset of the words, none inside another).
         clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
         sentence = [(a, b) for a, b in clause if b - a == 1 or text[a:b] in _SENTENCE_WORDS]
         self.clause_starts = [a for a, _ in clause]
         self.clause_ends = [b for _, b in clause]
         self.sentence_starts = [a for a, _ in sentence]
         self.sentence_ends = [b for _, b in sentence]
-        self.stops = [(a, b) for a, b in clause if b - a == 1]  # the punctuation: where sentences end
         self.indications = indication_spans(text) if mode is Mode.LAUDO else []
 
     def clause_start(self, pos: int, sentence: bool = False) -> int:

@@ -70,7 +70,7 @@ ALLERGEN_CONTEXT = _re(
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
     r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
     r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
-    r"reacao|reagiu)\b"
+    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|\w+pril|\w+sartana)\b"
 )
 
 
@@ -486,8 +486,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\b",
             r"\b(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\s+"
             + GAP2
-            + r"(?:inchad[oa]s?|inchou|inchando|incha|inchac\w*|edemaciad\w*)",
-            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir",
+            + r"(?:inchad[oa]s?|inchou|incharam|inchando|incha|inchac\w*|edemaciad\w*)",
+            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir|\bdificil\s+(?:de\s+|pra\s+|para\s+)?engolir",
         ),
         requires=ALLERGEN_CONTEXT,
     ),
@@ -678,7 +678,7 @@ TEMPERATURE = (
 # A bare "38,6" counts only inside a clause that talks about fever or measuring it.
 BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)
 TEMPERATURE_CONTEXT = _re(
-    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|aferi\w*|calafrio\w*|"
+    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|mediram|medindo|aferi\w*|calafrio\w*|"
     r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
     r"neutropeni\w*|oncolog\w*)\b"
 )
@@ -749,6 +749,8 @@ SEVERE_PAIN_WORDS = _alt(
     r"(?:essa\s+|esta\s+|tanta\s+|a\s+|de\s+)?dor",
     r"\bdor(?:es)?\b(?:\s+[a-z]+){0,6}?[\s,]+(?:que\s+)?(?:eu\s+)?(?:nao|ja\s+nao)\s+(?:aguento|suporto|"
     r"estou\s+aguentando|to\s+aguentando|consigo\s+aguentar|da\s+pra\s+aguentar)\b",
+    # "uma dor que não tem quem aguente", "dor de não ter quem aguente"
+    r"\bdor(?:es)?\b(?:\s+[a-z]+){0,4}?\s+(?:que\s+)?nao\s+(?:tem|ha|tinha)\s+(?:quem|cristao\s+que)\s+aguent\w*",
 )
 # "está insuportável" is severe pain only when the sentence is about pain.
 SEVERE_PAIN_BARE = _re(

@@ -254,3 +254,46 @@ def test_many_watery_trips_to_the_toilet_are_severe_diarrhoea(text: str) -> None
 def test_none_at_all_answers_an_ability_question_with_no(answer: str) -> None:
     turns = [("patient", "vomitando desde cedo"), ("agent", "Consegue tomar água sem vomitar?")]
     assert "vomitos_persistentes" in message(answer, *turns)
+
+
+# --- telegraphic writing: the statement spread over two short sentences --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cabeça dor demais. nota 9 agora.",
+        "A cólica tá forte. Nota 8, desde cedo.",
+        "pescoço doer. nota 8 hoje.",
+    ],
+)
+def test_a_pain_score_in_the_sentence_after_the_pain_counts(text: str) -> None:
+    assert codes(consulta(text)) & {"dor_escala", "dor_intensa"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "diarreia forte? não sei. hoje 9 vezes.",
+        "Vômito sem parar ontem. Hoje já foram 7 vezes.",
+        "A bula diz que diarreia é comum. Mas desde ontem foram 11 vezes.",
+    ],
+)
+def test_a_count_in_its_own_sentence_counts_the_episodes_of_the_sentence_before(text: str) -> None:
+    assert codes(consulta(text)) & {"diarreia", "vomitos", "diarreia_grave", "vomitos_persistentes"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O folheto do enalapril fala de inchaço. Pois é: tomei ontem e a boca inchou, custa a engolir.",
+        "Comecei a tomar o antibiótico. Agora os lábios incharam e a garganta tá fechando.",
+        "uma dor na barriga que não tem quem aguente desde ontem",
+    ],
+)
+def test_a_trigger_or_intensity_told_in_the_sentence_before_still_counts(text: str) -> None:
+    assert codes(consulta(text))
+
+
+def test_pode_deixar_is_no_hypothetical_question() -> None:
+    assert codes(consulta("Pode deixar pro final: só uma dor de cabeça nota 9 desde ontem."))

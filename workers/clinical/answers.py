@@ -27,7 +27,9 @@ _ONGOING_START = re.compile(
     r"^(?:nao|no|n)\s+(?:para|parou|passa|passou|melhora|melhorou|estanca|estancou|sara)\b"
 )
 _NO = re.compile(
-    r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$)))\b[\s,.!;:-]*"
+    r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
+    # "nem um gole", "nem uma gota", "nem um pouquinho": none at all
+    r"nem\s+(?:um|uma)\s+(?:gole|gota|pouco|pouquinho|bocado|colher\w*))\b[\s,.!;:-]*"
 )
 _HEDGE = re.compile(
     r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+que\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|"

@@ -122,7 +122,7 @@ _HYPO_QUESTION = re.compile(
     r"(?:tem|existe|ha|corre|corro|correm)\s+(?:algum\s+)?(?:risco|perigo|chance)\s+de|"
     r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|e\s+se\b|"
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
-    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar)\b|"
+    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar(?!\s+(?:pr[oa]|para|comigo)\b))\b|"
     r"(?:pode|podem)\s+(?:ser\s+que\s+(?:eu\s+)?(?:tenha|tenho|sinta|fique|de|venha)|acontecer|ter)\b[^.?!\n]*"
     r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia)|"
     # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",

@@ -70,7 +70,7 @@ ALLERGEN_CONTEXT = _re(
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
     r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
     r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
-    r"reacao|reagiu)\b"
+    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|\w+pril|\w+sartana)\b"
 )
 
 
@@ -118,6 +118,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:curt[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
             r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
             r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
+            # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
+            r"\b(?:to|estou|tou|ta|esta|ficou|fiquei|anda|ando)\s+(?:\w+\s+)?puxad[oa]\b|\bpuxado\s+(?:do|no)\s+peito\b",
+            r"\b(?:bombinha|aerolin\w*|salbutamol|inalador|nebuliza\w*)\b[^.?!\n]{0,25}?\bnao\s+(?:\w+\s+)?"
+            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)",
             r"\b(?:cansaco|canseira|cansad[oa]|canso|cansa|cansando|cansei)\s+"
             + GAP1
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
@@ -325,6 +329,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bperda\s+(?:de|da|dos)\s+(?:consciencia|conciencia|sentidos)",
             r"\bsincop\w*|\blipotimi\w*|\bdesfalec\w*|\bpiripaque\b",
             r"\bcaiu\s+" + GAP1 + r"desacordad[oa]|\bdesacordad[oa]s?\b|\bsem\s+sentidos\b",
+            # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
+            # "ñ responsivo", "ficou estirado sem responder".
+            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
+            r"\b(?:nao|n)\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
+            r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
+            r"(?:responder|reagir|responder\s+a\s+nada)\b",
         ),
         not_before=_re(
             r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
@@ -376,6 +386,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
             r"\bnao\s+sabe\s+(?:mais\s+)?(?:onde\s+esta|quem\s+(?:e|sou|somos)|que\s+dia|o\s+proprio\s+nome|onde\s+mora)",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
+            # Memory and orientation lost in lay words: repeating the same question, not knowing the
+            # day or how one got somewhere, calling a relative by another's name.
+            r"\b(?:pergunt|repet)\w*\s+(?:\w+\s+)?a\s+mesma\s+(?:coisa|pergunta)\b",
+            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:que\s+dia|em\s+que\s+dia|como\s+cheg\w+|"
+            r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
+            r"(?:d?o\s+)?que\s+aconteceu)",
+            r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
         ),
         # "fiquei confuso com a receita" is about instructions, not the patient's mind.
         not_before=_re(
@@ -469,8 +486,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\b",
             r"\b(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\s+"
             + GAP2
-            + r"(?:inchad[oa]s?|inchou|inchando|incha|inchac\w*|edemaciad\w*)",
-            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir",
+            + r"(?:inchad[oa]s?|inchou|incharam|inchando|incha|inchac\w*|edemaciad\w*)",
+            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir|\bdificil\s+(?:de\s+|pra\s+|para\s+)?engolir",
         ),
         requires=ALLERGEN_CONTEXT,
     ),
@@ -505,6 +522,22 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
             r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
+            # A passive wish to die ("peço pra Deus me levar", "não quero mais acordar") and the Libras
+            # order with the verb last ("morrer querer", "vida cansar").
+            r"\b(?:deus|senhor|jesus|ele)\s+(?:\w+\s+)?me\s+(?:lev(?:ar|e|asse|a)|buscar|busque|recolher)\b",
+            r"\bnao\s+(?:quero|queria)\s+(?:mais\s+)?(?:acordar|amanhecer|estar\s+aqui|existir)\b",
+            r"\bmorrer\s+(?:eu\s+)?(?:quer(?:er|o)|vontade)\b|\bvida\s+(?:eu\s+)?cans(?:ar|ei|ada|ado)\b",
+            # Preparation: pills set aside to take at once, farewell letters, things given away.
+            r"\b(?:tomar|engolir)\s+(?:\w+\s+)?(?:tud[oa]s?|todos|todas)\s+(?:de\s+uma\s+vez|duma\s+vez|junt[oa]s?|"
+            r"ao\s+mesmo\s+tempo)",
+            r"\b(?:separei|guardei|juntei|escondi|separando|guardando|juntando|escondendo|estocando)\s+(?:\w+\s+){0,3}?"
+            r"(?:comprimidos|remedios|pilulas|cartelas|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
+            r"acabar|hoje|noite|de\s+uma\s+vez)",
+            r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
+            r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
+            r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",
+            r"\b(?:dei|doei|dando|doando|distribui|distribuindo)\s+(?:\w+\s+){0,2}?(?:minhas|meus)\s+coisas\b",
+            r"\bninguem\s+(?:ia|vai|iria)\s+(?:sentir|notar)\s+(?:a\s+)?minha\s+falta\b",
         ),
         # "essa dor vai me matar" is a figure of speech about pain.
         not_before=_re(
@@ -583,6 +616,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bv[ou]mitos?\s+(?:incoerciveis|persistentes|de\s+repeticao|repetidos|repetitivos|incontrolaveis|"
             r"intrataveis|frequentes|continuos|incessantes)|\bhiperemese\w*",
             r"\bintolerancia\s+(?:a\s+)?(?:via\s+oral|vo|dieta|alimentacao|oral|liquidos)",
+            r"\bnao\s+(?:aceita|aceitou|tolera|tolerou|retem|reteve|segura)\s+(?:\w+\s+){0,2}?(?:agua|liquido\w*|dieta|nada|soro)\b",
+            r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
+            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
         ),
     ),
     # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
@@ -642,7 +678,7 @@ TEMPERATURE = (
 # A bare "38,6" counts only inside a clause that talks about fever or measuring it.
 BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)
 TEMPERATURE_CONTEXT = _re(
-    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|aferi\w*|calafrio\w*|"
+    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|mediram|medindo|aferi\w*|calafrio\w*|"
     r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
     r"neutropeni\w*|oncolog\w*)\b"
 )
@@ -713,6 +749,8 @@ SEVERE_PAIN_WORDS = _alt(
     r"(?:essa\s+|esta\s+|tanta\s+|a\s+|de\s+)?dor",
     r"\bdor(?:es)?\b(?:\s+[a-z]+){0,6}?[\s,]+(?:que\s+)?(?:eu\s+)?(?:nao|ja\s+nao)\s+(?:aguento|suporto|"
     r"estou\s+aguentando|to\s+aguentando|consigo\s+aguentar|da\s+pra\s+aguentar)\b",
+    # "uma dor que não tem quem aguente", "dor de não ter quem aguente"
+    r"\bdor(?:es)?\b(?:\s+[a-z]+){0,4}?\s+(?:que\s+)?nao\s+(?:tem|ha|tinha)\s+(?:quem|cristao\s+que)\s+aguent\w*",
 )
 # "está insuportável" is severe pain only when the sentence is about pain.
 SEVERE_PAIN_BARE = _re(
@@ -726,11 +764,14 @@ COUNT = _re(
     + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|cocos\b)"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
-VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b")
+VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
-    r"aquos\w*)|evacua\w*|evacuei)"
+    r"aquos\w*)|evacua\w*|evacuei)|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
+    # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
+    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"
 )
 
 # --- vital signs written in the text ---------------------------------------------------------------

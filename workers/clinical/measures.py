@@ -101,7 +101,7 @@ def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
                 continue
             if i == 0 and lx.PAIN_SCORE_NOT_BEFORE.search(t, max(0, m.start() - 12), m.start()):
                 continue  # "desde 8/10" is a date
-            if i != 2 and not lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
+            if i != 2 and not lx.PAIN_CONTEXT.search(t, *sc.with_previous(m.start(), m.end())):
                 continue
             value = parse_number(m.group("n")) if m.group("n") != "zero" else 0.0
             if value is None or value > 10:
@@ -159,6 +159,10 @@ def scan_counts(sc: Scanner) -> list[Mention]:
         a, b = sc.bounds(m.start(), m.end())
         before = [s for s in subjects if a <= s[0] < m.end()]  # "6 cocôs líquidos": the unit is it
         after = [s for s in subjects if m.end() <= s[0] < b]
+        if not before and not after and a > 1:
+            # A count in a sentence of its own tells the episodes of the sentence before.
+            pa = sc.with_previous(m.start(), m.end())[0]
+            before = [s for s in subjects if pa <= s[0] < a]
         subject = before[-1] if before else (after[0] if after else None)
         if subject is None:
             continue

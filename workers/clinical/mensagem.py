@@ -26,7 +26,8 @@ _SENTENCE_END = re.compile(r"[.!?]\s*$")
 # A message that settles the earlier complaint (it went away, it is normal, it was a joke, the
 # patient is well) is never joined with it: the newest word of the patient wins.
 _SETTLED = re.compile(
-    r"\b(?:passou|passaram|sumiu|sumiram|melhorou|melhor|estancou|parou|pararam|normal|normais|bem|otim[oa]|"
+    r"\b(?:passou|passaram|sumiu|sumiram|melhorou|estancou|parou|pararam|normal|normais|otim[oa]|"
+    r"(?:to|estou|tou|ta|esta|sinto|tudo|fiquei|ficou|eu|agora|hoje)\s+(?:\w+\s+)?(?:bem|melhor)|"
     r"tranquil[oa]|suave|zoeira|brincadeira|mentira|engano|enganei|expressei\s+mal|nao\s+foi|nao\s+era|"
     r"ja\s+voltou|voltou\s+(?:a|ao)|rosad\w*|nunca)\b"
 )

@@ -181,6 +181,12 @@ class Scanner:
             self._closed = -1 if found is None else found
         return start < self._closed
 
+    def with_previous(self, start: int, end: int) -> tuple[int, int]:
+        """The mention's sentence and the one before it: telegraphic writing ("barriga dor muito.
+        nota 9.") and a quoted leaflet followed by "é isso:" spread one statement over two."""
+        a, b = self.bounds(start, end)
+        return (self.bounds(a - 2, a - 2)[0] if a > 1 else a), b
+
     def sentence(self, start: int, end: int) -> str:
         a, b = self.bounds(start, end)
         return self.t[a:b]

@@ -54,7 +54,7 @@ def scan_families(sc: Scanner, families: tuple[lx.Family, ...]) -> list[Mention]
                 continue
             if fam.not_after and fam.not_after.match(t, e):
                 continue
-            if fam.requires and not fam.requires.search(sc.sentence(s, e)):
+            if fam.requires and not fam.requires.search(t, *sc.with_previous(s, e)):
                 continue
             if fam.not_sentence and fam.not_sentence.search(sc.sentence(s, e)):
                 continue

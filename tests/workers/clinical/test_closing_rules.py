@@ -193,3 +193,107 @@ def test_a_temperature_the_answer_gives_to_an_animal_is_not_the_patients(answer:
 )
 def test_a_definition_asked_or_a_negation_placed_last_is_no_complaint(text: str) -> None:
     assert codes(consulta(text)) == set()
+
+
+# --- lay, regional and shorthand words for the critical concepts ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Rezo toda noite pro Senhor me buscar logo, não queria mais amanhecer.", "ideacao_suicida"),
+        ("Guardei as cartelas de remédio do meu pai pra engolir todas juntas amanhã.", "ideacao_suicida"),
+        ("Deixei uma carta pra minha irmã e já me despedi de todo mundo.", "ideacao_suicida"),
+        ("Tô dando minhas coisas pros amigos, não vou mais precisar delas.", "ideacao_suicida"),
+        ("eu morrer querer. cansar tudo.", "ideacao_suicida"),
+        ("Meu pai fica repetindo a mesma pergunta e não sabe em que dia estamos.", "confusao_mental"),
+        (
+            "Minha avó chamou a neta pelo nome da minha tia e não lembra como chegou na sala.",
+            "confusao_mental",
+        ),
+        ("Meu tio teve um vaguido na roça e caiu duro no chão.", "sincope"),
+        ("Idosa encontrada no banheiro, não responsiva por alguns minutos.", "sincope"),
+        ("O vô ficou caído no terreiro um tempão sem responder.", "sincope"),
+        ("tô puxado desde ontem, chiando que nem chaleira", "dispneia"),
+        ("a bombinha já não tá resolvendo, respiro e não vem", "dispneia"),
+        ("pcte não aceita dieta nem líquidos desde a manhã", "vomitos_persistentes"),
+        ("dou soro pra ele e volta tudo em seguida", "vomitos_persistentes"),
+    ],
+)
+def test_lay_regional_and_shorthand_words_name_the_finding(text: str, code: str) -> None:
+    assert code in codes(consulta(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a conta do hospital foi de cair duro, mas tô bem",
+        "separei os remédios da semana na caixinha organizadora",
+        "não lembro onde deixei a receita, vocês mandam outra?",
+        "a roupa ficou estirada no varal sem secar",
+        "tomei o chá e voltei a dormir",
+    ],
+)
+def test_everyday_uses_of_those_words_stay_silent(text: str) -> None:
+    assert codes(consulta(text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "faz dois dias que vou ao banheiro toda hora, umas 9 vezes hoje, só água",
+        "corri pro banheiro 8 vezes desde cedo, tudo líquido",
+        "o cocô dele tá saindo aguado, já foram 7 vezes",
+    ],
+)
+def test_many_watery_trips_to_the_toilet_are_severe_diarrhoea(text: str) -> None:
+    assert codes(consulta(text))
+
+
+@pytest.mark.parametrize("answer", ["nem um gole", "nem uma gota, volta tudo", "nem um pouquinho"])
+def test_none_at_all_answers_an_ability_question_with_no(answer: str) -> None:
+    turns = [("patient", "vomitando desde cedo"), ("agent", "Consegue tomar água sem vomitar?")]
+    assert "vomitos_persistentes" in message(answer, *turns)
+
+
+# --- telegraphic writing: the statement spread over two short sentences --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cabeça dor demais. nota 9 agora.",
+        "A cólica tá forte. Nota 8, desde cedo.",
+        "pescoço doer. nota 8 hoje.",
+    ],
+)
+def test_a_pain_score_in_the_sentence_after_the_pain_counts(text: str) -> None:
+    assert codes(consulta(text)) & {"dor_escala", "dor_intensa"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "diarreia forte? não sei. hoje 9 vezes.",
+        "Vômito sem parar ontem. Hoje já foram 7 vezes.",
+        "A bula diz que diarreia é comum. Mas desde ontem foram 11 vezes.",
+    ],
+)
+def test_a_count_in_its_own_sentence_counts_the_episodes_of_the_sentence_before(text: str) -> None:
+    assert codes(consulta(text)) & {"diarreia", "vomitos", "diarreia_grave", "vomitos_persistentes"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O folheto do enalapril fala de inchaço. Pois é: tomei ontem e a boca inchou, custa a engolir.",
+        "Comecei a tomar o antibiótico. Agora os lábios incharam e a garganta tá fechando.",
+        "uma dor na barriga que não tem quem aguente desde ontem",
+    ],
+)
+def test_a_trigger_or_intensity_told_in_the_sentence_before_still_counts(text: str) -> None:
+    assert codes(consulta(text))
+
+
+def test_pode_deixar_is_no_hypothetical_question() -> None:
+    assert codes(consulta("Pode deixar pro final: só uma dor de cabeça nota 9 desde ontem."))

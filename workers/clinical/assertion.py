@@ -185,10 +185,15 @@ _PAST_ANCHOR = re.compile(
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado)\b"
 )
+# "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
+# for stroke signs: a transient one (a TIA) still needs care the day after.
+_YESTERDAY_CLEAR = re.compile(
+    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|(?:to|estou)\s+bem))"
+)
 _STILL_NOW = re.compile(
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
+    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
 )
 
@@ -213,6 +218,8 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
     if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+        return True
+    if codigo != "sinais_avc" and _YESTERDAY_CLEAR.search(sentence):
         return True
     return (
         codigo not in _TRANSIENT_CRITICAL

@@ -70,7 +70,8 @@ ALLERGEN_CONTEXT = _re(
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
     r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
     r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
-    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|\w+pril|\w+sartana)\b"
+    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|captopril|enalapril|lisinopril|ramipril|losartana|valsartana|"
+    r"olmesartana|candesartana)\b"
 )
 
 
@@ -332,7 +333,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
             # "ñ responsivo", "ficou estirado sem responder".
             r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
-            r"\b(?:nao|n)\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
+            r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
             r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
             r"(?:responder|reagir|responder\s+a\s+nada)\b",
         ),
@@ -698,7 +699,9 @@ ONCOLOGY = _alt(
 )
 
 _PAIN_N = r"(?P<n>10|[0-9]|" + NUMBER_WORDS_RE + r"|zero)"
-PAIN_CONTEXT = _re(r"\b(?:dor|dores|doi|doem|doendo|doeu|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b")
+PAIN_CONTEXT = _re(
+    r"\b(?:dor|dores|doi|doem|doendo|doeu|doer|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b"
+)
 PAIN_SCORE = (
     # "8/10", "9 de 10", "dez de dez"
     _re(r"(?<![\d/])\b" + _PAIN_N + r"\s*(?:/|de|em|numa\s+escala\s+de|sobre)\s*(?:10|dez)\b(?!\s*(?:/|\d))"),
@@ -768,7 +771,7 @@ VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
-    r"aquos\w*)|evacua\w*|evacuei)|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
+    r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
     r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"

@@ -297,3 +297,40 @@ def test_a_trigger_or_intensity_told_in_the_sentence_before_still_counts(text: s
 
 def test_pode_deixar_is_no_hypothetical_question() -> None:
     assert codes(consulta("Pode deixar pro final: só uma dor de cabeça nota 9 desde ontem."))
+
+
+# --- yesterday's brief episode, today free of it; watery stools counted ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senti uma dor no peito ontem à tarde, durou um minuto, hoje não senti mais nada.",
+        "ontem de noite deu um aperto no peito rapidinho, passou, hoje tô bem",
+        "Tive falta de ar ontem depois da corrida, já passou, hoje não tive mais nada.",
+    ],
+)
+def test_a_brief_episode_yesterday_with_today_free_of_it_is_over(text: str) -> None:
+    assert codes(consulta(text)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Senti dor no peito ontem e hoje não passou.",
+        "ontem tive falta de ar e hoje tô com falta de ar de novo",
+        "dor no peito desde ontem, hoje piorou",
+    ],
+)
+def test_an_episode_from_yesterday_that_goes_on_today_stays_present(text: str) -> None:
+    assert codes(consulta(text)) & {"dor_toracica", "dispneia"}
+
+
+def test_a_count_with_everything_watery_is_diarrhoea() -> None:
+    assert codes(consulta("desde cedo já foram umas 10 vezes, tudo aguado"))
+
+
+def test_stroke_signs_yesterday_still_alert_even_when_today_is_free_of_them() -> None:
+    assert "sinais_avc" in codes(
+        consulta("ontem o braço direito ficou fraco uns minutos, hoje não senti mais nada")
+    )

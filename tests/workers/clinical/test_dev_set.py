@@ -242,10 +242,12 @@ def test_paraphrase_alerts_exactly_when_expected(case: dict) -> None:
 
 # (CRITICAL recall, HIGH recall, specificity). v3's are the issue's targets; the opening blind set
 # scored 0.686 / 0.684 / 0.865 on first sight (docs/clinical-engine.md), these floors are what the
-# rules reach now that its misses were fixed as general rules.
+# rules reach now that its misses were fixed as general rules. The closing blind set scored
+# 0.660 / 0.476 / 0.831 on first sight; its floors are what the general rules added after it reach.
 FLOORS = {
     "clinical-dev-cases-v3.jsonl": (1.0, 0.95, 0.97),
     "blind-opening.jsonl": (0.98, 1.0, 0.98),
+    "blind-closing.jsonl": (1.0, 1.0, 1.0),
 }
 
 

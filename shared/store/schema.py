@@ -85,6 +85,48 @@ task_alerts = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+# The /ops console's reads (api/ops/health.py, api/ops/queries.py; migration 0005).
+sa.Index("ix_tasks_created_at", tasks.c.created_at)
+sa.Index("ix_tasks_tenant_created_at", tasks.c.tenant_id, tasks.c.created_at)
+sa.Index("ix_tasks_tenant_status_updated_at", tasks.c.tenant_id, tasks.c.status, tasks.c.updated_at)
+sa.Index("ix_task_alerts_delivery_updated_at", task_alerts.c.delivery, task_alerts.c.updated_at)
+
+# The agent conversation's memory (shared/store/conversations.py, docs/agent-message.md): one row
+# per clinico.mensagem task read by a worker, and the open alert episode per finding.
+_plain_json = sa.JSON()
+conversation_messages = sa.Table(
+    "conversation_messages",
+    metadata,
+    sa.Column("task_id", sa.String(36), primary_key=True),
+    sa.Column("tenant_id", sa.String(200), nullable=False),
+    sa.Column("conversation_id", sa.String(200), nullable=False),
+    sa.Column("message_id", sa.String(200), nullable=True),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("pain_score", sa.Float, nullable=True),
+    sa.Column("temperature_c", sa.Float, nullable=True),
+    sa.Column("intensities", _plain_json, nullable=True),
+    sa.Column("symptoms", _plain_json, nullable=True),
+    sa.Column("followup_question", sa.Text, nullable=True),
+)
+sa.Index(
+    "ix_conversation_messages_conversation",
+    conversation_messages.c.tenant_id,
+    conversation_messages.c.conversation_id,
+    conversation_messages.c.received_at,
+)
+
+alert_episodes = sa.Table(
+    "alert_episodes",
+    metadata,
+    sa.Column("tenant_id", sa.String(200), primary_key=True),
+    sa.Column("conversation_id", sa.String(200), primary_key=True),
+    sa.Column("episode_key", sa.String(200), primary_key=True),
+    sa.Column("severity", sa.String(20), nullable=False),
+    sa.Column("task_id", sa.String(36), nullable=False),
+    sa.Column("alerted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("joined", _plain_json, nullable=False),
+)
 
 
 def now() -> datetime:
@@ -108,6 +150,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error's text never quotes the row it was writing (patient data
+    # would reach a log or a traceback; docs/security.md).
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; accept the plain URL operators write.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -116,8 +160,12 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=16, max_overflow=16
+            url,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            pool_size=16,
+            max_overflow=16,
+            hide_parameters=True,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8, hide_parameters=True)

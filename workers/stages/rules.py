@@ -5,6 +5,8 @@ that go with it; the consumer carries the outcome out (ack, delayed retry, dead-
 to the LLM stage). Per message:
 
     parse → validate envelope → find handler → validate payload       (permanent error: DLQ now)
+    tenant check against the store / the broker-validated publisher   (untrusted_tenant: DLQ now,
+        nothing written; docs/security.md)
     store "processing" (attempt counted)   — refused when the task is already completed: no-op
     run handler (rules); alerts it emits are delivered on the dispatcher's threads
     wait until every alert is delivered, failed for good, or durably parked
@@ -15,6 +17,7 @@ to the LLM stage). Per message:
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Mapping
@@ -28,7 +31,7 @@ from shared.messages import Envelope
 from shared.republish import short
 from shared.store import Store, StoreUnavailable, progress_for
 from workers import observability
-from workers.context import HandlerMode, TaskContext
+from workers.context import AlertGate, HandlerMode, TaskContext
 from workers.registry import PermanentError
 from workers.stages.delivery import (
     AlertEmitter,
@@ -44,6 +47,7 @@ from workers.stages.delivery import (
     wait_alerts,
 )
 from workers.stages.outcomes import Ack, DeadLetter, Forward, Outcome, Requeue, Retry
+from workers.trust import UNTRUSTED_TENANT, KnownTask, TenantVerifier
 
 log = get_logger("workers.stages.rules")
 
@@ -81,13 +85,18 @@ class RulesStage:
         dispatcher: AlertEmitter | None = None,
         llm_stage: bool = False,
         vhost: str | None = None,
+        conversation: AlertGate | None = None,
     ) -> None:
+        """`conversation`: the agent conversation's services (workers.conversation_flow): alert
+        episodes, and the writes and follow-ups a clinico.mensagem task hands back."""
         self.settings = settings
         self.domain = domain
         self.vhost = vhost or topology.vhost_for(domain, settings.vhost_prefix)
         self.store = store
         self.dispatcher = dispatcher
+        self.conversation = conversation
         self.llm_stage = llm_stage
+        self.verifier = TenantVerifier(settings)
         self.log = log.bind(vhost=self.vhost)
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
@@ -97,7 +106,12 @@ class RulesStage:
         """The outcomes of several deliveries, in order. Their `processing` writes go to the store
         together, and so do their `completed` writes (one transaction each: group commit); the
         handlers run one after the other on the calling thread."""
-        works = [self._prepare(body, headers or {}) for body, headers in deliveries]
+        parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
+        try:
+            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
+        except Exception as exc:  # no tenant can be checked; start_many would fail the same way
+            known = exc
+        works = [self._prepare(p, headers, known) for p, headers in parsed]
         started = [w for w in works if w.outcome is None]
         if started:
             try:
@@ -128,7 +142,9 @@ class RulesStage:
                         [
                             (w.task_id, progress_for("completed", generation=w.generation), w.result)
                             for w in finishing
-                        ]
+                        ],
+                        # What the handlers asked to commit with their task (TaskContext.on_complete).
+                        also=[op for w in finishing if w.ctx is not None for op in w.ctx.on_complete],
                     )
                 except Exception as exc:
                     for w in finishing:
@@ -153,16 +169,42 @@ class RulesStage:
                 )
         return [w.outcome or Requeue("not handled") for w in works]
 
-    def _prepare(self, body: bytes, headers: Mapping[str, Any]) -> _Work:
+    def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
+        ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
+        return {tid: KnownTask(*owner) for tid, owner in self.store.task_owners(ids).items()}
+
+    def _prepare(
+        self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception
+    ) -> _Work:
         retry_count = header_int(headers, topology.H_RETRY_COUNT)
         delivery_count = header_int(headers, "x-delivery-count")
-        generation = header_int(headers, topology.H_REPLAY_GENERATION)
         attempt_key = retry_count * 1000 + delivery_count + 1
-        parsed = parse(body, self.domain, self.vhost)
+        claimed_generation = header_int(headers, topology.H_REPLAY_GENERATION)
+        envelope = parsed.envelope
+        if envelope is None or isinstance(known, Exception):
+            generation = 0
+        else:
+            task = known.get(str(envelope.task_id))
+            # The tenant and the replay generation are checked before anything is written
+            # (workers/trust.py): a forged message never touches another tenant's task.
+            why = self.verifier.untrusted(envelope.tenant_id, headers, task)
+            if why is not None:
+                outcome = self._dead_letter(None, None, UNTRUSTED_TENANT, f"task {envelope.task_id}: {why}")
+                return _Work(None, retry_count, 0, attempt_key, self.log, outcome)
+            generation = self.verifier.generation(claimed_generation, task)
+            if generation != claimed_generation:
+                self.log.warning(
+                    "replay_generation_ignored", task_id=str(envelope.task_id), claimed=claimed_generation
+                )
         if isinstance(parsed, Rejected):
-            outcome = self._dead_letter(
-                parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
-            )
+            # Without an envelope nobody can say whose task it is: the store is left alone.
+            if envelope is None:
+                outcome = self._dead_letter(None, None, parsed.reason, parsed.detail, generation)
+            else:
+                self._count_attempt(parsed, attempt_key, generation)
+                outcome = self._dead_letter(
+                    parsed.task_id, envelope, parsed.reason, parsed.detail, generation
+                )
             return _Work(None, retry_count, generation, attempt_key, self.log, outcome)
         w = _Work(
             parsed,
@@ -172,6 +214,9 @@ class RulesStage:
             bind_task(self.log, parsed.envelope, attempt=attempt_key),
             headers=headers,
         )
+        if isinstance(known, Exception):
+            w.outcome = self._store_failed(w, known)
+            return w
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
             w.outcome = self._dead_letter(
                 w.task_id,
@@ -182,6 +227,14 @@ class RulesStage:
                 generation,
             )
         return w
+
+    def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
+        """A delivery refused as invalid is an attempt too (a poison task refused, replayed and
+        refused again shows 2), for a task the store has; `_dead_letter` records the rest."""
+        if rejected.task_id:
+            with contextlib.suppress(Exception):  # a malformed id or a store outage must not stop it
+                progress = progress_for("processing", attempt_key=attempt_key, generation=generation)
+                self.store.transition(rejected.task_id, "processing", progress)
 
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)
@@ -210,7 +263,7 @@ class RulesStage:
         """Run the handler; True when the task can be stored as completed, else w.outcome is set."""
         mode: HandlerMode = "rules" if self.llm_stage else "inline"
         w.ctx = ctx = make_context(
-            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode, self.conversation
         )
         w.started = time.perf_counter()
         envelope = w.parsed.envelope
@@ -239,7 +292,7 @@ class RulesStage:
             wait_alerts(ctx, self.settings, w.log)
             w.outcome = self._retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
             return False
-        if ctx.alert_futures and not wait_alerts(ctx, self.settings, w.log):
+        if (ctx.alert_futures or ctx.side_futures) and not wait_alerts(ctx, self.settings, w.log):
             # An alert could be neither delivered nor parked (broker trouble): do not ack, so the
             # task runs again; its delivered alerts are not resent (store + Idempotency-Key).
             w.outcome = Requeue("alerts could not be delivered or parked")

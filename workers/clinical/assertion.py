@@ -67,6 +67,12 @@ _CRAZE = re.compile(
 )
 
 
+# Tried on every mention, so compiled once.
+_KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
+_COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
+_WILL_HAVE = re.compile(r"\bvou\s+(?:ter|dar)\s+um\s+$")
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
     "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
@@ -87,7 +93,7 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True
     if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
         return True
-    if re.search(r"\b(?:me|te|nos)\s+mat", mention) and (
+    if _KILL.search(mention) and (
         re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
         or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)
     ):
@@ -99,9 +105,9 @@ def figurative(text: str, start: int, end: int) -> bool:
             return bool(re.search(r"\ba\s+$", before))  # "a sangue frio"
         if _FIG_IDIOM_AFTER.match(after):
             return True
-    if re.search(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$", mention) and _FIG_IDIOM_AFTER.match(after):
+    if _COLOUR.search(mention) and _FIG_IDIOM_AFTER.match(after):
         return True
-    return bool(re.search(r"\bvou\s+(?:ter|dar)\s+um\s+$", before))
+    return bool(_WILL_HAVE.search(before))
 
 
 # --- hypothetical questions ----------------------------------------------------------------------

@@ -48,6 +48,7 @@ _IS_PERSON_AFTER = re.compile(
     r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
     r"(?P<of>\s+(?:dele|dela|deles|delas)\b)?"
 )
+_EI_VERB = re.compile(r"[a-z]{2,}ei\b")  # "desmaiei": the mention itself says who
 _SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|comigo)\b")
 
 _CAREGIVER_INTRO = re.compile(
@@ -107,6 +108,11 @@ _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _WORD_RE = re.compile(r"[a-z]+")
 
 
+# Every word `_scan_people` stops at (besides verbs ending in -ei); the others are skipped.
+_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira")
+_NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
+
+
 def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
     """One pass over the words: people named (start, end, noun, is a relative's relative), the
     first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
@@ -117,9 +123,18 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         return text[toks[i][1] : toks[j][0]].isspace()
 
     people: list[tuple[int, int, str, bool]] = []
-    covered: list[tuple[int, int]] = []
+    first_words: list[int] = []  # token indexes, judged once every person is known
+    pronouns: list[int] = []
     n = len(toks)
     for i, (s0, _e0, w) in enumerate(toks):
+        if w not in _NOTABLE and not w.endswith("ei"):
+            continue
+        if w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")):
+            first_words.append(i)
+        if w in _PRONOUNS:
+            pronouns.append(s0)
+        if w not in _PERSON_WORDS:
+            continue
         noun = None
         end_i = i
         if w in _RELATIVES or w in _BYSTANDERS:
@@ -149,16 +164,20 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
                 of = True
                 end = toks[k + 1][1]
         people.append((start, end, noun, of))
-        covered.append((start, end))
-    firsts = [
-        s0
-        for k, (s0, _e, w) in enumerate(toks)
-        if (w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")))
-        and not any(a <= s0 < b for a, b in covered)
+    # People's spans start in text order (they may nest: "a filha do vizinho", "vizinho"), and so
+    # do the words, so one walk through the spans tells whether a word lies inside one.
+    firsts: list[int] = []
+    c = 0
+    for k in first_words:
+        s0, w = toks[k][0], toks[k][2]
+        while c < len(people) and people[c][1] <= s0:
+            c += 1
+        if c < len(people) and people[c][0] <= s0:
+            continue
         # "ela me disse": after a third person, "me" is the object, not the subject.
-        and not (w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES))
-    ]
-    pronouns = [s0 for s0, _e, w in toks if w in _PRONOUNS]
+        if w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES):
+            continue
+        firsts.append(s0)
     return people, firsts, pronouns
 
 
@@ -186,7 +205,7 @@ class Experiencer:
     # Computed on first use: most mentions are settled by their own clause before anyone asks.
     @cached_property
     def caregiver(self) -> bool:
-        return bool(_CAREGIVER_INTRO.search(self.text))
+        return self._intro[0] >= 0
 
     @cached_property
     def self_focus(self) -> bool:
@@ -248,7 +267,7 @@ class Experiencer:
     def _subject(self, start: int, end: int) -> tuple[str, str | None, bool, int]:
         """('first'|'third'|'none', noun, noun is a relative's relative, where the subject starts)."""
         t = self.text
-        if re.search(r"[a-z]{2,}ei\b", t[start:end]) or _SOU_EU_AFTER.match(t, end):
+        if _EI_VERB.search(t[start:end]) or _SOU_EU_AFTER.match(t, end):
             return "first", None, False, start
         s0 = self._sentence_start(start)
         # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça"), when

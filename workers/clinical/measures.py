@@ -97,7 +97,8 @@ def scan_fever_mentions(sc: Scanner) -> list[Mention]:
 def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
     t = sc.t
     scores: list[Mention] = []
-    spans: list[tuple[int, int]] = [m.span() for m in lx.PAIN_SCALE.finditer(t)]  # "de 0 a 10" is no score
+    # "de 0 a 10" is no score
+    spans: list[tuple[int, int]] = [m.span() for m in sc.words.finditer(lx.PAIN_SCALE)]
     for i, pattern in enumerate(lx.PAIN_SCORE):
         for m in sc.words.finditer(pattern):
             if _overlaps(spans, m.start("n"), m.end("n")):
@@ -190,7 +191,6 @@ def _num(raw: str) -> float | None:
 
 
 def scan_text_vitals(sc: Scanner) -> list[Mention]:
-    t = sc.t
     out: list[Mention] = []
     for m in sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]):
         v = _num(m.group("v"))
@@ -225,7 +225,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
             )
     ranges = {"frequencia_cardiaca_bpm": (20, 300, "bpm"), "frequencia_respiratoria_irpm": (4, 80, "irpm")}
     for key, (lo, hi, unit) in ranges.items():
-        for m in lx.TEXT_VITALS[key].finditer(t):
+        for m in sc.words.finditer(lx.TEXT_VITALS[key]):
             raw = m.group("v") or m.group("v2")
             v = _num(raw)
             if v is not None and lo <= v <= hi:

@@ -8,7 +8,6 @@ The detectors (`symptoms`, `concepts`, `measures`) only find candidates.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -32,8 +31,6 @@ from .numbers import digits_for_words
 from .prefilter import WordStarts
 from .spelling import fix_typos
 from .text import Normalised, normalise
-
-_SENTENCE_END = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
 
 
 @dataclass(slots=True)
@@ -86,10 +83,12 @@ class Scanner:
         self.norm = digits_for_words(fix_typos(normalise(raw)))
         self.t = self.norm.text
         self.mode = mode
-        self.ctx = TextContext(self.t, mode)
+        self.ctx = ctx = TextContext(self.t, mode)
         self.indications = self.ctx.indications
         self.words = WordStarts(self.t)
-        ends = [m.span() for m in _SENTENCE_END.finditer(self.t)]
+        self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
+        # The punctuation among the context's sentence boundaries (its words are longer than one).
+        ends = [(a, b) for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if b - a == 1]
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
         self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None
@@ -121,18 +120,27 @@ class Scanner:
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
-            c0, c1 = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
-            if (
-                lx.REMOTE_PAST.search(self.t, c0, c1)
-                and not lx.STILL_NOW.search(self.t, c0, c1)
-                and (remote_past or lx.PAST_EVENT.search(self.t, c0, c1))
-            ):
+            past, event = self._remote_past(
+                self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
+            )
+            if past and (remote_past or event):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
             motivo = self.context_assertion(codigo, severidade, start, end)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
+
+    def _remote_past(self, c0: int, c1: int) -> tuple[bool, bool]:
+        """(the clause is anchored in the remote past and not still going on, it names a past
+        event), once per clause: the mentions of a sentence share it."""
+        key = (c0, c1)
+        found = self._past.get(key)
+        if found is None:
+            t = self.t
+            past = bool(lx.REMOTE_PAST.search(t, c0, c1)) and not lx.STILL_NOW.search(t, c0, c1)
+            found = self._past[key] = (past, past and bool(lx.PAST_EVENT.search(t, c0, c1)))
+        return found
 
     def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
         """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""

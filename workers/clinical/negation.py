@@ -42,6 +42,8 @@ _SENTENCE_BOUNDARY = re.compile(
     r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto)\b"
 )
 
+_SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto"))
+
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
 
 # "sem" is a negator except in fixed phrases where it intensifies ("vomitando sem parar",
@@ -187,8 +189,10 @@ class TextContext:
 
     def __init__(self, text: str, mode: Mode) -> None:
         self.text = text
-        clause = [m.span() for m in _BOUNDARY.finditer(text)]
-        sentence = [m.span() for m in _SENTENCE_BOUNDARY.finditer(text)]
+        # One scan: `_SENTENCE_BOUNDARY`'s matches are the `_BOUNDARY` matches that are punctuation
+        # or one of its words (the same punctuation, a subset of the words, none inside another).
+        clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+        sentence = [(a, b) for a, b in clause if b - a == 1 or text[a:b] in _SENTENCE_WORDS]
         self.clause_starts = [a for a, _ in clause]
         self.clause_ends = [b for _, b in clause]
         self.sentence_starts = [a for a, _ in sentence]

@@ -244,7 +244,10 @@ def fix_typos(norm: Normalised) -> Normalised:
     return rewrite(norm, edits)
 
 
+@lru_cache(maxsize=65536)
 def _known(token: str) -> bool:
+    # Cached like `fix_word`: `read_by_rules` tries every family pattern, and the same unknown
+    # words (names, places) come back in message after message.
     return token in RULE_WORDS or is_word(token) or read_by_rules(token)
 
 

@@ -56,6 +56,9 @@ _TABLE = _build_table()
 # A run of r or s keeps two ("socorrrro", "issso"): the word is spelt with the double more often.
 # Digits are left alone: 3000 must stay 3000.
 _STRETCH = re.compile(r"([aeiou])\1+|([rs])\2{2,}|([a-z])\3{2,}")
+# Whether `_STRETCH` matches at all (a doubled vowel or a tripled letter), as literals: the regex
+# engine skips ahead to their first letters instead of trying three back-references everywhere.
+_STRETCH_ANY = re.compile("|".join([v * 2 for v in "aeiou"] + [c * 3 for c in "bcdfghjklmnpqrstvwxyz"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ def _fold_chars(text: str) -> str:
 
 def normalise(text: str) -> Normalised:
     translated = _fold_chars(text)
-    if not _STRETCH.search(translated):
+    if not _STRETCH_ANY.search(translated):
         return Normalised(text, translated, None)
     pieces: list[str] = []
     index: list[int] = []

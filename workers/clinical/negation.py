@@ -122,7 +122,20 @@ _NEW_ASSERTION = words(
     "associados associadas notadamente configurando"
 )
 _AFTER_CONNECTOR_BREAKERS = frozenset(
-    {"com", "hoje", "agora", "ontem", "ainda", "atualmente", "tambem", "inclusive", "alem", "porem", "so"}
+    {
+        "com",
+        "hoje",
+        "agora",
+        "ontem",
+        "ainda",
+        "atualmente",
+        "tambem",
+        "inclusive",
+        "alem",
+        "porem",
+        "so",
+        "tudo",
+    }
 )
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28

@@ -96,14 +96,20 @@ def test_an_air_conditioner_or_plain_tiredness_is_no_dyspnoea(text: str) -> None
         "tudo que desce volta, até o soro",
         "qualquer golinho de água eu boto pra fora",
         "cada gole de chá volta",
+        "não dá pra beber, tudo que entra volta",
+        "não consigo comer, tudo que desce eu vomito",
     ],
 )
 def test_every_sip_coming_back_is_not_keeping_fluids(text: str) -> None:
     assert "vomitos_persistentes" in codes(consulta(text))
 
 
-def test_a_conditional_future_of_it_stays_silent() -> None:
-    assert codes(consulta("se tudo que entrar voltar, vou ao posto")) == set()
+@pytest.mark.parametrize(
+    "text",
+    ["se tudo que entrar voltar, vou ao posto", "não tenho febre, tudo tranquilo", "sem vômito, tudo certo"],
+)
+def test_a_conditional_future_or_an_all_clear_stays_silent(text: str) -> None:
+    assert codes(consulta(text)) == set()
 
 
 # --- over, feared but denied, a bruise --------------------------------------------------------------

@@ -183,7 +183,10 @@ _PAST_ANCHOR = re.compile(
     r"naquela\s+epoca|aos\s+\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
-    r"na\s+(?:ultima|outra)\s+internacao|no\s+passado)\b"
+    r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
+    # "a falta de ar que eu tinha antes da cirurgia sumiu": the complaint of an earlier time
+    r"que\s+(?:eu\s+|ele\s+|ela\s+)?(?:tinha|sentia)|"
+    r"antes\s+d[ao]s?\s+(?:cirurgia|operacao|tratamento|transplante|marcapasso|stent|cateterismo))\b"
 )
 # "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
 # for stroke signs: a transient one (a TIA) still needs care the day after.
@@ -211,10 +214,42 @@ _TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais
 _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
 
 
+# "O nariz sangrou de manhã. Já parou faz tempo": the stop told at the start of the next sentence.
+_STOPPED_NEXT = re.compile(
+    r"[\s.?!;,]*(?:(?!(?:nao|nem|num|ainda)\b)\w+\s+)?(?:ja\s+|que\s+)?(?:parou|estancou|cabou|acabou)\b([^.?!;\n]*)"
+)
+
+
+def _stopped_next(text: str, sentence_end: int) -> bool:
+    m = _STOPPED_NEXT.match(text, sentence_end)
+    return m is not None and not _STILL_NOW.search(m.group(1))
+
+
+# "Achei que ia desmaiar, mas não cheguei a apagar": the feared event, denied in the same sentence.
+_FEARED = re.compile(
+    r"\b(?:achei|pensei|senti|parecia|jurava|jurei)\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ia|iria|fosse|ja\s+ia)\s+"
+    r"(?:[a-z]+\s+)?$"
+)
+_DENIED_EVENT = re.compile(
+    r"\b(?:nao|nem|num)\s+(?:cheguei|chegou|chegamos|chegaram)\s+a\b|"
+    r"\bmas\s+(?:nao|num)\s+(?:desmaiei|desmaiou|apaguei|apagou|cai|caiu|aconteceu)\b"
+)
+
+
+def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
+    """A feared event the writer says did not happen."""
+    return bool(
+        _FEARED.search(text, max(sentence_start, start - 40), start)
+        and _DENIED_EVENT.search(text, start, sentence_end)
+    )
+
+
 def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither)."""
     sentence = text[sentence_start:sentence_end]
+    if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
+        return True
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
     if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):

@@ -90,6 +90,13 @@ DEFICIT = (
     r"mover)|sem\s+movimento)\b"
 )
 
+# "tudo (o) que entra volta": nothing stays down.
+_ALL_THAT_GOES_IN = (
+    r"que\s+(?:entra|desce|engulo|engole)\b[^.;!?\n]{0,25}?\b(?:volta|sai|"
+    + VOMIT
+    + r"|bot\w+\s+(?:pra|para)\s+fora)"
+)
+
 SYMPTOM_FAMILIES: tuple[Family, ...] = (
     # Dyspnoea: patients rarely say "dispneia"; they run out of air, tire to breathe, suffocate.
     # Exertional dyspnoea counts (the dev set alerts on "falta de ar leve ao subir escada").
@@ -104,9 +111,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
-            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava)"
-            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
+            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
+            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
+            r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
+            r"(?![\s-]+condicionado)",
+            # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
+            r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
+            r"(?:nao|num)\s+(?:me\s+|o\s+|a\s+|lhe\s+)?deix\w+\s+(?:nem\s+)?(?:eu\s+)?deitar",
             # "me falta o ar quando deito", "canso só de falar"
             r"\bfalt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
             r"\b(?:canso|cansa|cansad[oa]|sem\s+folego)\s+(?:so\s+)?(?:de|ao|pra|para)\s+falar\b",
@@ -152,7 +165,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(
             r"(?:joelho|perna|braco|mao|pe|dedo|olho|unha|hematoma|mancha|lugar|local|pele|batida|pancada|"
             r"machucado|canela|coxa|bunda|nadega|seio|barriga|vacina|injecao|queda|tombo|bati|cai)\b"
-            r"(?:\s+[a-z]+){0,4}\s*$"
+            r"(?:\s+[a-z]+){0,4}\s*$|"
+            # the knock told in the sentence just before: "bati o braço. tá roxo"
+            r"\b(?:bati|bateu|batida|pancada)\s+(?:com\s+)?(?:o|a|no|na)\s+(?:joelho|perna|braco|mao|pe|dedo|canela|"
+            r"coxa|ombro|quadril|cotovelo)(?:\s+[a-z]+){0,3}\s*[.,;]+\s*$"
         ),
     ),
     # Chest pain: any pain/pressure/weight in the chest, radiation to the left arm or jaw. "Peito" of
@@ -618,6 +634,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"intrataveis|frequentes|continuos|incessantes)|\bhiperemese\w*",
             r"\bintolerancia\s+(?:a\s+)?(?:via\s+oral|vo|dieta|alimentacao|oral|liquidos)",
             r"\bnao\s+(?:aceita|aceitou|tolera|tolerou|retem|reteve|segura)\s+(?:\w+\s+){0,2}?(?:agua|liquido\w*|dieta|nada|soro)\b",
+            # "tudo que entra volta", "qualquer golinho de água eu boto pra fora": nothing stays down
+            # (the match starts after "tudo": "como vou beber se tudo que entra volta?" states a fact)
+            # (two look-behinds, not an optional "o": a literal start keeps the family's prefilter)
+            r"(?<=tudo\s)" + _ALL_THAT_GOES_IN,
+            r"(?<=tudo\so\s)" + _ALL_THAT_GOES_IN,
+            r"\b(?:qualquer|cada|um|uma)\s+(?:gol(?:e|es|inho|inhos)|gotinha|gota|colher\w*|copinho|bocado)\s+(?:de\s+)?"
+            r"(?:agua|soro|liquido\w*|cha|leite)\b[^.;!?\n]{0,25}?\b(?:volta|sai|devolv\w*|"
+            + VOMIT
+            + r"|bot\w+\s+(?:pra|para)\s+fora|p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
             r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
         ),
@@ -681,7 +706,15 @@ BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?
 TEMPERATURE_CONTEXT = _re(
     r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|mediram|medindo|aferi\w*|calafrio\w*|"
     r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
-    r"neutropeni\w*|oncolog\w*)\b"
+    r"neutropeni\w*|oncolog\w*)\b|"
+    # "tá com 39,3", "amanheceu com 38,8": a decimal reading someone "is with" is a temperature
+    r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci)\s+com\s+"
+    r"(?:uns\s+|quase\s+)?(?:3[7-9]|4[0-3])[.,]\d\b"
+)
+# "39 e meio marcou o termômetro": the number before the reading verb (free word order).
+BARE_TEMPERATURE_BEFORE_VERB = _re(
+    r"(?<![\d.,/])\b(?P<int>3[89]|4[0-2])(?:[.,](?P<dec>\d)|\s+e\s+(?P<meio>meio))?\s+(?:que\s+)?(?:o\s+)?"
+    r"(?:deu|marcou|marcava|mostrou|bateu|termometro)\b"
 )
 # "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence.
 BARE_TEMPERATURE_WHOLE = _re(

@@ -55,7 +55,11 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
                     unidade="°C",
                 )
             )
-    bare = [*sc.words.finditer(lx.BARE_TEMPERATURE), *sc.words.finditer(lx.BARE_TEMPERATURE_WHOLE)]
+    bare = [
+        *sc.words.finditer(lx.BARE_TEMPERATURE),
+        *sc.words.finditer(lx.BARE_TEMPERATURE_WHOLE),
+        *sc.words.finditer(lx.BARE_TEMPERATURE_BEFORE_VERB),
+    ]
     for m in sorted(bare, key=lambda m: m.start()):
         if _overlaps(spans, m.start("int"), m.end("int")):
             continue

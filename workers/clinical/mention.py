@@ -16,6 +16,7 @@ from workers.findings import Severity
 from . import lexicon as lx
 from .assertion import (
     ASSERTION,
+    averted,
     episode_over,
     figurative,
     hypothetical_question,
@@ -153,7 +154,7 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
-        if hypothetical_question(t, a, start, b, spans):
+        if hypothetical_question(t, a, start, b, spans) or averted(t, start, a, b):
             return "hipotetico"
         if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"

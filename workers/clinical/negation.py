@@ -59,7 +59,7 @@ _CUES = re.compile(
     # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
     # "no" is "in the".
     r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b))"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)nem|ni|ausencia|ausente|ausentes|"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
@@ -122,7 +122,20 @@ _NEW_ASSERTION = words(
     "associados associadas notadamente configurando"
 )
 _AFTER_CONNECTOR_BREAKERS = frozenset(
-    {"com", "hoje", "agora", "ontem", "ainda", "atualmente", "tambem", "inclusive", "alem", "porem", "so"}
+    {
+        "com",
+        "hoje",
+        "agora",
+        "ontem",
+        "ainda",
+        "atualmente",
+        "tambem",
+        "inclusive",
+        "alem",
+        "porem",
+        "so",
+        "tudo",
+    }
 )
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28

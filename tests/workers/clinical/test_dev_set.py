@@ -244,10 +244,12 @@ def test_paraphrase_alerts_exactly_when_expected(case: dict) -> None:
 # scored 0.686 / 0.684 / 0.865 on first sight (docs/clinical-engine.md), these floors are what the
 # rules reach now that its misses were fixed as general rules. The closing blind set scored
 # 0.660 / 0.476 / 0.831 on first sight; its floors are what the general rules added after it reach.
+# The third blind set scored 0.926 / 0.850 / 0.918 on first sight (after the closing-set rules).
 FLOORS = {
     "clinical-dev-cases-v3.jsonl": (1.0, 0.95, 0.97),
     "blind-opening.jsonl": (0.98, 1.0, 0.98),
     "blind-closing.jsonl": (1.0, 1.0, 1.0),
+    "blind-final.jsonl": (1.0, 1.0, 1.0),
 }
 
 

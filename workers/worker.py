@@ -17,7 +17,7 @@ from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
 from shared.store.conversations import ConversationLog
-from workers import health
+from workers import clinical, health
 from workers.alert_dispatch import AlertDispatcher
 from workers.alerts import AlertClient
 from workers.consumer import VhostConsumer
@@ -149,6 +149,8 @@ def run_vhost(
         sampler = QueueDepthSampler(settings, vhost)
         sampler.start()
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, role=role)
+    if role != "llm":
+        clinical.warm_up()
     if settings.llm_enabled and role != "rules":
         from workers.llm import preload
 

@@ -102,7 +102,7 @@ PAIRS = [
     ("cansassu", "cansaco"),
 ]
 FILES = [
-    *sorted(Path("/work/shared/data").glob("clinical-dev-cases*.jsonl")),
+    *sorted(Path(__file__).resolve().parents[2] / "shared" / "data".glob("clinical-dev-cases*.jsonl")),
     *sorted((ROOT / "tests" / "workers" / "clinical" / "data").glob("*.jsonl")),
 ]
 

@@ -75,7 +75,11 @@ class VhostConsumer:
         self.vhost = vhost
         self.domain = topology.domain_for_vhost(vhost, settings.vhost_prefix)
         self.concurrency = concurrency or settings.worker_concurrency
-        self.prefetch = max(prefetch or settings.worker_prefetch, self.concurrency)
+        self.prefetch = (
+            max(prefetch, self.concurrency)
+            if prefetch
+            else settings.worker_prefetch_for(self.domain, self.concurrency)
+        )
         self.llm_enabled = settings.llm_enabled
         self.llm_concurrency = llm_concurrency or settings.worker_llm_concurrency
         self.store = store or Store(settings.database_url)

@@ -19,6 +19,7 @@ import aio_pika
 import aio_pika.exceptions
 import aiormq.exceptions
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
@@ -165,7 +166,8 @@ class Publisher:
         """Publish with a confirm. `traceparent`: the request's, used when no span is recorded
         (tracing off), so the trace id still reaches the worker and the backend. `reply_to`: where
         the worker answers (direct reply-to, POST /api/v1/agent/message)."""
-        if self.tracer_provider is None:
+        if self.tracer_provider is None or not trace.get_current_span().is_recording():
+            # Not sampled (api/telemetry.py decided): no producer span either.
             await self._publish(
                 envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()}, reply_to
             )

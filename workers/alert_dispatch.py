@@ -24,7 +24,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -95,6 +95,12 @@ class AlertDispatcher:
         The Future raises if the outcome cannot be stored or the park cannot be published; the
         task message must then not be acked.
         """
+        row = self.store.register_alert(**self.alert_row(task, spec))
+        return self.dispatch(task, spec, row)
+
+    def alert_row(self, task: TaskInfo, spec: AlertSpec) -> dict[str, Any]:
+        """The arguments of `Store.register_alert` for this alert: the rules stage records a
+        batch's alerts in the batch's own transaction, then calls `dispatch` with the stored rows."""
         body = self.client.build_body(
             spec,
             patient_id=task.patient_id or "",
@@ -102,14 +108,23 @@ class AlertDispatcher:
             conversation_id=task.conversation_id,
             message_id=task.message_id,
         )
-        row = self.store.register_alert(
-            task.task_id,
-            spec.alert_key,
-            type=spec.type,
-            severity=spec.severity,
-            message=spec.message,
-            body=body,
-        )
+        return {
+            "task_id": task.task_id,
+            "alert_key": spec.alert_key,
+            "type": spec.type,
+            "severity": spec.severity,
+            "message": spec.message,
+            "body": body,
+        }
+
+    @property
+    def delivers(self) -> bool:
+        """Whether a recorded alert goes on to the backend (BACKEND_URL set): without a backend it
+        stays pending, settled as soon as it is recorded."""
+        return bool(self.client.enabled)
+
+    def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
+        """Deliver an alert already recorded (`row` as stored) on the dispatcher's pool."""
         if row["delivery"] in FINAL:
             # A redelivered task does not redo its alerts.
             return _resolved(row["delivery"])

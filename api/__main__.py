@@ -1,3 +1,3 @@
-from api.main import main
+from api.server import main
 
 main()

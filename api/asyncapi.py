@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from shared import topology
+from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.messages import Envelope
 
 REF = "#/components/schemas/{model}"
 AMQP_BINDING_VERSION = "0.3.0"

@@ -33,14 +33,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api import metrics
-from api.deps import (
-    CORRELATION_ID_MAX_LEN,
-    IDEMPOTENCY_KEY_MAX_LEN,
-    Submitter,
-    check_rate,
-    get_submitter,
-    resolve_tenant,
-)
+from api.providers import resolve_tenant
+from api.ratelimit import check_rate
+from api.submit import CORRELATION_ID_MAX_LEN, IDEMPOTENCY_KEY_MAX_LEN, Submitter, get_submitter
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, status
 
 _MAGIC = b"TGWRL001"
 _HEADER = struct.Struct("<8s32s")
@@ -155,3 +158,15 @@ class RateLimiter:
 
 def retry_after(wait_s: float) -> str:
     return str(max(1, math.ceil(wait_s)))
+
+
+def check_rate(state: Any, tenant: str) -> None:
+    """429 with Retry-After when the tenant is over TENANT_RATE_LIMITS. Shared
+    by `api.submit.get_submitter` and the fast lane."""
+    wait = state.rate_limiter.acquire(tenant)
+    if wait:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"tenant {tenant} is over its rate limit (TENANT_RATE_LIMITS)",
+            headers={"Retry-After": retry_after(wait)},
+        )

@@ -68,8 +68,9 @@ KINDS = {"hemograma": ("exames", "hemograma"), "consulta": ("clinico", "consulta
 def prepublish(settings: Any, n: int, kind: str = "hemograma", concurrency: int = 64) -> dict[str, float]:
     """n tasks as the API makes them: Envelope, `queued` row, confirmed publish."""
     from api.publisher import Publisher
+    from shared.catalog import PAYLOAD_MODELS
     from shared.logs import configure_logging
-    from shared.messages import PAYLOAD_MODELS, Envelope
+    from shared.messages import Envelope
     from shared.store import Store
     from tests.support.samples import ENDPOINTS
 

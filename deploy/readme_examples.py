@@ -17,8 +17,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.messages import Envelope
 from workers.context import TaskContext
 from workers.registry import get_handler, load_handlers
 

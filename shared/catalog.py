@@ -1,24 +1,66 @@
-"""The one table of task types: domain, task type, vhost, payload model, HTTP route and crew.
+"""The one table of task types: per type its domain, vhost, HTTP route, payload model, analysis
+function, crew and the crew's output model.
 
-The topology (vhosts and their task types), the payload models by type, the crews by type, the
-worker's handler modules and the routes' paths are all derived from `TASKS` and `VHOSTS`, so a
-new task type is one row here (plus its handler, its route and, if new, its crew's YAML).
+Everything else is derived from `TASKS`, `VHOSTS` and `CREWS`: the topology (vhosts and their
+task types), the payload models by type, the rules the clinical engine runs, the crew a task
+joins when an LLM is configured, and the routes' paths. Adding a task type is one row here plus
+its analysis function (docs/task-types.md walks through it).
+
+The analysis functions and the crews' output models live in the workers, which the API never
+loads; they are named here as `"module:attribute"` references and imported on first use, so
+this module imports nothing but the payload models and the API stays free of the clinical engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import import_module
+from typing import Any
 
 from pydantic import BaseModel
 
 from shared import messages as m
 
-# domain -> vhost (SPEC §3), in the order the vhosts are listed everywhere.
+# domain -> vhost (docs/architecture.md), in the order the vhosts are listed everywhere.
 VHOSTS: dict[str, str] = {
     "clinico": "fluxo_clinico",
     "exames": "fluxo_exames",
     "opme": "fluxo_opme",
     "ingestao": "ingestao_dados",
+}
+
+
+def resolve(reference: str) -> Any:
+    """`"package.module:attribute"` -> the attribute (imported on first use)."""
+    module, _, attribute = reference.partition(":")
+    return getattr(import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A CrewAI crew: agents and tasks in `workers/crews/<name>/config/*.yaml`, and the pydantic
+    model of its final task's `output_pydantic` (a class of `workers.crews.models`)."""
+
+    name: str
+    output_model_name: str
+
+    @property
+    def output_model(self) -> type[BaseModel]:
+        return resolve(f"workers.crews.models:{self.output_model_name}")  # type: ignore[no-any-return]
+
+
+CREWS: dict[str, Crew] = {
+    crew.name: crew
+    for crew in (
+        Crew("clinico", "ClinicoSaida"),  # Triage Nurse + Clinician
+        Crew("hemograma", "HemogramaSaida"),  # Laboratory Analyst + Hematologist
+        Crew("imagem", "ImagemSaida"),  # Radiologist
+        Crew("opme", "OpmeSaida"),  # OPME Auditor
+        Crew("ingestao", "IngestaoSaida"),  # Data Steward
+        Crew("mensagem", "MensagemSaida"),  # Oncology Nurse Navigator (the WhatsApp reply)
+    )
 }
 
 
@@ -28,7 +70,11 @@ class TaskKind:
     task_type: str
     payload_model: type[BaseModel]
     route: str  # the POST path that publishes it
-    crew: str  # the CrewAI crew (workers/crews/<crew>/config) that joins the rules
+    crew_name: str  # a key of CREWS: the crew that joins the rules when an LLM is configured
+    # The clinical engine's analysis, `"module:function"` called as `function(payload, *args)`;
+    # None for a task type whose handler runs another type's rules (the agent's message).
+    analysis_ref: str | None = None
+    analysis_args: tuple[Any, ...] = field(default=())
 
     @property
     def vhost(self) -> str:
@@ -38,24 +84,75 @@ class TaskKind:
     def message_type(self) -> str:
         return f"{self.domain}.{self.task_type}"
 
+    @property
+    def crew(self) -> Crew:
+        return CREWS[self.crew_name]
 
+    @cached_property
+    def analysis(self) -> Callable[[Any], Any]:
+        """The rules for this task type: `(payload) -> workers.clinical.ClinicalAnalysis`."""
+        if self.analysis_ref is None:
+            raise KeyError(f"{self.message_type} has no analysis of its own")
+        function = resolve(self.analysis_ref)
+        args = self.analysis_args
+        return (lambda payload: function(payload, *args)) if args else function  # type: ignore[no-any-return]
+
+
+_CLINICAL = "workers.clinical"
 TASKS: tuple[TaskKind, ...] = (
-    TaskKind("clinico", "consulta", m.ConsultaPayload, "/api/clinico/consulta/", "clinico"),
-    TaskKind("clinico", "internacao", m.InternacaoPayload, "/api/clinico/internacao/", "clinico"),
-    TaskKind("clinico", "alta", m.AltaPayload, "/api/clinico/alta/", "clinico"),
+    TaskKind(
+        "clinico", "consulta", m.ConsultaPayload, "/api/clinico/consulta/", "clinico",
+        f"{_CLINICAL}.clinico:analyze_consulta",
+    ),
+    TaskKind(
+        "clinico", "internacao", m.InternacaoPayload, "/api/clinico/internacao/", "clinico",
+        f"{_CLINICAL}.clinico:analyze_internacao",
+    ),
+    TaskKind(
+        "clinico", "alta", m.AltaPayload, "/api/clinico/alta/", "clinico",
+        f"{_CLINICAL}.clinico:analyze_alta",
+    ),
     TaskKind("clinico", "mensagem", m.AgentMessagePayload, "/api/v1/agent/message", "mensagem"),
-    TaskKind("exames", "generico", m.ExameGenericoPayload, "/api/exames/", "imagem"),
-    TaskKind("exames", "hemograma", m.HemogramaPayload, "/api/exames/hemograma/", "hemograma"),
-    TaskKind("exames", "imagem", m.ImagemPayload, "/api/exames/imagem/{tipo_exame}", "imagem"),
-    TaskKind("opme", "generico", m.OpmePayload, "/api/opme/", "opme"),
-    TaskKind("opme", "protese", m.OpmeProtesePayload, "/api/opme/protese/", "opme"),
-    TaskKind("opme", "material", m.OpmeMaterialPayload, "/api/opme/material/", "opme"),
-    TaskKind("ingestao", "generico", m.IngestaoGenericaPayload, "/api/ingestao/", "ingestao"),
-    TaskKind("ingestao", "pacientes", m.IngestaoPacientesPayload, "/api/ingestao/pacientes/", "ingestao"),
-    TaskKind("ingestao", "medicos", m.IngestaoMedicosPayload, "/api/ingestao/medicos/", "ingestao"),
-)
+    TaskKind(
+        "exames", "generico", m.ExameGenericoPayload, "/api/exames/", "imagem",
+        f"{_CLINICAL}.exames:analyze_exame_generico",
+    ),
+    TaskKind(
+        "exames", "hemograma", m.HemogramaPayload, "/api/exames/hemograma/", "hemograma",
+        f"{_CLINICAL}.hemograma:analyze_hemograma",
+    ),
+    TaskKind(
+        "exames", "imagem", m.ImagemPayload, "/api/exames/imagem/{tipo_exame}", "imagem",
+        f"{_CLINICAL}.exames:analyze_imagem",
+    ),
+    TaskKind(
+        "opme", "generico", m.OpmePayload, "/api/opme/", "opme",
+        f"{_CLINICAL}.opme:analyze_opme", ("generico",),
+    ),
+    TaskKind(
+        "opme", "protese", m.OpmeProtesePayload, "/api/opme/protese/", "opme",
+        f"{_CLINICAL}.opme:analyze_opme", ("protese",),
+    ),
+    TaskKind(
+        "opme", "material", m.OpmeMaterialPayload, "/api/opme/material/", "opme",
+        f"{_CLINICAL}.opme:analyze_opme", ("material",),
+    ),
+    TaskKind(
+        "ingestao", "generico", m.IngestaoGenericaPayload, "/api/ingestao/", "ingestao",
+        f"{_CLINICAL}.ingestao:analyze_generico",
+    ),
+    TaskKind(
+        "ingestao", "pacientes", m.IngestaoPacientesPayload, "/api/ingestao/pacientes/", "ingestao",
+        f"{_CLINICAL}.ingestao:analyze_pacientes",
+    ),
+    TaskKind(
+        "ingestao", "medicos", m.IngestaoMedicosPayload, "/api/ingestao/medicos/", "ingestao",
+        f"{_CLINICAL}.ingestao:analyze_medicos",
+    ),
+)  # fmt: skip
 
 BY_TYPE: dict[tuple[str, str], TaskKind] = {(t.domain, t.task_type): t for t in TASKS}
+PAYLOAD_MODELS: dict[tuple[str, str], type[BaseModel]] = {key: t.payload_model for key, t in BY_TYPE.items()}
 
 
 def kind(domain: str, task_type: str) -> TaskKind:

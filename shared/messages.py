@@ -426,15 +426,6 @@ class IngestaoMedicosPayload(Strict):
     registros: Annotated[list[RegistroMedico], Field(min_length=1, max_length=MAX_REGISTROS)]
 
 
-def __getattr__(name: str) -> Any:
-    # PAYLOAD_MODELS is derived from the task catalogue, which imports the models above.
-    if name == "PAYLOAD_MODELS":
-        from shared.catalog import BY_TYPE
-
-        return {key: kind.payload_model for key, kind in BY_TYPE.items()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --- envelope ------------------------------------------------------------------------------------
 
 
@@ -466,9 +457,3 @@ class Envelope(BaseModel):
             return self.model_dump_json().encode()
         head = self.model_dump_json(exclude={"payload"}).encode()
         return head[:-1] + b',"payload":' + payload_json + b"}"
-
-
-def payload_model(domain: str, task_type: str) -> type[BaseModel]:
-    from shared.catalog import kind
-
-    return kind(domain, task_type).payload_model

@@ -27,7 +27,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.config import Settings, get_settings
 from shared.logs import get_logger
-from shared.store import TERMINAL, _write_lock, make_engine, now, task_alerts, tasks
+from shared.store.schema import TERMINAL, make_engine, now, task_alerts, tasks
+from shared.store.upgrade import upgrade_engine
+from shared.store.writer import write_lock
 
 log = get_logger("shared.retention")
 
@@ -102,7 +104,7 @@ def purge(engine: Engine, cutoff: datetime, *, dry_run: bool = False, batch_size
             )
             return PurgeReport(cutoff, True, n_tasks, n_alerts, kept)
     total_tasks = total_alerts = 0
-    lock = _write_lock(engine)
+    lock = write_lock(engine)
     try:
         while True:
             with lock or contextlib.nullcontext(), engine.begin() as conn:
@@ -119,8 +121,6 @@ def purge(engine: Engine, cutoff: datetime, *, dry_run: bool = False, batch_size
 
 def run(settings: Settings, *, dry_run: bool = False, days: int | None = None) -> PurgeReport | None:
     """One purge with the settings' database and retention; None when retention is off."""
-    from shared.migrate import upgrade_engine
-
     days = settings.task_retention_days if days is None else days
     if days <= 0:
         return None

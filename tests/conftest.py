@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shared.telemetry import quiet_third_party_telemetry
+
 # Never let a test reach an outside host through an SDK default, and keep CrewAI quiet.
-os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+quiet_third_party_telemetry()
 for _var in (
     "OPENAI_API_KEY",
     "LLM_BASE_URL",

@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-    # With a collector configured the SDK exports our spans (shared/tracing.py); CrewAI's own
-    # telemetry stays off through CREWAI_DISABLE_TELEMETRY either way.
-    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+from shared.telemetry import quiet_third_party_telemetry
+
+quiet_third_party_telemetry()  # before anything imports CrewAI or OpenTelemetry
 
 from shared import topology
 from shared.config import get_settings
@@ -33,7 +30,7 @@ from shared.logs import configure_logging, get_logger
 from shared.retention import HourlyPurge
 
 # The child's entry point must live in an importable module: spawn cannot find `__main__`'s.
-from workers.worker import child_main
+from workers.worker import ProcessRole, child_main
 
 log = get_logger("workers.supervisor")
 
@@ -46,7 +43,7 @@ STOP_TIMEOUT_S = 45.0
 class Child:
     vhost: str
     metrics_port: int | None
-    stage: str = "all"
+    role: ProcessRole = "all"
     process: BaseProcess | None = None
     started_at: float = 0.0
     failures: int = 0
@@ -82,22 +79,22 @@ class Supervisor:
         self.ctx = mp.get_context("spawn")
         self.concurrency = concurrency
         self.prefetch = prefetch
-        stages = ("rules", "llm") if split_llm_stage else ("all",)
-        pairs = [(v, stage) for v in vhosts for stage in stages]
+        roles: tuple[ProcessRole, ...] = ("rules", "llm") if split_llm_stage else ("all",)
+        pairs = [(v, role) for v in vhosts for role in roles]
         self.children = [
-            Child(v, metrics_port + i if metrics_port else None, stage) for i, (v, stage) in enumerate(pairs)
+            Child(v, metrics_port + i if metrics_port else None, role) for i, (v, role) in enumerate(pairs)
         ]
         self.stopping = False
 
     def start_child(self, child: Child) -> None:
         proc = self.ctx.Process(
             target=child_main,
-            name=f"worker-{child.vhost}-{child.stage}",
-            args=(child.vhost, self.concurrency, self.prefetch, child.metrics_port, child.stage),
+            name=f"worker-{child.vhost}-{child.role}",
+            args=(child.vhost, self.concurrency, self.prefetch, child.metrics_port, child.role),
         )
         proc.start()
         child.process, child.started_at = proc, time.monotonic()
-        log.info("child_started", vhost=child.vhost, stage=child.stage, pid=proc.pid)
+        log.info("child_started", vhost=child.vhost, role=child.role, pid=proc.pid)
 
     def on_signal(self, signum: int, _frame: Any) -> None:
         if not self.stopping:
@@ -125,7 +122,7 @@ class Supervisor:
                     log.error(
                         "child_died",
                         vhost=child.vhost,
-                        stage=child.stage,
+                        role=child.role,
                         pid=proc.pid,
                         exitcode=proc.exitcode,
                         ran_s=round(lived, 1),

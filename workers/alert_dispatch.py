@@ -39,6 +39,9 @@ from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
 
+# `publish(exchange, routing_key, body, headers)` must block until the broker confirmed the
+# message, raise otherwise, publish persistent and `mandatory` (a delay queue missing from the
+# topology must be an error, never a silently dropped alert) and be callable from any thread.
 Publish = Callable[[str, str, bytes, dict[str, Any]], None]
 LocalState = Literal["delivered", "failed", "pending", "parked"]
 
@@ -69,10 +72,8 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 class AlertDispatcher:
-    """`publish(exchange, routing_key, body, headers)` must block until the broker confirmed the
-    message, raise otherwise, publish persistent and `mandatory` (a delay queue missing from the
-    topology must be an error, never a silently dropped alert) and be callable from any thread.
-    `handle_parked` may run on several threads at once."""
+    """Alert delivery now, parking and retries later (see `Publish`); `handle_parked` may run on
+    several threads at once."""
 
     def __init__(
         self, settings: Settings, store: Store, client: AlertClient, publish: Publish, *, max_workers: int = 4

@@ -1,8 +1,8 @@
-"""One vhost's worker: a `PikaTransport` feeding the two stages and the parked alerts (SPEC §6).
+"""One vhost's worker: a `Transport` feeding the two stages and the parked alerts (docs/workers.md).
 
-    eventos     ──> rules pool (WORKER_CONCURRENCY)  TaskProcessor      → ack / retry / DLQ / forward
-    eventos.ia  ──> LLM pool (WORKER_LLM_CONCURRENCY) LlmStageProcessor → ack (result enriched)
-    alertas     ──> parked-alert pool                 AlertDispatcher.handle_parked
+    eventos     ──> rules batch pool (WORKER_CONCURRENCY) RulesStage → ack / retry / DLQ / forward
+    eventos.ia  ──> LLM pool (WORKER_LLM_CONCURRENCY)      LlmStage   → ack (result enriched)
+    alertas     ──> parked-alert pool                      AlertDispatcher.handle_parked
 
 Each queue has its own channel, prefetch and threads, so a crew that takes a minute, or an LLM
 endpoint that never answers, holds only LLM threads: a nurse's rules alert never waits for them.
@@ -17,26 +17,23 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Protocol
 
 import orjson
-import pika
 from prometheus_client import Counter, Histogram
 
-from shared import provision, topology
-from shared.config import Settings
+from shared import topology
 from shared.logs import get_logger
 from shared.republish import republish_properties, short
-from shared.store import Store
 from workers import observability
 from workers.batch_pool import BatchPool
-from workers.llm_stage import LlmStageProcessor
-from workers.processor import Ack, DeadLetter, Forward, Outcome, Requeue, Retry, TaskProcessor
-from workers.transport import ConnectionUnavailable, Delivery, PikaTransport
+from workers.stages import Ack, DeadLetter, Forward, LlmStage, Outcome, Requeue, Retry, RulesStage
+from workers.transport import ConnectionUnavailable, Delivery, Transport
 
-__all__ = ["ConnectionUnavailable", "VhostConsumer"]
+__all__ = ["ConnectionUnavailable", "ParkedAlerts", "VhostConsumer"]
 
 log = get_logger("workers.consumer")
 
@@ -51,76 +48,57 @@ TASK_SECONDS = Histogram(
 ALERT_PREFETCH = 4
 # Deliveries one rules thread takes at once (see BatchPool): one store transaction per status.
 MAX_BATCH = 64
-SHUTDOWN_GRACE_S = 30.0
+
+
+class ParkedAlerts(Protocol):
+    """What retries a parked alert (workers.alert_dispatch.AlertDispatcher)."""
+
+    def handle_parked(self, body: bytes) -> None: ...
 
 
 class VhostConsumer:
+    """Feeds a transport's deliveries to the stages and carries their outcomes out. Built by
+    `workers.worker.build_consumer`: a `rules` stage consumes `eventos` and `alertas` (the
+    process role "all" or "rules"), an `llm` stage consumes `eventos.ia` ("all" or "llm")."""
+
     def __init__(
         self,
-        settings: Settings,
         vhost: str,
+        domain: str,
+        transport: Transport,
         *,
-        store: Store | None = None,
-        concurrency: int | None = None,
-        prefetch: int | None = None,
-        llm_concurrency: int | None = None,
-        dispatcher: Any | None = None,
-        shutdown_grace_s: float = SHUTDOWN_GRACE_S,
-        heartbeat_s: int = 30,
-        stage: str = "all",
+        rules: RulesStage | None,
+        llm: LlmStage | None,
+        parked: ParkedAlerts | None,
+        concurrency: int,
+        prefetch: int,
+        llm_concurrency: int,
+        on_stopped: Sequence[Callable[[], None]] = (),
     ) -> None:
-        """`stage`: "all" consumes every queue of the vhost; "rules" (`eventos`, `alertas`) and
-        "llm" (`eventos.ia`) split them over two processes."""
-        self.settings = settings
+        """`on_stopped`: run in order once the pools have drained (alert delivery, the store)."""
         self.vhost = vhost
-        self.domain = topology.domain_for_vhost(vhost, settings.vhost_prefix)
-        self.concurrency = concurrency or settings.worker_concurrency
-        self.prefetch = (
-            max(prefetch, self.concurrency)
-            if prefetch
-            else settings.worker_prefetch_for(self.domain, self.concurrency)
-        )
-        self.llm_enabled = settings.llm_enabled
-        self.llm_concurrency = llm_concurrency or settings.worker_llm_concurrency
-        self.store = store or Store(settings.database_url)
-        self.own_store = store is None
+        self.domain = domain
+        self.transport = transport
+        self.rules = rules
+        self.llm = llm
+        self.parked = parked
+        self.concurrency = concurrency
+        self.llm_concurrency = llm_concurrency
+        self.on_stopped = tuple(on_stopped)
         self.log = log.bind(vhost=vhost)
-        self.transport = PikaTransport(
-            settings,
-            vhost,
-            connection_name=f"gateway-worker-{self.domain}-{stage}",
-            heartbeat_s=heartbeat_s,
-            shutdown_grace_s=shutdown_grace_s,
-            declare=lambda ch: provision.declare_worker_queues(ch, settings),
-        )
-        self.processor = TaskProcessor(
-            settings, self.domain, self.store, llm_stage=self.llm_enabled, vhost=vhost
-        )
-        self.llm_processor = LlmStageProcessor(settings, self.domain, self.store, vhost=vhost)
-        self.dispatcher = dispatcher
         self._pool: BatchPool[Delivery] = BatchPool(
-            self.concurrency, MAX_BATCH, self._run_rules_batch, name=f"rules-{self.domain}"
+            concurrency, MAX_BATCH, self._run_rules_batch, name=f"rules-{domain}"
         )
-        self._llm_pool = ThreadPoolExecutor(self.llm_concurrency, thread_name_prefix=f"llm-{self.domain}")
-        self._alert_pool = ThreadPoolExecutor(ALERT_PREFETCH, thread_name_prefix=f"parked-{self.domain}")
-        if stage in ("all", "rules"):
-            self.transport.subscribe(topology.EVENTS_QUEUE, self.prefetch, self._on_task)
-        if self.llm_enabled and stage in ("all", "llm"):
-            self.transport.subscribe(topology.LLM_QUEUE, self.llm_concurrency, self._on_llm_task)
-        if stage in ("all", "rules"):
-            self.transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
+        self._llm_pool = ThreadPoolExecutor(llm_concurrency, thread_name_prefix=f"llm-{domain}")
+        self._alert_pool = ThreadPoolExecutor(ALERT_PREFETCH, thread_name_prefix=f"parked-{domain}")
+        if rules is not None:
+            transport.subscribe(topology.EVENTS_QUEUE, prefetch, self._on_task)
+        if llm is not None:
+            transport.subscribe(topology.LLM_QUEUE, llm_concurrency, self._on_llm_task)
+        if rules is not None:
+            transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
 
-    # --- wiring and state -----------------------------------------------------------------------
-
-    @property
-    def dispatcher(self) -> Any | None:
-        return self._dispatcher
-
-    @dispatcher.setter
-    def dispatcher(self, value: Any | None) -> None:
-        self._dispatcher = value
-        self.processor.dispatcher = value
-        self.llm_processor.dispatcher = value
+    # --- state ----------------------------------------------------------------------------------
 
     @property
     def connected(self) -> threading.Event:
@@ -150,28 +128,9 @@ class VhostConsumer:
             self._pool.shutdown(wait=True)
             self._llm_pool.shutdown(wait=True, cancel_futures=False)
             self._alert_pool.shutdown(wait=True, cancel_futures=False)
-            if self._dispatcher is not None and hasattr(self._dispatcher, "shutdown"):
-                self._dispatcher.shutdown(wait=True)
-            if self.own_store:
-                self.store.close()
+            for stopped in self.on_stopped:
+                stopped()
             self.log.info("consumer_stopped")
-
-    def publish(
-        self,
-        exchange: str,
-        routing_key: str,
-        body: bytes,
-        headers: dict[str, Any] | None = None,
-        properties: pika.BasicProperties | None = None,
-    ) -> None:
-        """Publish with a broker confirm, from any thread. Raises when not confirmed."""
-        props = properties or pika.BasicProperties(
-            content_type="application/json",
-            delivery_mode=2,
-            headers=headers or {},
-            timestamp=int(time.time()),
-        )
-        self.transport.publish(exchange, routing_key, body, props)
 
     # --- the stages -----------------------------------------------------------------------------
 
@@ -187,7 +146,8 @@ class VhostConsumer:
         else:
             started = time.perf_counter()
             try:
-                outcomes = self.processor.process_many([(d.body, d.headers) for d in batch])
+                assert self.rules is not None  # only subscribed with a rules stage
+                outcomes = self.rules.process_many([(d.body, d.headers) for d in batch])
             except Exception as exc:  # never lose the messages to a bug: they come back
                 self.log.error(
                     "stage_failed", stage="rules", error=repr(exc), traceback=traceback.format_exc()
@@ -215,7 +175,8 @@ class VhostConsumer:
                 outcome: Outcome = Requeue("shutting down before the LLM stage started")
             else:
                 started = time.perf_counter()
-                outcome = self.llm_processor.process(d.body, d.headers)
+                assert self.llm is not None  # only subscribed with an LLM stage
+                outcome = self.llm.process(d.body, d.headers)
                 TASK_SECONDS.labels(self.domain, "llm").observe(time.perf_counter() - started)
         except Exception as exc:  # never let a bug kill the pool thread silently, nor lose the message
             self.log.error("stage_failed", stage="llm", error=repr(exc), traceback=traceback.format_exc())
@@ -283,11 +244,11 @@ class VhostConsumer:
         try:
             if self.transport.stopping:
                 requeue = True
-            elif self._dispatcher is None:
+            elif self.parked is None:
                 requeue = True
                 self.transport.wait_stopping(5)  # nobody here can deliver it; do not spin on it
             else:
-                self._dispatcher.handle_parked(d.body)
+                self.parked.handle_parked(d.body)
         except Exception as exc:
             self.log.error("parked_alert_failed", error=repr(exc))
             requeue = True

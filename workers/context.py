@@ -11,9 +11,11 @@ from shared.config import Settings
 from shared.messages import Envelope
 from workers.findings import AlertSpec
 
-# "inline": rules and LLM in one run (a handler called directly); "rules": the worker's first stage,
-# which leaves the LLM part to the second ("llm") stage when an LLM is configured (SPEC §6).
-Stage = Literal["inline", "rules", "llm"]
+# How a handler runs (not to be confused with the process role, workers.worker.ProcessRole):
+# "inline": rules and LLM in one run (a handler called directly); "rules": the worker's rules
+# stage, which leaves the LLM part to the LLM stage ("llm") when an LLM is configured
+# (docs/workers.md).
+HandlerMode = Literal["inline", "rules", "llm"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class TaskContext:
     emit: EmitFn | None = None
     alert_futures: list[Future[str]] = field(default_factory=list)
     alert_specs: list[AlertSpec] = field(default_factory=list)  # in step with alert_futures
-    stage: Stage = "inline"
+    mode: HandlerMode = "inline"
     # Set by the rules stage when the task has LLM work left for the second stage.
     llm_pending: bool = False
 

@@ -10,7 +10,7 @@ Guarantees this module gives its callers:
 * crewai and langchain are imported lazily, inside the calls, so a worker without an LLM never
   loads them (they cost ~180 MB and ~100 MB of RSS);
 * CrewAI telemetry / tracing and LangSmith tracing are switched off in the process before any of
-  them is imported (`quiet_crewai_environment`, run when this module is imported);
+  them is imported (`shared.telemetry`, run when this module is imported);
 * one budget, `LLM_TIMEOUT_S`, bounds a whole crew run or triage call: every HTTP request gets
   only the time left, the OpenAI SDK's retries are off (CrewAI's own 429 retry runs only while
   its back-off fits in the budget), and the caller stops waiting at the budget plus
@@ -24,32 +24,28 @@ Pure of pika: handlers call these functions from their worker threads.
 from __future__ import annotations
 
 import contextvars
-import ipaddress
 import json
 import logging
-import os
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import import_module
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from shared import catalog
 from shared.config import Settings
+from shared.telemetry import quiet_third_party_telemetry
 from workers import observability
-from workers.crews import CREWS, OUTPUT_MODELS, config_dir, quiet_crewai_environment
+from workers.crews import CREWS, config_dir
 from workers.crews.models import AchadoIA, TriageOutput
 from workers.findings import SEVERITY_RANK, Finding
+from workers.redaction import endpoint_is_local, llm_available, redact, strip_accents
 
-quiet_crewai_environment()
-# LangSmith would upload every prompt and answer when an operator's environment enables it.
-os.environ.setdefault("LANGSMITH_TRACING", "false")
-os.environ.setdefault("LANGCHAIN_TRACING_V2", "false")
+quiet_third_party_telemetry()
 
 log = logging.getLogger(__name__)
 
@@ -78,201 +74,6 @@ class LlmPartResult(BaseModel):
 
 class LlmTimeout(TimeoutError):
     pass
-
-
-# --- configuration -------------------------------------------------------------------------------
-
-
-def llm_available(settings: Settings) -> bool:
-    return settings.llm_enabled
-
-
-def endpoint_is_local(settings: Settings) -> bool:
-    """True when LLM_BASE_URL names this machine or a private network address, literally.
-
-    Decided from the URL text, never by resolving the name: a host name is "remote" even if it
-    happens to resolve to 127.0.0.1, so the safe answer (redact) is the default for anything that
-    is not obviously inside the hospital network. No LLM_BASE_URL means api.openai.com: remote.
-    A future `llm_endpoint_local` setting (bool) overrides the guess for named on-premise hosts.
-    """
-    override = getattr(settings, "llm_endpoint_local", None)
-    if isinstance(override, bool):
-        return override
-    if not settings.llm_base_url:
-        return False
-    host = (urlsplit(settings.llm_base_url).hostname or "").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local
-
-
-# --- redaction -----------------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
-_CPF_FORMATTED = re.compile(r"(?<![\d.])\d{3}\.\d{3}\.\d{3}[-./]?\d{2}(?!\d)")
-_PHONE = re.compile(
-    r"(?<![\w+])(?:"
-    # with +55 and/or DDD: (11) 98765-4321, 11 98765 4321, +55 11 3333-4444, 011 3333-4444
-    r"(?:\+?55[\s.-]?)?\(?0?[1-9]\d\)?[\s.-]?9?\d{4}[\s.-]?\d{4}"
-    # no DDD: mobile 98765-4321, landline 3333-4444 (not a year range such as 2023-2024)
-    r"|9\d{4}[\s-]\d{4}"
-    r"|(?!(?:19|20)\d{2}-(?:19|20)\d{2}(?!\d))[2-5]\d{3}-\d{4}"
-    r")(?!\d)"
-)
-# Bare digit runs, but not the digits of a decimal number ("0,12345678901" or "12345678901.5").
-_BARE_11 = re.compile(r"(?<!\d)(?<!\d[.,])\d{11}(?!\d|[.,]\d)")
-_BARE_10 = re.compile(r"(?<!\d)(?<!\d[.,])\d{10}(?!\d|[.,]\d)")
-
-_TAG_NOME = "[NOME]"
-# Keys whose whole value is an identifier, whatever it looks like.
-_KEY_TAGS: dict[str, str] = {
-    "paciente_nome": _TAG_NOME,
-    "nome": _TAG_NOME,
-    "nome_paciente": _TAG_NOME,
-    "nome_social": _TAG_NOME,
-    "nome_mae": _TAG_NOME,
-    "name": _TAG_NOME,
-    "cpf": "[CPF]",
-    "rg": "[DOCUMENTO]",
-    "cns": "[DOCUMENTO]",
-    "telefone": "[TELEFONE]",
-    "celular": "[TELEFONE]",
-    "whatsapp": "[TELEFONE]",
-    "phone": "[TELEFONE]",
-    "email": "[EMAIL]",
-    "e_mail": "[EMAIL]",
-    "endereco": "[ENDERECO]",
-    "paciente_id": "[ID]",
-}
-_NAME_KEYS = frozenset(k for k, tag in _KEY_TAGS.items() if tag == _TAG_NOME)
-# Codes that legitimately have 10-11 digits (ANVISA registration is 11) and are needed by the crew.
-_CODE_KEYS = frozenset({"registro_anvisa", "codigo_tuss", "cid10", "crm", "uf", "tipo_exame"})
-_NAME_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "di", "du", "del", "e", "van", "von"})
-# Name parts that are also words a patient writes ("Maria das Dores" has "dores no peito"): alone
-# they are not removed, so the symptom survives; the whole name still is.
-_NAME_WORDS_KEPT = frozenset(
-    {
-        "dor",
-        "dores",
-        "socorro",
-        "remedios",
-        "luz",
-        "paz",
-        "cruz",
-        "rosa",
-        "flores",
-        "neves",
-        "gloria",
-        "graca",
-        "gracas",
-        "fe",
-        "sol",
-        "mar",
-        "bom",
-        "bem",
-        "leal",
-        "branco",
-        "santa",
-        "santo",
-    }
-)
-_ACCENTS = {"a": "aáàâãä", "e": "eéèêë", "i": "iíìîï", "o": "oóòôõö", "u": "uúùûü", "c": "cç", "n": "nñ"}
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-def _accent_insensitive(token: str) -> str:
-    return "".join(
-        f"[{_ACCENTS[c]}]" if c in _ACCENTS else re.escape(c) for c in _strip_accents(token).lower()
-    )
-
-
-def _name_patterns(names: Iterable[str]) -> list[re.Pattern[str]]:
-    """Whole names first (so "Maria da Silva" becomes one tag), then each significant token."""
-    wholes: set[str] = set()
-    tokens: set[str] = set()
-    for name in names:
-        if not isinstance(name, str) or not name.strip() or name.strip().startswith("["):
-            continue
-        parts = re.findall(r"[^\W\d_]+", name)
-        significant = [
-            p
-            for p in parts
-            if len(p) >= 3
-            and p.lower() not in _NAME_PARTICLES
-            and _strip_accents(p).lower() not in _NAME_WORDS_KEPT
-        ]
-        if len(parts) > 1:
-            wholes.add(r"[\s.'-]+".join(_accent_insensitive(p) for p in parts))
-        tokens.update(_accent_insensitive(p) for p in significant)
-    ordered = sorted(wholes, key=len, reverse=True) + sorted(tokens, key=len, reverse=True)
-    return [re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE) for p in ordered]
-
-
-def _redact_text(text: str, name_patterns: Sequence[re.Pattern[str]]) -> str:
-    text = _EMAIL.sub("[EMAIL]", text)
-    text = _CPF_FORMATTED.sub("[CPF]", text)
-    text = _PHONE.sub("[TELEFONE]", text)
-    text = _BARE_11.sub("[CPF]", text)
-    text = _BARE_10.sub("[TELEFONE]", text)
-    for pattern in name_patterns:
-        text = pattern.sub(_TAG_NOME, text)
-    return text
-
-
-def _collect_names(obj: Any, found: list[str]) -> None:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if str(key).lower() in _NAME_KEYS and isinstance(value, str):
-                found.append(value)
-            else:
-                _collect_names(value, found)
-    elif isinstance(obj, list | tuple):
-        for item in obj:
-            _collect_names(item, found)
-
-
-def _redact_value(obj: Any, patterns: Sequence[re.Pattern[str]], key: str | None) -> Any:
-    lowered = key.lower() if key is not None else None
-    if lowered in _KEY_TAGS and obj not in (None, ""):
-        return _KEY_TAGS[lowered]
-    if isinstance(obj, dict):
-        return {k: _redact_value(v, patterns, str(k)) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_redact_value(v, patterns, None) for v in obj]
-    if isinstance(obj, tuple):
-        return tuple(_redact_value(v, patterns, None) for v in obj)
-    if lowered in _CODE_KEYS:
-        return obj
-    if isinstance(obj, str):
-        return _redact_text(obj, patterns)
-    if isinstance(obj, int) and not isinstance(obj, bool) and 10**9 <= abs(obj) < 10**11:
-        return "[CPF]" if abs(obj) >= 10**10 else "[TELEFONE]"
-    return obj
-
-
-def redact(obj: T, *, names: Sequence[str] = ()) -> T:
-    """Remove CPF, phone numbers, e-mails, patient names and identifier fields.
-
-    Strings are scanned by pattern (CPF formatted or as 11 bare digits, Brazilian phone formats,
-    e-mails) and for the given names, accent- and case-insensitively, token by token, so "Dona
-    Maria" goes too when the name is "Maria da Silva". In dicts and lists, fields such as
-    `paciente_nome`, `nome`, `cpf`, `telefone`, `email`, `paciente_id` are replaced by a tag, and
-    names found in name fields are also removed from every other string of the same object.
-    Code fields (`registro_anvisa`, `codigo_tuss`, `cid10`, `crm`) keep their digits. Pydantic
-    models come back as dicts; everything else keeps its type.
-    """
-    if isinstance(obj, BaseModel):
-        obj = obj.model_dump(mode="json")  # type: ignore[assignment]
-    all_names = list(names)
-    _collect_names(obj, all_names)
-    return _redact_value(obj, _name_patterns(all_names), None)  # type: ignore[no-any-return]
 
 
 # --- bounded execution ---------------------------------------------------------------------------
@@ -364,7 +165,7 @@ def _as_prompt_text(value: Any) -> str:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", _strip_accents(text).lower()).strip("_")
+    slug = re.sub(r"[^a-z0-9]+", "_", strip_accents(text).lower()).strip("_")
     return slug[:60] or "achado"
 
 
@@ -448,7 +249,7 @@ def preload() -> None:
 
 
 def _output_model(family: str) -> type[BaseModel]:
-    return getattr(import_module("workers.crews.models"), OUTPUT_MODELS[family])  # type: ignore[no-any-return]
+    return catalog.CREWS[family].output_model
 
 
 def run_crew(

@@ -1,33 +1,29 @@
-"""A pika connection for one vhost that knows nothing of tasks: reconnect, consume, ack, publish.
+"""What the consumer needs of a message broker, and nothing of tasks: the `Transport` protocol.
 
-Why this shape: work may run for minutes on other threads (a crew). The thread that calls `run()`
-owns the BlockingConnection and only pumps `process_data_events`, so heartbeats keep flowing. Other
-threads hand it their acks, nacks and publishes with `add_callback_threadsafe`, pika's only
-thread-safe call. Acks need no answer, so they queue up and go out together in one wake-up of
-the connection thread, as one `multiple=True` ack where the channel's outstanding tags allow it.
-Publishes wait for the broker's confirm, so what a caller acks after a publish is never lost
-between the two.
+`workers.pika_transport.PikaTransport` implements it on RabbitMQ; the tests' in-memory transport
+(tests/support/memory_transport.py) implements it in a few lists, so the consumer's handling of
+acks, retries, dead-letters, parked alerts and the LLM hand-off is tested without a broker, the
+way dramatiq's `StubBroker` and FastStream's `TestRabbitBroker` do it.
+
+Contract, whatever the implementation:
+- `subscribe` before `run`; `on_batch` gets deliveries on the transport's own thread and must
+  hand the work off at once;
+- every delivery ends in exactly one of `ack`/`ack_many`, `nack` or `publish_then_ack`, from any
+  thread;
+- `publish_then_ack` and `publish` return only once the broker confirmed the publish; a refused
+  `publish_then_ack` puts the delivery back in its queue instead of losing it;
+- `run` blocks until `stop`, then returns once in-flight deliveries are settled or given back.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pika
-import pika.exceptions
-
-from shared.config import Settings, vhost_url
-from shared.logs import get_logger
-
-T = TypeVar("T")
-log = get_logger("workers.transport")
 
 
 class ConnectionUnavailable(RuntimeError):
@@ -48,380 +44,58 @@ class Delivery:
         return getattr(self.properties, "headers", None) or {}
 
 
-@dataclass(frozen=True)
-class _Subscription:
-    queue: str
-    prefetch: int
-    on_batch: Callable[[list[Delivery]], None]
-    waiting: list[Delivery] = field(default_factory=list)
+OnBatch = Callable[[list[Delivery]], None]
 
 
-class PikaTransport:
-    def __init__(
-        self,
-        settings: Settings,
-        vhost: str,
-        *,
-        connection_name: str,
-        heartbeat_s: int = 30,
-        shutdown_grace_s: float = 30.0,
-        declare: Callable[[Any], None] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.vhost = vhost
-        self.connection_name = connection_name
-        self.heartbeat_s = heartbeat_s
-        self.shutdown_grace_s = shutdown_grace_s
-        self.declare = declare
-        self.connected = threading.Event()
-        self.log = log.bind(vhost=vhost)
-        self._subs: list[_Subscription] = []
-        self._stop = threading.Event()
-        self._conn: pika.BlockingConnection | None = None
-        self._pub_ch: Any = None
-        self._reply_ch: Any = None
-        self._consumers: list[tuple[Any, str]] = []
-        self._generation = 0
-        self._pending: set[Future[Any]] = set()
-        self._pending_lock = threading.Lock()
-        self._inflight = 0
-        self._inflight_lock = threading.Lock()
-        self._acks: list[Delivery] = []
-        self._acks_lock = threading.Lock()
-        self._ack_flush_scheduled = False
-        # Connection thread only: unsettled tags per channel, to know when multiple=True is safe.
-        self._outstanding: dict[int, set[int]] = {}
-
-    # --- public state -------------------------------------------------------------------------
+class Transport(Protocol):
+    connected: threading.Event
 
     @property
-    def generation(self) -> int:
-        """Grows by one with every new connection; a delivery of an older one can no longer be acked."""
-        return self._generation
+    def generation(self) -> int: ...
 
     @property
-    def is_open(self) -> bool:
-        conn = self._conn
-        return conn is not None and conn.is_open
+    def is_open(self) -> bool: ...
 
     @property
-    def inflight(self) -> int:
-        with self._inflight_lock:
-            return self._inflight
+    def inflight(self) -> int: ...
 
     @property
-    def stopping(self) -> bool:
-        return self._stop.is_set()
+    def stopping(self) -> bool: ...
 
-    def wait_stopping(self, timeout: float) -> bool:
-        return self._stop.wait(timeout)
+    def wait_stopping(self, timeout: float) -> bool: ...
 
-    def subscribe(self, queue: str, prefetch: int, on_batch: Callable[[list[Delivery]], None]) -> None:
-        """Consume `queue` on its own channel (own prefetch) from the next connect on.
-        `on_batch` gets the deliveries that arrived in one read from the socket, on the connection
-        thread: it must hand the work off at once, and every delivery must end in exactly one of
-        ack / nack / publish_then_ack."""
-        self._subs.append(_Subscription(queue, prefetch, on_batch))
+    def subscribe(self, queue: str, prefetch: int, on_batch: OnBatch) -> None: ...
 
-    # --- lifecycle ----------------------------------------------------------------------------
+    def run(self) -> None: ...
 
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self) -> None: ...
 
-    def run(self) -> None:
-        delay = 0.5
-        try:
-            while not self._stop.is_set():
-                try:
-                    self._connect()
-                    delay = 0.5
-                    self._serve()
-                except (pika.exceptions.AMQPError, OSError, ConnectionUnavailable) as exc:
-                    self.log.warning("connection_lost", error=repr(exc), retry_in_s=round(delay, 1))
-                    self._on_disconnect()
-                    # Waiting on the stop event keeps shutdown responsive during backoff.
-                    self._stop.wait(delay)
-                    delay = min(delay * 2, 30.0)
-        finally:
-            self._on_disconnect()
+    def ack(self, delivery: Delivery) -> None: ...
 
-    def _connect(self) -> None:
-        params = []
-        for url in self.settings.rabbitmq_urls:
-            p = pika.URLParameters(vhost_url(url, self.vhost))
-            p.heartbeat = self.heartbeat_s
-            p.blocked_connection_timeout = 60
-            p.connection_attempts = 1
-            p.socket_timeout = self.settings.broker_connect_timeout_s
-            p.client_properties = {"connection_name": self.connection_name}
-            params.append(p)
-        # pika tries the nodes of the list in order.
-        self._conn = pika.BlockingConnection(params)
-        self._generation += 1
-        self._outstanding = {}
-        if self.declare is not None:
-            ch = self._conn.channel()
-            self.declare(ch)
-            ch.close()
-        self._pub_ch = self._conn.channel()
-        self._pub_ch.confirm_delivery()
-        # Answers to waiting publishers (direct reply-to) are transient by nature: no confirm
-        # round trip, and one that finds its requester gone is simply dropped by the broker.
-        self._reply_ch = self._conn.channel()
-        gen = self._generation
-        self._consumers = []
-        for sub in self._subs:
-            ch = self._conn.channel()
-            ch.basic_qos(prefetch_count=sub.prefetch)
-            tag = ch.basic_consume(sub.queue, self._callback(gen, sub))
-            self._consumers.append((ch, tag))
-        self.connected.set()
-        self.log.info(
-            "consuming", queues=[s.queue for s in self._subs], prefetch=[s.prefetch for s in self._subs]
-        )
+    def ack_many(self, deliveries: list[Delivery]) -> None: ...
 
-    def _callback(self, gen: int, sub: _Subscription) -> Callable[[Any, Any, Any, bytes], None]:
-        def on_message(ch: Any, method: Any, props: Any, body: bytes) -> None:
-            with self._inflight_lock:
-                self._inflight += 1
-            self._outstanding.setdefault(ch.channel_number, set()).add(method.delivery_tag)
-            sub.waiting.append(Delivery(gen, ch, method.delivery_tag, props, body, sub.queue))
-
-        return on_message
-
-    def _hand_over(self) -> None:
-        """After each read: one hand-off per queue for all that arrived, not one per message."""
-        for sub in self._subs:
-            if sub.waiting:
-                batch = sub.waiting[:]
-                sub.waiting.clear()
-                sub.on_batch(batch)
-
-    def _serve(self) -> None:
-        assert self._conn is not None
-        cancelled = False
-        drain_deadline = 0.0
-        while True:
-            self._conn.process_data_events(time_limit=0.2)
-            self._hand_over()
-            if not self._stop.is_set():
-                continue
-            if not cancelled:
-                # Stop deliveries first; what the broker already sent is finished or handed back
-                # once. Without the cancel a handed-back message would come straight back, each
-                # round trip counting against the queue's delivery limit.
-                for ch, tag in self._consumers:
-                    try:
-                        ch.basic_cancel(tag)
-                    except (pika.exceptions.AMQPError, OSError) as exc:
-                        self.log.warning("cancel_failed", error=repr(exc))
-                cancelled = True
-                drain_deadline = time.monotonic() + self.shutdown_grace_s
-                self.log.info("draining", inflight=self.inflight)
-            if self.inflight == 0:
-                break
-            if time.monotonic() > drain_deadline:
-                # Closing the connection makes the broker requeue what is still unacked.
-                self.log.warning("shutdown_grace_expired", inflight=self.inflight)
-                break
-        # Acks queued by work that finished just now go out before the connection closes.
-        self._flush_acks()
-        with contextlib.suppress(pika.exceptions.AMQPError, OSError):
-            self._conn.close()
-
-    def _on_disconnect(self) -> None:
-        self.connected.clear()
-        for sub in self._subs:
-            # Read but never handed over: the broker requeues them with the connection.
-            self._settled(len(sub.waiting))
-            sub.waiting.clear()
-        with self._acks_lock:
-            # The broker requeues whatever this connection left unacked; these acks are void.
-            self._acks, self._ack_flush_scheduled = [], False
-        conn, self._conn = self._conn, None
-        if conn is not None and conn.is_open:
-            try:
-                conn.close()
-            except Exception as exc:  # already broken
-                self.log.debug("close_failed", error=repr(exc))
-        with self._pending_lock:
-            pending, self._pending = self._pending, set()
-        for fut in pending:
-            if not fut.done():
-                fut.set_exception(ConnectionUnavailable("connection to RabbitMQ lost"))
-
-    # --- settling deliveries (any thread) -------------------------------------------------------
-
-    def _settled(self, n: int = 1) -> None:
-        with self._inflight_lock:
-            self._inflight -= n
-
-    def ack(self, delivery: Delivery) -> None:
-        self.ack_many([delivery])
-
-    def ack_many(self, deliveries: list[Delivery]) -> None:
-        """Ack without waiting: acks that pile up go out in one wake-up of the connection thread.
-        A lost connection voids them (the broker requeues; the task store dedupes)."""
-        if not deliveries:
-            return
-        with self._acks_lock:
-            self._acks.extend(deliveries)
-            # Counted out only once queued: the shutdown drain flushes queued acks before closing.
-            self._settled(len(deliveries))
-            if self._ack_flush_scheduled:
-                return
-            self._ack_flush_scheduled = True
-        conn = self._conn
-        try:
-            if conn is None or not conn.is_open:
-                raise ConnectionUnavailable("not connected to RabbitMQ")
-            conn.add_callback_threadsafe(self._flush_acks)
-        except (pika.exceptions.ConnectionWrongStateError, ConnectionUnavailable) as exc:
-            with self._acks_lock:
-                self._ack_flush_scheduled = False
-            self.log.warning("ack_lost_connection", error=str(exc))
-
-    def _flush_acks(self) -> None:
-        """Connection thread: the queued acks, one `multiple=True` ack per channel where possible."""
-        with self._acks_lock:
-            acks, self._acks, self._ack_flush_scheduled = self._acks, [], False
-        by_channel: dict[int, tuple[Any, set[int]]] = {}
-        for d in acks:
-            if d.generation != self._generation or not d.channel.is_open:
-                continue  # the broker already requeued it when that connection died
-            by_channel.setdefault(d.channel.channel_number, (d.channel, set()))[1].add(d.tag)
-        for number, (ch, tags) in by_channel.items():
-            outstanding = self._outstanding.get(number, set())
-            others = outstanding - tags
-            floor = min(others) if others else None
-            # multiple=True acks every unacked tag up to N: safe only below the first tag that is
-            # still being worked on.
-            below = sorted(t for t in tags if floor is None or t < floor)
-            rest = sorted(t for t in tags if floor is not None and t > floor)
-            try:
-                if below:
-                    ch.basic_ack(below[-1], multiple=len(below) > 1)
-                for t in rest:
-                    ch.basic_ack(t)
-            except (pika.exceptions.AMQPError, OSError) as exc:
-                self.log.warning("ack_lost_connection", error=repr(exc))
-                return
-            outstanding -= tags
-
-    def nack(self, delivery: Delivery, requeue: bool = True) -> None:
-        def do() -> None:
-            if self._usable(delivery):
-                delivery.channel.basic_nack(delivery.tag, requeue=requeue)
-                self._forget(delivery)
-
-        try:
-            self._settle_on_connection(do)
-        finally:
-            self._settled()
+    def nack(self, delivery: Delivery, requeue: bool = True) -> None: ...
 
     def publish_then_ack(
         self, delivery: Delivery, exchange: str, routing_key: str, body: bytes, props: Any
-    ) -> str:
-        """Publish (confirmed, mandatory), then ack `delivery`; if the broker refuses the publish,
-        the delivery goes back to its queue instead of being lost. Returns what happened."""
+    ) -> str: ...
 
-        def do() -> str:
-            if not self._usable(delivery):
-                return "stale"
-            try:
-                self._pub_ch.basic_publish(exchange, routing_key, body, props, mandatory=True)
-            except (pika.exceptions.UnroutableError, pika.exceptions.NackError) as exc:
-                self.log.error(
-                    "republish_refused", error=repr(exc), exchange=exchange, routing_key=routing_key
-                )
-                delivery.channel.basic_nack(delivery.tag, requeue=True)
-                self._forget(delivery)
-                return "requeued"
-            delivery.channel.basic_ack(delivery.tag)
-            self._forget(delivery)
-            return "acked"
+    def publish(self, exchange: str, routing_key: str, body: bytes, props: Any) -> None: ...
 
-        try:
-            return self._settle_on_connection(do) or "lost"
-        finally:
-            self._settled()
+    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None: ...
 
-    def _usable(self, delivery: Delivery) -> bool:
-        return delivery.generation == self._generation and delivery.channel.is_open
 
-    def _forget(self, delivery: Delivery) -> None:
-        self._outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
+def confirmed_publisher(transport: Transport) -> Callable[[str, str, bytes, dict[str, Any]], None]:
+    """`publish(exchange, routing_key, body, headers)`: persistent JSON, confirmed by the broker
+    (raises otherwise), from any thread. What the alert dispatcher parks alerts with."""
 
-    def _settle_on_connection(self, fn: Callable[[], T]) -> T | None:
-        try:
-            return self.call(fn)
-        except ConnectionUnavailable as exc:
-            self.log.warning("ack_lost_connection", error=str(exc))
-            return None
+    def publish(exchange: str, routing_key: str, body: bytes, headers: dict[str, Any]) -> None:
+        props = pika.BasicProperties(
+            content_type="application/json",
+            delivery_mode=2,
+            headers=headers or {},
+            timestamp=int(time.time()),
+        )
+        transport.publish(exchange, routing_key, body, props)
 
-    # --- publishing (any thread) ----------------------------------------------------------------
-
-    def publish(self, exchange: str, routing_key: str, body: bytes, props: Any) -> None:
-        """Publish persistent and mandatory with a broker confirm. Raises when not confirmed."""
-
-        def do() -> None:
-            self._pub_ch.basic_publish(exchange, routing_key, body, props, mandatory=True)
-
-        self.call(do)
-
-    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None:
-        """(reply_to, correlation_id, body) each, sent in one wake-up of the connection thread
-        without waiting: an answer that cannot go out only costs its requester a 202."""
-        if not replies:
-            return
-
-        def do() -> None:
-            ch = self._reply_ch
-            if ch is None or not ch.is_open:
-                return
-            for reply_to, correlation_id, body in replies:
-                props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
-                try:
-                    ch.basic_publish("", reply_to, body, props)
-                except (pika.exceptions.AMQPError, OSError) as exc:
-                    self.log.warning("reply_not_sent", error=repr(exc))
-                    return
-
-        conn = self._conn
-        try:
-            if conn is None or not conn.is_open:
-                raise ConnectionUnavailable("not connected to RabbitMQ")
-            conn.add_callback_threadsafe(do)
-        except (pika.exceptions.ConnectionWrongStateError, ConnectionUnavailable) as exc:
-            self.log.warning("reply_not_sent", error=str(exc))
-
-    def call(self, fn: Callable[[], T], timeout: float = 60.0) -> T:
-        """Run `fn` on the connection thread and wait for its result."""
-        conn = self._conn
-        if conn is None or not conn.is_open:
-            raise ConnectionUnavailable("not connected to RabbitMQ")
-        fut: Future[T] = Future()
-
-        def run() -> None:
-            if fut.done():
-                return
-            try:
-                fut.set_result(fn())
-            except BaseException as exc:
-                fut.set_exception(exc)
-            finally:
-                with self._pending_lock:
-                    self._pending.discard(fut)
-
-        with self._pending_lock:
-            self._pending.add(fut)
-        try:
-            conn.add_callback_threadsafe(run)
-        except pika.exceptions.ConnectionWrongStateError as exc:
-            with self._pending_lock:
-                self._pending.discard(fut)
-            raise ConnectionUnavailable(str(exc)) from exc
-        try:
-            return fut.result(timeout)
-        except FutureTimeout as exc:
-            raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
+    return publish

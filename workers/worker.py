@@ -5,23 +5,30 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
-# CrewAI and OpenTelemetry phone home by default; this machine (and many hospital networks) has
-# no outside access. Set before anything imports them. An operator who points
-# OTEL_EXPORTER_OTLP_ENDPOINT at a collector wants the SDK on (our own spans, shared/tracing.py).
-os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
-if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-    os.environ.setdefault("OTEL_SDK_DISABLED", "true")
-os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+from shared.telemetry import quiet_third_party_telemetry
 
-from shared import tracing
+quiet_third_party_telemetry()  # before anything imports CrewAI or OpenTelemetry
+
+from shared import provision, topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
+from workers.alert_dispatch import AlertDispatcher
+from workers.alerts import AlertClient
 from workers.consumer import VhostConsumer
 from workers.observability import QueueDepthSampler
+from workers.pika_transport import PikaTransport
 from workers.registry import load_handlers
+from workers.stages import LlmStage, RulesStage
+from workers.transport import Transport, confirmed_publisher
+
+# Which queues of its vhost a worker process consumes (not to be confused with the handler mode,
+# workers.context.HandlerMode): "all", or the rules stage and the LLM stage in two processes.
+ProcessRole = Literal["all", "rules", "llm"]
+SHUTDOWN_GRACE_S = 30.0
 
 log = get_logger("workers.worker")
 
@@ -40,28 +47,67 @@ def build_consumer(
     concurrency: int | None = None,
     prefetch: int | None = None,
     store: Store | None = None,
-    stage: str = "all",
+    role: ProcessRole = "all",
+    alerts: bool = True,
+    heartbeat_s: int = 30,
+    shutdown_grace_s: float = SHUTDOWN_GRACE_S,
+    transport: Transport | None = None,
 ) -> VhostConsumer:
-    """The consumer with its own store and alert delivery (pooled HTTP client, own threads)."""
-    from workers.alert_dispatch import AlertDispatcher
-    from workers.alerts import AlertClient
+    """transport → alert dispatcher → stages → consumer, each handed what it needs when built.
 
-    own_store = store is None
-    store = store or Store(settings.database_url)
-    consumer = VhostConsumer(
-        settings, vhost, store=store, concurrency=concurrency, prefetch=prefetch, stage=stage
+    `role`: "all" consumes every queue of the vhost; "rules" (`eventos`, `alertas`) and "llm"
+    (`eventos.ia`) split them over two processes. `store`: a store the caller owns (else the
+    consumer opens one and closes it when it stops). `alerts=False`: no alert delivery (tests of
+    the consumer alone)."""
+    domain = topology.domain_for_vhost(vhost, settings.vhost_prefix)
+    concurrency = concurrency or settings.worker_concurrency
+    llm_concurrency = settings.worker_llm_concurrency
+    with_llm = settings.llm_enabled and role in ("all", "llm")
+    on_stopped: list[Callable[[], None]] = []
+    if transport is None:
+        transport = PikaTransport(
+            settings,
+            vhost,
+            connection_name=f"gateway-worker-{domain}-{role}",
+            heartbeat_s=heartbeat_s,
+            shutdown_grace_s=shutdown_grace_s,
+            declare=lambda ch: provision.declare_worker_queues(ch, settings),
+        )
+    if store is None:
+        store = Store(settings.database_url)
+        on_stopped.append(store.close)
+    dispatcher = None
+    if alerts:
+        client = AlertClient(settings)
+        client.warn_if_disabled(log)
+        # Enough delivery threads that a hanging backend cannot queue one handler's alerts behind
+        # another's: each alert then still gets its full inline budget before it is parked. Both
+        # stages emit alerts.
+        threads = concurrency + (llm_concurrency if settings.llm_enabled else 0)
+        dispatcher = AlertDispatcher(
+            settings, store, client, confirmed_publisher(transport), max_workers=max(4, 2 * threads)
+        )
+        on_stopped.insert(0, lambda: dispatcher.shutdown(wait=True))
+    rules = None
+    if role in ("all", "rules"):
+        rules = RulesStage(
+            settings, domain, store, dispatcher=dispatcher, llm_stage=settings.llm_enabled, vhost=vhost
+        )
+    llm = LlmStage(settings, domain, store, dispatcher=dispatcher, vhost=vhost) if with_llm else None
+    return VhostConsumer(
+        vhost,
+        domain,
+        transport,
+        rules=rules,
+        llm=llm,
+        parked=dispatcher,
+        concurrency=concurrency,
+        prefetch=max(prefetch, concurrency)
+        if prefetch
+        else settings.worker_prefetch_for(domain, concurrency),
+        llm_concurrency=llm_concurrency,
+        on_stopped=on_stopped,
     )
-    consumer.own_store = own_store
-    client = AlertClient(settings)
-    client.warn_if_disabled(log)
-    # Enough delivery threads that a hanging backend cannot queue one handler's alerts behind
-    # another's: each alert then still gets its full inline budget before it is parked. Both
-    # stages emit alerts.
-    threads = consumer.concurrency + (consumer.llm_concurrency if consumer.llm_enabled else 0)
-    consumer.dispatcher = AlertDispatcher(
-        settings, store, client, consumer.publish, max_workers=max(4, 2 * threads)
-    )
-    return consumer
 
 
 def run_vhost(
@@ -69,7 +115,7 @@ def run_vhost(
     concurrency: int | None = None,
     prefetch: int | None = None,
     metrics_port: int | None = None,
-    stage: str = "all",
+    role: ProcessRole = "all",
 ) -> int:
     settings = get_settings()
     configure_logging(settings, f"worker:{vhost}")
@@ -80,12 +126,12 @@ def run_vhost(
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, addr="127.0.0.1")
-        if stage != "llm":
+        if role != "llm":
             # One sampler per vhost: the LLM stage's process shares the vhost's queues.
             sampler = QueueDepthSampler(settings, vhost)
             sampler.start()
-    consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, stage=stage)
-    if settings.llm_enabled and stage != "rules":
+    consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, role=role)
+    if settings.llm_enabled and role != "rules":
         from workers.llm import preload
 
         # Import CrewAI and langchain now, once, instead of inside the first tasks' threads.
@@ -112,14 +158,16 @@ def run_vhost(
 
 
 def child_main(
-    vhost: str, concurrency: int | None, prefetch: int | None, metrics_port: int | None, stage: str = "all"
+    vhost: str,
+    concurrency: int | None,
+    prefetch: int | None,
+    metrics_port: int | None,
+    role: ProcessRole = "all",
 ) -> None:
     """Entry point of a supervisor's child process."""
     import sys
 
-    code = run_vhost(
-        vhost, concurrency=concurrency, prefetch=prefetch, metrics_port=metrics_port, stage=stage
-    )
+    code = run_vhost(vhost, concurrency=concurrency, prefetch=prefetch, metrics_port=metrics_port, role=role)
     # Work is done. Interpreter shutdown resets Python's signal handlers to the default, so a
     # second SIGTERM/SIGINT now (Ctrl-C reaches the whole process group, and the supervisor passes
     # it on) would turn a clean exit into "killed by signal".

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import bcrypt
 from fastapi import HTTPException, Request, status
 
-from api.deps import resolve_tenant
+from api.providers import resolve_tenant
 
 
 @dataclass(frozen=True)

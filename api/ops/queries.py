@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.store import Store, now, task_alerts, tasks
+from shared.store import Store
+from shared.store.schema import now, task_alerts, tasks
 
 MAX_ROWS = 200
 

@@ -15,9 +15,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from api.deps import SubmitDep, TaskAccepted
+from api.deps import SubmitDep
 from api.replies import DIRECT_REPLY_TO, PendingReply, ReplyWaiter
 from api.routes.common import ACCEPTED_RESPONSES, ErrorBody
+from api.submit import TaskAccepted
 from shared.catalog import kind
 from shared.messages import AgentMessagePayload
 from shared.store import Store

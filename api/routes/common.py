@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 
-from api.deps import StoreDep, TaskAccepted, TenantDep
+from api.deps import StoreDep, TenantDep
+from api.submit import TaskAccepted
 
 
 class ErrorBody(BaseModel):

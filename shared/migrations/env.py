@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from shared.store import metadata
+from shared.store.schema import metadata
 
 config = context.config
 connection = config.attributes.get("connection")

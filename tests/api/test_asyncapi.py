@@ -13,7 +13,8 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from shared import topology
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.catalog import PAYLOAD_MODELS
+from shared.messages import Envelope
 from tests.api.conftest import Api
 from tests.support.samples import ENDPOINTS
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi import Depends, HTTPException
 
-from api.deps import get_tenant
 from api.main import create_app
+from api.providers import get_tenant
 from api.routes import clinico
 from tests.api.conftest import api_settings
 from tests.support.samples import BY_PATH

@@ -27,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared import topology
-from shared.store import make_engine, tasks
+from shared.store.schema import make_engine, tasks
 from tests.conftest import require
 from tests.support.cluster import LocalCluster
 from tests.support.fake_nestjs import FakeNestJS

@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared import migrate
-from shared.store import Store, make_engine, metadata, tasks
+from shared.store import Store
+from shared.store.schema import make_engine, metadata, tasks
 from tests.support.legacy_schema import legacy_metadata, legacy_task_alerts, legacy_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,7 @@ def test_models_and_migrations_describe_the_same_schema(store_url: str) -> None:
     migrate.upgrade(store_url)
     diffs = _differences(store_url)
     assert diffs == [], (
-        "shared/store.py and shared/migrations differ; write a revision with "
+        "shared/store/schema.py and shared/migrations differ; write a revision with "
         f"`python -m shared.migrate revision -m '...'`: {diffs}"
     )
 

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from api.main import create_app
 from shared import retention
 from shared.config import Settings
-from shared.store import Store, now, progress_for, tasks
+from shared.store import Store, now, progress_for
+from shared.store.schema import tasks
 from tests.support.samples import BY_PATH
 from tests.support.servers import ServerThread
 from tests.support.wait import wait_until

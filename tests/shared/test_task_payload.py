@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from api.ops.queries import OpsQueries
 from shared import retention
-from shared.store import Store, now, progress_for, tasks
+from shared.store import Store, now, progress_for
+from shared.store.schema import tasks
 
 
 @pytest.fixture

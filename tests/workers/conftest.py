@@ -16,6 +16,7 @@ from shared.store import Store
 from tests.support.amqp import channel, purge_all
 from workers import registry
 from workers.consumer import VhostConsumer
+from workers.worker import build_consumer
 
 
 @pytest.fixture
@@ -43,7 +44,10 @@ def start_consumer(
 
     def start(domain: str = "clinico", settings_: Settings | None = None, **kw: Any) -> VhostConsumer:
         s = settings_ or settings
-        consumer = VhostConsumer(s, topology.vhost_for(domain, s.vhost_prefix), store=store, **kw)
+        # No alert delivery: these tests are about the consumer and its stages.
+        consumer = build_consumer(
+            s, topology.vhost_for(domain, s.vhost_prefix), store=store, alerts=False, **kw
+        )
         thread = threading.Thread(target=consumer.run, daemon=True)
         thread.start()
         assert consumer.connected.wait(15), "consumer did not connect"
@@ -72,6 +76,22 @@ def envelope(
     )
 
 
+def create_row(store: Store, env: Envelope) -> None:
+    """The task row as the API stores it before publishing."""
+    store.create_task(
+        Store.new_task_row(
+            task_id=str(env.task_id),
+            tenant_id=env.tenant_id,
+            domain=env.domain,
+            task_type=env.task_type,
+            created_at=env.created_at,
+            correlation_id=env.correlation_id,
+            idempotency_key=None,
+            request_hash=None,
+        )
+    )
+
+
 def publish(
     settings: Settings,
     env: Envelope | bytes,
@@ -83,18 +103,7 @@ def publish(
     """Publish like the API does (store row first when a store is given)."""
     body = env.to_json_bytes() if isinstance(env, Envelope) else env
     if isinstance(env, Envelope) and store is not None:
-        store.create_task(
-            Store.new_task_row(
-                task_id=str(env.task_id),
-                tenant_id=env.tenant_id,
-                domain=env.domain,
-                task_type=env.task_type,
-                created_at=env.created_at,
-                correlation_id=env.correlation_id,
-                idempotency_key=None,
-                request_hash=None,
-            )
-        )
+        create_row(store, env)
     with channel(settings, domain) as ch:
         ch.confirm_delivery()
         ch.basic_publish(

@@ -13,10 +13,10 @@ from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
-from tests.workers.test_processor import RecordingDispatcher, queued, status
+from tests.workers.test_stages import RecordingDispatcher, queued, status
 from workers.handlers.mensagem import SAFETY, TEMPLATES, with_safety
-from workers.processor import Ack, Forward, TaskProcessor
 from workers.registry import load_handlers
+from workers.stages import Ack, Forward, RulesStage
 
 load_handlers()
 
@@ -44,7 +44,7 @@ def test_the_answer_goes_out_with_the_stored_result_and_the_settled_alert(
     dispatcher = RecordingDispatcher("delivered")
     env = mensagem("to com muita falta de ar desde cedo")
 
-    outcome = TaskProcessor(offline, "clinico", store, dispatcher=dispatcher).process(queued(store, env))
+    outcome = RulesStage(offline, "clinico", store, dispatcher=dispatcher).process(queued(store, env))
 
     assert isinstance(outcome, Ack) and outcome.reply is not None
     reply = outcome.reply
@@ -60,7 +60,7 @@ def test_a_redelivered_task_answers_with_the_stored_result_without_analysing_aga
     offline: Settings, store: Store
 ) -> None:
     dispatcher = RecordingDispatcher("delivered")
-    processor = TaskProcessor(offline, "clinico", store, dispatcher=dispatcher)
+    processor = RulesStage(offline, "clinico", store, dispatcher=dispatcher)
     body = queued(store, env := mensagem("desmaiei no banheiro"))
     first = processor.process(body)
 
@@ -76,7 +76,7 @@ def test_a_redelivered_task_answers_with_the_stored_result_without_analysing_aga
 
 def test_with_an_llm_stage_to_come_the_rules_answer_is_preliminary(offline: Settings, store: Store) -> None:
     llm = offline.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1"})
-    processor = TaskProcessor(llm, "clinico", store, dispatcher=RecordingDispatcher(), llm_stage=True)
+    processor = RulesStage(llm, "clinico", store, dispatcher=RecordingDispatcher(), llm_stage=True)
 
     outcome = processor.process(
         queued(store, mensagem("38,2 de febre", patientContext={"oncologyTreatment": True}))

@@ -1,15 +1,15 @@
-"""The pika consumer against the real RabbitMQ: long handlers, retries, dead-lettering, duplicates."""
+"""The consumer against the real RabbitMQ, for what only the broker shows: heartbeats during a long
+handler, the delay queues of retries, replay, failover to the next node. What the consumer does
+with each delivery is tested without a broker in test_consumer_in_memory.py."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from prometheus_client import REGISTRY
 
 from shared.config import Settings
 from shared.store import Store
@@ -80,105 +80,6 @@ def test_failed_handler_dead_letters_message_after_max_retries(
     assert "scripted transient failure" in props.headers["x-dead-letter-error"]
 
 
-def test_each_poison_message_is_dead_lettered_with_its_reason_and_good_ones_still_flow(
-    settings: Settings, store: Store, start_consumer
-) -> None:
-    start_consumer()
-    good_before = publish(settings, envelope("ok"), store=store)
-    bad_payload = envelope("x")
-    bad_payload.payload = {"paciente_id": "not-a-uuid", "queixa": "dor"}
-    schema_v2 = json.loads(envelope("ok").to_json_bytes())
-    schema_v2["schema_version"] = 2
-    missing_fields = {"task_id": str(uuid.uuid4()), "domain": "clinico"}
-    unknown_type = envelope("ok")
-    unknown_type.task_type = "cirurgia"
-    wrong_domain = envelope(
-        "ok",
-        domain="exames",
-        task_type="hemograma",
-        payload={"paciente_id": str(uuid.uuid4()), "resultados": {"hemoglobina_g_dl": 12}},
-    )
-    permanent = envelope("permanent")
-
-    publish(settings, b"\xff not json at all")
-    publish(settings, b"[1, 2, 3]")
-    publish(settings, json.dumps(schema_v2).encode())
-    publish(settings, json.dumps(missing_fields).encode())
-    ids = {
-        "invalid_payload": publish(settings, bad_payload, store=store),
-        "unknown_task_type": publish(settings, unknown_type, store=store),
-        "wrong_domain": publish(settings, wrong_domain, store=store),
-        "handler_permanent_error": publish(settings, permanent, store=store),
-    }
-    good_after = publish(settings, envelope("ok"), store=store)
-
-    wait_until(
-        lambda: count(settings, "clinico", "eventos.dlq") == 8,
-        timeout=15,
-        message="eight poison messages in eventos.dlq",
-    )
-    reasons = sorted(
-        p.headers["x-dead-letter-reason"] for p, _ in take_all(settings, "clinico", "eventos.dlq")
-    )
-    assert reasons == sorted(
-        [
-            "invalid_json",
-            "invalid_envelope",
-            "unsupported_schema_version",
-            "invalid_envelope",
-            "invalid_payload",
-            "unknown_task_type",
-            "wrong_domain",
-            "handler_permanent_error",
-        ]
-    )
-    for reason, task_id in ids.items():
-        task = store.get_task(task_id)
-        assert task["status"] == "dead_lettered", reason
-        assert task["error"].startswith(reason)
-    wait_until(lambda: _status(store, good_after) == "completed", timeout=10)
-    wait_until(lambda: _status(store, good_before) == "completed", timeout=10)
-
-
-def test_message_redelivered_too_often_is_dead_lettered_with_the_reason(
-    settings: Settings, store: Store, start_consumer
-) -> None:
-    start_consumer()
-    # What the quorum queue stamps on the 9th delivery of a message that keeps killing workers.
-    task_id = publish(settings, envelope("ok"), store=store, headers={"x-delivery-count": 8})
-    wait_until(lambda: _status(store, task_id) == "dead_lettered", timeout=10)
-    assert store.get_task(task_id)["error"].startswith("delivery_limit")
-    # The status is stored before the dead-lettered copy is published and confirmed.
-    wait_until(
-        lambda: count(settings, "clinico", "eventos.dlq") == 1, timeout=10, message="the copy in eventos.dlq"
-    )
-    [(props, _)] = take_all(settings, "clinico", "eventos.dlq")
-    assert props.headers["x-dead-letter-reason"] == "delivery_limit"
-
-
-def test_redelivery_of_a_completed_task_does_not_run_it_again(
-    settings: Settings, store: Store, start_consumer, tmp_path: Path, monkeypatch
-) -> None:
-    log = tmp_path / "runs.log"
-    monkeypatch.setenv("TEST_HANDLER_LOG", str(log))
-    start_consumer()
-    env = envelope("ok")
-    task_id = publish(settings, env, store=store)
-    wait_until(lambda: _status(store, task_id) == "completed", timeout=10)
-    completed = store.get_task(task_id)
-
-    acks_before = _acks()
-    publish(settings, env)  # the same message again (a publisher retry, a replayed copy...)
-    publish(settings, env, headers={"x-delivery-count": 1})  # or a broker redelivery
-    # Both copies handled (a skipped duplicate is acked too), not merely taken off the queue.
-    wait_until(lambda: _acks() - acks_before >= 2, timeout=10, message="both copies to be handled")
-
-    again = store.get_task(task_id)
-    assert again["status"] == "completed"
-    assert again["updated_at"] == completed["updated_at"] and again["attempts"] == completed["attempts"]
-    assert log.read_text().count(f"{task_id} ") == 2, "one start and one done line: it ran once"
-
-
 def test_replay_brings_a_dead_lettered_task_back_to_completed_once_its_cause_is_gone(
     settings: Settings, store: Store, start_consumer, tmp_path: Path
 ) -> None:
@@ -228,8 +129,3 @@ def test_consumer_connects_to_the_next_listed_node_when_the_first_is_down(
     start_consumer(settings_=multi)
     task_id = publish(settings, envelope("ok"), store=store)
     wait_until(lambda: _status(store, task_id) == "completed", timeout=10)
-
-
-def _acks() -> float:
-    """Messages the consumers of this test process finished with an ack (skipped duplicates too)."""
-    return REGISTRY.get_sample_value("worker_tasks_total", {"domain": "clinico", "outcome": "ack"}) or 0.0

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from shared.catalog import PAYLOAD_MODELS
 from shared.config import Settings
-from shared.messages import PAYLOAD_MODELS, Envelope
+from shared.messages import Envelope
 from tests.support.samples import ENDPOINTS
 from workers import registry
 from workers.context import TaskContext, TaskInfo

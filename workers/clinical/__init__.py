@@ -14,44 +14,29 @@ Everything is pure Python with regexes compiled at import time and no shared mut
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
-from shared import messages as m
+from shared.catalog import kind
 
-from . import clinico, exames, hemograma, ingestao, opme
+from . import clinico, exames, hemograma, ingestao, opme  # noqa: F401
 from .result import VERSAO_REGRAS, ClinicalAnalysis
 
 __all__ = ["VERSAO_REGRAS", "ClinicalAnalysis", "analyze"]
 
-_Handler = Callable[[Any], ClinicalAnalysis]
-_HANDLERS: dict[tuple[str, str], tuple[type[BaseModel], _Handler]] = {
-    ("clinico", "consulta"): (m.ConsultaPayload, clinico.analyze_consulta),
-    ("clinico", "internacao"): (m.InternacaoPayload, clinico.analyze_internacao),
-    ("clinico", "alta"): (m.AltaPayload, clinico.analyze_alta),
-    ("exames", "generico"): (m.ExameGenericoPayload, exames.analyze_exame_generico),
-    ("exames", "hemograma"): (m.HemogramaPayload, hemograma.analyze_hemograma),
-    ("exames", "imagem"): (m.ImagemPayload, exames.analyze_imagem),
-    ("opme", "generico"): (m.OpmePayload, lambda p: opme.analyze_opme(p, "generico")),
-    ("opme", "protese"): (m.OpmeProtesePayload, lambda p: opme.analyze_opme(p, "protese")),
-    ("opme", "material"): (m.OpmeMaterialPayload, lambda p: opme.analyze_opme(p, "material")),
-    ("ingestao", "generico"): (m.IngestaoGenericaPayload, ingestao.analyze_generico),
-    ("ingestao", "pacientes"): (m.IngestaoPacientesPayload, ingestao.analyze_pacientes),
-    ("ingestao", "medicos"): (m.IngestaoMedicosPayload, ingestao.analyze_medicos),
-}
-
 
 def analyze(domain: str, task_type: str, payload: BaseModel | dict[str, Any]) -> ClinicalAnalysis:
-    """Run the rules for one task. `payload` is the validated model of `shared.messages.PAYLOAD_MODELS`.
+    """Run the rules for one task. `payload` is the validated model of `shared.catalog.PAYLOAD_MODELS`.
 
     Raises KeyError for an unknown (domain, task_type) and TypeError when the payload is not the
     model of that pair (a dict is validated first, for callers that hold raw JSON).
     """
-    model, handler = _HANDLERS[(domain, task_type)]
+    task = kind(domain, task_type)
+    analysis, model = task.analysis, task.payload_model
     if isinstance(payload, dict):
         payload = model.model_validate(payload)
     if not isinstance(payload, model):
         raise TypeError(f"{domain}/{task_type} expects {model.__name__}, got {type(payload).__name__}")
-    return handler(payload)
+    result: ClinicalAnalysis = analysis(payload)
+    return result

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.messages import PAYLOAD_MODELS
+from shared.catalog import PAYLOAD_MODELS
 
 from . import analyze
 

@@ -119,13 +119,3 @@ class TriageOutput(_Saida):
     confianca: float = Field(description="confiança de 0 a 1")
 
     _norm_conf = field_validator("confianca", mode="before")(_unit_interval)
-
-
-OUTPUT_MODELS: dict[str, type[BaseModel]] = {
-    "clinico": ClinicoSaida,
-    "hemograma": HemogramaSaida,
-    "imagem": ImagemSaida,
-    "opme": OpmeSaida,
-    "ingestao": IngestaoSaida,
-    "mensagem": MensagemSaida,
-}

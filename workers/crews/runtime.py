@@ -31,9 +31,9 @@ from typing import Any
 
 import yaml
 
-from workers.crews import quiet_crewai_environment
+from shared.telemetry import quiet_third_party_telemetry
 
-quiet_crewai_environment()
+quiet_third_party_telemetry()
 
 from crewai import Agent, Crew, Process, Task  # noqa: E402
 from crewai.llms.providers.openai.completion import OpenAICompletion  # noqa: E402

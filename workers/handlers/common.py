@@ -8,11 +8,11 @@
    failure only fills `analise_ia.*.erro`, the task still completes.
 3. The result says which finding came from where (`achados[].origem`), with model and latency.
 
-In the worker the two steps run as two stages (SPEC §6): `ctx.stage == "rules"` stores the rules'
-result with `analise_ia.estado = "pendente"` and marks the task for the LLM stage; there
-`ctx.stage == "llm"` runs the same handler again, the deterministic part without re-sending its
+In the worker the two steps run as two stages (docs/workers.md): `ctx.mode == "rules"` stores the
+rules' result with `analise_ia.estado = "pendente"` and marks the task for the LLM stage; there
+`ctx.mode == "llm"` runs the same handler again, the deterministic part without re-sending its
 alert, and returns the whole result with `estado` `concluida` or `falhou`. A handler called
-directly (`stage == "inline"`) does both at once.
+directly (`mode == "inline"`) does both at once.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared.catalog import kind
 from workers.clinical import ClinicalAnalysis, analyze
 from workers.context import TaskContext, TaskInfo
-from workers.crews import CREW_FOR_TASK
 from workers.findings import SEVERITY_RANK, Finding, alert_from_findings, max_severity
 
 ORIGEM_LABEL = {"regras": "motor de regras", "crew": "crew de IA", "triagem_llm": "triagem por LLM"}
@@ -91,12 +91,12 @@ def run_analysis(
         info,
         alert_context,
         # The rules stage already handed this alert off; the LLM stage only needs to know.
-        send=ctx.stage != "llm",
+        send=ctx.mode != "llm",
     )
 
     achados = [f.model_copy(update={"origem": "regras"}) for f in analysis.achados]
     analise_ia: dict[str, Any] | None = None
-    if ctx.settings.llm_enabled and ctx.stage == "rules":
+    if ctx.settings.llm_enabled and ctx.mode == "rules":
         analise_ia = {"estado": "pendente", "modelo": ctx.settings.llm_model}
         ctx.llm_pending = True
     elif ctx.settings.llm_enabled:
@@ -209,7 +209,7 @@ def _run_llm(
     # task waits for the slower of the two, not their sum, and a triage alert goes out before
     # the crew has finished.
     rules_rank = SEVERITY_RANK[analysis.severidade] if analysis.severidade else -1
-    crew = CREW_FOR_TASK[(env.domain, env.task_type)]
+    crew = kind(env.domain, env.task_type).crew_name
     crew_future = _llm_pool().submit(run_crew, crew, inputs, settings, names=info.names)
     parts = []
     alarm = (rules_alerted, rules_rank)

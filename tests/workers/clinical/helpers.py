@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared.messages import PAYLOAD_MODELS
+from shared.catalog import PAYLOAD_MODELS
 from workers.clinical import ClinicalAnalysis, analyze
 
 PACIENTE = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from shared.messages import PAYLOAD_MODELS, ConsultaPayload
+from shared.catalog import PAYLOAD_MODELS
+from shared.messages import ConsultaPayload
 from workers.clinical import VERSAO_REGRAS, ClinicalAnalysis, analyze
 
 from .helpers import PACIENTE, consulta, run

@@ -1,7 +1,7 @@
-"""The task state machine of the rules stage, with no broker in it (SPEC §6).
+"""The rules stage: the task state machine, with no broker in it (docs/workers.md).
 
-`TaskProcessor.process(body, headers)` turns one delivery into an `Outcome` and the store writes
-that go with it; the transport carries the outcome out (ack, delayed retry, dead-letter, hand-off
+`RulesStage.process_many(deliveries)` turns each delivery into an `Outcome` and the store writes
+that go with it; the consumer carries the outcome out (ack, delayed retry, dead-letter, hand-off
 to the LLM stage). Per message:
 
     parse → validate envelope → find handler → validate payload       (permanent error: DLQ now)
@@ -15,15 +15,11 @@ to the LLM stage). Per message:
 
 from __future__ import annotations
 
-import json
 import time
 import traceback
 from collections.abc import Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from shared import topology
 from shared.config import Settings
@@ -32,250 +28,24 @@ from shared.messages import Envelope
 from shared.republish import short
 from shared.store import Store, StoreUnavailable, progress_for
 from workers import observability
-from workers.context import Stage, TaskContext, TaskInfo
-from workers.registry import Handler, HandlerNotFound, PermanentError, get_handler
+from workers.context import HandlerMode, TaskContext
+from workers.registry import PermanentError
+from workers.stages.delivery import (
+    AlertEmitter,
+    Parsed,
+    Rejected,
+    bind_task,
+    header_int,
+    llm_estado,
+    make_context,
+    parse,
+    reply_for,
+    row_for,
+    wait_alerts,
+)
+from workers.stages.outcomes import Ack, DeadLetter, Forward, Outcome, Requeue, Retry
 
-log = get_logger("workers.processor")
-
-# --- outcomes ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ack:
-    note: str = "completed"
-    # The answer for the publisher's `reply_to`, when the task type has one (see registry.ReplyFn).
-    reply: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Requeue:
-    note: str
-
-
-@dataclass(frozen=True)
-class Retry:
-    delay_s: int
-    retry_count: int
-    error: str
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    reason: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class Forward:
-    """Publish the same message to `queue` (confirmed), then ack: the LLM stage takes over."""
-
-    queue: str
-    headers: dict[str, Any] = field(default_factory=dict)
-    reply: dict[str, Any] | None = None
-
-
-Outcome = Ack | Requeue | Retry | DeadLetter | Forward
-
-
-class AlertEmitter(Protocol):
-    def emit(self, task: Any, spec: Any) -> Future[str]: ...
-
-
-def header_int(headers: Mapping[str, Any], name: str) -> int:
-    try:
-        return int(headers.get(name) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-# --- parsing, shared by both stages ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Parsed:
-    envelope: Envelope
-    handler: Handler
-    payload: BaseModel
-
-    @property
-    def task_id(self) -> str:
-        return str(self.envelope.task_id)
-
-
-@dataclass(frozen=True)
-class Rejected:
-    task_id: str | None
-    envelope: Envelope | None
-    reason: str
-    detail: str
-
-
-def parse(body: bytes, domain: str, vhost: str) -> Parsed | Rejected:
-    envelope = _envelope(body)
-    if isinstance(envelope, Rejected):
-        return envelope
-    task_id = str(envelope.task_id)
-    if envelope.domain != domain:
-        return Rejected(
-            task_id, envelope, "wrong_domain", f"domain {envelope.domain!r} sent to vhost {vhost}"
-        )
-    try:
-        handler = get_handler(envelope.domain, envelope.task_type)
-    except HandlerNotFound as exc:
-        return Rejected(task_id, envelope, "unknown_task_type", str(exc))
-    try:
-        payload = handler.payload_model.model_validate(envelope.payload)
-    except ValidationError as exc:
-        return Rejected(task_id, envelope, "invalid_payload", validation_errors(exc))
-    return Parsed(envelope, handler, payload)
-
-
-def _envelope(body: bytes) -> Envelope | Rejected:
-    try:
-        # The common case in one pass of pydantic's JSON parser; a failure is looked at again
-        # step by step below, to name the reason.
-        return Envelope.model_validate_json(body)
-    except ValidationError:
-        pass
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Rejected(None, None, "invalid_json", f"body is not JSON: {exc}")
-    if not isinstance(data, dict):
-        return Rejected(
-            None, None, "invalid_envelope", f"body is a JSON {type(data).__name__}, not an envelope object"
-        )
-    task_id = data.get("task_id") if isinstance(data.get("task_id"), str) else None
-    if "schema_version" in data and data.get("schema_version") != 1:
-        return Rejected(
-            task_id,
-            None,
-            "unsupported_schema_version",
-            f"schema_version {data.get('schema_version')!r} is not supported (1 is)",
-        )
-    try:
-        return Envelope.model_validate(data)
-    except ValidationError as exc:
-        return Rejected(task_id, None, "invalid_envelope", validation_errors(exc))
-
-
-def validation_errors(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:10]:
-        loc = ".".join(str(x) for x in err.get("loc", ()))
-        parts.append(f"{loc}: {err.get('msg')}")
-    return "; ".join(parts)
-
-
-def row_for(envelope: Envelope | None) -> dict[str, Any] | None:
-    if envelope is None:
-        return None
-    return Store.new_task_row(
-        task_id=str(envelope.task_id),
-        tenant_id=envelope.tenant_id,
-        domain=envelope.domain,
-        task_type=envelope.task_type,
-        created_at=envelope.created_at,
-        correlation_id=envelope.correlation_id,
-        idempotency_key=None,
-        request_hash=None,
-        payload=envelope.payload,
-    )
-
-
-def bind_task(log_: Any, envelope: Envelope, **extra: Any) -> Any:
-    """A logger whose lines carry the task's id, type, tenant and correlation id (SPEC §10)."""
-    return log_.bind(
-        task_id=str(envelope.task_id),
-        task_type=envelope.task_type,
-        tenant=envelope.tenant_id,
-        correlation_id=envelope.correlation_id,
-        **extra,
-    )
-
-
-def make_context(
-    settings: Settings,
-    envelope: Envelope,
-    attempt: int,
-    log_: Any,
-    dispatcher: AlertEmitter | None,
-    stage: Stage,
-) -> TaskContext:
-    emit = None
-    if dispatcher is not None:
-
-        def emit(spec: Any, info: TaskInfo) -> Future[str]:
-            return dispatcher.emit(info, spec)
-
-    return TaskContext(
-        envelope=envelope, settings=settings, attempt=attempt, log=log_, emit=emit, stage=stage
-    )
-
-
-def wait_alerts(ctx: TaskContext, settings: Settings, log_: Any) -> bool:
-    """True once every alert the handler emitted is delivered, failed for good or parked."""
-    budget = settings.alert_inline_budget_s + 30
-    ok = True
-    for fut in ctx.alert_futures:
-        try:
-            state = fut.result(timeout=budget)
-            log_.info("alert_settled", state=state)
-        except Exception as exc:
-            log_.error("alert_not_settled", error=repr(exc))
-            ok = False
-    return ok
-
-
-def _settled_alerts(ctx: TaskContext) -> list[dict[str, Any]]:
-    """The alerts this run emitted, in the status view's terms (parked is still pending)."""
-    out = []
-    for spec, fut in zip(ctx.alert_specs, ctx.alert_futures, strict=True):
-        state = fut.result() if fut.done() and fut.exception() is None else "pending"
-        delivery = state if state in ("delivered", "failed") else "pending"
-        out.append({"type": spec.type, "severity": spec.severity, "delivery": delivery})
-    return out
-
-
-def reply_for(
-    store: Store,
-    parsed: Parsed,
-    result: Any,
-    *,
-    final: bool,
-    log_: Any,
-    ctx: TaskContext | None = None,
-) -> dict[str, Any] | None:
-    """The answer to a waiting publisher (direct reply-to), for task types that have one: built
-    from the stored result, with the task's alerts (delivered, failed or pending; parked ones
-    count as pending) and whether more is to come (`final`). The alerts come from `ctx` when this
-    run emitted them all (no store read), else from the store."""
-    build = parsed.handler.reply
-    if build is None or not isinstance(result, dict):
-        return None
-    try:
-        body = build(parsed.task_id, result)
-        if ctx is not None:
-            alerts = _settled_alerts(ctx)
-        else:
-            rows = store.list_alerts(parsed.task_id) if result.get("alerta") else []
-            alerts = [{"type": a["type"], "severity": a["severity"], "delivery": a["delivery"]} for a in rows]
-    except Exception as exc:  # the task is done and stored: a missing answer only costs a 202
-        log_.warning("reply_not_built", task_id=parsed.task_id, error=repr(exc))
-        return None
-    body["alerts"] = alerts
-    body["final"] = final
-    return body
-
-
-def llm_estado(result: Any) -> str | None:
-    if isinstance(result, dict) and isinstance(result.get("analise_ia"), dict):
-        estado = result["analise_ia"].get("estado")
-        return str(estado) if estado is not None else None
-    return None
-
-
-# --- the rules stage -------------------------------------------------------------------------------
+log = get_logger("workers.stages.rules")
 
 
 @dataclass
@@ -298,9 +68,9 @@ class _Work:
         return self.parsed.task_id
 
 
-class TaskProcessor:
+class RulesStage:
     """The rules stage. `llm_stage=True` when a second stage consumes `eventos.ia`: handlers then
-    leave their LLM part to it (`TaskContext.stage == "rules"`)."""
+    leave their LLM part to it (`TaskContext.mode == "rules"`)."""
 
     def __init__(
         self,
@@ -367,7 +137,7 @@ class TaskProcessor:
             for w in finishing:
                 assert w.ctx is not None
                 # With an LLM stage to come, this answer is preliminary: the crew may still write
-                # the reply to the patient (SPEC §9).
+                # the reply to the patient (docs/agent-message.md).
                 reply = reply_for(
                     self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
                 )
@@ -438,9 +208,9 @@ class TaskProcessor:
 
     def _run(self, w: _Work) -> bool:
         """Run the handler; True when the task can be stored as completed, else w.outcome is set."""
-        stage: Stage = "rules" if self.llm_stage else "inline"
+        mode: HandlerMode = "rules" if self.llm_stage else "inline"
         w.ctx = ctx = make_context(
-            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, stage
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode
         )
         w.started = time.perf_counter()
         envelope = w.parsed.envelope

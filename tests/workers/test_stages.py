@@ -16,12 +16,11 @@ from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
-from tests.workers.conftest import envelope
+from tests.workers.conftest import create_row, envelope
 from workers.alert_dispatch import TaskInfo
 from workers.findings import AlertSpec
-from workers.llm_stage import LlmStageProcessor
-from workers.processor import Ack, DeadLetter, Forward, Requeue, Retry, TaskProcessor
 from workers.registry import load_handlers
+from workers.stages import Ack, DeadLetter, Forward, LlmStage, Requeue, Retry, RulesStage
 
 load_handlers()
 
@@ -58,18 +57,7 @@ def store(offline: Settings) -> Iterator[Store]:
 
 def queued(store: Store, env: Envelope) -> bytes:
     """The task row as the API stores it, and the message body it publishes."""
-    store.create_task(
-        Store.new_task_row(
-            task_id=str(env.task_id),
-            tenant_id=env.tenant_id,
-            domain=env.domain,
-            task_type=env.task_type,
-            created_at=env.created_at,
-            correlation_id=env.correlation_id,
-            idempotency_key=None,
-            request_hash=None,
-        )
-    )
+    create_row(store, env)
     return env.to_json_bytes()
 
 
@@ -94,7 +82,7 @@ def status(store: Store, env: Envelope) -> dict[str, Any]:
 def test_unreadable_and_invalid_messages_are_dead_lettered_at_once_with_their_reason(
     offline: Settings, store: Store, scripted_handlers: None
 ) -> None:
-    processor = TaskProcessor(offline, "clinico", store)
+    processor = RulesStage(offline, "clinico", store)
     unknown = envelope("ok")
     unknown.task_type = "cirurgia"
     bad_payload = envelope("x")
@@ -121,7 +109,7 @@ def test_unreadable_and_invalid_messages_are_dead_lettered_at_once_with_their_re
 def test_a_message_for_another_domain_is_dead_lettered_as_wrong_domain(
     offline: Settings, store: Store
 ) -> None:
-    outcome = TaskProcessor(offline, "clinico", store).process(queued(store, hemograma()))
+    outcome = RulesStage(offline, "clinico", store).process(queued(store, hemograma()))
     assert isinstance(outcome, DeadLetter) and outcome.reason == "wrong_domain"
 
 
@@ -131,7 +119,7 @@ def test_a_message_for_another_domain_is_dead_lettered_as_wrong_domain(
 def test_a_transient_failure_is_retried_with_the_configured_delay_until_max_retries(
     offline: Settings, store: Store, scripted_handlers: None
 ) -> None:
-    processor = TaskProcessor(offline, "clinico", store)
+    processor = RulesStage(offline, "clinico", store)
     env = envelope("fail-always")
     body = queued(store, env)
 
@@ -151,7 +139,7 @@ def test_a_transient_failure_is_retried_with_the_configured_delay_until_max_retr
 def test_a_task_that_succeeds_on_retry_completes_without_its_old_error(
     offline: Settings, store: Store, scripted_handlers: None
 ) -> None:
-    processor = TaskProcessor(offline, "clinico", store)
+    processor = RulesStage(offline, "clinico", store)
     env = envelope("fail-retries:1")
     body = queued(store, env)
     assert isinstance(processor.process(body), Retry)
@@ -167,7 +155,7 @@ def test_a_message_redelivered_too_often_is_dead_lettered_without_running(
     runs = tmp_path / "runs.log"
     monkeypatch.setenv("TEST_HANDLER_LOG", str(runs))
     env = envelope("ok")
-    outcome = TaskProcessor(offline, "clinico", store).process(
+    outcome = RulesStage(offline, "clinico", store).process(
         queued(store, env), {"x-delivery-count": topology.WORKER_REDELIVERY_LIMIT}
     )
     assert isinstance(outcome, DeadLetter) and outcome.reason == "delivery_limit"
@@ -183,7 +171,7 @@ def test_a_completed_task_delivered_again_is_a_no_op(
 ) -> None:
     runs = tmp_path / "runs.log"
     monkeypatch.setenv("TEST_HANDLER_LOG", str(runs))
-    processor = TaskProcessor(offline, "clinico", store)
+    processor = RulesStage(offline, "clinico", store)
     env = envelope("ok")
     body = queued(store, env)
     assert processor.process(body) == Ack()
@@ -199,7 +187,7 @@ def test_a_replayed_generation_runs_again_and_a_late_copy_of_the_old_one_cannot_
     offline: Settings, store: Store, scripted_handlers: None, tmp_path: Path
 ) -> None:
     cause = tmp_path / "fixed"
-    processor = TaskProcessor(offline.model_copy(update={"worker_max_retries": 0}), "clinico", store)
+    processor = RulesStage(offline.model_copy(update={"worker_max_retries": 0}), "clinico", store)
     env = envelope(f"until-file:{cause}")
     body = queued(store, env)
     assert isinstance(processor.process(body), DeadLetter)
@@ -222,7 +210,7 @@ def test_a_rules_alert_is_handed_off_once_and_the_task_completes_after_it_settle
     offline: Settings, store: Store
 ) -> None:
     dispatcher = RecordingDispatcher("parked")
-    processor = TaskProcessor(offline, "exames", store, dispatcher=dispatcher)
+    processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
     env = hemograma()
     body = queued(store, env)
 
@@ -239,7 +227,7 @@ def test_a_task_whose_alert_can_be_neither_delivered_nor_parked_is_requeued_not_
 ) -> None:
     dispatcher = RecordingDispatcher(error=RuntimeError("broker refused the park"))
     env = hemograma()
-    outcome = TaskProcessor(offline, "exames", store, dispatcher=dispatcher).process(queued(store, env))
+    outcome = RulesStage(offline, "exames", store, dispatcher=dispatcher).process(queued(store, env))
     assert isinstance(outcome, Requeue)
     assert status(store, env)["status"] == "processing"
 
@@ -253,7 +241,7 @@ def test_with_an_llm_the_rules_stage_completes_with_analysis_pending_and_forward
     # Nothing listens on port 9: the rules stage must not even try the LLM.
     llm = offline.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1"})
     dispatcher = RecordingDispatcher()
-    processor = TaskProcessor(llm, "exames", store, dispatcher=dispatcher, llm_stage=True)
+    processor = RulesStage(llm, "exames", store, dispatcher=dispatcher, llm_stage=True)
     env = hemograma()
     body = queued(store, env)
 
@@ -276,8 +264,8 @@ def test_the_llm_stage_marks_a_failed_analysis_keeps_the_rules_result_and_resend
     dispatcher = RecordingDispatcher()
     env = hemograma()
     body = queued(store, env)
-    TaskProcessor(llm, "exames", store, dispatcher=dispatcher, llm_stage=True).process(body)
-    stage = LlmStageProcessor(llm, "exames", store, dispatcher=dispatcher)
+    RulesStage(llm, "exames", store, dispatcher=dispatcher, llm_stage=True).process(body)
+    stage = LlmStage(llm, "exames", store, dispatcher=dispatcher)
 
     assert stage.process(body) == Ack("enriched")
     result = status(store, env)["result"]
@@ -294,11 +282,11 @@ def test_the_llm_stage_ignores_a_task_the_rules_stage_has_not_completed(
     offline: Settings, store: Store
 ) -> None:
     env = hemograma()
-    outcome = LlmStageProcessor(offline, "exames", store).process(queued(store, env))
+    outcome = LlmStage(offline, "exames", store).process(queued(store, env))
     assert isinstance(outcome, Ack) and outcome.note.startswith("skipped")
     assert status(store, env)["status"] == "queued"
 
 
 def test_the_llm_stage_dead_letters_a_message_it_cannot_read(offline: Settings, store: Store) -> None:
-    outcome = LlmStageProcessor(offline, "exames", store).process(json.dumps({"x": 1}).encode())
+    outcome = LlmStage(offline, "exames", store).process(json.dumps({"x": 1}).encode())
     assert isinstance(outcome, DeadLetter) and outcome.reason == "invalid_envelope"

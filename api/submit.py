@@ -1,0 +1,271 @@
+"""Accepting a task POST: validate → store as queued → publish with confirm → 202 (`Submitter`),
+and the request's canonical form, whose hash makes an `Idempotency-Key` replay safe
+(docs/api-contract.md). Every task route and the fast lane (api/fastlane.py) go through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.types import Scope
+
+from api import metrics
+from api.providers import get_tenant
+from api.publisher import BrokerUnavailable, Publisher
+from api.ratelimit import check_rate
+from shared import tracing
+from shared.messages import Envelope
+from shared.store import Store, publish_unconfirmed
+
+IDEMPOTENCY_KEY_MAX_LEN = 255
+CORRELATION_ID_MAX_LEN = 200
+
+
+class TaskAccepted(BaseModel):
+    task_id: str
+    domain: str
+    task_type: str
+    status: str
+    status_url: str
+
+
+def canonical_request(domain: str, task_type: str, payload: dict[str, Any]) -> bytes:
+    """The request as canonical JSON bytes (for the idempotency hash).
+
+    Raises UnicodeEncodeError for a string with an unpaired surrogate (`"\\ud800"` is valid JSON
+    text but no Unicode string can carry it): such a body cannot be published either."""
+    doc = {"d": domain, "t": task_type, "p": payload}
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        # orjson stops at 64-bit integers and at unpaired surrogates; JSON numbers have no size
+        # limit and a free-form record (ingestao) may hold any. The same body always takes the
+        # same branch, so its hash is stable.
+        text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return text.encode()
+
+
+def _not_unicode() -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {
+                "type": "string_unicode",
+                "loc": ("body",),
+                "msg": "Input should be a valid string: the body has an unpaired UTF-16 surrogate escape",
+                "input": {},
+            }
+        ]
+    )
+
+
+@lru_cache(maxsize=64)
+def _base_url(scheme: str, server: tuple[str, int | None] | None, host: bytes | None, root_path: str) -> str:
+    """`str(request.base_url)` without its slash, cached: the same few values come back on every
+    request, and building the URL each time was ~3% of a POST's CPU."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "path": root_path if root_path.endswith("/") else root_path + "/",
+        "root_path": root_path,
+        "query_string": b"",
+        "headers": [(b"host", host)] if host is not None else [],
+    }
+    return str(Request(scope).base_url).rstrip("/")
+
+
+class _JSONResponse(JSONResponse):
+    """JSONResponse rendered by orjson: the same bytes (compact, UTF-8) for these bodies, faster."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What `Submitter.accept` did: 202 a task published now, 200 an idempotent replay of one
+    accepted earlier (its current state)."""
+
+    code: int
+    task_id: str
+    domain: str
+    task_type: str
+    state: str
+
+
+class Submitter:
+    """Validate → store as queued → publish with confirm → 202. Shared by every POST route.
+
+    `reply_to` and `before_publish` serve the agent route (api/routes/agent.py): the worker answers
+    to `reply_to`, and `before_publish(task_id)` runs before each publish so a waiter is registered
+    before the fastest possible reply."""
+
+    def __init__(
+        self,
+        scope: Scope,
+        tenant: str,
+        store: Store,
+        publisher: Publisher,
+        idempotency_key: str | None = None,
+        x_correlation_id: str | None = None,
+        *,
+        unicode_checked: bool = False,
+    ) -> None:
+        # unicode_checked: the body was parsed by pydantic's JSON parser (the fast lane), which
+        # refuses unpaired surrogates; json.loads (FastAPI) lets them through.
+        self.unicode_checked = unicode_checked
+        self.scope = scope
+        self.tenant = tenant
+        self.store = store
+        self.publisher = publisher
+        self.idempotency_key = idempotency_key
+        self.correlation_id = x_correlation_id
+        self.reply_to: str | None = None
+        self.before_publish: Callable[[str], None] | None = None
+
+    def _traceparent(self) -> str | None:
+        value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
+        return tracing.valid_traceparent(value) if value is not None else None
+
+    def status_url(self, domain: str, task_id: str) -> str:
+        scope = self.scope
+        host = next((v for k, v in scope["headers"] if k == b"host"), None)
+        root = scope.get("app_root_path", scope.get("root_path", ""))
+        server = scope.get("server")
+        base = _base_url(scope["scheme"], tuple(server) if server is not None else None, host, root)
+        return f"{base}/api/{domain}/status/{task_id}"
+
+    def _answer(self, code: int, task_id: str, domain: str, task_type: str, state: str) -> JSONResponse:
+        url = self.status_url(domain, task_id)
+        body = {
+            "task_id": task_id,
+            "domain": domain,
+            "task_type": task_type,
+            "status": state,
+            "status_url": url,
+        }
+        return _JSONResponse(body, status_code=code, headers={"Location": url})
+
+    def answer(self, accepted: Accepted) -> JSONResponse:
+        a = accepted
+        return self._answer(a.code, a.task_id, a.domain, a.task_type, a.state)
+
+    async def __call__(
+        self, domain: str, task_type: str, payload: BaseModel, extra: dict[str, Any] | None = None
+    ) -> JSONResponse:
+        return self.answer(await self.accept(domain, task_type, payload, extra))
+
+    async def accept(
+        self, domain: str, task_type: str, payload: BaseModel, extra: dict[str, Any] | None = None
+    ) -> Accepted:
+        data = payload.model_dump(mode="json", exclude_none=True)
+        if extra:
+            data.update(extra)
+        envelope = Envelope(
+            domain=domain,
+            task_type=task_type,
+            tenant_id=self.tenant,
+            payload=data,
+            idempotency_key=self.idempotency_key,
+            correlation_id=self.correlation_id or uuid.uuid4().hex,
+        )
+        task_id = str(envelope.task_id)
+        digest = None
+        if self.idempotency_key or not self.unicode_checked:
+            try:
+                digest = hashlib.sha256(canonical_request(domain, task_type, data)).hexdigest()
+            except UnicodeEncodeError:
+                raise _not_unicode() from None
+        row = Store.new_task_row(
+            task_id=task_id,
+            tenant_id=self.tenant,
+            domain=domain,
+            task_type=task_type,
+            created_at=envelope.created_at,
+            correlation_id=envelope.correlation_id,
+            idempotency_key=self.idempotency_key,
+            request_hash=digest if self.idempotency_key else None,
+            payload=data,
+        )
+        # The row exists before the message does, so a fast worker always finds it and a status
+        # request right after the 202 never sees 404.
+        outcome = await self.store.acreate_task(row)
+        if outcome.kind == "conflict":
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, detail="Idempotency-Key already used with a different request body"
+            )
+        if outcome.kind == "existing":
+            assert outcome.task is not None
+            t = outcome.task
+            if not publish_unconfirmed(t):
+                return Accepted(200, t["task_id"], t["domain"], t["task_type"], t["status"])
+            # The retry of a publish that got a 503: publish again under the first attempt's
+            # task_id. If the first message did reach the queue after all, the worker sees two
+            # copies of one task and runs it once (its "processing" update wins only once).
+            envelope = envelope.model_copy(
+                update={
+                    "task_id": uuid.UUID(t["task_id"]),
+                    "created_at": t["created_at"],
+                    "correlation_id": t["correlation_id"] or envelope.correlation_id,
+                }
+            )
+            task_id = t["task_id"]
+            await self._publish(envelope, task_id, domain)
+            await self.store.aclear_unconfirmed(task_id)
+            return Accepted(202, task_id, domain, task_type, "queued")
+        await self._publish(envelope, task_id, domain)
+        return Accepted(202, task_id, domain, task_type, "queued")
+
+    async def _publish(self, envelope: Envelope, task_id: str, domain: str) -> None:
+        if self.before_publish is not None:
+            self.before_publish(task_id)
+        try:
+            with metrics.PUBLISH_SECONDS.time():
+                await self.publisher.publish(envelope, self._traceparent(), self.reply_to)
+        except BrokerUnavailable as exc:
+            metrics.PUBLISH_FAILURES.labels(domain).inc()
+            if self.idempotency_key:
+                # Timed out or refused, the message may still reach the queue later: keep the
+                # row so that the client's retry with this key reuses the same task_id.
+                await self.store.amark_unconfirmed(task_id, exc.reason)
+            else:
+                # Not accepted, and no key to retry with: forget the row.
+                await self.store.adiscard_task(task_id)
+            raise exc
+        metrics.TASKS_ACCEPTED.labels(domain, envelope.task_type).inc()
+
+
+async def get_submitter(
+    request: Request,
+    tenant: Annotated[str, Depends(get_tenant)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=IDEMPOTENCY_KEY_MAX_LEN,
+            description="Same key and same body from the same tenant return the same task; "
+            "same key with another body is a 409.",
+        ),
+    ] = None,
+    x_correlation_id: Annotated[
+        str | None, Header(max_length=CORRELATION_ID_MAX_LEN, include_in_schema=False)
+    ] = None,
+) -> Submitter:
+    # A factory rather than `Depends(Submitter)`: a class dependency runs in the thread pool. The
+    # store and the publisher come from app.state directly (as api.providers does) to
+    # save two dependency levels per request.
+    state = request.app.state
+    check_rate(state, tenant)
+    return Submitter(request.scope, tenant, state.store, state.publisher, idempotency_key, x_correlation_id)

@@ -1,0 +1,127 @@
+"""What other threads hand to a pika connection's own thread (pika's connection is not
+thread-safe; `add_callback_threadsafe` is its one call that is):
+
+- `AckQueue`: acks need no answer, so they pile up and go out together in one wake-up of the
+  connection thread, as one `multiple=True` ack per channel where the outstanding tags allow it;
+- `ThreadCalls`: a call whose result the caller waits for (publish with confirm, nack), failed
+  at once when the connection is lost instead of waiting for its timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+import pika
+import pika.exceptions
+
+from workers.transport import ConnectionUnavailable, Delivery
+
+T = TypeVar("T")
+
+
+class AckQueue:
+    def __init__(self, log: Any) -> None:
+        self.log = log
+        self._acks: list[Delivery] = []
+        self._lock = threading.Lock()
+        self._scheduled = False
+        # Connection thread only: unsettled tags per channel, to know when multiple=True is safe.
+        self.outstanding: dict[int, set[int]] = {}
+
+    def put(self, deliveries: list[Delivery], settled: Callable[[int], None]) -> bool:
+        """Queue the acks; True when the caller must schedule a flush (none is pending)."""
+        with self._lock:
+            self._acks.extend(deliveries)
+            # Counted out only once queued: the shutdown drain flushes queued acks before closing.
+            settled(len(deliveries))
+            if self._scheduled:
+                return False
+            self._scheduled = True
+            return True
+
+    def unschedule(self) -> None:
+        with self._lock:
+            self._scheduled = False
+
+    def void(self) -> None:
+        """The broker requeues whatever a lost connection left unacked; these acks are void."""
+        with self._lock:
+            self._acks, self._scheduled = [], False
+
+    def forget(self, delivery: Delivery) -> None:
+        self.outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
+
+    def flush(self, generation: int) -> None:
+        """Connection thread: the queued acks, one `multiple=True` ack per channel where possible."""
+        with self._lock:
+            acks, self._acks, self._scheduled = self._acks, [], False
+        by_channel: dict[int, tuple[Any, set[int]]] = {}
+        for d in acks:
+            if d.generation != generation or not d.channel.is_open:
+                continue  # the broker already requeued it when that connection died
+            by_channel.setdefault(d.channel.channel_number, (d.channel, set()))[1].add(d.tag)
+        for number, (ch, tags) in by_channel.items():
+            outstanding = self.outstanding.get(number, set())
+            others = outstanding - tags
+            floor = min(others) if others else None
+            # multiple=True acks every unacked tag up to N: safe only below the first tag that is
+            # still being worked on.
+            below = sorted(t for t in tags if floor is None or t < floor)
+            rest = sorted(t for t in tags if floor is not None and t > floor)
+            try:
+                if below:
+                    ch.basic_ack(below[-1], multiple=len(below) > 1)
+                for t in rest:
+                    ch.basic_ack(t)
+            except (pika.exceptions.AMQPError, OSError) as exc:
+                self.log.warning("ack_lost_connection", error=repr(exc))
+                return
+            outstanding -= tags
+
+
+class ThreadCalls:
+    def __init__(self) -> None:
+        self._pending: set[Future[Any]] = set()
+        self._lock = threading.Lock()
+
+    def call(self, conn: pika.BlockingConnection | None, fn: Callable[[], T], timeout: float) -> T:
+        """Run `fn` on the connection thread and wait for its result."""
+        if conn is None or not conn.is_open:
+            raise ConnectionUnavailable("not connected to RabbitMQ")
+        fut: Future[T] = Future()
+
+        def run() -> None:
+            if fut.done():
+                return
+            try:
+                fut.set_result(fn())
+            except BaseException as exc:
+                fut.set_exception(exc)
+            finally:
+                with self._lock:
+                    self._pending.discard(fut)
+
+        with self._lock:
+            self._pending.add(fut)
+        try:
+            conn.add_callback_threadsafe(run)
+        except pika.exceptions.ConnectionWrongStateError as exc:
+            with self._lock:
+                self._pending.discard(fut)
+            raise ConnectionUnavailable(str(exc)) from exc
+        try:
+            return fut.result(timeout)
+        except FutureTimeout as exc:
+            raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
+
+    def fail_all(self) -> None:
+        """The connection is gone: every waiting caller gets ConnectionUnavailable now."""
+        with self._lock:
+            pending, self._pending = self._pending, set()
+        for fut in pending:
+            if not fut.done():
+                fut.set_exception(ConnectionUnavailable("connection to RabbitMQ lost"))

@@ -1,0 +1,53 @@
+"""What a stage decides for one delivery; the consumer carries it out on the transport.
+
+    Ack         the task is done (or was already): ack, after sending `reply` to a waiting publisher
+    Requeue     nack with requeue: nothing was recorded that a second run would trip over
+    Retry       publish to the delay queue for `delay_s` with the retry count, then ack
+    DeadLetter  publish to the dead-letter exchange with the reason, then ack
+    Forward     publish the same message to `queue` (the LLM stage's), then ack
+
+Every publish is confirmed before the ack, so a message is never lost between the two
+(docs/workers.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ack:
+    note: str = "completed"
+    # The answer for the publisher's `reply_to`, when the task type has one (see registry.ReplyFn).
+    reply: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Requeue:
+    note: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    delay_s: int
+    retry_count: int
+    error: str
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Publish the same message to `queue` (confirmed), then ack: the LLM stage takes over."""
+
+    queue: str
+    headers: dict[str, Any] = field(default_factory=dict)
+    reply: dict[str, Any] | None = None
+
+
+Outcome = Ack | Requeue | Retry | DeadLetter | Forward

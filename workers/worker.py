@@ -74,7 +74,9 @@ def build_consumer(
             declare=lambda ch: provision.declare_worker_queues(ch, settings),
         )
     if store is None:
-        store = Store(settings.database_url)
+        # PostgreSQL: each rules thread keeps a connection for its batches, plus a few for the
+        # writer thread and reads.
+        store = Store(settings.database_url, pool_size=concurrency + 4)
         on_stopped.append(store.close)
     dispatcher = None
     if alerts:

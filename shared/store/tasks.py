@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -104,7 +105,7 @@ def new_task_row(
     correlation_id: str | None,
     idempotency_key: str | None,
     request_hash: str | None,
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any] | orjson.Fragment | None = None,
 ) -> dict[str, Any]:
     # Every row carries every key, payload included: the writer inserts runs of rows with
     # one executemany, which needs the same parameters in each.

@@ -277,12 +277,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=TARGET_RATE, help="messages/s (default 400)")
     p.add_argument("--worker-args", default="", help="extra arguments for python -m workers")
     p.add_argument("--stores", default="sqlite,postgresql", help="which stores (default both)")
-    p.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     common.add_run_options(p)
+    p.add_argument(
+        "--pg-url", default="postgresql://postgres@127.0.0.1:5432/test", help="PostgreSQL (a schema per run)"
+    )
     args = p.parse_args(argv)
-    if args.quick:
-        args.duration = 3.0
     write = (not args.quick) if args.write is None else args.write
+    args.duration = 3.0 if args.quick else args.duration
     background = common.wait_quiet(args.wait_idle) if args.wait_idle > 0 else float("nan")
     prefix = common.new_prefix("agent")
     results: dict[str, dict[str, Any]] = {}

@@ -89,39 +89,19 @@ class AlertDispatcher:
     # --- new alerts ---------------------------------------------------------------------------
 
     def emit(self, task: TaskInfo, spec: AlertSpec) -> Future[str]:
-        """Record the alert as pending (synchronously: it shows in the task's status at once and
-        survives a crash right after) and deliver it on the dispatcher's pool.
-
-        Raises what the store raises (e.g. StoreUnavailable) if the alert cannot be recorded.
-        The Future raises if the outcome cannot be stored or the park cannot be published; the
-        task message must then not be acked.
-        """
+        """Record the alert as pending (at once: it survives a crash right after), then
+        `dispatch` it. Raises what the store raises; the Future raises if the outcome cannot be
+        stored or the park cannot be published (the task message must then not be acked)."""
         row = self.store.register_alert(**self.alert_row(task, spec))
         return self.dispatch(task, spec, row)
 
     def alert_row(self, task: TaskInfo, spec: AlertSpec) -> dict[str, Any]:
-        """The arguments of `Store.register_alert` for this alert: the rules stage records a
-        batch's alerts in the batch's own transaction, then calls `dispatch` with the stored rows."""
-        body = self.client.build_body(
-            spec,
-            patient_id=task.patient_id or "",
-            task_id=task.task_id,
-            conversation_id=task.conversation_id,
-            message_id=task.message_id,
-        )
-        return {
-            "task_id": task.task_id,
-            "alert_key": spec.alert_key,
-            "type": spec.type,
-            "severity": spec.severity,
-            "message": spec.message,
-            "body": body,
-        }
+        """`Store.register_alert`'s arguments (the rules stage records them with its batch)."""
+        return alert_row(task.task_id, spec, _body(self.client, task, spec))
 
     @property
     def delivers(self) -> bool:
-        """Whether a recorded alert goes on to the backend (BACKEND_URL set): without a backend it
-        stays pending, settled as soon as it is recorded."""
+        """Whether alerts go to a backend (BACKEND_URL set); else they stay pending."""
         return bool(self.client.enabled)
 
     def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
@@ -136,9 +116,8 @@ class AlertDispatcher:
             return _resolved("pending")
         if self._closed.is_set():
             raise RuntimeError("alert dispatcher is shut down")
-        # Deliver the stored body: a redelivered task whose analysis came out a little different
-        # (an LLM) still sends what was first recorded under this Idempotency-Key.
-        # carry_context: the alert POST's span joins the task's trace on the pool thread.
+        # The stored body: a rerun whose analysis differs (an LLM) sends what was first recorded
+        # under this Idempotency-Key. carry_context: the POST's span joins the task's trace.
         deliver = tracing.carry_context(self._deliver_new)
         return self._pool.submit(deliver, task, spec.alert_key, row["body"], time.monotonic())
 
@@ -386,6 +365,28 @@ class AlertDispatcher:
         `client.close()` first to cut their retries short: they then park)."""
         self._closed.set()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def _body(client: AlertClient, task: TaskInfo, spec: AlertSpec) -> dict[str, Any]:
+    return client.build_body(
+        spec,
+        patient_id=task.patient_id or "",
+        task_id=task.task_id,
+        conversation_id=task.conversation_id,
+        message_id=task.message_id,
+    )
+
+
+def alert_row(task_id: str, spec: AlertSpec, body: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of `Store.register_alert` for an alert of `task_id` with this backend body."""
+    return {
+        "task_id": task_id,
+        "alert_key": spec.alert_key,
+        "type": spec.type,
+        "severity": spec.severity,
+        "message": spec.message,
+        "body": body,
+    }
 
 
 def _resolved(state: str) -> Future[str]:

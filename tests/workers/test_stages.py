@@ -18,7 +18,7 @@ from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
 from tests.workers.conftest import create_row, envelope
-from workers.alert_dispatch import TaskInfo
+from workers.alert_dispatch import TaskInfo, alert_row
 from workers.findings import AlertSpec
 from workers.registry import load_handlers
 from workers.stages import Ack, DeadLetter, Forward, LlmStage, Requeue, Retry, RulesStage
@@ -37,14 +37,7 @@ class RecordingDispatcher:
     delivers = True
 
     def alert_row(self, task: TaskInfo, spec: AlertSpec) -> dict:
-        return {
-            "task_id": task.task_id,
-            "alert_key": spec.alert_key,
-            "type": spec.type,
-            "severity": spec.severity,
-            "message": spec.message,
-            "body": {"title": spec.message},
-        }
+        return alert_row(task.task_id, spec, {"title": spec.message})
 
     def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
         return self.emit(task, spec)

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from shared.logs import get_logger
+from shared.store import BatchTask, progress_for
 from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
+from workers.stages.delivery import row_for
 from workers.stages.outcomes import Outcome
 
 log = get_logger("workers.stages.batch")
@@ -73,6 +75,40 @@ class Work:
     @property
     def task_id(self) -> str:
         return str(self.parsed.task_id)
+
+
+def processing(w: Work) -> int:
+    """This delivery's `processing` progress."""
+    return progress_for("processing", attempt_key=w.attempt_key, generation=w.generation)
+
+
+def guard(w: Work) -> int:
+    """The task is this delivery's while its progress is below this."""
+    return processing(w) + (1 if w.started else 0)
+
+
+def batch_items(works: list[Work], dispatcher: BatchAlerts | None) -> list[BatchTask]:
+    """What the batch's transaction writes for the tasks whose handler returned: `completed`
+    with the result and the alert rows, or `processing` with the alert rows when they go to the
+    backend first (`Work.finish` says which)."""
+    delivers = dispatcher is not None and dispatcher.delivers
+    items = []
+    for w in works:
+        alerts = [dispatcher.alert_row(info, spec) for spec, info, _, _ in w.alerts] if dispatcher else []
+        w.finish = not (alerts and delivers)
+        items.append(
+            BatchTask(
+                task_id=w.task_id,
+                guard=guard(w),
+                status="completed" if w.finish else "processing",
+                progress=progress_for("completed", generation=w.generation) if w.finish else processing(w),
+                count_attempt=not w.started,
+                result=w.result if w.finish else None,
+                ensure=row_for(w.parsed.envelope),
+                alerts=alerts,
+            )
+        )
+    return items
 
 
 def defer_alerts(w: Work, ctx: TaskContext) -> None:

@@ -28,7 +28,7 @@ from shared.config import Settings
 from shared.logs import get_logger
 from shared.messages import Envelope
 from shared.republish import short
-from shared.store import BatchAnswer, BatchTask, Store, StoreUnavailable, progress_for
+from shared.store import BatchAnswer, Store, StoreUnavailable, progress_for
 from workers import observability
 from workers.context import HandlerMode
 from workers.registry import PermanentError
@@ -36,9 +36,12 @@ from workers.stages.batch import (
     BatchAlerts,
     SlowRuns,
     Work,
+    batch_items,
     defer_alerts,
     dispatch_alerts,
     emit_now,
+    guard,
+    processing,
     settle,
 )
 from workers.stages.delivery import (
@@ -85,12 +88,9 @@ class RulesStage:
         return self.process_many([(body, headers)])[0]
 
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
-        """The outcomes of several deliveries, in order: one read of the batch's progress, the
-        handlers one after the other on the calling thread, then one store transaction for the
-        batch's statuses, results and alerts (see the module docstring)."""
+        """The outcomes of several deliveries, in order (see the module docstring)."""
         works = [self._prepare(body, headers or {}) for body, headers in deliveries]
-        # A delivery that may repeat an earlier one stores `processing` first, as before, so a
-        # message that keeps crashing the worker counts its attempts.
+        # A possible repeat stores `processing` first: a message that keeps crashing us counts.
         again = [w for w in works if w.outcome is None and not w.first]
         if again:
             self._start(again)
@@ -102,11 +102,11 @@ class RulesStage:
                 # One read: a task completed already (a publisher's retry) is not run again.
                 progress = self.store.progress_of([w.task_id for w in live])
                 for w in live:
-                    if progress.get(w.task_id, -1) >= self._guard(w):
+                    if progress.get(w.task_id, -1) >= guard(w):
                         w.taken = True  # completed already, or a later delivery has it
                     elif self._run(w):
                         ran.append(w)
-                answers = self.store.record_batch(self._items(ran))
+                answers = self.store.record_batch(batch_items(ran, self.dispatcher))
             except Exception as exc:
                 for w in live:
                     settle(w, "not recorded")
@@ -141,7 +141,7 @@ class RulesStage:
         """`processing` for deliveries that may be repeats; sets the outcome of duplicates."""
         try:
             answers = self.store.start_many(
-                [(w.task_id, self._processing(w), row_for(w.parsed.envelope)) for w in works]
+                [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
             )
         except Exception as exc:
             for w in works:
@@ -154,50 +154,15 @@ class RulesStage:
                 w.outcome = self._duplicate(w, current)
 
     def _mark_processing(self, works: list[Work]) -> None:
-        """`processing` for handlers that run long (SlowRuns). One refused is left to the batch's
-        write, which refuses it too."""
+        """`processing` for handlers that run long (SlowRuns); a refusal is the batch write's too."""
         answers = self.store.start_many(
-            [(w.task_id, self._processing(w), row_for(w.parsed.envelope)) for w in works]
+            [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
         )
         for w, (applied, _current) in zip(works, answers, strict=True):
-            if applied:
-                w.started = True
-
-    @staticmethod
-    def _processing(w: Work) -> int:
-        return progress_for("processing", attempt_key=w.attempt_key, generation=w.generation)
-
-    def _guard(self, w: Work) -> int:
-        """The task is this delivery's while its progress is below this."""
-        return self._processing(w) + (1 if w.started else 0)
-
-    def _items(self, works: list[Work]) -> list[BatchTask]:
-        dispatcher = self.dispatcher
-        delivers = dispatcher is not None and dispatcher.delivers
-        items = []
-        for w in works:
-            alerts = [dispatcher.alert_row(info, spec) for spec, info, _, _ in w.alerts] if dispatcher else []
-            # Alerts for the backend are recorded with `processing`, delivered, then `completed`.
-            w.finish = not (alerts and delivers)
-            items.append(
-                BatchTask(
-                    task_id=w.task_id,
-                    guard=self._guard(w),
-                    status="completed" if w.finish else "processing",
-                    progress=progress_for("completed", generation=w.generation)
-                    if w.finish
-                    else self._processing(w),
-                    count_attempt=not w.started,
-                    result=w.result if w.finish else None,
-                    ensure=row_for(w.parsed.envelope),
-                    alerts=alerts,
-                )
-            )
-        return items
+            w.started = w.started or applied
 
     def _dispatch(self, works: list[Work], answers: list[BatchAnswer]) -> None:
-        """After the batch's commit: hand the recorded alerts to delivery, then complete the tasks
-        that waited for theirs. Sets the outcome of duplicates and of what cannot go on."""
+        """After the batch's commit: alerts to delivery, then `completed` for those that waited."""
         later = []
         for w, answer in zip(works, answers, strict=True):
             if not answer.applied:
@@ -288,8 +253,7 @@ class RulesStage:
         return self._retry_or_dead_letter(w, f"task store unavailable: {exc}", record=False)
 
     def _run(self, w: Work) -> bool:
-        """Run the handler; True when it returned (its alerts are recorded with the batch), else
-        `w.failure` is set."""
+        """Run the handler; True when it returned, else `w.failure` is set."""
         mode: HandlerMode = "rules" if self.llm_stage else "inline"
         w.ctx = ctx = make_context(self.settings, w.parsed.envelope, w.attempt_key, w.log, None, mode)
         if self.dispatcher is not None:
@@ -298,8 +262,7 @@ class RulesStage:
         envelope = w.parsed.envelope
         self._slow.watch(w)
         try:
-            # The message's trace context is current while the handler runs, so the alerts it
-            # emits carry it to the backend (defer_alerts keeps it for their delivery).
+            # The message's trace context is current: defer_alerts keeps it for the alerts' POSTs.
             with (
                 observability.delivery_span(
                     self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"

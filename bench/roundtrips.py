@@ -7,11 +7,13 @@ What is counted, per engine of the process (SQLAlchemy events, so every statemen
 - `statements`: cursor executions. One `executemany` is one: psycopg 3 sends it in pipeline
   mode, one round trip however many rows (and SQLAlchemy's insertmanyvalues makes an INSERT one
   multi-row statement);
-- `transactions`: commits and rollbacks; on PostgreSQL each is a round trip, and so is the
-  `BEGIN` psycopg sends before the first statement of a transaction;
+- `transactions`: commits; on PostgreSQL each is a round trip, and so is the `BEGIN` psycopg
+  sends before the first statement of a transaction;
+- `rollbacks`: mostly the reset of a pooled connection handed back after a read (SQLite reads
+  go through the pool), one round trip each on PostgreSQL;
 - `pings`: connection checkouts of an engine with `pool_pre_ping` (one `SELECT 1` round trip).
 
-Round trips ≈ statements + 2 × transactions + pings on PostgreSQL. On SQLite nothing leaves the
+Round trips ≈ statements + 2 × transactions + rollbacks + pings on PostgreSQL. On SQLite nothing leaves the
 process; the same counts say how many statements and transactions a task costs.
 """
 
@@ -52,7 +54,7 @@ def _commit(conn: Any) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _rollback(conn: Any) -> None:
-    _bump("transactions")
+    _bump("rollbacks")
 
 
 @event.listens_for(Pool, "checkout")

@@ -85,7 +85,7 @@ def _base_url(scheme: str, server: tuple[str, int | None] | None, host: bytes | 
     return str(Request(scope).base_url).rstrip("/")
 
 
-class _JSONResponse(JSONResponse):
+class OrjsonResponse(JSONResponse):
     """JSONResponse rendered by orjson: the same bytes (compact, UTF-8) for these bodies, faster."""
 
     def render(self, content: Any) -> bytes:
@@ -155,7 +155,7 @@ class Submitter:
             "status": state,
             "status_url": url,
         }
-        return _JSONResponse(body, status_code=code, headers={"Location": url})
+        return OrjsonResponse(body, status_code=code, headers={"Location": url})
 
     def answer(self, accepted: Accepted) -> JSONResponse:
         a = accepted

@@ -311,7 +311,8 @@ def drain_ours(
         "concurrency": concurrency,
         "sleep_s": sleep_s,
         "seconds": seconds,
-        "rate": (n - done_before) / seconds,
+        # NaN when the first process drained everything before the second was consuming.
+        "rate": (n - done_before) / seconds if n > done_before and seconds > 0 else float("nan"),
         "rate_from_spawn": n / (t_done - t_spawn),
         "startup_s": t_ready - t_spawn,
         "rss_mb": rss,
@@ -322,7 +323,7 @@ def drain_ours(
         "dlq": queue_count(settings, "eventos.dlq", domain),
         "left_in_queue": queue_count(settings, "eventos", domain),
     }
-    out["cpu_ms_per_task"] = cpu["worker"] / 100 / out["rate"] * 1000
+    out["cpu_ms_per_task"] = cpu["worker"] / 100 / out["rate"] * 1000 if out["rate"] > 0 else float("nan")
     # Start-up's statements (migrations) were written to the file within 0.5 s of `consuming`.
     measured = max(1, n - done_before)
     out["trips"] = t = {k: (trips.get(k, 0) - trips0.get(k, 0)) / measured for k in set(trips) | set(trips0)}

@@ -48,6 +48,21 @@ class Statements:
         self.insert_task = self.insert(tasks).on_conflict_do_nothing()
         self.insert_task_returning = self.insert_task.returning(tasks.c.task_id)
         self._transitions: dict[tuple[bool, bool], Any] = {}
+        self._start: Any = None
+
+    def start(self) -> Any:
+        """`processing` for a batch: as `transition(True, False)`, but `attempts` is at least
+        `:b_min_attempts`, the deliveries the message has had at its retry level (a run killed
+        before anything of it was stored still counts once its redelivery starts)."""
+        stmt = self._start
+        if stmt is None:
+            counted = tasks.c.attempts + 1
+            floor = sa.bindparam("b_min_attempts", type_=tasks.c.attempts.type)
+            stmt = self.transition(True, False).values(
+                attempts=sa.case((counted >= floor, counted), else_=floor)
+            )
+            self._start = stmt
+        return stmt
 
     def transition(self, processing: bool, set_result: bool) -> Any:
         """`UPDATE tasks SET ... WHERE task_id = :id AND progress < :new`, built once per shape:

@@ -109,10 +109,12 @@ def start_many(
                         "b_progress": progress,
                         "b_updated_at": ts,
                         "b_error": None,
+                        # attempt_key = retry_count * 1000 + delivery_count + 1 (workers/stages/rules.py)
+                        "b_min_attempts": (progress % GEN) // 2 % 1000,
                     }
                 )
         if params:
-            conn.execute(stmts.transition(True, False), params)
+            conn.execute(stmts.start(), params)
         refused = [task_id for task_id, _, _ in items if task_id not in applied]
         current: dict[str, dict[str, Any]] = {}
         if refused:

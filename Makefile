@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-contract test-cluster venv dev-venv broker browser provision migrate api workers lint \
-	typecheck bench bench-scale clean
+.PHONY: run test test-contract test-cluster test-compose env venv dev-venv broker browser provision migrate api \
+	workers lint typecheck bench bench-scale bench-ops clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"' \
@@ -59,6 +59,15 @@ test-contract: dev-venv broker
 test-cluster: dev-venv
 	@TGW_CLUSTER_TEST=1 $(BIN)/python -m pytest -q -s -p no:randomly tests/cluster
 
+# docker compose up --scale worker=3 for real: its own dockerd, images built here from Debian
+# packages, the stack end to end, then torn down (docs/docker.md; needs root; 15-20 min on a busy box).
+test-compose: dev-venv
+	@PYTHON=$(abspath $(BIN)/python) deploy/docker/test-compose.sh
+
+# API_KEYS for `docker compose up` (and `make run`): a random local key written into .env once.
+env:
+	@$(PYTHON) deploy/dev_setup.py api-key
+
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,6 +80,11 @@ bench: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
 	@$(BROKER_ENV) $(BIN)/python bench/agent_message.py
 	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
+	@$(BROKER_ENV) $(BIN)/python bench/ops_console.py
+
+# The /ops console's pages with 100,000 tasks in the store (SQLite and PostgreSQL).
+bench-ops: dev-venv broker
+	@$(BROKER_ENV) $(BIN)/python bench/ops_console.py
 
 # Worker processes and API replicas on PostgreSQL (short runs).
 bench-scale: dev-venv broker

@@ -79,6 +79,12 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             auth=settings.api_auth,
             tenants=sorted(set(api_keys.values())),
         )
+        if api_keys.plain_entries:
+            log.warning(
+                "api_keys_in_plain_text",
+                entries=api_keys.plain_entries,
+                hint="store hashes instead: python -m api.keys TENANT (docs/security.md)",
+            )
         try:
             yield
         finally:

@@ -1,5 +1,5 @@
-"""The exact OpenAPI document (SPEC §5): security schemes, every status each operation can answer,
-the headers that come with them, and links from an accepted task to its status.
+"""The exact OpenAPI document (docs/api-contract.md): security schemes, every status each
+operation can answer, the headers that come with them, and links from an accepted task to its status.
 
 FastAPI generates the schemas from the pydantic models (where every validation rule lives, see
 shared/messages.py); what it cannot know is added here, once, when the document is first built:

@@ -76,7 +76,9 @@ class _VhostLink:
 
 class Publisher:
     def __init__(self, settings: Settings, tracer_provider: TracerProvider | None = None) -> None:
-        self.settings = settings
+        # The API's own broker identity (RABBITMQ_API_URL): it may only publish to `eventos`.
+        self.settings = settings.for_broker_role("api")
+        self._user = self.settings.broker_user
         self.tracer_provider = tracer_provider
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(
@@ -213,6 +215,9 @@ class Publisher:
             message_type=envelope.message_type,
             timestamp=envelope.created_at,
             app_id="clinical-task-gateway",
+            # RabbitMQ checks user_id against this connection's user: the worker can tell the
+            # gateway's own messages from anyone else's (docs/security.md, tenant verification).
+            user_id=self._user,
             headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
             reply_to=reply_to,
         )

@@ -1,4 +1,4 @@
-"""Waiting for a worker's answer over RabbitMQ direct reply-to (SPEC §9).
+"""Waiting for a worker's answer over RabbitMQ direct reply-to (docs/agent-message.md).
 
 The agent route publishes `clinico.mensagem` with `reply_to = amq.rabbitmq.reply-to` on the API's
 confirm channel of `fluxo_clinico`; RabbitMQ routes the worker's answer straight back to that

@@ -9,6 +9,7 @@ import socket
 import sys
 from typing import Any
 
+from api.http_limits import capped_http_protocol
 from api.main import ConfigurationError, create_app
 from shared.config import get_settings
 from shared.logs import configure_logging
@@ -58,7 +59,13 @@ def serve(index: int = 0) -> None:
         raise SystemExit(f"error: {exc}") from None
     tune_runtime()
     config = uvicorn.Config(
-        app, log_config=None, proxy_headers=True, access_log=False, loop="uvloop", http="httptools"
+        app,
+        log_config=None,
+        proxy_headers=True,
+        access_log=False,
+        loop="uvloop",
+        # httptools with a cap on the request line and headers (MAX_HEADER_BYTES → 431).
+        http=capped_http_protocol(settings.max_header_bytes),
     )
     sock = _listening_socket(settings.api_host, settings.api_port)
     uvicorn.Server(config).run(sockets=[sock])

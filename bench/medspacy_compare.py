@@ -6,7 +6,8 @@
 Not part of the product (medspaCy is not a dependency): it records why `workers/clinical` keeps
 its own ConText-style rules. The pipeline is spaCy's blank `pt` tokenizer (no model download), a
 TargetMatcher with the critical symptom phrases written the way patients write them, and
-medspaCy's ConText with Portuguese triggers for each SPEC §7 assertion (negation, historical,
+medspaCy's ConText with Portuguese triggers for each assertion of docs/clinical-analysis.md
+(negation, historical,
 hypothetical, family/other experiencer). A consulta alerts when a target survives ConText
 (not negated, historical, hypothetical or family). Prints recall/specificity on the consulta cases
 of the labelled files and the latency on 2,000-character messages.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: how the gateway scales out on PostgreSQL (SPEC §11), in short runs.
+"""Benchmark: how the gateway scales out on PostgreSQL (docs/scale-out.md), in short runs.
 
     .venv/bin/python bench/scale_out.py           # writes the `scale_out` section of RESULTS.md
     .venv/bin/python bench/scale_out.py --quick   # smoke run (RESULTS.md untouched)

@@ -72,7 +72,7 @@ class TaskKind:
     route: str  # the POST path that publishes it
     crew_name: str  # a key of CREWS: the crew that joins the rules when an LLM is configured
     # The clinical engine's analysis, `"module:function"` called as `function(payload, *args)`;
-    # None for a task type whose handler runs another type's rules (the agent's message).
+    # None for a task type without rules of its own.
     analysis_ref: str | None = None
     analysis_args: tuple[Any, ...] = field(default=())
 
@@ -112,7 +112,10 @@ TASKS: tuple[TaskKind, ...] = (
         "clinico", "alta", m.AltaPayload, "/api/clinico/alta/", "clinico",
         f"{_CLINICAL}.clinico:analyze_alta",
     ),
-    TaskKind("clinico", "mensagem", m.AgentMessagePayload, "/api/v1/agent/message", "mensagem"),
+    TaskKind(
+        "clinico", "mensagem", m.AgentMessagePayload, "/api/v1/agent/message", "mensagem",
+        f"{_CLINICAL}.mensagem:analyze_mensagem",
+    ),
     TaskKind(
         "exames", "generico", m.ExameGenericoPayload, "/api/exames/", "imagem",
         f"{_CLINICAL}.exames:analyze_exame_generico",

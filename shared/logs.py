@@ -30,7 +30,8 @@ _MAYBE_PERSONAL = re.compile(r"[\d@]")
 def mask_personal_data(
     _logger: Any, _method: str, event_dict: structlog.types.EventDict
 ) -> structlog.types.EventDict:
-    """A safety net under SPEC §10 (no CPF, phone, e-mail, name or free clinical text in logs):
+    """A safety net under the logging rule of docs/operations.md (no CPF, phone, e-mail, name or
+    free clinical text in logs):
     code logs ids, not payloads, but an exception message or a library's log line may quote
     one. Names and free-text fields are masked whole, CPF/phone/e-mail patterns everywhere.
     About 2 us for a typical line (a worker writes two per task)."""
@@ -45,6 +46,18 @@ def mask_personal_data(
                 event_dict[key] = mask_text(value)
         elif isinstance(value, dict | list):
             event_dict[key] = mask(value, free_text=True, key=key)
+    return event_dict
+
+
+def mask_exception(
+    _logger: Any, _method: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """The same safety net for the traceback, which exists only once `format_exc_info` has run
+    (after `mask_personal_data`): an exception's text may quote a CPF, a phone or an e-mail."""
+    for key in ("exception", "traceback", "error"):
+        value = event_dict.get(key)
+        if isinstance(value, str) and _MAYBE_PERSONAL.search(value):
+            event_dict[key] = mask_text(value)
     return event_dict
 
 
@@ -73,6 +86,7 @@ def configure_logging(settings: Settings, service: str) -> None:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            mask_exception,
             renderer,
         ],
     )

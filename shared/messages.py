@@ -1,4 +1,5 @@
-"""The task envelope and the twelve payload models (SPEC §4 and §5), used by the API and the workers.
+"""The task envelope and the twelve payload models (docs/topology.md, docs/api-contract.md), used by
+the API and the workers.
 
 Field names, units and ranges are the public contract: they are Portuguese snake_case with the
 unit in the name. Every model forbids unknown fields, so a typo in a client is a 422 at the
@@ -7,128 +8,44 @@ gateway and a permanent (dead-lettered) error at a worker, never a silently igno
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
 
-SCHEMA_VERSION: Literal[1] = 1
-
-# Every rule below is expressed in the JSON Schema too (SPEC §5: a request that satisfies the
-# published schema is accepted, one that violates it is rejected). Hence:
-# - "not blank" is a `pattern` (a character other than ASCII whitespace) checked on the string
-#   as sent, and the same characters are trimmed only afterwards, so lengths and patterns apply
-#   to what the schema describes;
-# - patterns use only constructs every engine reads alike (no \s, \d or $: Python's `$`
-#   also matches before a final newline, Rust's does not);
-# - numbers and booleans are strict (JSON `true` is not an integer, "5" is not a number);
-# - dates and UUIDs accept only the RFC 3339 / hyphenated text the `format` names.
-_ASCII_SPACE = " \t\n\r\f\v"
-NON_BLANK = r"[^ \t\n\r\f\v]"
-
-
-def _trim(value: str) -> str:
-    return value.strip(_ASCII_SPACE)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _whole_number(value: Any) -> Any:
-    # JSON Schema counts 3.0 as an integer; a strict int alone would refuse it.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-_Whole = BeforeValidator(_whole_number)
-_NonBlank = StringConstraints(min_length=1, pattern=NON_BLANK)
-_Trim = AfterValidator(_trim)
-Text = Annotated[str, _NonBlank, StringConstraints(max_length=10_000), _Trim]
-LongText = Annotated[str, _NonBlank, StringConstraints(max_length=20_000), _Trim]
-ShortText = Annotated[str, _NonBlank, StringConstraints(max_length=200), _Trim]
-Sexo = Literal["F", "M"]
-IdadeAnos = Annotated[int, Field(strict=True, ge=0, le=130), _Whole]
-StrictBool = Annotated[bool, Field(strict=True)]
-Cid10 = Annotated[str, _NonBlank, StringConstraints(max_length=10), _Trim]
-
-_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+from shared.fields import (
+    NO_CONTROL,
+    NON_BLANK,
+    Camel,
+    Cid10,
+    Data,
+    DataHora,
+    IdadeAnos,
+    LongText,
+    NonBlank,
+    Sexo,
+    ShortText,
+    Strict,
+    StrictBool,
+    Text,
+    Trim,
+    Uuid,
+    Whole,
+    at_least_one,
+    present,
 )
 
-
-def _shaped(kind: type, regex: re.Pattern[str], error: str, message: str) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, kind):
-            return value
-        if not isinstance(value, str) or regex.fullmatch(value) is None:
-            raise PydanticCustomError(error, message)
-        return value
-
-    return BeforeValidator(check)
-
-
-Uuid = Annotated[
-    uuid.UUID,
-    _shaped(uuid.UUID, _UUID_RE, "uuid_parsing", "Input should be a hyphenated UUID"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "uuid",
-            "minLength": 36,
-            "maxLength": 36,
-            "pattern": "^" + _UUID_RE.pattern,
-        }
-    ),
-]
-Data = Annotated[
-    date,
-    _shaped(date, _DATE_RE, "date_parsing", "Input should be a date in the format YYYY-MM-DD"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date",
-            "minLength": 10,
-            "maxLength": 10,
-            "pattern": "^" + _DATE_RE.pattern,
-        }
-    ),
-]
-DataHora = Annotated[
-    AwareDatetime,
-    _shaped(
-        datetime, _DATETIME_RE, "datetime_parsing", "Input should be an RFC 3339 date-time with its offset"
-    ),
-    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^" + _DATETIME_RE.pattern}),
-]
-
-
-def _at_least_one(*alternatives: dict[str, Any]) -> dict[str, Any]:
-    """`anyOf` of partial objects: the JSON Schema form of an "at least one of" rule."""
-    return {"anyOf": list(alternatives)}
-
-
-def _present(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": [name], "properties": {name: schema}}
-
+SCHEMA_VERSION: Literal[1] = 1
 
 # --- clinico -------------------------------------------------------------------------------------
 
@@ -136,12 +53,12 @@ def _present(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 class SinaisVitais(Strict):
     temperatura_c: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=25, le=45)
     spo2_pct: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
-    frequencia_cardiaca_bpm: Annotated[int, Field(strict=True, ge=0, le=350), _Whole] | None = None
-    frequencia_respiratoria_irpm: Annotated[int, Field(strict=True, ge=0, le=120), _Whole] | None = None
-    pressao_sistolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=350), _Whole] | None = None
-    pressao_diastolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=250), _Whole] | None = None
+    frequencia_cardiaca_bpm: Annotated[int, Field(strict=True, ge=0, le=350), Whole] | None = None
+    frequencia_respiratoria_irpm: Annotated[int, Field(strict=True, ge=0, le=120), Whole] | None = None
+    pressao_sistolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=350), Whole] | None = None
+    pressao_diastolica_mmhg: Annotated[int, Field(strict=True, ge=0, le=250), Whole] | None = None
     glicemia_mg_dl: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=3000)
-    escala_dor: Annotated[int, Field(strict=True, ge=0, le=10), _Whole] | None = None
+    escala_dor: Annotated[int, Field(strict=True, ge=0, le=10), Whole] | None = None
 
 
 class ConsultaPayload(Strict):
@@ -171,56 +88,19 @@ class AltaPayload(Strict):
     data_alta: Data | DataHora
     prescricoes: (
         Annotated[
-            list[Annotated[str, _NonBlank, StringConstraints(max_length=2000), _Trim]], Field(max_length=200)
+            list[Annotated[str, NonBlank, StringConstraints(max_length=2000), Trim]], Field(max_length=200)
         ]
         | None
     ) = None
-    retorno_em_dias: Annotated[int, Field(strict=True, ge=0, le=3650), _Whole] | None = None
+    retorno_em_dias: Annotated[int, Field(strict=True, ge=0, le=3650), Whole] | None = None
 
 
-def _snake_names_too(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    """The snake_case names the model also accepts, in its JSON Schema: each one a property of its
-    own, a required field satisfied by either name, and never both names at once (pydantic refuses
-    that as an extra input)."""
-    properties = schema.get("properties", {})
-    rules: list[dict[str, Any]] = []
-    required = set(schema.get("required", []))
-    for name, field in model.model_fields.items():
-        alias = field.alias
-        if alias is None or alias == name or alias not in properties:
-            continue
-        properties[name] = properties[alias]
-        rules.append({"not": {"required": [alias, name]}})
-        if alias in required:
-            required.discard(alias)
-            rules.append({"anyOf": [{"required": [alias]}, {"required": [name]}]})
-    if "required" in schema:
-        schema["required"] = [r for r in schema["required"] if r in required]
-        if not schema["required"]:
-            del schema["required"]
-    if rules:
-        schema["allOf"] = rules
-
-
-class _Camel(BaseModel):
-    """camelCase as the NestJS backend sends it; the snake_case names are accepted too (SPEC §9)."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        json_schema_extra=_snake_names_too,
-    )
-
-
-AgentText = Annotated[str, _NonBlank, StringConstraints(max_length=4000), _Trim]
-AgentShortText = Annotated[str, _NonBlank, StringConstraints(max_length=500), _Trim]
+AgentText = Annotated[str, NonBlank, StringConstraints(max_length=4000), Trim]
+AgentShortText = Annotated[str, NonBlank, StringConstraints(max_length=500), Trim]
 MAX_HISTORY = 50
 
 
-class PatientContext(_Camel):
+class PatientContext(Camel):
     name: ShortText | None = None
     age: IdadeAnos | None = None
     sex: Sexo | None = None
@@ -229,14 +109,14 @@ class PatientContext(_Camel):
     current_treatment: AgentShortText | None = None
 
 
-class ConversationTurn(_Camel):
+class ConversationTurn(Camel):
     role: Literal["patient", "agent", "nurse"]
     content: AgentText
     timestamp: DataHora | None = None
 
 
-class AgentMessagePayload(_Camel):
-    """Body of POST /api/v1/agent/message and payload of `clinico.mensagem` (SPEC §9)."""
+class AgentMessagePayload(Camel):
+    """Body of POST /api/v1/agent/message and payload of `clinico.mensagem` (docs/agent-message.md)."""
 
     patient_id: Uuid
     message: AgentText
@@ -252,7 +132,7 @@ class AgentMessagePayload(_Camel):
 
 
 # Keys are kept as sent (not trimmed), so two keys never merge into one after validation.
-_NomeAnalito = Annotated[str, _NonBlank, StringConstraints(max_length=100)]
+_NomeAnalito = Annotated[str, NonBlank, StringConstraints(max_length=100)]
 _Valor = Annotated[float, Field(strict=True, ge=-1e12, le=1e12, allow_inf_nan=False)]
 ResultadosNumericos = Annotated[
     dict[_NomeAnalito, _Valor],
@@ -271,9 +151,9 @@ ResultadosNumericos = Annotated[
 
 class ExameGenericoPayload(Strict):
     model_config = ConfigDict(
-        json_schema_extra=_at_least_one(
-            _present("resultado_texto", {"type": "string"}),
-            _present("resultados", {"type": "object", "minProperties": 1}),
+        json_schema_extra=at_least_one(
+            present("resultado_texto", {"type": "string"}),
+            present("resultados", {"type": "object", "minProperties": 1}),
         )
     )
 
@@ -291,9 +171,9 @@ class ExameGenericoPayload(Strict):
 
 class HemogramaResultados(Strict):
     model_config = ConfigDict(
-        json_schema_extra=_at_least_one(
+        json_schema_extra=at_least_one(
             *(
-                _present(name, {"type": "number"})
+                present(name, {"type": "number"})
                 for name in (
                     "hemoglobina_g_dl",
                     "hematocrito_pct",
@@ -322,7 +202,7 @@ class HemogramaResultados(Strict):
     rdw_pct: float | None = Field(default=None, strict=True, allow_inf_nan=False, ge=0, le=100)
 
     @model_validator(mode="after")
-    def _at_least_one(self) -> HemogramaResultados:
+    def at_least_one(self) -> HemogramaResultados:
         if all(v is None for v in self.model_dump().values()):
             raise ValueError("resultados: informe ao menos um analito")
         return self
@@ -361,14 +241,14 @@ class ImagemPayload(ImagemRequest):
 
 
 class ItemOpme(Strict):
-    descricao: Annotated[str, _NonBlank, StringConstraints(max_length=500), _Trim]
-    quantidade: Annotated[int, Field(strict=True, ge=1, le=10_000), _Whole]
+    descricao: Annotated[str, NonBlank, StringConstraints(max_length=500), Trim]
+    quantidade: Annotated[int, Field(strict=True, ge=1, le=10_000), Whole]
     # Optional on purpose: a request without them is accepted and gets parecer "pendente".
     # Eleven digits: lengths plus an anchored start, so no engine-specific end anchor is needed.
     registro_anvisa: (
         Annotated[str, StringConstraints(min_length=11, max_length=11, pattern="^[0-9]{11}")] | None
     ) = None
-    codigo_tuss: Annotated[str, _NonBlank, StringConstraints(max_length=20), _Trim] | None = None
+    codigo_tuss: Annotated[str, NonBlank, StringConstraints(max_length=20), Trim] | None = None
 
 
 class OpmePayload(Strict):
@@ -392,7 +272,7 @@ class OpmeProtesePayload(OpmePayload):
 # Record fields are plain strings: a malformed CPF or date in one record is reported per record by
 # the worker, it does not reject the whole batch.
 
-Campo = Annotated[str, StringConstraints(max_length=500), _Trim]
+Campo = Annotated[str, StringConstraints(max_length=500, pattern=NO_CONTROL), Trim]
 MAX_REGISTROS = 10_000
 
 
@@ -431,6 +311,26 @@ class IngestaoMedicosPayload(Strict):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class FollowUp(BaseModel):
+    """A red-flag follow-up question waiting in `seguimento.espera.<N>s`, then `seguimento`: when
+    it arrives there unanswered, the worker sends NO_RESPONSE (docs/agent-message.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    task_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] = Field(
+        description="the clinico.mensagem task whose reply asked the question"
+    )
+    tenant_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    patient_id: str | None = None
+    conversation_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message_id: str | None = None
+    question: str = Field(description="the question the reply ended with (SIM or NÃO)")
+    asked_at: AwareDatetime = Field(description="when the message that got the question arrived")
+    severity: str | None = Field(default=None, description="severity of the reply (CRITICAL or HIGH)")
+    delay_s: int | None = Field(default=None, description="NO_RESPONSE_AFTER_S when it was parked")
 
 
 class Envelope(BaseModel):

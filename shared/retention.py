@@ -1,12 +1,14 @@
-"""Retention of finished tasks (SPEC §11, LGPD): delete what is no longer needed.
+"""Retention of finished tasks (docs/scale-out.md, LGPD): delete what is no longer needed.
 
     python -m shared.retention            delete finished tasks older than TASK_RETENTION_DAYS
     python -m shared.retention --dry-run  only count what would be deleted
 
 A task is purged when its status is final (completed, failed, dead_lettered), it last changed more
 than TASK_RETENTION_DAYS days ago, and none of its alerts is still waiting for delivery (pending,
-parked or not). Its alerts go with it, and its status URL answers 404 from then on. A task kept for
-an undelivered alert is purged by a later run once the alert is delivered or has failed.
+parked or not). Its alerts go with it (and, for an agent message, the conversation's memory of it;
+alert episodes last alerted before the cutoff go too), and its status URL answers 404 from then
+on. A task kept for an undelivered alert is purged by a later run once the alert is delivered or
+has failed.
 `python -m workers` runs this every hour; TASK_RETENTION_DAYS=0 turns it off.
 
 Deletes run in small batches, one short transaction each, so the API and the workers writing to
@@ -27,7 +29,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.config import Settings, get_settings
 from shared.logs import get_logger
-from shared.store.schema import TERMINAL, make_engine, now, task_alerts, tasks
+from shared.store.schema import (
+    TERMINAL,
+    alert_episodes,
+    conversation_messages,
+    make_engine,
+    now,
+    task_alerts,
+    tasks,
+)
 from shared.store.upgrade import upgrade_engine
 from shared.store.writer import write_lock
 
@@ -85,6 +95,8 @@ def _purge_batch(conn: Connection, cutoff: datetime, batch_size: int) -> tuple[i
     alerts = 0
     if deleted:
         alerts = conn.execute(sa.delete(task_alerts).where(task_alerts.c.task_id.in_(deleted))).rowcount
+        # What the agent conversation remembered of those messages goes with them.
+        conn.execute(sa.delete(conversation_messages).where(conversation_messages.c.task_id.in_(deleted)))
     return len(deleted), max(alerts, 0)
 
 
@@ -113,6 +125,9 @@ def purge(engine: Engine, cutoff: datetime, *, dry_run: bool = False, batch_size
             total_alerts += n_alerts
             if n_tasks < batch_size:
                 break
+        with lock or contextlib.nullcontext(), engine.begin() as conn:
+            # Episodes last alerted before the cutoff are long closed (ALERT_EPISODE_WINDOW_S).
+            conn.execute(sa.delete(alert_episodes).where(alert_episodes.c.alerted_at < cutoff))
     finally:
         if lock is not None:
             lock.close()

@@ -1,4 +1,4 @@
-"""Every RabbitMQ name and argument in one place (SPEC §3).
+"""Every RabbitMQ name and argument in one place (docs/topology.md).
 
 Per vhost (one per business domain):
 
@@ -12,6 +12,11 @@ Per vhost (one per business domain):
         stage is done, waiting for the LLM stage (published through the default exchange)
     exchange alertas.espera (direct) --alertas.espera.<N>s--> queue alertas.espera.<N>s
         (quorum, TTL N s, dead-letters back into alertas through the default exchange)
+    exchange seguimento.espera (direct) --seguimento.espera.<N>s--> queue seguimento.espera.<N>s
+        (quorum, TTL N s = NO_RESPONSE_AFTER_S, dead-letters into seguimento through the default
+        exchange)
+    queue seguimento (quorum): follow-ups of red-flag questions whose wait is over, checked
+        against the store by the worker (NO_RESPONSE, docs/agent-message.md)
 
 Delay queues carry their delay in their name, so a different delay configuration declares new
 queues instead of failing with PRECONDITION_FAILED on existing ones.
@@ -40,6 +45,8 @@ RETRY_EXCHANGE = "eventos.retry"
 ALERTS_QUEUE = "alertas"
 LLM_QUEUE = "eventos.ia"
 ALERTS_DELAY_EXCHANGE = "alertas.espera"
+FOLLOWUP_QUEUE = "seguimento"
+FOLLOWUP_DELAY_EXCHANGE = "seguimento.espera"
 
 # Broker-side safety net: a message redelivered this many times (worker crashes, connection
 # losses) is dead-lettered by RabbitMQ itself. The worker gives up a little earlier so it can
@@ -54,6 +61,9 @@ H_DEAD_LETTER_REASON = "x-dead-letter-reason"
 H_DEAD_LETTER_ERROR = "x-dead-letter-error"
 H_DEAD_LETTER_AT = "x-dead-lettered-at"
 H_ORIGINAL_TYPE = "x-original-type"
+# Set by the worker's transport from the AMQP `user_id` property, which RabbitMQ validates against
+# the publishing connection's user; any value a sender put in this header is discarded first.
+H_VERIFIED_USER = "x-verified-broker-user"
 
 
 def all_domains() -> list[str]:
@@ -82,6 +92,10 @@ def retry_queue_name(delay_s: int) -> str:
 
 def alert_delay_queue_name(delay_s: int) -> str:
     return f"{ALERTS_QUEUE}.espera.{delay_s}s"
+
+
+def followup_delay_queue_name(delay_s: int) -> str:
+    return f"{FOLLOWUP_QUEUE}.espera.{delay_s}s"
 
 
 @dataclass(frozen=True)
@@ -126,63 +140,62 @@ def exchanges() -> list[ExchangeSpec]:
         ExchangeSpec(DLX_EXCHANGE),
         ExchangeSpec(RETRY_EXCHANGE),
         ExchangeSpec(ALERTS_DELAY_EXCHANGE),
+        ExchangeSpec(FOLLOWUP_DELAY_EXCHANGE),
     ]
 
 
-def queues(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
+def _delay_queue(name: str, delay_s: int, exchange: str, target_exchange: str, target_key: str) -> QueueSpec:
+    return QueueSpec(
+        name,
+        _quorum(
+            **{
+                "x-message-ttl": delay_s * 1000,
+                "x-dead-letter-exchange": target_exchange,
+                "x-dead-letter-routing-key": target_key,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            }
+        ),
+        exchange,
+        name,
+    )
+
+
+def queues(
+    retry_delays: list[int], alert_delays: list[int], followup_delays: list[int] | None = None
+) -> list[QueueSpec]:
+    """`followup_delays`: [NO_RESPONSE_AFTER_S], or none when NO_RESPONSE is off."""
     specs = [
         QueueSpec(EVENTS_QUEUE, events_queue_arguments(), EVENTS_EXCHANGE, EVENTS_ROUTING_KEY),
         QueueSpec(DLQ_QUEUE, _quorum(), DLX_EXCHANGE, DLQ_ROUTING_KEY),
         QueueSpec(ALERTS_QUEUE, _quorum()),
         QueueSpec(LLM_QUEUE, llm_queue_arguments()),
+        QueueSpec(FOLLOWUP_QUEUE, _quorum()),
     ]
     for delay in sorted(set(retry_delays)):
         name = retry_queue_name(delay)
-        specs.append(
-            QueueSpec(
-                name,
-                _quorum(
-                    **{
-                        "x-message-ttl": delay * 1000,
-                        "x-dead-letter-exchange": EVENTS_EXCHANGE,
-                        "x-dead-letter-routing-key": EVENTS_ROUTING_KEY,
-                        "x-dead-letter-strategy": "at-least-once",
-                        "x-overflow": "reject-publish",
-                    }
-                ),
-                RETRY_EXCHANGE,
-                name,
-            )
-        )
+        specs.append(_delay_queue(name, delay, RETRY_EXCHANGE, EVENTS_EXCHANGE, EVENTS_ROUTING_KEY))
     for delay in sorted(set(alert_delays)):
         name = alert_delay_queue_name(delay)
-        specs.append(
-            QueueSpec(
-                name,
-                _quorum(
-                    **{
-                        "x-message-ttl": delay * 1000,
-                        "x-dead-letter-exchange": "",
-                        "x-dead-letter-routing-key": ALERTS_QUEUE,
-                        "x-dead-letter-strategy": "at-least-once",
-                        "x-overflow": "reject-publish",
-                    }
-                ),
-                ALERTS_DELAY_EXCHANGE,
-                name,
-            )
-        )
+        specs.append(_delay_queue(name, delay, ALERTS_DELAY_EXCHANGE, "", ALERTS_QUEUE))
+    for delay in sorted(set(followup_delays or ())):
+        name = followup_delay_queue_name(delay)
+        specs.append(_delay_queue(name, delay, FOLLOWUP_DELAY_EXCHANGE, "", FOLLOWUP_QUEUE))
     return specs
 
 
-def declared_by_workers(retry_delays: list[int], alert_delays: list[int]) -> list[QueueSpec]:
+def declared_by_workers(
+    retry_delays: list[int], alert_delays: list[int], followup_delays: list[int] | None = None
+) -> list[QueueSpec]:
     """Queues a worker declares itself on every connect: the delay queues (their names carry the
     delay, so a changed RETRY_DELAYS_S / ALERT_RETRY_DELAYS_S needs new ones) and the LLM stage's
-    queue (newer than some provisioned vhosts). Declaring them is always safe: same arguments."""
+    queue and the follow-up queue (newer than some provisioned vhosts). Declaring them is always
+    safe: same arguments."""
+    delayed = (RETRY_EXCHANGE, ALERTS_DELAY_EXCHANGE, FOLLOWUP_DELAY_EXCHANGE)
     return [
         q
-        for q in queues(retry_delays, alert_delays)
-        if q.bind_exchange in (RETRY_EXCHANGE, ALERTS_DELAY_EXCHANGE) or q.name == LLM_QUEUE
+        for q in queues(retry_delays, alert_delays, followup_delays)
+        if q.bind_exchange in delayed or q.name in (LLM_QUEUE, FOLLOWUP_QUEUE)
     ]
 
 

@@ -1,4 +1,4 @@
-"""W3C trace context and OpenTelemetry set-up shared by the API and the workers (SPEC §10).
+"""W3C trace context and OpenTelemetry set-up shared by the API and the workers (docs/operations.md).
 
 `traceparent` always travels (HTTP request → AMQP headers → worker → alert request), whether or
 not spans are exported: a backend or a log search can join on it. Spans are recorded and exported
@@ -183,11 +183,6 @@ def extract(headers: Mapping[str, Any] | None) -> otel_context.Context:
         if k.lower() in (TRACEPARENT, "tracestate")
     }
     return propagate.extract(carrier)
-
-
-def trace_id_of(traceparent: str | None) -> str | None:
-    match = _TRACEPARENT_RE.match(traceparent or "")
-    return match.group(1) if match else None
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -120,24 +121,32 @@ def pg_url() -> str:
     return PG_URL
 
 
+@contextmanager
+def pg_schema(base: str) -> Iterator[str]:
+    """The URL of a throwaway schema in the PostgreSQL at `base` (dropped afterwards)."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty task store on each database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    import sqlalchemy as sa
-
-    base = request.getfixturevalue("pg_url")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_schema(request.getfixturevalue("pg_url")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

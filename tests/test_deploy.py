@@ -64,12 +64,21 @@ def test_worker_service_can_be_scaled() -> None:
     assert int(worker["stop_grace_period"].rstrip("s")) >= 30
 
 
-def test_compose_credentials_match_the_broker_definitions() -> None:
-    env = compose()["services"]["api"]["environment"]
-    url = urlsplit(env["RABBITMQ_URL"])
+def test_only_provisioning_uses_the_broker_administrator_and_ports_stay_on_loopback() -> None:
+    services = compose()["services"]
+    url = urlsplit(services["provision"]["environment"]["RABBITMQ_URL"])
     definitions = provision.build_definitions()
     assert url.username == definitions["users"][0]["name"] == provision.COMPOSE_USER
     assert url.password == provision.COMPOSE_PASSWORD
+    for name, role in (("api", "api"), ("worker", "worker")):
+        own = urlsplit(services[name]["environment"]["RABBITMQ_URL"])
+        assert own.username == f"gateway-{role}" != provision.COMPOSE_USER
+        assert (
+            services[name]["environment"][f"RABBITMQ_{role.upper()}_URL"]
+            == services[name]["environment"]["RABBITMQ_URL"]
+        )
+        assert "RABBITMQ_MANAGEMENT_URL" not in services[name]["environment"]
+    assert all(p.startswith("127.0.0.1:") for p in services["rabbitmq"]["ports"])
     assert {p["vhost"] for p in definitions["permissions"]} == {v["name"] for v in definitions["vhosts"]}
     conf = (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
     assert "load_definitions = /etc/rabbitmq/definitions.json" in conf
@@ -102,7 +111,7 @@ def test_env_example_lists_every_spec_variable_and_nothing_unknown() -> None:
     assert keys <= known, keys - known
 
 
-# --- docker-compose.cluster.yml (three RabbitMQ nodes, SPEC §11) -------------------------------------
+# --- docker-compose.cluster.yml (three RabbitMQ nodes, docs/scale-out.md) --------------------------
 
 
 def cluster_compose() -> dict:
@@ -165,9 +174,11 @@ def test_cluster_override_gives_the_api_and_workers_every_node() -> None:
         assert {u.hostname for u in urls} == node_names and len(urls) == 3
         for url in urls:
             assert url.scheme == "amqp" and url.port == 5672
-            assert (
-                url.username == definitions["users"][0]["name"] and url.password == provision.COMPOSE_PASSWORD
-            )
+            if name == "provision":
+                assert url.username == definitions["users"][0]["name"]
+                assert url.password == provision.COMPOSE_PASSWORD
+            else:  # the services' own least-privileged users
+                assert url.username == f"gateway-{name}"
         deps = services[name]["depends_on"]
         assert {n: deps[n]["condition"] for n in node_names} == dict.fromkeys(node_names, "service_healthy")
     assert Settings(_env_file=None, rabbitmq_url=services["api"]["environment"]["RABBITMQ_URL"]).rabbitmq_urls
@@ -178,3 +189,16 @@ def test_provisioning_waits_for_the_database_whose_schema_it_migrates() -> None:
     assert provision_service["command"] == ["python", "-m", "shared.provision"]
     assert provision_service["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert provision_service["environment"]["DATABASE_URL"].startswith("postgresql://")
+
+
+def test_each_compose_service_gets_only_its_own_broker_password() -> None:
+    services = compose()["services"]
+    for name, own in (("api", {"api", "ops"}), ("worker", {"worker"})):
+        env = services[name]["environment"]
+        for role in ("api", "worker", "ops"):
+            value = env.get(f"RABBITMQ_{role.upper()}_URL")
+            if role in own:
+                assert urlsplit(value).password
+            elif value is not None:
+                assert urlsplit(value).password is None, f"{name} must not hold the {role} password"
+    assert urlsplit(services["worker"]["environment"]["RABBITMQ_API_URL"]).username == "gateway-api"

@@ -28,6 +28,7 @@ from shared import topology
 from shared.config import get_settings
 from shared.logs import configure_logging, get_logger
 from shared.retention import HourlyPurge
+from workers import health
 
 # The child's entry point must live in an importable module: spawn cannot find `__main__`'s.
 from workers.worker import ProcessRole, child_main
@@ -109,6 +110,7 @@ class Supervisor:
         purge = HourlyPurge(settings) if settings.task_retention_days > 0 else None
         if purge is not None:
             purge.start()
+        health.expect(settings, [health.beat_name(c.vhost, c.role) for c in self.children])
         for child in self.children:
             self.start_child(child)
         while not self.stopping:

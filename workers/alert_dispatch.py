@@ -1,4 +1,5 @@
-"""Alert delivery around the task handlers: record, deliver, park, retry, give up (SPEC §6, §8).
+"""Alert delivery around the task handlers: record, deliver, park, retry, give up (docs/workers.md,
+docs/alerts.md).
 
     handler thread                 dispatcher pool                      broker
     emit(task, spec) ──register──> deliver inline (bounded) ─┬─ delivered / failed -> store

@@ -1,4 +1,4 @@
-"""HTTP client for the NestJS backend's `POST /api/v1/alerts` (SPEC §8).
+"""HTTP client for the NestJS backend's `POST /api/v1/alerts` (docs/alerts.md).
 
 `AlertClient.deliver` makes a bounded number of attempts inside a bounded time budget and says
 what happened: `delivered`, `failed` (the backend refused the alert for good) or `retry_later`
@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 import jwt
@@ -35,6 +33,7 @@ from tenacity.stop import stop_base
 
 from shared.config import Settings
 from workers import observability
+from workers.alert_checks import describe, parse_retry_after, startup_warnings
 from workers.findings import AlertSpec
 
 log = logging.getLogger(__name__)
@@ -43,9 +42,13 @@ ALERTS_PATH = "/api/v1/alerts"
 TOKEN_LIFETIME_S = 300
 # Renew a cached token this long before it expires, so a token never dies on the wire.
 TOKEN_RENEW_MARGIN_S = 60
-# Statuses the backend will answer the same way however often we ask (SPEC §8).
+# Statuses the backend will answer the same way however often we ask (docs/alerts.md).
 NOT_RETRIED = frozenset({400, 403, 404, 409, 422})
-RETRIED = frozenset({408, 429})
+# 307/308: the backend (or a proxy in front of it) moved; the redirect is never followed, since
+# it could point anywhere and would carry the service token, so it is retried and parked like a
+# 5xx until the backend answers at BACKEND_URL again (docs/alerts.md).
+RETRIED = frozenset({307, 308, 408, 429})
+
 # An attempt never gets less than this, even at the very end of the budget.
 MIN_ATTEMPT_TIMEOUT_S = 0.05
 MAX_KEY_LENGTH = 200
@@ -86,46 +89,6 @@ class _Attempt:
     retry_after: float | None = None
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date); None if absent
-    or unreadable."""
-    if value is None or not value.strip():
-        return None
-    raw = value.strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def _error_detail(resp: httpx.Response) -> str:
-    try:
-        data = resp.json()
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and data.get("message"):
-        msg = data["message"]
-        detail = "; ".join(str(m) for m in msg) if isinstance(msg, list) else str(msg)
-    else:
-        detail = resp.text.strip()
-    return detail[:300] if detail else ""
-
-
-def _describe(resp: httpx.Response) -> str:
-    detail = _error_detail(resp)
-    head = f"{resp.status_code} {resp.reason_phrase}".strip()
-    return f"{head}: {detail}" if detail else head
-
-
 class AlertClient:
     """Thread-safe: one pooled `httpx.Client` and one token cache shared by every handler thread."""
 
@@ -140,6 +103,9 @@ class AlertClient:
         self._url = (settings.backend_url or "").rstrip("/") + ALERTS_PATH
         self._secret = settings.backend_jwt_secret
         self._static_token = settings.backend_service_token
+        # Tenants this installation serves (API_KEYS, BROKER_PRODUCERS): the only ones a token is
+        # minted or an alert is sent for. Empty: not configured, said at start-up.
+        self._tenants = settings.known_tenants
         # Token claims need the wall clock; the cache uses the monotonic clock so a clock jump
         # cannot make us keep a dead token or throw away a good one.
         self._wall_clock = wall_clock
@@ -167,19 +133,10 @@ class AlertClient:
     @staticmethod
     def warn_if_disabled_settings(settings: Settings, logger: Any) -> bool:
         """`warn_if_disabled` without building a client."""
-        if not settings.backend_url:
-            logger.warning(
-                "BACKEND_URL is not set: alerts are recorded as pending in the task "
-                "store and not sent to the backend"
-            )
-            return True
-        if not settings.backend_jwt_secret and not settings.backend_service_token:
-            logger.warning(
-                "neither BACKEND_JWT_SECRET nor BACKEND_SERVICE_TOKEN is set: the "
-                f"backend at {settings.backend_url} will refuse alerts with 401"
-            )
-            return True
-        return False
+        warnings = startup_warnings(settings)
+        for warning in warnings:
+            logger.warning(warning)
+        return bool(warnings)
 
     def close(self) -> None:
         """Stop retrying (in-flight deliveries end as retry_later at their next step) and release
@@ -271,6 +228,12 @@ class AlertClient:
     ) -> DeliveryOutcome:
         if not self.enabled:
             raise RuntimeError("BACKEND_URL is not set; alerts must stay pending, not be delivered")
+        if self._tenants and tenant_id not in self._tenants:
+            error = (
+                f"tenant {tenant_id!r} is not configured here (API_KEYS, BROKER_PRODUCERS); no token minted"
+            )
+            log.error("alert %s refused: %s", idempotency_key, error)
+            return DeliveryOutcome("failed", 0, last_error=error)
         s = self.settings
         attempts_allowed = max_attempts if max_attempts is not None else s.alert_max_attempts
         budget = budget_s if budget_s is not None else s.alert_inline_budget_s
@@ -365,7 +328,7 @@ class AlertClient:
                 resp = self._post(tenant_id, key, body, self.token_for(tenant_id, fresh=True), timeout)
                 ALERT_REQUESTS_TOTAL.labels(str(resp.status_code)).inc()
                 if resp.status_code == 401:
-                    return _Attempt("fatal", error=f"{_describe(resp)} (token renewed once; not retried)")
+                    return _Attempt("fatal", error=f"{describe(resp)} (token renewed once; not retried)")
         except httpx.TimeoutException as exc:
             ALERT_REQUESTS_TOTAL.labels("timeout").inc()
             return _Attempt("retry", error=f"timeout after {timeout:.2f} s ({type(exc).__name__})")
@@ -387,12 +350,16 @@ class AlertClient:
                 backend_id = str(data["id"])
             return _Attempt("ok", backend_alert_id=backend_id)
         if code in RETRIED or code >= 500:
+            error = describe(resp)
+            if code in (307, 308):
+                target = urlsplit(resp.headers.get("Location", "")).hostname or "the same host"
+                error = f"{code} redirect to {target} not followed"
             return _Attempt(
-                "retry", error=_describe(resp), retry_after=parse_retry_after(resp.headers.get("Retry-After"))
+                "retry", error=error, retry_after=parse_retry_after(resp.headers.get("Retry-After"))
             )
         # 400/403/404/409/422 by the spec; any other answer (401 with a static token, 405,
         # 3xx, 413 ...) will not change by asking again either.
-        return _Attempt("fatal", error=f"{_describe(resp)} (not retried)")
+        return _Attempt("fatal", error=f"{describe(resp)} (not retried)")
 
 
 class _StopOnLongRetryAfter(stop_base):

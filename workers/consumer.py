@@ -3,6 +3,7 @@
     eventos     ──> rules batch pool (WORKER_CONCURRENCY) RulesStage → ack / retry / DLQ / forward
     eventos.ia  ──> LLM pool (WORKER_LLM_CONCURRENCY)      LlmStage   → ack (result enriched)
     alertas     ──> parked-alert pool                      AlertDispatcher.handle_parked
+    seguimento  ──> parked-alert pool                      FollowUps.handle (NO_RESPONSE)
 
 Each queue has its own channel, prefetch and threads, so a crew that takes a minute, or an LLM
 endpoint that never answers, holds only LLM threads: a nurse's rules alert never waits for them.
@@ -59,6 +60,12 @@ class ParkedAlerts(Protocol):
     def handle_parked(self, body: bytes) -> None: ...
 
 
+class FollowUpHandler(Protocol):
+    """What checks a red-flag question whose wait is over (workers.followup.FollowUps)."""
+
+    def handle(self, body: bytes) -> str: ...
+
+
 class VhostConsumer:
     """Feeds a transport's deliveries to the stages and carries their outcomes out. Built by
     `workers.worker.build_consumer`: a `rules` stage consumes `eventos` and `alertas` (the
@@ -73,6 +80,7 @@ class VhostConsumer:
         rules: RulesStage | None,
         llm: LlmStage | None,
         parked: ParkedAlerts | None,
+        followups: FollowUpHandler | None = None,
         concurrency: int,
         prefetch: int,
         llm_concurrency: int,
@@ -85,6 +93,7 @@ class VhostConsumer:
         self.rules = rules
         self.llm = llm
         self.parked = parked
+        self.followups = followups
         self.concurrency = concurrency
         self.llm_concurrency = llm_concurrency
         self.on_stopped = tuple(on_stopped)
@@ -101,6 +110,7 @@ class VhostConsumer:
             transport.subscribe(topology.LLM_QUEUE, llm_concurrency, self._on_llm_task)
         if rules is not None:
             transport.subscribe(topology.ALERTS_QUEUE, ALERT_PREFETCH, self._on_parked_alert)
+            transport.subscribe(topology.FOLLOWUP_QUEUE, ALERT_PREFETCH, self._on_followup)
 
     # --- state ----------------------------------------------------------------------------------
 
@@ -246,18 +256,29 @@ class VhostConsumer:
         for d in batch:
             self._alert_pool.submit(self._work_parked, d)
 
+    def _on_followup(self, batch: list[Delivery]) -> None:
+        for d in batch:
+            self._alert_pool.submit(self._work_followup, d)
+
     def _work_parked(self, d: Delivery) -> None:
+        self._work_side(d, self.parked.handle_parked if self.parked is not None else None, "parked_alert")
+
+    def _work_followup(self, d: Delivery) -> None:
+        self._work_side(d, self.followups.handle if self.followups is not None else None, "followup")
+
+    def _work_side(self, d: Delivery, handle: Callable[[bytes], object] | None, what: str) -> None:
+        """A parked alert or a follow-up: acked once handled, requeued when it could not be."""
         requeue = False
         try:
             if self.transport.stopping:
                 requeue = True
-            elif self.parked is None:
+            elif handle is None:
                 requeue = True
-                self.transport.wait_stopping(5)  # nobody here can deliver it; do not spin on it
+                self.transport.wait_stopping(5)  # nobody here can handle it; do not spin on it
             else:
-                self.parked.handle_parked(d.body)
+                handle(d.body)
         except Exception as exc:
-            self.log.error("parked_alert_failed", error=repr(exc))
+            self.log.error(f"{what}_failed", error=repr(exc))
             requeue = True
             self.transport.wait_stopping(1)  # the broker or store is in trouble; do not spin
         if requeue:

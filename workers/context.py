@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from shared.config import Settings
 from shared.messages import Envelope
@@ -34,6 +34,13 @@ class TaskInfo:
     alert_context: Mapping[str, Any] = field(default_factory=dict)
 
 
+class AlertGate(Protocol):
+    """Episodes of a conversation (workers.conversation_flow.ConversationServices.gate): the
+    alert to send, narrowed or None, and the findings that joined an open episode instead."""
+
+    def gate(self, spec: AlertSpec, info: TaskInfo) -> tuple[AlertSpec | None, list[dict[str, Any]]]: ...
+
+
 # (spec, task) -> future of the alert's local delivery state
 EmitFn = Callable[[AlertSpec, TaskInfo], "Future[str]"]
 
@@ -50,6 +57,14 @@ class TaskContext:
     mode: HandlerMode = "inline"
     # Set by the rules stage when the task has LLM work left for the second stage.
     llm_pending: bool = False
+    # The conversation services (episodes, earlier messages, follow-ups) when the worker has them.
+    conversation: AlertGate | None = None
+    # Findings whose alert joined an open episode of the conversation instead of being sent.
+    episodes_joined: list[dict[str, Any]] = field(default_factory=list)
+    # Store writes to commit in the same transaction as the task's `completed` (the conversation's
+    # memory of the message), and broker work to be confirmed before the ack (a follow-up).
+    on_complete: list[Callable[[Any], Any]] = field(default_factory=list)
+    side_futures: list[Future[Any]] = field(default_factory=list)
 
     @property
     def task_id(self) -> str:
@@ -69,5 +84,12 @@ class TaskContext:
             self.log.warning("alert_not_emitted_no_dispatcher", alert_key=spec.alert_key)
             return
         info = replace(info, task_id=self.task_id, tenant_id=self.tenant_id)
+        if self.conversation is not None and info.conversation_id:
+            narrowed, joined = self.conversation.gate(spec, info)
+            self.episodes_joined.extend(joined)
+            if narrowed is None:
+                self.log.info("alert_joined_open_episode", alert_key=spec.alert_key)
+                return
+            spec = narrowed
         self.alert_futures.append(self.emit(spec, info))
         self.alert_specs.append(spec)

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 
 Severity = Literal["CRITICAL", "HIGH"]
 Origem = Literal["regras", "crew", "triagem_llm"]
+# An alert may be less severe than a finding: SCORE_CHANGE below pain 7 and NO_RESPONSE are MEDIUM.
+AlertSeverity = Literal["CRITICAL", "HIGH", "MEDIUM", "LOW"]
 
 SEVERITY_RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
@@ -39,7 +41,7 @@ def max_severity(findings: list[Finding]) -> Severity | None:
 class AlertSpec(BaseModel):
     alert_key: str
     type: str = "CRITICAL_SYMPTOM"
-    severity: Severity
+    severity: AlertSeverity
     message: str
     symptoms: list[str]
     detected_by: Literal["rules_engine", "ai_agent"]

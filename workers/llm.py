@@ -1,4 +1,4 @@
-"""The LLM layer of the workers: CrewAI crews and the langchain-openai triage call (SPEC §7).
+"""The LLM layer of the workers: CrewAI crews and the langchain-openai triage call (docs/llm.md).
 
 Everything here is an *addition* to the deterministic engine: a handler runs its rules first,
 then, when an LLM is configured, `run_crew` and (for free text) `run_triage`, and alerts on the

@@ -1,4 +1,4 @@
-"""Worker metrics and trace spans (SPEC §10), as small hooks the consumer, the alert client and the
+"""Worker metrics and trace spans (docs/operations.md), as small hooks the consumer, the alert client and the
 LLM runner call. Everything here is cheap when tracing is off (OpenTelemetry's no-op tracer).
 
 Metrics (Prometheus, served on `WORKER_METRICS_PORT + i` per vhost process):

@@ -82,10 +82,6 @@ def get_handler(domain: str, task_type: str) -> Handler:
         raise HandlerNotFound(f"no handler for task type {domain}.{task_type!s}") from None
 
 
-def registered() -> list[tuple[str, str]]:
-    return sorted(_REGISTRY)
-
-
 def load_handlers(
     modules: list[str] | tuple[str, ...] = DEFAULT_MODULES, extra: list[str] | tuple[str, ...] = ()
 ) -> None:

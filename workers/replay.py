@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--task-id", action="append", help="replay this task (repeatable)")
     group.add_argument("--all", action="store_true", help="replay every dead-lettered message")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    settings = get_settings().for_broker_role("ops")  # an operator tool: the console's identity
 
     from workers.__main__ import resolve_vhosts
 

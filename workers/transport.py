@@ -25,6 +25,8 @@ from typing import Any, Protocol
 
 import pika
 
+from shared import topology
+
 
 class ConnectionUnavailable(RuntimeError):
     """The connection is down; unacked deliveries will be redelivered."""
@@ -41,7 +43,15 @@ class Delivery:
 
     @property
     def headers(self) -> dict[str, Any]:
-        return getattr(self.properties, "headers", None) or {}
+        """The message's headers, plus the broker-validated publisher (docs/security.md)."""
+        headers = getattr(self.properties, "headers", None) or {}
+        user = getattr(self.properties, "user_id", None)
+        if user is None and topology.H_VERIFIED_USER not in headers:
+            return headers
+        headers = {k: v for k, v in headers.items() if k != topology.H_VERIFIED_USER}
+        if user is not None:
+            headers[topology.H_VERIFIED_USER] = user
+        return headers
 
 
 OnBatch = Callable[[list[Delivery]], None]

@@ -16,9 +16,13 @@ from shared import provision, topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
+from shared.store.conversations import ConversationLog
+from workers import health
 from workers.alert_dispatch import AlertDispatcher
 from workers.alerts import AlertClient
 from workers.consumer import VhostConsumer
+from workers.conversation_flow import ConversationServices
+from workers.followup import FollowUps
 from workers.observability import QueueDepthSampler
 from workers.pika_transport import PikaTransport
 from workers.registry import load_handlers
@@ -90,12 +94,30 @@ def build_consumer(
             settings, store, client, confirmed_publisher(transport), max_workers=max(4, 2 * threads)
         )
         on_stopped.insert(0, lambda: dispatcher.shutdown(wait=True))
+    # The agent conversation (docs/agent-message.md): earlier messages, episodes, and the
+    # NO_RESPONSE follow-ups, which park through the broker and alert through the dispatcher.
+    conversations = ConversationLog(store)
+    followups = None
+    if dispatcher is not None:
+        followups = FollowUps(settings, store, conversations, confirmed_publisher(transport), dispatcher.emit)
+        on_stopped.insert(0, followups.shutdown)
+    services = ConversationServices(settings, conversations, followups)
     rules = None
     if role in ("all", "rules"):
         rules = RulesStage(
-            settings, domain, store, dispatcher=dispatcher, llm_stage=settings.llm_enabled, vhost=vhost
+            settings,
+            domain,
+            store,
+            dispatcher=dispatcher,
+            llm_stage=settings.llm_enabled,
+            vhost=vhost,
+            conversation=services,
         )
-    llm = LlmStage(settings, domain, store, dispatcher=dispatcher, vhost=vhost) if with_llm else None
+    llm = (
+        LlmStage(settings, domain, store, dispatcher=dispatcher, vhost=vhost, conversation=services)
+        if with_llm
+        else None
+    )
     return VhostConsumer(
         vhost,
         domain,
@@ -103,6 +125,7 @@ def build_consumer(
         rules=rules,
         llm=llm,
         parked=dispatcher,
+        followups=followups,
         concurrency=concurrency,
         prefetch=max(prefetch, concurrency)
         if prefetch
@@ -119,19 +142,16 @@ def run_vhost(
     metrics_port: int | None = None,
     role: ProcessRole = "all",
 ) -> int:
-    settings = get_settings()
+    # The workers' own broker identity (RABBITMQ_WORKER_URL), never the administrator's.
+    settings = get_settings().for_broker_role("worker")
     configure_logging(settings, f"worker:{vhost}")
     load_handlers(extra=extra_handler_modules())
     tracing.install_global(f"worker:{vhost}")
     sampler = None
-    if metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(metrics_port, addr="127.0.0.1")
-        if role != "llm":
-            # One sampler per vhost: the LLM stage's process shares the vhost's queues.
-            sampler = QueueDepthSampler(settings, vhost)
-            sampler.start()
+    # Every stage serves metrics; one sampler per vhost (the LLM stage shares the vhost's queues).
+    if metrics_port and health.serve_metrics(metrics_port) and role != "llm":
+        sampler = QueueDepthSampler(settings, vhost)
+        sampler.start()
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, role=role)
     if settings.llm_enabled and role != "rules":
         from workers.llm import preload
@@ -152,7 +172,10 @@ def run_vhost(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+    heartbeat = health.Heartbeat.start_for(settings, consumer, vhost, role)
     consumer.run()
+    if heartbeat is not None:
+        heartbeat.stop()
     if sampler is not None:
         sampler.stop()
     tracing.shutdown()

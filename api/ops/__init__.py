@@ -1,5 +1,9 @@
-"""`/ops`: the operators' console (SPEC §10), server-rendered with Jinja2 and no JavaScript."""
+"""`/ops`: the operators' console (docs/operations.md), server-rendered with Jinja2 and a little
+JavaScript (local times, pausing the auto-refresh)."""
 
+from api.ops.dead_letters import router as _dead_letters
 from api.ops.routes import router
+
+router.include_router(_dead_letters)
 
 __all__ = ["router"]

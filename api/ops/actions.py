@@ -1,4 +1,5 @@
-"""The console's two buttons: replay a dead-lettered task, deliver a failed or parked alert now.
+"""The console's buttons: replay dead letters (tasks, or raw messages that never became a task), deliver
+a failed or parked alert now.
 
 Both go through the broker exactly as the workers expect: the replay is `shared.replay` (the
 logic of `python -m workers.replay`), and an alert retry is a message in the vhost's `alertas`
@@ -18,7 +19,7 @@ import pika
 
 from shared import topology
 from shared.config import Settings, vhost_url
-from shared.replay import replay
+from shared.replay import DeadLetter, move, peek, replay
 from shared.store import Store
 
 PARKED_SCHEMA_VERSION = 1
@@ -33,9 +34,23 @@ def alert_idempotency_key(task_id: str, alert_key: str) -> str:
     return f"{task_id}:{hashlib.sha256(alert_key.encode()).hexdigest()}"
 
 
-async def replay_task(settings: Settings, store: Store, domain: str, task_id: str) -> int:
+async def replay_tasks(settings: Settings, store: Store, domain: str, task_ids: set[str]) -> int:
+    """Move these tasks' messages from the domain's eventos.dlq back to eventos; how many moved."""
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
-    return await asyncio.to_thread(replay, settings, vhost, {task_id}, store)
+    # The console's own broker identity (RABBITMQ_OPS_URL): what replay needs and no more.
+    return await asyncio.to_thread(replay, settings.for_broker_role("ops"), vhost, task_ids, store)
+
+
+async def replay_raw(settings: Settings, store: Store, domain: str, fingerprints: set[str]) -> int:
+    """Move dead letters that never became a task row (named by `shared.replay.fingerprint`)."""
+    vhost = topology.vhost_for(domain, settings.vhost_prefix)
+    ops = settings.for_broker_role("ops")
+    return await asyncio.to_thread(move, ops, vhost, lambda _task, fp: fp in fingerprints, store)
+
+
+async def peek_dead_letters(settings: Settings, domain: str, limit: int) -> list[DeadLetter]:
+    vhost = topology.vhost_for(domain, settings.vhost_prefix)
+    return await asyncio.to_thread(peek, settings.for_broker_role("ops"), vhost, limit)
 
 
 def _publish_alert(settings: Settings, vhost: str, body: bytes, headers: dict[str, Any]) -> None:
@@ -75,4 +90,4 @@ async def retry_alert(settings: Settings, domain: str, tenant_id: str, alert: di
     headers = {"x-task-id": task_id, "x-alert-key": alert_key, "x-park-count": 1, "x-ops-retry": True}
     vhost = topology.vhost_for(domain, settings.vhost_prefix)
     body = json.dumps(message, ensure_ascii=False, default=str).encode()
-    await asyncio.to_thread(_publish_alert, settings, vhost, body, headers)
+    await asyncio.to_thread(_publish_alert, settings.for_broker_role("ops"), vhost, body, headers)

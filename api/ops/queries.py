@@ -24,9 +24,13 @@ class OpsQueries:
         status: str | None = None,
         domain: str | None = None,
         task_type: str | None = None,
+        reason: str | None = None,
         limit: int = 50,
+        newest_by: str = "created_at",
     ) -> list[dict[str, Any]]:
-        """Newest first; `tenant` None means every tenant (an operator from OPS_USERS)."""
+        """Newest first; `tenant` None means every tenant (an operator from OPS_USERS). `reason`
+        keeps the tasks whose error starts with it (the worker writes `<reason>: <detail>`).
+        `newest_by="updated_at"` orders by the last change (for dead letters: when they died)."""
         query = sa.select(
             tasks.c.task_id,
             tasks.c.tenant_id,
@@ -36,6 +40,7 @@ class OpsQueries:
             tasks.c.attempts,
             tasks.c.created_at,
             tasks.c.updated_at,
+            tasks.c.error,
         )
         if tenant is not None:
             query = query.where(tasks.c.tenant_id == tenant)
@@ -45,10 +50,36 @@ class OpsQueries:
             query = query.where(tasks.c.domain == domain)
         if task_type:
             query = query.where(tasks.c.task_type == task_type)
-        query = query.order_by(tasks.c.created_at.desc()).limit(min(max(limit, 1), MAX_ROWS))
+        if reason:
+            query = query.where(tasks.c.error.startswith(f"{reason}:", autoescape=True))
+        query = query.order_by(tasks.c[newest_by].desc()).limit(min(max(limit, 1), MAX_ROWS))
 
         def fn(conn: Connection) -> list[dict[str, Any]]:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+        return await self.store._aread(fn)
+
+    async def dead_lettered(self, tenant: str | None, task_ids: list[str]) -> dict[str, str]:
+        """{task_id: domain} of those tasks that are dead-lettered and the viewer's to replay."""
+        query = sa.select(tasks.c.task_id, tasks.c.domain).where(
+            tasks.c.task_id.in_(task_ids[:MAX_ROWS]), tasks.c.status == "dead_lettered"
+        )
+        if tenant is not None:
+            query = query.where(tasks.c.tenant_id == tenant)
+
+        def fn(conn: Connection) -> dict[str, str]:
+            return {r.task_id: r.domain for r in conn.execute(query)}
+
+        return await self.store._aread(fn)
+
+    async def known(self, task_ids: list[str]) -> set[str]:
+        """Which of these ids have a task row (every tenant's: for global operators only)."""
+        ids = [t for t in task_ids if t]
+        if not ids:
+            return set()
+
+        def fn(conn: Connection) -> set[str]:
+            return {r[0] for r in conn.execute(sa.select(tasks.c.task_id).where(tasks.c.task_id.in_(ids)))}
 
         return await self.store._aread(fn)
 

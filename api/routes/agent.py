@@ -1,4 +1,4 @@
-"""POST /api/v1/agent/message: the backend's WhatsApp flow (SPEC §9, alerts integration guide).
+"""POST /api/v1/agent/message: the backend's WhatsApp flow (docs/agent-message.md, alerts integration guide).
 
 The message becomes a `clinico.mensagem` task like any other (stored as queued, confirmed publish,
 same worker, same alert delivery), published with direct reply-to so this request can wait for the

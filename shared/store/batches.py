@@ -15,10 +15,15 @@ The status API never shows a state moving backwards because:
 
 A task whose alerts go to the backend first is written `processing` with its alert rows (the rows
 exist before the HTTP call, as always), and `completed` once they are settled.
+
+`BatchTask.also`: writes a handler asked to commit with its task's `completed` (the conversation's
+record of an agent message, `TaskContext.on_complete`). They run in the batch's transaction only
+for a task this batch completes; a task written `processing` takes them to its later `completed`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +40,8 @@ class BatchTask:
     this delivery's (its `processing` progress, or one above when this delivery's `processing` was
     stored already). `status`/`progress`: what is written. `count_attempt`: `attempts + 1` (False
     when the `processing` write counted it). `ensure`: the row to create if the task is missing.
-    `alerts`: `Store.register_alert` arguments, with `task_id` and `alert_key`."""
+    `alerts`: `Store.register_alert` arguments, with `task_id` and `alert_key`. `also`: writes
+    committed with the task's `completed` (run only when this batch completes it)."""
 
     task_id: str
     guard: int
@@ -45,6 +51,7 @@ class BatchTask:
     result: Any = None
     ensure: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    also: list[Callable[[Connection], Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +90,10 @@ def record(stmts: Statements, items: list[BatchTask]) -> Any:
         ours = _ours(items, found)
         ts = now()
         _write_statuses(conn, stmts, ours.values(), ts)
+        for it in ours.values():
+            if it.status in TERMINAL:
+                for extra in it.also:
+                    extra(conn)
         stored = _write_alerts(conn, stmts, ours, found, ts)
         refused = sorted({it.task_id for it in items} - set(ours))
         current: dict[str, dict[str, Any]] = {}

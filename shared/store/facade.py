@@ -157,11 +157,17 @@ class Store:
         twice in one batch applies once."""
         return self._batch_write(transitions.start_many(self._stmts, items), timeout)
 
-    def complete_many(self, items: list[tuple[str, int, Any]], timeout: float | None = 30) -> None:
+    def complete_many(
+        self,
+        items: list[tuple[str, int, Any]],
+        timeout: float | None = 30,
+        also: list[Callable[[Connection], Any]] | None = None,
+    ) -> None:
         """`completed` + result for a worker's batch, (task_id, progress, result) each, in one
-        statement. A task that moved past `progress` meanwhile is left as it is."""
+        statement. A task that moved past `progress` meanwhile is left as it is. `also`: writes
+        the handlers asked to commit with their task (`TaskContext.on_complete`)."""
         if items:
-            self._batch_write(transitions.complete_many(self._stmts, items), timeout)
+            self._batch_write(transitions.complete_many(self._stmts, items, also or []), timeout)
 
     def progress_of(self, ids: list[str]) -> dict[str, int]:
         """The progress of those of `ids` that exist, read before a rules batch runs its handlers
@@ -192,6 +198,10 @@ class Store:
 
     def get_task(self, task_id: str) -> dict[str, Any] | None:
         return self._read(tasks.get(task_id))
+
+    def task_owners(self, task_ids: list[str]) -> dict[str, tuple[str, int]]:
+        """(tenant, generation) of each task the store holds (the worker's tenant check)."""
+        return self._read(tasks.owners(task_ids)) if task_ids else {}
 
     def get_task_view(
         self, task_id: str, *, tenant_id: str | None = None, domain: str | None = None

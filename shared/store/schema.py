@@ -87,6 +87,48 @@ task_alerts = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+# The /ops console's reads (api/ops/health.py, api/ops/queries.py; migration 0005).
+sa.Index("ix_tasks_created_at", tasks.c.created_at)
+sa.Index("ix_tasks_tenant_created_at", tasks.c.tenant_id, tasks.c.created_at)
+sa.Index("ix_tasks_tenant_status_updated_at", tasks.c.tenant_id, tasks.c.status, tasks.c.updated_at)
+sa.Index("ix_task_alerts_delivery_updated_at", task_alerts.c.delivery, task_alerts.c.updated_at)
+
+# The agent conversation's memory (shared/store/conversations.py, docs/agent-message.md): one row
+# per clinico.mensagem task read by a worker, and the open alert episode per finding.
+_plain_json = sa.JSON()
+conversation_messages = sa.Table(
+    "conversation_messages",
+    metadata,
+    sa.Column("task_id", sa.String(36), primary_key=True),
+    sa.Column("tenant_id", sa.String(200), nullable=False),
+    sa.Column("conversation_id", sa.String(200), nullable=False),
+    sa.Column("message_id", sa.String(200), nullable=True),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("pain_score", sa.Float, nullable=True),
+    sa.Column("temperature_c", sa.Float, nullable=True),
+    sa.Column("intensities", _plain_json, nullable=True),
+    sa.Column("symptoms", _plain_json, nullable=True),
+    sa.Column("followup_question", sa.Text, nullable=True),
+)
+sa.Index(
+    "ix_conversation_messages_conversation",
+    conversation_messages.c.tenant_id,
+    conversation_messages.c.conversation_id,
+    conversation_messages.c.received_at,
+)
+
+alert_episodes = sa.Table(
+    "alert_episodes",
+    metadata,
+    sa.Column("tenant_id", sa.String(200), primary_key=True),
+    sa.Column("conversation_id", sa.String(200), primary_key=True),
+    sa.Column("episode_key", sa.String(200), primary_key=True),
+    sa.Column("severity", sa.String(20), nullable=False),
+    sa.Column("task_id", sa.String(36), nullable=False),
+    sa.Column("alerted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("joined", _plain_json, nullable=False),
+)
 
 
 def now() -> datetime:
@@ -122,6 +164,8 @@ def _json_dumps(value: Any) -> str:
 def make_engine(url: str, *, pool_size: int = 8) -> Engine:
     """`pool_size` (PostgreSQL): connections kept open. A worker sizes it to its rules threads,
     which each keep one to write their batches (`Store(pool_size=...)`)."""
+    # hide_parameters: a database error's text never quotes the row it was writing (patient data
+    # would reach a log or a traceback; docs/security.md).
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; accept the plain URL operators write.
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -136,6 +180,7 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
             max_overflow=16,
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
+            hide_parameters=True,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -146,4 +191,5 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
         max_overflow=8,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
+        hide_parameters=True,
     )

@@ -224,6 +224,20 @@ def select_task(conn: Connection, task_id: str) -> Any:
     return conn.execute(sa.select(*TASK_COLUMNS).where(tasks.c.task_id == task_id)).first()
 
 
+def owners(task_ids: list[str]) -> Callable[[Connection], dict[str, tuple[str, int]]]:
+    """Task id -> (tenant, generation) of those the store holds: one query for a whole batch."""
+
+    def fn(conn: Connection) -> dict[str, tuple[str, int]]:
+        rows = conn.execute(
+            sa.select(tasks.c.task_id, tasks.c.tenant_id, tasks.c.generation).where(
+                tasks.c.task_id.in_(task_ids)
+            )
+        )
+        return {str(r.task_id): (str(r.tenant_id), int(r.generation)) for r in rows}
+
+    return fn
+
+
 def get(task_id: str) -> Callable[[Connection], dict[str, Any] | None]:
     def fn(conn: Connection) -> dict[str, Any] | None:
         row = select_task(conn, task_id)

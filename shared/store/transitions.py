@@ -133,8 +133,11 @@ def start_many(
     return op
 
 
-def complete_many(stmts: Statements, items: list[tuple[str, int, Any]]) -> Callable[[Connection], Any]:
-    """`completed` + result for a worker's batch, in one statement."""
+def complete_many(
+    stmts: Statements, items: list[tuple[str, int, Any]], also: list[Callable[[Connection], Any]]
+) -> Callable[[Connection], Any]:
+    """`completed` + result for a worker's batch, in one statement, and `also` in the same
+    transaction."""
     ts = now()
     params = [
         {
@@ -148,7 +151,13 @@ def complete_many(stmts: Statements, items: list[tuple[str, int, Any]]) -> Calla
         for task_id, progress, result in items
     ]
     stmt = stmts.transition(False, True)
-    return lambda conn: conn.execute(stmt, params)
+
+    def op(conn: Connection) -> None:
+        conn.execute(stmt, params)
+        for extra in also:
+            extra(conn)
+
+    return op
 
 
 def enrich_result(task_id: str, result: dict[str, Any], only_if_estado: str) -> Callable[[Connection], bool]:

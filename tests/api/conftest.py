@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -51,3 +52,10 @@ def api(api_module: Api) -> Api:
     """The running API with every queue of the test vhosts empty."""
     purge_all(api_module.settings)
     return api_module
+
+
+def served_asyncapi(api: Api) -> dict[str, Any]:
+    """GET /asyncapi.json of the running API."""
+    resp = api.client.get("/asyncapi.json")
+    assert resp.status_code == 200
+    return resp.json()  # type: ignore[no-any-return]

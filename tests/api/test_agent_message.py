@@ -1,4 +1,5 @@
-"""POST /api/v1/agent/message at the gateway: the body of SPEC §9, the task it publishes, the 202."""
+"""POST /api/v1/agent/message at the gateway: the body docs/agent-message.md states, the task it
+publishes, the 202."""
 
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def test_snake_case_names_are_accepted_too(gw: Any) -> None:
             ["body", "conversationHistory"],
         ),
         ({"campoDesconhecido": 1}, ["body", "campoDesconhecido"]),
-        # Strict as every task body (SPEC §5): no number or boolean as text, no blank names.
+        # Strict as every task body (docs/api-contract.md): no number or boolean as text, no blank names.
         ({"patientContext": {"age": "70"}}, ["body", "patientContext", "age"]),
         ({"patientContext": {"oncologyTreatment": "true"}}, ["body", "patientContext", "oncologyTreatment"]),
         ({"conversationId": " "}, ["body", "conversationId"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from referencing.jsonschema import DRAFT202012
 from shared import topology
 from shared.catalog import PAYLOAD_MODELS
 from shared.messages import Envelope
-from tests.api.conftest import Api
+from tests.api.conftest import Api, served_asyncapi
 from tests.support.samples import ENDPOINTS
 
 pytestmark = pytest.mark.broker
@@ -23,9 +24,7 @@ pytestmark = pytest.mark.broker
 
 @pytest.fixture(scope="module")
 def document(api_module: Api) -> dict[str, Any]:
-    resp = api_module.client.get("/asyncapi.json")
-    assert resp.status_code == 200
-    return resp.json()  # type: ignore[no-any-return]
+    return served_asyncapi(api_module)
 
 
 def _refs(node: Any) -> list[str]:
@@ -79,3 +78,20 @@ def test_an_envelope_the_gateway_publishes_validates_against_its_message(
     assert list(validator.iter_errors(instance)) == []
     assert list(validator.iter_errors({**instance, "domain": "outro"})), "another domain is rejected"
     assert list(validator.iter_errors({**instance, "payload": {"paciente_id": str(uuid.uuid4()), "x": 1}}))
+
+
+def test_the_follow_up_queues_carry_the_follow_up_message_of_no_response(tmp_path: Path) -> None:
+    from api.asyncapi import build_asyncapi
+    from tests.conftest import make_settings
+
+    document = build_asyncapi(make_settings(tmp_path, no_response_after_s=1800))
+
+    for address in ("seguimento", "seguimento.espera.1800s"):
+        channel = document["channels"][f"clinico.{address}"]
+        assert channel["address"] == address
+        assert set(channel["messages"]) == {"seguimento"}
+    payload = document["components"]["messages"]["seguimento"]["payload"]
+    assert payload == {"$ref": "#/components/schemas/FollowUp"}
+    assert {"task_id", "tenant_id", "conversation_id", "question", "asked_at"} <= set(
+        document["components"]["schemas"]["FollowUp"]["required"]
+    )

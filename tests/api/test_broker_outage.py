@@ -98,7 +98,10 @@ def test_full_queue_nack_is_503(throwaway_broker, tmp_path: Path) -> None:
     settings = throwaway_settings(throwaway_broker, tmp_path)
     provision.provision(settings)
     vhost = f"{settings.vhost_prefix}fluxo_clinico"
-    HttpAdmin(settings.rabbitmq_management_url).set_policy(vhost, "tiny", "^eventos$", {"max-length": 1})
+    # Above provisioning's own eventos policy (priority 1): one policy applies to a queue.
+    HttpAdmin(settings.rabbitmq_management_url).set_policy(
+        vhost, "tiny", "^eventos$", {"max-length": 1, "overflow": "reject-publish"}, priority=2
+    )
     with (
         ServerThread(create_app(settings)) as server,
         httpx.Client(base_url=server.url, headers={"Authorization": "Bearer chave-a"}, timeout=30) as client,

@@ -1,5 +1,5 @@
 """A publish confirmed after its timeout, then retried with the same Idempotency-Key: one task,
-one analysis, one alert (SPEC §5).
+one analysis, one alert (docs/api-contract.md).
 
 The broker is reached through a loopback TCP proxy that holds back what the API sends: the
 publish gets no confirm, the API answers 503, and only then does the message reach the queue.

@@ -1,5 +1,5 @@
-"""The OpenAPI document is exact (SPEC §5): Swagger UI can authenticate, every answer an operation
-gives is documented, and the edge cases schemathesis found are answered as the schema says."""
+"""The OpenAPI document is exact (docs/api-contract.md): Swagger UI can authenticate, every answer
+an operation gives is documented, and the edge cases schemathesis found are answered as the schema says."""
 
 from __future__ import annotations
 

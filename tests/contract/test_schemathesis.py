@@ -1,4 +1,4 @@
-"""Schemathesis against the running API (SPEC §5: the OpenAPI document is exact).
+"""Schemathesis against the running API (docs/api-contract.md: the OpenAPI document is exact).
 
 The real app on a loopback port, on the real broker and a SQLite store, with a valid key; every
 check, the coverage, fuzzing and stateful phases, at least 50 examples per operation. A failure

@@ -51,7 +51,7 @@ def llm_stack(
 
 def _done(client: httpx.Client, url: str) -> dict | None:
     s = client.get(url).json()
-    # The LLM stage enriches a completed task afterwards (SPEC §6): wait for it too.
+    # The LLM stage enriches a completed task afterwards (docs/workers.md): wait for it too.
     ia = (s.get("result") or {}).get("analise_ia") or {}
     settled = s["status"] == "completed" and ia.get("estado") != "pendente"
     return s if settled and all(a["delivery"] != "pending" for a in s["alerts"]) else None

@@ -1,4 +1,4 @@
-"""An LLM endpoint that accepts and never answers must not delay a nurse's alert (SPEC §6)."""
+"""An LLM endpoint that accepts and never answers must not delay a nurse's alert (docs/workers.md)."""
 
 from __future__ import annotations
 

@@ -206,7 +206,9 @@ def test_kill_9_halfway_through_a_drain_completes_every_task_and_duplicates_no_a
                 topology.EVENTS_EXCHANGE,
                 topology.EVENTS_ROUTING_KEY,
                 env.to_json_bytes(),
-                pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+                pika.BasicProperties(
+                    delivery_mode=2, content_type="application/json", user_id=settings.broker_user
+                ),
                 mandatory=True,
             )
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pika
@@ -16,69 +12,15 @@ import pytest
 
 from shared import topology
 from shared.config import Settings, vhost_url
-from tests.integration.conftest import running_stack
-from tests.support.fake_nestjs import FakeNestJS
+from tests.ops.conftest import Stack, block_outside, open_page
 from tests.support.samples import BY_PATH
 from tests.support.wait import wait_until
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
 
 
-@dataclass
-class Stack:
-    client: httpx.Client
-    settings: Settings
-    nestjs: FakeNestJS
-    tmp: Path
-
-    @property
-    def url(self) -> str:
-        return str(self.client.base_url).rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("ops")
-    nestjs = FakeNestJS(static_token="token-de-servico").start()
-    try:
-        with running_stack(
-            tmp,
-            broker_url,
-            vhost_prefix,
-            BACKEND_URL=nestjs.url,
-            BACKEND_SERVICE_TOKEN="token-de-servico",
-            WORKER_EXTRA_HANDLERS="tests.support.scripted_handlers",
-            WORKER_MAX_RETRIES="0",
-            # A parked alert waits long enough for the button to be what delivers it.
-            ALERT_RETRY_DELAYS_S="600",
-            ALERT_MAX_ATTEMPTS="1",
-            ALERT_INLINE_BUDGET_S="1",
-            ALERT_TIMEOUT_S="1",
-        ) as (client, settings):
-            yield Stack(client, settings, nestjs, tmp)
-    finally:
-        nestjs.stop()
-
-
 def _page(browser, stack: Stack, key: str = "chave-a"):  # type: ignore[no-untyped-def]
-    context = browser.new_context(extra_http_headers={"X-API-Key": key})
-    _block_outside(context, stack.url)
-    return context.new_page()
-
-
-def _block_outside(context, base: str) -> list[str]:  # type: ignore[no-untyped-def]
-    host = urlsplit(base).netloc
-    blocked: list[str] = []
-
-    def route(r):  # type: ignore[no-untyped-def]
-        if urlsplit(r.request.url).netloc == host or r.request.url.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    return blocked
+    return open_page(browser, stack, key=key)
 
 
 def _broker_depths(settings: Settings, vhost: str) -> dict[str, int]:
@@ -95,7 +37,7 @@ def _broker_depths(settings: Settings, vhost: str) -> dict[str, int]:
 
 def test_docs_render_every_operation_with_outside_network_blocked(browser, stack: Stack, screenshot) -> None:
     context = browser.new_context()
-    blocked = _block_outside(context, stack.url)
+    blocked = block_outside(context, stack.url)
     page = context.new_page()
     page.goto(f"{stack.url}/docs")
     operations = sum(len(ops) for ops in stack.client.get("/openapi.json").json()["paths"].values())
@@ -110,7 +52,7 @@ def test_docs_authorize_then_execute_a_task_post_shows_202(browser, stack: Stack
     schemes = stack.client.get("/openapi.json").json().get("components", {}).get("securitySchemes")
     assert schemes, "the OpenAPI document declares the API key schemes that Swagger UI's Authorize uses"
     context = browser.new_context()
-    _block_outside(context, stack.url)
+    block_outside(context, stack.url)
     page = context.new_page()
     page.goto(f"{stack.url}/docs")
     page.locator(".opblock").first.wait_for()
@@ -133,15 +75,17 @@ def test_docs_authorize_then_execute_a_task_post_shows_202(browser, stack: Stack
     context.close()
 
 
-def test_ops_shows_queue_depths_that_match_the_broker(browser, stack: Stack, screenshot) -> None:
-    page = _page(browser, stack)
+def test_the_queue_page_shows_depths_that_match_the_broker(browser, stack: Stack, screenshot) -> None:
+    page = open_page(browser, stack, user="operador")
     page.goto(f"{stack.url}/ops")
-    screenshot(page, "ops")
+    page.get_by_role("link", name="All queues").click()
+    page.wait_for_url("**/ops/queues")
+    screenshot(page, "queues")
     for domain in topology.all_domains():
         vhost = topology.vhost_for(domain, stack.settings.vhost_prefix)
         expected = _broker_depths(stack.settings, vhost)
         for queue, count in expected.items():
-            cell = page.locator(f'tr[data-vhost="{vhost}"][data-queue="{queue}"] td.num')
+            cell = page.locator(f'tr[data-vhost="{vhost}"][data-queue="{queue}"] td[data-col="messages"]')
             assert int(cell.inner_text()) == count, (vhost, queue)
     retry_rows = page.locator('tr[data-queue^="eventos.retry."]')
     assert retry_rows.count() >= 4
@@ -158,8 +102,9 @@ def test_a_dead_lettered_task_replayed_with_the_button_completes(browser, stack:
     marker.write_text("the cause went away")
 
     page = _page(browser, stack)
-    page.goto(f"{stack.url}/ops")
+    page.goto(f"{stack.url}/ops/dead-letters")
     row = page.locator(f'#dead-lettered tr[data-task="{task_id}"]')
+    assert row.locator('[data-col="reason"]').inner_text() == "max_retries_exceeded"
     screenshot(page, "before-replay")
     row.get_by_role("button", name="Replay").click()
     page.wait_for_url(f"**/ops/tasks/{task_id}?**")
@@ -174,7 +119,9 @@ def test_a_dead_lettered_task_replayed_with_the_button_completes(browser, stack:
     assert stack.client.get(status_url).json()["status"] == "completed"
 
 
-def test_a_parked_alert_retried_with_the_button_is_delivered(browser, stack: Stack, screenshot) -> None:
+def test_a_parked_alert_turns_alert_delivery_amber_and_the_retry_button_delivers_it(
+    browser, stack: Stack, screenshot
+) -> None:
     stack.nestjs.mode = "503"
     hemograma = BY_PATH["/api/exames/hemograma/"].payload()
     hemograma["resultados"] = {"hemoglobina_g_dl": 5.1}
@@ -189,8 +136,14 @@ def test_a_parked_alert_retried_with_the_button_is_delivered(browser, stack: Sta
         interval=0.5,
         message="the alert parked",
     )
-    stack.nestjs.mode = "ok"
     screenshot(page, "parked")
+    home = _page(browser, stack)
+    home.goto(f"{stack.url}/ops")
+    screenshot(home, "home-alert-delivery-amber")
+    state = home.locator("#alert-state")
+    assert state.inner_text().startswith("Needs attention") and "amber" in state.get_attribute("class")
+    assert "parked" in home.locator("#alert-reasons").inner_text()
+    stack.nestjs.mode = "ok"
     page.get_by_role("button", name="Retry").first.click()
     page.wait_for_url(f"**/ops/tasks/{task_id}?**")
     wait_until(
@@ -214,7 +167,7 @@ def test_another_tenants_task_is_not_shown(browser, stack: Stack, screenshot) ->
         "/api/clinico/consulta/", json={"paciente_id": str(uuid.uuid4()), "queixa": "ok"}
     ).json()["task_id"]
     page = _page(browser, stack, key="chave-a")
-    page.goto(f"{stack.url}/ops")
+    page.goto(f"{stack.url}/ops/tasks")
     screenshot(page, "tenant-a")
     assert page.locator(f'tr[data-task="{mine}"]').count() == 1
     assert page.locator(f'tr[data-task="{other}"]').count() == 0

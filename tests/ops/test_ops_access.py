@@ -54,11 +54,11 @@ def test_ops_without_credentials_asks_the_browser_for_a_login(ops_url: str) -> N
 
 def test_an_ops_user_of_a_tenant_sees_only_that_tenants_tasks_and_an_operator_sees_all(ops_url: str) -> None:
     mine, theirs = _post(ops_url, "chave-a"), _post(ops_url, "chave-b")
-    ana = httpx.get(f"{ops_url}/ops", auth=("ana", PASSWORD))
+    ana = httpx.get(f"{ops_url}/ops/tasks", auth=("ana", PASSWORD))
     assert ana.status_code == 200
     assert mine in ana.text and theirs not in ana.text
     assert httpx.get(f"{ops_url}/ops/tasks/{theirs}", auth=("ana", PASSWORD)).status_code == 404
-    operator = httpx.get(f"{ops_url}/ops", auth=("operador", PASSWORD)).text
+    operator = httpx.get(f"{ops_url}/ops/tasks", auth=("operador", PASSWORD)).text
     assert mine in operator and theirs in operator
 
 
@@ -67,10 +67,12 @@ def test_tasks_filter_by_status_domain_and_type(ops_url: str) -> None:
     auth = ("ana", PASSWORD)
     assert (
         task
-        in httpx.get(f"{ops_url}/ops", params={"domain": "clinico", "task_type": "consulta"}, auth=auth).text
+        in httpx.get(
+            f"{ops_url}/ops/tasks", params={"domain": "clinico", "task_type": "consulta"}, auth=auth
+        ).text
     )
-    assert task not in httpx.get(f"{ops_url}/ops", params={"domain": "exames"}, auth=auth).text
-    assert task not in httpx.get(f"{ops_url}/ops", params={"status": "dead_lettered"}, auth=auth).text
+    assert task not in httpx.get(f"{ops_url}/ops/tasks", params={"domain": "exames"}, auth=auth).text
+    assert task not in httpx.get(f"{ops_url}/ops/tasks", params={"status": "dead_lettered"}, auth=auth).text
 
 
 def test_a_button_press_from_another_site_is_refused(ops_url: str) -> None:

@@ -59,3 +59,40 @@ def test_bad_delay_lists_are_rejected() -> None:
         _settings(retry_delays_s="5,abc")
     with pytest.raises(ValidationError):
         _settings(alert_retry_delays_s="0")
+
+
+def test_a_hashed_api_key_admits_the_key_but_not_its_hash() -> None:
+    import hashlib
+
+    digest = hashlib.sha256(b"chave-secreta").hexdigest()
+    keys = _settings(api_keys=f"sha256:{digest}=hospital_a,antiga=hospital_b").api_key_map
+    assert keys.get("chave-secreta") == "hospital_a"
+    assert keys.get("antiga") == "hospital_b"  # plain keys keep working
+    assert keys.get(f"sha256:{digest}") is None and keys.get(digest) is None
+    assert keys.get("outra") is None
+    assert keys.plain_entries == 1 and set(keys.values()) == {"hospital_a", "hospital_b"}
+    with pytest.raises(ValueError, match="64 hex"):
+        _ = _settings(api_keys="sha256:abc=hospital_a").api_key_map
+
+
+def test_the_key_command_prints_a_new_key_and_the_entry_that_admits_it() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "api.keys", "hospital_a"], capture_output=True, text=True, check=True
+    ).stdout
+    key = out.split("it is not stored anywhere): ", 1)[1].split()[0]
+    entry = out.split("API_KEYS entry: ", 1)[1].strip()
+    assert key not in entry
+    assert _settings(api_keys=entry).api_key_map.get(key) == "hospital_a"
+
+
+def test_secrets_can_come_from_files(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "rabbitmq_api_url"
+    secret.write_text("amqp://gateway-api:s3cr3t@rabbit:5672/\n")
+    monkeypatch.setenv("RABBITMQ_API_URL_FILE", str(secret))
+    settings = _settings()
+    assert settings.rabbitmq_api_url == "amqp://gateway-api:s3cr3t@rabbit:5672/"
+    assert settings.for_broker_role("api").broker_user == "gateway-api"
+    assert settings.for_broker_role("worker").broker_user == "guest"  # unset: RABBITMQ_URL

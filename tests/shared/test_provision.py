@@ -15,6 +15,7 @@ from shared.config import Settings
 from shared.provision import HttpAdmin, ProvisionError
 from tests.conftest import throwaway_settings
 from tests.support.amqp import channel
+from tests.support.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,9 +75,16 @@ def test_management_api_provisioning_keeps_a_seed_eventos_queue(throwaway_broker
     assert queue["type"] == "quorum"
     with channel(settings, "clinico") as ch:
         assert ch.queue_declare("eventos", passive=True).method.message_count == 1, "seed message kept"
-    policy = admin.client.get(f"/api/policies/{vhost}/{provision.COMPAT_POLICY}").json()
+    policy = admin.client.get(f"/api/policies/{vhost}/{provision.EVENTS_POLICY}").json()
     assert policy["definition"]["dead-letter-exchange"] == topology.DLX_EXCHANGE
     assert policy["definition"]["delivery-limit"] == topology.DELIVERY_LIMIT
+    # The existing queue gets the length limit too (EVENTOS_MAX_LENGTH), through the policy.
+    assert policy["definition"]["max-length"] == settings.eventos_max_length
+    queue_url = f"/api/queues/{vhost}/eventos"
+    wait_until(
+        lambda: admin.client.get(queue_url).json().get("policy") == provision.EVENTS_POLICY,
+        message="the existing eventos under the policy",
+    )
     # And it is still idempotent.
     provision.provision(settings)
 

@@ -60,6 +60,10 @@ def publish_raw(
             topology.EVENTS_EXCHANGE,
             topology.EVENTS_ROUTING_KEY,
             body,
-            properties or pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+            # As the gateway's broker user by default (the worker trusts it for any tenant).
+            properties
+            or pika.BasicProperties(
+                delivery_mode=2, content_type="application/json", user_id=settings.broker_user
+            ),
             mandatory=True,
         )

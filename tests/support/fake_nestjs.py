@@ -35,26 +35,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from shared.alert_contract import ALERT_TYPES, SEVERITIES
 from tests.support.servers import ServerThread, free_port
 
-ALERT_TYPES = (
-    "CRITICAL_SYMPTOM",
-    "NO_RESPONSE",
-    "DELAYED_APPOINTMENT",
-    "SCORE_CHANGE",
-    "SYMPTOM_WORSENING",
-    "NAVIGATION_DELAY",
-    "MISSING_EXAM",
-    "STAGING_INCOMPLETE",
-    "TREATMENT_DELAY",
-    "FOLLOW_UP_OVERDUE",
-)
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 DTO_FIELDS = ("patientId", "type", "severity", "message", "context")
 ALLOWED_ROLES = frozenset({"ADMIN", "COORDINATOR"})
 MODES = frozenset({"ok", "500", "503", "429", "hang", "error_after_create", "down"})
 # validator.js isUUID("all")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+# Where a scripted 307/308 points; it does not resolve, and nothing may go there.
+REDIRECT_HOST = "redirect-target.invalid"
 
 
 @dataclass
@@ -72,6 +64,23 @@ class RecordedRequest:
     def token(self) -> str | None:
         auth = self.headers.get("authorization", "")
         return auth[7:] if auth.startswith("Bearer ") else None
+
+
+# The DTO above as JSON Schema (what `validate_create_alert_dto` enforces, written out here and
+# not imported from the product: tests/api/test_asyncapi.py compares the two).
+CREATE_ALERT_DTO_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["patientId", "type", "severity", "message"],
+    "properties": {
+        "patientId": {"type": "string", "format": "uuid"},
+        "type": {"type": "string", "enum": list(ALERT_TYPES)},
+        "severity": {"type": "string", "enum": list(SEVERITIES)},
+        "message": {"type": "string", "minLength": 1},
+        # @IsOptional() @IsObject() context?: Record<string, unknown>
+        "context": {"type": ["object", "null"]},
+    },
+}
 
 
 def _error(status: int, message: Any, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -256,6 +265,8 @@ class FakeNestJS:
         return self._process(headers, body, bad_json, fail_after_create=answer == "error_after_create")
 
     def _retry_after_headers(self, status: int) -> dict[str, str] | None:
+        if status in (307, 308):  # a proxy sending the client elsewhere (never followed)
+            return {"Location": f"http://{REDIRECT_HOST}/api/v1/alerts"}
         if status in (429, 503) and self.retry_after is not None:
             return {"Retry-After": self.retry_after}
         return None

@@ -115,6 +115,8 @@ def publish(
                 content_type="application/json",
                 message_id=str(env.task_id) if isinstance(env, Envelope) else None,
                 headers=headers or {},
+                # As the gateway's own broker user (RabbitMQ checks it): the worker trusts the tenant.
+                user_id=settings.broker_user,
             ),
             mandatory=True,
         )

@@ -14,7 +14,7 @@ from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
 from tests.workers.test_stages import RecordingDispatcher, queued, status
-from workers.handlers.mensagem import SAFETY, TEMPLATES, with_safety
+from workers.handlers.mensagem import FOLLOW_UP, SAFETY, TEMPLATES, with_safety
 from workers.registry import load_handlers
 from workers.stages import Ack, Forward, RulesStage
 
@@ -88,9 +88,26 @@ def test_with_an_llm_stage_to_come_the_rules_answer_is_preliminary(offline: Sett
 
 
 @pytest.mark.parametrize("severity", ["CRITICAL", "HIGH"])
-def test_a_crew_text_without_the_safety_instruction_gets_it_appended_once(severity: str) -> None:
+def test_a_crew_text_without_the_safety_instruction_gets_it_and_the_follow_up_question_appended_once(
+    severity: str,
+) -> None:
     bare = "Sinto muito. Descanse e beba água."
 
-    assert with_safety(bare, severity) == f"{bare} {SAFETY[severity]}"
+    assert with_safety(bare, severity) == f"{bare} {SAFETY[severity]} {FOLLOW_UP[severity]}"
     assert with_safety(TEMPLATES[severity], severity) == TEMPLATES[severity]
     assert with_safety(bare, None) == bare
+
+
+@pytest.mark.parametrize("severity", ["CRITICAL", "HIGH"])
+def test_a_crew_text_that_asks_its_own_sim_or_nao_question_keeps_it_and_gets_no_second_one(
+    severity: str,
+) -> None:
+    own = f"{SAFETY[severity]} Você tem alguém com você agora? Responda SIM ou NÃO."
+
+    assert with_safety(own, severity) == own
+
+
+@pytest.mark.parametrize("severity", ["CRITICAL", "HIGH"])
+def test_critical_and_high_templates_end_with_a_sim_or_nao_follow_up_question(severity: str) -> None:
+    assert TEMPLATES[severity].endswith(FOLLOW_UP[severity])
+    assert FOLLOW_UP[severity].endswith("Responda SIM ou NÃO.")

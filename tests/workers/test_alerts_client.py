@@ -1,4 +1,4 @@
-"""AlertClient against a NestJS stand-in over real loopback HTTP (SPEC §8)."""
+"""AlertClient against a NestJS stand-in over real loopback HTTP (docs/alerts.md)."""
 
 from __future__ import annotations
 
@@ -574,3 +574,53 @@ def test_the_stand_in_goes_down_and_comes_back_on_the_same_port(nestjs: FakeNest
     nestjs.mode = "ok"
 
     assert _post(nestjs, _valid_body()).status_code == 201
+
+
+def test_a_307_or_308_is_retried_at_backend_url_and_the_redirect_is_never_followed(
+    make_client: MakeClient, nestjs: FakeNestJS
+) -> None:
+    nestjs.fail_next(307, 308)
+
+    outcome = send(make_client())
+
+    assert outcome.state == "delivered" and outcome.attempts == 3
+    assert nestjs.statuses() == [307, 308, 201]
+    assert {r.path for r in nestjs.requests} == {"/api/v1/alerts"}  # every attempt to BACKEND_URL
+
+
+def test_a_backend_that_keeps_redirecting_hands_the_alert_back_for_parking(
+    make_client: MakeClient, nestjs: FakeNestJS
+) -> None:
+    nestjs.fail_next(*([307] * 4))
+
+    outcome = send(make_client())
+
+    assert outcome.state == "retry_later"
+    assert outcome.last_error is not None and "not followed" in outcome.last_error
+
+
+def test_no_token_is_minted_and_nothing_sent_for_a_tenant_not_configured(
+    make_client: MakeClient, nestjs: FakeNestJS
+) -> None:
+    client = make_client()
+
+    outcome = client.deliver("tenant-evil", "k-evil", {"patientId": str(uuid.uuid4())})
+
+    assert outcome.state == "failed" and outcome.attempts == 0
+    assert "not configured" in (outcome.last_error or "")
+    assert nestjs.requests == [] and "tenant-evil" not in client._tokens
+
+
+def test_a_plain_http_backend_on_another_host_is_warned_about_at_start_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(
+        tmp_path, backend_url="http://backend.hospital.example", backend_jwt_secret=SECRET
+    )
+
+    with caplog.at_level(logging.WARNING, logger="test.alerts"):
+        assert AlertClient.warn_if_disabled_settings(settings, logging.getLogger("test.alerts"))
+
+    assert "plain http" in caplog.records[0].getMessage()
+    https = make_settings(tmp_path, backend_url="https://backend.hospital.example", backend_jwt_secret=SECRET)
+    assert not AlertClient.warn_if_disabled_settings(https, logging.getLogger("test.alerts"))

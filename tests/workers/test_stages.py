@@ -343,3 +343,17 @@ def test_the_llm_stage_ignores_a_task_the_rules_stage_has_not_completed(
 def test_the_llm_stage_dead_letters_a_message_it_cannot_read(offline: Settings, store: Store) -> None:
     outcome = LlmStage(offline, "exames", store).process(json.dumps({"x": 1}).encode())
     assert isinstance(outcome, DeadLetter) and outcome.reason == "invalid_envelope"
+
+
+def test_a_poison_task_refused_twice_shows_two_attempts(offline: Settings, store: Store) -> None:
+    """Refused as invalid, replayed by an operator, refused again: two attempts, as the console
+    and the status API show them."""
+    processor = RulesStage(offline, "clinico", store)
+    poison = envelope("x")
+    poison.payload = {"paciente_id": "not-a-uuid", "queixa": "dor"}
+    body = queued(store, poison)
+    assert isinstance(processor.process(body), DeadLetter)
+    generation = store.replay(str(poison.task_id))
+    assert isinstance(processor.process(body, {topology.H_REPLAY_GENERATION: generation}), DeadLetter)
+    task = status(store, poison)
+    assert task["status"] == "dead_lettered" and task["attempts"] == 2

@@ -1,4 +1,5 @@
-"""Deterministic clinical engine (SPEC §7): explainable rules, always on, no I/O.
+"""Deterministic clinical engine: explainable rules, always on, no I/O (docs/clinical-analysis.md,
+docs/clinical-engine.md).
 
     analysis = analyze("clinico", "consulta", ConsultaPayload(...))
     analysis.achados          # CRITICAL/HIGH findings, origem="regras"
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 
 from shared.catalog import kind
 
-from . import clinico, exames, hemograma, ingestao, opme  # noqa: F401
+from . import clinico, exames, hemograma, ingestao, mensagem, opme  # noqa: F401
 from .result import VERSAO_REGRAS, ClinicalAnalysis
 
 __all__ = ["VERSAO_REGRAS", "ClinicalAnalysis", "analyze"]

@@ -1,34 +1,20 @@
-"""The rest of the ConText assertion of a mention: experiencer, figurative use, hypothetical
-questions and episodes that are over. `negation.suppression` already handles the triggers that
-sit in the mention's own clause (negation, "retornar se", "histórico de"); what is here needs
-the whole message.
+"""The rest of the ConText assertion of a mention: figurative use, hypothetical questions and
+episodes that are over (who the mention is about is `experiencer`). `negation.suppression`
+already handles the triggers that sit in the mention's own clause (negation, "retornar se",
+"histórico de"); what is here needs the whole sentence or message.
 
 Each rule returns the *reason* a mention does not count (`motivo`), and `ASSERTION` maps every
-reason to one of SPEC §7's six assertions, so a result lists each discarded mention as
-`negado`, `resolvido`, `hipotetico`, `outra_pessoa` or `figurado` (a counted one is `presente`).
-
-Experiencer (Harkema et al.'s "experiencer" slot, adapted to WhatsApp messages):
-- A caregiver who introduces themself ("sou a mãe do Pedro", "aqui é a esposa do Antônio",
-  "cuidadora da dona Ana", "escrevendo pela minha mãe") writes about the patient: third persons
-  are the patient, and the writer's own complaints ("quem tá com febre sou eu") are someone else's.
-- Otherwise the writer is the patient. A symptom whose nearest subject is a bystander (neighbour,
-  colleague, "a moça do leito ao lado", a relative's relative) belongs to someone else. One whose
-  subject is a close relative belongs to someone else when the message makes clear the writer is
-  talking about themself ("eu tô bem", "quem tá com febre sou eu", "vim renovar a receita", "meu
-  check-up") or the relative's clause is a death or a history ("morreu de infarto"); else the
-  writer is a caregiver reporting the patient ("minha mãe apagou na cozinha") and it counts.
+reason to one of the six assertions of docs/clinical-engine.md, so a result lists each discarded
+mention as `negado`, `resolvido`, `hipotetico`, `outra_pessoa` or `figurado` (a counted one is
+`presente`).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from functools import cached_property
 
-from .text import words
-
-# SPEC §7's assertion for each internal reason.
+# The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
     None: "presente",
     "negado": "negado",
@@ -43,252 +29,6 @@ ASSERTION = {
     "outra_pessoa": "outra_pessoa",
     "figurado": "figurado",
 }
-
-_SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
-
-_RELATIVE = (
-    r"mae|mamae|pai|papai|filh[oa]s?|filhinh[oa]|irma|irmao|irmaos|irmas|avo|avos|vovo|vo|tio|tia|tios|"
-    r"prim[oa]s?|sobrinh[oa]s?|net[oa]s?|marido|espos[oa]|mulher|namorad[oa]|sogr[oa]|cunhad[oa]|genro|"
-    r"nora|padrasto|madrasta|bebe|nene|crianca|menin[oa]|enteado|enteada"
-)
-_BYSTANDER = (
-    r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
-    r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
-    r"cuidador[a]?"
-)
-_BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
-_SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|comigo)\b")
-
-_CAREGIVER_INTRO = re.compile(
-    r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou)\s+(?:a|o)\s+(?:" + _RELATIVE + r"|"
-    r"cuidador[a]?|acompanhante|enfermeir[oa]|tecnic[oa])\s+d[oa]|"
-    r"cuidador[a]?\s+d[oa]\s|acompanhante\s+d[oa]\s|"
-    r"(?:escrevendo|falando|mandando\s+(?:msg|mensagem)|escrevo|falo)\s+(?:pel[oa]|por|em\s+nome\s+d[oa])\s|"
-    r"(?:o|a)\s+paciente\s+e\s+(?:meu|minha|o\s+meu|a\s+minha)\s)"
-)
-# The writer talks about their own state or care: a relative's symptom is not theirs to report.
-_SELF_FOCUS = re.compile(
-    r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal)|"
-    r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+que\s|eu\s+so\s+(?:to|estou|tenho)|"
-    r"eu\s+nao\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
-    r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
-    r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
-    r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
-    r"(?:fiquei|to|estou)\s+(?:assustad[oa]|preocupad[oa])\s*,?\s*(?:mas|e)\s+eu)"
-)
-# The writer's own fever or temperature: "minha mãe faz rádio e eu tô com febre de 38,3".
-FIRST_PERSON_FEVER = re.compile(
-    r"\b(?:eu\s+)?(?:to|estou|tou|tive|tenho|senti|sinto|medi)\b[^.;!?\n]{0,25}?\b(?:febre|febril|\d{2}[,.]\d|"
-    r"\d{2}\s+graus)"
-)
-_RELATIVE_PAST = re.compile(
-    r"\b(?:morreu|morreram|faleceu|faleceram|falecid[oa]|obito|enterr\w*|velorio|internad[oa]|hospitalizad[oa]|"
-    r"na\s+uti|no\s+hospital|visita\w*|desde\s+(?:pequen|crianca|sempre|"
-    r"que\s+nasceu)|no\s+fim\s+da\s+vida|historico|antecedente|(?:em|de)\s+(?:19|20)\d\d|ano\s+passado|"
-    r"anos\s+atras|ha\s+\d+\s+anos)"
-)
-
-
-_DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
-_RELATIVES = words(
-    "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
-    "avo avos vovo vo "
-    "tio tia tios primo prima primos primas sobrinho sobrinha sobrinhos sobrinhas neto neta netos netas "
-    "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
-    "bebe nene crianca menino menina enteado enteada"
-)
-_BYSTANDERS = words(
-    "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
-    "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
-    "cara fulano fulana cuidador cuidadora"
-)
-_OF_OWNERS = words(
-    "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
-)
-_FIRST_WORDS = words(
-    "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
-)
-_PRONOUNS = words("ele ela eles elas dele dela deles delas")
-_WORD_RE = re.compile(r"[a-z]+")
-
-
-def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
-    """One pass over the words: people named (start, end, noun, is a relative's relative), the
-    first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
-    third-person pronouns."""
-    toks = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
-
-    def joined(i: int, j: int) -> bool:  # only white space between word i and word j
-        return text[toks[i][1] : toks[j][0]].isspace()
-
-    people: list[tuple[int, int, str, bool]] = []
-    covered: list[tuple[int, int]] = []
-    n = len(toks)
-    for i, (s0, _e0, w) in enumerate(toks):
-        noun = None
-        end_i = i
-        if w in _RELATIVES or w in _BYSTANDERS:
-            noun = w
-        elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
-            noun, end_i = f"{w} paciente", i + 1
-        elif (
-            w in ("companheiro", "companheira")
-            and i + 2 < n
-            and toks[i + 1][2] == "de"
-            and toks[i + 2][2] == "quarto"
-            and joined(i, i + 1)
-            and joined(i + 1, i + 2)
-        ):
-            noun, end_i = f"{w} de quarto", i + 2
-        if noun is None:
-            continue
-        start = s0
-        if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
-            start = toks[i - 1][0]
-        end = toks[end_i][1]
-        of = False
-        k = end_i + 1
-        if k + 1 < n and toks[k][2] in ("do", "da", "dos", "das") and joined(end_i, k) and joined(k, k + 1):
-            owner = toks[k + 1][2]
-            if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
-                of = True
-                end = toks[k + 1][1]
-        people.append((start, end, noun, of))
-        covered.append((start, end))
-    firsts = [
-        s0
-        for s0, _e, w in toks
-        if (w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")))
-        and not any(a <= s0 < b for a, b in covered)
-    ]
-    pronouns = [s0 for s0, _e, w in toks if w in _PRONOUNS]
-    return people, firsts, pronouns
-
-
-_FEMININE = words("mae mamae mulher")
-_EITHER = words("avo avos vovo vo colega colegas pessoa pessoas crianca bebe nene alguem cara chefe")
-
-
-def _feminine(noun: str) -> bool | None:
-    """True/False for the noun's gender, None when it can be either ("colega", "avó"/"avô" folded)."""
-    if noun in _FEMININE:
-        return True
-    if noun in _EITHER or " " in noun:
-        return None
-    return noun.rstrip("s").endswith("a")
-
-
-class Experiencer:
-    """Who a mention is about, for one normalised message."""
-
-    def __init__(self, text: str, sentence_starts: list[int] | None = None) -> None:
-        self.text = text
-        self._sentences = sentence_starts
-        self._scanned: tuple[list[tuple[int, int, str, bool]], list[int], list[int]] | None = None
-
-    # Computed on first use: most mentions are settled by their own clause before anyone asks.
-    @cached_property
-    def caregiver(self) -> bool:
-        return bool(_CAREGIVER_INTRO.search(self.text))
-
-    @cached_property
-    def self_focus(self) -> bool:
-        return bool(_SELF_FOCUS.search(self.text))
-
-    @cached_property
-    def sentence_starts(self) -> list[int]:
-        if self._sentences is not None:
-            return self._sentences
-        return [0] + [m.end() for m in _SENTENCE.finditer(self.text)]
-
-    @cached_property
-    def _people_scan(self) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
-        return _scan_people(self.text)
-
-    @property
-    def people(self) -> list[tuple[int, int, str, bool]]:
-        return self._people_scan[0]
-
-    @property
-    def firsts(self) -> list[int]:
-        return self._people_scan[1]
-
-    @property
-    def pronouns(self) -> list[int]:
-        return self._people_scan[2]
-
-    @cached_property
-    def people_starts(self) -> list[int]:
-        return [p[0] for p in self.people]
-
-    def _sentence_start(self, pos: int) -> int:
-        i = bisect_right(self.sentence_starts, pos)
-        return self.sentence_starts[i - 1] if i else 0
-
-    @staticmethod
-    def _last(positions: list[int], lo: int, hi: int) -> int | None:
-        i = bisect_left(positions, hi)
-        return positions[i - 1] if i and positions[i - 1] >= lo else None
-
-    def _subject(self, start: int, end: int) -> tuple[str, str | None, bool, int]:
-        """('first'|'third'|'none', noun, noun is a relative's relative, where the subject starts)."""
-        t = self.text
-        if re.search(r"[a-z]{2,}ei\b", t[start:end]) or _SOU_EU_AFTER.match(t, end):
-            return "first", None, False, start
-        s0 = self._sentence_start(start)
-        # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça").
-        for lo in (s0, self._sentence_start(max(0, s0 - 2))):
-            first = self._last(self.firsts, lo, start)
-            person = self._last(self.people_starts, lo, start)
-            pronoun = self._last(self.pronouns, lo, start)
-            best: tuple[int, str, str | None, bool] | None = None
-            if first is not None:
-                best = (first, "first", None, False)
-            if person is not None and (best is None or person >= best[0]):
-                _p0, _p1, noun, of = self.people[self.people_starts.index(person)]
-                best = (person, "third", noun, of)
-            if pronoun is not None and (best is None or pronoun > best[0]):
-                best = (pronoun, "third", self._antecedent(pronoun), False)
-            if best is not None:
-                return best[1], best[2], best[3], best[0]
-            if lo == 0:
-                break
-        return "none", None, False, start
-
-    def _antecedent(self, pos: int) -> str | None:
-        """The last person named before a pronoun, if its gender agrees ("o vizinho disse que ela...":
-        "ela" is not the neighbour, so it is the patient)."""
-        pronoun = self.text[pos : pos + 5]
-        feminine = pronoun.startswith(("ela", "dela"))
-        for p_start, _e, noun, _of in reversed(self.people):
-            if p_start < pos:
-                return noun if _feminine(noun) in (feminine, None) else None
-        return None
-
-    def relative_subject(self, start: int, end: int) -> bool:
-        """The writer (not a caregiver) names a relative as the subject: "minha mãe faz quimio"."""
-        who, noun, _of, _at = self._subject(start, end)
-        return not self.caregiver and who == "third" and noun is not None
-
-    def other_person(self, start: int, end: int) -> bool:
-        who, noun, of, at = self._subject(start, end)
-        if who == "first":
-            return self.caregiver
-        if who == "none":
-            return False
-        if self.caregiver:
-            # The caregiver writes about the patient; only a bystander is someone else.
-            return bool(noun and (of or _BYSTANDER_RE.match(noun)) and noun not in ("cuidador", "cuidadora"))
-        if noun is None:
-            return (
-                self.self_focus
-            )  # "ele"/"ela" with no one named: a caregiver, unless the writer is the topic
-        if of or _BYSTANDER_RE.match(noun):
-            return True
-        clause_end = _SENTENCE.search(self.text, end)
-        clause = self.text[at : clause_end.start() if clause_end else len(self.text)]
-        return self.self_focus or bool(_RELATIVE_PAST.search(clause))
-
 
 # --- figurative use ------------------------------------------------------------------------------
 
@@ -313,17 +53,47 @@ _FIG_IDIOM_AFTER = re.compile(
 )
 
 
+_MONEY_BEFORE = re.compile(
+    r"\b(?:conta|contas|bolso|carteira|salario|preco|precos|boleto|fatura|cartao|orcamento|aluguel|mercado|"
+    r"farmacia|gasolina)\b[^.;!?\n]{0,40}$"
+)
+_JOKE_AFTER = re.compile(
+    r"^[^.;!?\n]{0,20}?(?:\bk+\b|rs(?:rs)+|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
+)
+_CRIED_OR_LAUGHED = re.compile(r"\b(?:chorei|chorou|chorando|ri|rindo|rimos|gargalh\w*)\b")
+_CRAZE = re.compile(
+    r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"
+    r"(?:entre|no|na|do|da|aqui))\b"
+)
+
+
+# Tried on every mention, so compiled once.
+_KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
+_COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
+_WILL_HAVE = re.compile(r"\bvou\s+(?:ter|dar)\s+um\s+$")
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
-    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha"."""
+    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
+    da farmácia tá me deixando sangrando", "minha crush me deixou sem ar kkk", "a febre agora é
+    corrida de rua"."""
     after = text[end : end + 60]
     before = text[max(0, start - 60) : start]
+    mention = text[start:end]
+    if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
+        return True
+    if _JOKE_AFTER.match(after) and (
+        re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) or _CRIED_OR_LAUGHED.search(before)
+    ):
+        return True  # "me deixou sem ar kkk", "chorei tanto no filme que fiquei sem ar kkkk"
+    if mention.startswith("febr") and _CRAZE.search(text, max(0, start - 80), end + 80):
+        return True
     if _FIG_AFTER.match(after):
         return True
     if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
         return True
-    mention = text[start:end]
-    if re.search(r"\b(?:me|te|nos)\s+mat", mention) and (
+    if _KILL.search(mention) and (
         re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
         or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)
     ):
@@ -335,9 +105,9 @@ def figurative(text: str, start: int, end: int) -> bool:
             return bool(re.search(r"\ba\s+$", before))  # "a sangue frio"
         if _FIG_IDIOM_AFTER.match(after):
             return True
-    if re.search(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$", mention) and _FIG_IDIOM_AFTER.match(after):
+    if _COLOUR.search(mention) and _FIG_IDIOM_AFTER.match(after):
         return True
-    return bool(re.search(r"\bvou\s+(?:ter|dar)\s+um\s+$", before))
+    return bool(_WILL_HAVE.search(before))
 
 
 # --- hypothetical questions ----------------------------------------------------------------------
@@ -352,9 +122,19 @@ _HYPO_QUESTION = re.compile(
     r"(?:tem|existe|ha|corre|corro|correm)\s+(?:algum\s+)?(?:risco|perigo|chance)\s+de|"
     r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|e\s+se\b|"
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
-    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar)\b|"
+    r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar(?!\s+(?:pr[oa]|para|comigo)\b))\b|"
     r"(?:pode|podem)\s+(?:ser\s+que\s+(?:eu\s+)?(?:tenha|tenho|sinta|fique|de|venha)|acontecer|ter)\b[^.?!\n]*"
-    r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia))"
+    r"\b(?:amanha|semana\s+que\s+vem|depois\s+d|durante|viagem|aviao|voo|quando|futuro|cirurgia)|"
+    # side effects asked about, package-insert warnings: "posso ter desmaio com a dose nova?",
+    # "a bula fala em pensamentos suicidas como efeito colateral"
+    r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
+    # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
+    r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
+    r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
+    r"provoca|provocar)\b|"
+    r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
+    r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"
 )
 
 
@@ -390,30 +170,80 @@ _OVER = re.compile(
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acabei|acabou|finalizei|conclui|em\s+remissao|"
-    r"alta\s+da\s+oncologia)\b"
+    r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
+    r"nao\s+passa\s+(?:mais\s+)?nada)\b"
 )
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+passada|semanas\s+atras|mes\s+passado|meses\s+atras|ano\s+passado|anos\s+atras|"
-    r"(?:ha|faz)\s+(?:\d+|uns|umas|alguns|algumas|varios|varias)\s+(?:dias|semanas|meses|anos)|"
+    r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
+    r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado)\b"
 )
+# "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
+# for stroke signs: a transient one (a TIA) still needs care the day after.
+_YESTERDAY_CLEAR = re.compile(
+    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|(?:to|estou)\s+bem))"
+)
 _STILL_NOW = re.compile(
-    r"\b(?:(?<!nao\s)voltou|(?<!nao\s)voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
+    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
+    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
+    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
 )
 
 
-def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool) -> bool:
-    """A complaint whose sentence says it is over; a CRITICAL one also needs a past date."""
+# "Now fine", said of today: closes a CRITICAL episode without a date, except a recent one
+# ("agora há pouco") and the transient ones that still need care when over (angina, a TIA).
+_NOW_FINE = re.compile(
+    r"\b(?:(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei)\s+(?:bem|otim[oa]|normal|boa|bom)|"
+    r"(?:ta|esta)\s+tudo\s+bem|respiro\s+(?:normal|bem)|voltou\s+ao\s+normal|nao\s+sinto\s+(?:mais\s+)?nada|"
+    r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada))\b"
+)
+_RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
+_TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
+# Bleeding that stopped is not active bleeding, whenever it was.
+_BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
+
+
+def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
+    """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
+    "now fine" that is not recent (bleeding that stopped needs neither)."""
     sentence = text[sentence_start:sentence_end]
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
-    return not critical or bool(_PAST_ANCHOR.search(sentence))
+    if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+        return True
+    if codigo != "sinais_avc" and _YESTERDAY_CLEAR.search(sentence):
+        return True
+    return (
+        codigo not in _TRANSIENT_CRITICAL
+        and bool(_NOW_FINE.search(sentence))
+        and not _RECENT.search(sentence)
+    )
+
+
+# The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
+_WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
+_WEATHER_BEFORE = re.compile(r"\b(?:calor|calorao|mormaco|sol|clima)\s+(?:de\s+)?$")
+_WEATHER_SENTENCE = re.compile(
+    r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
+    r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
+)
+
+
+def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
+    """A temperature of the weather, not of the body."""
+    return bool(
+        _WEATHER_AFTER.match(text, end)
+        or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
+        or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+    )
 
 
 _PAIN_PAST = re.compile(r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era)\b")
@@ -432,3 +262,24 @@ def superseded_scores(
         if _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
             out.add(i)
     return out
+
+
+# --- stories from the media ------------------------------------------------------------------------
+
+# A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
+_MEDIA = re.compile(
+    r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
+    r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
+    r"apresentador\w*|influencer|blogueir[oa])\b"
+)
+_FIRST_PERSON_CLAIM = re.compile(
+    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
+)
+
+
+def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
+    """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
+    if not _MEDIA.search(text, sentence_start, start):
+        return False
+    return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

@@ -1,6 +1,6 @@
 """clinico/consulta, clinico/internacao, clinico/alta: symptoms in text + vital signs.
 
-Decision rules (SPEC §7):
+Decision rules (docs/clinical-analysis.md; the reading of the text: docs/clinical-engine.md):
 - A counted (not negated, not conditional, not history, not resolved) lexicon mention becomes a
   finding with its family severity, one finding per code (the first mention is quoted).
 - Temperature: the highest value from the text and from `sinais_vitais.temperatura_c` (they
@@ -22,7 +22,8 @@ from typing import Any
 from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload, SinaisVitais
 from workers.findings import SEVERITY_RANK, Finding
 
-from .negation import Mode, medication_purpose, resolved_complaint
+from .negation import Mode
+from .resolution import medication_purpose, resolved_complaint
 from .result import MOTIVO_LABELS, ClinicalAnalysis, build, symptom_alert_message
 from .symptoms import Mention, TextScan, scan_text
 from .text import format_number
@@ -92,7 +93,7 @@ def _discount_resolved_high(scan: TextScan, mode: Mode) -> None:
 def _analyze(
     text: str, campo: str, mode: Mode, sinais: SinaisVitais | None, oncology_flag: bool
 ) -> tuple[list[Finding], dict[str, Any], TextScan]:
-    scan = scan_text(text, mode)
+    scan = scan_text(text, mode, oncology=oncology_flag)
     _discount_resolved_high(scan, mode)
     out = _Collector()
     detalhes: dict[str, Any] = {"texto_analisado": campo, "modo": mode.value}

@@ -1,13 +1,22 @@
-"""Reading a short answer against the question it answers (SPEC §9, conversation context).
+"""Reading a patient's message against the conversation it answers (docs/agent-message.md,
+"Reading the conversation").
 
-On WhatsApp a patient answers the agent's question with "sim, bastante" or "não": on its own such
-a message names no symptom. `contextualize` rewrites it into the patient's own statement of the
-question before the rules run, so the engine (unchanged) sees a plain first-person sentence:
+On WhatsApp a patient answers the agent's question with "sim, bastante", "não", "9" or "39 e
+meio": on its own such a message names no symptom. `read` classifies the care team's last
+question, reads the answer by that kind, and rewrites the message into the patient's own
+statement, so the rules (unchanged) see a plain first-person sentence:
 
-    agent "Você está com falta de ar?"  + "sim, bastante" → "estou com falta de ar, bastante"
-    agent "Você está com falta de ar?"  + "não"           → "não estou com falta de ar"
+    "Você está com falta de ar?"          + "sim, bastante" → "estou com falta de ar, bastante"
+    "De 0 a 10, qual a nota da dor?"      + "uns 8"         → "dor nota 8. uns 8"
+    "Quanto deu no termômetro?"           + "39 e meio"     → "temperatura 39,5. 39 e meio"
+    "Consegue beber água?"                + "não"           → "nao consigo beber agua"
+    "Ainda está sangrando?"               + "não para"      → "estou sangrando, continua. ..."
+    "Pensou em tirar a própria vida?"     + "às vezes sim"  → "penso em acabar com a minha vida. ..."
 
-A message that is not a short yes/no answer, or that follows no question, is left as it is.
+The patient's own earlier messages are context too: "tô com febre" then "38,6" is a fever of
+38.6, and a correction ("na verdade foi em 2019", "não, foi meu marido") is read with the
+statement it corrects. Every reading is returned with its question kind and answer, for the
+result (`detalhes.leitura_conversa`). A message that answers nothing is left as it is.
 """
 
 from __future__ import annotations
@@ -16,43 +25,35 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .answers import Answer, read_answer
+from .questions import QuestionKind, classify, statement, symptom_phrase
 from .text import fold
 
-# A reply longer than this is a message of its own, not an answer to the last question.
-MAX_ANSWER_WORDS = 8
+__all__ = ["Reading", "Turn", "contextualize", "last_question", "read"]
 
-_YES = re.compile(
-    r"^(?:sim|s|ss|isso|aham|uhum|claro|com certeza|certeza|exato|bastante|muito|muita|"
-    r"um pouco|demais)\b[\s,.!;:-]*"
-    # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
-    # "estou melhor" the verb starts a statement of its own.
-    r"|^(?:estou|to|tou|tenho|tive|senti|sinto)(?:\s+sim)?[\s,.!]*(?=$|bastante|muito|muita|um pouco)"
-)
-_NO = re.compile(r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de jeito nenhum)\b[\s,.!;:-]*")
-# What the agent asks about, from "Você está com falta de ar?" to "Tem sentido dor no peito?".
-_LEAD = re.compile(
-    r"^(?:e\s+)?(?:(?:voce|vc|o senhor|a senhora|o sr|a sra)\s+)?"
-    r"(?:(?:ainda|tambem|agora|hoje)\s+)?"
-    r"(?P<verb>esta sentindo|tem sentido|tem tido|esta tendo|esta com|esta|tem|teve|sente|sentiu|"
-    r"apresenta|apresentou|notou|percebeu)\s+"
-)
-_FIRST_PERSON = {
-    "esta sentindo": "estou sentindo",
-    "tem sentido": "tenho sentido",
-    "tem tido": "tenho tido",
-    "esta tendo": "estou tendo",
-    "esta com": "estou com",
-    "esta": "estou",
-    "tem": "tenho",
-    "teve": "tive",
-    "sente": "sinto",
-    "sentiu": "senti",
-    "apresenta": "tenho",
-    "apresentou": "tive",
-    "notou": "notei",
-    "percebeu": "percebi",
-}
 _SENTENCE = re.compile(r"[^.?!\n]*\?")
+# A request for an answer is a question too: "Mede a glicemia e me fala quanto deu."
+_REQUEST = re.compile(
+    r"[^.?!\n]*\b(?:me\s+(?:fala|diz|diga|conta|conte|manda|mande|informa|informe|avisa|avise)|responda|"
+    r"responde)\b[^.?!\n]*[.!]?"
+)
+_CORRECTION = re.compile(
+    r"^(?:(?:nao|n)\s*,?\s*)?(?:na\s+verdade|alias|quer\s+dizer|corrigindo|me\s+enganei)\b"
+)
+_CORRECTION_OTHER = re.compile(
+    r"\b(?:foi|era|e|eh)\s+(?:o\s+|a\s+)?(?:meu|minha)\s+\w+|\bnao\s+(?:fui|foi|era)\s+(?:eu|comigo)\b"
+)
+_CORRECTION_TIME = re.compile(
+    r"\b(?:foi|era|aconteceu|comecou|faz|ha)\b[^.?!\n]{0,30}?\b(?:ontem|anteontem|semana|mes|ano|anos|"
+    r"(?:19|20)\d\d|dias|horas|agora|hoje|cedo)\b"
+)
+_METER_OUT_OF_RANGE = re.compile(r"\b(?:hi|high|lo|low)\b")
+# Hedges that are doubt, not a partial yes, when the question is about a symptom.
+_DOUBT = frozenset({"nao sei", "sei la", "penso", "pensei", "ja pensei", "tenho pensado", "passou sim"})
+# Earlier patient messages that make a bare number a temperature, a pain score or a glucose.
+_TEMPERATURE_TALK = re.compile(r"\b(?:febre|febril|quente|calafrio\w*|tremend\w*|termometro|temperatura)\b")
+_PAIN_TALK = re.compile(r"\b(?:dor|dores|doi|doendo|doem|dolorid\w*|colica\w*)\b")
+_GLUCOSE_TALK = re.compile(r"\b(?:glicose|glicemia|glicosimetro|insulina|diabet\w*|hipoglicemia|acucar)\b")
 
 
 @dataclass(frozen=True)
@@ -61,43 +62,182 @@ class Turn:
     content: str
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a message was read: the text the rules see and why."""
+
+    text: str
+    kind: str | None = None  # the question kind (`QuestionKind`), "correcao" or "contexto"
+    question: str | None = None
+    answer: str | None = None  # how the answer was read: "sim", "nao", "numero 9", "continua", ...
+    context: str | None = None  # the earlier patient message the reading leans on
+
+    def explain(self) -> dict[str, str | None]:
+        return {
+            "tipo_pergunta": self.kind,
+            "pergunta": self.question,
+            "resposta": self.answer,
+            "contexto": self.context,
+            "lida_como": self.text,
+        }
+
+
 def last_question(history: Sequence[Turn]) -> str | None:
     """The question sentences of the care team's last turn, if that turn asked anything."""
     for turn in reversed(history):
         if turn.role == "patient":
             continue
         questions = [q.strip() for q in _SENTENCE.findall(turn.content) if q.strip(" ?")]
+        if not questions:
+            questions = [q.strip(" .!") + "?" for q in _REQUEST.findall(turn.content) if q.strip(" .!")]
         return " ".join(questions) or None
     return None
 
 
-def _statement(question: str) -> str | None:
-    """'Você está com falta de ar?' → 'estou com falta de ar' (folded: no accents, lower case)."""
-    parts = []
-    for sentence in _SENTENCE.findall(question):
-        folded = fold(sentence).strip(" ?¿")
-        match = _LEAD.match(folded)
-        if match is None:
-            continue
-        parts.append(f"{_FIRST_PERSON[match.group('verb')]} {folded[match.end() :].strip()}")
-    return ", ".join(parts) or None
+def _earlier_patient(history: Sequence[Turn], limit: int = 3) -> list[str]:
+    """The patient's last messages since the care team's last turn, then before it (newest first)."""
+    out = [fold(t.content) for t in reversed(history) if t.role == "patient"]
+    return out[:limit]
+
+
+def _number_reading(kind: QuestionKind, answer: Answer) -> str | None:
+    """The statement a number answers with, for the question kinds that ask for one."""
+    if kind is QuestionKind.TEMPERATURE and answer.temperature is not None:
+        return f"temperatura {answer.temperature}"
+    if kind is QuestionKind.PAIN_SCALE and answer.pain is not None:
+        return f"dor nota {answer.pain}"
+    if kind is QuestionKind.GLUCOSE and answer.glucose is not None:
+        return f"glicemia {answer.glucose}"
+    if kind is QuestionKind.GLUCOSE and (meter := _METER_OUT_OF_RANGE.search(answer.rest)):
+        return f"glicemia {meter.group(0)}"  # the meter prints HI/LO outside its range
+    if kind is QuestionKind.SATURATION and answer.saturation is not None:
+        return f"saturacao {answer.saturation}%"
+    if kind is QuestionKind.PRESSURE and answer.pressure is not None:
+        return f"pressao {answer.pressure[0]} por {answer.pressure[1]}"
+    return None
+
+
+def _with_context(history: Sequence[Turn], answer: Answer) -> tuple[QuestionKind, str] | None:
+    """A bare number after the patient's own talk of fever, pain or glucose."""
+    for earlier in _earlier_patient(history):
+        if _GLUCOSE_TALK.search(earlier) and answer.glucose is not None and answer.temperature is None:
+            return QuestionKind.GLUCOSE, earlier
+        if _TEMPERATURE_TALK.search(earlier) and answer.temperature is not None:
+            return QuestionKind.TEMPERATURE, earlier
+        if _PAIN_TALK.search(earlier) and answer.pain is not None:
+            return QuestionKind.PAIN_SCALE, earlier
+    return None
+
+
+def read(message: str, history: Sequence[Turn]) -> Reading:
+    """The message as the rules should read it, given the conversation so far (oldest first)."""
+    folded = fold(message).strip()
+    if not folded:
+        return Reading(message)
+    question = last_question(history)
+    answer = read_answer(folded)
+    correction = _read_correction(folded, history, question)
+    if correction is not None:
+        return correction
+    kind = classify(question, history) if question else None
+    if kind is None or kind is QuestionKind.OTHER:
+        if answer.bare_number and (found := _with_context(history, answer)) is not None:
+            ctx_kind, earlier = found
+            text = _number_reading(ctx_kind, answer)
+            if text:
+                return Reading(f"{text}. {folded}", "contexto", None, answer.describe(), earlier)
+        return Reading(message, kind.value if kind else None, question)
+    assert question is not None
+    text = _by_kind(kind, question, folded, answer, history)
+    if text is None:
+        return Reading(message, kind.value, question, answer.describe())
+    return Reading(text, kind.value, question, answer.describe())
+
+
+def _by_kind(
+    kind: QuestionKind, question: str, folded: str, answer: Answer, history: Sequence[Turn]
+) -> str | None:
+    rest = answer.rest
+    tail = f". {rest}" if rest else ""
+    if kind in (
+        QuestionKind.TEMPERATURE,
+        QuestionKind.PAIN_SCALE,
+        QuestionKind.GLUCOSE,
+        QuestionKind.SATURATION,
+        QuestionKind.PRESSURE,
+    ):
+        number = _number_reading(kind, answer)
+        return f"{number}. {folded}" if number else None
+    if kind is QuestionKind.SELF_HARM:
+        if answer.polarity == "nao":
+            return "nao penso em acabar com a minha vida" + tail
+        if answer.polarity in ("sim", "talvez"):
+            return "penso em acabar com a minha vida. " + folded
+        return None
+    if kind is QuestionKind.ABILITY:
+        ability = statement(question, ability=True)
+        if ability is None:
+            return None
+        if answer.polarity == "nao":
+            return f"nao consigo {ability}" + tail
+        if answer.polarity == "sim":
+            return f"consigo {ability}" + tail
+        return None
+    phrase = statement(question) or _phrase_statement(question, history)
+    if phrase is None:
+        return None
+    if kind is QuestionKind.STOPPED or kind is QuestionKind.STILL:
+        ongoing = answer.ongoing
+        if ongoing is None and answer.polarity in ("sim", "nao"):
+            # "Parou?" "não" goes on; "Ainda sangra?" "sim" goes on.
+            ongoing = (answer.polarity == "nao") == (kind is QuestionKind.STOPPED)
+        if ongoing is None:
+            return None
+        return f"{phrase}, continua. {rest or folded}" if ongoing else f"nao {phrase} mais" + tail
+    if kind is QuestionKind.TIMING:
+        # The bare symptom, so the answer's own tense and dates decide ("desde ontem e não
+        # passa" is present, "isso foi em 2019, sumiu" is over).
+        bare = symptom_phrase(question) or _earlier_phrase(history)
+        return f"{bare}, {folded}" if bare else f"{phrase}, {folded}"
+    if kind is QuestionKind.FAMILY_HISTORY:
+        if answer.polarity == "sim":
+            return f"historico familiar de {symptom_phrase(question) or phrase}" + tail
+        return None
+    # A yes/no question about a symptom.
+    if answer.polarity == "nao":
+        return f"nao {phrase}" + tail
+    if answer.polarity == "sim" or (answer.polarity == "talvez" and answer.hedge not in _DOUBT):
+        extra = ", ".join(w for w in (answer.intensity, rest) if w)
+        return f"{phrase}, {extra}" if extra else phrase
+    return None
+
+
+def _earlier_phrase(history: Sequence[Turn]) -> str | None:
+    for earlier in _earlier_patient(history):
+        phrase = symptom_phrase(earlier)
+        if phrase:
+            return phrase
+    return None
+
+
+def _phrase_statement(question: str, history: Sequence[Turn]) -> str | None:
+    phrase = symptom_phrase(question) or _earlier_phrase(history)
+    return f"estou com {phrase}" if phrase else None
+
+
+def _read_correction(folded: str, history: Sequence[Turn], question: str | None) -> Reading | None:
+    """ "na verdade foi em 2019", "não, foi meu marido": read with the statement corrected."""
+    if not _CORRECTION.match(folded) and not re.match(r"^(?:nao|n)\s*,\s*(?:foi|era)\b", folded):
+        return None
+    earlier = _earlier_patient(history, limit=1)
+    if _CORRECTION_OTHER.search(folded):
+        # The writer says it was not them: a self-focus cue for the experiencer rules.
+        return Reading(f"nao fui eu. {folded}", "correcao", question, "outra pessoa", None)
+    if earlier and _CORRECTION_TIME.search(folded):
+        return Reading(f"{earlier[0]}, {folded}", "correcao", question, "quando", earlier[0])
+    return None
 
 
 def contextualize(message: str, history: Sequence[Turn]) -> str:
-    """The message as the rules should read it, given the conversation so far (oldest first)."""
-    folded = fold(message).strip()
-    if not folded or len(folded.split()) > MAX_ANSWER_WORDS:
-        return message
-    question = last_question(history)
-    statement = _statement(question) if question else None
-    if statement is None:
-        return message
-    if (no := _NO.match(folded)) is not None:
-        rest = folded[no.end() :].strip()
-        return f"nao {statement}" + (f". {rest}" if rest else "")
-    if (yes := _YES.match(folded)) is not None:
-        rest = folded[yes.end() :].strip()
-        intensity = folded[: yes.end()].strip(" ,.!;:-")
-        extra = [w for w in (intensity if intensity in ("bastante", "muito", "muita") else "", rest) if w]
-        return ", ".join([statement, *extra])
-    return message
+    """The text of `read` (kept for callers that need only the text)."""
+    return read(message, history).text

@@ -2,7 +2,7 @@
 
 Reference ranges are usual adult ranges of Brazilian laboratories; haemoglobin and haematocrit
 differ by sex, and without `sexo` the union of both ranges is used (and `detalhes` says so).
-Only the SPEC critical limits raise findings; "baixo"/"alto" are informative.
+Only the critical limits of docs/clinical-analysis.md raise findings; "baixo"/"alto" are informative.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Limits are the widely used adult "critical/panic values" lists (CAP surveys, Brazilian hospital
 lists); where lists disagree we took the more sensitive end, since a missed panic value is worse
 than an extra phone call. Glucose, haemoglobin, haematocrit, leukocytes, neutrophils and
-platelets use the SPEC §7 limits so that the same value alerts the same way everywhere.
+platelets use the limits of docs/clinical-analysis.md so that the same value alerts the same way everywhere.
 
 | analyte          | critical low   | critical high   | unit      |
 |------------------|----------------|-----------------|-----------|

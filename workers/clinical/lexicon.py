@@ -36,6 +36,7 @@ class Family:
     remote_past: bool = False
     chronic_treatment: bool = False  # "remédio de convulsão", "receita do remédio do AVC" is a prescription
     blood_word: bool = False  # the "sangue" inside the match must not be "exame de sangue"
+    not_sentence: re.Pattern[str] | None = None  # searched in the match's sentence: an explained cause
 
 
 def _alt(*parts: str) -> re.Pattern[str]:
@@ -60,14 +61,17 @@ BLOOD_NOT_BLEEDING_BEFORE = _re(
 BLOOD_NOT_BLEEDING_AFTER = _re(r"\s*(?:oculto|frio|bom|doce|ruim\s+de\s+exame)\b")
 BLOOD_WORD = _re(r"\b" + BLOOD)
 
-PEITO = r"pe(?:i)?t[ou]\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+# "peito" as a word on its own, for the proximity patterns (never "peito de frango").
+PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
 ALLERGEN_CONTEXT = _re(
     r"\b(?:remedio\w*|medicamento\w*|medicac\w*|comprimido\w*|injecao|injecoes|vacina\w*|antibiotic\w*|"
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
     r"comi|comer|comida|alimento\w*|camarao|frutos\s+do\s+mar|peixe|amendoim|castanha\w*|leite|ovo|picada|"
     r"picou|abelha|vespa|marimbondo|formiga|alergi\w*|urticaria|placas|empol\w*|vergoe\w*|coceira|"
-    r"reacao|reagiu)\b"
+    r"reacao|reagiu|bula|comecei\s+(?:a\s+)?tomar|captopril|enalapril|lisinopril|ramipril|losartana|valsartana|"
+    r"olmesartana|candesartana)\b"
 )
 
 
@@ -98,11 +102,14 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:falt[ao]?|faltou|faltava|faltando|fart[ao]|faut[ao]|fat[ao]|falata)(?:\s*(?:de|d|do|da|di)\s*'?\s*|\s+)"
             r"(?:ar|folego|oxigenio|respiracao)\b(?![\s-]+condicionado)",
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
-            r"\b(?:nao|nem|mal)\s+"
+            r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava)"
-            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar|puxar\s+(?:o\s+)?ar|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
+            r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # "me falta o ar quando deito", "canso só de falar"
+            r"\bfalt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
+            r"\b(?:canso|cansa|cansad[oa]|sem\s+folego)\s+(?:so\s+)?(?:de|ao|pra|para)\s+falar\b",
             r"\b(?:dificuldade|dificuldades|dificil|ruim|custoso|trabalhoso|esforco|desconforto|aperto)\s+"
             + GAP1
             + r"(?:de|para|pra|p|em|ao|pro)?\s*respirar",
@@ -112,13 +119,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:curt[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
             r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
             r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
+            # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
+            r"\b(?:to|estou|tou|ta|esta|ficou|fiquei|anda|ando)\s+(?:\w+\s+)?puxad[oa]\b|\bpuxado\s+(?:do|no)\s+peito\b",
+            r"\b(?:bombinha|aerolin\w*|salbutamol|inalador|nebuliza\w*)\b[^.?!\n]{0,25}?\bnao\s+(?:\w+\s+)?"
+            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)",
             r"\b(?:cansaco|canseira|cansad[oa]|canso|cansa|cansando|cansei)\s+"
             + GAP1
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
             r"\b(?:dispneia|dispnea|dispineia|dispinea|dipneia|disneia|dipsneia|dispneica|dispneico|dispneicos|"
             r"dispneicas|taquidispneic[oa]s?|taquidispneia|ortopneia|platipneia|dpn)\b",
-            r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+nao\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
-            r"\bfome\s+de\s+ar\b|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
+            r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+(?:nao|num)\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
+            r"\bfome\s+de\s+ar\b|\bgemendo\s+(?:pra|para|ao)\s+respirar|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
         ),
     ),
@@ -131,7 +142,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcianos\w*|\bcianotic[oa]s?\b|\bcianotic\w*",
             r"\b(?:labios?|boca|dedos|pontas?\s+dos\s+dedos|unhas|lingua|rosto|face)\s+"
             + GAP2
-            + r"(?:roxo|roxa|roxos|roxas|arroxead[oa]s?|azulad[oa]s?|azul|azuis|arroxeando|azulando)\b",
+            + r"(?:rox(?:o|a|os|as|inho|inha|inhos|inhas)|arroxead[oa]s?|azulad[oa]s?|azul|azuis|arroxeando|"
+            r"azulando)\b",
             # "o bebê está roxinho", "engasgou e ficou roxo" (never a bruise: see not_before)
             r"\b(?:ficou|ficando|esta|ta|fica|estava)\s+(?:todo\s+|toda\s+|meio\s+)?(?:roxo|roxa|roxinho|roxinha|"
             r"azul|azulado|azulada|azuladinho|arroxeado|arroxeada)\b",
@@ -153,10 +165,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bdor(?:es|zinha)?\s+" + GAP3 + r"(?:n[oa]|do|da|em|de|pelo|pela|no\s+meio\s+do|atras\s+do|"
             r"no\s+centro\s+do)\s+" + PEITO,
             r"\b(?:aperto|apertamento|pressao|peso|queimacao|ardencia|ardor|pontada|pontadas|fisgada|fisgadas|"
-            r"facada|opressao|desconforto|incomodo|dorzinha)\s+"
-            + GAP2
+            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco)\s+"
+            + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
+            r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|duele|dolia)\s+"
+            + GAP1
+            + r"(?:o\s+|meu\s+|no\s+|el\s+)?"
+            + PEITO,
+            r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
+            # "parece que sentaram em cima de mim", "um elefante no peito"
+            r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
             r"queimando|ardendo)\b",
             r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,
@@ -166,8 +185,16 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"coronariana|no\s+coracao|no\s+esterno|no\s+externo)\b",
             r"\b(?:precordialgia|toracalgia|angina|anginoso|angor)\b",
             # Radiation to the left arm or jaw is chest pain even when the chest is not named.
-            r"\bdor\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|correndo|desce|descendo|espalha\w*|"
-            r"passa)\s+" + GAP2 + r"(?:braco\s+esquerdo|mandibula|queixo)",
+            # Body part and pain word near each other in either order, whatever the grammar between:
+            # "EU PEITO DOR FORTE", "um aperto faz meia hora, no peito", "peito muito doendo".
+            r"\b(?:dor|dores|doendo|aperto|apertando|pressao|queimacao|pontada|pontadas|agonia)\b[^?\n]{0,40}?\b"
+            + PEITO,
+            PEITO_WORD
+            + r"(?:\s+[a-z]+){0,2}?\s+(?:dor|dores|doer|doendo|aperto|apertar|apertando|queimando)\b",
+            r"\b(?:dor|aperto|pressao|peso|dolor|presion)\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
+            r"correndo|desce|descendo|espalha\w*|passa|baja)\s+"
+            + GAP2
+            + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo)",
         ),
     ),
     # The patient naming a heart attack is itself the alarm, unless it is a remote history.
@@ -252,6 +279,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP2
             + r"(?:com|de|cheia\s+de|cheio\s+de)\s+"
             + BLOOD,
+            # Blood with an ongoing-state verb: it keeps coming ("o sangue não para", "não estanca",
+            # "continua saindo", "tá jorrando"), or it soaks what holds it back ("ensopado de sangue").
+            r"\b"
+            + BLOOD
+            + r"[^.?!\n]{0,25}?\b(?:nao\s+(?:\w+\s+)?(?:para|parou|estanca|estancou|coagula|seca|fecha)\b|"
+            r"jorr\w*|escorr\w*|encharc\w*|ensop\w*|esguich\w*|pingando|continua\s+(?:saindo|vindo|escorrendo|descendo))",
+            r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
             r"\b(?:urina|xixi)\s+" + GAP2 + r"(?:vermelh[oa]|cor\s+de\s+sangue)",
@@ -296,10 +330,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bperda\s+(?:de|da|dos)\s+(?:consciencia|conciencia|sentidos)",
             r"\bsincop\w*|\blipotimi\w*|\bdesfalec\w*|\bpiripaque\b",
             r"\bcaiu\s+" + GAP1 + r"desacordad[oa]|\bdesacordad[oa]s?\b|\bsem\s+sentidos\b",
+            # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
+            # "ñ responsivo", "ficou estirado sem responder".
+            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
+            r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
+            r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
+            r"(?:responder|reagir|responder\s+a\s+nada)\b",
         ),
         not_before=_re(
             r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
-            r"fotos|video|historico|conversa)\s+" + GAP1 + r"$"
+            r"fotos|video|historico|conversa|notebook|computador|pc|tv|televisao|maquina|carro|moto|internet|"
+            r"wifi|sistema|site|telefone|radio|aparelho|monitor|geladeira)\s+" + GAP3 + r"$"
         ),
         not_after=_re(
             r"\s+(?:a|o|as|os|sem\s+querer\s+a|sem\s+querer\s+o)\s+(?:luz|luzes|mensage\w*|foto\w*|vela|fogo|"
@@ -317,6 +358,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\binconscient\w*",
             r"\bnao\s+(?:acorda|acordava|desperta|despertava|reage|reagia)\b",
             r"\bnao\s+responde\w*\s+(?:a|aos|ao)\s+(?:chamados?|estimulos?|comandos?|nada)",
+            r"\bnao\s+respond\w+\s+(?:direito\s+)?(?:quando|se)\s+(?:eu\s+|a\s+gente\s+)?cham\w+",
             r"\brebaixamento\s+(?:do\s+)?(?:nivel\s+)?(?:de\s+)?consciencia|\btorporos[oa]|\bcomatos[oa]|"
             r"\bem\s+coma\b",
             r"\bsonolent[oa]\s+(?:demais|excessiv\w*|e\s+nao\s+acorda)|\bdificil\s+de\s+acordar",
@@ -345,6 +387,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
             r"\bnao\s+sabe\s+(?:mais\s+)?(?:onde\s+esta|quem\s+(?:e|sou|somos)|que\s+dia|o\s+proprio\s+nome|onde\s+mora)",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
+            # Memory and orientation lost in lay words: repeating the same question, not knowing the
+            # day or how one got somewhere, calling a relative by another's name.
+            r"\b(?:pergunt|repet)\w*\s+(?:\w+\s+)?a\s+mesma\s+(?:coisa|pergunta)\b",
+            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:que\s+dia|em\s+que\s+dia|como\s+cheg\w+|"
+            r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
+            r"(?:d?o\s+)?que\s+aconteceu)",
+            r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
         ),
         # "fiquei confuso com a receita" is about instructions, not the patient's mind.
         not_before=_re(
@@ -376,8 +425,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:enrolad[oa]|enrolando|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
             r"travad[oa]|atrapalhad[oa]|esquisit[oa]|estranh[oa]|mole)\b",
             r"\benrol(?:ando|ou|a)\s+(?:a\s+)?(?:lingua|fala)|\blingua\s+enrolad[oa]",
-            r"\b(?:nao\s+consegue|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|dificuldade\s+(?:para|pra|de|em))\s+"
-            r"(?:falar|articular)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
+            r"\b(?:nao\s+consegue|nao\s+consigo|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|"
+            r"dificuldade\s+(?:para|pra|de|em))\s+(?:falar|articular)(?!\s+(?:com|no|por|ao|pelo|nada|ingles)\b)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
             # sudden loss of sight and words coming out wrong are on the SAMU stroke list too
             r"\bperd\w+\s+(?:a\s+|toda\s+a\s+)?(?:visao|vista)\b|\b(?:fiquei|ficou|fica)\s+(?:cego|cega)\b|"
@@ -407,6 +456,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         ),
         remote_past=True,
         chronic_treatment=True,
+        # Numbness after a local anaesthetic is expected, not a stroke.
+        not_sentence=_re(r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural)\b"),
     ),
     # Anaphylaxis: airway closing is enough on its own.
     Family(
@@ -436,8 +487,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\b",
             r"\b(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\s+"
             + GAP2
-            + r"(?:inchad[oa]s?|inchou|inchando|incha|inchac\w*|edemaciad\w*)",
-            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir",
+            + r"(?:inchad[oa]s?|inchou|incharam|inchando|incha|inchac\w*|edemaciad\w*)",
+            r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir|\bdificil\s+(?:de\s+|pra\s+|para\s+)?engolir",
         ),
         requires=ALLERGEN_CONTEXT,
     ),
@@ -468,9 +519,26 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
             r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
-            r"\btomar\s+todos\s+os\s+(?:remedios|comprimidos)",
-            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar\s+mais|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+inteira",
+            r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
+            # A passive wish to die ("peço pra Deus me levar", "não quero mais acordar") and the Libras
+            # order with the verb last ("morrer querer", "vida cansar").
+            r"\b(?:deus|senhor|jesus|ele)\s+(?:\w+\s+)?me\s+(?:lev(?:ar|e|asse|a)|buscar|busque|recolher)\b",
+            r"\bnao\s+(?:quero|queria)\s+(?:mais\s+)?(?:acordar|amanhecer|estar\s+aqui|existir)\b",
+            r"\bmorrer\s+(?:eu\s+)?(?:quer(?:er|o)|vontade)\b|\bvida\s+(?:eu\s+)?cans(?:ar|ei|ada|ado)\b",
+            # Preparation: pills set aside to take at once, farewell letters, things given away.
+            r"\b(?:tomar|engolir)\s+(?:\w+\s+)?(?:tud[oa]s?|todos|todas)\s+(?:de\s+uma\s+vez|duma\s+vez|junt[oa]s?|"
+            r"ao\s+mesmo\s+tempo)",
+            r"\b(?:separei|guardei|juntei|escondi|separando|guardando|juntando|escondendo|estocando)\s+(?:\w+\s+){0,3}?"
+            r"(?:comprimidos|remedios|pilulas|cartelas|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
+            r"acabar|hoje|noite|de\s+uma\s+vez)",
+            r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
+            r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
+            r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",
+            r"\b(?:dei|doei|dando|doando|distribui|distribuindo)\s+(?:\w+\s+){0,2}?(?:minhas|meus)\s+coisas\b",
+            r"\bninguem\s+(?:ia|vai|iria)\s+(?:sentir|notar)\s+(?:a\s+)?minha\s+falta\b",
         ),
         # "essa dor vai me matar" is a figure of speech about pain.
         not_before=_re(
@@ -493,6 +561,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:veneno|chumbinho|agua\s+sanitaria|soda\s+"
             r"caustica|raticida|querosene|gasolina|cartela|caixa\s+inteira|todos\s+os\s+(?:remedios|comprimidos)|"
             r"muitos\s+comprimidos|varios\s+comprimidos|um\s+monte\s+de\s+(?:remedio|comprimido)\w*)",
+            # a child's accidental ingestion: "engoliu uns comprimidos da avó", "comeu uma pilha"
+            r"\b(?:engoliu|engoli|comeu)\s+(?:\w+\s+){0,2}?(?:(?:uns|umas|alguns|algumas|varios|varias|muitos|muitas|"
+            r"\d+)\s+(?:comprimidos|remedios|pilulas|capsulas)|pilhas?|baterias?|moedas?|veneno|chumbinho|raticida|"
+            r"agua\s+sanitaria|produto\s+de\s+limpeza|soda)\b",
         ),
     ),
     # HIGH: persistence or not keeping fluids is what matters, not one episode (counts are in
@@ -518,7 +590,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
-            r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:agua|liquido\w*|soro)",
+            r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:o\s+|a\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"comida|remedio)",
+            # Not able to drink is not keeping fluids: "não consigo beber nada", "no consigo tomar ni agua".
+            r"\b(?:nao|no)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber|tomar|"
+            r"engolir|manter|segurar)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"nada)\b",
+            r"\bate\s+(?:a\s+)?agua\s+(?:que\s+(?:eu\s+|ele\s+|ela\s+)?(?:bebo|tomo|bebe|toma)\s+)?(?:volta|sai|vomit\w*)",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"
             r"(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|soro\s+caseiro|cha|nada)\b",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar)\s+(?:nem\s+)?"
@@ -531,16 +609,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:"
             + VOMIT
             + r"|volta|devolv\w*)",
-            r"\btudo\s+(?:o\s+)?que\s+(?:eu\s+|ele\s+|ela\s+)?(?:como|bebo|tomo|ingiro|come|bebe|toma|ingere|comer|"
-            r"beber|comemos)\s+"
-            + GAP3
-            + r"(?:"
+            r"\btudo\s+(?:o\s+)?(?:que|quanto)\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+)?(?:como|bebo|tomo|ingiro|come|"
+            r"bebe|toma|ingere|comer|beber|comemos|coloco|ponho|boto|engulo|da|dou|damos|dava)\b[^.;!?\n]{0,40}?\b(?:"
             + VOMIT
             + r"|volta|sai|devolv\w*|bot\w+\s+(?:pra|para)\s+fora|"
             r"p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\bv[ou]mitos?\s+(?:incoerciveis|persistentes|de\s+repeticao|repetidos|repetitivos|incontrolaveis|"
             r"intrataveis|frequentes|continuos|incessantes)|\bhiperemese\w*",
             r"\bintolerancia\s+(?:a\s+)?(?:via\s+oral|vo|dieta|alimentacao|oral|liquidos)",
+            r"\bnao\s+(?:aceita|aceitou|tolera|tolerou|retem|reteve|segura)\s+(?:\w+\s+){0,2}?(?:agua|liquido\w*|dieta|nada|soro)\b",
+            r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
+            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
         ),
     ),
     # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
@@ -569,7 +648,10 @@ FEVER_MENTION = _alt(
 )
 FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
-_TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,]\s*(?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio))?"
+# "39,5", "39 e meio", and "39 e 5" as it is said aloud
+_TEMP_NUM = (
+    r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?![\d,.]))?"
+)
 _NOT_UNITS = (
     r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
     r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"
@@ -584,7 +666,7 @@ TEMPERATURE = (
     ),
     # "febre de 39", "temperatura 38,2", "termômetro marcou 38,7", "Tax: 38,4"
     _re(
-        r"\b(?:febre|febrao|febrinha|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
+        r"\b(?:febre|febri|febrao|febrinha|febril|temperatura|temp|tax|t\.ax|tax\.|termometro|axilar|tc)\b\s*"
         + GAP3
         + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
         + _TEMP_NUM
@@ -597,8 +679,16 @@ TEMPERATURE = (
 # A bare "38,6" counts only inside a clause that talks about fever or measuring it.
 BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)
 TEMPERATURE_CONTEXT = _re(
-    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|aferi\w*|calafrio\w*|"
-    r"quente|tax|axilar)\b"
+    r"\b(?:febre|febril|temperatura|termometro|medi|medimos|mediu|mediram|medindo|aferi\w*|calafrio\w*|"
+    r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
+    r"neutropeni\w*|oncolog\w*)\b"
+)
+# "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence.
+BARE_TEMPERATURE_WHOLE = _re(
+    r"\b(?:deu|marcou|marcando|mostrou|mediu|bateu|(?:to|tou|estou|ta|esta|tava|estava)\s+com)\s+"
+    r"(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])\b(?![.,]?\d)"
+    + _NOT_TEMP_UNIT
+    + r"(?!\s*(?:reais|real|pila|conto|mil|pontos?|kg|quilos?))"
 )
 
 ONCOLOGY = _alt(
@@ -609,7 +699,9 @@ ONCOLOGY = _alt(
 )
 
 _PAIN_N = r"(?P<n>10|[0-9]|" + NUMBER_WORDS_RE + r"|zero)"
-PAIN_CONTEXT = _re(r"\b(?:dor|dores|doi|doem|doendo|doeu|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b")
+PAIN_CONTEXT = _re(
+    r"\b(?:dor|dores|doi|doem|doendo|doeu|doer|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b"
+)
 PAIN_SCORE = (
     # "8/10", "9 de 10", "dez de dez"
     _re(r"(?<![\d/])\b" + _PAIN_N + r"\s*(?:/|de|em|numa\s+escala\s+de|sobre)\s*(?:10|dez)\b(?!\s*(?:/|\d))"),
@@ -660,6 +752,8 @@ SEVERE_PAIN_WORDS = _alt(
     r"(?:essa\s+|esta\s+|tanta\s+|a\s+|de\s+)?dor",
     r"\bdor(?:es)?\b(?:\s+[a-z]+){0,6}?[\s,]+(?:que\s+)?(?:eu\s+)?(?:nao|ja\s+nao)\s+(?:aguento|suporto|"
     r"estou\s+aguentando|to\s+aguentando|consigo\s+aguentar|da\s+pra\s+aguentar)\b",
+    # "uma dor que não tem quem aguente", "dor de não ter quem aguente"
+    r"\bdor(?:es)?\b(?:\s+[a-z]+){0,4}?\s+(?:que\s+)?nao\s+(?:tem|ha|tinha)\s+(?:quem|cristao\s+que)\s+aguent\w*",
 )
 # "está insuportável" is severe pain only when the sentence is about pain.
 SEVERE_PAIN_BARE = _re(
@@ -668,14 +762,19 @@ SEVERE_PAIN_BARE = _re(
 )
 
 COUNT = _re(
-    r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")\s*(?:x\b|vezes|episodios|evacuac\w*|idas?\s+ao\s+banheiro)"
+    r"\b(?P<n>\d{1,2}|"
+    + NUMBER_WORDS_RE
+    + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|cocos\b)"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
-VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b")
+VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
-    r"fezes\s+(?:liquidas|aquosas|moles)|coco\s+(?:mole|liquido|agua)|evacu\w*\s+(?:liquid\w*|"
-    r"aquos\w*)|evacua\w*|evacuei)"
+    r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
+    r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
+    # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
+    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"
 )
 
 # --- vital signs written in the text ---------------------------------------------------------------
@@ -715,13 +814,21 @@ REMOTE_PAST = _re(
     r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
     r"menin[oa]|adolescente)|"
-    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos)\b"
+    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos|"
+    r"aos\s+\d+\s+anos|ficou\s+no\s+passado)\b"
 )
 
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
 STILL_NOW = _re(
-    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)voltou|de\s+novo|"
-    r"novamente|desde(?!\s+entao)|agora)\b(?!\s+(?:bem|otim|normal|curad))"
+    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)voltou|"
+    r"de\s+novo|novamente|desde(?!\s+entao)|agora)\b(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|"
+    r"quero|queria|usando|tomando|fazendo))"
+)
+# A past event in the clause: with a remote date, any symptom is history ("tive dor no peito há 2
+# anos", "a dor no peito foi em 2019"); a present one ("tenho falta de ar há 2 anos") is chronic.
+PAST_EVENT = _re(
+    r"\b(?:tive|teve|tivemos|tinha|senti|sentiu|foi|fiquei|ficou|peguei|pegou|fiz|fez|tentei|tentou|sofri|"
+    r"sofreu|apresentei|apresentou)\b"
 )
 # Oncology treatment that ended: "terminei a radioterapia em 2021", "fiz quimio há 3 anos, curada".
 TREATMENT_OVER = _re(

@@ -13,25 +13,9 @@ text (lowercase, no accents), and returns why the mention does not count, or Non
 - ``indicacao`` (reports only): the request reason ("Indicação: suspeita de TEP") is not a finding.
 - ``motivo_internacao`` (discharge summaries only): "Internado por dor torácica" is why the patient
   came in; it alerts only when the clause says it goes on ("mantém", "ainda", "persiste").
-(`symptoms` adds ``tratamento_cronico``: "remédio de convulsão" is a prescription, not a seizure.)
-
-Scope rules, kept deliberately simple so they can be explained to a nurse:
-
-1. A scope never crosses a clause boundary: . ; ! ? new line, "mas", "porém", "só", "apenas",
-   "porque", ... ("Nega febre, mas refere dispneia": dispneia counts).
-2. After a negator, the scope runs over a list: items separated by commas, "ou", "e", "nem"
-   ("nega febre, dispneia ou dor torácica" negates all three), each item at most a few words.
-3. A new affirmative clause ends it: a finite verb or a subject ("nega febre, refere dispneia",
-   "sem febre, meu pai desmaiou") or an item opening with "com"/"hoje"/"agora"
-   ("sem febre, com falta de ar").
-4. A bare "não" negates only what follows it directly ("não desmaiou") or through a verb of
-   having/feeling/seeing ("não estou com dor no peito", "não se observa pneumotórax"); other verbs
-   stop it, so "não aguento essa dor no peito" and "não para de sangrar" still count.
-5. Doubt is not denial ("não tenho certeza se desmaiei"), a double negative keeps the finding
-   ("não é possível descartar TEP"), and "nunca senti uma dor no peito tão forte" is a superlative.
-6. Intensity words never soften: "falta de ar leve" counts.
-7. In a complaint, only HIGH symptoms that "já passou" are dropped (`resolved_complaint`); a
-   critical symptom that passed still alerts.
+The scope rules (a clause boundary ends a scope, a negator runs over a list, a bare "não" only
+through a verb of having or feeling, doubt is not denial, ...) are listed with examples in
+docs/clinical-engine.md, "Assertion of every mention".
 """
 
 from __future__ import annotations
@@ -58,6 +42,8 @@ _SENTENCE_BOUNDARY = re.compile(
     r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto)\b"
 )
 
+_SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto"))
+
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
 
 # "sem" is a negator except in fixed phrases where it intensifies ("vomitando sem parar",
@@ -70,8 +56,10 @@ _SEM_NOT_NEGATION = (
 
 _CUES = re.compile(
     r"\b(?:"
-    r"(?P<nao>nao|nunca|jamais)"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|nem|ausencia|ausente|ausentes|"
+    # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
+    # "no" is "in the".
+    r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b))"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
@@ -101,7 +89,7 @@ _NAO_VERBS = words(
     "havia existe existem existia ocorreu ocorre ocorreram ve vejo vi vemos foi foram sao e era eram "
     "ficou fiquei fico fica voltou voltei volta deu da dava causou causa sofreu sofri sofre aparenta "
     "surgiu apareceu aparece consta constam registra registrou possui possuo "
-    "pensei penso pensou pensa pensava"
+    "pensei penso pensou pensa pensava tengo tiene tuve tenia siento"
 )
 _NAO_DOING_VERBS = words(
     "faco faz fiz fez fazia fazendo realizo realiza realizou realizei uso usa usou tomo toma tomei tomou"
@@ -147,7 +135,9 @@ _POST_NEGATION = re.compile(
     # "febre não tive", "falta de ar não tenho mais"
     r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
     r"apresenta)"
-    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
+    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|"
+    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )
 
@@ -199,8 +189,10 @@ class TextContext:
 
     def __init__(self, text: str, mode: Mode) -> None:
         self.text = text
-        clause = [m.span() for m in _BOUNDARY.finditer(text)]
-        sentence = [m.span() for m in _SENTENCE_BOUNDARY.finditer(text)]
+        # One scan: `_SENTENCE_BOUNDARY`'s matches are the `_BOUNDARY` matches that are punctuation
+        # or one of its words (the same punctuation, a subset of the words, none inside another).
+        clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+        sentence = [(a, b) for a, b in clause if b - a == 1 or text[a:b] in _SENTENCE_WORDS]
         self.clause_starts = [a for a, _ in clause]
         self.clause_ends = [b for _, b in clause]
         self.sentence_starts = [a for a, _ in sentence]
@@ -237,13 +229,16 @@ def clause_end(text: str, pos: int, *, sentence: bool = False) -> int:
 _FINITE_VERB = re.compile(r"[a-z]+(?:ou|ei|iu|eu|aram|eram|iram)\b")
 
 
-def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False) -> bool:
-    """Whether a negator's list scope runs over `tokens` up to the match."""
+def _list_scope_reaches(tokens: list[str], match_is_verb: bool = False, copula: bool = False) -> bool:
+    """Whether a negator's list scope runs over `tokens` up to the match. After "não é X", a
+    comma and a new "é" contrast instead of listing ("não é dor no peito, é falta de ar")."""
     words = 0
     after_connector = False
     last_connector = ""
     for i, tok in enumerate(tokens):
         if i >= _MAX_SCOPE_TOKENS:
+            return False
+        if copula and tok == "e" and last_connector == "," and words == 0:
             return False
         if tok in _CONNECTORS:
             words = 0
@@ -274,7 +269,7 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
             return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
-        return _list_scope_reaches(tokens[i + 1 :], match_is_verb)
+        return _list_scope_reaches(tokens[i + 1 :], match_is_verb, copula=tokens[i] in ("e", "eh"))
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
         rest = tokens[i + 1 :]
@@ -303,29 +298,12 @@ _KNOWING_BEFORE_SE = re.compile(
 # Work-up words: in a report they ask a question ("para investigar TEP"); in a complaint or an
 # admission reason they name what happened ("investigação de síncope").
 _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
+# "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
+_DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
-_POST_WORDS = frozenset(
-    {
-        "negado",
-        "negada",
-        "negados",
-        "negadas",
-        "ausente",
-        "ausentes",
-        "descartado",
-        "descartada",
-        "descartados",
-        "descartadas",
-        "afastado",
-        "afastada",
-        "afastados",
-        "afastadas",
-        "excluido",
-        "excluida",
-        "inexistente",
-        "negativo",
-        "negativa",
-    }
+_POST_WORDS = words(
+    "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
+    "afastada afastados afastadas excluido excluida inexistente negativo negativa"
 )
 
 
@@ -376,6 +354,8 @@ def suppression(
         se = _SE_DETERMINER.search(prefix)
         if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
             reason = "condicional"
+    if reason is None and _DICTATED_SEM.search(prefix):
+        reason = "negado"
     if reason is not None:
         return reason
 
@@ -398,35 +378,6 @@ def suppression(
         ):
             return "motivo_internacao"
     return None
-
-
-# In a complaint, a HIGH symptom that already went away ("tive febre ontem, mas já passou") is not
-# reported as current. CRITICAL symptoms ignore this on purpose: chest pain that passed still alerts.
-_RESOLVED_QUEIXA = re.compile(
-    r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
-    r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
-    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
-)
-_STILL = re.compile(
-    r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"
-)
-# "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
-_MEDICATION_PURPOSE = re.compile(
-    r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
-    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de)(?:\s+a|\s+o)?\s*$"
-)
-
-
-def resolved_complaint(text: str, start: int, end: int) -> bool:
-    s_start = clause_start(text, start, sentence=True)
-    # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
-    m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
-    sentence = text[s_start : m.start() if m else len(text)]
-    return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
-
-
-def medication_purpose(text: str, start: int) -> bool:
-    return bool(_MEDICATION_PURPOSE.search(text, max(0, start - 60), start))
 
 
 def _post_negated(after: str) -> bool:

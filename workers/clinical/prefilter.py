@@ -22,8 +22,12 @@ except ImportError:  # pragma: no cover - older Pythons
 
 _C = sre_parse  # constants live on the parser module (LITERAL, BRANCH, SUBPATTERN, …)
 MIN_PREFIX = 2
+# Marks a prefix that is a whole word ("e" of "e\\s+um"): found through the word-start index only.
+WORD_END = "\x00"
 MAX_PREFIX = 12
 FAST_MIN_PREFIX = 2
+# Marks a prefix that is a whole word ("e" of "e\\s+um"): found through the word-start index only.
+WORD_END = "\x00"
 
 
 def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
@@ -47,32 +51,57 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
                     return None
                 out |= got
             return out
+        if head and _is_space_run(op, av):
+            return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
         choices = _small_choice(op, av)
         if choices is not None and len(head) < MAX_PREFIX:
             # "pe(?:i)?t[ou]": an optional letter or a class of a few letters splits the prefix.
             rest = items[index + 1 :] if choices[1] else []
             out = set()
             for c in choices[0]:
-                got = (
-                    _seq(rest, head + c)
-                    if choices[1]
-                    else ({head + c} if len(head + c) >= MIN_PREFIX else None)
-                )
+                got = _seq(rest, head + c) if choices[1] else ({head + c} if _long_enough(head + c) else None)
                 if got is None:
-                    return {head} if len(head) >= MIN_PREFIX else None
+                    return {head} if _long_enough(head) else None
                 out |= got
             return out
         break  # a class, a repeat, any character: the literal part ends here
-    return {head} if len(head) >= MIN_PREFIX else None
+    return {head} if _long_enough(head) else None
+
+
+def _is_space_run(op: Any, av: Any) -> bool:
+    """`\\s+` (or `\\s*`-free `[ ]+`-like runs of white space only)."""
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] < 1:
+        return False
+    sub = list(av[2])
+    return (
+        len(sub) == 1
+        and str(sub[0][0]) == "IN"
+        and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in sub[0][1])
+    )
+
+
+def _long_enough(prefix: str) -> bool:
+    """Two characters, or one digit: "3[4-9]" is a temperature, and digits start few words."""
+    return len(prefix) >= MIN_PREFIX or (len(prefix) == 1 and prefix.isdigit())
 
 
 def _small_choice(op: Any, av: Any) -> tuple[list[str], bool] | None:
     """Letters an element can start with, and whether the prefix may continue after it."""
     name = str(op)
     if name == "IN":
-        if any(str(o) != "LITERAL" for o, _ in av) or len(av) > 4:
+        letters: list[str] = []
+        for o, v in av:
+            if str(o) == "LITERAL":
+                letters.append(chr(v))
+            elif str(o) == "RANGE" and v[1] - v[0] < 10:  # "3[4-9]": a temperature's second digit
+                letters.extend(chr(c) for c in range(v[0], v[1] + 1))
+            elif str(o) == "CATEGORY" and str(v) == "CATEGORY_DIGIT":
+                letters.extend("0123456789")
+            else:
+                return None
+        if len(letters) > 10:
             return None
-        return [chr(v) for _, v in av], True
+        return letters, True
     if name in ("MAX_REPEAT", "MIN_REPEAT"):
         lo, hi, sub = av
         sub = list(sub)
@@ -113,7 +142,7 @@ def literal_prefixes(pattern: str) -> tuple[str, ...] | None:
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     anchors = literal_prefixes(pattern.pattern)
-    return anchors is None or any(a in text for a in anchors)
+    return anchors is None or any(a.rstrip(WORD_END) in text for a in anchors)
 
 
 def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -124,11 +153,12 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     `\\b` and look-behinds exactly as a scan does. Patterns without known prefixes are scanned.
     """
     anchors = literal_prefixes(pattern.pattern)
-    if anchors is None or len(anchors[0]) < FAST_MIN_PREFIX:
+    if anchors is None or min(len(a.rstrip(WORD_END)) for a in anchors) < FAST_MIN_PREFIX:
         # Two-letter prefixes ("de", "se") occur everywhere: a plain scan is cheaper.
         return list(pattern.finditer(text))
     starts: set[int] = set()
     for a in anchors:
+        a = a.rstrip(WORD_END)
         i = text.find(a)
         while i != -1:
             starts.add(i)
@@ -150,12 +180,14 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
     return out
 
 
-_WORD_START = re.compile(r"\b\w")
+_WORD_START = re.compile(r"\b\w\w?\w?")
+_HEAD = re.compile(r"\w+")
 
 
 class WordStarts:
-    """The text's word starts indexed by their first two characters, computed once per text, so a
-    pattern that starts at a word boundary is tried only where one of its prefixes starts a word."""
+    """The text's word starts indexed by their first two and first three characters, computed once
+    per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
+    starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
     __slots__ = ("by_key", "text")
 
@@ -163,43 +195,87 @@ class WordStarts:
         self.text = text
         by_key: dict[str, list[int]] = {}
         for m in _WORD_START.finditer(text):
+            head = m.group()
             p = m.start()
-            by_key.setdefault(text[p : p + 2], []).append(p)
+            if len(head) == 3:
+                by_key.setdefault(head, []).append(p)
+            by_key.setdefault(head[:2], []).append(p)
+            if head[0] <= "9":  # a number: also under its first digit ("3[4-9]" of a temperature)
+                by_key.setdefault(head[0], []).append(p)
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Same matches as `pattern.finditer(text)` (see `finditer`)."""
-        groups = _word_anchor_groups(pattern.pattern)
-        if groups is None:
+        plan = _word_anchor_groups(pattern.pattern)
+        if plan is None:
             return finditer(pattern, self.text)
+        groups, loose = plan
         text = self.text
+        by_key = self.by_key
         starts: list[int] = []
         for key, anchors in groups:
-            for p in self.by_key.get(key, ()):
+            positions = by_key.get(key)
+            if not positions:
+                continue
+            if anchors is None:  # every anchor is the key itself: each position is a candidate
+                starts.extend(positions)
+                continue
+            for p in positions:
                 if text.startswith(anchors, p):
                     starts.append(p)
+        for a in loose:  # "a.v.c": not a run of word characters, found the slow way
+            i = text.find(a)
+            while i != -1:
+                starts.append(i)
+                i = text.find(a, i + 1)
+        if not starts:
+            return []
         return _matches_from(pattern, text, starts)
 
 
+Groups = tuple[tuple[str, tuple[str, ...] | None], ...]
+
+
 @lru_cache(maxsize=512)
-def _word_anchor_groups(pattern: str) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
-    """Anchors grouped by their first two characters, for patterns whose every alternative starts
-    at a word boundary with a word character; None otherwise."""
+def _word_anchor_groups(pattern: str) -> tuple[Groups, tuple[str, ...]] | None:
+    """Anchors grouped by their first three characters (two for two-letter anchors), for patterns
+    whose every alternative starts at a word boundary with a word character; None otherwise. A
+    group's anchors are None when the key says it all (no further `startswith` needed); anchors
+    whose first two characters are not word characters ("a.v.c") come back apart, to be found
+    with `str.find`."""
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
     if any(not (a[0].isalnum() or a[0] == "_") for a in anchors):
         return None  # a prefix that does not start with a word character
     groups: dict[str, list[str]] = {}
+    loose: list[str] = []
     for a in anchors:
-        groups.setdefault(a[:2], []).append(a)
-    return tuple((k, tuple(v)) for k, v in groups.items())
+        head = _HEAD.match(a)
+        if head is None:
+            return None
+        word = head.group()
+        if len(word) == 1 and len(a) == 1 and not word.isdigit():
+            return None  # a lone letter that may go on: no key narrows it
+        if len(word) == 1 and not word.isdigit() and a[1:] != WORD_END:
+            loose.append(a.rstrip(WORD_END))  # "a.v.c": found with `str.find`
+            continue
+        key = word[:3]
+        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
+        # (WORD_END) needs nothing more: the index holds one-letter words under themselves.
+        plain = a.rstrip(WORD_END)
+        groups.setdefault(key, []).append(key if plain == key else plain)
+    packed = tuple((k, None if all(a == k for a in v) else tuple(v)) for k, v in groups.items())
+    return packed, tuple(loose)
 
 
 def starts_at_word_boundary(pattern: str) -> bool:
     """Whether every top-level alternative of `pattern` begins with `\\b`."""
 
     def first_is_boundary(items: list[tuple[Any, Any]]) -> bool:
+        # A look-behind before the boundary ("(?<![\\d/])\\b") consumes nothing: skip it.
+        while items and str(items[0][0]) in ("ASSERT", "ASSERT_NOT"):
+            items = items[1:]
         if not items:
             return False
         op, av = items[0]

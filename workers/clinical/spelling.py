@@ -1,4 +1,4 @@
-"""Typo tolerance for the symptom vocabulary: "falra de ar", "convulcao", "dismaiei", "vomitano".
+"""Shorthand and typo tolerance: "vc", "n consigo", "falra de ar", "convulcao", "dismaiei".
 
 Before any rule reads a text, each word that is *not* a known Portuguese word and sits one edit
 away (two for words of eight letters or more) from a word of `VOCABULARY` is rewritten to that
@@ -8,11 +8,11 @@ neighbours), measured by rapidfuzz. Three guards keep it from inventing symptoms
 - words shorter than four letters are never touched ("dor", "ar", "sem" stay as typed);
 - the first letter must match (typos rarely hit it; "perto" is not "peito" for that reason and
   also because it is a real word);
-- a real word near the vocabulary ("perto", "farta", "morder") is never rewritten: `GUARD` lists
-  every word of a Portuguese frequency dictionary (pyspellchecker's, folded to ASCII, frequency
-  >= 100) within the same distance of a vocabulary word. The list is generated into
-  `data/typo_guard.txt` by `python -m workers.clinical.spelling --regenerate` (a dev-only
-  dependency), and a test fails when it is stale.
+- a real word is never rewritten ("perto", "farta", "morder"): `normalise.is_word` asks the
+  Portuguese lexicon (see docs/clinical-engine.md, "Normalisation"), and `RULE_WORDS` adds every
+  word the engine's own patterns spell out (medical terms a general lexicon lacks).
+
+Words that are not symptom typos go on to `normalise.respell` (phonetic spellings, glued words).
 
 Candidates are found SymSpell-style (each vocabulary word indexed under its one-deletion
 variants), so a 2,000-character message costs a few dictionary look-ups per word, not a scan of
@@ -21,14 +21,13 @@ the vocabulary.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from . import lexicon
+from .normalise import is_word, known_words, respell
 from .text import Normalised, rewrite, words
 
 VOCABULARY = words(
@@ -88,9 +87,75 @@ ABBREVIATIONS = {
     "c/": "com",
     "p/": "para",
     "d+": "demais",
+    "d": "de",
+    "oq": "o que",
+    "kd": "cade",
+    "ctg": "contigo",
+    "blz": "beleza",
+    "obg": "obrigado",
+    "obgd": "obrigado",
+    "vlw": "valeu",
+    "pfv": "por favor",
+    "pfvr": "por favor",
+    "mds": "meu deus",
+    "dnv": "de novo",
+    "ngm": "ninguem",
+    "nd": "nada",
+    "vdd": "verdade",
+    "qto": "quanto",
+    "qta": "quanta",
+    "tmb": "tambem",
+    "hrs": "horas",
+    "fds": "fim de semana",
+    "eh": "e",
+    "neh": "ne",
+    # Phonetic spellings of function words ("to cum dor nu peitu", "febri di 39"): closed class,
+    # too short for the sound key. "nu" and "si" are real words, but as rare as they are short.
+    "cum": "com",
+    "di": "de",
+    "du": "do",
+    "nu": "no",
+    "qui": "que",
+    "ki": "que",
+    "ke": "que",
+    "kem": "quem",
+    "aki": "aqui",
+    "u": "o",
+    "i": "e",
+    "pru": "pro",
+    "mi": "me",
 }
-_DATA = Path(__file__).with_name("data") / "typo_guard.txt"
-_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _rule_words() -> frozenset[str]:
+    """Every word the engine's own patterns spell out ("afebril", "dispineia", "sangui"): known,
+    even when the general lexicon lacks a medical term or a typo the rules already expect."""
+    found: set[str] = set(VOCABULARY)
+    for value in vars(lexicon).values():
+        patterns: list[re.Pattern[str]] = []
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, lexicon.Family):
+                parts = (item.pattern, item.not_before, item.not_after, item.requires)
+                patterns.extend(p for p in parts if p is not None)
+            elif isinstance(item, re.Pattern):
+                patterns.append(item)
+        for pattern in patterns:
+            found.update(re.findall(r"(?<![\\?])[a-z]{3,}", pattern.pattern))
+    return frozenset(found)
+
+
+RULE_WORDS = _rule_words()
+_RULE_PATTERNS = tuple(f.pattern for f in (*lexicon.SYMPTOM_FAMILIES, *lexicon.IMAGING_FAMILIES))
+
+
+def read_by_rules(token: str) -> bool:
+    """Whether a family pattern already reads the whole token ("combulsao" by `co[nm]?[vb]ul[sc]\\w*`):
+    the rules expect that spelling, so rewriting it could only lose the finding."""
+    for pattern in _RULE_PATTERNS:
+        m = pattern.match(token)
+        if m is not None and m.end() == len(token):
+            return True
+    return False
 
 
 def _max_distance(word: str) -> int:
@@ -101,14 +166,6 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _load_guard() -> frozenset[str]:
-    try:
-        return frozenset(_DATA.read_text(encoding="utf-8").split())
-    except OSError:  # a missing data file must not stop the engine; it only loses a guard
-        return frozenset()
-
-
-GUARD = _load_guard()
 # one-deletion variant -> vocabulary words, and each vocabulary word under itself
 _INDEX: dict[str, set[str]] = {}
 for _w in VOCABULARY:
@@ -119,7 +176,7 @@ for _w in VOCABULARY:
 @lru_cache(maxsize=65536)
 def correct(token: str) -> str | None:
     """The vocabulary word a misspelt `token` stands for, or None (keep the token)."""
-    if token in VOCABULARY or token in GUARD or len(token) < 4:
+    if token in VOCABULARY or len(token) < 4 or is_word(token):
         return None
     candidates: set[str] = set()
     for key in (token, *_deletes(token)):
@@ -142,66 +199,62 @@ def correct(token: str) -> str | None:
 _TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
 
 
+@lru_cache(maxsize=65536)
+def fix_word(token: str) -> str | None:
+    """What a token stands for, or None to keep it: shorthand, a symptom typo, a phonetic spelling."""
+    if token in ABBREVIATIONS:
+        return ABBREVIATIONS[token]
+    if len(token) < 3 or not token.isalpha() or token in RULE_WORDS or is_word(token):
+        return None  # a real word is never rewritten
+    if read_by_rules(token):
+        return None
+    return correct(token) or respell(token)
+
+
 def fix_typos(norm: Normalised) -> Normalised:
-    """Shorthand and misspelt symptom words rewritten, in one pass over the words."""
-    edits = []
-    for m in _TOKEN.finditer(norm.text):
+    """Shorthand, misspelt symptom words and phonetic spellings rewritten, in one pass."""
+    text = norm.text
+    # Most words of most messages are real words: one set difference (in C) finds the few others.
+    tokens = set(_TOKEN.findall(text))
+    suspects = tokens.difference(known_words())
+    suspects.update(tokens.intersection(ABBREVIATIONS))
+    fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
+    orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
+    if not fixes and not orphans:
+        return norm
+    edits: list[tuple[int, int, str]] = []
+    prev: re.Match[str] | None = None
+    for m in _TOKEN.finditer(text):
         token = m.group(0)
-        if len(token) <= 4 and token in ABBREVIATIONS:
-            s, e = m.span()
-            # "s/", "c/" and "d+" only as whole tokens, never inside "os/as" or a URL.
-            if token[-1] in "/+" and (s > 0 and norm.text[s - 1].isalnum()):
-                continue
-            edits.append((s, e, ABBREVIATIONS[token]))
-        elif len(token) >= 4:
-            fixed = correct(token)
-            if fixed is not None:
-                edits.append((m.start(), m.end(), fixed))
+        fixed = fixes.get(token)
+        s, e = m.span()
+        if fixed is None and token in orphans and prev is not None:
+            joined = _join(prev, m, text)
+            if joined is not None and not (edits and edits[-1][1] > prev.start()):
+                edits.append((prev.start(), e, joined))
+        prev = m
+        if fixed is None:
+            continue
+        if (e < len(text) and text[e].isdigit()) or (s > 0 and text[s - 1].isdigit()):
+            continue  # part of a code or a unit glued to a number ("spo2", "b12", "39graus")
+        # "s/", "c/" and "d+" only as whole tokens, never inside "os/as" or a URL.
+        if text[e - 1] in "/+" and s > 0 and text[s - 1].isalnum():
+            continue
+        edits.append((s, e, fixed))
     return rewrite(norm, edits)
 
 
-def regenerate(min_frequency: int = 100) -> list[str]:
-    """Real words near the vocabulary, from pyspellchecker's Portuguese frequency list."""
-    from spellchecker import SpellChecker  # dev-only dependency
-
-    from .text import fold
-
-    freq = SpellChecker(language="pt").word_frequency
-    folded: dict[str, int] = {}
-    for word, count in freq.items():
-        key = fold(word)
-        if key.isalpha() and key.isascii():
-            folded[key] = max(folded.get(key, 0), count)
-    guard = set()
-    for word, count in folded.items():
-        if count < min_frequency or len(word) < 4 or word in VOCABULARY:
-            continue
-        for cand in VOCABULARY:
-            if cand[0] != word[0] or abs(len(cand) - len(word)) > 2:
-                continue
-            limit = min(_max_distance(cand), _max_distance(word))
-            if OSA.distance(word, cand, score_cutoff=limit) <= limit:
-                guard.add(word)
-                break
-    return sorted(guard)
+@lru_cache(maxsize=65536)
+def _known(token: str) -> bool:
+    # Cached like `fix_word`: `read_by_rules` tries every family pattern, and the same unknown
+    # words (names, places) come back in message after message.
+    return token in RULE_WORDS or is_word(token) or read_by_rules(token)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m workers.clinical.spelling", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--regenerate", action="store_true", help=f"rewrite {_DATA.name} from the dictionary")
-    parser.add_argument("words", nargs="*", help="words to correct")
-    args = parser.parse_args(argv)
-    if args.regenerate:
-        guard = regenerate()
-        _DATA.parent.mkdir(parents=True, exist_ok=True)
-        _DATA.write_text("\n".join(guard) + "\n", encoding="utf-8")
-        print(f"{len(guard)} palavras em {_DATA}")
-    for w in args.words:
-        print(w, "->", correct(w) or w)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def _join(prev: re.Match[str], cur: re.Match[str], text: str) -> str | None:
+    """A word split in two by a speech-to-text engine or a stray space ("com vulsão", "des di"):
+    the unknown second half and the word before it, when together they make a word."""
+    if text[prev.end() : cur.start()] != " " or not prev.group(0).isalpha() or len(cur.group(0)) < 3:
+        return None
+    joined = prev.group(0) + cur.group(0)
+    return joined if _known(joined) else None

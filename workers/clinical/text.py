@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,8 +53,12 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 # Stretched letters ("faaaalta", "socorrooo", "faalta"): runs of 3+ letters, and of 2+ vowels
 # (Portuguese doubles consonants - "rr", "ss" - but almost never vowels; "enjoo" -> "enjo" is harmless).
+# A run of r or s keeps two ("socorrrro", "issso"): the word is spelt with the double more often.
 # Digits are left alone: 3000 must stay 3000.
-_STRETCH = re.compile(r"([aeiou])\1+|([a-z])\2{2,}")
+_STRETCH = re.compile(r"([aeiou])\1+|([rs])\2{2,}|([a-z])\3{2,}")
+# Whether `_STRETCH` matches at all (a doubled vowel or a tripled letter), as literals: the regex
+# engine skips ahead to their first letters instead of trying three back-references everywhere.
+_STRETCH_ANY = re.compile("|".join([v * 2 for v in "aeiou"] + [c * 3 for c in "bcdfghjklmnpqrstvwxyz"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,19 +85,55 @@ class Normalised:
         return self.original[o_start:o_end].strip()
 
 
+def _latin1_table() -> bytes:
+    """`_TABLE` then lowercase, as bytes for the Latin-1 range (one byte in, one byte out)."""
+    out = bytearray(range(256))
+    for code in range(256):
+        got = chr(code).translate(_TABLE).lower()
+        if len(got) == 1 and ord(got) < 256:
+            out[code] = ord(got)
+    return bytes(out)
+
+
+_LATIN1 = _latin1_table()
+# Typographic characters outside Latin-1 that WhatsApp keyboards insert ("tô com febre’", "39˚").
+_WIDE = tuple((chr(code), repl) for code, repl in _TABLE.items() if code > 255 and len(repl) == 1)
+
+
+def _fold_chars(text: str) -> str:
+    """Lowercase, accents off, quotes and degree signs unified; the same length as `text`.
+
+    Most messages are Latin-1 once a few typographic characters are replaced, and `bytes.translate`
+    folds them with one table look-up per byte (a `str.translate` with a dict costs ten times more).
+    """
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        for wide, repl in _WIDE:
+            if wide in text:
+                text = text.replace(wide, repl)
+        try:
+            raw = text.encode("latin-1")
+        except UnicodeEncodeError:
+            translated = text.translate(_TABLE).lower()
+            if len(translated) != len(text):
+                # .lower() of a rare character changed the length; keep one character per character.
+                translated = "".join((ch.translate(_TABLE).lower() or " ")[0] for ch in text)
+            return translated
+    return raw.translate(_LATIN1).decode("latin-1")
+
+
 def normalise(text: str) -> Normalised:
-    translated = text.translate(_TABLE).lower()
-    if len(translated) != len(text):
-        # .lower() of a rare character changed the length; fall back to a safe per-character path.
-        translated = "".join((ch.translate(_TABLE).lower() or " ")[0] for ch in text)
-    if not _STRETCH.search(translated):
+    translated = _fold_chars(text)
+    if not _STRETCH_ANY.search(translated):
         return Normalised(text, translated, None)
     pieces: list[str] = []
     index: list[int] = []
     pos = 0
     for m in _STRETCH.finditer(translated):
-        pieces.append(translated[pos : m.start() + 1])
-        index.extend(range(pos, m.start() + 1))
+        keep = m.start() + (2 if m.group(2) else 1)  # "socorrrro" keeps the "rr" it is spelt with
+        pieces.append(translated[pos:keep])
+        index.extend(range(pos, keep))
         pos = m.end()
     pieces.append(translated[pos:])
     index.extend(range(pos, len(translated)))
@@ -174,18 +215,23 @@ def rewrite(norm: Normalised, edits: list[tuple[int, int, str]]) -> Normalised:
     """
     if not edits:
         return norm
-    old_map = norm.map
+    old: Sequence[int] = norm.map if norm.map is not None else range(len(norm.text))
+    text = norm.text
     pieces: list[str] = []
     index: list[int] = []
     pos = 0
     for start, end, new in edits:
-        pieces.append(norm.text[pos:start])
-        index.extend(range(pos, start))
+        pieces.append(text[pos:start])
+        index.extend(old[pos:start])  # a slice of the old map, not one look-up per character
         pieces.append(new)
-        index.extend(start if i < len(new) - 1 else max(start, end - 1) for i in range(len(new)))
+        if start >= len(old):  # an insertion at the very end
+            first = last = len(norm.original)
+        else:
+            first, last = old[start], old[max(start, end - 1)]
+        index.extend([first] * (len(new) - 1))
+        if new:
+            index.append(last)
         pos = end
-    pieces.append(norm.text[pos:])
-    index.extend(range(pos, len(norm.text)))
-    if old_map is not None:
-        index = [old_map[i] for i in index]
+    pieces.append(text[pos:])
+    index.extend(old[pos:])
     return Normalised(norm.original, "".join(pieces), tuple(index))

@@ -1,6 +1,7 @@
-"""Vital signs: the SPEC §7 critical limits, plus a softer band so `detalhes` reads like a chart.
+"""Vital signs: the critical limits of docs/clinical-analysis.md, plus a softer band so `detalhes`
+reads like a chart.
 
-Only the SPEC limits raise findings (CRITICAL), plus pain ≥ 8/10 (HIGH) and temperature, whose
+Only those limits raise findings (CRITICAL), plus pain ≥ 8/10 (HIGH) and temperature, whose
 threshold depends on the oncology flag and is decided in `clinico`. The reference bands
 ("baixo"/"alto") are informative only: a nurse reading the result sees that 160 mmHg is high
 even though it does not alert.
@@ -24,7 +25,7 @@ class VitalRule:
     normal: tuple[float, float]  # informative band, inclusive
     critical_low: float | None = None  # value < critical_low is critical
     critical_high: float | None = None  # value > critical_high is critical
-    critical_high_inclusive: bool = False  # systolic: ≥ 180 (SPEC), the others are strict
+    critical_high_inclusive: bool = False  # systolic: ≥ 180, the others are strict
     codigo_low: str = ""
     desc_low: str = ""
     codigo_high: str = ""

@@ -1,4 +1,4 @@
-"""The one analysis pipeline every task type runs (SPEC §7).
+"""The one analysis pipeline every task type runs (docs/clinical-analysis.md).
 
 1. The deterministic engine (always). Its alert is handed to delivery at once, before any LLM
    work starts, so a 60 s crew never delays a nurse's alert.

@@ -23,7 +23,7 @@ from shared.store import BatchTask, progress_for
 from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
 from workers.stages.delivery import row_for
-from workers.stages.outcomes import Outcome
+from workers.stages.outcomes import Outcome, Requeue
 
 log = get_logger("workers.stages.batch")
 
@@ -106,6 +106,7 @@ def batch_items(works: list[Work], dispatcher: BatchAlerts | None) -> list[Batch
                 result=w.result if w.finish else None,
                 ensure=row_for(w.parsed.envelope),
                 alerts=alerts,
+                also=list(w.ctx.on_complete) if w.finish and w.ctx is not None else [],
             )
         )
     return items
@@ -149,6 +150,25 @@ def settle(w: Work, state: str) -> None:
     for _spec, _info, fut, _ctx in w.alerts:
         if not fut.done():
             fut.set_result(state)
+
+
+def confirm_side_work(works: list[Work], budget: float) -> list[Work]:
+    """The works whose broker side work (a conversation's follow-up, `ctx.side_futures`) is
+    confirmed: only those are recorded. One the broker could not confirm is requeued with
+    nothing written, so its next run schedules the follow-up again (docs/agent-message.md)."""
+    kept = []
+    for w in works:
+        assert w.ctx is not None
+        try:
+            for fut in w.ctx.side_futures:
+                fut.result(timeout=budget)
+        except Exception as exc:
+            w.log.error("side_work_not_confirmed", error=repr(exc))
+            settle(w, "not recorded")
+            w.outcome = Requeue("a follow-up could not be confirmed by the broker")
+            continue
+        kept.append(w)
+    return kept
 
 
 def chain(source: Future[str], target: Future[str]) -> None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from shared.config import Settings
 from shared.messages import Envelope
 from shared.store import Store
-from workers.context import HandlerMode, TaskContext, TaskInfo
+from workers.context import AlertGate, HandlerMode, TaskContext, TaskInfo
 from workers.findings import AlertSpec
 from workers.registry import Handler, HandlerNotFound, get_handler
 
@@ -144,6 +144,7 @@ def make_context(
     log_: Any,
     dispatcher: AlertEmitter | None,
     mode: HandlerMode,
+    conversation: AlertGate | None = None,
 ) -> TaskContext:
     emit = None
     if dispatcher is not None:
@@ -151,14 +152,23 @@ def make_context(
         def emit(spec: AlertSpec, info: TaskInfo) -> Future[str]:
             return dispatcher.emit(info, spec)
 
-    return TaskContext(envelope=envelope, settings=settings, attempt=attempt, log=log_, emit=emit, mode=mode)
+    return TaskContext(
+        envelope=envelope,
+        settings=settings,
+        attempt=attempt,
+        log=log_,
+        emit=emit,
+        mode=mode,
+        conversation=conversation,
+    )
 
 
 def wait_alerts(ctx: TaskContext, settings: Settings, log_: Any) -> bool:
-    """True once every alert the handler emitted is delivered, failed for good or parked."""
+    """True once every alert the handler emitted is delivered, failed for good or parked, and
+    what else it handed to the broker (a follow-up, `ctx.side_futures`) is confirmed."""
     budget = settings.alert_inline_budget_s + 30
     ok = True
-    for fut in ctx.alert_futures:
+    for fut in [*ctx.alert_futures, *ctx.side_futures]:
         try:
             state = fut.result(timeout=budget)
             log_.info("alert_settled", state=state)

@@ -26,6 +26,7 @@ from shared.logs import get_logger
 from shared.republish import short
 from shared.store import Store, StoreUnavailable
 from workers import observability
+from workers.context import AlertGate
 from workers.stages import delivery
 from workers.stages.outcomes import Ack, DeadLetter, Outcome, Requeue
 
@@ -49,12 +50,15 @@ class LlmStage:
         *,
         dispatcher: delivery.AlertEmitter | None = None,
         vhost: str | None = None,
+        conversation: AlertGate | None = None,
     ) -> None:
+        """`conversation`: the agent conversation's services (workers.conversation_flow)."""
         self.settings = settings
         self.domain = domain
         self.vhost = vhost or topology.vhost_for(domain, settings.vhost_prefix)
         self.store = store
         self.dispatcher = dispatcher
+        self.conversation = conversation
         self.log = log.bind(vhost=self.vhost, stage="llm")
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
@@ -84,7 +88,9 @@ class LlmStage:
             result = failed_result(stored, self.settings, f"LLM stage interrupted {delivery_count} times")
             return self._store(parsed, result, log_)
 
-        ctx = delivery.make_context(self.settings, parsed.envelope, 1, log_, self.dispatcher, "llm")
+        ctx = delivery.make_context(
+            self.settings, parsed.envelope, 1, log_, self.dispatcher, "llm", self.conversation
+        )
         envelope = parsed.envelope
         try:
             # As in the rules stage: the message's trace context reaches the LLM calls and alerts.

@@ -5,12 +5,16 @@ that go with it; the consumer carries the outcome out (ack, delayed retry, dead-
 to the LLM stage). Per batch (docs/workers.md, "One transaction per batch"):
 
     parse → validate envelope → find handler → validate payload       (permanent error: DLQ now)
+    tenant check against the store / the broker-validated publisher   (untrusted_tenant: DLQ now,
+        nothing written; docs/security.md)
     a possible repeat (redelivered, retried, replayed): store "processing" first, as before
     read the batch's progress: a task completed already is not run (acked, answered from the store)
     run the handlers (rules); the alerts they emit are held for the batch
-    one transaction: "completed" + result + alert rows (or "processing" + alert rows when the
-      alerts go to the backend first), refused for a task another delivery got to first
-    alerts to delivery → wait until delivered, failed for good or parked → "completed"
+    wait until the follow-ups they handed to the broker are confirmed (else Requeue, nothing written)
+    one transaction: "completed" + result + alert rows + the handlers' writes (the conversation's
+      record of the message), or "processing" + alert rows when the alerts go to the backend
+      first; refused for a task another delivery got to first
+    alerts to delivery → wait until delivered, failed for good or parked → "completed" (+ writes)
     ack, or forward to the LLM stage queue, then ack
     transient error → store "retrying" → Retry (a delay queue dead-letters it back)
     after WORKER_MAX_RETRIES retries, or redelivered too often (crashes) → DeadLetter with the reason
@@ -26,17 +30,16 @@ from typing import Any
 from shared import topology
 from shared.config import Settings
 from shared.logs import get_logger
-from shared.messages import Envelope
-from shared.republish import short
-from shared.store import BatchAnswer, Store, StoreUnavailable, progress_for
+from shared.store import BatchAnswer, Store, progress_for
 from workers import observability
-from workers.context import HandlerMode
+from workers.context import AlertGate, HandlerMode
 from workers.registry import PermanentError
 from workers.stages.batch import (
     BatchAlerts,
     SlowRuns,
     Work,
     batch_items,
+    confirm_side_work,
     defer_alerts,
     dispatch_alerts,
     emit_now,
@@ -56,7 +59,9 @@ from workers.stages.delivery import (
     row_for,
     wait_alerts,
 )
-from workers.stages.outcomes import Ack, DeadLetter, Forward, Outcome, Requeue, Retry
+from workers.stages.failures import Failures
+from workers.stages.outcomes import Ack, Forward, Outcome, Requeue
+from workers.trust import UNTRUSTED_TENANT, KnownTask, TenantVerifier
 
 log = get_logger("workers.stages.rules")
 
@@ -74,22 +79,33 @@ class RulesStage:
         dispatcher: BatchAlerts | None = None,
         llm_stage: bool = False,
         vhost: str | None = None,
+        conversation: AlertGate | None = None,
     ) -> None:
+        """`conversation`: the agent conversation's services (workers.conversation_flow): alert
+        episodes, and the writes and follow-ups a clinico.mensagem task hands back."""
         self.settings = settings
         self.domain = domain
         self.vhost = vhost or topology.vhost_for(domain, settings.vhost_prefix)
         self.store = store
         self.dispatcher = dispatcher
+        self.conversation = conversation
         self.llm_stage = llm_stage
+        self.verifier = TenantVerifier(settings)
         self.log = log.bind(vhost=self.vhost)
         self._slow = SlowRuns(self._mark_processing)
+        self.failures = Failures(settings, store, self.log)
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
         return self.process_many([(body, headers)])[0]
 
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
         """The outcomes of several deliveries, in order (see the module docstring)."""
-        works = [self._prepare(body, headers or {}) for body, headers in deliveries]
+        parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
+        try:
+            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
+        except Exception as exc:  # no tenant can be checked; the batch's writes would fail the same way
+            known = exc
+        works = [self._prepare(p, headers, known) for p, headers in parsed]
         # A possible repeat stores `processing` first: a message that keeps crashing us counts.
         again = [w for w in works if w.outcome is None and not w.first]
         if again:
@@ -106,12 +122,13 @@ class RulesStage:
                         w.taken = True  # completed already, or a later delivery has it
                     elif self._run(w):
                         ran.append(w)
+                ran = confirm_side_work(ran, self.settings.alert_inline_budget_s + 30)
                 answers = self.store.record_batch(batch_items(ran, self.dispatcher))
             except Exception as exc:
                 for w in live:
                     settle(w, "not recorded")
                     if w.failure is None:
-                        w.outcome = self._store_failed(w, exc)
+                        w.outcome = self.failures.store_failed(w, exc)
                 ran, answers = [], []
             for w in live:
                 if w.failure is not None:
@@ -145,7 +162,7 @@ class RulesStage:
             )
         except Exception as exc:
             for w in works:
-                w.outcome = self._store_failed(w, exc)
+                w.outcome = self.failures.store_failed(w, exc)
             return
         for w, (applied, current) in zip(works, answers, strict=True):
             if applied:
@@ -192,22 +209,52 @@ class RulesStage:
         if done:
             try:
                 self.store.complete_many(
-                    [(w.task_id, progress_for("completed", generation=w.generation), w.result) for w in done]
+                    [(w.task_id, progress_for("completed", generation=w.generation), w.result) for w in done],
+                    # What the handlers asked to commit with their task (TaskContext.on_complete).
+                    also=[op for w in done if w.ctx is not None for op in w.ctx.on_complete],
                 )
             except Exception as exc:
                 for w in done:
-                    w.outcome = self._store_failed(w, exc)
+                    w.outcome = self.failures.store_failed(w, exc)
 
-    def _prepare(self, body: bytes, headers: Mapping[str, Any]) -> Work:
+    def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
+        ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
+        return {tid: KnownTask(*owner) for tid, owner in self.store.task_owners(ids).items()}
+
+    def _prepare(
+        self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception
+    ) -> Work:
         retry_count = header_int(headers, topology.H_RETRY_COUNT)
         delivery_count = header_int(headers, "x-delivery-count")
-        generation = header_int(headers, topology.H_REPLAY_GENERATION)
         attempt_key = retry_count * 1000 + delivery_count + 1
-        parsed = parse(body, self.domain, self.vhost)
+        claimed_generation = header_int(headers, topology.H_REPLAY_GENERATION)
+        envelope = parsed.envelope
+        if envelope is None or isinstance(known, Exception):
+            generation = 0
+        else:
+            task = known.get(str(envelope.task_id))
+            # The tenant and the replay generation are checked before anything is written
+            # (workers/trust.py): a forged message never touches another tenant's task.
+            why = self.verifier.untrusted(envelope.tenant_id, headers, task)
+            if why is not None:
+                outcome = self.failures.dead_letter(
+                    None, None, UNTRUSTED_TENANT, f"task {envelope.task_id}: {why}"
+                )
+                return Work(None, retry_count, 0, attempt_key, self.log, outcome)
+            generation = self.verifier.generation(claimed_generation, task)
+            if generation != claimed_generation:
+                self.log.warning(
+                    "replay_generation_ignored", task_id=str(envelope.task_id), claimed=claimed_generation
+                )
         if isinstance(parsed, Rejected):
-            outcome = self._dead_letter(
-                parsed.task_id, parsed.envelope, parsed.reason, parsed.detail, generation
-            )
+            # Without an envelope nobody can say whose task it is: the store is left alone.
+            if envelope is None:
+                outcome = self.failures.dead_letter(None, None, parsed.reason, parsed.detail, generation)
+            else:
+                self.failures.count_attempt(parsed, attempt_key, generation)
+                outcome = self.failures.dead_letter(
+                    parsed.task_id, envelope, parsed.reason, parsed.detail, generation
+                )
             return Work(None, retry_count, generation, attempt_key, self.log, outcome)
         w = Work(
             parsed,
@@ -218,8 +265,11 @@ class RulesStage:
             headers=headers,
             first=retry_count == 0 and delivery_count == 0 and generation == 0,
         )
+        if isinstance(known, Exception):
+            w.outcome = self.failures.store_failed(w, known)
+            return w
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
-            w.outcome = self._dead_letter(
+            w.outcome = self.failures.dead_letter(
                 w.task_id,
                 parsed.envelope,
                 "delivery_limit",
@@ -245,17 +295,12 @@ class RulesStage:
             return Forward(topology.LLM_QUEUE, reply=reply)
         return Ack(f"skipped: task already {status}", reply=reply)
 
-    def _store_failed(self, w: Work, exc: Exception) -> Outcome:
-        if not isinstance(exc, StoreUnavailable):
-            w.log.error("store_write_failed", error=repr(exc))
-            return Requeue(f"store write failed: {exc!r}")
-        # Nothing can be recorded: retry later through the delay queue without a status.
-        return self._retry_or_dead_letter(w, f"task store unavailable: {exc}", record=False)
-
     def _run(self, w: Work) -> bool:
         """Run the handler; True when it returned, else `w.failure` is set."""
         mode: HandlerMode = "rules" if self.llm_stage else "inline"
-        w.ctx = ctx = make_context(self.settings, w.parsed.envelope, w.attempt_key, w.log, None, mode)
+        w.ctx = ctx = make_context(
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, None, mode, self.conversation
+        )
         if self.dispatcher is not None:
             defer_alerts(w, ctx)
         w.started_at = time.perf_counter()
@@ -290,7 +335,7 @@ class RulesStage:
         emit_now(self.dispatcher, w)
         wait_alerts(w.ctx, self.settings, w.log)
         if permanent:
-            w.outcome = self._dead_letter(
+            w.outcome = self.failures.dead_letter(
                 w.task_id,
                 w.parsed.envelope,
                 "handler_permanent_error",
@@ -299,64 +344,4 @@ class RulesStage:
                 count_attempt=not w.started,
             )
         else:
-            w.outcome = self._retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
-
-    def _retry_or_dead_letter(self, w: Work, error: str, record: bool = True) -> Outcome:
-        task_id, retry_count, generation = w.task_id, w.retry_count, w.generation
-        if retry_count >= self.settings.worker_max_retries:
-            return self._dead_letter(
-                task_id,
-                w.parsed.envelope,
-                "max_retries_exceeded",
-                f"failed {retry_count + 1} times; last error: {error}",
-                generation,
-                count_attempt=record and not w.started,
-            )
-        delay = topology.retry_delay_for(retry_count + 1, self.settings.retry_delays)
-        if record:
-            try:
-                self.store.transition(
-                    task_id,
-                    "retrying",
-                    progress_for("retrying", attempt_key=w.attempt_key, generation=generation),
-                    error=short(error),
-                    count_attempt=not w.started,
-                )
-            except StoreUnavailable as exc:
-                self.log.warning("store_unavailable", task_id=task_id, error=str(exc))
-        self.log.info(
-            "task_retry_scheduled",
-            task_id=task_id,
-            retry=retry_count + 1,
-            delay_s=delay,
-            error=short(error, 300),
-        )
-        return Retry(delay_s=delay, retry_count=retry_count + 1, error=error)
-
-    def _dead_letter(
-        self,
-        task_id: str | None,
-        envelope: Envelope | None,
-        reason: str,
-        detail: str,
-        generation: int = 0,
-        *,
-        count_attempt: bool = False,
-    ) -> DeadLetter:
-        self.log.warning("task_dead_lettered", task_id=task_id, reason=reason, detail=short(detail, 300))
-        if task_id:
-            try:
-                # Only a task the store knows (or whose tenant we know) gets a status.
-                self.store.transition(
-                    task_id,
-                    "dead_lettered",
-                    progress_for("dead_lettered", generation=generation),
-                    error=short(f"{reason}: {detail}"),
-                    ensure=row_for(envelope),
-                    count_attempt=count_attempt,
-                )
-            except StoreUnavailable as exc:
-                self.log.warning("store_unavailable", task_id=task_id, error=str(exc))
-            except Exception as exc:  # a malformed task_id must not stop dead-lettering
-                self.log.warning("dead_letter_status_not_recorded", task_id=task_id, error=repr(exc))
-        return DeadLetter(reason, detail)
+            w.outcome = self.failures.retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")

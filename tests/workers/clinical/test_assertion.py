@@ -87,3 +87,78 @@ def test_a_question_about_what_is_happening_still_counts() -> None:
 def test_someone_elses_threat_is_figurative_but_a_third_persons_suicidal_talk_is_not() -> None:
     assert consulta("meu chefe vai me matar se eu faltar de novo").achados == []
     assert "ideacao_suicida" in codes(consulta("ele falou que vai se matar"))
+
+
+# --- assertion rules for the v3 failure modes, from our own paraphrases ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codigo", "assercao"),
+    [
+        # resolution anchored in the past, or "now fine"
+        (
+            "tive falta de ar faz uns 10 dias, sumiu com a bombinha, queria saber se continuo usando",
+            "dispneia",
+            "resolvido",
+        ),
+        (
+            "ontem tive falta de ar subindo a ladeira, mas hoje tô bem e respiro normal",
+            "dispneia",
+            "resolvido",
+        ),
+        ("sangrou o nariz de manhã, apertei com gelo e parou, não voltou mais", "sangramento", "resolvido"),
+        ("tive sangramento no começo da gravidez e nunca mais voltou", "sangramento", "resolvido"),
+        ("a dor no peito foi em 2017, antes do cateterismo", "dor_toracica", "resolvido"),
+        ("tive febre de 39,8 quando peguei covid em 2021", "temperatura", "resolvido"),
+        ("aos 20 anos tentei tirar minha vida; isso ficou no passado", "ideacao_suicida", "resolvido"),
+        # an animal, the caregiver's own symptom, a relative who is not a patient here
+        ("o cachorro lá de casa teve convulsão hoje cedo, eu tô bem", "convulsao", "outra_pessoa"),
+        ("meu gato desmaiou e levei no veterinário", "sincope", "outra_pessoa"),
+        (
+            "aqui é o Jorge, filho da dona Cida. Ela tá ótima. Quem tá mal sou eu, tô com falta de ar",
+            "dispneia",
+            "outra_pessoa",
+        ),
+        ("sou o pai do Davi. Ele tá bem. Quem tá com febre é o irmão dele", "febre", "outra_pessoa"),
+        (
+            "minha irmã falou em se matar, como faço pra trazer ela pra uma consulta?",
+            "ideacao_suicida",
+            "outra_pessoa",
+        ),
+        # side-effect questions and package inserts
+        ("posso ter convulsão com esse antibiótico novo?", "convulsao", "hipotetico"),
+        ("li na bula que pode dar sangramento como efeito colateral, é comum?", "sangramento", "hipotetico"),
+        # idioms: weather, money, a craze, a machine
+        ("o cartão de crédito tá me deixando sangrando esse mês", "sangramento", "figurado"),
+        ("minha namorada me deixou sem ar kkkk, mas tô bem", "dispneia", "figurado"),
+        ("a febre agora no meu prédio é beach tennis, quero entrar na onda", "febre", "figurado"),
+    ],
+)
+def test_each_failure_mode_of_the_new_set_has_a_general_rule(text: str, codigo: str, assercao: str) -> None:
+    assert _discarded(text).get(codigo) == assercao
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aqui em Cuiabá hoje tá 41 graus, tô derretendo",
+        "o computador do escritório apagou do nada",
+        "tô cem febre, só com o nariz escorrendo",  # dictation of "sem febre"
+    ],
+)
+def test_words_that_are_not_about_the_body_do_not_alert(text: str) -> None:
+    assert consulta(text).achados == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tive dor no peito faz 10 minutos, já passou, agora tô bem",  # recent, and angina may recur
+        "ontem a boca ficou torta e passou, hoje tô bem",  # a TIA is an emergency even when over
+        "tenho falta de ar há 2 anos e tá pior",  # chronic, present tense
+        "não é dor no peito, é falta de ar mesmo",  # contrast, not a list
+        "sangrou, parou e voltou a sangrar agora",
+    ],
+)
+def test_what_is_still_an_emergency_keeps_alerting(text: str) -> None:
+    assert consulta(text).severidade == "CRITICAL"

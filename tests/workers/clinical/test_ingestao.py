@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -270,14 +269,13 @@ def test_a_batch_with_no_valid_record_says_nothing_should_be_written() -> None:
     assert d["nota"].startswith("Nenhum registro válido")
 
 
-def test_ten_thousand_records_are_validated_in_about_a_second() -> None:
+def test_a_batch_of_ten_thousand_records_is_validated_record_by_record() -> None:
+    # Its speed is a benchmark figure (bench/RESULTS.md), not a timed assertion.
     batch = [
         paciente(
             cpf=CPF_OK if i == 0 else "529.982.247-24", telefone="(11) 98765-4321", email=f"p{i}@exemplo.com"
         )
         for i in range(10_000)
     ]
-    start = time.perf_counter()
     d = pacientes(*batch).detalhes
-    assert time.perf_counter() - start < 2.0
     assert d["total"] == 10_000 and d["validos"] == 1 and len(d["erros"]) == 9_999

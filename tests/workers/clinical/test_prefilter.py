@@ -85,3 +85,31 @@ def test_word_start_index_finds_exactly_what_a_full_scan_finds() -> None:
         words = WordStarts(t)
         for pattern in patterns:
             assert [m.span() for m in words.finditer(pattern)] == [m.span() for m in pattern.finditer(t)]
+
+
+def test_word_start_index_agrees_with_a_full_scan_on_shuffled_words_and_odd_separators() -> None:
+    import random
+    import re
+
+    from workers.clinical.prefilter import WordStarts
+
+    patterns = [
+        *(f.pattern for f in (*lx.SYMPTOM_FAMILIES, *lx.IMAGING_FAMILIES)),
+        *lx.PAIN_SCORE,
+        *lx.TEMPERATURE,
+        *lx.TEXT_VITALS.values(),
+        lx.COUNT,
+        lx.BARE_TEMPERATURE,
+        re.compile(r"\b(?:dou|e\s+um)\s+\d"),
+        re.compile(r"(?<![\d/])\b(?:a\.v\.c|3[4-9])"),
+    ]
+    rng = random.Random(16)
+    pool = " ".join(make_scanner(t, Mode.QUEIXA).t for t in _texts()).split()
+    separators = [" ", " ", " ", "\n", "\x0b", "\x0c", ", ", ".", "/", "  ", "-"]
+    for _ in range(150):
+        words = [rng.choice(pool) for _ in range(rng.randint(5, 60))] + ["e", "um", "9", "38,5", "a.v.c"]
+        rng.shuffle(words)
+        text = "".join(w + rng.choice(separators) for w in words)
+        index = WordStarts(text)
+        for pattern in patterns:
+            assert [m.span() for m in index.finditer(pattern)] == [m.span() for m in pattern.finditer(text)]

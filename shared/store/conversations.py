@@ -1,0 +1,191 @@
+"""The conversation memory the agent flow needs beyond one message (docs/agent-message.md).
+
+    conversation_messages  one row per `clinico.mensagem` task the workers read: when it arrived
+                           (the API's `created_at`), the pain score, temperature, symptom
+                           intensities and findings read, and the follow-up question the reply
+                           asked. SCORE_CHANGE and SYMPTOM_WORSENING compare with earlier rows;
+                           NO_RESPONSE asks whether a later row exists.
+    alert_episodes         per tenant, conversation and finding (`<type>:<code>`): the open
+                           episode's severity, the task whose alert opened it and when. A message
+                           with the same finding inside ALERT_EPISODE_WINDOW_S joins it instead of
+                           alerting again; a higher severity escalates it (a new alert).
+
+Writes go through the task store's single writer (group commit); the episode claim is one
+transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
+conversation at once still send one alert. Migration 0004 creates both tables (shared/store/schema.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from shared.store.facade import Store
+from shared.store.schema import alert_episodes, aware, conversation_messages, now, tasks
+
+MAX_JOINED = 50
+# Statuses of a task no worker has finished reading: an answer still waiting in `eventos`.
+_UNREAD = ("queued", "processing", "retrying")
+
+# (episode row or None, severity, task id, now) -> decision; see conversation_alerts.
+Decide = Callable[[dict[str, Any] | None, str, str, datetime], str]
+
+
+class ConversationLog:
+    def __init__(self, store: Store) -> None:  # the facade: its writer, pool and statements
+        self.store = store
+
+    def record(self, row: dict[str, Any]) -> None:
+        """Remember one message (a redelivered task keeps its first row)."""
+        self.store._write(self.record_op(row))
+
+    def record_op(self, row: dict[str, Any]) -> Callable[[Connection], None]:
+        """`record` as a write for another transaction: the rules stage commits it with the
+        task's `completed` status, so a message is remembered exactly when its task is done."""
+        stmt = self.store._stmts.insert(conversation_messages).on_conflict_do_nothing()
+
+        def op(conn: Connection) -> None:
+            conn.execute(stmt, row)
+
+        return op
+
+    def earlier(
+        self, tenant_id: str, conversation_id: str, before: datetime, task_id: str
+    ) -> list[dict[str, Any]]:
+        """The conversation's messages that arrived before `before`, newest first (at most 50)."""
+        c = conversation_messages.c
+
+        def fn(conn: Connection) -> list[dict[str, Any]]:
+            rows = conn.execute(
+                sa.select(conversation_messages)
+                .where(
+                    c.tenant_id == tenant_id,
+                    c.conversation_id == conversation_id,
+                    c.received_at < before,
+                    c.task_id != task_id,
+                )
+                .order_by(c.received_at.desc())
+                .limit(50)
+            )
+            return [dict(r._mapping) for r in rows]
+
+        return self.store._read(fn)
+
+    def answered_after(self, tenant_id: str, conversation_id: str, after: datetime, task_id: str) -> bool:
+        """Whether a message of the conversation arrived after `after`: read by a worker, or
+        accepted by the API and still waiting for one (a backlog must not look like silence)."""
+        c = conversation_messages.c
+
+        def fn(conn: Connection) -> bool:
+            read = conn.execute(
+                sa.select(c.task_id)
+                .where(
+                    c.tenant_id == tenant_id,
+                    c.conversation_id == conversation_id,
+                    c.received_at > after,
+                    c.task_id != task_id,
+                )
+                .limit(1)
+            ).first()
+            if read is not None:
+                return True
+            waiting = conn.execute(
+                sa.select(tasks.c.payload).where(
+                    tasks.c.tenant_id == tenant_id,
+                    tasks.c.domain == "clinico",
+                    tasks.c.task_type == "mensagem",
+                    tasks.c.status.in_(_UNREAD),
+                    tasks.c.created_at > after,
+                    tasks.c.task_id != task_id,
+                )
+            )
+            return any(
+                isinstance(p, dict) and conversation_id in (p.get("conversationId"), p.get("conversation_id"))
+                for (p,) in waiting
+            )
+
+        return self.store._read(fn)
+
+    def claim_episodes(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        task_id: str,
+        items: list[tuple[str, str]],
+        decide: Decide,
+    ) -> dict[str, str]:
+        """Decide, atomically, for each (episode key, severity) whether it opens or escalates an
+        episode (this task's alert is sent), or joins the open one (recorded, not sent)."""
+        e = alert_episodes.c
+        # RETURNING rather than rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
+        insert = self.store._stmts.insert(alert_episodes).on_conflict_do_nothing().returning(e.episode_key)
+
+        def op(conn: Connection) -> dict[str, str]:
+            ts = now()
+            out: dict[str, str] = {}
+            for key, severity in items:
+                where = (e.tenant_id == tenant_id, e.conversation_id == conversation_id, e.episode_key == key)
+                current = self._locked(conn, where)
+                if current is None:
+                    fresh = {
+                        "tenant_id": tenant_id,
+                        "conversation_id": conversation_id,
+                        "episode_key": key,
+                        "severity": severity,
+                        "task_id": task_id,
+                        "alerted_at": ts,
+                        "last_seen_at": ts,
+                        "joined": [],
+                    }
+                    if conn.execute(insert, fresh).first() is not None:
+                        out[key] = "open"
+                        continue
+                    # Another worker opened it a moment ago (PostgreSQL): decide against its row.
+                    current = self._locked(conn, where)
+                decision = decide(current, severity, task_id, ts)
+                out[key] = decision
+                if decision in ("open", "escalate"):
+                    conn.execute(
+                        sa.update(alert_episodes)
+                        .where(*where)
+                        .values(severity=severity, task_id=task_id, alerted_at=ts, last_seen_at=ts, joined=[])
+                    )
+                elif decision == "join" and current is not None:
+                    joined = [t for t in current["joined"] or [] if t != task_id][-(MAX_JOINED - 1) :]
+                    conn.execute(
+                        sa.update(alert_episodes)
+                        .where(*where)
+                        .values(last_seen_at=ts, joined=[*joined, task_id])
+                    )
+            return out
+
+        return self.store._write(op)
+
+    @staticmethod
+    def _locked(conn: Connection, where: tuple[Any, ...]) -> dict[str, Any] | None:
+        query = sa.select(alert_episodes).where(*where)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            return None
+        current = dict(row._mapping)
+        current["alerted_at"] = aware(current["alerted_at"])
+        return current
+
+    def episode(self, tenant_id: str, conversation_id: str, key: str) -> dict[str, Any] | None:
+        e = alert_episodes.c
+
+        def fn(conn: Connection) -> dict[str, Any] | None:
+            row = conn.execute(
+                sa.select(alert_episodes).where(
+                    e.tenant_id == tenant_id, e.conversation_id == conversation_id, e.episode_key == key
+                )
+            ).first()
+            return dict(row._mapping) if row is not None else None
+
+        return self.store._read(fn)

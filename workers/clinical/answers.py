@@ -1,0 +1,192 @@
+"""How a patient's answer reads, before knowing what it answers: yes, no or a hedge; whether it
+says something goes on or stopped; and the numbers in it, as each kind of question would take
+them (a temperature, a pain score, a glucose, a saturation, a blood pressure).
+
+Numbers may be digits or words ("39 e meio", "trinta e oito vírgula quatro", "nove", "nueve");
+a number that is a time ("às 9:15"), a dose ("2 comprimidos de 500") or a count of something
+else is not taken for a reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .numbers import digits_for_words
+from .text import normalise
+
+# Fillers a patient puts before the answer itself: "ah... às vezes", "infelizmente não".
+_FILLER = re.compile(
+    r"^(?:(?:ah+|ai+|ahn|hum+|bom|olha|entao|infelizmente|felizmente|oi|ola|opa|eita|poxa|nossa|"
+    r"doutora?|moca|enfermeira|minha\s+filha|meu\s+filho|minha\s+jovem|graca\s+a\s+deus|gracas\s+a\s+deus)"
+    r"\b[\s,.!;:…-]*)+"
+)
+# Said at the start, these are a yes that the thing goes on ("não para", "não passa").
+_ONGOING_START = re.compile(
+    r"^(?:nao|no|n)\s+(?:para|parou|passa|passou|melhora|melhorou|estanca|estancou|sara)\b"
+)
+_NO = re.compile(
+    r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
+    # "nem um gole", "nem uma gota", "nem um pouquinho": none at all
+    r"nem\s+(?:um|uma)\s+(?:gole|gota|pouco|pouquinho|bocado|colher\w*))\b[\s,.!;:-]*"
+)
+_HEDGE = re.compile(
+    r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+que\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|"
+    r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser)\b"
+)
+_YES = re.compile(
+    r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
+    r"demais|um\s+pouco)\b[\s,.!;:-]*"
+    # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
+    # "estou melhor" the verb starts a statement of its own.
+    r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
+)
+_HEDGE_OVER_NO = frozenset(
+    {
+        "nao sei",
+        "sei la",
+        "as vezes",
+        "de vez em quando",
+        "mais ou menos",
+        "talvez",
+        "acho que sim",
+        "pode ser",
+    }
+)
+_INTENSITY = frozenset({"bastante", "muito", "muita", "demais"})
+_ONGOING = re.compile(
+    r"\b(?:continua\w*|ainda|nao\s+(?:para|parou|passa|passou|estanca|estancou|melhora|melhorou)|no\s+para|"
+    r"sem\s+parar|(?:ta|esta)\s+saindo|escorrendo|encharc\w*|empapad\w*|pingando|piorando|aumentando|"
+    r"mesmo\s+apertando|sigue)\b"
+)
+_STOPPED = re.compile(
+    r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|ya\s+no)\b"
+)
+_SPANISH_NUMBERS = {
+    "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",
+    "ocho": "8", "nueve": "9", "diez": "10",
+}  # fmt: skip
+_NUMBER = re.compile(r"(?<![\d:/,.])(\d{1,4})(?:\s*[.,]\s*(\d{1,2}))?(?![\d:])")
+# "39 e meio", "39 e 2": how a temperature is said aloud.
+_SAID_DECIMAL = re.compile(r"\b(3[4-9]|4[0-4])\s+e\s+(meio|meia|\d)\b")
+_UNIT_AFTER = re.compile(
+    r"^\s*(?:x\b|vezes|comprimidos?|cps?|gotas|ml|mg|mcg|ui|u\b|h\b|hs?\b|horas?|min\w*|copos?|anos?|dias?|"
+    r"semanas?|meses|kg|reais|r\$|litros?|da\s+manha|da\s+tarde|da\s+noite|:\d)"
+)
+_TIME_BEFORE = re.compile(r"(?:\b(?:as|a|desde|ate|das|de|dia|n[oº°]|numero|sala)\s*|:)$")
+_READING_BEFORE = re.compile(
+    r"\b(?:deu|da|marcou|marca|mostrou|ta|esta|tava|estava|uns|umas|tipo|nota|e|foi|dou|daria|quase|"
+    r"mais\s+ou\s+menos|medi|mediu|agora)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    polarity: str | None  # "sim", "nao", "talvez" (a hedge) or None
+    rest: str  # what follows the yes/no word
+    intensity: str | None = None  # "bastante", "muito" when the yes was one
+    ongoing: bool | None = None  # says it goes on (True) or stopped (False)
+    numbers: tuple[tuple[float, str, bool], ...] = ()  # (value, as written, looks like a reading)
+    bare_number: bool = False  # the answer is little more than a number
+    hedge: str | None = None  # the hedge of a "talvez": "as vezes", "nao sei", ...
+
+    def _pick(self, lo: float, hi: float, integer: bool = False) -> tuple[float, str] | None:
+        candidates = [(v, s, r) for v, s, r in self.numbers if lo <= v <= hi and (not integer or v == int(v))]
+        if not candidates:
+            return None
+        v, s, _ = next((c for c in candidates if c[2]), candidates[0])
+        return v, s
+
+    @property
+    def temperature(self) -> str | None:
+        got = self._pick(34.0, 44.0)
+        return got[1] if got else None
+
+    @property
+    def pain(self) -> str | None:
+        got = self._pick(0, 10, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
+    def glucose(self) -> str | None:
+        got = self._pick(10, 2000, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
+    def saturation(self) -> str | None:
+        got = self._pick(50, 100, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
+    def pressure(self) -> tuple[int, int] | None:
+        values = [int(v) for v, _s, _r in self.numbers if v == int(v)]
+        for s, d in pairwise(values):
+            if s < 30 and d < 20:  # lay "18 por 11" means 180/110 mmHg
+                s, d = s * 10, d * 10
+            if 40 <= s <= 300 and 20 <= d <= 200 and s > d:
+                return s, d
+        return None
+
+    def describe(self) -> str | None:
+        parts = []
+        if self.polarity:
+            parts.append(self.polarity)
+        if self.ongoing is not None:
+            parts.append("continua" if self.ongoing else "parou")
+        if self.numbers:
+            parts.append("numero " + " ".join(s for _v, s, _r in self.numbers[:3]))
+        return ", ".join(parts) or None
+
+
+def _decimal(said: str) -> str:
+    return "5" if said.startswith("mei") else said
+
+
+def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
+    words = folded.split()
+    if words and words[0].strip(",.!") in _SPANISH_NUMBERS:
+        words[0] = _SPANISH_NUMBERS[words[0].strip(",.!")]
+    text = digits_for_words(normalise(" ".join(words))).text
+    text = _SAID_DECIMAL.sub(
+        lambda m: f"{m.group(1)},{'5' if m.group(2).startswith('mei') else m.group(2)}", text
+    )
+    out = []
+    for m in _NUMBER.finditer(text):
+        if _UNIT_AFTER.match(text, m.end()):
+            continue
+        before = _TIME_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        # "dia 118" on a blood pressure monitor is the diastolic, no day of the month
+        if before and not (before.group(0).strip() == "dia" and int(m.group(1)) > 31):
+            continue
+        written = m.group(1) + (f",{m.group(2)}" if m.group(2) else "")
+        value = float(written.replace(",", "."))
+        reading = bool(_READING_BEFORE.search(text, max(0, m.start() - 20), m.start())) or m.start() == 0
+        out.append((value, written, reading))
+    return tuple(out), text
+
+
+def read_answer(folded: str) -> Answer:
+    """Read an answer (folded text: lower case, no accents)."""
+    body = _FILLER.sub("", folded).strip()
+    first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
+    numbers, digits = _numbers(body)
+    bare = bool(numbers) and len(re.findall(r"[a-z]+", digits)) <= 4 and len(digits) <= 40
+    ongoing: bool | None = True if _ONGOING.search(first_clause) else None
+    if ongoing is None and _STOPPED.search(first_clause):
+        ongoing = False
+    if _ONGOING_START.match(body):
+        return Answer("sim", body, None, True, numbers, bare)
+    hedge = _HEDGE.search(first_clause)
+    no = _NO.match(body)
+    # "não sei", "não, às vezes": a hedge right after the "não" is not a no.
+    if no is not None and not (hedge and hedge.start() < 12 and hedge.group(0) in _HEDGE_OVER_NO):
+        return Answer("nao", body[no.end() :].strip(" ,.!;:-"), None, ongoing, numbers, bare)
+    yes = _YES.match(body)
+    if yes is not None:
+        said = body[: yes.end()].strip(" ,.!;:-")
+        intensity = said if said in _INTENSITY else None
+        return Answer("sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare)
+    if hedge is not None and len(first_clause.split()) <= 10:
+        return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0))
+    return Answer(None, body, None, ongoing, numbers, bare)

@@ -1,0 +1,241 @@
+"""Findings described in lay words, without the medical term: each concept is a combination of
+cues, not a list of sentences (docs/clinical-engine.md, "Concepts in lay words").
+
+A witness rarely writes "convulsão": they write that the child shook, rolled his eyes and did not
+answer. Each concept has groups of cues (shaking, stiffening, eyes, unresponsive, drooling, a lay
+name such as "deu um ataque"); it is found when cues of at least two different groups sit close
+together (`WINDOW` characters), or when a cue of a group strong enough on its own appears. The
+mention spans the cues, and is asserted like any other (negated, hypothetical, someone else's,
+an animal's, over).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workers.findings import Severity
+
+from .mention import Mention, Scanner
+
+WINDOW = 180  # characters between the first and the last cue of one description
+
+
+@dataclass(frozen=True)
+class Concept:
+    codigo: str
+    descricao: str
+    severidade: Severity
+    cues: dict[str, re.Pattern[str]]
+    strong: frozenset[str] = frozenset()  # groups that are enough on their own
+    weak: frozenset[str] = frozenset()  # groups that never pair with each other only
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_NOT_FROM_COLD = r"(?!\s+(?:de\s+)?(?:frio|febre|medo|nervoso|raiva|ansiedade|emocao|fome))"
+
+SEIZURE = Concept(
+    "convulsao",
+    "Convulsão (descrita em palavras leigas)",
+    "CRITICAL",
+    {
+        "shaking": _re(
+            r"\b(?:se\s+debat\w+|debat\w+|sacud\w+|se\s+bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            r"bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            r"tremend[oa]\s+(?:tod[oa]|o\s+corpo)|trem(?:ia|eu|iam)\s+(?:tod[oa]|o\s+corpo)|"
+            r"(?:bracos|bracinhos|pernas|perninhas)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
+            r"tremedeira|tremend[oa]|se\s+tremendo|estrebuch\w*|chacoalh\w*|se\s+contorc\w*)\b"
+            + _NOT_FROM_COLD
+        ),
+        "stiff": _re(
+            r"\b(?:fic(?:ou|ei|a|aram)\s+(?:tod[oa]\s+)?(?:dur[oa]s?|rigid[oa]s?|travad[oa]s?|esticad[oa]s?)|"
+            r"endureceu|enrijec\w*|corpo\s+(?:dur[oa]|rigido|travado|duro)|travou\s+(?:o\s+corpo|tod[oa]))\b"
+        ),
+        "eyes": _re(
+            r"\b(?:olh(?:o|os|inho|inhos)\s+(?:\w+\s+)?(?:virad\w*|revirad\w*|vidrad\w*|pra\s+cima|parad[oa]s?|fix[oa]s?)|"
+            r"revir(?:ou|ando|ava|aram)\s+(?:os\s+)?olh\w*|olhando\s+(?:pro|para\s+o|pra\s+o)\s+nada|"
+            r"olhar\s+(?:parado|fixo|perdido|vidrado)|olhando\s+(?:fixo|parad[oa]|vidrad[oa]))"
+        ),
+        "unresponsive": _re(
+            r"\b(?:sem\s+responder|nao\s+respond(?:ia|eu|e|iam)|nao\s+reagia|desacordad[oa]|"
+            r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
+            r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
+        ),
+        "mouth": _re(
+            r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
+            r"fez\s+xixi\s+(?:na\s+roupa|nas\s+calcas)|urinou\s+na\s+roupa)\b"
+        ),
+        "name": _re(
+            r"\b(?:deu|teve|tive|dando|deram|tendo|da|dar|tem)\s+(?:um\s+|uns\s+|outro\s+|uma\s+|outra\s+)?"
+            r"(?:ataque|ataques|treco|piripaque|troco|crise|crises)\b(?!\s+(?:de\s+)?(?:riso|risos|tosse|panico|"
+            r"ansiedade|asma|alergia|nervos\w*|raiva|choro|ciume|colica|enxaqueca|coracao|cardiac\w*|bronquite|"
+            r"rinite|gastrite|gota|labirintite|sinusite|hipertensiva|de\s+pressao|renal|de\s+figado))"
+        ),
+    },
+    weak=frozenset({"unresponsive"}),
+)
+
+SYNCOPE = Concept(
+    "sincope",
+    "Síncope (perda de consciência descrita em palavras leigas)",
+    "CRITICAL",
+    {
+        "missing_time": _re(
+            r"\b(?:quando\s+(?:eu\s+)?(?:vi|dei\s+(?:por|conta\s+de)\s+mim|acordei|percebi|abri\s+os\s+olhos)\s+"
+            r"(?:eu\s+)?(?:ja\s+)?(?:tava|estava|to|estou)\b|"
+            r"volt(?:ei|ou)\s+a\s+(?:mim|si)|nem\s+(?:lembro|lembra)\s+de\s+ter\s+ca\w+|"
+            r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida))"
+        ),
+        "floor": _re(r"\b(?:no\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*)"),
+        "fading": _re(
+            r"\b(?:(?:vista|visao|tudo)\s+(?:\w+\s+)?(?:escureceu|escurecendo|ficou\s+pret[oa]|rodou|girou|apagou)|"
+            r"escureceu\s+(?:tudo|a\s+vista))"
+        ),
+        "went_down": _re(r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa])\b"),
+    },
+    strong=frozenset({"went_down"}),
+)
+
+CONFUSION = Concept(
+    "confusao_mental",
+    "Confusão mental / delirium (descrita em palavras leigas)",
+    "CRITICAL",
+    {
+        "lost": _re(
+            # someone else not recognising family, never "não reconheci o número"
+            r"\b(?:sem\s+reconhecer\s+(?:a\s+gente|ninguem|ningue|os?\s+\w+|as?\s+\w+|nada)|"
+            r"nao\s+(?:\w+\s+){0,2}reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:a\s+gente|ninguem|ninguem|"
+            r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
+            r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
+            r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
+            r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
+            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido)"
+        ),
+        "seeing": _re(
+            r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
+            r"(?:fala|falando|conversa|conversando)\s+com\s+(?:gente|pessoas?|alguem|quem)\s+que\s+"
+            r"(?:ninguem|nao\s+(?:esta|ta|existe)|ja\s+morreu)|"
+            r"chama(?:ndo)?\s+(?:pela|pelo|a|o)\s+(?:mae|pai|marido|esposa|irma|irmao)\s+(?:dela|dele)\s+que\s+(?:ja\s+)?"
+            r"(?:morreu|faleceu))"
+        ),
+    },
+    strong=frozenset({"lost", "seeing"}),
+)
+
+STROKE = Concept(
+    "sinais_avc",
+    "Sinais de AVC (descritos em palavras leigas)",
+    "CRITICAL",
+    {
+        "face": _re(
+            r"\b(?:boca|rosto|cara|labio|sorriso)\s+(?:\w+\s+){0,4}?(?:puxando|puxad[oa]|repuxando|virando|virad[oa])\s+"
+            r"(?:pro|para\s+o|pra\s+um|para\s+um|de\s+um)\s+lado"
+        ),
+        # "ainda não fala direito" is a toddler; speech pairs with the face or a sudden onset.
+        "speech": _re(
+            r"\b(?<!ainda\s)nao\s+(?:esta\s+|ta\s+|tava\s+|estava\s+)?(?:fala|falando|falava|consegue\s+falar|"
+            r"consigo\s+falar|conseguia\s+falar)\s+direito\b|\bfala\s+(?:toda\s+)?(?:embolada|enrolada|arrastada)"
+        ),
+        "sudden": _re(r"\b(?:de\s+repente|do\s+nada|subitamente|acordou\s+assim|caid[oa])\b"),
+    },
+    strong=frozenset({"face"}),
+    weak=frozenset({"sudden"}),
+)
+
+ANAPHYLAXIS = Concept(
+    "anafilaxia",
+    "Anafilaxia (inchaço com via aérea comprometida)",
+    "CRITICAL",
+    {
+        "swelling": _re(
+            r"\b(?:(?:olhos|boca|labios?|lingua|rosto|cara|face|palpebras?)\s+(?:\w+\s+){0,3}?(?:inchar|inchou|inchad[oa]s?|"
+            r"inchando|incharam)|(?:inchou|inchaco|inchando)\s+(?:\w+\s+){0,2}(?:olhos|boca|labios?|lingua|rosto|cara))"
+        ),
+        "airway": _re(
+            r"\b(?:garganta\s+(?:\w+\s+){0,2}?(?:apertad[oa]|apertando|fechando|fechad[oa]|trancad[oa]|inchad[oa])|"
+            r"falta\s+de\s+ar|sem\s+ar|nao\s+consigo\s+respirar|chiado|dificuldade\s+(?:de|para|pra)\s+(?:respirar|engolir))"
+        ),
+    },
+)
+
+SELF_HARM = Concept(
+    "ideacao_suicida",
+    "Ideação suicida (plano ou preparação descritos sem a palavra)",
+    "CRITICAL",
+    {
+        "wish": _re(
+            r"\b(?:ir\s+embora\s+junto\s+com\s+(?:ela|ele)|ir\s+(?:pra|para)\s+junto\s+d(?:ela|ele|e\s+deus)|"
+            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|nao\s+acordar|"
+            r"sumisse)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
+            r"descansar\s+(?:pra|para)\s+sempre|dormir\s+(?:pra|para)\s+sempre)"
+        ),
+        "plan": _re(
+            r"\b(?:ja\s+sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
+            r"sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
+            r"(?:vou|quero|penso\s+em|pensando\s+em)\s+pular\s+d[aeo]|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
+            r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
+        ),
+        "preparation": _re(
+            r"\b(?:carta\s+(?:\w+\s+)?(?:se\s+)?despedi\w*|carta\s+de\s+despedida|me\s+despedi\w*\s+de|"
+            r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
+            r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
+            r"comprei\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida)|"
+            r"(?:juntei|separei|guardei|guardando|juntando)\s+(?:os\s+|uns\s+)?(?:remedios|comprimidos|cartelas))"
+        ),
+    },
+    strong=frozenset({"wish", "plan"}),
+)
+
+CONCEPTS: tuple[Concept, ...] = (SEIZURE, SYNCOPE, CONFUSION, STROKE, ANAPHYLAXIS, SELF_HARM)
+
+
+def _cues(sc: Scanner, concept: Concept) -> list[tuple[int, int, str]]:
+    out = []
+    for group, pattern in concept.cues.items():
+        for m in sc.words.finditer(pattern):
+            out.append((m.start(), m.end(), group))
+    out.sort()
+    return out
+
+
+def scan_concepts(sc: Scanner) -> list[Mention]:
+    """One mention per concept description found (the first that counts, else the first found)."""
+    found: list[Mention] = []
+    for concept in CONCEPTS:
+        cues = _cues(sc, concept)
+        best: Mention | None = None
+        for i, (s, e, group) in enumerate(cues):
+            groups = {group}
+            end = e
+            for s2, e2, g2 in cues[i + 1 :]:
+                if s2 - s > WINDOW:
+                    break
+                if g2 not in groups:
+                    groups.add(g2)
+                    end = max(end, e2)
+            enough = bool(groups & concept.strong) or (len(groups) >= 2 and not groups <= concept.weak)
+            if not enough:
+                continue
+            # A strong cue alone spans itself; a combination spans its cues.
+            span_end = e if group in concept.strong and len(groups) == 1 else end
+            mention = sc.mention(concept.codigo, concept.descricao, concept.severidade, s, span_end)
+            if not mention.counts:
+                # Who and when are read at each cue: "encontrei uma carta dela se despedindo e ela
+                # disse que não quer mais viver" is the writer's find but the daughter's wish.
+                for s2, e2, _g in cues[i + 1 :]:
+                    if s2 >= end:
+                        break
+                    again = sc.mention(concept.codigo, concept.descricao, concept.severidade, s2, e2)
+                    if again.counts:
+                        mention = again
+                        break
+            if mention.counts:
+                best = mention
+                break
+            best = best or mention
+        if best is not None:
+            found.append(best)
+    return found

@@ -1,0 +1,247 @@
+"""Numbers in a free text: temperatures, fever words, pain scores, episode counts, written vitals.
+
+Each finder returns candidate mentions asserted by the `Scanner` (negation, hypothetical,
+someone else's, over); `clinico` applies the thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lx
+from .assertion import superseded_scores
+from .mention import Mention, Scanner
+from .negation import suppression
+from .text import parse_number
+
+
+def _temperature_value(m: re.Match[str]) -> float | None:
+    whole = int(m.group("int"))
+    dec = m.groupdict().get("dec") or m.groupdict().get("dec2")
+    value = float(f"{whole}.{dec}") if dec else float(whole)
+    groups = m.groupdict()
+    if groups.get("meio") or groups.get("meio2"):
+        value += 0.5
+    return value if 34.0 <= value <= 44.0 else None
+
+
+_AFTER_COMMA = re.compile(r",\s*$")
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def scan_temperatures(sc: Scanner) -> list[Mention]:
+    t = sc.t
+    out: list[Mention] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in lx.TEMPERATURE:
+        for m in sc.words.finditer(pattern):
+            if _overlaps(spans, m.start("int"), m.end("int")):
+                continue
+            value = _temperature_value(m)
+            if value is None:
+                continue
+            spans.append((m.start("int"), m.end("int")))
+            out.append(
+                sc.mention(
+                    "temperatura",
+                    "Temperatura relatada",
+                    "HIGH",
+                    m.start(),
+                    m.end(),
+                    valor=value,
+                    unidade="°C",
+                )
+            )
+    bare = [*sc.words.finditer(lx.BARE_TEMPERATURE), *sc.words.finditer(lx.BARE_TEMPERATURE_WHOLE)]
+    for m in sorted(bare, key=lambda m: m.start()):
+        if _overlaps(spans, m.start("int"), m.end("int")):
+            continue
+        # A bare number is a temperature where the sentence talks of fever, measuring or chills,
+        # or for a patient under oncology treatment (whose fever is what the team watches for).
+        if not sc.oncology and not lx.TEMPERATURE_CONTEXT.search(sc.sentence(m.start(), m.end())):
+            continue
+        value = _temperature_value(m)
+        if value is None:
+            continue
+        spans.append((m.start(), m.end()))
+        reading = sc.mention(
+            "temperatura", "Temperatura relatada", "HIGH", m.start(), m.end(), valor=value, unidade="°C"
+        )
+        if reading.motivo == "negado" and _AFTER_COMMA.search(t, max(0, m.start() - 3), m.start()):
+            reading.motivo = None  # "sem apetite, 38,2": a measured value is no item of a "sem" list
+        out.append(reading)
+    out.sort(key=lambda x: x.start)
+    counted = [x for x in out if x.counts]
+    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one.
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+        counted[k].motivo = "valor_anterior"
+    return out
+
+
+def scan_fever_mentions(sc: Scanner) -> list[Mention]:
+    out = []
+    for m in sc.words.finditer(lx.FEVER_MENTION):
+        if lx.FEVER_NOT_AFTER.match(sc.t, m.end()):
+            continue
+        out.append(sc.mention("febre", "Febre relatada", "HIGH", m.start(), m.end()))
+    return out
+
+
+def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
+    t = sc.t
+    scores: list[Mention] = []
+    # "de 0 a 10" is no score
+    spans: list[tuple[int, int]] = [m.span() for m in sc.words.finditer(lx.PAIN_SCALE)]
+    for i, pattern in enumerate(lx.PAIN_SCORE):
+        for m in sc.words.finditer(pattern):
+            if _overlaps(spans, m.start("n"), m.end("n")):
+                continue
+            if i == 0 and lx.PAIN_SCORE_NOT_BEFORE.search(t, max(0, m.start() - 12), m.start()):
+                continue  # "desde 8/10" is a date
+            if i != 2 and not lx.PAIN_CONTEXT.search(t, *sc.with_previous(m.start(), m.end())):
+                continue
+            value = parse_number(m.group("n")) if m.group("n") != "zero" else 0.0
+            if value is None or value > 10:
+                continue
+            spans.append((m.start("n"), m.end("n")))
+            scores.append(
+                sc.mention(
+                    "dor_escala",
+                    "Escala de dor relatada",
+                    "HIGH",
+                    m.start(),
+                    m.end(),
+                    valor=value,
+                    unidade="/10",
+                )
+            )
+    scores.sort(key=lambda x: x.start)
+    counted = [x for x in scores if x.counts]
+    # "ontem tava 9/10, hoje tá 4": the later score is the current one.
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+        counted[k].motivo = "valor_anterior"
+    severe = [
+        sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end())
+        for m in sc.words.finditer(lx.SEVERE_PAIN_WORDS)
+    ]
+    taken = [(x.start, x.end) for x in severe]
+    for m in sc.words.finditer(lx.SEVERE_PAIN_BARE):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        if lx.PAIN_CONTEXT.search(sc.sentence(m.start(), m.end())):
+            severe.append(sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end()))
+    return scores, severe
+
+
+def scan_counts(sc: Scanner) -> list[Mention]:
+    """Episodes per day, attributed to the nearest vomiting or diarrhoea mention of the sentence."""
+    t = sc.t
+    out: list[Mention] = []
+    subjects: list[tuple[int, int, str]] = []
+    for m in sc.words.finditer(lx.VOMIT_MENTION):
+        subjects.append((m.start(), m.end(), "vomitos"))
+    for m in sc.words.finditer(lx.DIARRHOEA_MENTION):
+        subjects.append((m.start(), m.end(), "diarreia"))
+    if not subjects:
+        return out
+    subjects.sort()
+    for m in sc.words.finditer(lx.COUNT):
+        n = parse_number(m.group("n"))
+        if n is None:
+            continue
+        if lx.COUNT_MORE_THAN.search(t, max(0, m.start() - 20), m.start()):
+            n += 1  # "mais de 5 vezes" is at least 6
+        if re.match(r"\s*(?:por\s+|na\s+|numa\s+|em\s+uma\s+|a\s+)?semana", t[m.end() : m.end() + 20]):
+            continue  # weekly counts say nothing about a day
+        a, b = sc.bounds(m.start(), m.end())
+        before = [s for s in subjects if a <= s[0] < m.end()]  # "6 cocôs líquidos": the unit is it
+        after = [s for s in subjects if m.end() <= s[0] < b]
+        if not before and not after and a > 1:
+            # A count in a sentence of its own tells the episodes of the sentence before.
+            pa = sc.with_previous(m.start(), m.end())[0]
+            before = [s for s in subjects if pa <= s[0] < a]
+        subject = before[-1] if before else (after[0] if after else None)
+        if subject is None:
+            continue
+        s0 = min(subject[0], m.start())
+        e0 = max(subject[1], m.end())
+        mention = sc.mention(subject[2], "Episódios por dia", "HIGH", s0, e0, valor=n, unidade="episódios")
+        # The subject decides negation ("sem diarreia há 3 dias, 2 vezes por semana").
+        mention.motivo = suppression(t, subject[0], subject[1], sc.mode, sc.ctx)
+        out.append(mention)
+    return out
+
+
+def scan_oncology(sc: Scanner) -> list[Mention]:
+    return [
+        sc.mention("oncologico", "Tratamento oncológico mencionado", "HIGH", m.start(), m.end())
+        for m in sc.words.finditer(lx.ONCOLOGY)
+    ]
+
+
+def _num(raw: str) -> float | None:
+    return parse_number(raw)
+
+
+def scan_text_vitals(sc: Scanner) -> list[Mention]:
+    out: list[Mention] = []
+    for m in sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]):
+        v = _num(m.group("v"))
+        if v is not None and 50 <= v <= 100:
+            out.append(sc.mention("spo2_pct", "SpO2 no texto", "CRITICAL", m.start(), m.end(), v, "%"))
+    for m in sc.words.finditer(lx.TEXT_VITALS["pressao"]):
+        s, d = float(m.group("s")), float(m.group("d"))
+        if s < 30 and d < 20:  # lay "12 por 8" means 120/80 mmHg
+            s, d = s * 10, d * 10
+        if 40 <= s <= 300 and 20 <= d <= 200 and s > d:
+            out.append(
+                sc.mention(
+                    "pressao_sistolica_mmhg",
+                    "PA sistólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    s,
+                    "mmHg",
+                )
+            )
+            out.append(
+                sc.mention(
+                    "pressao_diastolica_mmhg",
+                    "PA diastólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    d,
+                    "mmHg",
+                )
+            )
+    ranges = {"frequencia_cardiaca_bpm": (20, 300, "bpm"), "frequencia_respiratoria_irpm": (4, 80, "irpm")}
+    for key, (lo, hi, unit) in ranges.items():
+        for m in sc.words.finditer(lx.TEXT_VITALS[key]):
+            raw = m.group("v") or m.group("v2")
+            v = _num(raw)
+            if v is not None and lo <= v <= hi:
+                out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
+    for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]):
+        v = _num(m.group("v"))
+        if v is not None and 10 <= v <= 2000:
+            out.append(
+                sc.mention("glicemia_mg_dl", "Glicemia no texto", "CRITICAL", m.start(), m.end(), v, "mg/dL")
+            )
+    for m in sc.words.finditer(lx.GLUCOSE_METER_HI):
+        out.append(
+            sc.mention(
+                "glicemia_mg_dl", "Glicosímetro marcando HI", "CRITICAL", m.start(), m.end(), 600.0, "mg/dL"
+            )
+        )
+    for m in sc.words.finditer(lx.GLUCOSE_METER_LO):
+        out.append(
+            sc.mention(
+                "glicemia_mg_dl", "Glicosímetro marcando LO", "CRITICAL", m.start(), m.end(), 20.0, "mg/dL"
+            )
+        )
+    return out

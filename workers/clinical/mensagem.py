@@ -1,0 +1,138 @@
+"""clinico.mensagem: the rules' reading of a patient's WhatsApp message in its conversation.
+
+The worker's handler (`workers/handlers/mensagem.py`) and the evaluate CLI both call
+`analyze_mensagem`, so a labelled agent case is scored through exactly the analysis a real message
+gets: the message read against the conversation (`conversation.contextualize`), then the consulta
+rules with the patient's oncology treatment. See docs/agent-message.md, "Reading the conversation".
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
+
+from .clinico import analyze_consulta
+from .conversation import Reading, Turn, read
+from .lexicon import ONCOLOGY
+from .questions import QuestionKind
+from .result import ClinicalAnalysis
+from .text import fold
+
+# How many of the patient's own earlier turns a split report may span ("tô com um aperto" ...
+# "no peito"): enough for a symptom told in pieces, few enough that old talk does not linger.
+THREAD_TURNS = 3
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+# A message that settles the earlier complaint (it went away, it is normal, it was a joke, the
+# patient is well) is never joined with it: the newest word of the patient wins.
+_SETTLED = re.compile(
+    r"\b(?:passou|passaram|sumiu|sumiram|melhorou|estancou|parou|pararam|normal|normais|otim[oa]|"
+    r"(?:to|estou|tou|ta|esta|sinto|tudo|fiquei|ficou|eu|agora|hoje)\s+(?:\w+\s+)?(?:bem|melhor)|"
+    r"tranquil[oa]|suave|zoeira|brincadeira|mentira|engano|enganei|expressei\s+mal|nao\s+foi|nao\s+era|"
+    r"ja\s+voltou|voltou\s+(?:a|ao)|rosad\w*|nunca)\b"
+)
+# A cancer diagnosis with a treatment under way, or a treatment that names chemotherapy agents.
+_CANCER = re.compile(
+    r"\b(?:cancer|ca|neoplasi\w*|tumor\w*|carcinoma\w*|leucemia\w*|linfoma\w*|mieloma\w*|sarcoma\w*|metasta\w*)\b"
+)
+_CHEMO = re.compile(r"\b(?:ciclo|ciclos|\w+platina|\w+taxel|\w+rubicina|\w+mabe|\w+tinibe|\w+fosfamida)\b")
+
+
+def reading(payload: AgentMessagePayload) -> Reading:
+    """How the message reads given the conversation history (oldest first)."""
+    history = [Turn(t.role, t.content) for t in payload.conversation_history]
+    return read(payload.message, history)
+
+
+def read_as(payload: AgentMessagePayload) -> str:
+    """The message as the rules read it."""
+    return reading(payload).text
+
+
+def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload:
+    patient = payload.patient_context or PatientContext()
+    return ConsultaPayload(
+        paciente_id=payload.patient_id,
+        queixa=text,
+        idade_anos=patient.age,
+        sexo=patient.sex,
+        paciente_nome=patient.name,
+        conversa_id=payload.conversation_id,
+        mensagem_id=payload.message_id,
+        em_tratamento_oncologico=patient.oncology_treatment or _oncology_context(patient),
+    )
+
+
+def _oncology_context(patient: PatientContext) -> bool:
+    """A diagnosis or current treatment that names cancer or chemotherapy is oncology treatment."""
+    diagnosis, treatment = fold(patient.diagnosis or ""), fold(patient.current_treatment or "")
+    if ONCOLOGY.search(f"{diagnosis} {treatment}") or _CHEMO.search(treatment):
+        return True
+    return bool(treatment.strip()) and bool(_CANCER.search(diagnosis))
+
+
+def thread_text(payload: AgentMessagePayload, text: str) -> str | None:
+    """The patient's last own turns and the message read together, oldest first.
+
+    Patients tell one complaint across several messages ("tô com um aperto" / "Onde?" / "no
+    peito"; "com calafrio" / "o termômetro deu 38,2"). Only the patient's words are joined: the
+    agent's questions never become the patient's statements.
+    """
+    earlier = [t.content for t in payload.conversation_history if t.role == "patient"][-THREAD_TURNS:]
+    if not earlier:
+        return None
+    parts = [p.strip() for p in (*earlier, text) if p.strip()]
+    return " ".join(p if _SENTENCE_END.search(p) else p + "." for p in parts)
+
+
+# A number that answers a measuring question is the answer the agent asked for: it settles the
+# complaint it measures ("Quanto deu no termômetro?" "37,4").
+_MEASURED = frozenset(
+    {
+        QuestionKind.TEMPERATURE,
+        QuestionKind.PAIN_SCALE,
+        QuestionKind.GLUCOSE,
+        QuestionKind.SATURATION,
+        QuestionKind.PRESSURE,
+    }
+)
+
+
+def _someone_else(analysis: ClinicalAnalysis) -> bool:
+    discarded = analysis.detalhes.get("mencoes_desconsideradas") or []
+    return any(m.get("motivo") == "outra_pessoa" for m in discarded)
+
+
+def _may_join(analysis: ClinicalAnalysis, how: Reading) -> bool:
+    """Silent, and nothing in the message denies, settles or retracts what came before."""
+    if how.kind in _MEASURED and how.answer:
+        return False
+    text = how.text
+    if analysis.achados or analysis.detalhes.get("mencoes_desconsideradas"):
+        return False
+    return not _SETTLED.search(fold(text))
+
+
+def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
+    """The consulta rules on the message as read in its conversation; `detalhes.leitura_conversa`
+    explains the reading (question kind, answer, the earlier message it leans on, the findings)."""
+    how = reading(payload)
+    analysis = analyze_consulta(consulta_payload(payload, how.text))
+    if analysis.achados and how.text != payload.message:
+        # The answer's own words say whose it is: "é o meu cachorro, deu 39,8" read as a
+        # temperature is the dog's, whatever the question assumed.
+        alone = analyze_consulta(consulta_payload(payload, payload.message))
+        if not alone.achados and _someone_else(alone):
+            analysis = alone
+    if _may_join(analysis, how) and (thread := thread_text(payload, how.text)) is not None:
+        # Silent alone: read with the patient's own earlier turns, which only ever adds a finding.
+        joined = analyze_consulta(consulta_payload(payload, thread))
+        if joined.achados:
+            analysis = joined
+            analysis.detalhes["conversa_combinada"] = thread
+    analysis.detalhes["lida_como"] = how.text
+    if how.kind is not None or how.text != payload.message:
+        analysis.detalhes["leitura_conversa"] = how.explain() | {
+            "achados": [f.codigo for f in analysis.achados]
+        }
+    return analysis

@@ -1,0 +1,192 @@
+"""A candidate mention and the scanner that asserts it.
+
+`Scanner` holds one normalised text (typos fixed, numbers in words turned into digits) with its
+boundaries, computed once, and gives every candidate its assertion (`Scanner.mention`): the
+mention's own clause (`negation`), then what the whole message says (`assertion`, `experiencer`).
+The detectors (`symptoms`, `concepts`, `measures`) only find candidates.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from workers.findings import Severity
+
+from . import lexicon as lx
+from .assertion import (
+    ASSERTION,
+    episode_over,
+    figurative,
+    hypothetical_question,
+    hypothetical_spans,
+    media_report,
+    weather,
+)
+from .episodes import closed_care_episode
+from .experiencer import FIRST_PERSON_FEVER, Experiencer
+from .negation import Mode, TextContext, suppression
+from .numbers import digits_for_words
+from .prefilter import WordStarts
+from .spelling import fix_typos
+from .text import Normalised, normalise
+
+
+@dataclass(slots=True)
+class Mention:
+    codigo: str
+    descricao: str
+    severidade: Severity
+    start: int
+    end: int
+    trecho: str
+    motivo: str | None = None  # why it does not count; None = it counts
+    valor: float | None = None
+    unidade: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.motivo is None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"codigo": self.codigo, "descricao": self.descricao, "trecho": self.trecho}
+        out["assercao"] = ASSERTION.get(self.motivo, "resolvido")
+        if self.valor is not None:
+            out["valor"] = self.valor
+            if self.unidade:
+                out["unidade"] = self.unidade
+        if self.motivo:
+            out["motivo"] = self.motivo
+        return out
+
+
+@dataclass(slots=True)
+class TextScan:
+    norm: Normalised
+    symptoms: list[Mention] = field(default_factory=list)
+    temperatures: list[Mention] = field(default_factory=list)
+    fever_mentions: list[Mention] = field(default_factory=list)
+    pain_scores: list[Mention] = field(default_factory=list)
+    severe_pain: list[Mention] = field(default_factory=list)
+    counts: list[Mention] = field(default_factory=list)  # vomiting / diarrhoea episodes per day
+    oncology: list[Mention] = field(default_factory=list)
+    vitals: list[Mention] = field(default_factory=list)  # codigo = SinaisVitais field name
+
+    def counted(self, items: list[Mention]) -> list[Mention]:
+        return [m for m in items if m.counts]
+
+
+class Scanner:
+    def __init__(self, raw: str, mode: Mode) -> None:
+        # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
+        self.norm = digits_for_words(fix_typos(normalise(raw)))
+        self.t = self.norm.text
+        self.mode = mode
+        self.ctx = ctx = TextContext(self.t, mode)
+        self.indications = self.ctx.indications
+        self.words = WordStarts(self.t)
+        self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
+        # The punctuation among the context's sentence boundaries (its words are longer than one).
+        ends = [(a, b) for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if b - a == 1]
+        self._after_end = [b for _, b in ends]  # where a sentence may start
+        self._end_at = [a for a, _ in ends]  # where a sentence ends
+        self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None
+        # Per sentence: where it asks a hypothetical question, and whether the episode is over.
+        self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
+        self.oncology = False  # the payload says the patient is under oncology treatment
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """`sentence_bounds` by bisection over boundaries found once per text."""
+        i = bisect_right(self._after_end, start)
+        a = max(self._after_end[i - 1] if i else 0, start - 400, 0)
+        j = bisect_left(self._end_at, end)
+        limit = min(len(self.t), end + 400)
+        b = min(self._end_at[j], limit) if j < len(self._end_at) else limit
+        return a, b
+
+    def mention(
+        self,
+        codigo: str,
+        descricao: str,
+        severidade: Severity,
+        start: int,
+        end: int,
+        valor: float | None = None,
+        unidade: str | None = None,
+        remote_past: bool = False,
+    ) -> Mention:
+        motivo = suppression(self.t, start, end, self.mode, self.ctx)
+        if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
+            past, event = self._remote_past(
+                self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
+            )
+            if past and (remote_past or event):
+                motivo = "historico"
+        if motivo is None and self.experiencer is not None:
+            motivo = self.context_assertion(codigo, severidade, start, end)
+        return Mention(
+            codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
+        )
+
+    def _remote_past(self, c0: int, c1: int) -> tuple[bool, bool]:
+        """(the clause is anchored in the remote past and not still going on, it names a past
+        event), once per clause: the mentions of a sentence share it."""
+        key = (c0, c1)
+        found = self._past.get(key)
+        if found is None:
+            t = self.t
+            past = bool(lx.REMOTE_PAST.search(t, c0, c1)) and not lx.STILL_NOW.search(t, c0, c1)
+            found = self._past[key] = (past, past and bool(lx.PAST_EVENT.search(t, c0, c1)))
+        return found
+
+    def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
+        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""
+        t = self.t
+        who = self.experiencer
+        if who is None:
+            return None
+        a, b = self.bounds(start, end)
+        if figurative(t, start, end) or (codigo == "temperatura" and weather(t, start, end, a, b)):
+            return "figurado"
+        spans = self._hypo.get((a, b))
+        if spans is None:
+            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
+        if hypothetical_question(t, a, start, b, spans):
+            return "hipotetico"
+        if who.other_person(start, end) or media_report(t, a, start, b):
+            return "outra_pessoa"
+        if codigo == "oncologico":
+            if lx.TREATMENT_OVER.search(t, a, b):
+                return "resolvido"
+            # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
+            if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
+                return "outra_pessoa"
+        elif self.closed_before(start):
+            return "resolvido"
+        else:
+            key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
+            over = self._over.get(key)
+            if over is None:
+                over = self._over[key] = episode_over(t, a, b, critical=key[2], codigo=codigo)
+            if over:
+                return "resolvido"
+        return None
+
+    def closed_before(self, start: int) -> bool:
+        """The mention is told before the discharge of an episode the message says is over."""
+        if self._closed is None:
+            found = closed_care_episode(self.t)
+            self._closed = -1 if found is None else found
+        return start < self._closed
+
+    def with_previous(self, start: int, end: int) -> tuple[int, int]:
+        """The mention's sentence and the one before it: telegraphic writing ("barriga dor muito.
+        nota 9.") and a quoted leaflet followed by "é isso:" spread one statement over two."""
+        a, b = self.bounds(start, end)
+        return (self.bounds(a - 2, a - 2)[0] if a > 1 else a), b
+
+    def sentence(self, start: int, end: int) -> str:
+        a, b = self.bounds(start, end)
+        return self.t[a:b]

@@ -1,0 +1,38 @@
+"""A complaint that already went away, and a medicine's purpose ("remédio para febre").
+
+In a complaint, a HIGH symptom that already went away ("tive febre ontem, mas já passou") is not
+reported as current. CRITICAL symptoms are not dropped here on purpose: whether a critical
+episode is over is `assertion.episode_over`'s stricter call (docs/clinical-engine.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .negation import clause_start
+
+_RESOLVED_QUEIXA = re.compile(
+    r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
+    r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
+    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
+)
+_STILL = re.compile(
+    r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"
+)
+# "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
+_MEDICATION_PURPOSE = re.compile(
+    r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
+    r"ibuprofeno|xarope|comprimido|gotas)\s+(?:[a-z]+\s+){0,2}?(?:para|pra|contra|de|da|do)(?:\s+a|\s+o)?\s*$"
+)
+
+
+def resolved_complaint(text: str, start: int, end: int) -> bool:
+    s_start = clause_start(text, start, sentence=True)
+    # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
+    m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
+    sentence = text[s_start : m.start() if m else len(text)]
+    return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
+
+
+def medication_purpose(text: str, start: int) -> bool:
+    return bool(_MEDICATION_PURPOSE.search(text, max(0, start - 60), start))

@@ -1,0 +1,244 @@
+"""The conversation around one agent message: earlier messages, episodes and the follow-up.
+
+`ConversationServices` is what a `clinico.mensagem` run gets in `TaskContext.conversation`
+(docs/agent-message.md):
+
+- `gate(spec, info)`: every alert of a task that belongs to a conversation passes here first.
+  Per finding, the store decides whether it opens an episode, escalates one (a higher severity),
+  or joins the open one inside ALERT_EPISODE_WINDOW_S; only opening or escalating findings are
+  sent. A redelivered task keeps its own episode, so its alert goes on as before.
+- `assess(...)`: after the rules, reads this message against the conversation's earlier ones
+  (the store's, then the patient's turns in `conversationHistory`) for SCORE_CHANGE and
+  SYMPTOM_WORSENING (`workers.conversation_alerts`) and emits them.
+- `conclude(...)`: remembers this message and, when the reply asks a red-flag question,
+  schedules the NO_RESPONSE follow-up (`workers.followup`).
+
+The store is read only when this message could need the past (a pain score, a symptom said
+strongly, a temperature). The message's own row is committed with the task's `completed` status
+(`TaskContext.on_complete`), and the follow-up's publish runs beside the rest of the task and is
+confirmed before the ack (`TaskContext.side_futures`): neither adds a wait to the handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from shared.config import Settings
+from shared.store.conversations import ConversationLog
+from workers.clinical.conversation import Turn, read
+from workers.clinical.negation import Mode
+from workers.clinical.symptoms import scan_text
+from workers.clinical.worsening import COVERS, intensities, symptoms_in, worsening_cues
+from workers.context import TaskContext, TaskInfo
+from workers.conversation_alerts import (
+    TEMP_FEBRILE_C,
+    Current,
+    Prior,
+    episode_decision,
+    episode_items,
+    narrow,
+    score_change,
+    worsening,
+)
+from workers.findings import SEVERITY_RANK, AlertSpec
+from workers.followup import FollowUps
+
+
+class ConversationServices:
+    def __init__(self, settings: Settings, log_: ConversationLog, followups: FollowUps | None) -> None:
+        self.settings = settings
+        self.log = log_
+        self.followups = followups
+
+    # --- episodes ------------------------------------------------------------------------------
+
+    def gate(self, spec: AlertSpec, info: TaskInfo) -> tuple[AlertSpec | None, list[dict[str, Any]]]:
+        """The alert to send (narrowed to new or escalated findings), or None; and the findings
+        that joined an open episode instead."""
+        window = self.settings.alert_episode_window_s
+        if window <= 0 or not info.conversation_id:
+            return spec, []
+        items = episode_items(spec)
+
+        def decide(row: dict[str, Any] | None, severity: str, task_id: str, ts: datetime) -> str:
+            return episode_decision(row, severity, task_id, ts, window)
+
+        decisions = self.log.claim_episodes(info.tenant_id, info.conversation_id, info.task_id, items, decide)
+        send = [k for k, d in decisions.items() if d != "join"]
+        joined = [
+            {"type": spec.type, "finding": k.split(":", 1)[1], "episode": "joined"}
+            for k, d in decisions.items()
+            if d == "join"
+        ]
+        return (narrow(spec, send) if send else None), joined
+
+    # --- one message against the conversation ----------------------------------------------------
+
+    def assess(
+        self,
+        ctx: TaskContext,
+        info: TaskInfo,
+        message: str,
+        read_as: str,
+        history: Sequence[Turn],
+        result: dict[str, Any],
+    ) -> Assessment:
+        return assess(ctx, info, message, read_as, history, result, self.log)
+
+    def conclude(
+        self, ctx: TaskContext, info: TaskInfo, assessment: Assessment, question: str | None
+    ) -> None:
+        """Remember this message, and schedule the follow-up of `question` (the red-flag
+        question the reply asks, if any). Rules stage only: the LLM stage runs the handler
+        again for the crew."""
+        conversation_id = info.conversation_id
+        if not conversation_id or ctx.mode == "llm":
+            return
+        current = assessment.current
+        ctx.on_complete.append(
+            self.log.record_op(
+                {
+                    "task_id": ctx.task_id,
+                    "tenant_id": ctx.tenant_id,
+                    "conversation_id": conversation_id,
+                    "message_id": info.message_id,
+                    "received_at": ctx.envelope.created_at,
+                    "pain_score": current.pain,
+                    "temperature_c": current.temperature_c,
+                    "intensities": current.intensities or None,
+                    "symptoms": sorted({f["codigo"] for f in current.findings}) or None,
+                    "followup_question": question,
+                }
+            )
+        )
+        if question and self.followups is not None and info.patient_id:
+            ctx.side_futures.append(
+                self.followups.schedule(
+                    replace(info, task_id=ctx.task_id, tenant_id=ctx.tenant_id),
+                    question=question,
+                    asked_at=ctx.envelope.created_at,
+                    severity=assessment.severity or "HIGH",
+                )
+            )
+
+
+@dataclass
+class Assessment:
+    current: Current
+    alerts: list[AlertSpec]
+    priors_read: int
+    severity: str | None = None
+
+    def explain(self, ctx: TaskContext, question: str | None) -> dict[str, Any]:
+        """What the result says about the conversation (`result.conversa`)."""
+        return {
+            "alertas": [
+                {"type": s.type, "severity": s.severity, "message": s.message, "context": s.context}
+                for s in self.alerts
+            ],
+            "episodios": list(ctx.episodes_joined),
+            "perguntaDeSeguimento": question,
+            "mensagensAnterioresLidas": self.priors_read,
+        }
+
+
+def assess(
+    ctx: TaskContext,
+    info: TaskInfo,
+    message: str,
+    read_as: str,
+    history: Sequence[Turn],
+    result: dict[str, Any],
+    log_: ConversationLog | None = None,
+) -> Assessment:
+    """SCORE_CHANGE and SYMPTOM_WORSENING for this message against the conversation's earlier
+    messages (the store's when `log_` is given, then the patient's turns in the history); the
+    rules stage emits them."""
+    detalhes = result["motor_regras"]["detalhes"]
+    findings = result["achados"]
+    current = Current(
+        message_id=info.message_id,
+        pain=(detalhes.get("dor") or {}).get("maxima"),
+        temperature_c=(detalhes.get("temperatura") or {}).get("maxima_c"),
+        intensities=intensities(read_as),
+        cues=worsening_cues(message),
+        critical_codes=frozenset(f["codigo"] for f in findings if f["severidade"] == "CRITICAL"),
+        findings=findings,
+    )
+    env = ctx.envelope
+    priors: list[Prior] = []
+    if _needs_past(current):
+        if log_ is not None and info.conversation_id:
+            rows = log_.earlier(env.tenant_id, info.conversation_id, env.created_at, ctx.task_id)
+            priors = [_prior_from_row(r) for r in rows]
+        priors += history_priors(history)
+    context_symptom = _context_symptom(history) if any(c.symptom is None for c in current.cues) else None
+    specs = [s for s in (score_change(current, priors), worsening(current, priors, context_symptom)) if s]
+    if ctx.mode != "llm":
+        # The LLM stage runs the handler again for the crew; the rules stage sent these.
+        for spec in specs:
+            ctx.emit_alert(spec, info)
+    top = max((s.severity for s in specs), key=SEVERITY_RANK.__getitem__, default=None)
+    return Assessment(current, specs, len(priors), top)
+
+
+def _needs_past(current: Current) -> bool:
+    """Whether any reading of this message could compare with an earlier one."""
+    if current.pain is not None:
+        return True
+    if current.temperature_c is not None and current.temperature_c >= TEMP_FEBRILE_C:
+        return True
+    return any(
+        level >= 3 and not (COVERS.get(symptom, frozenset()) & current.critical_codes)
+        for symptom, level in current.intensities.items()
+    )
+
+
+def _prior_from_row(row: dict[str, Any]) -> Prior:
+    received = row.get("received_at")
+    return Prior(
+        message_id=row.get("message_id"),
+        pain=row.get("pain_score"),
+        temperature_c=row.get("temperature_c"),
+        intensities=dict(row.get("intensities") or {}),
+        symptoms=tuple(row.get("symptoms") or ()),
+        source="store",
+        at=received.isoformat() if isinstance(received, datetime) else None,
+    )
+
+
+def history_priors(history: Sequence[Turn]) -> list[Prior]:
+    """The patient's earlier turns as readings, newest first. A short answer is read against the
+    question before it (a bare "3" after "de 0 a 10, quanto dói?" is a pain score)."""
+    out: list[Prior] = []
+    for i in range(len(history) - 1, -1, -1):
+        turn = history[i]
+        if turn.role != "patient" or not turn.content.strip():
+            continue
+        text = read(turn.content, history[:i]).text
+        scan = scan_text(text, Mode.QUEIXA)
+        pains = [m.valor for m in scan.counted(scan.pain_scores) if m.valor is not None]
+        temps = [m.valor for m in scan.counted(scan.temperatures) if m.valor]
+        out.append(
+            Prior(
+                message_id=None,
+                pain=max(pains) if pains else None,
+                temperature_c=max(temps) if temps else None,
+                intensities=intensities(text),
+                source="conversationHistory",
+            )
+        )
+    return out
+
+
+def _context_symptom(history: Sequence[Turn]) -> str | None:
+    """What a bare "piorou muito" is about: the last turn (the care team's question or the
+    patient's own earlier message) that names a symptom."""
+    for turn in reversed(history):
+        found = symptoms_in(turn.content)
+        if found:
+            return found[0]
+    return None

@@ -78,6 +78,7 @@ typecheck: dev-venv
 bench: dev-venv broker
 	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
+	@$(BROKER_ENV) $(BIN)/python bench/agent_message.py
 	@$(BROKER_ENV) $(BIN)/python bench/scale_out.py
 	@$(BROKER_ENV) $(BIN)/python bench/ops_console.py
 

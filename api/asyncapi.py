@@ -20,6 +20,7 @@ from api.asyncapi_messages import (
     REPLY_MESSAGE,
     alert_message,
     envelope_schema,
+    followup_example,
     parked_message,
     reply_message,
     schema_ref,
@@ -235,6 +236,7 @@ def build_asyncapi(settings: Settings) -> dict[str, Any]:
         "title": "Pergunta de acompanhamento aguardando resposta do paciente (NO_RESPONSE)",
         "contentType": "application/json",
         "payload": schema_ref(FollowUp, schemas),
+        "examples": [followup_example()],
     }
     followup_ref = {FOLLOWUP_MESSAGE: {"$ref": f"#/components/messages/{FOLLOWUP_MESSAGE}"}}
     queue_names = [

@@ -224,3 +224,23 @@ def reply_message(schemas: dict[str, Any]) -> dict[str, Any]:
         },
         "payload": {"$ref": REF.format(model="AgentReplyMessage")},
     }
+
+
+def followup_example() -> dict[str, Any]:
+    """The follow-up the sample agent message's red-flag question parks (docs/agent-message.md)."""
+    return {
+        "name": "no-response-follow-up",
+        "summary": "A red-flag question waiting for the patient's answer",
+        "payload": {
+            "schema_version": 1,
+            "task_id": samples.ALERT_TASK_ID,
+            "tenant_id": EXAMPLE_TENANT,
+            "patient_id": "pac-123",
+            "conversation_id": "conv-456",
+            "message_id": "msg-789",
+            "question": "A dor no peito continua agora? Responda SIM ou NÃO.",
+            "asked_at": "2026-11-20T13:00:00+00:00",
+            "severity": "CRITICAL",
+            "delay_s": 1800,
+        },
+    }

@@ -15,12 +15,12 @@ from fastapi.telemetry import TelemetryConfig
 from api import errors, openapi, ops
 from api.fastlane import GatewayApp
 from api.limits import BodySizeLimit
-from api.metrics import RequestMetrics
 from api.ops.auth import parse_ops_users
 from api.publisher import Publisher
 from api.ratelimit import RateLimiter, default_state_path, parse_limits
 from api.replies import ReplyWaiter
 from api.routes import agent, clinico, docs, exames, health, ingestao, opme
+from api.telemetry import RequestTelemetry
 from shared import topology, tracing
 from shared.config import Settings, get_settings
 from shared.logs import get_logger
@@ -58,14 +58,11 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
             "(or API_AUTH=disabled for a local experiment)"
         )
 
-    # Spans (FastAPI's HTTP server span, ours for the publish) only with an OTLP endpoint; the
-    # provider is the app's own, so apps in one process (tests) do not share exporters.
-    tracer_provider = tracing.make_provider("api")
-    telemetry: TelemetryConfig = {"metrics": False, "logs": False, "operation_spans": False}
-    if tracer_provider is not None:
-        telemetry["tracer_provider"] = tracer_provider
-    else:
-        telemetry["tracing"] = False
+    # Spans (the HTTP server span, the publish) only with an OTLP endpoint, and only for sampled
+    # requests: api/telemetry.py decides before any span work, so FastAPI's own tracing is off.
+    # The provider is the app's own, so apps in one process (tests) do not share exporters.
+    tracer_provider = tracing.make_provider("api", decides_roots=True)
+    telemetry: TelemetryConfig = {"metrics": False, "logs": False, "operation_spans": False, "tracing": False}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,7 +125,7 @@ def create_app(settings: Settings | None = None, *, fast_lane: bool = True) -> F
     app.add_middleware(
         BodySizeLimit, default_limit=settings.max_body_bytes, ingestion_limit=settings.max_body_bytes_ingestao
     )
-    app.add_middleware(RequestMetrics)
+    app.add_middleware(RequestTelemetry, tracer_provider=tracer_provider)
     if fast_lane:
         app.enable_fast_lane(routers)
     return app

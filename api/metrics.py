@@ -1,12 +1,9 @@
-"""Prometheus metrics of the API process (exposed at GET /metrics)."""
+"""Prometheus metrics of the API process (exposed at GET /metrics); the per-request ones are
+observed by api/telemetry.py."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from prometheus_client import Counter, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TASKS_ACCEPTED = Counter(
     "gateway_tasks_accepted_total", "Tasks confirmed by the broker and answered 202", ["domain", "task_type"]
@@ -38,46 +35,3 @@ FAST_LANE = Counter(
     "gateway_fast_lane_total",
     "Task POSTs served by the fast lane (api/fastlane.py); the others went through FastAPI's own handler",
 )
-UNMATCHED = "unmatched"
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-class RequestMetrics:
-    """Pure ASGI middleware, outermost, so it also sees answers given by other middleware (413)
-    and by exception handlers (503). The route template is read from the scope after routing."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        # Label lookups cost more than the increments; the same few combinations come back.
-        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            self._observe(scope, status, time.perf_counter() - started)
-
-    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
-        route = scope.get("route")
-        template = getattr(route, "path_format", None) or getattr(route, "path", None) or UNMATCHED
-        method = scope["method"] if scope["method"] in _METHODS else "other"
-        key = (template, method, status)
-        children = self._children.get(key)
-        if children is None:
-            labels = (template, method, str(status))
-            children = (HTTP_REQUESTS.labels(*labels), HTTP_REQUEST_SECONDS.labels(*labels))
-            self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)

@@ -19,6 +19,7 @@ import aio_pika
 import aio_pika.exceptions
 import aiormq.exceptions
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
@@ -162,14 +163,20 @@ class Publisher:
         return link.exchange
 
     async def publish(
-        self, envelope: Envelope, traceparent: str | None = None, reply_to: str | None = None
+        self,
+        envelope: Envelope,
+        traceparent: str | None = None,
+        reply_to: str | None = None,
+        *,
+        body: bytes | None = None,
     ) -> None:
         """Publish with a confirm. `traceparent`: the request's, used when no span is recorded
         (tracing off), so the trace id still reaches the worker and the backend. `reply_to`: where
         the worker answers (direct reply-to, POST /api/v1/agent/message)."""
-        if self.tracer_provider is None:
+        if self.tracer_provider is None or not trace.get_current_span().is_recording():
+            # Not sampled (api/telemetry.py decided): no producer span either.
             await self._publish(
-                envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()}, reply_to
+                envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()}, reply_to, body
             )
             return
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
@@ -188,9 +195,11 @@ class Publisher:
         ):
             headers: dict[str, str] = {}
             tracing.inject(headers, fallback=traceparent)
-            await self._publish(envelope, headers, reply_to)
+            await self._publish(envelope, headers, reply_to, body)
 
-    async def _publish(self, envelope: Envelope, trace_headers: dict[str, str], reply_to: str | None) -> None:
+    async def _publish(
+        self, envelope: Envelope, trace_headers: dict[str, str], reply_to: str | None, body: bytes | None
+    ) -> None:
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         # The frame aio_pika.Message + Exchange.publish would send (same properties, priority 0
         # included), built directly for aiormq: the Message object cost ~10 us a request. The
@@ -212,7 +221,8 @@ class Publisher:
             headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
             reply_to=reply_to,
         )
-        body = envelope.to_json_bytes()
+        if body is None:
+            body = envelope.to_json_bytes()
         try:
             await self._exchange(vhost)
             raw = self._links[vhost].raw

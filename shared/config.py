@@ -70,6 +70,13 @@ def _int_list(raw: str, name: str) -> list[int]:
     return values
 
 
+# Measured with bench/worker_drain.py (docs/workers.md, "Prefetch"): at 2 per thread (16 for 8
+# threads) batches were about one message and the drain ran at a third of Celery's; at 16 per
+# thread every batch is a store transaction and an ack for up to 16 tasks.
+PREFETCH_PER_THREAD = 16
+INGESTION_PREFETCH_PER_THREAD = 2
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -150,7 +157,9 @@ class Settings(BaseSettings):
 
     # Workers
     worker_concurrency: int = Field(default=8, ge=1)
-    worker_prefetch: int = Field(default=16, ge=1)
+    # Unset: chosen from the concurrency (`worker_prefetch_for`); see docs/workers.md for what a
+    # larger prefetch costs (redelivery after a crash, fairness between processes).
+    worker_prefetch: int | None = Field(default=None, ge=1)
     # Threads (and prefetch) of the LLM stage (queue eventos.ia), apart from the rules stage's.
     worker_llm_concurrency: int = Field(default=16, ge=1)
     worker_max_retries: int = Field(default=5, ge=0)
@@ -174,6 +183,7 @@ class Settings(BaseSettings):
         "tenant_rate_limits",
         "rate_limit_file",
         "ops_users",
+        "worker_prefetch",
         "rabbitmq_api_url",
         "rabbitmq_worker_url",
         "rabbitmq_ops_url",
@@ -267,6 +277,17 @@ class Settings(BaseSettings):
     @property
     def alert_retry_delays(self) -> list[int]:
         return _int_list(self.alert_retry_delays_s, "ALERT_RETRY_DELAYS_S")
+
+    def worker_prefetch_for(self, domain: str, concurrency: int | None = None) -> int:
+        """Unacked `eventos` messages a vhost process may hold: `WORKER_PREFETCH` when set (never
+        below the concurrency), else PREFETCH_PER_THREAD per rules thread, so each thread can take
+        a batch of that many (one store transaction, one ack) while the next is on its way. The
+        ingestion vhost keeps two per thread: its bodies weigh up to MAX_BODY_BYTES_INGESTAO each."""
+        threads = concurrency or self.worker_concurrency
+        if self.worker_prefetch is not None:
+            return max(self.worker_prefetch, threads)
+        per_thread = INGESTION_PREFETCH_PER_THREAD if domain == "ingestao" else PREFETCH_PER_THREAD
+        return threads * per_thread
 
     @property
     def followup_delays(self) -> list[int]:

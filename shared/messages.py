@@ -350,5 +350,10 @@ class Envelope(BaseModel):
     def message_type(self) -> str:
         return f"{self.domain}.{self.task_type}"
 
-    def to_json_bytes(self) -> bytes:
-        return self.model_dump_json().encode()
+    def to_json_bytes(self, payload_json: bytes | None = None) -> bytes:
+        """The message body. `payload_json`: the payload already encoded (the API encodes it once
+        for the task row and the message), spliced in as it is."""
+        if payload_json is None:
+            return self.model_dump_json().encode()
+        head = self.model_dump_json(exclude={"payload"}).encode()
+        return head[:-1] + b',"payload":' + payload_json + b"}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import random
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
@@ -36,17 +37,60 @@ def exporting() -> bool:
     )
 
 
-def make_provider(service: str) -> TracerProvider | None:
-    """A tracer provider exporting over OTLP/HTTP, or None when export is not configured."""
+# Share of new traces recorded when OTEL_TRACES_SAMPLER is not set (docs/operations.md, "Traces"):
+# recording every request cost the API about a quarter of its throughput (bench/RESULTS.md).
+DEFAULT_SAMPLE_RATIO = 0.1
+_RATIO_SAMPLERS = ("traceidratio", "parentbased_traceidratio")
+
+
+def sample_ratio() -> float:
+    """The share of new traces recorded, from the standard `OTEL_TRACES_SAMPLER(_ARG)`: a trace
+    that arrives with a `traceparent` follows the caller's sampled flag whatever this says."""
+    name = os.environ.get("OTEL_TRACES_SAMPLER", "").strip().lower()
+    if name in ("always_on", "parentbased_always_on"):
+        return 1.0
+    if name in ("always_off", "parentbased_always_off"):
+        return 0.0
+    if name in _RATIO_SAMPLERS:
+        try:
+            return min(1.0, max(0.0, float(os.environ.get("OTEL_TRACES_SAMPLER_ARG", "1.0"))))
+        except ValueError:
+            return 1.0
+    return DEFAULT_SAMPLE_RATIO
+
+
+def sample_bound() -> int:
+    """`sample_ratio()` as a bound for 64 random bits (`draw_sampled`)."""
+    return round(sample_ratio() * (1 << 64))
+
+
+def draw_sampled(bound: int) -> bool:
+    """Whether a new trace is recorded: decided before any span object exists."""
+    return random.getrandbits(64) < bound
+
+
+def sampled_flag(traceparent: str) -> bool:
+    """The sampled bit of a valid traceparent's flags."""
+    return bool(int(traceparent[-1], 16) & 1)
+
+
+def make_provider(service: str, *, decides_roots: bool = False) -> TracerProvider | None:
+    """A tracer provider exporting over OTLP/HTTP, or None when export is not configured.
+    `decides_roots`: the caller only starts a root span once it decided to record it (the API's
+    middleware), so the provider records every root it is given; otherwise new traces are
+    recorded at `sample_ratio()` and the others follow their parent."""
     if not exporting():
         return None
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, TraceIdRatioBased
 
+    root = ALWAYS_ON if decides_roots else TraceIdRatioBased(sample_ratio())
     provider = SdkTracerProvider(
-        resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service})
+        resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service}),
+        sampler=ParentBased(root),
     )
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     return provider

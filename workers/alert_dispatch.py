@@ -25,7 +25,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -90,28 +90,23 @@ class AlertDispatcher:
     # --- new alerts ---------------------------------------------------------------------------
 
     def emit(self, task: TaskInfo, spec: AlertSpec) -> Future[str]:
-        """Record the alert as pending (synchronously: it shows in the task's status at once and
-        survives a crash right after) and deliver it on the dispatcher's pool.
+        """Record the alert as pending (at once: it survives a crash right after), then
+        `dispatch` it. Raises what the store raises; the Future raises if the outcome cannot be
+        stored or the park cannot be published (the task message must then not be acked)."""
+        row = self.store.register_alert(**self.alert_row(task, spec))
+        return self.dispatch(task, spec, row)
 
-        Raises what the store raises (e.g. StoreUnavailable) if the alert cannot be recorded.
-        The Future raises if the outcome cannot be stored or the park cannot be published; the
-        task message must then not be acked.
-        """
-        body = self.client.build_body(
-            spec,
-            patient_id=task.patient_id or "",
-            task_id=task.task_id,
-            conversation_id=task.conversation_id,
-            message_id=task.message_id,
-        )
-        row = self.store.register_alert(
-            task.task_id,
-            spec.alert_key,
-            type=spec.type,
-            severity=spec.severity,
-            message=spec.message,
-            body=body,
-        )
+    def alert_row(self, task: TaskInfo, spec: AlertSpec) -> dict[str, Any]:
+        """`Store.register_alert`'s arguments (the rules stage records them with its batch)."""
+        return alert_row(task.task_id, spec, _body(self.client, task, spec))
+
+    @property
+    def delivers(self) -> bool:
+        """Whether alerts go to a backend (BACKEND_URL set); else they stay pending."""
+        return bool(self.client.enabled)
+
+    def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
+        """Deliver an alert already recorded (`row` as stored) on the dispatcher's pool."""
         if row["delivery"] in FINAL:
             # A redelivered task does not redo its alerts.
             return _resolved(row["delivery"])
@@ -122,9 +117,8 @@ class AlertDispatcher:
             return _resolved("pending")
         if self._closed.is_set():
             raise RuntimeError("alert dispatcher is shut down")
-        # Deliver the stored body: a redelivered task whose analysis came out a little different
-        # (an LLM) still sends what was first recorded under this Idempotency-Key.
-        # carry_context: the alert POST's span joins the task's trace on the pool thread.
+        # The stored body: a rerun whose analysis differs (an LLM) sends what was first recorded
+        # under this Idempotency-Key. carry_context: the POST's span joins the task's trace.
         deliver = tracing.carry_context(self._deliver_new)
         return self._pool.submit(deliver, task, spec.alert_key, row["body"], time.monotonic())
 
@@ -372,6 +366,28 @@ class AlertDispatcher:
         `client.close()` first to cut their retries short: they then park)."""
         self._closed.set()
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def _body(client: AlertClient, task: TaskInfo, spec: AlertSpec) -> dict[str, Any]:
+    return client.build_body(
+        spec,
+        patient_id=task.patient_id or "",
+        task_id=task.task_id,
+        conversation_id=task.conversation_id,
+        message_id=task.message_id,
+    )
+
+
+def alert_row(task_id: str, spec: AlertSpec, body: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of `Store.register_alert` for an alert of `task_id` with this backend body."""
+    return {
+        "task_id": task_id,
+        "alert_key": spec.alert_key,
+        "type": spec.type,
+        "severity": spec.severity,
+        "message": spec.message,
+        "body": body,
+    }
 
 
 def _resolved(state: str) -> Future[str]:

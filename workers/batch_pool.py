@@ -2,7 +2,10 @@
 
 A worker thread takes a fair share of what is waiting (all of it split over the threads, at most
 `max_batch`), so a long backlog goes in large batches (fewer hand-offs, one store transaction per
-batch) while a handful of slow messages still spread over every thread, one each.
+batch) while a handful of slow messages still spread over every thread, one each. `min_batch`
+(set by the consumer while the handlers are fast) lets a thread take that many even when the
+fair share is smaller: with handlers of a fraction of a millisecond, spreading a few messages
+over every thread only multiplies the per-batch costs (wake-ups, transactions, acks).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class BatchPool(Generic[T]):
     def __init__(self, threads: int, max_batch: int, run: Callable[[list[T]], None], name: str) -> None:
         self.threads = threads
         self.max_batch = max_batch
+        self.min_batch = 1
         self.run = run
         self._q: deque[T] = deque()
         self._cond = threading.Condition()
@@ -37,7 +41,8 @@ class BatchPool(Generic[T]):
             if self._closed:
                 raise RuntimeError("the pool is shut down")
             self._q.extend(items)
-            self._cond.notify(min(len(items), self.threads))
+            # As many threads as there are batches to take: an extra wake-up finds nothing.
+            self._cond.notify(min(-(-len(self._q) // self.min_batch), self.threads))
 
     def _take(self) -> list[T] | None:
         with self._cond:
@@ -46,7 +51,7 @@ class BatchPool(Generic[T]):
                     return None
                 self._cond.wait()
             share = -(-len(self._q) // self.threads)  # ceil
-            n = max(1, min(self.max_batch, share))
+            n = max(1, min(self.max_batch, max(share, self.min_batch), len(self._q)))
             return [self._q.popleft() for _ in range(n)]
 
     def _loop(self) -> None:

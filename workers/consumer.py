@@ -49,6 +49,9 @@ TASK_SECONDS = Histogram(
 ALERT_PREFETCH = 4
 # Deliveries one rules thread takes at once (see BatchPool): one store transaction per status.
 MAX_BATCH = 64
+# A rules batch whose handlers took less than this per message on average: the next batches take
+# up to `prefetch / concurrency` messages even when fewer wait per thread (BatchPool.min_batch).
+FAST_HANDLER_S = 0.005
 
 
 class ParkedAlerts(Protocol):
@@ -98,6 +101,7 @@ class VhostConsumer:
         self._pool: BatchPool[Delivery] = BatchPool(
             concurrency, MAX_BATCH, self._run_rules_batch, name=f"rules-{domain}"
         )
+        self._fast_batch = max(1, min(MAX_BATCH, prefetch // concurrency))
         self._llm_pool = ThreadPoolExecutor(llm_concurrency, thread_name_prefix=f"llm-{domain}")
         self._alert_pool = ThreadPoolExecutor(ALERT_PREFETCH, thread_name_prefix=f"parked-{domain}")
         if rules is not None:
@@ -163,7 +167,10 @@ class VhostConsumer:
                     "stage_failed", stage="rules", error=repr(exc), traceback=traceback.format_exc()
                 )
                 outcomes = [Requeue(f"unexpected error: {exc!r}")] * len(batch)
-            TASK_SECONDS.labels(self.domain, "rules").observe((time.perf_counter() - started) / len(batch))
+            per_message = (time.perf_counter() - started) / len(batch)
+            TASK_SECONDS.labels(self.domain, "rules").observe(per_message)
+            # Slow handlers (an inline crew, an alert backend that hangs) spread one per thread.
+            self._pool.min_batch = self._fast_batch if per_message < FAST_HANDLER_S else 1
         self._send_replies(batch, outcomes)
         acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
         if acks:

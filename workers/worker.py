@@ -78,7 +78,9 @@ def build_consumer(
             declare=lambda ch: provision.declare_worker_queues(ch, settings),
         )
     if store is None:
-        store = Store(settings.database_url)
+        # PostgreSQL: each rules thread keeps a connection for its batches, plus a few for the
+        # writer thread and reads.
+        store = Store(settings.database_url, pool_size=concurrency + 4)
         on_stopped.append(store.close)
     dispatcher = None
     if alerts:
@@ -125,7 +127,9 @@ def build_consumer(
         parked=dispatcher,
         followups=followups,
         concurrency=concurrency,
-        prefetch=max(prefetch or settings.worker_prefetch, concurrency),
+        prefetch=max(prefetch, concurrency)
+        if prefetch
+        else settings.worker_prefetch_for(domain, concurrency),
         llm_concurrency=llm_concurrency,
         on_stopped=on_stopped,
     )

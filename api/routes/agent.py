@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from api.deps import SubmitDep
+from api.fastlane import TaskRoute
 from api.replies import DIRECT_REPLY_TO, PendingReply, ReplyWaiter
 from api.routes.common import ACCEPTED_RESPONSES, ErrorBody
-from api.submit import TaskAccepted
+from api.submit import OrjsonResponse, TaskAccepted
 from shared.catalog import kind
 from shared.messages import AgentMessagePayload
 from shared.store import Store
 
 KIND = kind("clinico", "mensagem")
-router = APIRouter(tags=["agent (WhatsApp)"])
+# TaskRoute: a plainly valid message takes the fast lane, as task POSTs do (api/fastlane.py).
+router = APIRouter(tags=["agent (WhatsApp)"], route_class=TaskRoute)
 
 
 class _CamelOut(BaseModel):
@@ -91,10 +93,11 @@ async def _stored_reply(store: Store, tenant: str, task_id: str) -> dict[str, An
         422: {"model": ErrorBody, "description": "Invalid body"},
     },
 )
-async def agent_message(body: AgentMessagePayload, request: Request, submit: SubmitDep) -> JSONResponse:
+async def agent_message(body: AgentMessagePayload, submit: SubmitDep) -> JSONResponse:
     """A `clinico.mensagem` task through the same Submitter as every task POST (rate limit,
     Idempotency-Key, confirmed publish, 503 retries), published with direct reply-to."""
-    replies: ReplyWaiter = request.app.state.replies
+    state = submit.scope["app"].state
+    replies: ReplyWaiter = state.replies
     waiting: dict[str, PendingReply] = {}
 
     def expect(task_id: str) -> None:
@@ -109,14 +112,12 @@ async def agent_message(body: AgentMessagePayload, request: Request, submit: Sub
         if accepted.code == 200:
             stored = await _stored_reply(submit.store, submit.tenant, accepted.task_id)
             if stored is not None:
-                return JSONResponse(reply_body(stored, accepted.task_id, url), headers={"Location": url})
+                return OrjsonResponse(reply_body(stored, accepted.task_id, url), headers={"Location": url})
             return submit.answer(accepted)
-        reply = await replies.wait(
-            waiting[accepted.task_id], request.app.state.settings.agent_reply_timeout_s
-        )
+        reply = await replies.wait(waiting[accepted.task_id], state.settings.agent_reply_timeout_s)
     finally:
         for task_id in waiting:
             replies.forget(task_id)
     if reply is None:
         return submit.answer(accepted)
-    return JSONResponse(reply_body(reply, accepted.task_id, url), headers={"Location": url})
+    return OrjsonResponse(reply_body(reply, accepted.task_id, url), headers={"Location": url})

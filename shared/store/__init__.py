@@ -5,6 +5,7 @@
     writer       the writer thread (group commit) and the cross-process SQLite write lock
     tasks        task creation (idempotent), the publish-unconfirmed mark, reads
     transitions  forward-only status moves, batch writes, LLM enrichment, replay
+    batches      a rules batch's statuses, results and alerts in one transaction
     alerts       alert rows and their delivery state
     facade       `Store`, the object the API and the workers hold
 
@@ -12,6 +13,7 @@ The tables themselves are imported from `shared.store.schema` (`shared.store.tas
 module of task rows, not the table).
 """
 
+from shared.store.batches import BatchAnswer, BatchTask
 from shared.store.facade import Store
 from shared.store.schema import (
     DELIVERY_STATES,
@@ -34,6 +36,8 @@ __all__ = [
     "STATUSES",
     "TERMINAL",
     "TERMINAL_STAGE",
+    "BatchAnswer",
+    "BatchTask",
     "CreateOutcome",
     "Store",
     "StoreUnavailable",

@@ -1,19 +1,25 @@
 """`Store`: the one object the API and the workers hold. It owns the engine, the writer thread
 and the prepared statements, and turns each call into an op of `shared.store.tasks`,
-`shared.store.transitions` or `shared.store.alerts`: writes go through the writer thread (group
-commit, `shared.store.writer`), reads through the connection pool.
+`shared.store.transitions`, `shared.store.batches` or `shared.store.alerts`: writes go through
+the writer thread (group commit, `shared.store.writer`), reads through the connection pool. On
+PostgreSQL a rules thread writes its batches on a connection of its own instead (no hand-off,
+no checkout per batch): PostgreSQL takes concurrent writers, SQLite one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.store import alerts, tasks, transitions
+from shared.store import alerts, batches, tasks, transitions
+from shared.store.batches import BatchAnswer, BatchTask
 from shared.store.schema import make_engine
 from shared.store.tasks import CreateOutcome, Statements
 from shared.store.upgrade import upgrade_engine
@@ -23,9 +29,14 @@ T = TypeVar("T")
 
 
 class Store:
-    def __init__(self, url: str, *, create_schema: bool = True) -> None:
+    def __init__(self, url: str, *, create_schema: bool = True, pool_size: int = 8) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool_size=pool_size)
+        self._direct = self.engine.dialect.name == "postgresql"
+        # Per thread: ("write" | "read") -> its connection (`_thread_conn`).
+        self._local = threading.local()
+        self._held: list[Connection] = []
+        self._held_lock = threading.Lock()
         self._stmts = Statements(self.engine)
         if create_schema:
             # Alembic migrations, never create_all (docs/scale-out.md); a no-op when the schema
@@ -38,10 +49,52 @@ class Store:
 
     def close(self) -> None:
         self._writer.stop()
+        with self._held_lock:
+            held, self._held = self._held, []
+        for conn in held:
+            with contextlib.suppress(Exception):
+                conn.close()
         self.engine.dispose()
 
     def _write(self, op: Callable[[Connection], T], timeout: float | None = 30) -> T:
         return self._writer.submit(op).result(timeout)
+
+    def _thread_conn(self, kind: str) -> Connection:
+        """This thread's own connection (PostgreSQL): kept for the life of the thread, so a batch
+        costs no checkout and no pre-ping round trip. "read" is in autocommit: one statement,
+        one round trip."""
+        conn: Connection | None = getattr(self._local, kind, None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.engine.connect()
+            if kind == "read":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            setattr(self._local, kind, conn)
+            with self._held_lock:
+                self._held.append(conn)
+        return conn
+
+    def _on_thread_conn(self, kind: str, op: Callable[[Connection], T]) -> T:
+        conn = None
+        try:
+            conn = self._thread_conn(kind)
+            if kind == "read":
+                return op(conn)
+            with conn.begin():
+                return op(conn)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            # Dropped: the next batch opens a new one (with a pre-ping).
+            setattr(self._local, kind, None)
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            raise StoreUnavailable(str(exc.orig) if exc.orig else str(exc)) from exc
+
+    def _batch_write(self, op: Callable[[Connection], T], timeout: float | None = 30) -> T:
+        """A worker's batch in one transaction: on the calling thread's connection on
+        PostgreSQL, through the writer on SQLite."""
+        if self._direct:
+            return self._on_thread_conn("write", op)
+        return self._write(op, timeout)
 
     async def _awrite(self, op: Callable[[Connection], T]) -> T:
         # The writer completes an asyncio future straight through call_soon_threadsafe: cheaper
@@ -102,7 +155,7 @@ class Store:
         """`processing` for a worker's batch: (task_id, progress, row to create if missing) each.
         Per item: (applied, current row when not applied), as `transition` answers. A task id
         twice in one batch applies once."""
-        return self._write(transitions.start_many(self._stmts, items), timeout)
+        return self._batch_write(transitions.start_many(self._stmts, items), timeout)
 
     def complete_many(
         self,
@@ -114,7 +167,18 @@ class Store:
         statement. A task that moved past `progress` meanwhile is left as it is. `also`: writes
         the handlers asked to commit with their task (`TaskContext.on_complete`)."""
         if items:
-            self._write(transitions.complete_many(self._stmts, items, also or []), timeout)
+            self._batch_write(transitions.complete_many(self._stmts, items, also or []), timeout)
+
+    def progress_of(self, ids: list[str]) -> dict[str, int]:
+        """The progress of those of `ids` that exist, read before a rules batch runs its handlers
+        (a task completed already is not run again): one statement, outside any transaction."""
+        op = functools.partial(batches.progress_of, ids=ids)
+        return self._on_thread_conn("read", op) if self._direct else self._read(op)
+
+    def record_batch(self, items: list[BatchTask], timeout: float | None = 30) -> list[BatchAnswer]:
+        """A rules batch's statuses, results and alerts in one transaction (shared.store.batches),
+        answers in the order of `items`."""
+        return self._batch_write(batches.record(self._stmts, items), timeout) if items else []
 
     def enrich_result(
         self, task_id: str, result: dict[str, Any], *, only_if_estado: str = "pendente"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -47,6 +48,21 @@ class Statements:
         self.insert_task = self.insert(tasks).on_conflict_do_nothing()
         self.insert_task_returning = self.insert_task.returning(tasks.c.task_id)
         self._transitions: dict[tuple[bool, bool], Any] = {}
+        self._start: Any = None
+
+    def start(self) -> Any:
+        """`processing` for a batch: as `transition(True, False)`, but `attempts` is at least
+        `:b_min_attempts`, the deliveries the message has had at its retry level (a run killed
+        before anything of it was stored still counts once its redelivery starts)."""
+        stmt = self._start
+        if stmt is None:
+            counted = tasks.c.attempts + 1
+            floor = sa.bindparam("b_min_attempts", type_=tasks.c.attempts.type)
+            stmt = self.transition(True, False).values(
+                attempts=sa.case((counted >= floor, counted), else_=floor)
+            )
+            self._start = stmt
+        return stmt
 
     def transition(self, processing: bool, set_result: bool) -> Any:
         """`UPDATE tasks SET ... WHERE task_id = :id AND progress < :new`, built once per shape:
@@ -104,7 +120,7 @@ def new_task_row(
     correlation_id: str | None,
     idempotency_key: str | None,
     request_hash: str | None,
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any] | orjson.Fragment | None = None,
 ) -> dict[str, Any]:
     # Every row carries every key, payload included: the writer inserts runs of rows with
     # one executemany, which needs the same parameters in each.

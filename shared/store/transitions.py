@@ -41,14 +41,19 @@ def transition(
     error: str | None = None,
     ensure: dict[str, Any] | None = None,
     set_result: bool | None = None,
+    count_attempt: bool | None = None,
 ) -> Callable[[Connection], dict[str, Any] | None]:
     """Move one task forward; the op answers None when applied, else the current row. `ensure`:
     the row to create if the task is missing; `set_result` (default: when completing) stores
-    `result`."""
+    `result`; `count_attempt` (default: for `processing`) adds one to `attempts`: a run whose
+    `processing` was never written (shared.store.batches) counts with its `retrying` or
+    `dead_lettered` write."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     if set_result is None:
         set_result = status == "completed"
+    if count_attempt is None:
+        count_attempt = status == "processing"
 
     def op(conn: Connection) -> dict[str, Any] | None:
         params: dict[str, Any] = {
@@ -60,7 +65,7 @@ def transition(
         }
         if set_result:
             params["b_result"] = result
-        stmt = stmts.transition(status == "processing", set_result)
+        stmt = stmts.transition(count_attempt, set_result)
         res = conn.execute(stmt, params)
         if res.rowcount == 1:
             return None
@@ -104,10 +109,12 @@ def start_many(
                         "b_progress": progress,
                         "b_updated_at": ts,
                         "b_error": None,
+                        # attempt_key = retry_count * 1000 + delivery_count + 1 (workers/stages/rules.py)
+                        "b_min_attempts": (progress % GEN) // 2 % 1000,
                     }
                 )
         if params:
-            conn.execute(stmts.transition(True, False), params)
+            conn.execute(stmts.start(), params)
         refused = [task_id for task_id, _, _ in items if task_id not in applied]
         current: dict[str, dict[str, Any]] = {}
         if refused:

@@ -66,7 +66,12 @@ def run(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix:
     nestjs = FakeNestJS(static_token="token-de-servico").start()
     collector = FakeOtlpCollector().start()
     metrics_port = free_port()
-    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+    # Every request recorded (the default samples 10 % of new traces, docs/operations.md).
+    otel = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+        "OTEL_TRACES_SAMPLER": "parentbased_always_on",
+    }
     try:
         with running_stack(
             tmp,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -170,8 +171,9 @@ def test_sigterm_with_work_in_flight_loses_nothing_and_exits_0(
 
 
 def test_kill_9_halfway_through_a_drain_completes_every_task_and_duplicates_no_alert(
-    settings: Settings, store: Store, run_workers
+    settings: Settings, store_url: str, run_workers
 ) -> None:
+    """On SQLite and PostgreSQL, with one store transaction per batch (docs/workers.md)."""
     import uuid
 
     import pika
@@ -221,9 +223,14 @@ def test_kill_9_halfway_through_a_drain_completes_every_task_and_duplicates_no_a
             query = sa.text("SELECT count(*) FROM task_alerts WHERE delivery <> 'delivered'")
             return int(c.execute(query).scalar_one())
 
-    with FakeNestJS(jwt_secret=secret) as nestjs:
+    with FakeNestJS(jwt_secret=secret) as nestjs, contextlib.closing(Store(store_url)) as store:
         sup = run_workers(
-            "--vhost", "fluxo_exames", BACKEND_URL=nestjs.url, BACKEND_JWT_SECRET=secret, NO_PROXY="127.0.0.1"
+            "--vhost",
+            "fluxo_exames",
+            BACKEND_URL=nestjs.url,
+            BACKEND_JWT_SECRET=secret,
+            NO_PROXY="127.0.0.1",
+            DATABASE_URL=store_url,
         )
         wait_until(lambda: completed() >= n // 2, timeout=120, interval=0.02, message="half of the drain")
         os.kill(sup.child_pids()[0], signal.SIGKILL)

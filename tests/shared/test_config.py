@@ -18,8 +18,18 @@ def test_defaults_follow_the_spec() -> None:
     assert s.max_body_bytes == 1_048_576 and s.max_body_bytes_ingestao == 10_485_760
     assert s.alert_max_attempts == 5 and s.alert_give_up_after_s == 86_400
     assert s.llm_model == "gpt-4o-mini" and not s.llm_enabled
-    assert (s.worker_concurrency, s.worker_prefetch) == (8, 16)
+    assert (s.worker_concurrency, s.worker_prefetch) == (8, None)
     assert s.log_format == "json"
+
+
+def test_worker_prefetch_follows_the_concurrency_unless_set() -> None:
+    assert _settings().worker_prefetch_for("exames") == 8 * 16
+    assert _settings(worker_concurrency=4).worker_prefetch_for("clinico") == 64
+    # Ingestion bodies weigh up to 10 MB each: a few per thread.
+    assert _settings().worker_prefetch_for("ingestao") == 16
+    assert _settings(worker_prefetch=32).worker_prefetch_for("exames") == 32
+    assert _settings(worker_prefetch=2).worker_prefetch_for("exames") == 8
+    assert _settings(worker_prefetch="").worker_prefetch is None  # .env.example leaves it empty
 
 
 def test_rabbitmq_url_lists_cluster_nodes_without_vhost() -> None:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
-from shared.store import Store, progress_for
+from shared.store import BatchTask, Store, progress_for
 
 
 @pytest.fixture
@@ -66,3 +67,100 @@ def test_a_batch_of_completions_stores_each_result_and_never_moves_a_status_back
 
     assert store.get_task(a)["status"] == "completed" and store.get_task(a)["result"] == {"n": 1}
     assert store.get_task(b)["result"] == {"newer": True}, "a later generation's result stays"
+
+
+# --- one transaction per rules batch ------------------------------------------------------------------
+
+
+def _commits(store: Store) -> list[int]:
+    """A list that grows by one at each commit of the store's engine."""
+    commits: list[int] = []
+    sa.event.listen(store.engine, "commit", lambda conn: commits.append(1))
+    return commits
+
+
+def _alert(task_id: str, key: str = "plaquetas") -> dict:
+    return {
+        "task_id": task_id,
+        "alert_key": key,
+        "type": "CRITICAL_LAB",
+        "severity": "CRITICAL",
+        "message": "plaquetas criticamente baixas",
+        "body": {"title": "plaquetas"},
+    }
+
+
+def _done(task_id: str, result: dict, alerts: list[dict] | None = None, attempt: int = 1) -> BatchTask:
+    return BatchTask(
+        task_id=task_id,
+        guard=progress_for("processing", attempt_key=attempt),
+        status="completed",
+        progress=progress_for("completed"),
+        result=result,
+        ensure=_row(task_id),
+        alerts=alerts or [],
+    )
+
+
+def test_a_batch_goes_from_queued_to_completed_with_results_and_alerts_in_one_transaction(
+    store: Store,
+) -> None:
+    alerting, quiet, unknown = (str(uuid.uuid4()) for _ in range(3))
+    for task_id in (alerting, quiet):
+        store.create_task(_row(task_id))
+    commits = _commits(store)
+
+    answers = store.record_batch(
+        [
+            _done(alerting, {"alerta": True}, [_alert(alerting)]),
+            _done(quiet, {"alerta": False}),
+            _done(unknown, {"alerta": False}),  # published some other way: its row is created
+        ]
+    )
+
+    assert len(commits) == 1
+    assert [a.applied for a in answers] == [True, True, True]
+    assert answers[0].alerts["plaquetas"]["delivery"] == "pending"
+    for task_id, alerta in ((alerting, True), (quiet, False), (unknown, False)):
+        task = store.get_task(task_id)
+        assert task["status"] == "completed" and task["result"] == {"alerta": alerta}
+        assert task["attempts"] == 1, "the run counts although no `processing` was written"
+    assert [a["delivery"] for a in store.list_alerts(alerting)] == ["pending"]
+
+
+def test_a_batch_refuses_a_completed_task_and_one_that_a_later_delivery_has_taken(store: Store) -> None:
+    done, taken = str(uuid.uuid4()), str(uuid.uuid4())
+    for task_id in (done, taken):
+        store.create_task(_row(task_id))
+    store.transition(done, "completed", progress_for("completed"), result={"first": True})
+    store.transition(taken, "processing", progress_for("processing", attempt_key=2))
+
+    answers = store.record_batch([_done(done, {"second": True}, [_alert(done)]), _done(taken, {"x": 1})])
+
+    assert [a.applied for a in answers] == [False, False]
+    assert answers[0].current is not None and answers[0].current["status"] == "completed"
+    assert store.get_task(done)["result"] == {"first": True}, "a completed task is never written again"
+    assert store.list_alerts(done) == [], "a duplicate's alerts are not recorded"
+    assert store.get_task(taken)["status"] == "processing", "the later delivery's run stands"
+
+
+def test_a_task_that_ran_before_finds_the_alert_rows_of_its_first_run(store: Store) -> None:
+    task_id = str(uuid.uuid4())
+    store.create_task(_row(task_id))
+    # The first run recorded the alert with `processing`, delivered it, and died before `completed`.
+    first = BatchTask(
+        task_id=task_id,
+        guard=progress_for("processing", attempt_key=1),
+        status="processing",
+        progress=progress_for("processing", attempt_key=1),
+        alerts=[_alert(task_id)],
+    )
+    store.record_batch([first])
+    store.update_alert(task_id, "plaquetas", delivery="delivered", backend_alert_id="b-1")
+
+    [answer] = store.record_batch([_done(task_id, {"alerta": True}, [_alert(task_id)], attempt=2)])
+
+    assert answer.applied and answer.alerts["plaquetas"]["delivery"] == "delivered"
+    task = store.get_task(task_id)
+    assert task["status"] == "completed" and task["attempts"] == 2
+    assert len(store.list_alerts(task_id)) == 1

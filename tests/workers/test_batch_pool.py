@@ -44,3 +44,22 @@ def test_a_backlog_goes_in_large_batches_and_every_item_runs_once() -> None:
     pool.shutdown()  # finishes what is queued
     assert sorted(seen) == list(range(1000))
     assert max(sizes) == 64 and len(sizes) < 1000 / 10
+
+
+def test_with_fast_handlers_a_thread_takes_up_to_the_minimum_batch_rather_than_a_fair_share() -> None:
+    gate = threading.Event()
+    sizes: list[int] = []
+    lock = threading.Lock()
+
+    def run(batch: list[int]) -> None:
+        gate.wait(10)
+        with lock:
+            sizes.append(len(batch))
+
+    pool: BatchPool[int] = BatchPool(8, 64, run, name="test")
+    pool.min_batch = 16
+    pool.put_many(list(range(20)))  # a fair share would be 3 for each of 8 threads
+    wait_until(lambda: not pool._q, message="the 20 taken")
+    gate.set()
+    pool.shutdown()
+    assert sorted(sizes) == [4, 16]

@@ -28,7 +28,8 @@ def test_consumer_reconnects_after_a_broker_restart_and_loses_nothing(
     acks_before = _acks()
     before = publish(settings, envelope("ok"), store=store)
     wait_until(lambda: store.get_task(before)["status"] == "completed", timeout=10)
-    during = publish(settings, envelope("sleep:3"), store=store)
+    # Long enough that the broker is gone before it ends; `processing` shows after 0.5 s.
+    during = publish(settings, envelope("sleep:5"), store=store)
     wait_until(lambda: store.get_task(during)["status"] == "processing", timeout=10)
 
     throwaway_broker.stop()  # mid-handler: its ack has nowhere to go

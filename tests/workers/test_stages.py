@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from shared import topology
 from shared.config import Settings
@@ -17,7 +18,7 @@ from shared.messages import Envelope
 from shared.store import Store
 from tests.conftest import make_settings
 from tests.workers.conftest import create_row, envelope
-from workers.alert_dispatch import TaskInfo
+from workers.alert_dispatch import TaskInfo, alert_row
 from workers.findings import AlertSpec
 from workers.registry import load_handlers
 from workers.stages import Ack, DeadLetter, Forward, LlmStage, Requeue, Retry, RulesStage
@@ -32,6 +33,14 @@ class RecordingDispatcher:
         self.emitted: list[tuple[TaskInfo, AlertSpec]] = []
         self.state = state
         self.error = error
+
+    delivers = True
+
+    def alert_row(self, task: TaskInfo, spec: AlertSpec) -> dict:
+        return alert_row(task.task_id, spec, {"title": spec.message})
+
+    def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
+        return self.emit(task, spec)
 
     def emit(self, task: TaskInfo, spec: AlertSpec) -> Future[str]:
         self.emitted.append((task, spec))
@@ -220,6 +229,50 @@ def test_a_rules_alert_is_handed_off_once_and_the_task_completes_after_it_settle
     assert status(store, env)["result"]["severidade"] == "CRITICAL"
     processor.process(body, {"x-delivery-count": 1})
     assert len(dispatcher.emitted) == 1, "a redelivered completed task does not redo its alerts"
+
+
+def test_a_batch_of_first_deliveries_is_one_transaction_that_never_writes_processing(
+    offline: Settings, store: Store
+) -> None:
+    # No BACKEND_URL: the alerts stay pending, so nothing waits between the rules and `completed`.
+    dispatcher = RecordingDispatcher("pending")
+    dispatcher.delivers = False
+    processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
+    envs = [hemograma(8000 if i % 2 else 250000) for i in range(6)]
+    bodies = [queued(store, env) for env in envs]
+    written: list[str] = []
+    commits: list[int] = []
+
+    def statement(conn: Any, clause: Any, multiparams: Any, params: Any, options: Any) -> None:
+        for p in [q for m in multiparams for q in (m if isinstance(m, list) else [m])] + [params]:
+            if isinstance(p, dict) and "b_status" in p:
+                written.append(p["b_status"])
+
+    sa.event.listen(store.engine, "before_execute", statement)
+    sa.event.listen(store.engine, "commit", lambda conn: commits.append(1))
+
+    assert processor.process_many([(body, {}) for body in bodies]) == [Ack()] * 6
+
+    assert len(commits) == 1, "statuses, results and alerts of the batch in one transaction"
+    assert set(written) == {"completed"}, "the status API never shows `processing` for these"
+    for i, env in enumerate(envs):
+        task = status(store, env)
+        assert task["status"] == "completed" and task["attempts"] == 1
+        alerts = store.list_alerts(str(env.task_id))
+        assert [a["delivery"] for a in alerts] == (["pending"] if i % 2 else [])
+
+
+def test_a_copy_of_a_completed_task_published_again_is_not_run_nor_its_alert_sent(
+    offline: Settings, store: Store
+) -> None:
+    dispatcher = RecordingDispatcher("delivered")
+    processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
+    body = queued(store, hemograma())
+    assert processor.process(body) == Ack()
+
+    # The same message as a first delivery again (a publisher's retry after an unconfirmed publish).
+    assert processor.process(body) == Ack("skipped: task already completed")
+    assert len(dispatcher.emitted) == 1
 
 
 def test_a_task_whose_alert_can_be_neither_delivered_nor_parked_is_requeued_not_completed(

@@ -2,39 +2,52 @@
 
 `RulesStage.process_many(deliveries)` turns each delivery into an `Outcome` and the store writes
 that go with it; the consumer carries the outcome out (ack, delayed retry, dead-letter, hand-off
-to the LLM stage). Per message:
+to the LLM stage). Per batch (docs/workers.md, "One transaction per batch"):
 
     parse → validate envelope → find handler → validate payload       (permanent error: DLQ now)
     tenant check against the store / the broker-validated publisher   (untrusted_tenant: DLQ now,
         nothing written; docs/security.md)
-    store "processing" (attempt counted)   — refused when the task is already completed: no-op
-    run handler (rules); alerts it emits are delivered on the dispatcher's threads
-    wait until every alert is delivered, failed for good, or durably parked
-    store "completed" + result → ack, or → forward to the LLM stage queue, then ack
+    a possible repeat (redelivered, retried, replayed): store "processing" first, as before
+    read the batch's progress: a task completed already is not run (acked, answered from the store)
+    run the handlers (rules); the alerts they emit are held for the batch
+    wait until the follow-ups they handed to the broker are confirmed (else Requeue, nothing written)
+    one transaction: "completed" + result + alert rows + the handlers' writes (the conversation's
+      record of the message), or "processing" + alert rows when the alerts go to the backend
+      first; refused for a task another delivery got to first
+    alerts to delivery → wait until delivered, failed for good or parked → "completed" (+ writes)
+    ack, or forward to the LLM stage queue, then ack
     transient error → store "retrying" → Retry (a delay queue dead-letters it back)
     after WORKER_MAX_RETRIES retries, or redelivered too often (crashes) → DeadLetter with the reason
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from shared import topology
 from shared.config import Settings
 from shared.logs import get_logger
-from shared.messages import Envelope
-from shared.republish import short
-from shared.store import Store, StoreUnavailable, progress_for
+from shared.store import BatchAnswer, Store, progress_for
 from workers import observability
-from workers.context import AlertGate, HandlerMode, TaskContext
+from workers.context import AlertGate, HandlerMode
 from workers.registry import PermanentError
+from workers.stages.batch import (
+    BatchAlerts,
+    SlowRuns,
+    Work,
+    batch_items,
+    confirm_side_work,
+    defer_alerts,
+    dispatch_alerts,
+    emit_now,
+    guard,
+    processing,
+    settle,
+)
 from workers.stages.delivery import (
-    AlertEmitter,
     Parsed,
     Rejected,
     bind_task,
@@ -46,30 +59,11 @@ from workers.stages.delivery import (
     row_for,
     wait_alerts,
 )
-from workers.stages.outcomes import Ack, DeadLetter, Forward, Outcome, Requeue, Retry
+from workers.stages.failures import Failures
+from workers.stages.outcomes import Ack, Forward, Outcome, Requeue
 from workers.trust import UNTRUSTED_TENANT, KnownTask, TenantVerifier
 
 log = get_logger("workers.stages.rules")
-
-
-@dataclass
-class _Work:
-    """One delivery on its way through `process_many`."""
-
-    parsed: Any  # a Parsed; None only when `outcome` is already set
-    retry_count: int
-    generation: int
-    attempt_key: int
-    log: Any
-    outcome: Outcome | None = None
-    ctx: TaskContext | None = None
-    result: Any = None
-    started: float = 0.0
-    headers: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def task_id(self) -> str:
-        return self.parsed.task_id
 
 
 class RulesStage:
@@ -82,7 +76,7 @@ class RulesStage:
         domain: str,
         store: Store,
         *,
-        dispatcher: AlertEmitter | None = None,
+        dispatcher: BatchAlerts | None = None,
         llm_stage: bool = False,
         vhost: str | None = None,
         conversation: AlertGate | None = None,
@@ -98,76 +92,130 @@ class RulesStage:
         self.llm_stage = llm_stage
         self.verifier = TenantVerifier(settings)
         self.log = log.bind(vhost=self.vhost)
+        self._slow = SlowRuns(self._mark_processing)
+        self.failures = Failures(settings, store, self.log)
 
     def process(self, body: bytes, headers: Mapping[str, Any] | None = None) -> Outcome:
         return self.process_many([(body, headers)])[0]
 
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
-        """The outcomes of several deliveries, in order. Their `processing` writes go to the store
-        together, and so do their `completed` writes (one transaction each: group commit); the
-        handlers run one after the other on the calling thread."""
+        """The outcomes of several deliveries, in order (see the module docstring)."""
         parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
         try:
             known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
-        except Exception as exc:  # no tenant can be checked; start_many would fail the same way
+        except Exception as exc:  # no tenant can be checked; the batch's writes would fail the same way
             known = exc
         works = [self._prepare(p, headers, known) for p, headers in parsed]
-        started = [w for w in works if w.outcome is None]
-        if started:
+        # A possible repeat stores `processing` first: a message that keeps crashing us counts.
+        again = [w for w in works if w.outcome is None and not w.first]
+        if again:
+            self._start(again)
+        live = [w for w in works if w.outcome is None]
+        ran: list[Work] = []
+        answers: list[BatchAnswer] = []
+        if live:
             try:
-                answers = self.store.start_many(
-                    [
-                        (
-                            w.task_id,
-                            progress_for("processing", attempt_key=w.attempt_key, generation=w.generation),
-                            row_for(w.parsed.envelope),
-                        )
-                        for w in started
-                    ]
+                # One read: a task completed already (a publisher's retry) is not run again.
+                progress = self.store.progress_of([w.task_id for w in live])
+                for w in live:
+                    if progress.get(w.task_id, -1) >= guard(w):
+                        w.taken = True  # completed already, or a later delivery has it
+                    elif self._run(w):
+                        ran.append(w)
+                ran = confirm_side_work(ran, self.settings.alert_inline_budget_s + 30)
+                answers = self.store.record_batch(batch_items(ran, self.dispatcher))
+            except Exception as exc:
+                for w in live:
+                    settle(w, "not recorded")
+                    if w.failure is None:
+                        w.outcome = self.failures.store_failed(w, exc)
+                ran, answers = [], []
+            for w in live:
+                if w.failure is not None:
+                    self._after_failure(w)
+                elif w.taken:
+                    w.outcome = self._duplicate(w, self.store.get_task(w.task_id))
+            self._dispatch(ran, answers)
+        finishing = [w for w in ran if w.outcome is None]
+        for w in finishing:
+            assert w.ctx is not None
+            # With an LLM stage to come, this answer is preliminary: the crew may still write
+            # the reply to the patient (docs/agent-message.md).
+            reply = reply_for(
+                self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
+            )
+            w.outcome = Forward(topology.LLM_QUEUE, reply=reply) if w.ctx.llm_pending else Ack(reply=reply)
+        if finishing:
+            # One line per batch: a line per task cost more CPU than the rules themselves.
+            self.log.info(
+                "tasks_completed",
+                task_ids=[w.task_id for w in finishing],
+                seconds=round(time.perf_counter() - finishing[0].started_at, 3),
+            )
+        return [w.outcome or Requeue("not handled") for w in works]
+
+    def _start(self, works: list[Work]) -> None:
+        """`processing` for deliveries that may be repeats; sets the outcome of duplicates."""
+        try:
+            answers = self.store.start_many(
+                [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
+            )
+        except Exception as exc:
+            for w in works:
+                w.outcome = self.failures.store_failed(w, exc)
+            return
+        for w, (applied, current) in zip(works, answers, strict=True):
+            if applied:
+                w.started = True
+            else:
+                w.outcome = self._duplicate(w, current)
+
+    def _mark_processing(self, works: list[Work]) -> None:
+        """`processing` for handlers that run long (SlowRuns); a refusal is the batch write's too."""
+        answers = self.store.start_many(
+            [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
+        )
+        for w, (applied, _current) in zip(works, answers, strict=True):
+            w.started = w.started or applied
+
+    def _dispatch(self, works: list[Work], answers: list[BatchAnswer]) -> None:
+        """After the batch's commit: alerts to delivery, then `completed` for those that waited."""
+        later = []
+        for w, answer in zip(works, answers, strict=True):
+            if not answer.applied:
+                settle(w, "duplicate")
+                w.outcome = self._duplicate(w, answer.current)
+                continue
+            if w.alerts:
+                try:
+                    assert self.dispatcher is not None
+                    dispatch_alerts(self.dispatcher, w, answer.alerts)
+                except Exception as exc:  # delivery is shutting down: the task runs again
+                    settle(w, "not dispatched")
+                    w.log.warning("alert_not_dispatched", error=repr(exc))
+                    w.outcome = Requeue("alert delivery is shut down")
+                    continue
+            if not w.finish:
+                later.append(w)
+        done = []
+        for w in later:
+            assert w.ctx is not None
+            if wait_alerts(w.ctx, self.settings, w.log):
+                done.append(w)
+            else:
+                # An alert could be neither delivered nor parked (broker trouble): do not ack, so
+                # the task runs again; its delivered alerts are not resent (store + Idempotency-Key).
+                w.outcome = Requeue("alerts could not be delivered or parked")
+        if done:
+            try:
+                self.store.complete_many(
+                    [(w.task_id, progress_for("completed", generation=w.generation), w.result) for w in done],
+                    # What the handlers asked to commit with their task (TaskContext.on_complete).
+                    also=[op for w in done if w.ctx is not None for op in w.ctx.on_complete],
                 )
             except Exception as exc:
-                for w in started:
-                    w.outcome = self._store_failed(w, exc)
-                answers = []
-            running = []
-            for w, (applied, current) in zip(started, answers, strict=False):
-                if applied:
-                    running.append(w)
-                else:
-                    w.outcome = self._duplicate(w, current)
-            finishing = [w for w in running if self._run(w)]
-            if finishing:
-                try:
-                    self.store.complete_many(
-                        [
-                            (w.task_id, progress_for("completed", generation=w.generation), w.result)
-                            for w in finishing
-                        ],
-                        # What the handlers asked to commit with their task (TaskContext.on_complete).
-                        also=[op for w in finishing if w.ctx is not None for op in w.ctx.on_complete],
-                    )
-                except Exception as exc:
-                    for w in finishing:
-                        w.outcome = self._store_failed(w, exc)
-                    finishing = []
-            for w in finishing:
-                assert w.ctx is not None
-                # With an LLM stage to come, this answer is preliminary: the crew may still write
-                # the reply to the patient (docs/agent-message.md).
-                reply = reply_for(
-                    self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
-                )
-                w.outcome = (
-                    Forward(topology.LLM_QUEUE, reply=reply) if w.ctx.llm_pending else Ack(reply=reply)
-                )
-            if finishing:
-                # One line per batch: a line per task cost more CPU than the rules themselves.
-                self.log.info(
-                    "tasks_completed",
-                    task_ids=[w.task_id for w in finishing],
-                    seconds=round(time.perf_counter() - finishing[0].started, 3),
-                )
-        return [w.outcome or Requeue("not handled") for w in works]
+                for w in done:
+                    w.outcome = self.failures.store_failed(w, exc)
 
     def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
         ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
@@ -175,7 +223,7 @@ class RulesStage:
 
     def _prepare(
         self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception
-    ) -> _Work:
+    ) -> Work:
         retry_count = header_int(headers, topology.H_RETRY_COUNT)
         delivery_count = header_int(headers, "x-delivery-count")
         attempt_key = retry_count * 1000 + delivery_count + 1
@@ -189,8 +237,10 @@ class RulesStage:
             # (workers/trust.py): a forged message never touches another tenant's task.
             why = self.verifier.untrusted(envelope.tenant_id, headers, task)
             if why is not None:
-                outcome = self._dead_letter(None, None, UNTRUSTED_TENANT, f"task {envelope.task_id}: {why}")
-                return _Work(None, retry_count, 0, attempt_key, self.log, outcome)
+                outcome = self.failures.dead_letter(
+                    None, None, UNTRUSTED_TENANT, f"task {envelope.task_id}: {why}"
+                )
+                return Work(None, retry_count, 0, attempt_key, self.log, outcome)
             generation = self.verifier.generation(claimed_generation, task)
             if generation != claimed_generation:
                 self.log.warning(
@@ -199,26 +249,27 @@ class RulesStage:
         if isinstance(parsed, Rejected):
             # Without an envelope nobody can say whose task it is: the store is left alone.
             if envelope is None:
-                outcome = self._dead_letter(None, None, parsed.reason, parsed.detail, generation)
+                outcome = self.failures.dead_letter(None, None, parsed.reason, parsed.detail, generation)
             else:
-                self._count_attempt(parsed, attempt_key, generation)
-                outcome = self._dead_letter(
+                self.failures.count_attempt(parsed, attempt_key, generation)
+                outcome = self.failures.dead_letter(
                     parsed.task_id, envelope, parsed.reason, parsed.detail, generation
                 )
-            return _Work(None, retry_count, generation, attempt_key, self.log, outcome)
-        w = _Work(
+            return Work(None, retry_count, generation, attempt_key, self.log, outcome)
+        w = Work(
             parsed,
             retry_count,
             generation,
             attempt_key,
             bind_task(self.log, parsed.envelope, attempt=attempt_key),
             headers=headers,
+            first=retry_count == 0 and delivery_count == 0 and generation == 0,
         )
         if isinstance(known, Exception):
-            w.outcome = self._store_failed(w, known)
+            w.outcome = self.failures.store_failed(w, known)
             return w
         if delivery_count >= topology.WORKER_REDELIVERY_LIMIT:
-            w.outcome = self._dead_letter(
+            w.outcome = self.failures.dead_letter(
                 w.task_id,
                 parsed.envelope,
                 "delivery_limit",
@@ -228,18 +279,10 @@ class RulesStage:
             )
         return w
 
-    def _count_attempt(self, rejected: Rejected, attempt_key: int, generation: int) -> None:
-        """A delivery refused as invalid is an attempt too (a poison task refused, replayed and
-        refused again shows 2), for a task the store has; `_dead_letter` records the rest."""
-        if rejected.task_id:
-            with contextlib.suppress(Exception):  # a malformed id or a store outage must not stop it
-                progress = progress_for("processing", attempt_key=attempt_key, generation=generation)
-                self.store.transition(rejected.task_id, "processing", progress)
-
     def reply_for(self, parsed: Parsed, result: Any, *, final: bool) -> dict[str, Any] | None:
         return reply_for(self.store, parsed, result, final=final, log_=self.log)
 
-    def _duplicate(self, w: _Work, current: dict[str, Any] | None) -> Outcome:
+    def _duplicate(self, w: Work, current: dict[str, Any] | None) -> Outcome:
         status = (current or {}).get("status")
         w.log.info("duplicate_delivery_skipped", current_status=status)
         result = (current or {}).get("result")
@@ -252,24 +295,19 @@ class RulesStage:
             return Forward(topology.LLM_QUEUE, reply=reply)
         return Ack(f"skipped: task already {status}", reply=reply)
 
-    def _store_failed(self, w: _Work, exc: Exception) -> Outcome:
-        if not isinstance(exc, StoreUnavailable):
-            w.log.error("store_write_failed", error=repr(exc))
-            return Requeue(f"store write failed: {exc!r}")
-        # Nothing can be recorded: retry later through the delay queue without a status.
-        return self._retry_or_dead_letter(w, f"task store unavailable: {exc}", record=False)
-
-    def _run(self, w: _Work) -> bool:
-        """Run the handler; True when the task can be stored as completed, else w.outcome is set."""
+    def _run(self, w: Work) -> bool:
+        """Run the handler; True when it returned, else `w.failure` is set."""
         mode: HandlerMode = "rules" if self.llm_stage else "inline"
         w.ctx = ctx = make_context(
-            self.settings, w.parsed.envelope, w.attempt_key, w.log, self.dispatcher, mode, self.conversation
+            self.settings, w.parsed.envelope, w.attempt_key, w.log, None, mode, self.conversation
         )
-        w.started = time.perf_counter()
+        if self.dispatcher is not None:
+            defer_alerts(w, ctx)
+        w.started_at = time.perf_counter()
         envelope = w.parsed.envelope
+        self._slow.watch(w)
         try:
-            # The message's trace context is current while the handler runs, so the alerts it
-            # emits carry it to the backend (alert_dispatch hands it to the delivery thread).
+            # The message's trace context is current: defer_alerts keeps it for the alerts' POSTs.
             with (
                 observability.delivery_span(
                     self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
@@ -278,73 +316,32 @@ class RulesStage:
             ):
                 w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
         except PermanentError as exc:
-            wait_alerts(ctx, self.settings, w.log)
-            w.outcome = self._dead_letter(
+            w.failure = (True, exc)
+            return False
+        except Exception as exc:
+            w.log.warning("handler_failed", error=repr(exc), traceback=traceback.format_exc(limit=5))
+            w.failure = (False, exc)
+            return False
+        finally:
+            self._slow.unwatch(w)
+        return True
+
+    def _after_failure(self, w: Work) -> None:
+        """A handler that raised: its alerts go out, then the task is dead-lettered
+        (PermanentError) or retried. Its run counts in `attempts` here when no `processing`
+        was written for it."""
+        assert w.failure is not None and w.ctx is not None
+        permanent, exc = w.failure
+        emit_now(self.dispatcher, w)
+        wait_alerts(w.ctx, self.settings, w.log)
+        if permanent:
+            w.outcome = self.failures.dead_letter(
                 w.task_id,
                 w.parsed.envelope,
                 "handler_permanent_error",
                 f"{type(exc).__name__}: {exc}",
                 w.generation,
+                count_attempt=not w.started,
             )
-            return False
-        except Exception as exc:
-            w.log.warning("handler_failed", error=repr(exc), traceback=traceback.format_exc(limit=5))
-            wait_alerts(ctx, self.settings, w.log)
-            w.outcome = self._retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
-            return False
-        if (ctx.alert_futures or ctx.side_futures) and not wait_alerts(ctx, self.settings, w.log):
-            # An alert could be neither delivered nor parked (broker trouble): do not ack, so the
-            # task runs again; its delivered alerts are not resent (store + Idempotency-Key).
-            w.outcome = Requeue("alerts could not be delivered or parked")
-            return False
-        return True
-
-    def _retry_or_dead_letter(self, w: _Work, error: str, record: bool = True) -> Outcome:
-        task_id, retry_count, generation = w.task_id, w.retry_count, w.generation
-        if retry_count >= self.settings.worker_max_retries:
-            return self._dead_letter(
-                task_id,
-                w.parsed.envelope,
-                "max_retries_exceeded",
-                f"failed {retry_count + 1} times; last error: {error}",
-                generation,
-            )
-        delay = topology.retry_delay_for(retry_count + 1, self.settings.retry_delays)
-        if record:
-            try:
-                self.store.transition(
-                    task_id,
-                    "retrying",
-                    progress_for("retrying", attempt_key=w.attempt_key, generation=generation),
-                    error=short(error),
-                )
-            except StoreUnavailable as exc:
-                self.log.warning("store_unavailable", task_id=task_id, error=str(exc))
-        self.log.info(
-            "task_retry_scheduled",
-            task_id=task_id,
-            retry=retry_count + 1,
-            delay_s=delay,
-            error=short(error, 300),
-        )
-        return Retry(delay_s=delay, retry_count=retry_count + 1, error=error)
-
-    def _dead_letter(
-        self, task_id: str | None, envelope: Envelope | None, reason: str, detail: str, generation: int = 0
-    ) -> DeadLetter:
-        self.log.warning("task_dead_lettered", task_id=task_id, reason=reason, detail=short(detail, 300))
-        if task_id:
-            try:
-                # Only a task the store knows (or whose tenant we know) gets a status.
-                self.store.transition(
-                    task_id,
-                    "dead_lettered",
-                    progress_for("dead_lettered", generation=generation),
-                    error=short(f"{reason}: {detail}"),
-                    ensure=row_for(envelope),
-                )
-            except StoreUnavailable as exc:
-                self.log.warning("store_unavailable", task_id=task_id, error=str(exc))
-            except Exception as exc:  # a malformed task_id must not stop dead-lettering
-                self.log.warning("dead_letter_status_not_recorded", task_id=task_id, error=repr(exc))
-        return DeadLetter(reason, detail)
+        else:
+            w.outcome = self.failures.retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,102 @@
+"""Counts a worker process's trips to the task store, for bench/worker_drain.py and
+bench/agent_message.py. Loaded into the real worker with `WORKER_EXTRA_HANDLERS=bench.roundtrips`
+(it registers no handler) and `BENCH_ROUNDTRIPS_FILE=<path>`; the counts are written there as
+JSON twice a second and at exit, per process (`<path>.<pid>`).
+
+What is counted, per engine of the process (SQLAlchemy events, so every statement the store runs):
+- `statements`: cursor executions. One `executemany` is one: psycopg 3 sends it in pipeline
+  mode, one round trip however many rows (and SQLAlchemy's insertmanyvalues makes an INSERT one
+  multi-row statement);
+- `transactions`: commits; on PostgreSQL each is a round trip, and so is the `BEGIN` psycopg
+  sends before the first statement of a transaction;
+- `rollbacks`: mostly the reset of a pooled connection handed back after a read (SQLite reads
+  go through the pool), one round trip each on PostgreSQL;
+- `pings`: connection checkouts of an engine with `pool_pre_ping` (one `SELECT 1` round trip).
+
+Round trips ≈ statements + 2 × transactions + rollbacks + pings on PostgreSQL. On SQLite nothing leaves the
+process; the same counts say how many statements and transactions a task costs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import threading
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+_counts: Counter[str] = Counter()
+_lock = threading.Lock()
+_path = os.environ.get("BENCH_ROUNDTRIPS_FILE")
+
+
+def _bump(name: str) -> None:
+    with _lock:
+        _counts[name] += 1
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _statement(conn: Any, cursor: Any, statement: str, params: Any, context: Any, executemany: bool) -> None:
+    _bump("statements")
+    if executemany:
+        _bump("executemany")
+
+
+@event.listens_for(Engine, "commit")
+def _commit(conn: Any) -> None:
+    _bump("transactions")
+
+
+@event.listens_for(Engine, "rollback")
+def _rollback(conn: Any) -> None:
+    _bump("rollbacks")
+
+
+@event.listens_for(Pool, "checkout")
+def _checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+    pool = getattr(record, "_pool", None) or getattr(proxy, "_pool", None)
+    if getattr(pool, "_pre_ping", False):
+        _bump("pings")
+
+
+def snapshot() -> dict[str, int]:
+    with _lock:
+        return dict(_counts)
+
+
+def _dump() -> None:
+    if not _path:
+        return
+    target = f"{_path}.{os.getpid()}"
+    with open(target + ".tmp", "w") as f:
+        json.dump(snapshot(), f)
+    os.replace(target + ".tmp", target)
+
+
+def _loop() -> None:
+    stop = threading.Event()
+    while not stop.wait(0.5):
+        _dump()
+
+
+def read_all(path: str) -> dict[str, int]:
+    """The counts of every process that wrote `<path>.<pid>`, summed."""
+    import glob
+
+    total: Counter[str] = Counter()
+    for name in glob.glob(f"{glob.escape(path)}.*"):
+        if name.endswith(".tmp"):
+            continue
+        with open(name) as f:
+            total.update(json.load(f))
+    return dict(total)
+
+
+if _path:
+    atexit.register(_dump)
+    threading.Thread(target=_loop, name="bench-roundtrips", daemon=True).start()

@@ -1,0 +1,163 @@
+"""One transaction for a rules-stage batch: statuses, results and alert rows written together
+(docs/workers.md, "One transaction per batch").
+
+A first delivery whose rules finish within the batch is written straight from `queued` (or
+`retrying`) to `completed`, with its result and its alerts, with no separate `processing` write.
+The status API never shows a state moving backwards because:
+
+- every status write, this one included, is `UPDATE ... WHERE progress < :new` (see
+  `shared.store.schema`), and `completed` has the terminal progress;
+- a task is only written when its row's progress is still below this delivery's `processing`
+  progress (`BatchTask.guard`): the very test the separate `processing` write made, taken here
+  under the row lock (`FOR UPDATE` on PostgreSQL; SQLite has one writer);
+- a reader sees the batch's commit whole or not at all: never `completed` without its result or
+  its alerts.
+
+A task whose alerts go to the backend first is written `processing` with its alert rows (the rows
+exist before the HTTP call, as always), and `completed` once they are settled.
+
+`BatchTask.also`: writes a handler asked to commit with its task's `completed` (the conversation's
+record of an agent message, `TaskContext.on_complete`). They run in the batch's transaction only
+for a task this batch completes; a task written `processing` takes them to its later `completed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from shared.store.schema import TASK_COLUMNS, TERMINAL, now, task_alerts, tasks
+from shared.store.tasks import Statements, task_dict
+
+
+@dataclass
+class BatchTask:
+    """One task of a rules batch. `guard`: the row's progress must be below it for the task to be
+    this delivery's (its `processing` progress, or one above when this delivery's `processing` was
+    stored already). `status`/`progress`: what is written. `count_attempt`: `attempts + 1` (False
+    when the `processing` write counted it). `ensure`: the row to create if the task is missing.
+    `alerts`: `Store.register_alert` arguments, with `task_id` and `alert_key`. `also`: writes
+    committed with the task's `completed` (run only when this batch completes it)."""
+
+    task_id: str
+    guard: int
+    status: str
+    progress: int
+    count_attempt: bool = True
+    result: Any = None
+    ensure: dict[str, Any] | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    also: list[Callable[[Connection], Any]] = field(default_factory=list)
+
+
+@dataclass
+class BatchAnswer:
+    """`applied`: the task was this delivery's and is written; else `current` is its row (a
+    duplicate: completed already, or a later delivery has it). `alerts`: the stored row of each
+    of its alerts by alert key (a task that ran before finds the rows of that run)."""
+
+    applied: bool
+    current: dict[str, Any] | None = None
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def progress_of(conn: Connection, ids: list[str], *, lock: bool = False) -> dict[str, int]:
+    """The progress of those of `ids` that exist; their rows locked on PostgreSQL with `lock`."""
+    query = sa.select(tasks.c.task_id, tasks.c.progress).where(tasks.c.task_id.in_(sorted(set(ids))))
+    if lock and conn.dialect.name == "postgresql":
+        # In task id order: two processes that each hold a copy of the same tasks never deadlock.
+        query = query.order_by(tasks.c.task_id).with_for_update()
+    return {r.task_id: int(r.progress) for r in conn.execute(query)}
+
+
+def record(stmts: Statements, items: list[BatchTask]) -> Any:
+    """The op writing a batch: one select of the rows (locked), one multi-row statement per kind
+    of write, one multi-row insert of the alerts. Answers in the order of `items`."""
+
+    def op(conn: Connection) -> list[BatchAnswer]:
+        found = progress_of(conn, [it.task_id for it in items], lock=True)
+        missing: dict[str, dict[str, Any]] = {}
+        for it in items:
+            if it.task_id not in found and it.ensure is not None:
+                missing.setdefault(it.task_id, it.ensure)
+        if missing:
+            conn.execute(stmts.insert_task, list(missing.values()))
+            found.update((task_id, 0) for task_id in missing)
+        ours = _ours(items, found)
+        ts = now()
+        _write_statuses(conn, stmts, ours.values(), ts)
+        for it in ours.values():
+            if it.status in TERMINAL:
+                for extra in it.also:
+                    extra(conn)
+        stored = _write_alerts(conn, stmts, ours, found, ts)
+        refused = sorted({it.task_id for it in items} - set(ours))
+        current: dict[str, dict[str, Any]] = {}
+        if refused:
+            rows = conn.execute(sa.select(*TASK_COLUMNS).where(tasks.c.task_id.in_(refused)))
+            current = {r.task_id: task_dict(r._mapping) for r in rows}
+        answers = []
+        for it in items:
+            if ours.get(it.task_id) is it:
+                alerts = {a["alert_key"]: stored[(it.task_id, a["alert_key"])] for a in it.alerts}
+                answers.append(BatchAnswer(True, None, alerts))
+            else:
+                answers.append(BatchAnswer(False, current.get(it.task_id) or {"missing": True}))
+        return answers
+
+    return op
+
+
+def _ours(items: list[BatchTask], found: dict[str, int]) -> dict[str, BatchTask]:
+    """The tasks this batch writes: present and below their guard (a task id twice: the first)."""
+    ours: dict[str, BatchTask] = {}
+    for it in items:
+        if it.task_id not in ours and found.get(it.task_id, it.guard) < it.guard:
+            ours[it.task_id] = it
+    return ours
+
+
+def _write_statuses(conn: Connection, stmts: Statements, items: Any, ts: Any) -> None:
+    shapes: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
+    for it in items:
+        done = it.status in TERMINAL
+        params = {
+            "b_task_id": it.task_id,
+            "b_status": it.status,
+            "b_progress": it.progress,
+            "b_updated_at": ts,
+            "b_error": None,
+        }
+        if done:
+            params["b_result"] = it.result
+        shapes.setdefault((it.count_attempt, done), []).append(params)
+    for (count_attempt, done), params_list in shapes.items():
+        # executemany: psycopg 3 pipelines it, one round trip for the whole list.
+        conn.execute(stmts.transition(count_attempt, done), params_list)
+
+
+def _write_alerts(
+    conn: Connection, stmts: Statements, ours: dict[str, BatchTask], found: dict[str, int], ts: Any
+) -> dict[tuple[str, str], dict[str, Any]]:
+    rows = [
+        {**alert, "delivery": "pending", "attempts": 0, "parked": False, "created_at": ts, "updated_at": ts}
+        for it in ours.values()
+        for alert in it.alerts
+    ]
+    stored: dict[tuple[str, str], dict[str, Any]] = {}
+    if not rows:
+        return stored
+    conn.execute(stmts.insert(task_alerts).on_conflict_do_nothing(), rows)
+    # A task at progress 0 (queued) never ran: its alert rows are the ones just inserted. One that
+    # ran before may have rows of that run (delivered, parked): those stand.
+    again = [task_id for task_id, it in ours.items() if it.alerts and found[task_id] > 0]
+    if again:
+        query = sa.select(task_alerts).where(task_alerts.c.task_id.in_(again))
+        stored = {(r.task_id, r.alert_key): dict(r._mapping) for r in conn.execute(query)}
+    for row in rows:
+        stored.setdefault((row["task_id"], row["alert_key"]), row)
+    return stored

@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
+from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
 
 
@@ -152,35 +153,6 @@ _POST_NEGATION = re.compile(
     # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
     r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
-)
-
-_RESOLVED_ALTA = re.compile(
-    r"\b(?:resolvid[oa]s?|resolveu|resolucao|controlad[oa]s?|controle|revertid[oa]s?|reversao|remissao|"
-    r"remitid[oa]s?|cessou|cessaram|cessad[oa]s?|regrediu|regredid[oa]s?|regressao|melhorou|melhora|"
-    r"melhorad[oa]s?|estabilizad[oa]s?|sem recorrencia|sem novos episodios|nao recorreu|tratad[oa]s?|"
-    r"corrigid[oa]s?|reabsorvid[oa]s?|reabsorcao|superad[oa]s?|assintomatic[oa]s?|sem queixas|"
-    r"boa evolucao|evoluiu bem|evoluindo bem)\b"
-)
-_RESOLVED_LAUDO = re.compile(
-    r"\b(?:resolvid[oa]s?|resolucao|reabsorvid[oa]s?|reabsorcao|regressao completa|"
-    r"nao mais (?:se )?(?:caracterizad|identificad|observad|visualizad|evidenciad)\w*)\b"
-)
-# Wins over a resolution word in the same clause: "dispneia sem melhora", "mantém febre".
-_CURRENT = re.compile(
-    r"\b(?:persiste|persistem|persistente|persistentes|persistindo|mantem|mantendo|manteve|ainda|"
-    r"atualmente|recorrente|recorreu|recidiv\w*|piora|piorou|piorando|refratari[oa]s?|sem melhora|"
-    r"nao melhorou|nao resolv\w*|residual|residuais|aument\w*)\b"
-)
-
-# In a discharge summary, why the patient came in is history unless the clause says it goes on:
-# "Internado por dor torácica" does not alert; "internado por AVC, mantém hemiparesia" does.
-_ADMISSION = re.compile(
-    r"\b(?:internad[oa]s?|admitid[oa]s?|hospitalizad[oa]s?|deu\s+entrada|internacao|admissao|internamento|"
-    r"procurou\s+(?:o\s+|a\s+)?(?:servico|ps|pronto|hospital|upa|emergencia))\b"
-)
-_PRESENT = re.compile(
-    r"\b(?:hoje|no\s+momento|atualmente|apresenta|refere|relata|mantem|persiste|ainda|"
-    r"na\s+alta|a\s+alta|de\s+alta\s+com)\b"
 )
 
 _INDICATION = re.compile(
@@ -380,14 +352,14 @@ def suppression(
         s_start = ctx.clause_start(start, sentence=True)
         s_end = ctx.clause_end(end, sentence=True)
         clause = text[s_start:s_end]
-        resolved = _RESOLVED_ALTA if mode is Mode.ALTA else _RESOLVED_LAUDO
-        if resolved.search(clause) and not _CURRENT.search(clause):
+        resolved = RESOLVED_ALTA if mode is Mode.ALTA else RESOLVED_LAUDO
+        if resolved.search(clause) and not CURRENT.search(clause):
             return "resolvido"
         if (
             mode is Mode.ALTA
-            and _ADMISSION.search(text, s_start, start)
-            and not _CURRENT.search(clause)
-            and not _PRESENT.search(clause)
+            and ADMISSION.search(text, s_start, start)
+            and not CURRENT.search(clause)
+            and not PRESENT.search(clause)
         ):
             return "motivo_internacao"
     return None

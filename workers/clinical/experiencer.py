@@ -39,6 +39,7 @@ _RELATIVE = (
 _BYSTANDER = (
     r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
+    r"comadres?|compadres?|cumadi|cumpadi|madrinha|padrinho|afilhad[oa]|"
     r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
@@ -85,6 +86,9 @@ _RELATIVE_PAST = re.compile(
 )
 
 
+_TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
+
+
 _DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
 _RELATIVES = words(
     "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
@@ -96,7 +100,8 @@ _RELATIVES = words(
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
-    "cara fulano fulana cuidador cuidadora " + _ANIMALS
+    "cara fulano fulana cuidador cuidadora comadre compadre comadres compadres cumadi cumpadi madrinha "
+    "padrinho afilhado afilhada " + _ANIMALS
 )
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
@@ -105,6 +110,7 @@ _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 _WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -168,6 +174,7 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
     # do the words, so one walk through the spans tells whether a word lies inside one.
     firsts: list[int] = []
     c = 0
+    person_ends = {p[1] for p in people}
     for k in first_words:
         s0, w = toks[k][0], toks[k][2]
         while c < len(people) and people[c][1] <= s0:
@@ -176,6 +183,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             continue
         # "ela me disse": after a third person, "me" is the object, not the subject.
         if w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES):
+            continue
+        # "meu vizinhu tevi infartu" read as "meu vizinho tive": a verb right after a person named
+        # is that person's, whatever ending the spelling gave it.
+        if w not in _FIRST_PRONOUNS and k and toks[k - 1][1] in person_ends and joined(k - 1, k):
             continue
         firsts.append(s0)
     return people, firsts, pronouns
@@ -325,5 +336,10 @@ class Experiencer:
         if of or _BYSTANDER_RE.match(noun):
             return True
         clause_end = _SENTENCE.search(self.text, end)
-        clause = self.text[at : clause_end.start() if clause_end else len(self.text)]
+        # "minha mãe teve AVC em 2020 ..., mas desde ontem a boca ficou torta": a turn to the present
+        # between the relative's history and the mention starts the mention's own story.
+        turns = list(_TURN.finditer(self.text, at, start))
+        clause = self.text[
+            turns[-1].start() if turns else at : clause_end.start() if clause_end else len(self.text)
+        ]
         return self.self_focus or bool(_RELATIVE_PAST.search(clause))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .assertion import superseded_scores
+from .assertion import NORMAL_TEMPERATURE, superseded_scores
 from .mention import Mention, Scanner
 from .negation import suppression
 from .text import parse_number
@@ -79,8 +79,11 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
         out.append(reading)
     out.sort(key=lambda x: x.start)
     counted = [x for x in out if x.counts]
-    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one.
-    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one; a normal one ("desde
+    # domingo tá 36,5") is never a finding but still replaces it.
+    normal = [m.span() for m in NORMAL_TEMPERATURE.finditer(t)] if counted else []
+    starts = lambda pos: sc.bounds(pos, pos)[0]  # noqa: E731
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], starts, normal):
         counted[k].motivo = "valor_anterior"
     return out
 

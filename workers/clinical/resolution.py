@@ -14,7 +14,9 @@ from .negation import clause_start
 _RESOLVED_QUEIXA = re.compile(
     r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
     r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
-    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
+    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem|"
+    # spoken past tense: "já passo", "já baxo", "já miorô"
+    r"ja\s+(?:passo|baxo|baixo|paro|melhoro|mioro|miorou))\b"
 )
 _STILL = re.compile(
     r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"

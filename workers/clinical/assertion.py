@@ -51,16 +51,36 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
-    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
-    r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
-    r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"
+    r"consta|tem|traz)\b)"
+)
+# What a medicine may do: "a vacina dá febre?", "efeito colateral", "reação adversa". Hypothetical
+# when asked, or told with nobody having it; "tomei o remédio da pressão e desmaiei" and "tive uma
+# reação adversa, a boca inchou" are events.
+_SIDE_EFFECT = re.compile(
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
+    r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
+)
+_EXPERIENCED = re.compile(
+    r"\b(?:tive|tivemos|teve|fiquei|ficou|to|tou|estou|esta|ta|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    r"apareceu|apareceram|comecei|comecou|tomei|tomou|"
+    # any other finite past ("convulsionou", "desmaiei"), except what someone said or prescribed
+    r"(?!(?:falou|avisou|explicou|informou|orientou|comentou|perguntou|mandou|passou|receitou|indicou|leu|"
+    r"falei|perguntei|pesquisei|li)\b)[a-z]{3,}(?:ou|ei|iu))\b"
 )
 
 
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
-    return [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+    spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+    side = _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+    if side is not None and (
+        text[sentence_end : sentence_end + 1] == "?"
+        or not _EXPERIENCED.search(text, sentence_start, sentence_end)
+    ):
+        spans.extend(m.span() for m in _SIDE_EFFECT.finditer(text, sentence_start, sentence_end))
+        spans.sort()
+    return spans
 
 
 def hypothetical_question(

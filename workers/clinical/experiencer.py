@@ -86,6 +86,7 @@ _RELATIVE_PAST = re.compile(
 )
 
 
+_OF_SOMEONE_ELSE = re.compile(r"\bque\s+(?:ja\s+)?$")
 _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
 
 
@@ -110,6 +111,7 @@ _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_ANIMAL_WORDS = words(_ANIMALS)
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 _WORD_RE = re.compile(r"[a-z]+")
 
@@ -158,6 +160,8 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             noun, end_i = f"{w} de quarto", i + 2
         if noun is None:
             continue
+        if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
+            continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]
@@ -342,4 +346,8 @@ class Experiencer:
         clause = self.text[
             turns[-1].start() if turns else at : clause_end.start() if clause_end else len(self.text)
         ]
-        return self.self_focus or bool(_RELATIVE_PAST.search(clause))
+        return self.self_focus or any(
+            # "chamando minha mãe que já faleceu": a death told of someone else named in the story
+            not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
+            for m in _RELATIVE_PAST.finditer(clause)
+        )

@@ -181,7 +181,11 @@ def read_answer(folded: str) -> Answer:
     no = _NO.match(body)
     # "não sei", "não, às vezes": a hedge right after the "não" is not a no.
     if no is not None and not (hedge and hedge.start() < 12 and hedge.group(0) in _HEDGE_OVER_NO):
-        return Answer("nao", body[no.end() :].strip(" ,.!;:-"), None, ongoing, numbers, bare)
+        # "não, só tosse": the rest follows the no. "não tive febre", "nenhuma dor no peito", "nunca
+        # desmaiei": the no-word opens the patient's own sentence and stays in it.
+        standalone = no.end() >= len(body) or bool(re.search(r"[,.!;:-]", body[no.start() : no.end()]))
+        rest = body[no.end() :] if standalone else body
+        return Answer("nao", rest.strip(" ,.!;:-"), None, ongoing, numbers, bare)
     yes = _YES.match(body)
     if yes is not None:
         said = body[: yes.end()].strip(" ,.!;:-")

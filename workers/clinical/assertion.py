@@ -137,7 +137,7 @@ _PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+(?:passada|retrasada)|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|ano\s+passado|anos\s+atras|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
-    r"naquela\s+epoca|aos\s+\d+\s+anos|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
@@ -151,14 +151,15 @@ _YESTERDAY_CLEAR = re.compile(
     r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
-    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa])\b))"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa])\b))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
+    r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil))"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil))\b"
 )
 
 
@@ -255,12 +256,21 @@ def superseded_scores(
     out: set[int] = set()
     extra = later_values or []
     for i, (s, e) in enumerate(spans):
-        comma = text.find(",", e, e + 20)
-        around = text[max(sentence_start(s), s - 40) : comma if comma != -1 else e + 12]
+        after = _VALUE_CLAUSE_END.search(text, e, e + 20)
+        around = text[max(sentence_start(s), s - 40) : after.start() if after else e + 20]
         later = [ls for ls, _le in spans[i + 1 :]] + [ls for ls, _le in extra if ls > e]
-        if later and _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls in later):
+        # the earlier value is of a past time, and not itself "agora" ("deu 39,5 agora e ontem 37")
+        if (
+            later
+            and _PAIN_PAST.search(around)
+            and not _PAIN_NOW.search(around)
+            and any(_PAIN_NOW.search(text[e:ls]) for ls in later)
+        ):
             out.add(i)
     return out
+
+
+_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")
 
 
 # --- a remote date and a recent one in one sentence ---------------------------------------------------

@@ -16,7 +16,7 @@ _FIG_AFTER = re.compile(
 )
 _FIG_NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")
 _FIG_NEAR_MISS_REASON = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,3}?(?:de\s+(?:susto|raiva|nervoso|emocao|medo|vergonha|rir|tanto)|"
+    r"^\s*(?:[a-z]+\s+){0,3}?(?:de\s+(?:susto|raiva|nervoso|emocao|medo|vergonha|rir|tanto|calor)|"
     r"quando\s+(?:vi|soube|li|recebi|olhei|chegou|abri|ouvi)|ao\s+(?:ver|saber|ler|receber|abrir)|"
     r"com\s+(?:o|a|esse|essa|aquele|aquela)\s+(?:preco|conta|valor|boleto|noticia|fatura|susto|barulho|"
     r"resultado|jogo|gol|penalti|final|placar|time|novela|capitulo|episodio))"
@@ -57,7 +57,9 @@ _LAUGH = re.compile(
     r"(?:\bk{2,}\b|\bk\b|\brs(?:rs)*\b|\b(?:ha){2,}\b|\bhuahua\w*|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F601])"
 )
 _EARNEST = re.compile(
-    r"\b(?:de\s+verdade|serio|serio\s+mesmo|nao\s+(?:e|to)\s+brincando|sem\s+brincadeira)\b"
+    r"\b(?:de\s+verdade|serio|serio\s+mesmo|nao\s+(?:e|to)\s+brincando|sem\s+brincadeira|"
+    # ... or still going on: "kkk e até agora não passou"
+    r"ate\s+agora|nao\s+(?:passa|passou|melhora|melhorou)|ainda|continu\w+|piorou|piorando)\b"
 )
 # Busy, not breathless: "sem fôlego de tanta coisa pra resolver", "sem ar com tanto trabalho".
 _BUSY_AFTER = re.compile(
@@ -65,6 +67,16 @@ _BUSY_AFTER = re.compile(
     r"(?:[a-z]+\s+)?(?:coisas?|trabalhos?|servicos?|tarefas?|compromissos?|problemas?|correria|reunio\w*|reuniao|"
     r"contas?|boletos?|mudanca|burocracia|papelada|agenda|afazeres|obra|preocupac\w*|provas?|demanda\w*|"
     r"pepinos?|entregas?|clientes?|pedidos?)\b"
+)
+# Someone or something "is giving me a stroke": the catastrophe as a complaint about a person.
+_GIVING_ME = re.compile(
+    r"\b(?:ta|esta|vai|vao|ainda\s+vai|acaba|acabam)\s+(?:me|nos)\s+(?:dando|dar|da)\s+(?:um|uma)\s+$"
+)
+_CATASTROPHE = re.compile(r"(?:avc|derrame|infart|ataque|treco|troco|piripaque|surto)")
+# Out of breath from a climb or a dance, told laughing: "sem ar de tanto subir ladeira kkk".
+_EXERTION_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?de\s+tanto\s+(?:subir|correr|andar|dancar|pedalar|nadar|malhar|treinar|pular|brincar|"
+    r"cantar|gritar)\b"
 )
 _CRIED_OR_LAUGHED = re.compile(r"\b(?:chorei|chorou|chorando|ri|rindo|rimos|gargalh\w*)\b")
 _CRAZE = re.compile(
@@ -88,6 +100,14 @@ def figurative(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 60) : start]
     mention = text[start:end]
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
+        return True
+    if _CATASTROPHE.match(mention) and _GIVING_ME.search(before):
+        return True  # "a sogra tá me dando um AVC"
+    if (
+        _EXERTION_AFTER.match(after)
+        and _LAUGH.search(text, end, end + 80)
+        and not _EARNEST.search(text, max(0, start - 60), end + 80)
+    ):
         return True
     if _MONEY_AFTER.match(after) or _BUSY_AFTER.match(after):
         return True  # "um derrame no bolso", "sem fôlego de tanta coisa pra resolver"

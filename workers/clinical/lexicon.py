@@ -695,8 +695,11 @@ TEMPERATURE = (
         + GAP3
         + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
         + _TEMP_NUM
-        + r"\b"
+        # a decimal is a reading whatever follows ("febre de 38,5 semana passada"); a whole number
+        # before a unit is a duration or a count ("febre há 38 dias" is no reading)
+        + r"\b(?![.,]\d)(?(dec)|"
         + _NOT_TEMP_UNIT
+        + r")"
     ),
     # "39 de febre", "38,5 de temperatura"
     _re(r"\b" + _TEMP_NUM + r"\s+(?:\w+\s+){0,1}?de\s+(?:febre|temperatura)"),
@@ -848,7 +851,7 @@ REMOTE_PAST = _re(
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
     r"menin[oa]|adolescente|moc[oa]|mocinh[oa]|rapaz|rapazinho|novinh[oa]|solteir[oa])|"
     r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos|"
-    r"aos\s+\d+\s+anos|ficou\s+no\s+passado)\b"
+    r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|ficou\s+no\s+passado)\b"
 )
 
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.

@@ -24,7 +24,7 @@ _FILLER = re.compile(
 )
 # Said at the start, these are a yes that the thing goes on ("não para", "não passa").
 _ONGOING_START = re.compile(
-    r"^(?:nao|no|n)\s+(?:para|parou|passa|passou|melhora|melhorou|estanca|estancou|sara)\b"
+    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b"
 )
 _NO = re.compile(
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
@@ -56,7 +56,8 @@ _HEDGE_OVER_NO = frozenset(
 )
 _INTENSITY = frozenset({"bastante", "muito", "muita", "demais"})
 _ONGOING = re.compile(
-    r"\b(?:continua\w*|ainda|nao\s+(?:para|parou|passa|passou|estanca|estancou|melhora|melhorou)|no\s+para|"
+    r"\b(?:continua\w*|ainda|(?:nao|num|nun)\s+(?:para|parou|paro|passa|passou|passo|estanca|estancou|melhora|melhorou)|"
+    r"no\s+para|"
     r"sem\s+parar|(?:ta|esta)\s+saindo|escorrendo|encharc\w*|empapad\w*|pingando|piorando|aumentando|"
     r"mesmo\s+apertando|sigue)\b"
 )

@@ -127,7 +127,7 @@ _OVER = re.compile(
     r"nao\s+(?:deu|apareceu|repetiu|aconteceu|sentiu|tiveram)\s+mais(?!\s+(?:pra|para|jeito|conta|certo)\b)|"
     # "faz 30 anos que não tenho nada disso"
     r"nao\s+(?:tenho|tive|sinto|senti|tem|teve|acontece|aconteceu)\s+(?:mais\s+)?nada\s+(?:disso|parecido|assim|"
-    r"igual|semelhante)|"
+    r"igual|semelhante)|(?:hoje|agora|atualmente)\s+(?:\w+\s+)?nao\s+(?:tenho|sinto)\s+(?:mais\s+)?nada|"
     # spoken past tense: "já passo", "já baxo"
     r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )

@@ -39,7 +39,7 @@ _RELATIVE = (
 _BYSTANDER = (
     r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
-    r"comadres?|compadres?|cumadi|cumpadi|madrinha|padrinho|afilhad[oa]|"
+    r"comadres?|compadres?|cumadi|cumpadi|madrinha|padrinho|afilhad[oa]|vizim|vizin|vizinhu|visinh[oa]|"
     r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
@@ -101,8 +101,8 @@ _RELATIVES = words(
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
-    "cara fulano fulana cuidador cuidadora comadre compadre comadres compadres cumadi cumpadi madrinha "
-    "padrinho afilhado afilhada " + _ANIMALS
+    "vizim vizin vizinhu visinho visinha cara fulano fulana cuidador cuidadora comadre compadre comadres "
+    "compadres cumadi cumpadi madrinha padrinho afilhado afilhada " + _ANIMALS
 )
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
@@ -112,6 +112,7 @@ _FIRST_WORDS = words(
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _ANIMAL_WORDS = words(_ANIMALS)
+_ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 _WORD_RE = re.compile(r"[a-z]+")
 
@@ -162,6 +163,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             continue
         if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
             continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
+        if noun in ("senhor", "senhora") and (
+            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE) or text[toks[i][1] : toks[i][1] + 1] == ","
+        ):
+            continue  # "sim senhora", "não senhor, ...": the writer addresses the nurse
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]

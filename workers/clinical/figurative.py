@@ -63,7 +63,7 @@ _EARNEST = re.compile(
 )
 # Busy, not breathless: "sem fôlego de tanta coisa pra resolver", "sem ar com tanto trabalho".
 _BUSY_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,2}?(?:de|com)\s+(?:tant[oa]s?|ess[ae]s?|muit[oa]s?|toda\s+essa|tod[oa]s?\s+ess[ae]s?)\s+"
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:de|com|pra|para)\s+(?:tant[oa]s?|ess[ae]s?|muit[oa]s?|toda\s+essa|tod[oa]s?\s+ess[ae]s?)\s+"
     r"(?:[a-z]+\s+)?(?:coisas?|trabalhos?|servicos?|tarefas?|compromissos?|problemas?|correria|reunio\w*|reuniao|"
     r"contas?|boletos?|mudanca|burocracia|papelada|agenda|afazeres|obra|preocupac\w*|provas?|demanda\w*|"
     r"pepinos?|entregas?|clientes?|pedidos?)\b"
@@ -72,6 +72,8 @@ _BUSY_AFTER = re.compile(
 _GIVING_ME = re.compile(
     r"\b(?:ta|esta|vai|vao|ainda\s+vai|acaba|acabam)\s+(?:me|nos)\s+(?:dando|dar|da)\s+(?:um|uma)\s+$"
 )
+# "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
+_OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
 _CATASTROPHE = re.compile(r"(?:avc|derrame|infart|ataque|treco|troco|piripaque|surto)")
 # Out of breath from a climb or a dance, told laughing: "sem ar de tanto subir ladeira kkk".
 _EXERTION_AFTER = re.compile(
@@ -101,6 +103,8 @@ def figurative(text: str, start: int, end: int) -> bool:
     mention = text[start:end]
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
         return True
+    if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
+        return True  # "o preço da gasolina tá de infartar", "um calor de desmaiar"
     if _CATASTROPHE.match(mention) and _GIVING_ME.search(before):
         return True  # "a sogra tá me dando um AVC"
     if (

@@ -703,6 +703,11 @@ TEMPERATURE = (
     ),
     # "39 de febre", "38,5 de temperatura"
     _re(r"\b" + _TEMP_NUM + r"\s+(?:\w+\s+){0,1}?de\s+(?:febre|temperatura)"),
+    # "agora ele tá com 39 e meio": a temperature as it is said aloud, that someone "is with"
+    _re(
+        r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci)\s+com\s+"
+        r"(?:uns\s+|quase\s+)?(?P<int>3[7-9]|4[0-2])\s+e\s+(?P<meio>meio)\b"
+    ),
 )
 # A bare "38,6" counts only inside a clause that talks about fever or measuring it.
 BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)

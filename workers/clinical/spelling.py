@@ -124,6 +124,9 @@ ABBREVIATIONS = {
     "i": "e",
     "pru": "pro",
     "mi": "me",
+    # the neighbour in Northeastern speech ("u vizim tevi um derrami"), else read as "vezes"
+    "vizim": "vizinho",
+    "vizin": "vizinho",
 }
 
 

@@ -112,9 +112,10 @@ _TOLD_BEFORE = re.compile(
 
 # --- episodes that are over ----------------------------------------------------------------------
 
+# A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
-    r"\b(?:ja\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
-    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|desde\s+entao\s+(?:nada|nunca|nao)|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
@@ -131,10 +132,14 @@ _OVER = re.compile(
     # spoken past tense: "já passo", "já baxo"
     r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )
+_WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
-    r"\b(?:anteontem|semana\s+(?:passada|retrasada)|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|ano\s+passado|anos\s+atras|"
+    r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa])\s+(?:a\s+|o\s+)?(?:"
+    + _WEEKDAY
+    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
+    r"ano\s+passado|anos\s+atras|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
     r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
@@ -226,7 +231,6 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     )
 
 
-_WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 _PAIN_PAST = re.compile(
     r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|(?:n[oa]\s+)?(?:"
     + _WEEKDAY

@@ -64,7 +64,7 @@ _CAREGIVER_INTRO = re.compile(
 _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+que\s|eu\s+so\s+(?:to|estou|tenho)|"
-    r"eu\s+nao\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
+    r"eu\s+(?:nao|nunca)\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
     r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"

@@ -716,7 +716,7 @@ TEMPERATURE_CONTEXT = _re(
     r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
     r"neutropeni\w*|oncolog\w*)\b|"
     # "tá com 39,3", "amanheceu com 38,8": a decimal reading someone "is with" is a temperature
-    r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci)\s+com\s+"
+    r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci|continua|segue)\s+com\s+"
     r"(?:uns\s+|quase\s+)?(?:3[7-9]|4[0-3])[.,]\d\b"
 )
 # "39 e meio marcou o termômetro": the number before the reading verb (free word order).

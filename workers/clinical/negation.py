@@ -77,6 +77,7 @@ _CUES = re.compile(
     r"comecar|estiver|estiverem|continuar|for|forem|vier|vierem|der|derem|ficar|ficarem)|"
     # spoken, with the final r dropped: "si ele tive febri", "se a minina senti farta de ar"
     r"s[ei] (?:ele|ela|voce|(?:o|a|meu|minha|seu|sua) [a-z]+) (?:tive|senti|fica|piora|vorta|volta)|"
+    r"se acontecer de (?:eu |ele |ela |voce )?(?:sentir|ter|ficar)|"
     r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
     r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
     r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|risco de|profilaxia|prevencao|prevenir|"

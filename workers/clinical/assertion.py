@@ -159,12 +159,18 @@ _YESTERDAY_CLEAR = re.compile(
     r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa])\b))"
 )
 _STILL_NOW = re.compile(
+    r"\b(?:"
+    # not fine, or only partly better: "hoje não tô bem", "não tô respirando bem", "passou um pouco"
+    r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
+    r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
+    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    r")\b|"
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
     r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil))\b"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|respirando\s+(?:bem|normal)))\b"
 )
 
 

@@ -20,6 +20,12 @@ _RESOLVED_QUEIXA = re.compile(
     r"ja\s+(?:passo|baxo|baixo|paro|melhoro|mioro|miorou))\b"
 )
 _STILL = re.compile(
+    r"\b(?:"
+    # not fine, or only partly better: "hoje não tô bem", "não tô respirando bem", "passou um pouco"
+    r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
+    r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
+    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    r")\b|"
     r"\b(?:voltou|voltaram|de\s+novo|novamente|persiste|mas\s+volta|"
     # "continua tomando o antibiótico" is the treatment; "ontem ainda tinha febre" is the past
     r"continu[ao](?!\s+(?:tomando|usando|fazendo|com\s+o\s+(?:remedio|antibiotico)))|ainda(?!\s+(?:tinha|tava|estava|sentia)))\b"

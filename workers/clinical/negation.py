@@ -110,6 +110,8 @@ _NAO_VERB_STEMS = re.compile(
 )
 
 _NOT_STOPPING = words("parando passando melhorando cedendo aliviando diminuindo parou passou melhorou cedeu")
+_BEARING = words("aguentando aguento aguenta aguentei suportando suporto suporta conseguindo consigo")
+_NO_WAY = words("jeito como condicao condicoes")
 _UNCERTAIN = frozenset(
     {"certeza", "sei", "sabe", "sabemos", "lembro", "lembra", "ideia", "entendo", "duvida"}
 )
@@ -263,6 +265,10 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
             return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
+        if i + 1 < len(tokens) and (
+            tokens[i + 1] in _BEARING or (tokens[i] in ("tem", "ha") and tokens[i + 1] in _NO_WAY)
+        ):
+            return False  # "não tô aguentando essa dor", "não tem jeito, a falta de ar não passa"
         return _list_scope_reaches(tokens[i + 1 :], match_is_verb, copula=tokens[i] in ("e", "eh"))
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").

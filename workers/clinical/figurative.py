@@ -74,7 +74,7 @@ _GIVING_ME = re.compile(
 )
 # "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
 _OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
-_CATASTROPHE = re.compile(r"(?:avc|derrame|infart|ataque|treco|troco|piripaque|surto)")
+_CATASTROPHE = re.compile(r"(?:avc|derrame|infart)")
 # Out of breath from a climb or a dance, told laughing: "sem ar de tanto subir ladeira kkk".
 _EXERTION_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}?de\s+tanto\s+(?:subir|correr|andar|dancar|pedalar|nadar|malhar|treinar|pular|brincar|"

@@ -194,14 +194,21 @@ class WordStarts:
     def __init__(self, text: str) -> None:
         self.text = text
         by_key: dict[str, list[int]] = {}
+        add = by_key.setdefault
         for m in _WORD_START.finditer(text):
             head = m.group()
             p = m.start()
             if len(head) == 3:
-                by_key.setdefault(head, []).append(p)
-            by_key.setdefault(head[:2], []).append(p)
-            if head[0] <= "9":  # a number: also under its first digit ("3[4-9]" of a temperature)
-                by_key.setdefault(head[0], []).append(p)
+                add(head, []).append(p)
+                add(head[:2], []).append(p)
+            else:
+                add(head, []).append(p)
+                if len(head) == 2:
+                    # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
+                    # is tried at these few places, not before every "depois", "dentro", "desde".
+                    add(head + WORD_END, []).append(p)
+            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
+                add(head[0], []).append(p)
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -209,14 +216,14 @@ class WordStarts:
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return finditer(pattern, self.text)
-        groups, loose = plan
+        groups, keys, loose = plan
         text = self.text
         by_key = self.by_key
         starts: list[int] = []
-        for key, anchors in groups:
-            positions = by_key.get(key)
-            if not positions:
-                continue
+        # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
+        for key in by_key.keys() & keys:
+            positions = by_key[key]
+            anchors = groups[key]
             if anchors is None:  # every anchor is the key itself: each position is a candidate
                 starts.extend(positions)
                 continue
@@ -233,11 +240,11 @@ class WordStarts:
         return _matches_from(pattern, text, starts)
 
 
-Groups = tuple[tuple[str, tuple[str, ...] | None], ...]
+Groups = dict[str, tuple[str, ...] | None]
 
 
 @lru_cache(maxsize=512)
-def _word_anchor_groups(pattern: str) -> tuple[Groups, tuple[str, ...]] | None:
+def _word_anchor_groups(pattern: str) -> tuple[Groups, frozenset[str], tuple[str, ...]] | None:
     """Anchors grouped by their first three characters (two for two-letter anchors), for patterns
     whose every alternative starts at a word boundary with a word character; None otherwise. A
     group's anchors are None when the key says it all (no further `startswith` needed); anchors
@@ -260,13 +267,14 @@ def _word_anchor_groups(pattern: str) -> tuple[Groups, tuple[str, ...]] | None:
         if len(word) == 1 and not word.isdigit() and a[1:] != WORD_END:
             loose.append(a.rstrip(WORD_END))  # "a.v.c": found with `str.find`
             continue
-        key = word[:3]
-        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
-        # (WORD_END) needs nothing more: the index holds one-letter words under themselves.
         plain = a.rstrip(WORD_END)
-        groups.setdefault(key, []).append(key if plain == key else plain)
-    packed = tuple((k, None if all(a == k for a in v) else tuple(v)) for k, v in groups.items())
-    return packed, tuple(loose)
+        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
+        # (WORD_END) needs nothing more: the index holds one-letter words under themselves and
+        # two-letter words under the word and WORD_END.
+        key = a if len(word) == 2 and a == word + WORD_END else word[:3]
+        groups.setdefault(key, []).append(key if plain == key or key == a else plain)
+    packed = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
+    return packed, frozenset(packed), tuple(loose)
 
 
 def starts_at_word_boundary(pattern: str) -> bool:
@@ -274,11 +282,15 @@ def starts_at_word_boundary(pattern: str) -> bool:
 
     def first_is_boundary(items: list[tuple[Any, Any]]) -> bool:
         # A look-behind before the boundary ("(?<![\\d/])\\b") consumes nothing: skip it.
+        after_space = False
         while items and str(items[0][0]) in ("ASSERT", "ASSERT_NOT"):
+            after_space = after_space or (str(items[0][0]) == "ASSERT" and _behind_space(items[0][1]))
             items = items[1:]
         if not items:
             return False
         op, av = items[0]
+        if after_space and str(op) == "LITERAL" and (chr(av).isalnum() or chr(av) == "_"):
+            return True  # "(?<=tudo\\s)que": a word character right after white space starts a word
         if str(op) == "AT":
             return str(av) == "AT_BOUNDARY"
         if str(op) == "BRANCH":
@@ -288,3 +300,13 @@ def starts_at_word_boundary(pattern: str) -> bool:
         return False
 
     return first_is_boundary(list(sre_parse.parse(pattern)))
+
+
+def _behind_space(av: Any) -> bool:
+    """A positive look-behind whose last element is white space (`(?<=tudo\\s)`)."""
+    direction, sub = av
+    sub = list(sub)
+    if direction != -1 or not sub:
+        return False
+    op, inner = sub[-1]
+    return str(op) == "IN" and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in inner)

@@ -193,22 +193,24 @@ class WordStarts:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Grouped by whole head first (one C `findall`, one dict operation per word), then each
+        # distinct head is filed under its shorter keys.
         by_key: dict[str, list[int]] = {}
         add = by_key.setdefault
-        for m in _WORD_START.finditer(text):
-            head = m.group()
-            p = m.start()
+        starts = [m.start() for m in _WORD_START.finditer(text)]
+        for p, head in zip(starts, _WORD_START.findall(text), strict=True):
+            add(head, []).append(p)
+        heads = list(by_key.items())
+        for head, positions in heads:
+            if len(head) == 2:
+                # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
+                # is tried at these few places, not before every "depois", "dentro", "desde".
+                by_key[head + WORD_END] = positions.copy()
+            if len(head) > 1 and head[0] <= "9":  # a number: also under its first digit ("3[4-9]")
+                add(head[0], []).extend(positions)
+        for head, positions in heads:
             if len(head) == 3:
-                add(head, []).append(p)
-                add(head[:2], []).append(p)
-            else:
-                add(head, []).append(p)
-                if len(head) == 2:
-                    # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
-                    # is tried at these few places, not before every "depois", "dentro", "desde".
-                    add(head + WORD_END, []).append(p)
-            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
-                add(head[0], []).append(p)
+                add(head[:2], []).extend(positions)
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:

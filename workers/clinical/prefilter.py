@@ -30,8 +30,9 @@ FAST_MIN_PREFIX = 2
 WORD_END = "\x00"
 
 
-def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
-    """Prefixes of a sequence of parse items, after `head` was already matched literally."""
+def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
+    """Prefixes of a sequence of parse items, after `head` was already matched literally; with
+    `follow`, a whole word's prefix goes on with the next word's ("de\x00repente")."""
     for index, (op, av) in enumerate(items):
         name = str(op)
         if name == "AT":
@@ -42,16 +43,20 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
             head += chr(av)
             continue
         if name == "SUBPATTERN":
-            return _alternatives(list(av[-1]), head)
+            return _alternatives(list(av[-1]), head, follow)
         if name == "BRANCH":
             out: set[str] = set()
             for branch in av[1]:
-                got = _seq(list(branch), head)
+                got = _seq(list(branch), head, follow)
                 if got is None:
                     return None
                 out |= got
             return out
         if head and _is_space_run(op, av):
+            if follow and WORD_END not in head:
+                more = _seq(items[index + 1 :], head + WORD_END, follow)
+                if more is not None:
+                    return more
             return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
         choices = _small_choice(op, av)
         if choices is not None and len(head) < MAX_PREFIX:
@@ -59,7 +64,10 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
             rest = items[index + 1 :] if choices[1] else []
             out = set()
             for c in choices[0]:
-                got = _seq(rest, head + c) if choices[1] else ({head + c} if _long_enough(head + c) else None)
+                if choices[1]:
+                    got = _seq(rest, head + c, follow)
+                else:
+                    got = {head + c} if _long_enough(head + c) else None
                 if got is None:
                     return {head} if _long_enough(head) else None
                 out |= got
@@ -121,14 +129,16 @@ def _small_choice(op: Any, av: Any) -> tuple[list[str], bool] | None:
     return None
 
 
-def _alternatives(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
-    return _seq(items, head)
+def _alternatives(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
+    return _seq(items, head, follow)
 
 
 @lru_cache(maxsize=512)
-def literal_prefixes(pattern: str) -> tuple[str, ...] | None:
-    """The literal prefixes every match of `pattern` starts with, or None when unknown."""
-    got = _seq(list(sre_parse.parse(pattern)), "")
+def literal_prefixes(pattern: str, follow: bool = False) -> tuple[str, ...] | None:
+    """The literal prefixes every match of `pattern` starts with, or None when unknown. With
+    `follow`, a whole word is followed by the next word's prefix after WORD_END ("de\x00rep" for
+    "de\\s+repente"); only `WordStarts` reads those."""
+    got = _seq(list(sre_parse.parse(pattern)), "", follow)
     if not got:
         return None
     # A longer prefix is implied by a shorter one it starts with; keep the short ones.
@@ -181,6 +191,7 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
 
 
 _WORD_START = re.compile(r"\b\w\w?\w?")
+_THREE_LETTER_WORD = re.compile(r"\b\w{3}\b")
 _HEAD = re.compile(r"\w+")
 
 
@@ -211,6 +222,8 @@ class WordStarts:
         for head, positions in heads:
             if len(head) == 3:
                 add(head[:2], []).extend(positions)
+        for m in _THREE_LETTER_WORD.finditer(text):  # "que", "nao" whole, as the two-letter words
+            add(m.group() + WORD_END, []).append(m.start())
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -220,6 +233,7 @@ class WordStarts:
             return finditer(pattern, self.text)
         groups, keys, loose = plan
         text = self.text
+        n = len(text)
         by_key = self.by_key
         starts: list[int] = []
         # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
@@ -228,10 +242,20 @@ class WordStarts:
             anchors = groups[key]
             if anchors is None:  # every anchor is the key itself: each position is a candidate
                 starts.extend(positions)
-                continue
-            for p in positions:
-                if text.startswith(anchors, p):
-                    starts.append(p)
+            elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
+                size = len(key) - 1
+                for p in positions:
+                    q = p + size
+                    if q < n and text[q].isspace():
+                        q += 1
+                        while q < n and text[q].isspace():
+                            q += 1
+                        if text.startswith(anchors, q):
+                            starts.append(p)
+            else:
+                for p in positions:
+                    if text.startswith(anchors, p):
+                        starts.append(p)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:
@@ -251,7 +275,8 @@ def _word_anchor_groups(pattern: str) -> tuple[Groups, frozenset[str], tuple[str
     whose every alternative starts at a word boundary with a word character; None otherwise. A
     group's anchors are None when the key says it all (no further `startswith` needed); anchors
     whose first two characters are not word characters ("a.v.c") come back apart, to be found
-    with `str.find`."""
+    with `str.find`. A whole two- or three-letter word is its own key, and its group holds the
+    prefixes of the word after it, or None when some alternative does not say."""
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
@@ -273,9 +298,15 @@ def _word_anchor_groups(pattern: str) -> tuple[Groups, frozenset[str], tuple[str
         # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
         # (WORD_END) needs nothing more: the index holds one-letter words under themselves and
         # two-letter words under the word and WORD_END.
-        key = a if len(word) == 2 and a == word + WORD_END else word[:3]
+        key = a if len(word) in (2, 3) and a == word + WORD_END else word[:3]
         groups.setdefault(key, []).append(key if plain == key or key == a else plain)
-    packed = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
+    packed: Groups = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
+    follow = literal_prefixes(pattern, True) or ()
+    for key in packed:
+        if key[-1] == WORD_END:
+            nexts = [f[len(key) :] for f in follow if f.startswith(key)]
+            if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
+                packed[key] = tuple(nexts)
     return packed, frozenset(packed), tuple(loose)
 
 

@@ -191,7 +191,6 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
 
 
 _WORD_START = re.compile(r"\b\w\w?\w?")
-_THREE_LETTER_WORD = re.compile(r"\b\w{3}\b")
 _HEAD = re.compile(r"\w+")
 
 
@@ -204,26 +203,22 @@ class WordStarts:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Grouped by whole head first (one C `findall`, one dict operation per word), then each
-        # distinct head is filed under its shorter keys.
         by_key: dict[str, list[int]] = {}
         add = by_key.setdefault
-        starts = [m.start() for m in _WORD_START.finditer(text)]
-        for p, head in zip(starts, _WORD_START.findall(text), strict=True):
-            add(head, []).append(p)
-        heads = list(by_key.items())
-        for head, positions in heads:
-            if len(head) == 2:
-                # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
-                # is tried at these few places, not before every "depois", "dentro", "desde".
-                by_key[head + WORD_END] = positions.copy()
-            if len(head) > 1 and head[0] <= "9":  # a number: also under its first digit ("3[4-9]")
-                add(head[0], []).extend(positions)
-        for head, positions in heads:
+        for m in _WORD_START.finditer(text):
+            head = m.group()
+            p = m.start()
             if len(head) == 3:
-                add(head[:2], []).extend(positions)
-        for m in _THREE_LETTER_WORD.finditer(text):  # "que", "nao" whole, as the two-letter words
-            add(m.group() + WORD_END, []).append(m.start())
+                add(head, []).append(p)
+                add(head[:2], []).append(p)
+            else:
+                add(head, []).append(p)
+                if len(head) == 2:
+                    # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
+                    # is tried at these few places, not before every "depois", "dentro", "desde".
+                    add(head + WORD_END, []).append(p)
+            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
+                add(head[0], []).append(p)
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -231,31 +226,15 @@ class WordStarts:
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return finditer(pattern, self.text)
-        groups, keys, loose = plan
+        groups, lookup, keys, loose = plan
         text = self.text
-        n = len(text)
         by_key = self.by_key
         starts: list[int] = []
         # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
-        for key in by_key.keys() & keys:
-            positions = by_key[key]
-            anchors = groups[key]
-            if anchors is None:  # every anchor is the key itself: each position is a candidate
-                starts.extend(positions)
-            elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
-                size = len(key) - 1
-                for p in positions:
-                    q = p + size
-                    if q < n and text[q].isspace():
-                        q += 1
-                        while q < n and text[q].isspace():
-                            q += 1
-                        if text.startswith(anchors, q):
-                            starts.append(p)
-            else:
-                for p in positions:
-                    if text.startswith(anchors, p):
-                        starts.append(p)
+        for index_key in by_key.keys() & keys:
+            positions = by_key[index_key]
+            for key in lookup[index_key]:
+                self._candidates(positions, key, groups[key], starts)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:
@@ -265,18 +244,44 @@ class WordStarts:
             return []
         return _matches_from(pattern, text, starts)
 
+    def _candidates(
+        self, positions: list[int], key: str, anchors: tuple[str, ...] | None, starts: list[int]
+    ) -> None:
+        """The positions of one index key where a group's anchors start."""
+        text = self.text
+        if anchors is None:  # every anchor is the key itself: each position is a candidate
+            starts.extend(positions)
+        elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
+            n = len(text)
+            size = len(key) - 1
+            for p in positions:
+                q = p + size
+                if q < n and text[q].isspace():
+                    q += 1
+                    while q < n and text[q].isspace():
+                        q += 1
+                    if text.startswith(anchors, q):
+                        starts.append(p)
+        else:
+            for p in positions:
+                if text.startswith(anchors, p):
+                    starts.append(p)
+
 
 Groups = dict[str, tuple[str, ...] | None]
+Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...]]
 
 
 @lru_cache(maxsize=512)
-def _word_anchor_groups(pattern: str) -> tuple[Groups, frozenset[str], tuple[str, ...]] | None:
+def _word_anchor_groups(pattern: str) -> Plan | None:
     """Anchors grouped by their first three characters (two for two-letter anchors), for patterns
     whose every alternative starts at a word boundary with a word character; None otherwise. A
     group's anchors are None when the key says it all (no further `startswith` needed); anchors
     whose first two characters are not word characters ("a.v.c") come back apart, to be found
-    with `str.find`. A whole two- or three-letter word is its own key, and its group holds the
-    prefixes of the word after it, or None when some alternative does not say."""
+    with `str.find`. A whole two- or three-letter word is its own key ("nao\x00"), and its group holds
+    the prefixes of the word after it, or None when some alternative does not say. `lookup` maps
+    the index's keys to the groups tried at their positions (a three-letter word is looked up
+    under its head: white space after it shows it whole)."""
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
@@ -307,7 +312,10 @@ def _word_anchor_groups(pattern: str) -> tuple[Groups, frozenset[str], tuple[str
             nexts = [f[len(key) :] for f in follow if f.startswith(key)]
             if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
                 packed[key] = tuple(nexts)
-    return packed, frozenset(packed), tuple(loose)
+    lookup: dict[str, list[str]] = {}
+    for key in packed:
+        lookup.setdefault(key[:3] if len(key) == 4 and key[-1] == WORD_END else key, []).append(key)
+    return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose)
 
 
 def starts_at_word_boundary(pattern: str) -> bool:

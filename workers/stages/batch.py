@@ -74,7 +74,7 @@ class Work:
 
     @property
     def task_id(self) -> str:
-        return str(self.parsed.task_id)
+        return self.parsed.task_id  # type: ignore[no-any-return]
 
 
 def processing(w: Work) -> int:
@@ -200,11 +200,16 @@ class SlowRuns:
         if w.started:
             return
         with self._cond:
+            idle = not self._running
             self._running[id(w)] = (time.monotonic(), w)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="slow-runs", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            # Only a watcher with nothing to watch sleeps without a deadline; one that watches
+            # already wakes at its oldest run's, which comes before this one's. A wake-up per
+            # handler was a thread switch per task.
+            if idle:
+                self._cond.notify()
 
     def unwatch(self, w: Work) -> None:
         with self._cond:

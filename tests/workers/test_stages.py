@@ -357,3 +357,34 @@ def test_a_poison_task_refused_twice_shows_two_attempts(offline: Settings, store
     assert isinstance(processor.process(body, {topology.H_REPLAY_GENERATION: generation}), DeadLetter)
     task = status(store, poison)
     assert task["status"] == "dead_lettered" and task["attempts"] == 2
+
+
+def test_a_handler_running_past_the_slow_mark_gets_processing_written_and_quick_ones_do_not(
+    offline: Settings, store: Store
+) -> None:
+    import threading
+    import time
+
+    from workers.stages.batch import SlowRuns, Work
+
+    started: list[list[Work]] = []
+    seen = threading.Event()
+
+    def start(works: list[Work]) -> None:
+        started.append(works)
+        seen.set()
+
+    slow_runs = SlowRuns(start, after_s=0.05)
+    for _ in range(200):  # a busy pool: quick handlers one after another
+        quick = Work(None, 0, 0, 1, None)
+        slow_runs.watch(quick)
+        slow_runs.unwatch(quick)
+    # Past the watcher's idle period: it sleeps without a deadline and must be woken.
+    deadline = time.monotonic() + 10
+    while not slow_runs._asleep and time.monotonic() < deadline:
+        seen.wait(0.01)
+    long_one = Work(None, 0, 0, 1, None)
+    slow_runs.watch(long_one)
+    assert seen.wait(10), "the long handler's `processing` is written while it runs"
+    slow_runs.unwatch(long_one)
+    assert started == [[long_one]]

@@ -243,12 +243,13 @@ def test_a_batch_of_first_deliveries_is_one_transaction_that_never_writes_proces
     written: list[str] = []
     commits: list[int] = []
 
-    def statement(conn: Any, clause: Any, multiparams: Any, params: Any, options: Any) -> None:
-        for p in [q for m in multiparams for q in (m if isinstance(m, list) else [m])] + [params]:
-            if isinstance(p, dict) and "b_status" in p:
-                written.append(p["b_status"])
+    def statement(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if sql.lstrip().upper().startswith("UPDATE TASKS"):
+            for p in params if many else [params]:
+                values = p.values() if isinstance(p, dict) else p
+                written.extend(v for v in values if v in ("processing", "completed"))
 
-    sa.event.listen(store.engine, "before_execute", statement)
+    sa.event.listen(store.engine, "before_cursor_execute", statement)
     sa.event.listen(store.engine, "commit", lambda conn: commits.append(1))
 
     assert processor.process_many([(body, {}) for body in bodies]) == [Ack()] * 6

@@ -79,29 +79,23 @@ class TaskState:
 # One statement text whatever the batch's size: `IN` with one bound parameter per id made
 # SQLAlchemy render and re-number the statement on every call (`_process_parameters_for_postcompile`
 # was 15 % of a drain's CPU). SQLite takes the ids as one JSON array, PostgreSQL as one array.
-_BY_IDS = {
-    "sqlite": "WHERE task_id IN (SELECT value FROM json_each(:ids))",
-    "postgresql": "WHERE task_id = ANY(:ids)",
-}
+# Run as driver SQL: no statement to compile or look up in the cache per batch.
 _STATE = "SELECT task_id, tenant_id, generation, progress FROM tasks "
+_BY_IDS = {
+    "sqlite": "WHERE task_id IN (SELECT value FROM json_each(?))",
+    "postgresql": "WHERE task_id = ANY(%(ids)s)",
+}
 _LOCKED = " ORDER BY task_id FOR UPDATE"
-_statements: dict[tuple[str, bool], sa.TextClause] = {}
-
-
-def _ids_param(dialect: str, ids: list[str]) -> Any:
-    return orjson.dumps(ids).decode() if dialect == "sqlite" else ids
 
 
 def _state_rows(conn: Connection, ids: list[str], lock: bool) -> Any:
     dialect = conn.dialect.name
+    if dialect == "sqlite":
+        # SQLite has one writer and no row locks.
+        return conn.exec_driver_sql(_STATE + _BY_IDS[dialect], (orjson.dumps(ids).decode(),))
     # PostgreSQL: in task id order, so that two processes that each hold a copy of the same
-    # tasks never deadlock. SQLite has one writer and no row locks.
-    lock = lock and dialect == "postgresql"
-    stmt = _statements.get((dialect, lock))
-    if stmt is None:
-        stmt = sa.text(_STATE + _BY_IDS[dialect] + (_LOCKED if lock else ""))
-        _statements[(dialect, lock)] = stmt
-    return conn.execute(stmt, {"ids": _ids_param(dialect, ids)})
+    # tasks never deadlock.
+    return conn.exec_driver_sql(_STATE + _BY_IDS[dialect] + (_LOCKED if lock else ""), {"ids": ids})
 
 
 def batch_state(conn: Connection, ids: list[str]) -> dict[str, TaskState]:

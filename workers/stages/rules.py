@@ -27,7 +27,7 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from shared import topology
+from shared import topology, tracing
 from shared.config import Settings
 from shared.logs import get_logger
 from shared.store import BatchAnswer, Store, TaskState, progress_for
@@ -318,13 +318,17 @@ class RulesStage:
         self._slow.watch(w)
         try:
             # The message's trace context is current: defer_alerts keeps it for the alerts' POSTs.
-            with (
-                observability.delivery_span(
-                    self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
-                ),
-                observability.handler_span(envelope.domain, envelope.task_type, w.task_id),
-            ):
-                w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
+            if not tracing.recording():  # no span work at all, only the message's traceparent
+                with tracing.incoming(w.headers.get(tracing.TRACEPARENT)):
+                    w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
+            else:
+                with (
+                    observability.delivery_span(
+                        self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
+                    ),
+                    observability.handler_span(envelope.domain, envelope.task_type, w.task_id),
+                ):
+                    w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
         except PermanentError as exc:
             w.failure = (True, exc)
             return False

@@ -118,7 +118,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 
 
 # Every word `_scan_people` stops at (besides verbs ending in -ei); the others are skipped.
-_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira")
+_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira dona")
 _NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
 
 
@@ -164,6 +164,8 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         end_i = i
         if w in _RELATIVES or w in _BYSTANDERS:
             noun = w
+        elif w == "dona" and i + 1 < n and joined(i, i + 1) and toks[i + 1][2] not in _PERSON_WORDS:
+            noun, end_i = "dona", i + 1  # "dona Maria (do quarto ao lado)": a person named
         elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
             noun, end_i = f"{w} paciente", i + 1
         elif (
@@ -266,7 +268,15 @@ class Experiencer:
     def people(self) -> list[tuple[int, int, str, bool]]:
         # The caregiver's own introduction ("sou vizinha da dona Lia") names the writer, not a subject.
         a, b = self._intro
-        return [p for p in self._people_scan[0] if not a <= p[0] < b]
+        out: list[tuple[int, int, str, bool]] = []
+        for p in self._people_scan[0]:
+            if a <= p[0] < b:
+                continue
+            # "o marido da minha prima": the owner named inside is no subject of its own
+            if out and out[-1][3] and out[-1][0] < p[0] < out[-1][1]:
+                continue
+            out.append(p)
+        return out
 
     def _named_after(self, start: int, end: int) -> bool | None:
         """ "quem tá com febre aqui em casa é a irmã dele": the subject comes after the symptom."""

@@ -119,6 +119,11 @@ class Answer:
         return str(int(got[0])) if got else None
 
     @property
+    def heart_rate(self) -> str | None:
+        got = self._pick(20, 300, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
     def pressure(self) -> tuple[int, int] | None:
         values = [int(v) for v, _s, _r in self.numbers if v == int(v)]
         for s, d in pairwise(values):

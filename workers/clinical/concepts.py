@@ -111,15 +111,15 @@ CONFUSION = Concept(
             r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
             r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
-            r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
-            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido)"
+            r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
+            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
+            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma)"
         ),
         "seeing": _re(
             r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
-            r"(?:fala|falando|conversa|conversando)\s+com\s+(?:gente|pessoas?|alguem|quem)\s+que\s+"
-            r"(?:ninguem|nao\s+(?:esta|ta|existe)|ja\s+morreu)|"
-            r"chama(?:ndo)?\s+(?:pela|pelo|a|o)\s+(?:mae|pai|marido|esposa|irma|irmao)\s+(?:dela|dele)\s+que\s+(?:ja\s+)?"
-            r"(?:morreu|faleceu))"
+            r"(?:fala|falando|falou|conversa|conversando|conversou|chama|chamando|chamou|chamava|vendo|viu|ve)\s+"
+            r"(?:com\s+|pel[oa]\s+)?(?:\w+\s+){0,3}?que\s+(?:ninguem\s+ve|nao\s+(?:esta|ta|existe)|(?:ja\s+)?(?:morreu|"
+            r"faleceu|se\s+foi)))"
         ),
     },
     strong=frozenset({"lost", "seeing"}),
@@ -175,7 +175,9 @@ SELF_HARM = Concept(
         "plan": _re(
             r"\b(?:ja\s+sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
             r"sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
-            r"(?:vou|quero|penso\s+em|pensando\s+em)\s+pular\s+d[aeo]|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
+            r"(?:vou|quero|queria|penso\s+em|pensei\s+em|pensava\s+em|pensando\s+em|vontade\s+de|ideia\s+de)\s+"
+            r"(?:\w+\s+)?(?:pular\s+(?:d[aeo]s?|n[ao]s?|de\s+cima)|(?:jogar|bater|enfiar)\s+o\s+carro|"
+            r"(?:atravessar|entrar|me\s+jogar)\s+na\s+frente|tomar\s+(?:veneno|chumbinho|raticida|todos|tudo))|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
             r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
         ),
         "preparation": _re(
@@ -183,7 +185,8 @@ SELF_HARM = Concept(
             r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
             r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
             r"comprei\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida)|"
-            r"(?:juntei|separei|guardei|guardando|juntando)\s+(?:os\s+|uns\s+)?(?:remedios|comprimidos|cartelas))"
+            r"(?:juntei|separei|guardei|escondi|guardando|juntando|separando|escondendo|estocando)\s+(?:os\s+|uns\s+|as\s+|"
+            r"umas\s+|meus\s+|minhas\s+)?(?:remedio\w*|comprimido\w*|cartela\w*|pilula\w*|caixas?\s+de\s+remedio))"
         ),
     },
     strong=frozenset({"wish", "plan"}),

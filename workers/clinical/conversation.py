@@ -112,6 +112,8 @@ def _number_reading(kind: QuestionKind, answer: Answer) -> str | None:
         return f"glicemia {meter.group(0)}"  # the meter prints HI/LO outside its range
     if kind is QuestionKind.SATURATION and answer.saturation is not None:
         return f"saturacao {answer.saturation}%"
+    if kind is QuestionKind.HEART_RATE and answer.heart_rate is not None:
+        return f"{answer.heart_rate} bpm"
     if kind is QuestionKind.PRESSURE and answer.pressure is not None:
         return f"pressao {answer.pressure[0]} por {answer.pressure[1]}"
     return None
@@ -165,6 +167,7 @@ def _by_kind(
         QuestionKind.GLUCOSE,
         QuestionKind.SATURATION,
         QuestionKind.PRESSURE,
+        QuestionKind.HEART_RATE,
     ):
         number = _number_reading(kind, answer)
         return f"{number}. {folded}" if number else None

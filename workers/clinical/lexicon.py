@@ -85,7 +85,8 @@ SIDED = (
 DEFICIT = (
     r"\b(?:fraquez\w*|fracos?|fracas?|enfraquec\w*|sem\s+forcas?|perd\w+\s+(?:a\s+|da\s+|toda\s+a\s+)?forcas?|"
     r"perda\s+de\s+forca|dormen\w*|adormec\w*|amortec\w*|formig\w*|paralis\w*|"
-    r"nao\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
+    r"n(?:ao|um)\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
+    r"(?:ta\s+|esta\s+|tava\s+)?conseguindo\s+(?:mexer|levantar|segurar|mover)|"
     r"obedece|sinto\s+(?:o|a|meu|minha))|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
     r"mover)|sem\s+movimento)\b"
 )
@@ -242,6 +243,26 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(r"(?:fezes|coco|evacua\w*)(?:\s+\w+){0,4}\s*$"),
         blood_word=True,
     ),
+    # Blood vomited, told by its look: red like a fruit syrup, dark like coffee grounds ("vomitei uma
+    # coisa vermelha, parece suco de groselha", "golfei uma borra escura que nem pó de café"). A colour
+    # explained by what was eaten or drunk ("comi beterraba") is the food.
+    Family(
+        "hematemese",
+        "Hematêmese (vômito com sangue)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:" + VOMIT + r"|golf\w*|gomit\w*)\b[^.;!?\n]{0,50}?\b(?:vermelh\w*|avermelhad\w*|groselha|"
+            r"cor\s+de\s+(?:sangue|vinho|ferrugem|cafe)|borra\w*|po\s+de\s+cafe|cafe\s+(?:moido|coado)|"
+            r"pret[oa]s?|pretinh[oa]|escur[oa]s?|marrom\s+escuro)\b",
+            r"\b(?:bot(?:ei|ou|ando|ava)|pus|pos|pois)\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b[^.;!?\n]{0,40}?\b(?:vermelh\w*|"
+            r"groselha|cor\s+de\s+(?:sangue|vinho|cafe)|borra\w*|po\s+de\s+cafe|pret[oa]s?|escur[oa]s?)\b",
+        ),
+        not_sentence=_re(
+            r"\b(?:comi|comeu|comemos|tomei|tomou|bebi|bebeu|chupei|comido|bebido|tomado)\b[^.;!?\n]{0,40}?\b(?:"
+            r"beterraba|acai|vinho|uva|gelatina|morango|melancia|pitaya|corante|refrigerante|groselha|cafe|"
+            r"chocolate|feijao|coca|jabuticaba|amora|suco|sopa|molho|ketchup|tomate|remedio|sulfato\s+ferroso)\b"
+        ),
+    ),
     Family(
         "hemoptise",
         "Hemoptise (tosse com sangue)",
@@ -266,9 +287,14 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             r"\b(?:fezes|fezis|coco|cocos|evacuac\w*|evacu\w*|merda|bosta|caca)\s+"
+            + r"(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua)\s+)?\w+\s+)?"
             + GAP3
             + r"(?:pretas?|pretos?|negras?|negros?|enegrecid\w*|escur[ao]s?|escurecid\w*|"
-            r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*)\b",
+            r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*|"
+            r"piche|asfalto|graxa|petroleo|oleo\s+queimado|borra\w*)\b",
+            r"\b(?:caguei|cagou|cagando|evacuei|evacuou|fiz\s+coco|fez\s+coco)\s+"
+            + GAP2
+            + r"(?:pret[oa]s?|pretinh[oa]|tipo\s+piche|que\s+nem\s+piche|cor\s+de\s+piche)\b",
             r"\bmelena\w*",
         ),
     ),
@@ -348,7 +374,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcaiu\s+" + GAP1 + r"desacordad[oa]|\bdesacordad[oa]s?\b|\bsem\s+sentidos\b",
             # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
             # "ñ responsivo", "ficou estirado sem responder".
-            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
+            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|durinh[oa]|estirad[oa]|estatelad[oa]|dur[oa]\s+no\s+chao)\b",
             r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
             r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
             r"(?:responder|reagir|responder\s+a\s+nada)\b",
@@ -401,12 +427,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:esta\s+|ta\s+|estava\s+)?(?:fala|diz|falando|dizendo|falava|dizia)\s+(?:mais\s+)?"
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
-            r"\bnao\s+sabe\s+(?:mais\s+)?(?:onde\s+esta|quem\s+(?:e|sou|somos)|que\s+dia|o\s+proprio\s+nome|onde\s+mora)",
+            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|fica|estamos)|"
+            r"quem\s+(?:e|sou|somos)|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
+            r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
+            r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
+            r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Memory and orientation lost in lay words: repeating the same question, not knowing the
             # day or how one got somewhere, calling a relative by another's name.
             r"\b(?:pergunt|repet)\w*\s+(?:\w+\s+)?a\s+mesma\s+(?:coisa|pergunta)\b",
-            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:que\s+dia|em\s+que\s+dia|como\s+cheg\w+|"
+            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:"
+            r"(?:em\s+)?que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|como\s+cheg\w+|"
             r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
             r"(?:d?o\s+)?que\s+aconteceu)",
             r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
@@ -430,9 +461,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Sinais de AVC (déficit neurológico focal)",
         "CRITICAL",
         _alt(
-            r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+"
+            r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua|nosso|nossa)\s+)?\w+\s+)?"
             + GAP2
-            + r"(?:tort[oa]s?|caid[oa]s?|entort\w*|"
+            + r"(?:tort[oa]s?|caid[oa]s?|caiu|entort\w*|tronch\w*|tronx\w*|"
             r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pendendo)\b",
             r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",
             r"\bdesvio\s+(?:de|da)\s+(?:rima|comissura)|\bparalisia\s+facial|\bassimetria\s+facial|\bparesia\s+facial",
@@ -441,6 +472,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:enrolad[oa]|enrolando|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
             r"travad[oa]|atrapalhad[oa]|esquisit[oa]|estranh[oa]|mole)\b",
             r"\benrol(?:ando|ou|a)\s+(?:a\s+)?(?:lingua|fala)|\blingua\s+enrolad[oa]",
+            r"\bfala\s+d(?:ele|ela|[oa]\s+\w+|[oa]\s+(?:meu|minha)\s+\w+)\s+(?:(?:ta|esta|ficou|tava|estava)\s+)?"
+            r"(?:tod[oa]\s+|meio\s+|muito\s+|bem\s+)?(?:enrolad[oa]|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
+            r"travad[oa]|atrapalhad[oa]|mole|lent[oa])\b",
+            # "falá" for "falar": the infinitive's r is dropped in speech, "num" for "não"
+            r"\bn(?:ao|um)\s+(?:ta\s+|esta\s+|tava\s+)?consegu\w+\s+(?:falar?|articular?)\s+(?:nada\s+)?direito\b(?!\s+com\b)",
             r"\b(?:nao\s+consegue|nao\s+consigo|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|"
             r"dificuldade\s+(?:para|pra|de|em))\s+(?:falar|articular)(?!\s+(?:com|no|por|ao|pelo|nada|ingles)\b)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
@@ -534,7 +570,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
-            r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
+            r"\bme\s+(?:jogar|jogo|atirar|atiro|lancar)\s+"
+            + GAP3
+            + r"(?:ponte|predio|janela|carro|trem|frente|passarela|viaduto|laje|sacada|varanda|terraco|"
+            r"alto|cima|penhasco|rio|mar|represa|linha\s+do\s+trem|trilhos?|onibus|caminhao|metro|pedreira|barranco)",
+            r"\bme\s+(?:enforcar|enforco|envenenar|envenenando|afogar|esfaquear|dar\s+um\s+tiro)\b|"
+            r"\bcortar\s+(?:os\s+|meus\s+)?pulsos\b",
+            r"\bmelhor\s+sem\s+mim\b",
+            r"\bmedo\s+de\s+(?:mim\s+mesm[oa]|fazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo)\b|"
+            r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
             r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+inteira",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
             r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
@@ -602,12 +646,22 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:sem\s+parar|o\s+dia\s+(?:todo|inteiro)|a\s+noite\s+(?:toda|inteira)|"
             r"toda\s+hora|o\s+tempo\s+todo|direto|sem\s+para|tudo\s+(?:o\s+)?que|varias\s+vezes|muitas\s+vezes|"
             r"a\s+cada|de\s+hora\s+em\s+hora)",
-            r"\bnao\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
+            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
-            r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:o\s+|a\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:o\s+|a\s+)?(?:agua|liquido\w*|soro|cha|"
             r"comida|remedio)",
+            # "nem o soro caseiro fica no estômago", "nem um gole de água pra dentro": even fluids fail
+            r"\bnem\s+(?:o\s+|a\s+|um\s+|uma\s+)?(?:(?:gole|golinho|gota|gotinha|copo|pouco|colher\w*)\s+(?:de\s+)?)?"
+            r"(?:agua|soro|cha|liquido\w*|leite|suco|agua\s+de\s+coco)\b[^.;!?\n]{0,40}?\b(?:fica|ficou|ficava|segura|"
+            r"segurou|desce|desceu|parou|parava|permanece|para\s+(?:no|na|dentro)|(?:vai\s+|entra\s+)?(?:pra|para)\s+dentro)\b",
+            # drinking and it coming straight back: "bebo e em cinco minutos tá voltando", "volta na hora"
+            r"\b(?:bebo|bebe|bebi|bebeu|engulo|engole|engoli|tomo|toma|tomei|tomou|dou|dei)\s+"
+            r"(?:(?:um\s+|uns\s+)?(?:gole|golinho|goles|golinhos|pouco|pouquinho|copo|gotinha)\s+(?:de\s+)?)?"
+            r"(?:(?:a|o|de)\s+)?(?:(?:agua|soro(?:\s+caseiro)?|cha|liquido\w*|suco|leite)\s+)?(?:e|,|que)\s+(?:\w+\s+){0,4}?"
+            r"(?:volt(?:a|ando|ou)|" + VOMIT + r"|devolv\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
+            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))",
             # Not able to drink is not keeping fluids: "não consigo beber nada", "no consigo tomar ni agua".
             r"\b(?:nao|no)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber|tomar|"
             r"engolir|manter|segurar)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
@@ -639,6 +693,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # (two look-behinds, not an optional "o": a literal start keeps the family's prefilter)
             r"(?<=tudo\s)" + _ALL_THAT_GOES_IN,
             r"(?<=tudo\so\s)" + _ALL_THAT_GOES_IN,
+            r"\bqualquer\s+coisa\s+que\s+(?:\w+\s+){0,2}?(?:como|bebo|tomo|engulo|coloco|ponho|come|bebe|toma|engole|"
+            r"coloca|poe|dou|da)\b[^.;!?\n]{0,30}?\b(?:volta|sai|devolv\w*|"
+            + VOMIT
+            + r"|bot\w+\s+(?:pra|para)\s+fora)",
             r"\b(?:qualquer|cada|um|uma)\s+(?:gol(?:e|es|inho|inhos)|gotinha|gota|colher\w*|copinho|bocado)\s+(?:de\s+)?"
             r"(?:agua|soro|liquido\w*|cha|leite)\b[^.;!?\n]{0,25}?\b(?:volta|sai|devolv\w*|"
             + VOMIT
@@ -647,18 +705,55 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
         ),
     ),
+    # "Não para nada", "nada fica no estômago": nothing stays down, when the sentence (or the one before)
+    # talks of vomiting ("tô vomitando desde ontem, num para nada").
+    Family(
+        "vomitos_persistentes",
+        "Vômitos persistentes / não tolera líquidos",
+        "HIGH",
+        _alt(
+            r"\bn(?:ao|um|em)\s+(?:para|parou|fica|ficou|segura|parava|ficava)\s+nada\b",
+            r"\bnada\s+(?:para|fica|parou|ficou|segura|parava|ficava)\s+(?:no\s+estomago|na\s+barriga|dentro|no\s+bucho)",
+        ),
+        requires=_re(
+            r"\b(?:" + VOMIT + r"|golf\w*|gomit\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
+            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)"
+        ),
+    ),
+    # Running to the toilet all day, when the stools are told as loose ("vou ao banheiro toda hora"
+    # alone may be the bladder).
+    Family(
+        "diarreia_grave",
+        "Diarreia grave",
+        "HIGH",
+        _alt(
+            r"\b(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|"
+            r"a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))\s+(?:correndo|indo|vou|vai|ia|corro|corre)\s+(?:\w+\s+)?"
+            r"(?:pro|no|ao|pra|para\s+o)\s+banheiro",
+            r"\b(?:correndo|indo|vou|vai|fui|ir|corro|corre)\s+(?:\w+\s+)?(?:pro|no|ao|pra|para\s+o)\s+banheiro\s+"
+            r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto)",
+        ),
+        requires=_re(
+            r"\b(?:diarr\w*|diare\w*|caganeira|soltura|desarranjo|piriri|disenteri\w*|intestino\s+solto|"
+            r"(?:coco|fezes)\s+(?:\w+\s+)?(?:mole|moles|liquid\w*|aguad\w*)|so\s+agua|que\s+nem\s+agua|"
+            r"feito\s+agua|agua\s+pura|aguad\w*|liquid\w*)"
+        ),
+    ),
     # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
     Family(
         "diarreia_grave",
         "Diarreia grave",
         "HIGH",
         _alt(
-            r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*)\s+"
+            r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|desarranjo|piriri|intestino\s+solto)\s+"
             + GAP2
             + r"(?:intens[ao]|fort(?:e|issima)|grave|"
             r"severa|profusa|incontrolavel|sem\s+parar|o\s+dia\s+(?:todo|inteiro)|toda\s+hora|o\s+tempo\s+todo|"
             r"de\s+hora\s+em\s+hora|com\s+sangue|sanguinolenta|com\s+desidratacao)\b",
             r"\b(?:muita|forte|intensa|grave)\s+(?:diarr\w*|diare\w*)",
+            # the lay image of a profuse diarrhoea: "parece torneira aberta"
+            r"\b(?:coco|fezes|evacu\w*|cag\w*|banheiro|intestino|diarr\w*|diare\w*|caganeira|barriga|privada|vaso)\b"
+            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira)\b",
         ),
     ),
 )
@@ -807,30 +902,50 @@ DIARRHOEA_MENTION = _re(
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)|"
+    r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
 
 # --- vital signs written in the text ---------------------------------------------------------------
 
 TEXT_VITALS = {
     "spo2_pct": _re(
-        r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria)\b[^\d\n;]{0,25}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
+        r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria|oximetro|oxigenacao)\b[^\d\n;.!?]{0,40}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
     ),
     "pressao": _re(
-        r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;]{0,20}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
+        # "medi a pressão agora há pouco no aparelho da farmácia e deu 18x11": the reading may come late
+        r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;!?]{0,60}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
         r"(?P<d>\d{1,3})\b"
+    ),
+    # A pair read off a machine without the word: "medi no aparelho e deu 19/11" (plausibility in measures)
+    "pressao_par": _re(
+        r"\b(?:deu|marcou|marcando|mediu|medi|aferi|aferiu)\s+(?:em\s+|a\s+)?(?P<s>\d{2,3})\s*(?:x|/|por)\s*"
+        r"(?P<d>\d{1,3})\b(?![/.,]\d)(?!\s*(?:reais|de\s+\d|vezes|parcelas|anos|dias|meses))"
+    ),
+    # One number said for the systolic: "a pressão tá 19", "pressão subiu pra 20", "caiu pra 8"
+    "pressao_sistolica": _re(
+        r"\bpressao\s+(?:(?:dela|dele|minha|arterial|alta|baixa|aqui|hoje|agora|de\s+novo)\s+){0,2}"
+        r"(?:(?:ta|tava|esta|estava|deu|marcou|marcando|bateu|subiu\s+(?:pra|para|a)|foi\s+(?:pra|para|a)|"
+        r"chegou\s+(?:a|em|no)|caiu\s+(?:pra|para)|desceu\s+(?:pra|para))\s+)?(?:em\s+|a\s+|no\s+)?"
+        r"(?P<s>\d{1,3})\b(?![.,]?\d)(?!\s*(?:x|/|por|\\)\s*\d)"
+        r"(?!\s*(?:anos|dias|%|reais|mg|comprimidos?|horas|h\b|semanas|meses|vezes|x\b))"
     ),
     "frequencia_cardiaca_bpm": _alt(
         r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
-        r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos\s+por\s+minuto)\b",
+        r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos|batidas|bat/min)\b",
+        # a watch or the heart itself read aloud: "o coração disparou e o relógio tá marcando 148"
+        r"\b(?:coracao|relogio|smartwatch|smartband|pulseira)\b[^\d\n;.!?]{0,40}?\b(?:marcando|marcou|marca|deu|"
+        r"mostrando|mostrou|batendo|bateu|bate|a)\s+(?:a\s+|em\s+|uns\s+)?(?P<v3>\d{2,3})\b(?![:,.]?\d)"
+        r"(?!\s*(?:anos|dias|%|horas|h\b|mil|passos|km|reais|kg|minutos|min\b|graus))",
     ),
     "frequencia_respiratoria_irpm": _alt(
         r"\b(?:fr|frequencia\s+respiratoria)\b[^\d\n;]{0,20}?(?P<v>\d{1,3})\b(?!\s*(?:anos|dias|%))",
         r"\b(?P<v2>\d{1,3})\s*(?:irpm|ipm|rpm|mrm|respiracoes\s+por\s+minuto)\b",
     ),
     "glicemia_mg_dl": _re(
-        r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico)\b"
-        r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol))"
+        r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"
+        r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol|mg(?!\s*/)|g\b|gramas|kg|colher\w*|"
+        r"minutos|min\b|horas|h\b|reais|ui\b|unidades|semanas))"
     ),
 }
 # Glucose meters print HI/LO outside their range.

@@ -223,11 +223,43 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
                     "mmHg",
                 )
             )
+    for m in sc.words.finditer(lx.TEXT_VITALS["pressao_par"]):
+        s, d = float(m.group("s")), float(m.group("d"))
+        lay = 7 <= s <= 30 and 4 <= d <= 20  # "deu 19/11"; a date or a score is rarely both in range
+        if s > d and (lay or (70 <= s <= 300 and 40 <= d <= 200)):
+            value = s * 10 if lay else s
+            out.append(
+                sc.mention(
+                    "pressao_sistolica_mmhg",
+                    "PA sistólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    value,
+                    "mmHg",
+                )
+            )
+    for m in sc.words.finditer(lx.TEXT_VITALS["pressao_sistolica"]):
+        s = float(m.group("s"))
+        if s < 30:  # "pressão 19" is 190 mmHg
+            s *= 10
+        if 50 <= s <= 300:
+            out.append(
+                sc.mention(
+                    "pressao_sistolica_mmhg",
+                    "PA sistólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    s,
+                    "mmHg",
+                )
+            )
     ranges = {"frequencia_cardiaca_bpm": (20, 300, "bpm"), "frequencia_respiratoria_irpm": (4, 80, "irpm")}
     for key, (lo, hi, unit) in ranges.items():
         for m in sc.words.finditer(lx.TEXT_VITALS[key]):
-            raw = m.group("v") or m.group("v2")
-            v = _num(raw)
+            raw = m.group("v") or m.group("v2") or (m.group("v3") if "v3" in m.re.groupindex else None)
+            v = _num(raw) if raw else None
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
     for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]):

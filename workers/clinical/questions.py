@@ -26,6 +26,7 @@ class QuestionKind(StrEnum):
     GLUCOSE = "glicemia"
     PRESSURE = "pressao"
     SATURATION = "saturacao"
+    HEART_RATE = "frequencia_cardiaca"
     TEMPERATURE = "temperatura"
     STOPPED = "parou"  # "Já parou?", "Conseguiu estancar?"
     STILL = "continua"  # "Ainda está sangrando?"
@@ -57,6 +58,7 @@ _PAIN_SCALE = re.compile(
 _GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar\s+no\s+sangue)\b")
 _PRESSURE = re.compile(r"\b(?:pressao|aparelho\s+de\s+pressao)\b")
 _SATURATION = re.compile(r"\b(?:oximetro|saturacao|saturando|oxigenacao)\b")
+_HEART_RATE = re.compile(r"\b(?:batimentos?|batidas|frequencia\s+cardiaca|pulso|bpm|relogio|smartwatch)\b")
 _TEMPERATURE = re.compile(
     r"\b(?:termometro|temperatura|quantos\s+graus|febre\b[^?]{0,30}\b(?:quanto|mediu|medir|deu|marcou)|"
     r"(?:quanto|qual)\s+(?:\w+\s+){0,3}febre)"
@@ -128,6 +130,7 @@ def classify(question: str, history: Sequence[_HasContent] = ()) -> QuestionKind
         (_GLUCOSE, QuestionKind.GLUCOSE),
         (_SATURATION, QuestionKind.SATURATION),
         (_PRESSURE, QuestionKind.PRESSURE),
+        (_HEART_RATE, QuestionKind.HEART_RATE),
         (_TEMPERATURE, QuestionKind.TEMPERATURE),
     ):
         if pattern.search(q) and (kind is QuestionKind.TEMPERATURE or _ASKS_VALUE.search(q)):

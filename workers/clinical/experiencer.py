@@ -156,7 +156,8 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         if noun is None:
             continue
         before = toks[i - 1][2] if i > 0 else ""
-        if noun in _INTERJECTIONS and before not in (_MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS):
+        needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
+        if noun in _INTERJECTIONS and before not in needed:
             continue  # "a cara tronxa" is a face, "o cara" a bystander
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):

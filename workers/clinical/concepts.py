@@ -89,10 +89,12 @@ SYNCOPE = Concept(
             r"volt(?:ei|ou)\s+a\s+(?:mim|si)|nem\s+(?:lembro|lembra)\s+de\s+ter\s+ca\w+|"
             r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida))"
         ),
-        "floor": _re(r"\b(?:no\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*)"),
+        "floor": _re(
+            r"\b(?:(?:no|ao|pro)\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*|arri(?:ou|ad[oa])\b)"
+        ),
         "fading": _re(
             r"\b(?:(?:vista|visao|tudo)\s+(?:\w+\s+)?(?:escureceu|escurecendo|ficou\s+pret[oa]|rodou|girou|apagou)|"
-            r"escureceu\s+(?:tudo|a\s+vista))"
+            r"escureceu\s+(?:tudo|a\s+vista)|deu\s+(?:um|uma)\s+(?:branco|escurecida|apagada)\b)"
         ),
         "went_down": _re(r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa])\b"),
     },
@@ -113,7 +115,11 @@ CONFUSION = Concept(
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
             r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
             r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
-            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma)"
+            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
+            r"perd(?:eu|endo)\s+o\s+tino|sem\s+tino|"
+            # asking to go home while at home
+            r"(?:quer|querendo|queria|pede|pedindo)\s+(?:pra\s+)?(?:ir\s+)?(?:embora\s+)?(?:pra|para)\s+casa\s+"
+            r"(?:sendo\s+que|mas|e)\s+(?:ja\s+)?(?:ta|esta)\s+em\s+casa)"
         ),
         "seeing": _re(
             r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"

@@ -251,7 +251,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Hematêmese (vômito com sangue)",
         "CRITICAL",
         _alt(
-            r"\b(?:" + VOMIT + r"|golf\w*|gomit\w*)\b[^.;!?\n]{0,50}?\b(?:vermelh\w*|avermelhad\w*|groselha|"
+            r"\b(?:"
+            + VOMIT
+            + r"|golf\w*|gomit\w*)\b[^.;!?\n]{0,50}?\b(?:vermelh\w*|avermelhad\w*|groselha|coagul\w*|"
             r"cor\s+de\s+(?:sangue|vinho|ferrugem|cafe)|borra\w*|po\s+de\s+cafe|cafe\s+(?:moido|coado)|"
             r"pret[oa]s?|pretinh[oa]|escur[oa]s?|marrom\s+escuro)\b",
             r"\b(?:bot(?:ei|ou|ando|ava)|pus|pos|pois)\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b[^.;!?\n]{0,40}?\b(?:vermelh\w*|"
@@ -579,7 +581,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bmelhor\s+sem\s+mim\b",
             r"\bmedo\s+de\s+(?:mim\s+mesm[oa]|fazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo)\b|"
             r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
-            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+inteira",
+            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
             r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
@@ -674,7 +676,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho|"
             r"dentro)",
-            r"\bnao\s+(?:consigo|consegue)\s+(?:beber|tomar|engolir|ingerir)\s+(?:nem\s+)?(?:agua|liquido\w*|nada)\s+"
+            r"\bnao\s+(?:consigo|consegue)\s+(?:nem\s+)?(?:beber|tomar|engolir|ingerir)\s+(?:nem\s+)?(?:agua|liquido\w*|nada)\s+"
             + GAP3
             + r"(?:"
             + VOMIT
@@ -714,6 +716,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\bn(?:ao|um|em)\s+(?:para|parou|fica|ficou|segura|parava|ficava)\s+nada\b",
             r"\bnada\s+(?:para|fica|parou|ficou|segura|parava|ficava)\s+(?:no\s+estomago|na\s+barriga|dentro|no\s+bucho)",
+            # not drinking at all while vomiting: "ele não bebe nada faz um dia, só vomita"
+            r"\bn(?:ao|um)\s+(?:consegue\s+|consigo\s+)?(?:bebe|bebo|beber|aceita|aceito)\s+nada\b"
+            r"(?!\s+(?:de\s+)?(?:alcool|bebida|cerveja|refrigerante|cafe|gelad\w*))",
+            # "vomito até a água", "vomita até o soro"
+            r"\b"
+            + VOMIT
+            + r"\s+(?:\w+\s+)?(?:ate|inclusive|mesmo)\s+(?:a\s+|o\s+)?(?:agua|soro|cha|liquido\w*|remedio)\b",
         ),
         requires=_re(
             r"\b(?:" + VOMIT + r"|golf\w*|gomit\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
@@ -922,6 +931,8 @@ TEXT_VITALS = {
         r"\b(?:deu|marcou|marcando|mediu|medi|aferi|aferiu)\s+(?:em\s+|a\s+)?(?P<s>\d{2,3})\s*(?:x|/|por)\s*"
         r"(?P<d>\d{1,3})\b(?![/.,]\d)(?!\s*(?:reais|de\s+\d|vezes|parcelas|anos|dias|meses))"
     ),
+    # "tá com 18 de pressão": the number before the word
+    "pressao_sistolica_antes": _re(r"(?<![\d.,/])(?P<s>\d{2,3})\s+de\s+pressao\b"),
     # One number said for the systolic: "a pressão tá 19", "pressão subiu pra 20", "caiu pra 8"
     "pressao_sistolica": _re(
         r"\bpressao\s+(?:(?:dela|dele|minha|arterial|alta|baixa|aqui|hoje|agora|de\s+novo)\s+){0,2}"
@@ -941,6 +952,12 @@ TEXT_VITALS = {
     "frequencia_respiratoria_irpm": _alt(
         r"\b(?:fr|frequencia\s+respiratoria)\b[^\d\n;]{0,20}?(?P<v>\d{1,3})\b(?!\s*(?:anos|dias|%))",
         r"\b(?P<v2>\d{1,3})\s*(?:irpm|ipm|rpm|mrm|respiracoes\s+por\s+minuto)\b",
+    ),
+    # "a diabete dele tá 500": the disease named for the reading, after a reading verb
+    "glicemia_leiga": _re(
+        r"\bdiabete\w*\s+(?:\w+\s+){0,2}?(?:ta|tava|esta|estava|deu|marcou|marcando|subiu\s+(?:pra|para)|"
+        r"bateu|caiu\s+(?:pra|para)|baixou\s+(?:pra|para))\s+(?:em\s+|a\s+|no\s+)?(?P<v>\d{2,4})\b(?![.,]?\d)"
+        r"(?!\s*(?:anos|dias|%|mg(?!\s*/)|reais|comprimidos?|unidades|ui\b))"
     ),
     "glicemia_mg_dl": _re(
         r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"

@@ -239,7 +239,9 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
                     "mmHg",
                 )
             )
-    for m in sc.words.finditer(lx.TEXT_VITALS["pressao_sistolica"]):
+    # "18 de pressão" starts with a digit (no literal to prefilter on): only where the word is
+    before = lx.TEXT_VITALS["pressao_sistolica_antes"].finditer(sc.t) if "pressao" in sc.t else ()
+    for m in (*sc.words.finditer(lx.TEXT_VITALS["pressao_sistolica"]), *before):
         s = float(m.group("s"))
         if s < 30:  # "pressão 19" is 190 mmHg
             s *= 10
@@ -262,7 +264,10 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
             v = _num(raw) if raw else None
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
-    for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]):
+    for m in (
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]),
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_leiga"]),
+    ):
         v = _num(m.group("v"))
         if v is not None and 10 <= v <= 2000:
             out.append(

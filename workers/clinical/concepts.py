@@ -64,6 +64,10 @@ SEIZURE = Concept(
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
             r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
         ),
+        # a floppy child or adult who stopped answering: "o bebê ficou molinho e com o olho parado"
+        "floppy": _re(
+            r"\b(?:fic(?:ou|a)\s+(?:tod[oa]\s+)?(?:molinh[oa]|mole)|tod[oa]\s+molinh[oa]|amolec(?:eu|ido|ida))\b"
+        ),
         "mouth": _re(
             r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
             r"fez\s+xixi\s+(?:na\s+roupa|nas\s+calcas)|urinou\s+na\s+roupa)\b"

@@ -130,7 +130,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dificuldade|desconforto|insuficiencia|esforco|sofrimento|desconforto)\s+respiratori[oa]",
             r"\brespira(?:cao|ndo|r|\s+)\s*"
             + GAP2
-            + r"(?:curt[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
+            + r"(?:curt[ao]|curtinh[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
             r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
             r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
             # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
@@ -145,6 +145,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+(?:nao|num)\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
             r"\bfome\s+de\s+ar\b|\bgemendo\s+(?:pra|para|ao)\s+respirar|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
+            # a child's chest drawing in (retractions) in a parent's words
+            r"\b(?:costela|costelas|costelinha|costelinhas|pescoco|pescocinho)\s+(?:\w+\s+)?"
+            r"(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b|\btiragem\b|"
+            r"\b(?:barriga|barriguinha)\s+(?:\w+\s+)?(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b"
+            r"(?=[^.;!?\n]{0,40}?\b(?:respir\w*|puxa\w*\s+(?:o\s+)?ar|gem\w*|ofeg\w*))|"
+            r"\brespir\w*\s+(?:\w+\s+){0,5}?(?:barriga|barriguinha)\s+(?:\w+\s+)?afund\w*|"
+            r"\b(?:narizinho|nariz|asa\s+do\s+nariz)\s+(?:\w+\s+)?abrindo\s+e\s+fechando\b",
         ),
     ),
     # Cyanosis is hypoxia seen from outside; families describe colour, not oxygen.
@@ -332,6 +339,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
+            # "a menstruação tá descendo muito", "trocando o absorvente de meia em meia hora"
+            r"\b(?:menstruac\w*|regra|sangramento)\s+(?:\w+\s+){0,2}?(?:descendo|vindo|saindo|escorrendo)\s+"
+            r"(?:muito|demais|aos\s+montes|sem\s+parar|em\s+bola|que\s+nem\s+torneira)\b",
+            r"\b(?:troc\w+|encharc\w*|ensop\w*)\s+(?:\w+\s+){0,2}?(?:absorvente|fralda\s+geriatrica|toalha)\w*\s+"
+            r"(?:\w+\s+)?(?:de\s+meia\s+em\s+meia\s+hora|de\s+hora\s+em\s+hora|a\s+cada\s+(?:meia\s+hora|hora|\d+\s+minutos)|"
+            r"toda\s+hora|sem\s+parar)",
             r"\b(?:urina|xixi)\s+" + GAP2 + r"(?:vermelh[oa]|cor\s+de\s+sangue)",
             r"\b(?:evacu\w*|caguei|cagando|cagou|urin(?:ando|ei|ou|a)|fazendo\s+xixi|mijando|fiz\s+xixi)\s+"
             + GAP1
@@ -623,10 +636,18 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:veneno|chumbinho|agua\s+sanitaria|soda\s+"
             r"caustica|raticida|querosene|gasolina|cartela|caixa\s+inteira|todos\s+os\s+(?:remedios|comprimidos)|"
             r"muitos\s+comprimidos|varios\s+comprimidos|um\s+monte\s+de\s+(?:remedio|comprimido)\w*)",
+            # "tomou uma caixa de remédio de pressão inteira"
+            r"\b(?:ingeriu|ingeri|tomou|tomei|bebeu|bebi|engoliu|engoli)\s+(?:\w+\s+){0,2}?(?:cartela|caixa|vidro|frasco)\s+"
+            r"(?:\w+\s+){0,4}?(?:inteir[oa]|tod[oa])\b",
             # a child's accidental ingestion: "engoliu uns comprimidos da avó", "comeu uma pilha"
             r"\b(?:engoliu|engoli|comeu)\s+(?:\w+\s+){0,2}?(?:(?:uns|umas|alguns|algumas|varios|varias|muitos|muitas|"
             r"\d+)\s+(?:comprimidos|remedios|pilulas|capsulas)|pilhas?|baterias?|moedas?|veneno|chumbinho|raticida|"
             r"agua\s+sanitaria|produto\s+de\s+limpeza|soda)\b",
+        ),
+        # a pack taken as prescribed is no overdose: "tomei a cartela inteira do anticoncepcional certinho"
+        not_after=_re(
+            r"[^.;!?\n]{0,40}?\b(?:anticoncepcional|pilula|certinh\w*|direitinh\w*|como\s+(?:\w+\s+){0,2}mandou|"
+            r"como\s+(?:\w+\s+){0,2}passou|conforme\s+(?:a\s+)?receita)"
         ),
     ),
     # HIGH: persistence or not keeping fluids is what matters, not one episode (counts are in

@@ -658,6 +658,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "HIGH",
         _alt(
             r"\bv[ou]mitando\s+(?:muito|demais|bastante|direto)\b",
+            # "tá vomitando tudo", "ela vomita tudo": what goes in comes out (never "vomitei tudo que comi")
+            r"\bv[ou]mit(?:ando|a|o)\s+tudo\b(?!\s+(?:o\s+)?que\s+(?:comi|comeu|jantou|jantei|almocei|almocou))",
             r"\b(?:nao|nem)\s+"
             + GAP1
             + r"(?:consigo|consegue|conseguia|para|paro|parou|parava|consegui|param)\s+"
@@ -678,7 +680,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # "nem o soro caseiro fica no estômago", "nem um gole de água pra dentro": even fluids fail
             r"\bnem\s+(?:o\s+|a\s+|um\s+|uma\s+)?(?:(?:gole|golinho|gota|gotinha|copo|pouco|colher\w*)\s+(?:de\s+)?)?"
             r"(?:agua|soro|cha|liquido\w*|leite|suco|agua\s+de\s+coco)\b[^.;!?\n]{0,40}?\b(?:fica|ficou|ficava|segura|"
-            r"segurou|desce|desceu|parou|parava|permanece|para\s+(?:no|na|dentro)|(?:vai\s+|entra\s+)?(?:pra|para)\s+dentro)\b",
+            r"segurou|desce|desceu|parou|parava|permanece|para\s+(?:no|na|dentro)|para(?=\s*[,.;!?]|\s*$)|"
+            r"(?:vai\s+|entra\s+)?(?:pra|para)\s+dentro)\b",
             # drinking and it coming straight back: "bebo e em cinco minutos tá voltando", "volta na hora"
             r"\b(?:bebo|bebe|bebi|bebeu|engulo|engole|engoli|tomo|toma|tomei|tomou|dou|dei)\s+"
             r"(?:(?:um\s+|uns\s+)?(?:gole|golinho|goles|golinhos|pouco|pouquinho|copo|gotinha)\s+(?:de\s+)?)?"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Protocol
 
+from . import lexicon as lx
 from .negation import Mode
 from .symptoms import scan_text
 from .text import fold
@@ -185,6 +186,14 @@ def symptom_phrase(text: str) -> str | None:
     mentions = sorted((*scan.symptoms, *scan.fever_mentions, *scan.severe_pain), key=lambda m: m.start)
     if not mentions:
         # "Conseguiu estancar?": stopping a flow is about bleeding.
-        return "sangramento" if _STANCH.search(scan.norm.text) else None
+        if _STANCH.search(scan.norm.text):
+            return "sangramento"
+        # Vomiting and diarrhoea alert only with a count or fluids failing, which the answer brings
+        # ("E a diarreia, melhorou?" "nada, já foi umas doze vezes").
+        for pattern in (lx.DIARRHOEA_MENTION, lx.VOMIT_MENTION):
+            found = pattern.search(scan.norm.text)
+            if found:
+                return found.group(0)
+        return None
     m = mentions[0]
     return scan.norm.text[m.start : m.end]

@@ -51,7 +51,7 @@ GAP1 = r"(?:[a-z0-9]+\s+){0,1}?"
 GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
 GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
 
-BLOOD = r"(?:sangue|sange|sanque|sangui)\b"
+BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish
 # "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
 BLOOD_NOT_BLEEDING_BEFORE = _re(
     r"(?:exame|exames|coleta|colher|colheu|colhi|tirar|tirei|tirou|tiraram|doar|doacao|doei|doou|doador|"
@@ -580,7 +580,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
             r"\bseria\s+melhor\s+(?:sem\s+mim|eu\s+morrer|morrer|eu\s+sumir)",
-            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez)|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez|e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
@@ -925,7 +925,8 @@ SEVERE_PAIN_BARE = _re(
 COUNT = _re(
     r"\b(?P<n>\d{1,2}|"
     + NUMBER_WORDS_RE
-    + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|cocos\b)"
+    + r")\s*(?:x\b|vezes|vez\b|vei\b|veis\b|veiz\b|vezis\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|"
+    r"cocos\b)"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
@@ -934,7 +935,7 @@ DIARRHOEA_MENTION = _re(
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
-    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
+    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
     r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)|"
     r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
@@ -966,7 +967,7 @@ TEXT_VITALS = {
         r"(?!\s*(?:anos|dias|%|reais|mg|comprimidos?|horas|h\b|semanas|meses|vezes|x\b))"
     ),
     "frequencia_cardiaca_bpm": _alt(
-        r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
+        r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos?)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
         r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos|batidas|bat/min)\b",
         # a watch or the heart itself read aloud: "o coração disparou e o relógio tá marcando 148"
         r"\b(?:coracao|relogio|smartwatch|smartband|pulseira)\b[^\d\n;.!?]{0,40}?\b(?:marcando|marcou|marca|deu|"

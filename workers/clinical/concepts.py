@@ -117,7 +117,7 @@ CONFUSION = Concept(
             r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
             r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
-            r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
+            r"nao\s+sab(?:e|ia)\s+(?:onde(?!\s+(?:fica|e\s+[oa]|tem|compr\w*|vend\w*|pega|marca\w*))|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
             r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
             r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
             r"fal(?:ando|a|ou)\s+(?:\w+\s+){0,3}?sem\s+pe\s+nem\s+cabeca|"
@@ -128,9 +128,9 @@ CONFUSION = Concept(
         ),
         "seeing": _re(
             r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
-            r"(?:fala|falando|falou|conversa|conversando|conversou|chama|chamando|chamou|chamava|vendo|viu|ve)\s+"
+            r"(?:falando|conversando|chamando|vendo)\s+"
             r"(?:com\s+|pel[oa]\s+)?(?:\w+\s+){0,3}?que\s+(?:ninguem\s+ve|nao\s+(?:esta|ta|existe)|(?:ja\s+)?(?:morreu|"
-            r"faleceu|se\s+foi)))"
+            r"faleceu|se\s+foi)))(?![^.;!?\n]{0,60}?\b(?:cemiterio|tumulo|saudade|lucid\w*|reza\w*|oracao|missa|foto\w*))"
         ),
     },
     strong=frozenset({"lost", "seeing"}),
@@ -187,7 +187,9 @@ SELF_HARM = Concept(
             r"\b(?:ja\s+sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
             r"sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
             r"(?:vou|quero|queria|penso\s+em|pensei\s+em|pensava\s+em|pensando\s+em|vontade\s+de|ideia\s+de)\s+"
-            r"(?:\w+\s+)?(?:pular\s+(?:d[aeo]s?|n[ao]s?|de\s+cima)|(?:jogar|bater|enfiar)\s+o\s+carro|"
+            r"(?:\w+\s+)?(?:pular\s+(?:d[aeo]s?|n[ao]s?|de\s+cima\s+d[aeo]s?)\s+(?:\w+\s+)?(?:ponte|predio|viaduto|passarela|"
+            r"janela|laje|sacada|varanda|terraco|alto|penhasco|precipicio|andar|frente|linha|trilhos?|rio|mar|represa|"
+            r"trem|metro|onibus|caminhao|carro)|(?:jogar|bater|enfiar)\s+o\s+carro|"
             r"(?:atravessar|entrar|me\s+jogar)\s+na\s+frente|tomar\s+(?:veneno|chumbinho|raticida|todos|tudo))|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
             r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
         ),

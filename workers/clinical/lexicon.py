@@ -267,7 +267,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"groselha|cor\s+de\s+(?:sangue|vinho|cafe)|borra\w*|po\s+de\s+cafe|pret[oa]s?|escur[oa]s?)\b",
         ),
         not_sentence=_re(
-            r"\b(?:comi|comeu|comemos|tomei|tomou|bebi|bebeu|chupei|comido|bebido|tomado)\b[^.;!?\n]{0,40}?\b(?:"
+            r"\b(?:comi|comeu|comer|comendo|comemos|tomei|tomou|tomar|tomando|bebi|bebeu|beber|bebendo|chupei|comido|"
+            r"bebido|tomado|(?:" + VOMIT + r"|golf\w*)\s+(?:o|a|os|as)(?:\s+\w+)?)\b[^.;!?\n]{0,40}?\b(?:"
             r"beterraba|acai|vinho|uva|gelatina|morango|melancia|pitaya|corante|refrigerante|groselha|cafe|"
             r"chocolate|feijao|coca|jabuticaba|amora|suco|sopa|molho|ketchup|tomate|remedio|sulfato\s+ferroso)\b"
         ),
@@ -442,7 +443,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:esta\s+|ta\s+|estava\s+)?(?:fala|diz|falando|dizendo|falava|dizia)\s+(?:mais\s+)?"
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
-            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|fica|estamos)|"
+            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
             r"quem\s+(?:e|sou|somos)|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
             r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
@@ -524,7 +525,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         remote_past=True,
         chronic_treatment=True,
         # Numbness after a local anaesthetic is expected, not a stroke.
-        not_sentence=_re(r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural)\b"),
+        not_sentence=_re(
+            r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural|chupeta|ortodont\w*|de\s+tanto\s+chupar)\b"
+        ),
     ),
     # Anaphylaxis: airway closing is enough on its own.
     Family(
@@ -579,7 +582,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"morrer\b(?!\s+de\s+(?:rir|vergonha))",
             r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
-            r"\bseria\s+melhor\s+(?:sem\s+mim|eu\s+morrer|morrer|eu\s+sumir)",
+            r"\bseria\s+melhor\s+(?:eu\s+morrer|morrer|eu\s+sumir)",
             r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez|e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
@@ -591,8 +594,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"alto|cima|penhasco|rio|mar|represa|linha\s+do\s+trem|trilhos?|onibus|caminhao|metro|pedreira|barranco)",
             r"\bme\s+(?:enforcar|enforco|envenenar|envenenando|afogar|esfaquear|dar\s+um\s+tiro)\b|"
             r"\bcortar\s+(?:os\s+|meus\s+)?pulsos\b",
-            r"\bmelhor\s+sem\s+mim\b",
-            r"\bmedo\s+de\s+(?:mim\s+mesm[oa]|fazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo)\b|"
+            r"\bmedo\s+de\s+(?:mim\s+mesm[oa](?=\s*(?:[,.;!?]|$|e\b|mas\b|porque\b|pq\b))|fazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo)\b|"
             r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
             r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
@@ -621,6 +623,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"marido|esposa|chefe|susto|coceira|cansaco|tosse)\s+"
             + GAP2
             + r"(?:vai|vao|quer|ia|querem|esta\s+querendo)\s*$"
+        ),
+    ),
+    # "Ficariam melhor sem mim": a passive wish, unless what is better is a job, a team, a party.
+    Family(
+        "ideacao_suicida",
+        "Ideação suicida",
+        "CRITICAL",
+        _alt(r"\bmelhor\s+sem\s+mim\b(?![^.;!?\n]{0,30}?\b(?:kkk\w*|demissao|pedir\s+as\s+contas))"),
+        not_before=_re(
+            r"\b(?:trabalho|time|festa|empresa|equipe|projeto|grupo|reuniao|servico|firma|escola|turma|banda|jogo|"
+            r"viagem|churrasco|setor|loja|casamento)\s+(?:\w+\s+){0,3}$"
         ),
     ),
     # Poisoning/overdose: a frequent way suicidal intent or child accidents are reported.
@@ -687,7 +700,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:(?:um\s+|uns\s+)?(?:gole|golinho|goles|golinhos|pouco|pouquinho|copo|gotinha)\s+(?:de\s+)?)?"
             r"(?:(?:a|o|de)\s+)?(?:(?:agua|soro(?:\s+caseiro)?|cha|liquido\w*|suco|leite)\s+)?(?:e|,|que)\s+(?:\w+\s+){0,4}?"
             r"(?:volt(?:a|ando|ou)|" + VOMIT + r"|devolv\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
-            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))",
+            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))"
+            r"(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
             # Not able to drink is not keeping fluids: "não consigo beber nada", "no consigo tomar ni agua".
             r"\b(?:nao|no)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber|tomar|"
             r"engolir|manter|segurar)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
@@ -728,7 +742,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + VOMIT
             + r"|bot\w+\s+(?:pra|para)\s+fora|p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
-            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
+            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
         ),
     ),
     # "Não para nada", "nada fica no estômago": nothing stays down, when the sentence (or the one before)
@@ -990,6 +1004,14 @@ TEXT_VITALS = {
         r"minutos|min\b|horas|h\b|reais|ui\b|unidades|semanas))"
     ),
 }
+# A fast heart during exercise is the exercise, unless it stays up at rest ("na corrida marcou 165").
+EXERCISE = _re(
+    r"\b(?:corrida|correndo|corri|treino|treinando|academia|bike|bicicleta|pedal\w*|esteira|caminhada|exercicio\w*|"
+    r"futebol|musculacao|crossfit|natacao|spinning|maratona)\b"
+)
+AT_REST = _re(
+    r"\b(?:repouso|parad[oa]|deitad[oa]|sentad[oa]|nao\s+(?:baixa|baixou|desce|desceu|para|passa))\b"
+)
 # Glucose meters print HI/LO outside their range.
 GLUCOSE_METER_HI = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:hi|high)\b")
 GLUCOSE_METER_LO = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:lo|low)\b")

@@ -262,6 +262,10 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         for m in sc.words.finditer(lx.TEXT_VITALS[key]):
             raw = m.group("v") or m.group("v2") or (m.group("v3") if "v3" in m.re.groupindex else None)
             v = _num(raw) if raw else None
+            if v is not None and key == "frequencia_cardiaca_bpm" and v > 100:
+                sentence = sc.sentence(m.start(), m.end())
+                if lx.EXERCISE.search(sentence) and not lx.AT_REST.search(sentence):
+                    continue
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
     for m in (

@@ -115,6 +115,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # "não tô conseguindo nem falar de tanta falta de ar": the cause, not a denial
+            r"\b(?:nao|nem|mal|num)\s+"
+            + GAP2
+            + r"(?:consigo|consegue|conseguindo|conseguia|da)\s+(?:nem\s+)?(?:pra\s+)?falar\s+(?:de|com)\s+"
+            r"(?:tanta\s+|tanto\s+|a\s+|essa\s+)?(?:falta\s+de\s+ar|cansaco|canseira|folego\s+curto)",
             # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
             r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
             r"(?![\s-]+condicionado)",
@@ -200,6 +205,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
+            # a weight sitting on the chest: "um elefante sentado no meu peito", "uma pedra em cima do peito"
+            r"\b(?:elefante|alguem|peso|pedra|boi|caminhao|tonelada|tijolo|saco\s+de\s+cimento)\s+(?:\w+\s+)?"
+            r"(?:sentad[oa]|em\s+cima|pisando|apertando|esmagando)\s+(?:\w+\s+){0,2}?" + PEITO,
+            # the heart as the chest: "meu coração tá doendo" (never "de saudade", "partido")
+            r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
+            r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
             r"queimando|ardendo)\b",
             r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,

@@ -28,6 +28,7 @@ class QuestionKind(StrEnum):
     PRESSURE = "pressao"
     SATURATION = "saturacao"
     HEART_RATE = "frequencia_cardiaca"
+    COUNT = "contagem"  # "Quantas vezes vomitou hoje?"
     TEMPERATURE = "temperatura"
     STOPPED = "parou"  # "Já parou?", "Conseguiu estancar?"
     STILL = "continua"  # "Ainda está sangrando?"
@@ -56,9 +57,10 @@ _PAIN_SCALE = re.compile(
     r"\b(?:de\s+(?:0|zero|1|um)\s+a\s+(?:10|dez)|escala|que\s+nota|qual\s+(?:a\s+)?nota|nota\s+(?:da|de|pra|para)\s+"
     r"(?:sua\s+|essa\s+)?dor|quanto\s+(?:esta|ta)\s+doendo|intensidade\s+da\s+dor|quao\s+forte)"
 )
-_GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar\s+no\s+sangue)\b")
+_GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar|diabete\w*)\b")
 _PRESSURE = re.compile(r"\b(?:pressao|aparelho\s+de\s+pressao)\b")
 _SATURATION = re.compile(r"\b(?:oximetro|saturacao|saturando|oxigenacao)\b")
+_COUNT = re.compile(r"\bquantas\s+vezes\b")
 _HEART_RATE = re.compile(r"\b(?:batimentos?|batidas|frequencia\s+cardiaca|pulso|bpm|relogio|smartwatch)\b")
 _TEMPERATURE = re.compile(
     r"\b(?:termometro|temperatura|quantos\s+graus|febre\b[^?]{0,30}\b(?:quanto|mediu|medir|deu|marcou)|"
@@ -127,6 +129,8 @@ def classify(question: str, history: Sequence[_HasContent] = ()) -> QuestionKind
         return QuestionKind.FAMILY_HISTORY
     if _PAIN_SCALE.search(q):
         return QuestionKind.PAIN_SCALE
+    if _COUNT.search(q):
+        return QuestionKind.COUNT
     for pattern, kind in (
         (_GLUCOSE, QuestionKind.GLUCOSE),
         (_SATURATION, QuestionKind.SATURATION),

@@ -583,7 +583,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:acabar|terminar|dar\s+fim|por\s+fim|colocar\s+fim|dar\s+um\s+fim)\s+(?:com\s+|a\s+|na\s+)?(?:a\s+)?"
             r"(?:minha\s+|propria\s+|sua\s+|propria\s+)?(?:propria\s+)?vida\b",
             r"\b(?:me|se|te)\s+matar\b(?!\s+de\s+(?:rir|trabalhar|estudar|tanto|vergonha))|\bmatar-(?:me|se)\b|"
-            r"\bme\s+mato\b|\bse\s+mata\b|\bmatar\s+a\s+mim\s+mesm[oa]",
+            r"\bme\s+mato\b|\bse\s+mata\b|\bmatar\s+a\s+mim\s+mesm[oa]|"
+            r"\b(?:pens\w*\s+em|vontade\s+de|quero|queria|vou)\s+me\s+mata\b",  # "matá": the r dropped
             r"\btirar\s+(?:a\s+)?(?:minha|propria|sua)\s+(?:propria\s+)?vida",
             r"\bnao\s+(?:quero|aguento|vejo\s+sentido\s+em|tenho\s+(?:mais\s+)?(?:vontade|motivo)s?\s+(?:de|para|pra))\s+"
             r"(?:mais\s+)?viver",
@@ -714,8 +715,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))"
             r"(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
             # Not able to drink is not keeping fluids: "não consigo beber nada", "no consigo tomar ni agua".
-            r"\b(?:nao|no)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber|tomar|"
-            r"engolir|manter|segurar)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"\b(?:nao|no|num)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber?|"
+            r"tomar?|engolir?|manter|segurar?)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
             r"nada)\b",
             r"\bate\s+(?:a\s+)?agua\s+(?:que\s+(?:eu\s+|ele\s+|ela\s+)?(?:bebo|tomo|bebe|toma)\s+)?(?:volta|sai|vomit\w*)",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"

@@ -128,6 +128,7 @@ ABBREVIATIONS = {
     "muie": "mulher",
     "mulhe": "mulher",
     "deis": "dez",
+    "im": "em",
     "deiz": "dez",
     "caganera": "caganeira",
     "cagarera": "caganeira",

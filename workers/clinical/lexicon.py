@@ -87,6 +87,8 @@ DEFICIT = (
     r"perda\s+de\s+forca|dormen\w*|adormec\w*|amortec\w*|formig\w*|paralis\w*|"
     r"n(?:ao|um)\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
     r"(?:ta\s+|esta\s+|tava\s+)?conseguindo\s+(?:mexer|levantar|segurar|mover)|"
+    # "num consegui segurá o copo": phonetic "consegue" and the infinitive's r dropped
+    r"consegui\s+(?:mexer?|levantar?|segurar?|mover?)(?!\s+(?:o\s+|a\s+)?(?:choro|riso|risada|xixi|lagrimas?|vontade))|"
     r"obedece|sinto\s+(?:o|a|meu|minha))|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
     r"mover)|sem\s+movimento)\b"
 )
@@ -491,7 +493,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua|nosso|nossa)\s+)?\w+\s+)?"
             + GAP2
             + r"(?:tort[oa]s?|caid[oa]s?|caiu|entort\w*|tronch\w*|tronx\w*|"
-            r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pendendo)\b",
+            r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pend(?:endo|enu|eno|eu))\b",
             r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",
             r"\bdesvio\s+(?:de|da)\s+(?:rima|comissura)|\bparalisia\s+facial|\bassimetria\s+facial|\bparesia\s+facial",
             r"\bfala\w*\s+"

@@ -273,7 +273,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\b(?:"
             + VOMIT
-            + r"|golf\w*|gomit\w*)\b[^.;!?\n]{0,50}?\b(?:vermelh\w*|avermelhad\w*|groselha|coagul\w*|"
+            # (the colour is not the stools': "vomitando e com as fezes pretas" is melena)
+            + r"|golf\w*|gomit\w*)\b(?:(?!fezes|coco|evacu|caca|merda|urina|xixi)[^.;!?\n]){0,50}?\b"
+            r"(?:vermelh\w*|avermelhad\w*|groselha|coagul\w*|"
             r"cor\s+de\s+(?:sangue|vinho|ferrugem|cafe)|borra\w*|po\s+de\s+cafe|cafe\s+(?:moido|coado)|"
             r"pret[oa]s?|pretinh[oa]|escur[oa]s?|marrom\s+escuro)\b",
             r"\b(?:bot(?:ei|ou|ando|ava)|pus|pos|pois)\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b[^.;!?\n]{0,40}?\b(?:vermelh\w*|"

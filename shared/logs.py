@@ -21,7 +21,18 @@ _configured = False
 
 # Fields our own code fills with ids and names of things, never with personal data.
 _SAFE_KEYS = frozenset(
-    {"task_id", "correlation_id", "tenant", "vhost", "task_type", "service", "level", "logger", "timestamp"}
+    {
+        "task_id",
+        "task_ids",  # a worker's one line per batch (tasks_completed)
+        "correlation_id",
+        "tenant",
+        "vhost",
+        "task_type",
+        "service",
+        "level",
+        "logger",
+        "timestamp",
+    }
 )
 # CPF and phone numbers need digits, e-mail addresses an @: most strings are left alone cheaply.
 _MAYBE_PERSONAL = re.compile(r"[\d@]")

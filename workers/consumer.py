@@ -175,8 +175,7 @@ class VhostConsumer:
         acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
         if acks:
             TASKS.labels(self.domain, "ack").inc(len(acks))
-            for d in acks:
-                observability.task_finished(self.domain, d.properties, "ack")
+            observability.tasks_finished(self.domain, [d.properties for d in acks], "ack")
             self.transport.ack_many(acks)
         for d, outcome in zip(batch, outcomes, strict=True):
             if not isinstance(outcome, Ack):

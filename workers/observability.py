@@ -66,6 +66,16 @@ def task_finished(domain: str, props: Any, outcome: str) -> None:
     TASKS_BY_TYPE.labels(domain, task_type_of(props), outcome).inc()
 
 
+def tasks_finished(domain: str, props: list[Any], outcome: str) -> None:
+    """`task_finished` for a batch: one counter increment per task type, not per message."""
+    counts: dict[str, int] = {}
+    for p in props:
+        kind = task_type_of(p)
+        counts[kind] = counts.get(kind, 0) + 1
+    for kind, n in counts.items():
+        TASKS_BY_TYPE.labels(domain, kind, outcome).inc(n)
+
+
 @contextmanager
 def consume_span(vhost: str, props: Any, queue: str = "eventos") -> Iterator[None]:
     """The worker's span for one delivery (AMQP properties), see `delivery_span`."""

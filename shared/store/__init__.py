@@ -13,7 +13,7 @@ The tables themselves are imported from `shared.store.schema` (`shared.store.tas
 module of task rows, not the table).
 """
 
-from shared.store.batches import BatchAnswer, BatchTask
+from shared.store.batches import BatchAnswer, BatchTask, TaskState
 from shared.store.facade import Store
 from shared.store.schema import (
     DELIVERY_STATES,
@@ -41,6 +41,7 @@ __all__ = [
     "CreateOutcome",
     "Store",
     "StoreUnavailable",
+    "TaskState",
     "make_engine",
     "metadata",
     "now",

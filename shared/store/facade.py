@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from shared.store import alerts, batches, tasks, transitions
-from shared.store.batches import BatchAnswer, BatchTask
+from shared.store.batches import BatchAnswer, BatchTask, TaskState
 from shared.store.schema import make_engine
 from shared.store.tasks import CreateOutcome, Statements
 from shared.store.upgrade import upgrade_engine
@@ -60,9 +60,10 @@ class Store:
         return self._writer.submit(op).result(timeout)
 
     def _thread_conn(self, kind: str) -> Connection:
-        """This thread's own connection (PostgreSQL): kept for the life of the thread, so a batch
-        costs no checkout and no pre-ping round trip. "read" is in autocommit: one statement,
-        one round trip."""
+        """This thread's own connection, kept for the life of the thread, so a batch costs no
+        checkout and no pre-ping round trip: "write" on PostgreSQL (SQLite writes go through the
+        writer thread), "read" on both. "read" is in autocommit: one statement, one round trip,
+        and no snapshot held between batches."""
         conn: Connection | None = getattr(self._local, kind, None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self.engine.connect()
@@ -170,10 +171,16 @@ class Store:
             self._batch_write(transitions.complete_many(self._stmts, items, also or []), timeout)
 
     def progress_of(self, ids: list[str]) -> dict[str, int]:
-        """The progress of those of `ids` that exist, read before a rules batch runs its handlers
-        (a task completed already is not run again): one statement, outside any transaction."""
-        op = functools.partial(batches.progress_of, ids=ids)
-        return self._on_thread_conn("read", op) if self._direct else self._read(op)
+        """The progress of those of `ids` that exist: one statement, outside any transaction."""
+        return {task_id: s.progress for task_id, s in self.batch_state(ids).items()}
+
+    def batch_state(self, ids: list[str]) -> dict[str, TaskState]:
+        """Tenant, generation and progress of those of `ids` that exist, read once before a
+        rules batch runs its handlers (the tenant check; a task completed already is not run
+        again): one statement outside any transaction, on the calling thread's own connection."""
+        if not ids:
+            return {}
+        return self._on_thread_conn("read", functools.partial(batches.batch_state, ids=ids))
 
     def record_batch(self, items: list[BatchTask], timeout: float | None = 30) -> list[BatchAnswer]:
         """A rules batch's statuses, results and alerts in one transaction (shared.store.batches),

@@ -140,6 +140,9 @@ class Writer(threading.Thread):
         super().__init__(name="store-writer", daemon=True)
         self.engine = engine
         self.lock = write_lock(engine)
+        # Kept for the writer's life: a pool checkout, its reset and (PostgreSQL) its pre-ping per
+        # group commit cost as much as a small batch's statements. Dropped after an error.
+        self._conn: Connection | None = None
         self.q: queue.SimpleQueue[tuple[Callable[[Connection], Any], Settable] | None] = queue.SimpleQueue()
 
     def submit(self, op: Callable[[Connection], T]) -> Future[T]:
@@ -150,8 +153,22 @@ class Writer(threading.Thread):
     def stop(self) -> None:
         self.q.put(None)
         self.join(timeout=10)
-        if self.lock is not None and not self.is_alive():
-            self.lock.close()
+        if not self.is_alive():
+            self._drop()
+            if self.lock is not None:
+                self.lock.close()
+
+    def _connection(self) -> Connection:
+        conn = self._conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._conn = self.engine.connect()
+        return conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def run(self) -> None:
         stopping = False
@@ -174,7 +191,8 @@ class Writer(threading.Thread):
     def _run_batch(self, batch: list[tuple[Callable[[Connection], Any], Settable]]) -> None:
         try:
             results: list[Any] = []
-            with self.lock or contextlib.nullcontext(), self.engine.begin() as conn:
+            conn = self._connection()
+            with self.lock or contextlib.nullcontext(), conn.begin():
                 i = 0
                 while i < len(batch):
                     op = batch[i][0]
@@ -194,6 +212,8 @@ class Writer(threading.Thread):
                     results.append(op(conn))
                     i += 1
         except Exception:
+            # A broken connection is not used again; the ops run alone on a new one.
+            self._drop()
             if len(batch) == 1:
                 self._fail(batch[0][1])
                 return

@@ -48,7 +48,8 @@ def test_python_m_api_serves_and_stops_cleanly(
             except httpx.HTTPError:
                 return False
 
-        wait_until(ready, timeout=30, message="the API to answer")
+        # Generous: API_WORKERS processes import the whole stack at once, slow on a loaded 2-core box.
+        wait_until(ready, timeout=90, message="the API to answer")
         ep = ENDPOINTS[0]
         with httpx.Client(base_url=base, headers={"Authorization": "Bearer k"}, timeout=10) as client:
             ids = {client.post(ep.path, json=ep.payload()).json()["task_id"] for _ in range(20)}
@@ -59,7 +60,7 @@ def test_python_m_api_serves_and_stops_cleanly(
             # The first process can answer before its siblings finish starting up.
             wait_until(
                 lambda: log.read_text().count('"event": "api_started"') == workers,
-                timeout=30,
+                timeout=90,
                 message=f"all {workers} API processes to start",
             )
     finally:

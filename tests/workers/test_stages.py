@@ -243,12 +243,13 @@ def test_a_batch_of_first_deliveries_is_one_transaction_that_never_writes_proces
     written: list[str] = []
     commits: list[int] = []
 
-    def statement(conn: Any, clause: Any, multiparams: Any, params: Any, options: Any) -> None:
-        for p in [q for m in multiparams for q in (m if isinstance(m, list) else [m])] + [params]:
-            if isinstance(p, dict) and "b_status" in p:
-                written.append(p["b_status"])
+    def statement(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if sql.lstrip().upper().startswith("UPDATE TASKS"):
+            for p in params if many else [params]:
+                values = p.values() if isinstance(p, dict) else p
+                written.extend(v for v in values if v in ("processing", "completed"))
 
-    sa.event.listen(store.engine, "before_execute", statement)
+    sa.event.listen(store.engine, "before_cursor_execute", statement)
     sa.event.listen(store.engine, "commit", lambda conn: commits.append(1))
 
     assert processor.process_many([(body, {}) for body in bodies]) == [Ack()] * 6
@@ -357,3 +358,34 @@ def test_a_poison_task_refused_twice_shows_two_attempts(offline: Settings, store
     assert isinstance(processor.process(body, {topology.H_REPLAY_GENERATION: generation}), DeadLetter)
     task = status(store, poison)
     assert task["status"] == "dead_lettered" and task["attempts"] == 2
+
+
+def test_a_handler_running_past_the_slow_mark_gets_processing_written_and_quick_ones_do_not(
+    offline: Settings, store: Store
+) -> None:
+    import threading
+    import time
+
+    from workers.stages.batch import SlowRuns, Work
+
+    started: list[list[Work]] = []
+    seen = threading.Event()
+
+    def start(works: list[Work]) -> None:
+        started.append(works)
+        seen.set()
+
+    slow_runs = SlowRuns(start, after_s=0.05)
+    for _ in range(200):  # a busy pool: quick handlers one after another
+        quick = Work(None, 0, 0, 1, None)
+        slow_runs.watch(quick)
+        slow_runs.unwatch(quick)
+    # Past the watcher's idle period: it sleeps without a deadline and must be woken.
+    deadline = time.monotonic() + 10
+    while not slow_runs._asleep and time.monotonic() < deadline:
+        seen.wait(0.01)
+    long_one = Work(None, 0, 0, 1, None)
+    slow_runs.watch(long_one)
+    assert seen.wait(10), "the long handler's `processing` is written while it runs"
+    slow_runs.unwatch(long_one)
+    assert started == [[long_one]]

@@ -116,11 +116,27 @@ _PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro compan
 _NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
 
 
+class _Tokens:
+    """The words of a text as `(start, end, word)` by index, built only for the indexes asked:
+    the words come from one `findall`, the spans from match objects kept as they are."""
+
+    __slots__ = ("matches", "words")
+
+    def __init__(self, text: str) -> None:
+        self.words: list[str] = _WORD_RE.findall(text)
+        self.matches = list(_WORD_RE.finditer(text))
+
+    def __getitem__(self, i: int) -> tuple[int, int, str]:
+        m = self.matches[i]
+        return m.start(), m.end(), self.words[i]
+
+
 def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
     """One pass over the words: people named (start, end, noun, is a relative's relative), the
     first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
     third-person pronouns."""
-    toks = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+    toks = _Tokens(text)
+    ws = toks.words
 
     def joined(i: int, j: int) -> bool:  # only white space between word i and word j
         return text[toks[i][1] : toks[j][0]].isspace()
@@ -128,10 +144,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
     people: list[tuple[int, int, str, bool]] = []
     first_words: list[int] = []  # token indexes, judged once every person is known
     pronouns: list[int] = []
-    n = len(toks)
-    for i, (s0, _e0, w) in enumerate(toks):
-        if w not in _NOTABLE and not w.endswith("ei"):
-            continue
+    n = len(ws)
+    # Only the few words that matter are visited (a C `findall` lists the words).
+    for i in [i for i, w in enumerate(ws) if w in _NOTABLE or w.endswith("ei")]:
+        s0, w = toks[i][0], ws[i]
         if w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")):
             first_words.append(i)
         if w in _PRONOUNS:

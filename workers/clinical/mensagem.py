@@ -9,6 +9,8 @@ rules with the patient's oncology treatment. See docs/agent-message.md, "Reading
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from uuid import UUID
 
 from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
 
@@ -35,6 +37,7 @@ _SETTLED = re.compile(
 _CANCER = re.compile(
     r"\b(?:cancer|ca|neoplasi\w*|tumor\w*|carcinoma\w*|leucemia\w*|linfoma\w*|mieloma\w*|sarcoma\w*|metasta\w*)\b"
 )
+_NO_ID = UUID(int=0)
 _CHEMO = re.compile(r"\b(?:ciclo|ciclos|\w+platina|\w+taxel|\w+rubicina|\w+mabe|\w+tinibe|\w+fosfamida)\b")
 
 
@@ -47,6 +50,36 @@ def reading(payload: AgentMessagePayload) -> Reading:
 def read_as(payload: AgentMessagePayload) -> str:
     """The message as the rules read it."""
     return reading(payload).text
+
+
+# Each distinct text is analysed once per process: the same words come back ("sim", "bom dia",
+# a redelivered message, the care team's questions) and `analyze_mensagem` may read a message
+# as the answer, alone and joined with earlier turns. The consulta rules read the text, the vital
+# signs (none here) and the oncology flag, never the ids, so the key leaves the ids out.
+ANALYSIS_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
+def _analysis(
+    text: str, age: int | None, sex: str | None, name: str | None, oncology: bool
+) -> ClinicalAnalysis:
+    return analyze_consulta(
+        ConsultaPayload(
+            paciente_id=_NO_ID,
+            queixa=text,
+            idade_anos=age,
+            sexo=sex,  # type: ignore[arg-type]
+            paciente_nome=name,
+            em_tratamento_oncologico=oncology,
+        )
+    )
+
+
+def _consulta(payload: AgentMessagePayload, text: str) -> ClinicalAnalysis:
+    """The consulta rules on `text` for this patient: a copy the caller may change."""
+    c = consulta_payload(payload, text)
+    found = _analysis(c.queixa, c.idade_anos, c.sexo, c.paciente_nome, c.em_tratamento_oncologico)
+    return found.model_copy(deep=True)
 
 
 def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload:
@@ -118,16 +151,16 @@ def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
     """The consulta rules on the message as read in its conversation; `detalhes.leitura_conversa`
     explains the reading (question kind, answer, the earlier message it leans on, the findings)."""
     how = reading(payload)
-    analysis = analyze_consulta(consulta_payload(payload, how.text))
+    analysis = _consulta(payload, how.text)
     if analysis.achados and how.text != payload.message:
         # The answer's own words say whose it is: "é o meu cachorro, deu 39,8" read as a
         # temperature is the dog's, whatever the question assumed.
-        alone = analyze_consulta(consulta_payload(payload, payload.message))
+        alone = _consulta(payload, payload.message)
         if not alone.achados and _someone_else(alone):
             analysis = alone
     if _may_join(analysis, how) and (thread := thread_text(payload, how.text)) is not None:
         # Silent alone: read with the patient's own earlier turns, which only ever adds a finding.
-        joined = analyze_consulta(consulta_payload(payload, thread))
+        joined = _consulta(payload, thread)
         if joined.achados:
             analysis = joined
             analysis.detalhes["conversa_combinada"] = thread

@@ -30,8 +30,9 @@ FAST_MIN_PREFIX = 2
 WORD_END = "\x00"
 
 
-def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
-    """Prefixes of a sequence of parse items, after `head` was already matched literally."""
+def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
+    """Prefixes of a sequence of parse items, after `head` was already matched literally; with
+    `follow`, a whole word's prefix goes on with the next word's ("de\x00repente")."""
     for index, (op, av) in enumerate(items):
         name = str(op)
         if name == "AT":
@@ -42,16 +43,20 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
             head += chr(av)
             continue
         if name == "SUBPATTERN":
-            return _alternatives(list(av[-1]), head)
+            return _alternatives(list(av[-1]), head, follow)
         if name == "BRANCH":
             out: set[str] = set()
             for branch in av[1]:
-                got = _seq(list(branch), head)
+                got = _seq(list(branch), head, follow)
                 if got is None:
                     return None
                 out |= got
             return out
         if head and _is_space_run(op, av):
+            if follow and WORD_END not in head:
+                more = _seq(items[index + 1 :], head + WORD_END, follow)
+                if more is not None:
+                    return more
             return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
         choices = _small_choice(op, av)
         if choices is not None and len(head) < MAX_PREFIX:
@@ -59,7 +64,10 @@ def _seq(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
             rest = items[index + 1 :] if choices[1] else []
             out = set()
             for c in choices[0]:
-                got = _seq(rest, head + c) if choices[1] else ({head + c} if _long_enough(head + c) else None)
+                if choices[1]:
+                    got = _seq(rest, head + c, follow)
+                else:
+                    got = {head + c} if _long_enough(head + c) else None
                 if got is None:
                     return {head} if _long_enough(head) else None
                 out |= got
@@ -121,14 +129,16 @@ def _small_choice(op: Any, av: Any) -> tuple[list[str], bool] | None:
     return None
 
 
-def _alternatives(items: list[tuple[Any, Any]], head: str) -> set[str] | None:
-    return _seq(items, head)
+def _alternatives(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
+    return _seq(items, head, follow)
 
 
 @lru_cache(maxsize=512)
-def literal_prefixes(pattern: str) -> tuple[str, ...] | None:
-    """The literal prefixes every match of `pattern` starts with, or None when unknown."""
-    got = _seq(list(sre_parse.parse(pattern)), "")
+def literal_prefixes(pattern: str, follow: bool = False) -> tuple[str, ...] | None:
+    """The literal prefixes every match of `pattern` starts with, or None when unknown. With
+    `follow`, a whole word is followed by the next word's prefix after WORD_END ("de\x00rep" for
+    "de\\s+repente"); only `WordStarts` reads those."""
+    got = _seq(list(sre_parse.parse(pattern)), "", follow)
     if not got:
         return None
     # A longer prefix is implied by a shorter one it starts with; keep the short ones.
@@ -194,14 +204,21 @@ class WordStarts:
     def __init__(self, text: str) -> None:
         self.text = text
         by_key: dict[str, list[int]] = {}
+        add = by_key.setdefault
         for m in _WORD_START.finditer(text):
             head = m.group()
             p = m.start()
             if len(head) == 3:
-                by_key.setdefault(head, []).append(p)
-            by_key.setdefault(head[:2], []).append(p)
-            if head[0] <= "9":  # a number: also under its first digit ("3[4-9]" of a temperature)
-                by_key.setdefault(head[0], []).append(p)
+                add(head, []).append(p)
+                add(head[:2], []).append(p)
+            else:
+                add(head, []).append(p)
+                if len(head) == 2:
+                    # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
+                    # is tried at these few places, not before every "depois", "dentro", "desde".
+                    add(head + WORD_END, []).append(p)
+            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
+                add(head[0], []).append(p)
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -209,20 +226,15 @@ class WordStarts:
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return finditer(pattern, self.text)
-        groups, loose = plan
+        groups, lookup, keys, loose = plan
         text = self.text
         by_key = self.by_key
         starts: list[int] = []
-        for key, anchors in groups:
-            positions = by_key.get(key)
-            if not positions:
-                continue
-            if anchors is None:  # every anchor is the key itself: each position is a candidate
-                starts.extend(positions)
-                continue
-            for p in positions:
-                if text.startswith(anchors, p):
-                    starts.append(p)
+        # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
+        for index_key in by_key.keys() & keys:
+            positions = by_key[index_key]
+            for key in lookup[index_key]:
+                self._candidates(positions, key, groups[key], starts)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:
@@ -232,17 +244,44 @@ class WordStarts:
             return []
         return _matches_from(pattern, text, starts)
 
+    def _candidates(
+        self, positions: list[int], key: str, anchors: tuple[str, ...] | None, starts: list[int]
+    ) -> None:
+        """The positions of one index key where a group's anchors start."""
+        text = self.text
+        if anchors is None:  # every anchor is the key itself: each position is a candidate
+            starts.extend(positions)
+        elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
+            n = len(text)
+            size = len(key) - 1
+            for p in positions:
+                q = p + size
+                if q < n and text[q].isspace():
+                    q += 1
+                    while q < n and text[q].isspace():
+                        q += 1
+                    if text.startswith(anchors, q):
+                        starts.append(p)
+        else:
+            for p in positions:
+                if text.startswith(anchors, p):
+                    starts.append(p)
 
-Groups = tuple[tuple[str, tuple[str, ...] | None], ...]
+
+Groups = dict[str, tuple[str, ...] | None]
+Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...]]
 
 
 @lru_cache(maxsize=512)
-def _word_anchor_groups(pattern: str) -> tuple[Groups, tuple[str, ...]] | None:
+def _word_anchor_groups(pattern: str) -> Plan | None:
     """Anchors grouped by their first three characters (two for two-letter anchors), for patterns
     whose every alternative starts at a word boundary with a word character; None otherwise. A
     group's anchors are None when the key says it all (no further `startswith` needed); anchors
     whose first two characters are not word characters ("a.v.c") come back apart, to be found
-    with `str.find`."""
+    with `str.find`. A whole two- or three-letter word is its own key ("nao\x00"), and its group holds
+    the prefixes of the word after it, or None when some alternative does not say. `lookup` maps
+    the index's keys to the groups tried at their positions (a three-letter word is looked up
+    under its head: white space after it shows it whole)."""
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
@@ -260,13 +299,23 @@ def _word_anchor_groups(pattern: str) -> tuple[Groups, tuple[str, ...]] | None:
         if len(word) == 1 and not word.isdigit() and a[1:] != WORD_END:
             loose.append(a.rstrip(WORD_END))  # "a.v.c": found with `str.find`
             continue
-        key = word[:3]
-        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
-        # (WORD_END) needs nothing more: the index holds one-letter words under themselves.
         plain = a.rstrip(WORD_END)
-        groups.setdefault(key, []).append(key if plain == key else plain)
-    packed = tuple((k, None if all(a == k for a in v) else tuple(v)) for k, v in groups.items())
-    return packed, tuple(loose)
+        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
+        # (WORD_END) needs nothing more: the index holds one-letter words under themselves and
+        # two-letter words under the word and WORD_END.
+        key = a if len(word) in (2, 3) and a == word + WORD_END else word[:3]
+        groups.setdefault(key, []).append(key if plain == key or key == a else plain)
+    packed: Groups = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
+    follow = literal_prefixes(pattern, True) or ()
+    for key in packed:
+        if key[-1] == WORD_END:
+            nexts = [f[len(key) :] for f in follow if f.startswith(key)]
+            if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
+                packed[key] = tuple(nexts)
+    lookup: dict[str, list[str]] = {}
+    for key in packed:
+        lookup.setdefault(key[:3] if len(key) == 4 and key[-1] == WORD_END else key, []).append(key)
+    return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose)
 
 
 def starts_at_word_boundary(pattern: str) -> bool:
@@ -274,11 +323,15 @@ def starts_at_word_boundary(pattern: str) -> bool:
 
     def first_is_boundary(items: list[tuple[Any, Any]]) -> bool:
         # A look-behind before the boundary ("(?<![\\d/])\\b") consumes nothing: skip it.
+        after_space = False
         while items and str(items[0][0]) in ("ASSERT", "ASSERT_NOT"):
+            after_space = after_space or (str(items[0][0]) == "ASSERT" and _behind_space(items[0][1]))
             items = items[1:]
         if not items:
             return False
         op, av = items[0]
+        if after_space and str(op) == "LITERAL" and (chr(av).isalnum() or chr(av) == "_"):
+            return True  # "(?<=tudo\\s)que": a word character right after white space starts a word
         if str(op) == "AT":
             return str(av) == "AT_BOUNDARY"
         if str(op) == "BRANCH":
@@ -288,3 +341,13 @@ def starts_at_word_boundary(pattern: str) -> bool:
         return False
 
     return first_is_boundary(list(sre_parse.parse(pattern)))
+
+
+def _behind_space(av: Any) -> bool:
+    """A positive look-behind whose last element is white space (`(?<=tudo\\s)`)."""
+    direction, sub = av
+    sub = list(sub)
+    if direction != -1 or not sub:
+        return False
+    op, inner = sub[-1]
+    return str(op) == "IN" and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in inner)

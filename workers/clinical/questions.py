@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 from . import lexicon as lx
@@ -183,6 +184,7 @@ def statement(question: str, ability: bool = False) -> str | None:
     return ", ".join(parts) or None
 
 
+@lru_cache(maxsize=4096)  # the team's questions and the patient's earlier turns come back
 def symptom_phrase(text: str) -> str | None:
     """The words of the first symptom the lexicon finds in `text`, whatever their assertion
     ("o sangramento já parou?" → "sangramento")."""

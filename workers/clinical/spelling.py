@@ -232,18 +232,16 @@ def fix_typos(norm: Normalised) -> Normalised:
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
     if not fixes and not orphans:
         return norm
+    # Visit only the occurrences of those few tokens, in text order, instead of every token.
     edits: list[tuple[int, int, str]] = []
-    prev: re.Match[str] | None = None
-    for m in _TOKEN.finditer(text):
-        token = m.group(0)
+    for s, e, token in _occurrences(text, (*fixes, *orphans)):
         fixed = fixes.get(token)
-        s, e = m.span()
-        if fixed is None and token in orphans and prev is not None:
-            joined = _join(prev, m, text)
-            if joined is not None and not (edits and edits[-1][1] > prev.start()):
-                edits.append((prev.start(), e, joined))
-        prev = m
-        if fixed is None:
+        if fixed is None:  # an orphan: joined to the word before it, when that makes a word
+            prev = _previous_word(text, s)
+            if prev is not None and len(token) >= 3 and not (edits and edits[-1][1] > prev):
+                joined = text[prev : s - 1] + token
+                if _known(joined):
+                    edits.append((prev, e, joined))
             continue
         if (e < len(text) and text[e].isdigit()) or (s > 0 and text[s - 1].isdigit()):
             continue  # part of a code or a unit glued to a number ("spo2", "b12", "39graus")
@@ -254,17 +252,48 @@ def fix_typos(norm: Normalised) -> Normalised:
     return rewrite(norm, edits)
 
 
+def _az(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def _occurrences(text: str, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every place `_TOKEN.finditer(text)` yields one of `tokens`.
+
+    A token starts where no letter precedes it (a run of letters is one token, and "d+", "s/"
+    end in a non-letter). A word token is a whole run of letters, and a lone "d" before "+" or
+    "s", "c", "p" before "/" is that shorthand token, not a word."""
+    out: list[tuple[int, int, str]] = []
+    n = len(text)
+    for token in tokens:
+        size = len(token)
+        word = token[-1] not in "/+"
+        shorthand = {"d": "+", "s": "/", "c": "/", "p": "/"}.get(token) if size == 1 else None
+        i = text.find(token)
+        while i != -1:
+            e = i + size
+            whole = not word or (
+                (e == n or not _az(text[e])) and not (shorthand and e < n and text[e] == shorthand)
+            )
+            if whole and (i == 0 or not _az(text[i - 1])):
+                out.append((i, e, token))
+            i = text.find(token, i + 1)
+    out.sort()
+    return out
+
+
+def _previous_word(text: str, s: int) -> int | None:
+    """Where the word token right before position `s` starts, when one space alone separates
+    them ("com vulsao"); None otherwise (the token before is "d+"/"s/", a number, or further)."""
+    if s < 2 or text[s - 1] != " " or not _az(text[s - 2]):
+        return None
+    i = s - 2
+    while i > 0 and _az(text[i - 1]):
+        i -= 1
+    return i
+
+
 @lru_cache(maxsize=65536)
 def _known(token: str) -> bool:
     # Cached like `fix_word`: `read_by_rules` tries every family pattern, and the same unknown
     # words (names, places) come back in message after message.
     return token in RULE_WORDS or is_word(token) or read_by_rules(token)
-
-
-def _join(prev: re.Match[str], cur: re.Match[str], text: str) -> str | None:
-    """A word split in two by a speech-to-text engine or a stray space ("com vulsão", "des di"):
-    the unknown second half and the word before it, when together they make a word."""
-    if text[prev.end() : cur.start()] != " " or not prev.group(0).isalpha() or len(cur.group(0)) < 3:
-        return None
-    joined = prev.group(0) + cur.group(0)
-    return joined if _known(joined) else None

@@ -56,9 +56,10 @@ _TABLE = _build_table()
 # A run of r or s keeps two ("socorrrro", "issso"): the word is spelt with the double more often.
 # Digits are left alone: 3000 must stay 3000.
 _STRETCH = re.compile(r"([aeiou])\1+|([rs])\2{2,}|([a-z])\3{2,}")
-# Whether `_STRETCH` matches at all (a doubled vowel or a tripled letter), as literals: the regex
-# engine skips ahead to their first letters instead of trying three back-references everywhere.
-_STRETCH_ANY = re.compile("|".join([v * 2 for v in "aeiou"] + [c * 3 for c in "bcdfghjklmnpqrstvwxyz"]))
+# Where `_STRETCH` can match: a doubled vowel or a tripled letter starts there. `str.find` for
+# each (a C loop) finds them faster than one regex alternation tried at every position, and the
+# back-references run only at those places.
+_STRETCH_STARTS = tuple([v * 2 for v in "aeiou"] + [c * 3 for c in "bcdfghjklmnpqrstvwxyz"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,9 @@ def _latin1_table() -> bytes:
 
 _LATIN1 = _latin1_table()
 # Typographic characters outside Latin-1 that WhatsApp keyboards insert ("tô com febre’", "39˚").
-_WIDE = tuple((chr(code), repl) for code, repl in _TABLE.items() if code > 255 and len(repl) == 1)
+_WIDE = {chr(code): repl for code, repl in _TABLE.items() if code > 255 and len(repl) == 1}
+assert not set(_WIDE.values()) & set(_WIDE), "one pass of replacements must be enough"
+_NOT_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 
 def _fold_chars(text: str) -> str:
@@ -109,8 +112,9 @@ def _fold_chars(text: str) -> str:
     try:
         raw = text.encode("latin-1")
     except UnicodeEncodeError:
-        for wide, repl in _WIDE:
-            if wide in text:
+        for wide in set(_NOT_LATIN1.findall(text)):  # the few characters there, not all 200
+            repl = _WIDE.get(wide)
+            if repl is not None:
                 text = text.replace(wide, repl)
         try:
             raw = text.encode("latin-1")
@@ -123,14 +127,40 @@ def _fold_chars(text: str) -> str:
     return raw.translate(_LATIN1).decode("latin-1")
 
 
+def _stretches(text: str) -> list[re.Match[str]]:
+    """`_STRETCH.finditer(text)` as a list, trying the regex only where a run starts: every match
+    starts with one of `_STRETCH_STARTS`, and a match swallows its whole run of one letter, so
+    leftmost non-overlapping matches among those places are the scan's matches."""
+    starts: list[int] = []
+    for run in _STRETCH_STARTS:
+        i = text.find(run)
+        while i != -1:
+            starts.append(i)
+            i = text.find(run, i + 1)
+    if not starts:
+        return []
+    starts.sort()
+    out: list[re.Match[str]] = []
+    end = 0
+    for pos in starts:
+        if pos < end:
+            continue
+        m = _STRETCH.match(text, pos)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def normalise(text: str) -> Normalised:
     translated = _fold_chars(text)
-    if not _STRETCH_ANY.search(translated):
+    stretches = _stretches(translated)
+    if not stretches:
         return Normalised(text, translated, None)
     pieces: list[str] = []
     index: list[int] = []
     pos = 0
-    for m in _STRETCH.finditer(translated):
+    for m in stretches:
         keep = m.start() + (2 if m.group(2) else 1)  # "socorrrro" keeps the "rr" it is spelt with
         pieces.append(translated[pos:keep])
         index.extend(range(pos, keep))

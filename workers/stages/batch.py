@@ -74,7 +74,7 @@ class Work:
 
     @property
     def task_id(self) -> str:
-        return str(self.parsed.task_id)
+        return self.parsed.task_id  # type: ignore[no-any-return]
 
 
 def processing(w: Work) -> int:
@@ -185,7 +185,12 @@ def chain(source: Future[str], target: Future[str]) -> None:
 class SlowRuns:
     """Writes `processing` (through `start`) for first deliveries whose handler runs past
     `after_s`: a rules batch otherwise goes from `queued` to `completed` in one write. One thread
-    per rules stage, asleep while no handler runs."""
+    per rules stage, asleep while no handler runs.
+
+    Handlers of a busy pool start one after the other, a fraction of a millisecond each, and
+    `watch` must not wake this thread for each of them (that was a thread switch per task): the
+    thread wakes at the deadline of the oldest handler it knew of, and only one asleep without a
+    deadline (nothing ran for `after_s`) is woken by `watch`."""
 
     def __init__(self, start: Callable[[list[Work]], None], after_s: float = PROCESSING_AFTER_S) -> None:
         self.start = start
@@ -195,6 +200,7 @@ class SlowRuns:
         # write after the handler knows whether the attempt was counted already (`Work.started`).
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._asleep = False
 
     def watch(self, w: Work) -> None:
         if w.started:
@@ -204,7 +210,9 @@ class SlowRuns:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="slow-runs", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._asleep:
+                self._asleep = False
+                self._cond.notify()
 
     def unwatch(self, w: Work) -> None:
         with self._cond:
@@ -213,8 +221,15 @@ class SlowRuns:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._running:
-                    self._cond.wait()
+                if not self._running:
+                    # Nothing runs: wait one period before sleeping without a deadline. A handler
+                    # that starts meanwhile is due at the earliest when the period ends.
+                    self._cond.wait(self.after_s)
+                    if not self._running:
+                        self._asleep = True
+                        while self._asleep:
+                            self._cond.wait()
+                    continue
                 oldest = min(t for t, _ in self._running.values())
                 wait = oldest + self.after_s - time.monotonic()
                 if wait > 0:

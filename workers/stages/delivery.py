@@ -39,10 +39,8 @@ class Parsed:
     envelope: Envelope
     handler: Handler
     payload: BaseModel
-
-    @property
-    def task_id(self) -> str:
-        return str(self.envelope.task_id)
+    # str(envelope.task_id) once: a UUID's str() is rebuilt on every call, a dozen per task.
+    task_id: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def parse(body: bytes, domain: str, vhost: str) -> Parsed | Rejected:
         payload = handler.payload_model.model_validate(envelope.payload)
     except ValidationError as exc:
         return Rejected(task_id, envelope, "invalid_payload", validation_errors(exc))
-    return Parsed(envelope, handler, payload)
+    return Parsed(envelope, handler, payload, task_id)
 
 
 def _envelope(body: bytes) -> Envelope | Rejected:
@@ -135,6 +133,25 @@ def bind_task(log_: Any, envelope: Envelope, **extra: Any) -> Any:
         correlation_id=envelope.correlation_id,
         **extra,
     )
+
+
+class TaskLog:
+    """`bind_task` on first use: most tasks never log a line of their own (a batch logs one line
+    for all), and binding a structlog logger per task cost as much as validating its payload."""
+
+    __slots__ = ("_bound", "_envelope", "_extra", "_log")
+
+    def __init__(self, log_: Any, envelope: Envelope, **extra: Any) -> None:
+        self._log = log_
+        self._envelope = envelope
+        self._extra = extra
+        self._bound: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        bound = self._bound
+        if bound is None:
+            bound = self._bound = bind_task(self._log, self._envelope, **self._extra)
+        return getattr(bound, name)
 
 
 def make_context(

@@ -27,10 +27,10 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from shared import topology
+from shared import topology, tracing
 from shared.config import Settings
 from shared.logs import get_logger
-from shared.store import BatchAnswer, Store, progress_for
+from shared.store import BatchAnswer, Store, TaskState, progress_for
 from workers import observability
 from workers.context import AlertGate, HandlerMode
 from workers.registry import PermanentError
@@ -50,7 +50,7 @@ from workers.stages.batch import (
 from workers.stages.delivery import (
     Parsed,
     Rejected,
-    bind_task,
+    TaskLog,
     header_int,
     llm_estado,
     make_context,
@@ -101,10 +101,16 @@ class RulesStage:
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
         """The outcomes of several deliveries, in order (see the module docstring)."""
         parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
+        # One read for the batch: whose each task is (the tenant check) and how far it has got.
         try:
-            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
+            state: dict[str, TaskState] | Exception = self._state([p for p, _ in parsed])
         except Exception as exc:  # no tenant can be checked; the batch's writes would fail the same way
-            known = exc
+            state = exc
+        known: dict[str, KnownTask] | Exception = (
+            state
+            if isinstance(state, Exception)
+            else {tid: KnownTask(s.tenant_id, s.generation) for tid, s in state.items()}
+        )
         works = [self._prepare(p, headers, known) for p, headers in parsed]
         # A possible repeat stores `processing` first: a message that keeps crashing us counts.
         again = [w for w in works if w.outcome is None and not w.first]
@@ -115,10 +121,14 @@ class RulesStage:
         answers: list[BatchAnswer] = []
         if live:
             try:
-                # One read: a task completed already (a publisher's retry) is not run again.
-                progress = self.store.progress_of([w.task_id for w in live])
+                # A task completed already (a publisher's retry) is not run again. The progress was
+                # read before `processing` was stored for the possible repeats: one that applied
+                # was below this delivery's `processing`, so below its guard as well; a race
+                # with another delivery is refused under the row lock by `record_batch`.
+                assert not isinstance(state, Exception)  # else every work has its outcome
                 for w in live:
-                    if progress.get(w.task_id, -1) >= guard(w):
+                    seen = state.get(w.task_id)
+                    if seen is not None and seen.progress >= guard(w):
                         w.taken = True  # completed already, or a later delivery has it
                     elif self._run(w):
                         ran.append(w)
@@ -217,9 +227,9 @@ class RulesStage:
                 for w in done:
                     w.outcome = self.failures.store_failed(w, exc)
 
-    def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
+    def _state(self, parsed: list[Parsed | Rejected]) -> dict[str, TaskState]:
         ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
-        return {tid: KnownTask(*owner) for tid, owner in self.store.task_owners(ids).items()}
+        return self.store.batch_state(ids)
 
     def _prepare(
         self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception
@@ -261,7 +271,7 @@ class RulesStage:
             retry_count,
             generation,
             attempt_key,
-            bind_task(self.log, parsed.envelope, attempt=attempt_key),
+            TaskLog(self.log, parsed.envelope, attempt=attempt_key),
             headers=headers,
             first=retry_count == 0 and delivery_count == 0 and generation == 0,
         )
@@ -308,13 +318,17 @@ class RulesStage:
         self._slow.watch(w)
         try:
             # The message's trace context is current: defer_alerts keeps it for the alerts' POSTs.
-            with (
-                observability.delivery_span(
-                    self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
-                ),
-                observability.handler_span(envelope.domain, envelope.task_type, w.task_id),
-            ):
-                w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
+            if not tracing.recording():  # no span work at all, only the message's traceparent
+                with tracing.incoming(w.headers.get(tracing.TRACEPARENT)):
+                    w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
+            else:
+                with (
+                    observability.delivery_span(
+                        self.vhost, w.headers, w.task_id, f"{envelope.domain}.{envelope.task_type}"
+                    ),
+                    observability.handler_span(envelope.domain, envelope.task_type, w.task_id),
+                ):
+                    w.result = w.parsed.handler.fn(ctx, w.parsed.payload)
         except PermanentError as exc:
             w.failure = (True, exc)
             return False

@@ -60,9 +60,9 @@ class Store:
         return self._writer.submit(op).result(timeout)
 
     def _thread_conn(self, kind: str) -> Connection:
-        """This thread's own connection (PostgreSQL): kept for the life of the thread, so a batch
-        costs no checkout and no pre-ping round trip. "read" is in autocommit: one statement,
-        one round trip."""
+        """This thread's own connection: kept for the life of the thread, so a batch costs no
+        checkout and no pre-ping round trip. "write" on PostgreSQL only (SQLite writes go
+        through the writer); "read" on both, in autocommit: one statement, no transaction."""
         conn: Connection | None = getattr(self._local, kind, None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self.engine.connect()
@@ -202,6 +202,14 @@ class Store:
     def task_owners(self, task_ids: list[str]) -> dict[str, tuple[str, int]]:
         """(tenant, generation) of each task the store holds (the worker's tenant check)."""
         return self._read(tasks.owners(task_ids)) if task_ids else {}
+
+    def known_tasks(self, task_ids: list[str]) -> dict[str, tuple[str, int, int]]:
+        """(tenant, generation, progress) of each task the store holds, read before a rules
+        batch runs: one statement outside any transaction, on the thread's own connection."""
+        if not task_ids:
+            return {}
+        op = functools.partial(tasks.known, task_ids=task_ids)
+        return self._on_thread_conn("read", op)
 
     def get_task_view(
         self, task_id: str, *, tenant_id: str | None = None, domain: str | None = None

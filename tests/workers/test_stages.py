@@ -357,3 +357,37 @@ def test_a_poison_task_refused_twice_shows_two_attempts(offline: Settings, store
     assert isinstance(processor.process(body, {topology.H_REPLAY_GENERATION: generation}), DeadLetter)
     task = status(store, poison)
     assert task["status"] == "dead_lettered" and task["attempts"] == 2
+
+
+def test_a_handler_that_runs_long_gets_processing_written_also_after_the_watcher_went_idle() -> None:
+    """SlowRuns wakes by itself while handlers keep coming and must still be woken once it slept."""
+    import threading
+    import time
+
+    from workers.stages.batch import SlowRuns, Work
+
+    started: list[Work] = []
+    seen = threading.Event()
+
+    def start(works: list[Work]) -> None:
+        started.extend(works)
+        seen.set()
+
+    slow = SlowRuns(start, after_s=0.05)
+    slow.LINGER_TICKS = 2  # asleep after about 0.1 s without a handler
+    for _round in range(2):
+        seen.clear()
+        w = Work(None, 0, 0, 1, None)
+        slow.watch(w)
+        assert seen.wait(5), "the long-running handler never got its processing write"
+        assert started[-1] is w
+        deadline = time.monotonic() + 5
+        while not slow._asleep and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert slow._asleep
+    # A handler that finished in time is never written.
+    quick = Work(None, 0, 0, 1, None)
+    slow.watch(quick)
+    slow.unwatch(quick)
+    time.sleep(0.2)
+    assert all(s is not quick for s in started)

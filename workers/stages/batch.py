@@ -185,12 +185,17 @@ def chain(source: Future[str], target: Future[str]) -> None:
 class SlowRuns:
     """Writes `processing` (through `start`) for first deliveries whose handler runs past
     `after_s`: a rules batch otherwise goes from `queued` to `completed` in one write. One thread
-    per rules stage, asleep while no handler runs."""
+    per rules stage, asleep once no handler has run for `LINGER_TICKS * after_s`."""
+
+    # Idle ticks (of `after_s`) before the thread sleeps until woken: under a steady load it
+    # never does, so `watch` costs no wake-up (a notify per handler cost a thread switch each).
+    LINGER_TICKS = 20
 
     def __init__(self, start: Callable[[list[Work]], None], after_s: float = PROCESSING_AFTER_S) -> None:
         self.start = start
         self.after_s = after_s
         self._running: dict[int, tuple[float, Work]] = {}
+        self._asleep = False
         # Held while a `processing` write is under way: `unwatch` waits for it, so the batch's
         # write after the handler knows whether the attempt was counted already (`Work.started`).
         self._cond = threading.Condition()
@@ -204,7 +209,10 @@ class SlowRuns:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="slow-runs", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            elif self._asleep:
+                # Otherwise the thread wakes by itself before this handler is due: a handler
+                # watched later is never due before one watched earlier.
+                self._cond.notify()
 
     def unwatch(self, w: Work) -> None:
         with self._cond:
@@ -213,8 +221,12 @@ class SlowRuns:
     def _loop(self) -> None:
         while True:
             with self._cond:
+                idle = 0
                 while not self._running:
-                    self._cond.wait()
+                    self._asleep = idle >= self.LINGER_TICKS
+                    self._cond.wait(None if self._asleep else self.after_s)
+                    idle += 1
+                self._asleep = False
                 oldest = min(t for t, _ in self._running.values())
                 wait = oldest + self.after_s - time.monotonic()
                 if wait > 0:

@@ -101,8 +101,11 @@ class RulesStage:
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
         """The outcomes of several deliveries, in order (see the module docstring)."""
         parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
+        progress: dict[str, int] = {}
         try:
-            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed])
+            # One read for the batch: whose each task is, and how far it got (a task completed
+            # already is not run again).
+            known: dict[str, KnownTask] | Exception = self._known_tasks([p for p, _ in parsed], progress)
         except Exception as exc:  # no tenant can be checked; the batch's writes would fail the same way
             known = exc
         works = [self._prepare(p, headers, known) for p, headers in parsed]
@@ -115,8 +118,8 @@ class RulesStage:
         answers: list[BatchAnswer] = []
         if live:
             try:
-                # One read: a task completed already (a publisher's retry) is not run again.
-                progress = self.store.progress_of([w.task_id for w in live])
+                # Read before `_start` stored `processing` for possible repeats: lower than what
+                # they stored, so still below their guard; the batch's write checks it again.
                 for w in live:
                     if progress.get(w.task_id, -1) >= guard(w):
                         w.taken = True  # completed already, or a later delivery has it
@@ -217,9 +220,15 @@ class RulesStage:
                 for w in done:
                     w.outcome = self.failures.store_failed(w, exc)
 
-    def _known_tasks(self, parsed: list[Parsed | Rejected]) -> dict[str, KnownTask]:
+    def _known_tasks(self, parsed: list[Parsed | Rejected], progress: dict[str, int]) -> dict[str, KnownTask]:
+        """Tenant and generation of the batch's tasks the store holds; their progress into
+        `progress`."""
         ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
-        return {tid: KnownTask(*owner) for tid, owner in self.store.task_owners(ids).items()}
+        known = {}
+        for tid, (tenant, generation, at) in self.store.known_tasks(ids).items():
+            known[tid] = KnownTask(tenant, generation)
+            progress[tid] = at
+        return known
 
     def _prepare(
         self, parsed: Parsed | Rejected, headers: Mapping[str, Any], known: dict[str, KnownTask] | Exception

@@ -10,8 +10,8 @@
                            with the same finding inside ALERT_EPISODE_WINDOW_S joins it instead of
                            alerting again; a higher severity escalates it (a new alert).
 
-Writes go through the task store's single writer (group commit); the episode claim is one
-transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
+Writes go through the task store's single writer (group commit) on SQLite, on the rules thread's
+own connection on PostgreSQL; the episode claim is one transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
 conversation at once still send one alert. Migration 0004 creates both tables (shared/store/schema.py).
 """
 
@@ -116,7 +116,8 @@ class ConversationLog:
             rows = conn.execute(_EARLIER, params)
             return [dict(r._mapping) for r in rows]
 
-        return self.store._read(fn)
+        # The rules thread's own read connection: no checkout, no pre-ping round trip.
+        return self.store._on_thread_conn("read", fn)
 
     def answered_after(self, tenant_id: str, conversation_id: str, after: datetime, task_id: str) -> bool:
         """Whether a message of the conversation arrived after `after`: read by a worker, or
@@ -199,7 +200,9 @@ class ConversationLog:
                     conn.execute(_EPISODE_JOIN, {**where, "ts": ts, "joined": [*joined, task_id]})
             return out
 
-        return self.store._write(op)
+        # PostgreSQL: on the rules thread's own connection, as its batches (no hand-off to the
+        # writer thread); SQLite: through the writer, its one writer.
+        return self.store._batch_write(op)
 
     @staticmethod
     def _locked(conn: Connection, where: dict[str, str]) -> dict[str, Any] | None:

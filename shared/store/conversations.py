@@ -10,9 +10,10 @@
                            with the same finding inside ALERT_EPISODE_WINDOW_S joins it instead of
                            alerting again; a higher severity escalates it (a new alert).
 
-Writes go through the task store's single writer (group commit) on SQLite, on the rules thread's
-own connection on PostgreSQL; the episode claim is one transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
-conversation at once still send one alert. Migration 0004 creates both tables (shared/store/schema.py).
+Writes go through the task store's single writer (group commit) on SQLite, on the rules
+thread's own connection on PostgreSQL; the episode claim is one transaction with the row locked
+on PostgreSQL, so two workers handling two messages of the same conversation at once still send
+one alert. Migration 0004 creates both tables (shared/store/schema.py).
 """
 
 from __future__ import annotations

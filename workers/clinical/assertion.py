@@ -131,7 +131,9 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
-    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
+    # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:"
+    r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"
     r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
     r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"

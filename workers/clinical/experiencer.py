@@ -105,6 +105,9 @@ _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
+# Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
+_INTERJECTIONS = words("egua cara")
+_MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
 _WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -168,6 +171,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             noun, end_i = f"{w} de quarto", i + 2
         if noun is None:
             continue
+        before = toks[i - 1][2] if i > 0 else ""
+        needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
+        if noun in _INTERJECTIONS and before not in needed:
+            continue  # "a cara tronxa" is a face, "o cara" a bystander
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]
@@ -297,7 +304,11 @@ class Experiencer:
             if first is not None:
                 best = (first, "first", None, False)
             if person is not None and (best is None or person >= best[0]):
-                _p0, _p1, noun, of = self.people[self.people_starts.index(person)]
+                k = self.people_starts.index(person)
+                # The owner inside "a gata da minha filha" is not the subject: the outer noun is.
+                while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
+                    k -= 1
+                _p0, _p1, noun, of = self.people[k]
                 best = (person, "third", noun, of)
             if pronoun is not None and (best is None or pronoun > best[0]):
                 best = (pronoun, "third", self._antecedent(pronoun), False)
@@ -341,5 +352,10 @@ class Experiencer:
         if of or _BYSTANDER_RE.match(noun):
             return True
         clause_end = _SENTENCE.search(self.text, end)
-        clause = self.text[at : clause_end.start() if clause_end else len(self.text)]
+        stop = clause_end.start() if clause_end else len(self.text)
+        # A death told of the next person named is theirs: "a vó tá chamando minha mãe que já faleceu".
+        k = bisect_right(self.people_starts, at)
+        if k < len(self.people_starts):
+            stop = min(stop, self.people_starts[k])
+        clause = self.text[at:stop]
         return self.self_focus or bool(_RELATIVE_PAST.search(clause))

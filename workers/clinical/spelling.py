@@ -124,6 +124,16 @@ ABBREVIATIONS = {
     "i": "e",
     "pru": "pro",
     "mi": "me",
+    # Spoken forms the sound key sends to the wrong word ("muié" is not "molhe", "deis" is ten, not "dei")
+    "muie": "mulher",
+    "mulhe": "mulher",
+    "deis": "dez",
+    "im": "em",
+    "deiz": "dez",
+    "caganera": "caganeira",
+    "cagarera": "caganeira",
+    "caganeria": "caganeira",
+    "diarreira": "diarreia",
 }
 
 

@@ -10,9 +10,10 @@
                            with the same finding inside ALERT_EPISODE_WINDOW_S joins it instead of
                            alerting again; a higher severity escalates it (a new alert).
 
-Writes go through the task store's single writer (group commit); the episode claim is one
-transaction with the row locked on PostgreSQL, so two workers handling two messages of the same
-conversation at once still send one alert. Migration 0004 creates both tables (shared/store/schema.py).
+Writes go through the task store's single writer (group commit) on SQLite, on the rules
+thread's own connection on PostgreSQL; the episode claim is one transaction with the row locked
+on PostgreSQL, so two workers handling two messages of the same conversation at once still send
+one alert. Migration 0004 creates both tables (shared/store/schema.py).
 """
 
 from __future__ import annotations
@@ -35,9 +36,57 @@ _UNREAD = ("queued", "processing", "retrying")
 Decide = Callable[[dict[str, Any] | None, str, str, datetime], str]
 
 
+_c, _e = conversation_messages.c, alert_episodes.c
+# Built once, with bound parameters: building a statement (and its cache key) per message cost
+# more CPU than SQLite took to run it.
+_EARLIER = (
+    sa.select(conversation_messages)
+    .where(
+        _c.tenant_id == sa.bindparam("tenant_id"),
+        _c.conversation_id == sa.bindparam("conversation_id"),
+        _c.received_at < sa.bindparam("before"),
+        _c.task_id != sa.bindparam("task_id"),
+    )
+    .order_by(_c.received_at.desc())
+    .limit(50)
+)
+_EPISODE_WHERE = (
+    _e.tenant_id == sa.bindparam("k_tenant_id"),
+    _e.conversation_id == sa.bindparam("k_conversation_id"),
+    _e.episode_key == sa.bindparam("k_episode_key"),
+)
+_EPISODE = sa.select(alert_episodes).where(*_EPISODE_WHERE)
+_EPISODE_LOCKED = _EPISODE.with_for_update()
+_EPISODE_RESET = (
+    sa.update(alert_episodes)
+    .where(*_EPISODE_WHERE)
+    .values(
+        severity=sa.bindparam("severity"),
+        task_id=sa.bindparam("task_id"),
+        alerted_at=sa.bindparam("ts"),
+        last_seen_at=sa.bindparam("ts"),
+        joined=sa.bindparam("joined", type_=alert_episodes.c.joined.type),
+    )
+)
+_EPISODE_JOIN = (
+    sa.update(alert_episodes)
+    .where(*_EPISODE_WHERE)
+    .values(
+        last_seen_at=sa.bindparam("ts"), joined=sa.bindparam("joined", type_=alert_episodes.c.joined.type)
+    )
+)
+
+
 class ConversationLog:
     def __init__(self, store: Store) -> None:  # the facade: its writer, pool and statements
         self.store = store
+        self._record = store._stmts.insert(conversation_messages).on_conflict_do_nothing()
+        # RETURNING rather than rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
+        self._open = (
+            store._stmts.insert(alert_episodes)
+            .on_conflict_do_nothing()
+            .returning(alert_episodes.c.episode_key)
+        )
 
     def record(self, row: dict[str, Any]) -> None:
         """Remember one message (a redelivered task keeps its first row)."""
@@ -46,7 +95,7 @@ class ConversationLog:
     def record_op(self, row: dict[str, Any]) -> Callable[[Connection], None]:
         """`record` as a write for another transaction: the rules stage commits it with the
         task's `completed` status, so a message is remembered exactly when its task is done."""
-        stmt = self.store._stmts.insert(conversation_messages).on_conflict_do_nothing()
+        stmt = self._record
 
         def op(conn: Connection) -> None:
             conn.execute(stmt, row)
@@ -57,23 +106,19 @@ class ConversationLog:
         self, tenant_id: str, conversation_id: str, before: datetime, task_id: str
     ) -> list[dict[str, Any]]:
         """The conversation's messages that arrived before `before`, newest first (at most 50)."""
-        c = conversation_messages.c
+        params = {
+            "tenant_id": tenant_id,
+            "conversation_id": conversation_id,
+            "before": before,
+            "task_id": task_id,
+        }
 
         def fn(conn: Connection) -> list[dict[str, Any]]:
-            rows = conn.execute(
-                sa.select(conversation_messages)
-                .where(
-                    c.tenant_id == tenant_id,
-                    c.conversation_id == conversation_id,
-                    c.received_at < before,
-                    c.task_id != task_id,
-                )
-                .order_by(c.received_at.desc())
-                .limit(50)
-            )
+            rows = conn.execute(_EARLIER, params)
             return [dict(r._mapping) for r in rows]
 
-        return self.store._read(fn)
+        # The rules thread's own read connection: no checkout, no pre-ping round trip.
+        return self.store._on_thread_conn("read", fn)
 
     def answered_after(self, tenant_id: str, conversation_id: str, after: datetime, task_id: str) -> bool:
         """Whether a message of the conversation arrived after `after`: read by a worker, or
@@ -120,15 +165,13 @@ class ConversationLog:
     ) -> dict[str, str]:
         """Decide, atomically, for each (episode key, severity) whether it opens or escalates an
         episode (this task's alert is sent), or joins the open one (recorded, not sent)."""
-        e = alert_episodes.c
-        # RETURNING rather than rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
-        insert = self.store._stmts.insert(alert_episodes).on_conflict_do_nothing().returning(e.episode_key)
+        insert = self._open
 
         def op(conn: Connection) -> dict[str, str]:
             ts = now()
             out: dict[str, str] = {}
             for key, severity in items:
-                where = (e.tenant_id == tenant_id, e.conversation_id == conversation_id, e.episode_key == key)
+                where = {"k_tenant_id": tenant_id, "k_conversation_id": conversation_id, "k_episode_key": key}
                 current = self._locked(conn, where)
                 if current is None:
                     fresh = {
@@ -150,27 +193,22 @@ class ConversationLog:
                 out[key] = decision
                 if decision in ("open", "escalate"):
                     conn.execute(
-                        sa.update(alert_episodes)
-                        .where(*where)
-                        .values(severity=severity, task_id=task_id, alerted_at=ts, last_seen_at=ts, joined=[])
+                        _EPISODE_RESET,
+                        {**where, "severity": severity, "task_id": task_id, "ts": ts, "joined": []},
                     )
                 elif decision == "join" and current is not None:
                     joined = [t for t in current["joined"] or [] if t != task_id][-(MAX_JOINED - 1) :]
-                    conn.execute(
-                        sa.update(alert_episodes)
-                        .where(*where)
-                        .values(last_seen_at=ts, joined=[*joined, task_id])
-                    )
+                    conn.execute(_EPISODE_JOIN, {**where, "ts": ts, "joined": [*joined, task_id]})
             return out
 
-        return self.store._write(op)
+        # PostgreSQL: on the rules thread's own connection, as its batches (no hand-off to the
+        # writer thread); SQLite: through the writer, its one writer.
+        return self.store._batch_write(op)
 
     @staticmethod
-    def _locked(conn: Connection, where: tuple[Any, ...]) -> dict[str, Any] | None:
-        query = sa.select(alert_episodes).where(*where)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = conn.execute(query).first()
+    def _locked(conn: Connection, where: dict[str, str]) -> dict[str, Any] | None:
+        query = _EPISODE_LOCKED if conn.dialect.name == "postgresql" else _EPISODE
+        row = conn.execute(query, where).first()
         if row is None:
             return None
         current = dict(row._mapping)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .numbers import digits_for_words
+from .spelling import fix_typos
 from .text import normalise
 
 # Fillers a patient puts before the answer itself: "ah... às vezes", "infelizmente não".
@@ -120,6 +121,16 @@ class Answer:
         return str(int(got[0])) if got else None
 
     @property
+    def count(self) -> str | None:
+        got = self._pick(1, 60, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
+    def heart_rate(self) -> str | None:
+        got = self._pick(20, 300, integer=True)
+        return str(int(got[0])) if got else None
+
+    @property
     def pressure(self) -> tuple[int, int] | None:
         values = [int(v) for v, _s, _r in self.numbers if v == int(v)]
         for s, d in pairwise(values):
@@ -148,7 +159,8 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
     words = folded.split()
     if words and words[0].strip(",.!") in _SPANISH_NUMBERS:
         words[0] = _SPANISH_NUMBERS[words[0].strip(",.!")]
-    text = digits_for_words(normalise(" ".join(words))).text
+    # Spelt as spoken ("trinta i novi i meio") before the words become digits, as the rules read it
+    text = digits_for_words(fix_typos(normalise(" ".join(words)))).text
     text = _SAID_DECIMAL.sub(
         lambda m: f"{m.group(1)},{'5' if m.group(2).startswith('mei') else m.group(2)}", text
     )

@@ -58,7 +58,9 @@ _HYPO_QUESTION = re.compile(
 # when asked, or told with nobody having it; "tomei o remédio da pressão e desmaiei" and "tive uma
 # reação adversa, a boca inchou" are events.
 _SIDE_EFFECT = re.compile(
-    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:da|dar|causa|causar|"
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:"
+    # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
+    r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"
     r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
 )
 _EXPERIENCED = re.compile(

@@ -64,6 +64,10 @@ SEIZURE = Concept(
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
             r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
         ),
+        # a floppy child or adult who stopped answering: "o bebê ficou molinho e com o olho parado"
+        "floppy": _re(
+            r"\b(?:fic(?:ou|a)\s+(?:tod[oa]\s+)?(?:molinh[oa]|mole)|tod[oa]\s+molinh[oa]|amolec(?:eu|ido|ida))\b"
+        ),
         "mouth": _re(
             r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
             r"fez\s+xixi\s+(?:na\s+roupa|nas\s+calcas)|urinou\s+na\s+roupa)\b"
@@ -89,10 +93,12 @@ SYNCOPE = Concept(
             r"volt(?:ei|ou)\s+a\s+(?:mim|si)|nem\s+(?:lembro|lembra)\s+de\s+ter\s+ca\w+|"
             r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida))"
         ),
-        "floor": _re(r"\b(?:no\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*)"),
+        "floor": _re(
+            r"\b(?:(?:no|ao|pro)\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*|arri(?:ou|ad[oa])\b)"
+        ),
         "fading": _re(
             r"\b(?:(?:vista|visao|tudo)\s+(?:\w+\s+)?(?:escureceu|escurecendo|ficou\s+pret[oa]|rodou|girou|apagou)|"
-            r"escureceu\s+(?:tudo|a\s+vista))"
+            r"escureceu\s+(?:tudo|a\s+vista)|deu\s+(?:um|uma)\s+(?:branco|escurecida|apagada)\b)"
         ),
         "went_down": _re(r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa])\b"),
     },
@@ -111,15 +117,20 @@ CONFUSION = Concept(
             r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
             r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
-            r"nao\s+sab(?:e|ia)\s+(?:onde|em\s+que|que\s+dia|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
-            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido)"
+            r"nao\s+sab(?:e|ia)\s+(?:onde(?!\s+(?:fica|e\s+[oa]|tem|compr\w*|vend\w*|pega|marca\w*))|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
+            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
+            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
+            r"fal(?:ando|a|ou)\s+(?:\w+\s+){0,3}?sem\s+pe\s+nem\s+cabeca|"
+            r"perd(?:eu|endo)\s+o\s+tino|sem\s+tino|"
+            # asking to go home while at home
+            r"(?:quer|querendo|queria|pede|pedindo)\s+(?:pra\s+)?(?:ir\s+)?(?:embora\s+)?(?:pra|para)\s+casa\s+"
+            r"(?:sendo\s+que|mas|e)\s+(?:ja\s+)?(?:ta|esta)\s+em\s+casa)"
         ),
         "seeing": _re(
             r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
-            r"(?:fala|falando|conversa|conversando)\s+com\s+(?:gente|pessoas?|alguem|quem)\s+que\s+"
-            r"(?:ninguem|nao\s+(?:esta|ta|existe)|ja\s+morreu)|"
-            r"chama(?:ndo)?\s+(?:pela|pelo|a|o)\s+(?:mae|pai|marido|esposa|irma|irmao)\s+(?:dela|dele)\s+que\s+(?:ja\s+)?"
-            r"(?:morreu|faleceu))"
+            r"(?:falando|conversando|chamando|vendo)\s+"
+            r"(?:com\s+|pel[oa]\s+)?(?:\w+\s+){0,3}?que\s+(?:ninguem\s+ve|nao\s+(?:esta|ta|existe)|(?:ja\s+)?(?:morreu|"
+            r"faleceu|se\s+foi)))(?![^.;!?\n]{0,60}?\b(?:cemiterio|tumulo|saudade|lucid\w*|reza\w*|oracao|missa|foto\w*))"
         ),
     },
     strong=frozenset({"lost", "seeing"}),
@@ -175,7 +186,11 @@ SELF_HARM = Concept(
         "plan": _re(
             r"\b(?:ja\s+sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
             r"sei\s+(?:de\s+)?(?:qual|onde|como|o\s+dia|a\s+hora|quando)\s+(?:\w+\s+){0,3}?vou|"
-            r"(?:vou|quero|penso\s+em|pensando\s+em)\s+pular\s+d[aeo]|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
+            r"(?:vou|quero|queria|penso\s+em|pensei\s+em|pensava\s+em|pensando\s+em|vontade\s+de|ideia\s+de)\s+"
+            r"(?:\w+\s+)?(?:pular\s+(?:d[aeo]s?|n[ao]s?|de\s+cima\s+d[aeo]s?)\s+(?:\w+\s+)?(?:ponte|predio|viaduto|passarela|"
+            r"janela|laje|sacada|varanda|terraco|alto|penhasco|precipicio|andar|frente|linha|trilhos?|rio|mar|represa|"
+            r"trem|metro|onibus|caminhao|carro)|(?:jogar|bater|enfiar)\s+o\s+carro|"
+            r"(?:atravessar|entrar|me\s+jogar)\s+na\s+frente|tomar\s+(?:veneno|chumbinho|raticida|todos|tudo))|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
             r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
         ),
         "preparation": _re(
@@ -183,7 +198,8 @@ SELF_HARM = Concept(
             r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
             r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
             r"comprei\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida)|"
-            r"(?:juntei|separei|guardei|guardando|juntando)\s+(?:os\s+|uns\s+)?(?:remedios|comprimidos|cartelas))"
+            r"(?:juntei|separei|guardei|escondi|guardando|juntando|separando|escondendo|estocando)\s+(?:os\s+|uns\s+|as\s+|"
+            r"umas\s+|meus\s+|minhas\s+)?(?:remedio\w*|comprimido\w*|cartela\w*|pilula\w*|caixas?\s+de\s+remedio))"
         ),
     },
     strong=frozenset({"wish", "plan"}),

@@ -48,6 +48,10 @@ _CORRECTION_TIME = re.compile(
     r"(?:19|20)\d\d|dias|horas|agora|hoje|cedo)\b"
 )
 _METER_OUT_OF_RANGE = re.compile(r"\b(?:hi|high|lo|low)\b")
+_TOILET = re.compile(r"\b(?:banheiro|evacu\w*|coco|privada)\b")
+_BOWELS = re.compile(
+    r"\b(?:diarr\w*|diare\w*|caganeira|soltura|intestino|coco|fezes|evacu\w*|desarranjo|piriri)\b"
+)
 # Hedges that are doubt, not a partial yes, when the question is about a symptom.
 _DOUBT = frozenset({"nao sei", "sei la", "penso", "pensei", "ja pensei", "tenho pensado", "passou sim"})
 # Earlier patient messages that make a bare number a temperature, a pain score or a glucose.
@@ -112,6 +116,8 @@ def _number_reading(kind: QuestionKind, answer: Answer) -> str | None:
         return f"glicemia {meter.group(0)}"  # the meter prints HI/LO outside its range
     if kind is QuestionKind.SATURATION and answer.saturation is not None:
         return f"saturacao {answer.saturation}%"
+    if kind is QuestionKind.HEART_RATE and answer.heart_rate is not None:
+        return f"{answer.heart_rate} bpm"
     if kind is QuestionKind.PRESSURE and answer.pressure is not None:
         return f"pressao {answer.pressure[0]} por {answer.pressure[1]}"
     return None
@@ -166,12 +172,15 @@ def _by_kind(
 ) -> str | None:
     rest = answer.rest
     tail = f". {rest}" if rest else ""
+    if kind is QuestionKind.COUNT:
+        return _count_reading(question, folded, answer, history)
     if kind in (
         QuestionKind.TEMPERATURE,
         QuestionKind.PAIN_SCALE,
         QuestionKind.GLUCOSE,
         QuestionKind.SATURATION,
         QuestionKind.PRESSURE,
+        QuestionKind.HEART_RATE,
     ):
         number = _number_reading(kind, answer)
         return f"{number}. {folded}" if number else None
@@ -217,6 +226,18 @@ def _by_kind(
         extra = ", ".join(w for w in (answer.intensity, rest) if w)
         return f"{phrase}, {extra}" if extra else phrase
     return None
+
+
+def _count_reading(question: str, folded: str, answer: Answer, history: Sequence[Turn]) -> str | None:
+    """ "Quantas vezes vomitou hoje?" "umas sete": seven episodes of what the question counts; the
+    toilet counts stools when the question or the patient's earlier talk is about the bowels."""
+    if answer.count is None:
+        return None
+    subject = symptom_phrase(question)
+    if subject is None and _TOILET.search(fold(question)):
+        bowels = any(_BOWELS.search(t) for t in (fold(question), *_earlier_patient(history)))
+        subject = "evacuei" if bowels else None
+    return f"{subject} {answer.count} vezes. {folded}" if subject else None
 
 
 def _earlier_phrase(history: Sequence[Turn]) -> str | None:

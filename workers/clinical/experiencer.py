@@ -114,6 +114,9 @@ _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _ANIMAL_WORDS = words(_ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
+# Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
+_INTERJECTIONS = words("egua cara")
+_MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
 _WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -179,6 +182,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             noun, end_i = f"{w} de quarto", i + 2
         if noun is None:
             continue
+        before = toks[i - 1][2] if i > 0 else ""
+        needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
+        if noun in _INTERJECTIONS and before not in needed:
+            continue  # "a cara tronxa" is a face, "o cara" a bystander
         if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
             continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
         if noun in ("senhor", "senhora") and (
@@ -327,7 +334,11 @@ class Experiencer:
             if first is not None:
                 best = (first, "first", None, False)
             if person is not None and (best is None or person >= best[0]):
-                _p0, _p1, noun, of = self.people[self.people_starts.index(person)]
+                k = self.people_starts.index(person)
+                # The owner inside "a gata da minha filha" is not the subject: the outer noun is.
+                while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
+                    k -= 1
+                _p0, _p1, noun, of = self.people[k]
                 best = (person, "third", noun, of)
             if pronoun is not None and (best is None or pronoun > best[0]):
                 best = (pronoun, "third", self._antecedent(pronoun), False)
@@ -371,12 +382,15 @@ class Experiencer:
         if of or _BYSTANDER_RE.match(noun):
             return True
         clause_end = _SENTENCE.search(self.text, end)
+        stop = clause_end.start() if clause_end else len(self.text)
+        # A death told of the next person named is theirs: "a vó tá chamando minha mãe que já faleceu".
+        k = bisect_right(self.people_starts, at)
+        if k < len(self.people_starts):
+            stop = min(stop, self.people_starts[k])
         # "minha mãe teve AVC em 2020 ..., mas desde ontem a boca ficou torta": a turn to the present
         # between the relative's history and the mention starts the mention's own story.
         turns = list(_TURN.finditer(self.text, at, start))
-        clause = self.text[
-            turns[-1].start() if turns else at : clause_end.start() if clause_end else len(self.text)
-        ]
+        clause = self.text[turns[-1].start() if turns else at : stop]
         return self.self_focus or any(
             # "chamando minha mãe que já faleceu": a death told of someone else named in the story
             not _OF_SOMEONE_ELSE.search(clause, 0, m.start())

@@ -51,7 +51,7 @@ GAP1 = r"(?:[a-z0-9]+\s+){0,1}?"
 GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
 GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
 
-BLOOD = r"(?:sangue|sange|sanque|sangui)\b"
+BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish
 # "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
 BLOOD_NOT_BLEEDING_BEFORE = _re(
     r"(?:exame|exames|coleta|colher|colheu|colhi|tirar|tirei|tirou|tiraram|doar|doacao|doei|doou|doador|"
@@ -85,7 +85,10 @@ SIDED = (
 DEFICIT = (
     r"\b(?:fraquez\w*|fracos?|fracas?|enfraquec\w*|sem\s+forcas?|perd\w+\s+(?:a\s+|da\s+|toda\s+a\s+)?forcas?|"
     r"perda\s+de\s+forca|dormen\w*|adormec\w*|amortec\w*|formig\w*|paralis\w*|"
-    r"nao\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
+    r"n(?:ao|um)\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
+    r"(?:ta\s+|esta\s+|tava\s+)?conseguindo\s+(?:mexer|levantar|segurar|mover)|"
+    # "num consegui segurá o copo": phonetic "consegue" and the infinitive's r dropped
+    r"consegui\s+(?:mexer?|levantar?|segurar?|mover?)(?!\s+(?:o\s+|a\s+)?(?:choro|riso|risada|xixi|lagrimas?|vontade))|"
     r"obedece|sinto\s+(?:o|a|meu|minha))|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
     r"mover)|sem\s+movimento)\b"
 )
@@ -114,6 +117,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # "não tô conseguindo nem falar de tanta falta de ar": the cause, not a denial
+            r"\b(?:nao|nem|mal|num)\s+"
+            + GAP2
+            + r"(?:consigo|consegue|conseguindo|conseguia|da)\s+(?:nem\s+)?(?:pra\s+)?falar\s+(?:de|com)\s+"
+            r"(?:tanta\s+|tanto\s+|a\s+|essa\s+)?(?:falta\s+de\s+ar|cansaco|canseira|folego\s+curto)",
             # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
             r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
             r"(?![\s-]+condicionado)",
@@ -129,7 +137,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dificuldade|desconforto|insuficiencia|esforco|sofrimento|desconforto)\s+respiratori[oa]",
             r"\brespira(?:cao|ndo|r|\s+)\s*"
             + GAP2
-            + r"(?:curt[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
+            + r"(?:curt[ao]|curtinh[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
             r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
             r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
             # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
@@ -144,6 +152,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bpuxando\s+(?:o\s+)?ar\b|\bar\s+(?:nao|num)\s+(?:entra|vem|chega)\b|\bnao\s+entra\s+ar\b|"
             r"\bfome\s+de\s+ar\b|\bgemendo\s+(?:pra|para|ao)\s+respirar|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
+            # a child's chest drawing in (retractions) in a parent's words
+            r"\b(?:costela|costelas|costelinha|costelinhas|pescoco|pescocinho)\s+(?:\w+\s+)?"
+            r"(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b|\btiragem\b|"
+            r"\b(?:barriga|barriguinha)\s+(?:\w+\s+)?(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b"
+            r"(?=[^.;!?\n]{0,40}?\b(?:respir\w*|puxa\w*\s+(?:o\s+)?ar|gem\w*|ofeg\w*))|"
+            r"\brespir\w*\s+(?:\w+\s+){0,5}?(?:barriga|barriguinha)\s+(?:\w+\s+)?afund\w*|"
+            r"\b(?:narizinho|nariz|asa\s+do\s+nariz)\s+(?:\w+\s+)?abrindo\s+e\s+fechando\b",
         ),
     ),
     # Cyanosis is hypoxia seen from outside; families describe colour, not oxygen.
@@ -192,6 +207,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
+            # a weight sitting on the chest: "um elefante sentado no meu peito", "uma pedra em cima do peito"
+            r"\b(?:elefante|alguem|peso|pedra|boi|caminhao|tonelada|tijolo|saco\s+de\s+cimento)\s+(?:\w+\s+)?"
+            r"(?:sentad[oa]|em\s+cima|pisando|apertando|esmagando)\s+(?:\w+\s+){0,2}?" + PEITO,
+            # the heart as the chest: "meu coração tá doendo" (never "de saudade", "partido")
+            r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
+            r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
             r"queimando|ardendo)\b",
             r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,
@@ -242,6 +263,31 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(r"(?:fezes|coco|evacua\w*)(?:\s+\w+){0,4}\s*$"),
         blood_word=True,
     ),
+    # Blood vomited, told by its look: red like a fruit syrup, dark like coffee grounds ("vomitei uma
+    # coisa vermelha, parece suco de groselha", "golfei uma borra escura que nem pó de café"). A colour
+    # explained by what was eaten or drunk ("comi beterraba") is the food.
+    Family(
+        "hematemese",
+        "Hematêmese (vômito com sangue)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:"
+            + VOMIT
+            # (the colour is not the stools': "vomitando e com as fezes pretas" is melena)
+            + r"|golf\w*|gomit\w*)\b(?:(?!fezes|coco|evacu|caca|merda|urina|xixi)[^.;!?\n]){0,50}?\b"
+            r"(?:vermelh\w*|avermelhad\w*|groselha|coagul\w*|"
+            r"cor\s+de\s+(?:sangue|vinho|ferrugem|cafe)|borra\w*|po\s+de\s+cafe|cafe\s+(?:moido|coado)|"
+            r"pret[oa]s?|pretinh[oa]|escur[oa]s?|marrom\s+escuro)\b",
+            r"\b(?:bot(?:ei|ou|ando|ava)|pus|pos|pois)\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b[^.;!?\n]{0,40}?\b(?:vermelh\w*|"
+            r"groselha|cor\s+de\s+(?:sangue|vinho|cafe)|borra\w*|po\s+de\s+cafe|pret[oa]s?|escur[oa]s?)\b",
+        ),
+        not_sentence=_re(
+            r"\b(?:comi|comeu|comer|comendo|comemos|tomei|tomou|tomar|tomando|bebi|bebeu|beber|bebendo|chupei|comido|"
+            r"bebido|tomado|(?:" + VOMIT + r"|golf\w*)\s+(?:o|a|os|as)(?:\s+\w+)?)\b[^.;!?\n]{0,40}?\b(?:"
+            r"beterraba|acai|vinho|uva|gelatina|morango|melancia|pitaya|corante|refrigerante|groselha|cafe|"
+            r"chocolate|feijao|coca|jabuticaba|amora|suco|sopa|molho|ketchup|tomate|remedio|sulfato\s+ferroso)\b"
+        ),
+    ),
     Family(
         "hemoptise",
         "Hemoptise (tosse com sangue)",
@@ -266,9 +312,14 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             r"\b(?:fezes|fezis|coco|cocos|evacuac\w*|evacu\w*|merda|bosta|caca)\s+"
+            + r"(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua)\s+)?\w+\s+)?"
             + GAP3
             + r"(?:pretas?|pretos?|negras?|negros?|enegrecid\w*|escur[ao]s?|escurecid\w*|"
-            r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*)\b",
+            r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*|"
+            r"piche|asfalto|graxa|petroleo|oleo\s+queimado|borra\w*)\b",
+            r"\b(?:caguei|cagou|cagando|evacuei|evacuou|fiz\s+coco|fez\s+coco)\s+"
+            + GAP2
+            + r"(?:pret[oa]s?|pretinh[oa]|tipo\s+piche|que\s+nem\s+piche|cor\s+de\s+piche)\b",
             r"\bmelena\w*",
         ),
     ),
@@ -304,6 +355,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
+            # "a menstruação tá descendo muito", "trocando o absorvente de meia em meia hora"
+            r"\b(?:menstruac\w*|regra|sangramento)\s+(?:\w+\s+){0,2}?(?:descendo|vindo|saindo|escorrendo)\s+"
+            r"(?:muito|demais|aos\s+montes|sem\s+parar|em\s+bola|que\s+nem\s+torneira)\b",
+            r"\b(?:troc\w+|encharc\w*|ensop\w*)\s+(?:\w+\s+){0,2}?(?:absorvente|fralda\s+geriatrica|toalha)\w*\s+"
+            r"(?:\w+\s+)?(?:de\s+meia\s+em\s+meia\s+hora|de\s+hora\s+em\s+hora|a\s+cada\s+(?:meia\s+hora|hora|\d+\s+minutos)|"
+            r"toda\s+hora|sem\s+parar)",
             r"\b(?:urina|xixi)\s+" + GAP2 + r"(?:vermelh[oa]|cor\s+de\s+sangue)",
             r"\b(?:evacu\w*|caguei|cagando|cagou|urin(?:ando|ei|ou|a)|fazendo\s+xixi|mijando|fiz\s+xixi)\s+"
             + GAP1
@@ -348,7 +405,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcaiu\s+" + GAP1 + r"desacordad[oa]|\bdesacordad[oa]s?\b|\bsem\s+sentidos\b",
             # Regional and clinical-shorthand words: "teve um passamento", "deu um vaguido", "caiu duro",
             # "ñ responsivo", "ficou estirado sem responder".
-            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|estirad[oa]|dur[oa]\s+no\s+chao)\b",
+            r"\bpassamento\b|\bvaguido\b|\bcaiu\s+(?:dur[oa]|durinh[oa]|estirad[oa]|estatelad[oa]|dur[oa]\s+no\s+chao)\b",
             r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
             r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
             r"(?:responder|reagir|responder\s+a\s+nada)\b",
@@ -401,12 +458,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:esta\s+|ta\s+|estava\s+)?(?:fala|diz|falando|dizendo|falava|dizia)\s+(?:mais\s+)?"
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
-            r"\bnao\s+sabe\s+(?:mais\s+)?(?:onde\s+esta|quem\s+(?:e|sou|somos)|que\s+dia|o\s+proprio\s+nome|onde\s+mora)",
+            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
+            r"quem\s+(?:e|sou|somos)|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
+            r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
+            r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
+            r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Memory and orientation lost in lay words: repeating the same question, not knowing the
             # day or how one got somewhere, calling a relative by another's name.
             r"\b(?:pergunt|repet)\w*\s+(?:\w+\s+)?a\s+mesma\s+(?:coisa|pergunta)\b",
-            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:que\s+dia|em\s+que\s+dia|como\s+cheg\w+|"
+            r"\bnao\s+(?:sei|sabe|sabia|lembr\w*|me\s+lembr\w*)\s+(?:\w+\s+)?(?:"
+            r"(?:em\s+)?que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|como\s+cheg\w+|"
             r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
             r"(?:d?o\s+)?que\s+aconteceu)",
             r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
@@ -430,10 +492,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Sinais de AVC (déficit neurológico focal)",
         "CRITICAL",
         _alt(
-            r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+"
+            r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua|nosso|nossa)\s+)?\w+\s+)?"
             + GAP2
-            + r"(?:tort[oa]s?|caid[oa]s?|entort\w*|"
-            r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pendendo)\b",
+            + r"(?:tort[oa]s?|caid[oa]s?|caiu|entort\w*|tronch\w*|tronx\w*|"
+            r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pend(?:endo|enu|eno|eu))\b",
             r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",
             r"\bdesvio\s+(?:de|da)\s+(?:rima|comissura)|\bparalisia\s+facial|\bassimetria\s+facial|\bparesia\s+facial",
             r"\bfala\w*\s+"
@@ -441,6 +503,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:enrolad[oa]|enrolando|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
             r"travad[oa]|atrapalhad[oa]|esquisit[oa]|estranh[oa]|mole)\b",
             r"\benrol(?:ando|ou|a)\s+(?:a\s+)?(?:lingua|fala)|\blingua\s+enrolad[oa]",
+            r"\bfala\s+d(?:ele|ela|[oa]\s+\w+|[oa]\s+(?:meu|minha)\s+\w+)\s+(?:(?:ta|esta|ficou|tava|estava)\s+)?"
+            r"(?:tod[oa]\s+|meio\s+|muito\s+|bem\s+)?(?:enrolad[oa]|arrastad[oa]|embolad[oa]|pastos[oa]|embaralhad[oa]|"
+            r"travad[oa]|atrapalhad[oa]|mole|lent[oa])\b",
+            # "falá" for "falar": the infinitive's r is dropped in speech, "num" for "não"
+            r"\bn(?:ao|um)\s+(?:ta\s+|esta\s+|tava\s+)?consegu\w+\s+(?:falar?|articular?)\s+(?:nada\s+)?direito\b(?!\s+com\b)",
             r"\b(?:nao\s+consegue|nao\s+consigo|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|"
             r"dificuldade\s+(?:para|pra|de|em))\s+(?:falar|articular)(?!\s+(?:com|no|por|ao|pelo|nada|ingles)\b)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
@@ -473,7 +540,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         remote_past=True,
         chronic_treatment=True,
         # Numbness after a local anaesthetic is expected, not a stroke.
-        not_sentence=_re(r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural)\b"),
+        not_sentence=_re(
+            r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural|chupeta|ortodont\w*|de\s+tanto\s+chupar)\b"
+        ),
     ),
     # Anaphylaxis: airway closing is enough on its own.
     Family(
@@ -518,7 +587,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:acabar|terminar|dar\s+fim|por\s+fim|colocar\s+fim|dar\s+um\s+fim)\s+(?:com\s+|a\s+|na\s+)?(?:a\s+)?"
             r"(?:minha\s+|propria\s+|sua\s+|propria\s+)?(?:propria\s+)?vida\b",
             r"\b(?:me|se|te)\s+matar\b(?!\s+de\s+(?:rir|trabalhar|estudar|tanto|vergonha))|\bmatar-(?:me|se)\b|"
-            r"\bme\s+mato\b|\bse\s+mata\b|\bmatar\s+a\s+mim\s+mesm[oa]",
+            r"\bme\s+mato\b|\bse\s+mata\b|\bmatar\s+a\s+mim\s+mesm[oa]|"
+            r"\b(?:pens\w*\s+em|vontade\s+de|quero|queria|vou)\s+me\s+mata\b",  # "matá": the r dropped
             r"\btirar\s+(?:a\s+)?(?:minha|propria|sua)\s+(?:propria\s+)?vida",
             r"\bnao\s+(?:quero|aguento|vejo\s+sentido\s+em|tenho\s+(?:mais\s+)?(?:vontade|motivo)s?\s+(?:de|para|pra))\s+"
             r"(?:mais\s+)?viver",
@@ -528,14 +598,21 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"morrer\b(?!\s+de\s+(?:rir|vergonha))",
             r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
-            r"\bseria\s+melhor\s+(?:sem\s+mim|eu\s+morrer|morrer|eu\s+sumir)",
-            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez)|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\bseria\s+melhor\s+(?:eu\s+morrer|morrer|eu\s+sumir)",
+            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez|e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
-            r"\bme\s+jogar\s+" + GAP3 + r"(?:ponte|predio|janela|carro|trem|frente)",
-            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+inteira",
+            r"\bme\s+(?:jogar|jogo|atirar|atiro|lancar)\s+"
+            + GAP3
+            + r"(?:ponte|predio|janela|carro|trem|frente|passarela|viaduto|laje|sacada|varanda|terraco|"
+            r"alto|cima|penhasco|rio|mar|represa|linha\s+do\s+trem|trilhos?|onibus|caminhao|metro|pedreira|barranco)",
+            r"\bme\s+(?:enforcar|enforco|envenenar|envenenando|afogar|esfaquear|dar\s+um\s+tiro)\b|"
+            r"\bcortar\s+(?:os\s+|meus\s+)?pulsos\b",
+            r"\bmedo\s+de\s+(?:mim\s+mesm[oa](?=\s*(?:[,.;!?]|$|e\b|mas\b|porque\b|pq\b))|fazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo)\b|"
+            r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
+            r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
             r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
@@ -564,6 +641,17 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:vai|vao|quer|ia|querem|esta\s+querendo)\s*$"
         ),
     ),
+    # "Ficariam melhor sem mim": a passive wish, unless what is better is a job, a team, a party.
+    Family(
+        "ideacao_suicida",
+        "Ideação suicida",
+        "CRITICAL",
+        _alt(r"\bmelhor\s+sem\s+mim\b(?![^.;!?\n]{0,30}?\b(?:kkk\w*|demissao|pedir\s+as\s+contas))"),
+        not_before=_re(
+            r"\b(?:trabalho|time|festa|empresa|equipe|projeto|grupo|reuniao|servico|firma|escola|turma|banda|jogo|"
+            r"viagem|churrasco|setor|loja|casamento)\s+(?:\w+\s+){0,3}$"
+        ),
+    ),
     # Poisoning/overdose: a frequent way suicidal intent or child accidents are reported.
     Family(
         "intoxicacao",
@@ -577,10 +665,18 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:veneno|chumbinho|agua\s+sanitaria|soda\s+"
             r"caustica|raticida|querosene|gasolina|cartela|caixa\s+inteira|todos\s+os\s+(?:remedios|comprimidos)|"
             r"muitos\s+comprimidos|varios\s+comprimidos|um\s+monte\s+de\s+(?:remedio|comprimido)\w*)",
+            # "tomou uma caixa de remédio de pressão inteira"
+            r"\b(?:ingeriu|ingeri|tomou|tomei|bebeu|bebi|engoliu|engoli)\s+(?:\w+\s+){0,2}?(?:cartela|caixa|vidro|frasco)\s+"
+            r"(?:\w+\s+){0,4}?(?:inteir[oa]|tod[oa])\b",
             # a child's accidental ingestion: "engoliu uns comprimidos da avó", "comeu uma pilha"
             r"\b(?:engoliu|engoli|comeu)\s+(?:\w+\s+){0,2}?(?:(?:uns|umas|alguns|algumas|varios|varias|muitos|muitas|"
             r"\d+)\s+(?:comprimidos|remedios|pilulas|capsulas)|pilhas?|baterias?|moedas?|veneno|chumbinho|raticida|"
             r"agua\s+sanitaria|produto\s+de\s+limpeza|soda)\b",
+        ),
+        # a pack taken as prescribed is no overdose: "tomei a cartela inteira do anticoncepcional certinho"
+        not_after=_re(
+            r"[^.;!?\n]{0,40}?\b(?:anticoncepcional|pilula|certinh\w*|direitinh\w*|como\s+(?:\w+\s+){0,2}mandou|"
+            r"como\s+(?:\w+\s+){0,2}passou|conforme\s+(?:a\s+)?receita)"
         ),
     ),
     # HIGH: persistence or not keeping fluids is what matters, not one episode (counts are in
@@ -591,6 +687,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "HIGH",
         _alt(
             r"\bv[ou]mitando\s+(?:muito|demais|bastante|direto)\b",
+            # "tá vomitando tudo", "ela vomita tudo": what goes in comes out (never "vomitei tudo que comi")
+            r"\bv[ou]mit(?:ando|a|o)\s+tudo\b(?!\s+(?:o\s+)?que\s+(?:comi|comeu|jantou|jantei|almocei|almocou))",
             r"\b(?:nao|nem)\s+"
             + GAP1
             + r"(?:consigo|consegue|conseguia|para|paro|parou|parava|consegui|param)\s+"
@@ -602,15 +700,27 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:sem\s+parar|o\s+dia\s+(?:todo|inteiro)|a\s+noite\s+(?:toda|inteira)|"
             r"toda\s+hora|o\s+tempo\s+todo|direto|sem\s+para|tudo\s+(?:o\s+)?que|varias\s+vezes|muitas\s+vezes|"
             r"a\s+cada|de\s+hora\s+em\s+hora)",
-            r"\bnao\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
+            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
-            r"\bnao\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:o\s+|a\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|param|parava)\s+nem\s+(?:o\s+|a\s+)?(?:agua|liquido\w*|soro|cha|"
             r"comida|remedio)",
+            # "nem o soro caseiro fica no estômago", "nem um gole de água pra dentro": even fluids fail
+            r"\bnem\s+(?:o\s+|a\s+|um\s+|uma\s+)?(?:(?:gole|golinho|gota|gotinha|copo|pouco|colher\w*)\s+(?:de\s+)?)?"
+            r"(?:agua|soro|cha|liquido\w*|leite|suco|agua\s+de\s+coco)\b[^.;!?\n]{0,40}?\b(?:fica|ficou|ficava|segura|"
+            r"segurou|desce|desceu|parou|parava|permanece|para\s+(?:no|na|dentro)|para(?=\s*[,.;!?]|\s*$)|"
+            r"(?:vai\s+|entra\s+)?(?:pra|para)\s+dentro)\b",
+            # drinking and it coming straight back: "bebo e em cinco minutos tá voltando", "volta na hora"
+            r"\b(?:bebo|bebe|bebi|bebeu|engulo|engole|engoli|tomo|toma|tomei|tomou|dou|dei)\s+"
+            r"(?:(?:um\s+|uns\s+)?(?:gole|golinho|goles|golinhos|pouco|pouquinho|copo|gotinha)\s+(?:de\s+)?)?"
+            r"(?:(?:a|o|de)\s+)?(?:(?:agua|soro(?:\s+caseiro)?|cha|liquido\w*|suco|leite)\s+)?(?:e|,|que)\s+(?:\w+\s+){0,4}?"
+            r"(?:volt(?:a|ando|ou)|" + VOMIT + r"|devolv\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
+            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))"
+            r"(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
             # Not able to drink is not keeping fluids: "não consigo beber nada", "no consigo tomar ni agua".
-            r"\b(?:nao|no)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber|tomar|"
-            r"engolir|manter|segurar)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
+            r"\b(?:nao|no|num)\s+(?:\w+\s+)?(?:consigo|consegue|conseguindo|conseguia|consegui|conseguimos)\s+(?:beber?|"
+            r"tomar?|engolir?|manter|segurar?)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
             r"nada)\b",
             r"\bate\s+(?:a\s+)?agua\s+(?:que\s+(?:eu\s+|ele\s+|ela\s+)?(?:bebo|tomo|bebe|toma)\s+)?(?:volta|sai|vomit\w*)",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"
@@ -620,7 +730,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho|"
             r"dentro)",
-            r"\bnao\s+(?:consigo|consegue)\s+(?:beber|tomar|engolir|ingerir)\s+(?:nem\s+)?(?:agua|liquido\w*|nada)\s+"
+            r"\bnao\s+(?:consigo|consegue)\s+(?:nem\s+)?(?:beber|tomar|engolir|ingerir)\s+(?:nem\s+)?(?:agua|liquido\w*|nada)\s+"
             + GAP3
             + r"(?:"
             + VOMIT
@@ -639,12 +749,57 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # (two look-behinds, not an optional "o": a literal start keeps the family's prefilter)
             r"(?<=tudo\s)" + _ALL_THAT_GOES_IN,
             r"(?<=tudo\so\s)" + _ALL_THAT_GOES_IN,
+            r"\bqualquer\s+coisa\s+que\s+(?:\w+\s+){0,2}?(?:como|bebo|tomo|engulo|coloco|ponho|come|bebe|toma|engole|"
+            r"coloca|poe|dou|da)\b[^.;!?\n]{0,30}?\b(?:volta|sai|devolv\w*|"
+            + VOMIT
+            + r"|bot\w+\s+(?:pra|para)\s+fora)",
             r"\b(?:qualquer|cada|um|uma)\s+(?:gol(?:e|es|inho|inhos)|gotinha|gota|colher\w*|copinho|bocado)\s+(?:de\s+)?"
             r"(?:agua|soro|liquido\w*|cha|leite)\b[^.;!?\n]{0,25}?\b(?:volta|sai|devolv\w*|"
             + VOMIT
             + r"|bot\w+\s+(?:pra|para)\s+fora|p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
-            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)",
+            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
+        ),
+    ),
+    # "Não para nada", "nada fica no estômago": nothing stays down, when the sentence (or the one before)
+    # talks of vomiting ("tô vomitando desde ontem, num para nada").
+    Family(
+        "vomitos_persistentes",
+        "Vômitos persistentes / não tolera líquidos",
+        "HIGH",
+        _alt(
+            r"\bn(?:ao|um|em)\s+(?:para|parou|fica|ficou|segura|parava|ficava)\s+nada\b",
+            r"\bnada\s+(?:para|fica|parou|ficou|segura|parava|ficava)\s+(?:no\s+estomago|na\s+barriga|dentro|no\s+bucho)",
+            # not drinking at all while vomiting: "ele não bebe nada faz um dia, só vomita"
+            r"\bn(?:ao|um)\s+(?:consegue\s+|consigo\s+)?(?:bebe|bebo|beber|aceita|aceito)\s+nada\b"
+            r"(?!\s+(?:de\s+)?(?:alcool|bebida|cerveja|refrigerante|cafe|gelad\w*))",
+            # "vomito até a água", "vomita até o soro"
+            r"\b"
+            + VOMIT
+            + r"\s+(?:\w+\s+)?(?:ate|inclusive|mesmo)\s+(?:a\s+|o\s+)?(?:agua|soro|cha|liquido\w*|remedio)\b",
+        ),
+        requires=_re(
+            r"\b(?:" + VOMIT + r"|golf\w*|gomit\w*|bot\w+\s+(?:tudo\s+)?(?:pra|para)\s+fora|"
+            r"p(?:o|on)\w*\s+(?:tudo\s+)?(?:pra|para)\s+fora)"
+        ),
+    ),
+    # Running to the toilet all day, when the stools are told as loose ("vou ao banheiro toda hora"
+    # alone may be the bladder).
+    Family(
+        "diarreia_grave",
+        "Diarreia grave",
+        "HIGH",
+        _alt(
+            r"\b(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|"
+            r"a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))\s+(?:correndo|indo|vou|vai|ia|corro|corre)\s+(?:\w+\s+)?"
+            r"(?:pro|no|ao|pra|para\s+o)\s+banheiro",
+            r"\b(?:correndo|indo|vou|vai|fui|ir|corro|corre)\s+(?:\w+\s+)?(?:pro|no|ao|pra|para\s+o)\s+banheiro\s+"
+            r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto)",
+        ),
+        requires=_re(
+            r"\b(?:diarr\w*|diare\w*|caganeira|soltura|desarranjo|piriri|disenteri\w*|intestino\s+solto|"
+            r"(?:coco|fezes)\s+(?:\w+\s+)?(?:mole|moles|liquid\w*|aguad\w*)|so\s+agua|que\s+nem\s+agua|"
+            r"feito\s+agua|agua\s+pura|aguad\w*|liquid\w*)"
         ),
     ),
     # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
@@ -653,12 +808,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Diarreia grave",
         "HIGH",
         _alt(
-            r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*)\s+"
+            r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|desarranjo|piriri|intestino\s+solto)\s+"
             + GAP2
             + r"(?:intens[ao]|fort(?:e|issima)|grave|"
             r"severa|profusa|incontrolavel|sem\s+parar|o\s+dia\s+(?:todo|inteiro)|toda\s+hora|o\s+tempo\s+todo|"
             r"de\s+hora\s+em\s+hora|com\s+sangue|sanguinolenta|com\s+desidratacao)\b",
             r"\b(?:muita|forte|intensa|grave)\s+(?:diarr\w*|diare\w*)",
+            # the lay image of a profuse diarrhoea: "parece torneira aberta"
+            r"\b(?:coco|fezes|evacu\w*|cag\w*|banheiro|intestino|diarr\w*|diare\w*|caganeira|barriga|privada|vaso)\b"
+            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira)\b",
         ),
     ),
 )
@@ -805,7 +963,8 @@ SEVERE_PAIN_BARE = _re(
 COUNT = _re(
     r"\b(?P<n>\d{1,2}|"
     + NUMBER_WORDS_RE
-    + r")\s*(?:x\b|vezes|vez\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|cocos\b)"
+    + r")\s*(?:x\b|vezes|vez\b|vei\b|veis\b|veiz\b|vezis\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|"
+    r"cocos\b)"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
@@ -814,33 +973,69 @@ DIARRHOEA_MENTION = _re(
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
-    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+)?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*)\b)"
+    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)|"
+    r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
 
 # --- vital signs written in the text ---------------------------------------------------------------
 
 TEXT_VITALS = {
     "spo2_pct": _re(
-        r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria)\b[^\d\n;]{0,25}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
+        r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria|oximetro|oxigenacao)\b[^\d\n;.!?]{0,40}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
     ),
     "pressao": _re(
-        r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;]{0,20}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
+        # "medi a pressão agora há pouco no aparelho da farmácia e deu 18x11": the reading may come late
+        r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;!?]{0,60}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
         r"(?P<d>\d{1,3})\b"
     ),
+    # A pair read off a machine without the word: "medi no aparelho e deu 19/11" (plausibility in measures)
+    "pressao_par": _re(
+        r"\b(?:deu|marcou|marcando|mediu|medi|aferi|aferiu)\s+(?:em\s+|a\s+)?(?P<s>\d{2,3})\s*(?:x|/|por)\s*"
+        r"(?P<d>\d{1,3})\b(?![/.,]\d)(?!\s*(?:reais|de\s+\d|vezes|parcelas|anos|dias|meses))"
+    ),
+    # "tá com 18 de pressão": the number before the word
+    "pressao_sistolica_antes": _re(r"(?<![\d.,/])(?P<s>\d{2,3})\s+de\s+pressao\b"),
+    # One number said for the systolic: "a pressão tá 19", "pressão subiu pra 20", "caiu pra 8"
+    "pressao_sistolica": _re(
+        r"\bpressao\s+(?:(?:dela|dele|minha|arterial|alta|baixa|aqui|hoje|agora|de\s+novo)\s+){0,2}"
+        r"(?:(?:ta|tava|esta|estava|deu|marcou|marcando|bateu|subiu\s+(?:pra|para|a)|foi\s+(?:pra|para|a)|"
+        r"chegou\s+(?:a|em|no)|caiu\s+(?:pra|para)|desceu\s+(?:pra|para))\s+)?(?:em\s+|a\s+|no\s+)?"
+        r"(?P<s>\d{1,3})\b(?![.,]?\d)(?!\s*(?:x|/|por|\\)\s*\d)"
+        r"(?!\s*(?:anos|dias|%|reais|mg|comprimidos?|horas|h\b|semanas|meses|vezes|x\b))"
+    ),
     "frequencia_cardiaca_bpm": _alt(
-        r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
-        r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos\s+por\s+minuto)\b",
+        r"\b(?:fc|frequencia\s+cardiaca|pulso|batimentos?)\b[^\d\n;]{0,20}?(?P<v>\d{2,3})\b(?!\s*(?:anos|dias|%))",
+        r"\b(?P<v2>\d{2,3})\s*(?:bpm|batimentos|batidas|bat/min)\b",
+        # a watch or the heart itself read aloud: "o coração disparou e o relógio tá marcando 148"
+        r"\b(?:coracao|relogio|smartwatch|smartband|pulseira)\b[^\d\n;.!?]{0,40}?\b(?:marcando|marcou|marca|deu|"
+        r"mostrando|mostrou|batendo|bateu|bate|a)\s+(?:a\s+|em\s+|uns\s+)?(?P<v3>\d{2,3})\b(?![:,.]?\d)"
+        r"(?!\s*(?:anos|dias|%|horas|h\b|mil|passos|km|reais|kg|minutos|min\b|graus))",
     ),
     "frequencia_respiratoria_irpm": _alt(
         r"\b(?:fr|frequencia\s+respiratoria)\b[^\d\n;]{0,20}?(?P<v>\d{1,3})\b(?!\s*(?:anos|dias|%))",
         r"\b(?P<v2>\d{1,3})\s*(?:irpm|ipm|rpm|mrm|respiracoes\s+por\s+minuto)\b",
     ),
+    # "a diabete dele tá 500": the disease named for the reading, after a reading verb
+    "glicemia_leiga": _re(
+        r"\bdiabete\w*\s+(?:\w+\s+){0,2}?(?:ta|tava|esta|estava|deu|marcou|marcando|subiu\s+(?:pra|para)|"
+        r"bateu|caiu\s+(?:pra|para)|baixou\s+(?:pra|para))\s+(?:em\s+|a\s+|no\s+)?(?P<v>\d{2,4})\b(?![.,]?\d)"
+        r"(?!\s*(?:anos|dias|%|mg(?!\s*/)|reais|comprimidos?|unidades|ui\b))"
+    ),
     "glicemia_mg_dl": _re(
-        r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico)\b"
-        r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol))"
+        r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"
+        r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol|mg(?!\s*/)|g\b|gramas|kg|colher\w*|"
+        r"minutos|min\b|horas|h\b|reais|ui\b|unidades|semanas))"
     ),
 }
+# A fast heart during exercise is the exercise, unless it stays up at rest ("na corrida marcou 165").
+EXERCISE = _re(
+    r"\b(?:corrida|correndo|corri|treino|treinando|academia|bike|bicicleta|pedal\w*|esteira|caminhada|exercicio\w*|"
+    r"futebol|musculacao|crossfit|natacao|spinning|maratona)\b"
+)
+AT_REST = _re(
+    r"\b(?:repouso|parad[oa]|deitad[oa]|sentad[oa]|nao\s+(?:baixa|baixou|desce|desceu|para|passa))\b"
+)
 # Glucose meters print HI/LO outside their range.
 GLUCOSE_METER_HI = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:hi|high)\b")
 GLUCOSE_METER_LO = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:lo|low)\b")

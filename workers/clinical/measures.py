@@ -226,14 +226,55 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
                     "mmHg",
                 )
             )
+    for m in sc.words.finditer(lx.TEXT_VITALS["pressao_par"]):
+        s, d = float(m.group("s")), float(m.group("d"))
+        lay = 7 <= s <= 30 and 4 <= d <= 20  # "deu 19/11"; a date or a score is rarely both in range
+        if s > d and (lay or (70 <= s <= 300 and 40 <= d <= 200)):
+            value = s * 10 if lay else s
+            out.append(
+                sc.mention(
+                    "pressao_sistolica_mmhg",
+                    "PA sistólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    value,
+                    "mmHg",
+                )
+            )
+    # "18 de pressão" starts with a digit (no literal to prefilter on): only where the word is
+    before = lx.TEXT_VITALS["pressao_sistolica_antes"].finditer(sc.t) if "pressao" in sc.t else ()
+    for m in (*sc.words.finditer(lx.TEXT_VITALS["pressao_sistolica"]), *before):
+        s = float(m.group("s"))
+        if s < 30:  # "pressão 19" is 190 mmHg
+            s *= 10
+        if 50 <= s <= 300:
+            out.append(
+                sc.mention(
+                    "pressao_sistolica_mmhg",
+                    "PA sistólica no texto",
+                    "CRITICAL",
+                    m.start(),
+                    m.end(),
+                    s,
+                    "mmHg",
+                )
+            )
     ranges = {"frequencia_cardiaca_bpm": (20, 300, "bpm"), "frequencia_respiratoria_irpm": (4, 80, "irpm")}
     for key, (lo, hi, unit) in ranges.items():
         for m in sc.words.finditer(lx.TEXT_VITALS[key]):
-            raw = m.group("v") or m.group("v2")
-            v = _num(raw)
+            raw = m.group("v") or m.group("v2") or (m.group("v3") if "v3" in m.re.groupindex else None)
+            v = _num(raw) if raw else None
+            if v is not None and key == "frequencia_cardiaca_bpm" and v > 100:
+                sentence = sc.sentence(m.start(), m.end())
+                if lx.EXERCISE.search(sentence) and not lx.AT_REST.search(sentence):
+                    continue
             if v is not None and lo <= v <= hi:
                 out.append(sc.mention(key, f"{key} no texto", "CRITICAL", m.start(), m.end(), v, unit))
-    for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]):
+    for m in (
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]),
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_leiga"]),
+    ):
         v = _num(m.group("v"))
         if v is not None and 10 <= v <= 2000:
             out.append(

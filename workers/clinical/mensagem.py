@@ -127,6 +127,7 @@ _MEASURED = frozenset(
         QuestionKind.GLUCOSE,
         QuestionKind.SATURATION,
         QuestionKind.PRESSURE,
+        QuestionKind.HEART_RATE,
     }
 )
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
+from . import lexicon as lx
 from .negation import Mode
 from .symptoms import scan_text
 from .text import fold
@@ -27,6 +28,8 @@ class QuestionKind(StrEnum):
     GLUCOSE = "glicemia"
     PRESSURE = "pressao"
     SATURATION = "saturacao"
+    HEART_RATE = "frequencia_cardiaca"
+    COUNT = "contagem"  # "Quantas vezes vomitou hoje?"
     TEMPERATURE = "temperatura"
     STOPPED = "parou"  # "Já parou?", "Conseguiu estancar?"
     STILL = "continua"  # "Ainda está sangrando?"
@@ -55,9 +58,11 @@ _PAIN_SCALE = re.compile(
     r"\b(?:de\s+(?:0|zero|1|um)\s+a\s+(?:10|dez)|escala|que\s+nota|qual\s+(?:a\s+)?nota|nota\s+(?:da|de|pra|para)\s+"
     r"(?:sua\s+|essa\s+)?dor|quanto\s+(?:esta|ta)\s+doendo|intensidade\s+da\s+dor|quao\s+forte)"
 )
-_GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar\s+no\s+sangue)\b")
+_GLUCOSE = re.compile(r"\b(?:glicosimetro|glicemia|glicose|dextro|hgt|acucar|diabete\w*)\b")
 _PRESSURE = re.compile(r"\b(?:pressao|aparelho\s+de\s+pressao)\b")
 _SATURATION = re.compile(r"\b(?:oximetro|saturacao|saturando|oxigenacao)\b")
+_COUNT = re.compile(r"\bquantas\s+vezes\b")
+_HEART_RATE = re.compile(r"\b(?:batimentos?|batidas|frequencia\s+cardiaca|pulso|bpm|relogio|smartwatch)\b")
 _TEMPERATURE = re.compile(
     r"\b(?:termometro|temperatura|quantos\s+graus|febre\b[^?]{0,30}\b(?:quanto|mediu|medir|deu|marcou)|"
     r"(?:quanto|qual)\s+(?:\w+\s+){0,3}febre)"
@@ -125,10 +130,13 @@ def classify(question: str, history: Sequence[_HasContent] = ()) -> QuestionKind
         return QuestionKind.FAMILY_HISTORY
     if _PAIN_SCALE.search(q):
         return QuestionKind.PAIN_SCALE
+    if _COUNT.search(q):
+        return QuestionKind.COUNT
     for pattern, kind in (
         (_GLUCOSE, QuestionKind.GLUCOSE),
         (_SATURATION, QuestionKind.SATURATION),
         (_PRESSURE, QuestionKind.PRESSURE),
+        (_HEART_RATE, QuestionKind.HEART_RATE),
         (_TEMPERATURE, QuestionKind.TEMPERATURE),
     ):
         if pattern.search(q) and (kind is QuestionKind.TEMPERATURE or _ASKS_VALUE.search(q)):
@@ -184,6 +192,14 @@ def symptom_phrase(text: str) -> str | None:
     mentions = sorted((*scan.symptoms, *scan.fever_mentions, *scan.severe_pain), key=lambda m: m.start)
     if not mentions:
         # "Conseguiu estancar?": stopping a flow is about bleeding.
-        return "sangramento" if _STANCH.search(scan.norm.text) else None
+        if _STANCH.search(scan.norm.text):
+            return "sangramento"
+        # Vomiting and diarrhoea alert only with a count or fluids failing, which the answer brings
+        # ("E a diarreia, melhorou?" "nada, já foi umas doze vezes").
+        for pattern in (lx.DIARRHOEA_MENTION, lx.VOMIT_MENTION):
+            found = pattern.search(scan.norm.text)
+            if found:
+                return found.group(0)
+        return None
     m = mentions[0]
     return scan.norm.text[m.start : m.end]

@@ -127,6 +127,16 @@ ABBREVIATIONS = {
     # the neighbour in Northeastern speech ("u vizim tevi um derrami"), else read as "vezes"
     "vizim": "vizinho",
     "vizin": "vizinho",
+    # Spoken forms the sound key sends to the wrong word ("muié" is not "molhe", "deis" is ten, not "dei")
+    "muie": "mulher",
+    "mulhe": "mulher",
+    "deis": "dez",
+    "im": "em",
+    "deiz": "dez",
+    "caganera": "caganeira",
+    "cagarera": "caganeira",
+    "caganeria": "caganeira",
+    "diarreira": "diarreia",
 }
 
 

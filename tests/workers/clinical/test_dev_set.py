@@ -195,6 +195,7 @@ LABELLED = {
         "paraphrases.jsonl",  # ours, written from the categories before tuning
         "paraphrases-2.jsonl",  # ours, written after the first round and scored before the second
         "paraphrases-3.jsonl",  # ours, probes of every endpoint written after the second round
+        "paraphrases-4.jsonl",  # ours, the modes behind the s2a/s2b misses (recall), with near-misses
         "paraphrases-5.jsonl",  # clin-spec: the false-alarm modes of s2a/s2b, each with near misses
     )
 }
@@ -214,12 +215,17 @@ def _cases(name: str) -> list[dict]:
     return [json.loads(x) for x in LABELLED[name].read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-PARAPHRASES = (
-    _cases("paraphrases.jsonl")
-    + _cases("paraphrases-2.jsonl")
-    + _cases("paraphrases-3.jsonl")
-    + _cases("paraphrases-5.jsonl")
-)
+PARAPHRASES = [
+    case
+    for name in (
+        "paraphrases.jsonl",
+        "paraphrases-2.jsonl",
+        "paraphrases-3.jsonl",
+        "paraphrases-4.jsonl",
+        "paraphrases-5.jsonl",
+    )
+    for case in _cases(name)
+]
 
 
 def test_paraphrases_cover_every_assertion_and_critical_family() -> None:

@@ -25,7 +25,7 @@ _FILLER = re.compile(
 )
 # Said at the start, these are a yes that the thing goes on ("não para", "não passa").
 _ONGOING_START = re.compile(
-    r"^(?:nao|no|n)\s+(?:para|parou|passa|passou|melhora|melhorou|estanca|estancou|sara)\b"
+    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b"
 )
 _NO = re.compile(
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
@@ -57,7 +57,8 @@ _HEDGE_OVER_NO = frozenset(
 )
 _INTENSITY = frozenset({"bastante", "muito", "muita", "demais"})
 _ONGOING = re.compile(
-    r"\b(?:continua\w*|ainda|nao\s+(?:para|parou|passa|passou|estanca|estancou|melhora|melhorou)|no\s+para|"
+    r"\b(?:continua\w*|ainda|(?:nao|num|nun)\s+(?:para|parou|paro|passa|passou|passo|estanca|estancou|melhora|melhorou)|"
+    r"no\s+para|"
     r"sem\s+parar|(?:ta|esta)\s+saindo|escorrendo|encharc\w*|empapad\w*|pingando|piorando|aumentando|"
     r"mesmo\s+apertando|sigue)\b"
 )
@@ -193,7 +194,11 @@ def read_answer(folded: str) -> Answer:
     no = _NO.match(body)
     # "não sei", "não, às vezes": a hedge right after the "não" is not a no.
     if no is not None and not (hedge and hedge.start() < 12 and hedge.group(0) in _HEDGE_OVER_NO):
-        return Answer("nao", body[no.end() :].strip(" ,.!;:-"), None, ongoing, numbers, bare)
+        # "não, só tosse": the rest follows the no. "não tive febre", "nenhuma dor no peito", "nunca
+        # desmaiei": the no-word opens the patient's own sentence and stays in it.
+        standalone = no.end() >= len(body) or bool(re.search(r"[,.!;:-]", body[no.start() : no.end()]))
+        rest = body[no.end() :] if standalone else body
+        return Answer("nao", rest.strip(" ,.!;:-"), None, ongoing, numbers, bare)
     yes = _YES.match(body)
     if yes is not None:
         said = body[: yes.end()].strip(" ,.!;:-")

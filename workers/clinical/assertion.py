@@ -1,7 +1,7 @@
-"""The rest of the ConText assertion of a mention: figurative use, hypothetical questions and
-episodes that are over (who the mention is about is `experiencer`). `negation.suppression`
-already handles the triggers that sit in the mention's own clause (negation, "retornar se",
-"histórico de"); what is here needs the whole sentence or message.
+"""The rest of the ConText assertion of a mention: hypothetical questions and episodes that are
+over (who the mention is about is `experiencer`; figurative use is `figurative`).
+`negation.suppression` already handles the triggers that sit in the mention's own clause
+(negation, "retornar se", "histórico de"); what is here needs the whole sentence or message.
 
 Each rule returns the *reason* a mention does not count (`motivo`), and `ASSERTION` maps every
 reason to one of the six assertions of docs/clinical-engine.md, so a result lists each discarded
@@ -30,86 +30,6 @@ ASSERTION = {
     "figurado": "figurado",
 }
 
-# --- figurative use ------------------------------------------------------------------------------
-
-_FIG_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tanto\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
-    r"felicidade|saudade|sono|tedio|preguica|ciume|inveja|nervoso)\b"
-)
-_FIG_NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")
-_FIG_NEAR_MISS_REASON = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,3}?(?:de\s+(?:susto|raiva|nervoso|emocao|medo|vergonha|rir|tanto)|"
-    r"quando\s+(?:vi|soube|li|recebi|olhei|chegou|abri|ouvi)|ao\s+(?:ver|saber|ler|receber|abrir)|"
-    r"com\s+(?:o|a|esse|essa|aquele|aquela)\s+(?:preco|conta|valor|boleto|noticia|fatura|susto|barulho|"
-    r"resultado))"
-)
-_FIG_IDIOM_BEFORE = re.compile(
-    r"(?:\b(?:vai|vao|ia|iam|quer|querem|vou|vamos|acaba|acabam|acabou)\s+(?:me\s+|te\s+|nos\s+)?$|"
-    r"\bvou\s+(?:ter|dar)\s+um\s+$|\b(?:ataque|crise)\s+de\s+$|\ba\s+$(?=sangue\s+frio))"
-)
-_FIG_IDIOM_AFTER = re.compile(
-    r"^\s*(?:(?:me\s+)?(?:subiu|sobe|subindo|ferve|ferveu|fervendo|quente)\b|frio\b|nos\s+olhos\b|"
-    r"de\s+(?:frio|vergonha|raiva|fome|ciume|tanto|rir|trabalhar|estudar)\b)"
-)
-
-
-_MONEY_BEFORE = re.compile(
-    r"\b(?:conta|contas|bolso|carteira|salario|preco|precos|boleto|fatura|cartao|orcamento|aluguel|mercado|"
-    r"farmacia|gasolina)\b[^.;!?\n]{0,40}$"
-)
-_JOKE_AFTER = re.compile(
-    r"^[^.;!?\n]{0,20}?(?:\bk+\b|rs(?:rs)+|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
-)
-_CRIED_OR_LAUGHED = re.compile(r"\b(?:chorei|chorou|chorando|ri|rindo|rimos|gargalh\w*)\b")
-_CRAZE = re.compile(
-    r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"
-    r"(?:entre|no|na|do|da|aqui))\b"
-)
-
-
-# Tried on every mention, so compiled once.
-_KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
-_COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
-_WILL_HAVE = re.compile(r"\bvou\s+(?:ter|dar)\s+um\s+$")
-
-
-def figurative(text: str, start: int, end: int) -> bool:
-    """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
-    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
-    da farmácia tá me deixando sangrando", "minha crush me deixou sem ar kkk", "a febre agora é
-    corrida de rua"."""
-    after = text[end : end + 60]
-    before = text[max(0, start - 60) : start]
-    mention = text[start:end]
-    if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
-        return True
-    if _JOKE_AFTER.match(after) and (
-        re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) or _CRIED_OR_LAUGHED.search(before)
-    ):
-        return True  # "me deixou sem ar kkk", "chorei tanto no filme que fiquei sem ar kkkk"
-    if mention.startswith("febr") and _CRAZE.search(text, max(0, start - 80), end + 80):
-        return True
-    if _FIG_AFTER.match(after):
-        return True
-    if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
-        return True
-    if _KILL.search(mention) and (
-        re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
-        or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)
-    ):
-        return True  # someone else "vai me matar"; "me mata de raiva"
-    if mention.startswith("sangue") or mention.endswith("sangue"):
-        if re.search(r"\b(?:suando|suar|suei|suou)\s+$", before):
-            return True  # "suando sangue" is working hard
-        if re.match(r"\s*frio\b", after):
-            return bool(re.search(r"\ba\s+$", before))  # "a sangue frio"
-        if _FIG_IDIOM_AFTER.match(after):
-            return True
-    if _COLOUR.search(mention) and _FIG_IDIOM_AFTER.match(after):
-        return True
-    return bool(_WILL_HAVE.search(before))
-
-
 # --- hypothetical questions ----------------------------------------------------------------------
 
 # Questions about what could happen; a question about what is happening ("é normal ter febre
@@ -131,18 +51,38 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
-    # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
-    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:"
-    r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"
-    r"provoca|provocar)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
-    r"consta|tem|traz)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*)"
+    r"consta|tem|traz)\b)"
+)
+# What a medicine may do: "a vacina dá febre?", "efeito colateral", "reação adversa". Hypothetical
+# when asked, or told with nobody having it; "tomei o remédio da pressão e desmaiei" and "tive uma
+# reação adversa, a boca inchou" are events.
+_SIDE_EFFECT = re.compile(
+    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:"
+    # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
+    r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"
+    r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
+)
+_EXPERIENCED = re.compile(
+    r"\b(?:tive|tivemos|teve|fiquei|ficou|to|tou|estou|esta|ta|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    r"apareceu|apareceram|comecei|comecou|tomei|tomou|"
+    # any other finite past ("convulsionou", "desmaiei"), except what someone said or prescribed
+    r"(?!(?:falou|avisou|explicou|informou|orientou|comentou|perguntou|mandou|passou|receitou|indicou|leu|"
+    r"falei|perguntei|pesquisei|li)\b)[a-z]{3,}(?:ou|ei|iu))\b"
 )
 
 
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
-    return [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+    spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+    side = _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+    if side is not None and (
+        text[sentence_end : sentence_end + 1] == "?"
+        or not _EXPERIENCED.search(text, sentence_start, sentence_end)
+    ):
+        spans.extend(m.span() for m in _SIDE_EFFECT.finditer(text, sentence_start, sentence_end))
+        spans.sort()
+    return spans
 
 
 def hypothetical_question(
@@ -159,30 +99,52 @@ def hypothetical_question(
     asked_before = any(e <= start for _s, e in spans)
     if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:
         return False
-    # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present.
+    # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
+    # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").
+    if not asked_before and _TOLD_BEFORE.search(text, sentence_start, start):
+        return False
     return not re.search(r"\b(?:to|estou|tou|tenho|senti|sinto)\s+com\b", text[sentence_start:start])
+
+
+_TOLD_BEFORE = re.compile(
+    r"\b(?:to|estou|tou|ta|esta|tava|estava|tenho|tem|tive|teve|senti|sinto|sente|sentiu|ficou|fiquei|deu|"
+    r"apareceu|comecou|comecei|acordou|acordei|amanheceu|amanheci)\b"
+)
 
 
 # --- episodes that are over ----------------------------------------------------------------------
 
+# A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
-    r"\b(?:ja\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
-    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|desde\s+entao\s+(?:nada|nunca|nao)|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acabei|acabou|finalizei|conclui|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
-    r"nao\s+passa\s+(?:mais\s+)?nada)\b"
+    r"nao\s+passa\s+(?:mais\s+)?nada|"
+    # "desde sábado não deu mais febre", "não apareceu mais": any verb of recurrence, never "não deu
+    # mais pra baixar" (a fever that will not come down)
+    r"nao\s+(?:deu|apareceu|repetiu|aconteceu|sentiu|tiveram)\s+mais(?!\s+(?:pra|para|jeito|conta|certo)\b)|"
+    # "faz 30 anos que não tenho nada disso"
+    r"nao\s+(?:tenho|tive|sinto|senti|tem|teve|acontece|aconteceu)\s+(?:mais\s+)?nada\s+(?:disso|parecido|assim|"
+    r"igual|semelhante)|(?:hoje|agora|atualmente)\s+(?:\w+\s+)?nao\s+(?:tenho|sinto)\s+(?:mais\s+)?nada|"
+    # spoken past tense: "já passo", "já baxo"
+    r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )
+_WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
-    r"\b(?:anteontem|semana\s+passada|semanas\s+atras|mes\s+passado|meses\s+atras|ano\s+passado|anos\s+atras|"
+    r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa])\s+(?:a\s+|o\s+)?(?:"
+    + _WEEKDAY
+    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
+    r"ano\s+passado|anos\s+atras|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
-    r"naquela\s+epoca|aos\s+\d+\s+anos|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
@@ -193,13 +155,24 @@ _PAST_ANCHOR = re.compile(
 # "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
 # for stroke signs: a transient one (a TIA) still needs care the day after.
 _YESTERDAY_CLEAR = re.compile(
-    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|(?:to|estou)\s+bem))"
+    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
+    # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
+    r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa])\b))"
 )
 _STILL_NOW = re.compile(
-    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
+    r"\b(?:"
+    # not fine, or only partly better: "hoje não tô bem", "não tô respirando bem", "passou um pouco"
+    r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
+    r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
+    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    r")\b|"
+    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
+    r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem))\b"
+    r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil))"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|respirando\s+(?:bem|normal)))\b"
 )
 
 
@@ -207,10 +180,11 @@ _STILL_NOW = re.compile(
 # ("agora há pouco") and the transient ones that still need care when over (angina, a TIA).
 _NOW_FINE = re.compile(
     r"\b(?:(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei)\s+(?:bem|otim[oa]|normal|boa|bom)|"
-    r"(?:ta|esta)\s+tudo\s+bem|respiro\s+(?:normal|bem)|voltou\s+ao\s+normal|nao\s+sinto\s+(?:mais\s+)?nada|"
+    r"(?:ta|esta)\s+tudo\s+bem|(?:respiro|respirando)\s+(?:normal|bem|normalmente)|voltou\s+ao\s+normal|"
+    r"nao\s+sinto\s+(?:mais\s+)?nada|"
     r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada))\b"
 )
-_RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
+_RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+|a\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
 _TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
 # Bleeding that stopped is not active bleeding, whenever it was.
 _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
@@ -265,40 +239,72 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     )
 
 
-# The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
-_WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
-_WEATHER_BEFORE = re.compile(r"\b(?:calor|calorao|mormaco|sol|clima)\s+(?:de\s+)?$")
-_WEATHER_SENTENCE = re.compile(
-    r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
-    r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
+_PAIN_PAST = re.compile(
+    r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|(?:n[oa]\s+)?(?:"
+    + _WEEKDAY
+    + r"))\b"
+)
+# "hoje", or since a later day: "no sábado deu 38,2 ... desde domingo tá 36,5".
+_PAIN_NOW = re.compile(
+    r"\b(?:hoje|hj|agora|atualmente|no\s+momento|depois\s+d[oa]|desde\s+(?:ontem|anteontem|entao|(?:o\s+|a\s+)?(?:"
+    + _WEEKDAY
+    + r")))\b"
 )
 
 
-def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
-    """A temperature of the weather, not of the body."""
-    return bool(
-        _WEATHER_AFTER.match(text, end)
-        or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
-        or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
-    )
-
-
-_PAIN_PAST = re.compile(r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era)\b")
-_PAIN_NOW = re.compile(r"\b(?:hoje|hj|agora|atualmente|no\s+momento|depois\s+d[oa])\b")
+# A normal temperature is no reading the rules count (it alerts nothing), but it is a later value:
+# "no sábado deu 38,2 ... desde domingo a temperatura tá 36,5".
+NORMAL_TEMPERATURE = re.compile(r"(?<![\d.,/])\b3[56][.,]\d\b(?![.,/]?\d)")
 
 
 def superseded_scores(
-    text: str, spans: list[tuple[int, int]], sentence_start: Callable[[int], int]
+    text: str,
+    spans: list[tuple[int, int]],
+    sentence_start: Callable[[int], int],
+    later_values: list[tuple[int, int]] | None = None,
 ) -> set[int]:
-    """Indexes of pain scores replaced by a later one: "ontem tava 9/10, hoje tá 4"."""
+    """Indexes of pain scores replaced by a later one: "ontem tava 9/10, hoje tá 4"; `later_values`
+    are values that only ever replace (a normal temperature)."""
     out: set[int] = set()
-    for i, (s, e) in enumerate(spans[:-1]):
-        comma = text.find(",", e, e + 20)
-        around = text[max(sentence_start(s), s - 40) : comma if comma != -1 else e + 12]
-        later = spans[i + 1 :]
-        if _PAIN_PAST.search(around) and any(_PAIN_NOW.search(text[e:ls]) for ls, _le in later):
+    extra = later_values or []
+    for i, (s, e) in enumerate(spans):
+        after = _VALUE_CLAUSE_END.search(text, e, e + 20)
+        around = text[max(sentence_start(s), s - 40) : after.start() if after else e + 20]
+        later = [ls for ls, _le in spans[i + 1 :]] + [ls for ls, _le in extra if ls > e]
+        # the earlier value is of a past time, and not itself "agora" ("deu 39,5 agora e ontem 37")
+        if (
+            later
+            and _PAIN_PAST.search(around)
+            and not _PAIN_NOW.search(around)
+            and any(_PAIN_NOW.search(text[e:ls]) for ls in later)
+        ):
             out.add(i)
     return out
+
+
+_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")
+
+
+# --- a remote date and a recent one in one sentence ---------------------------------------------------
+
+# "Teve um AVC em 2019 e ficou com sequela, e hoje de manhã a boca entortou": each mention belongs
+# to the nearer of the two dates.
+_RECENT_TIME = re.compile(
+    r"\b(?:hoje|hj|agora|agorinha|ontem|anteontem|de\s+repente|ha\s+pouco|esta\s+(?:semana|noite|manha)|"
+    r"essa\s+(?:semana|noite|manha|madrugada)|nesta\s+(?:semana|manha))\b"
+)
+
+
+def nearer_recent(text: str, c0: int, c1: int, start: int, end: int, remote: re.Pattern[str]) -> bool:
+    """A recent time anchor of the clause sits nearer the mention than every remote date."""
+
+    def gap(a: int, b: int) -> int:
+        return start - b if b <= start else (a - end if a >= end else 0)
+
+    recent = [gap(*m.span()) for m in _RECENT_TIME.finditer(text, c0, c1)]
+    if not recent:
+        return False
+    return min(recent) < min((gap(*m.span()) for m in remote.finditer(text, c0, c1)), default=len(text))
 
 
 # --- stories from the media ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any
 from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload, SinaisVitais
 from workers.findings import SEVERITY_RANK, Finding
 
+from .assertion import NORMAL_TEMPERATURE
 from .negation import Mode
 from .resolution import medication_purpose, resolved_complaint
 from .result import MOTIVO_LABELS, ClinicalAnalysis, build, symptom_alert_message
@@ -90,6 +91,16 @@ def _discount_resolved_high(scan: TextScan, mode: Mode) -> None:
             m.motivo = "resolvido"
 
 
+def _fever_after_last_value(scan: TextScan, fever_words: list[Mention]) -> list[Mention]:
+    """A fever measured and then replaced by a normal reading ("38,7 ontem, hoje 36,9") had a value;
+    only a fever told after the last value ("... mas agora tô com febre de novo") has none."""
+    replaced = [m.end for m in scan.temperatures if m.motivo == "valor_anterior"]
+    if not replaced:
+        return fever_words
+    last = max([*replaced, *(m.end() for m in NORMAL_TEMPERATURE.finditer(scan.norm.text))])
+    return [m for m in fever_words if m.start >= last]
+
+
 def _analyze(
     text: str, campo: str, mode: Mode, sinais: SinaisVitais | None, oncology_flag: bool
 ) -> tuple[list[Finding], dict[str, Any], TextScan]:
@@ -142,8 +153,8 @@ def _analyze(
                     trecho=trecho_min or f"sinais_vitais.temperatura_c = {format_number(t_min, 1)}",
                 )
             )
-    elif fever_words:
-        out.add(_finding_from(fever_words[0], "febre_sem_medicao", "Febre relatada sem valor medido", "HIGH"))
+    elif unmeasured := _fever_after_last_value(scan, fever_words):
+        out.add(_finding_from(unmeasured[0], "febre_sem_medicao", "Febre relatada sem valor medido", "HIGH"))
     detalhes["temperatura"] = {
         "maxima_c": max((r[0] for r in readings), default=None),
         "limiar_c": threshold,

@@ -157,6 +157,13 @@ def read(message: str, history: Sequence[Turn]) -> Reading:
     text = _by_kind(kind, question, folded, answer, history)
     if text is None:
         return Reading(message, kind.value, question, answer.describe())
+    if (
+        answer.temperature is not None
+        and kind is not QuestionKind.TEMPERATURE
+        and _TEMPERATURE_TALK.search(question)
+    ):
+        # "Ela ainda está com febre?" "tá sim, 39,6 agora": the number is the fever's reading.
+        text = f"temperatura {answer.temperature}. {text}"
     return Reading(text, kind.value, question, answer.describe())
 
 

@@ -39,6 +39,7 @@ _RELATIVE = (
 _BYSTANDER = (
     r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
+    r"comadres?|compadres?|cumadi|cumpadi|madrinha|padrinho|afilhad[oa]|vizim|vizin|vizinhu|visinh[oa]|"
     r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
@@ -63,7 +64,7 @@ _CAREGIVER_INTRO = re.compile(
 _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+que\s|eu\s+so\s+(?:to|estou|tenho)|"
-    r"eu\s+nao\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
+    r"eu\s+(?:nao|nunca)\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
     r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
@@ -85,6 +86,10 @@ _RELATIVE_PAST = re.compile(
 )
 
 
+_OF_SOMEONE_ELSE = re.compile(r"\bque\s+(?:ja\s+)?$")
+_TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
+
+
 _DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
 _RELATIVES = words(
     "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
@@ -96,7 +101,8 @@ _RELATIVES = words(
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
-    "cara fulano fulana cuidador cuidadora " + _ANIMALS
+    "vizim vizin vizinhu visinho visinha cara fulano fulana cuidador cuidadora comadre compadre comadres "
+    "compadres cumadi cumpadi madrinha padrinho afilhado afilhada " + _ANIMALS
 )
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
@@ -105,6 +111,9 @@ _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_ANIMAL_WORDS = words(_ANIMALS)
+_ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
+_FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 # Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
 _INTERJECTIONS = words("egua cara")
 _MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
@@ -112,7 +121,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 
 
 # Every word `_scan_people` stops at (besides verbs ending in -ei); the others are skipped.
-_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira")
+_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira dona")
 _NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
 
 
@@ -158,6 +167,8 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         end_i = i
         if w in _RELATIVES or w in _BYSTANDERS:
             noun = w
+        elif w == "dona" and i + 1 < n and joined(i, i + 1) and toks[i + 1][2] not in _PERSON_WORDS:
+            noun, end_i = "dona", i + 1  # "dona Maria (do quarto ao lado)": a person named
         elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
             noun, end_i = f"{w} paciente", i + 1
         elif (
@@ -175,6 +186,12 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
         needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
         if noun in _INTERJECTIONS and before not in needed:
             continue  # "a cara tronxa" is a face, "o cara" a bystander
+        if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
+            continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
+        if noun in ("senhor", "senhora") and (
+            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE) or text[toks[i][1] : toks[i][1] + 1] == ","
+        ):
+            continue  # "sim senhora", "não senhor, ...": the writer addresses the nurse
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]
@@ -191,6 +208,7 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
     # do the words, so one walk through the spans tells whether a word lies inside one.
     firsts: list[int] = []
     c = 0
+    person_ends = {p[1] for p in people}
     for k in first_words:
         s0, w = toks[k][0], toks[k][2]
         while c < len(people) and people[c][1] <= s0:
@@ -199,6 +217,10 @@ def _scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int]
             continue
         # "ela me disse": after a third person, "me" is the object, not the subject.
         if w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES):
+            continue
+        # "meu vizinhu tevi infartu" read as "meu vizinho tive": a verb right after a person named
+        # is that person's, whatever ending the spelling gave it.
+        if w not in _FIRST_PRONOUNS and k and toks[k - 1][1] in person_ends and joined(k - 1, k):
             continue
         firsts.append(s0)
     return people, firsts, pronouns
@@ -253,7 +275,15 @@ class Experiencer:
     def people(self) -> list[tuple[int, int, str, bool]]:
         # The caregiver's own introduction ("sou vizinha da dona Lia") names the writer, not a subject.
         a, b = self._intro
-        return [p for p in self._people_scan[0] if not a <= p[0] < b]
+        out: list[tuple[int, int, str, bool]] = []
+        for p in self._people_scan[0]:
+            if a <= p[0] < b:
+                continue
+            # "o marido da minha prima": the owner named inside is no subject of its own
+            if out and out[-1][3] and out[-1][0] < p[0] < out[-1][1]:
+                continue
+            out.append(p)
+        return out
 
     def _named_after(self, start: int, end: int) -> bool | None:
         """ "quem tá com febre aqui em casa é a irmã dele": the subject comes after the symptom."""
@@ -357,5 +387,12 @@ class Experiencer:
         k = bisect_right(self.people_starts, at)
         if k < len(self.people_starts):
             stop = min(stop, self.people_starts[k])
-        clause = self.text[at:stop]
-        return self.self_focus or bool(_RELATIVE_PAST.search(clause))
+        # "minha mãe teve AVC em 2020 ..., mas desde ontem a boca ficou torta": a turn to the present
+        # between the relative's history and the mention starts the mention's own story.
+        turns = list(_TURN.finditer(self.text, at, start))
+        clause = self.text[turns[-1].start() if turns else at : stop]
+        return self.self_focus or any(
+            # "chamando minha mãe que já faleceu": a death told of someone else named in the story
+            not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
+            for m in _RELATIVE_PAST.finditer(clause)
+        )

@@ -853,11 +853,19 @@ TEMPERATURE = (
         + GAP3
         + r"(?:de\s+|:\s*|=\s*|em\s+|a\s+|ate\s+|para\s+|acima\s+de\s+)?"
         + _TEMP_NUM
-        + r"\b"
+        # a decimal is a reading whatever follows ("febre de 38,5 semana passada"); a whole number
+        # before a unit is a duration or a count ("febre há 38 dias" is no reading)
+        + r"\b(?![.,]\d)(?(dec)|"
         + _NOT_TEMP_UNIT
+        + r")"
     ),
     # "39 de febre", "38,5 de temperatura"
     _re(r"\b" + _TEMP_NUM + r"\s+(?:\w+\s+){0,1}?de\s+(?:febre|temperatura)"),
+    # "agora ele tá com 39 e meio": a temperature as it is said aloud, that someone "is with"
+    _re(
+        r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci)\s+com\s+"
+        r"(?:uns\s+|quase\s+)?(?P<int>3[7-9]|4[0-2])\s+e\s+(?P<meio>meio)\b"
+    ),
 )
 # A bare "38,6" counts only inside a clause that talks about fever or measuring it.
 BARE_TEMPERATURE = _re(r"(?<![\d.,/])\b(?P<int>3[7-9]|4[0-3])[.,](?P<dec>\d)\b(?![.,/]?\d)" + _NOT_TEMP_UNIT)
@@ -866,7 +874,7 @@ TEMPERATURE_CONTEXT = _re(
     r"quente|tax|axilar|deu|marcou|marcando|tremendo|tremedeira|arrepio\w*|quimio\w*|radioterapi\w*|"
     r"neutropeni\w*|oncolog\w*)\b|"
     # "tá com 39,3", "amanheceu com 38,8": a decimal reading someone "is with" is a temperature
-    r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci)\s+com\s+"
+    r"\b(?:to|tou|estou|ta|esta|tava|estava|ficou|fiquei|acordou|acordei|amanheceu|amanheci|continua|segue)\s+com\s+"
     r"(?:uns\s+|quase\s+)?(?:3[7-9]|4[0-3])[.,]\d\b"
 )
 # "39 e meio marcou o termômetro": the number before the reading verb (free word order).
@@ -1041,16 +1049,18 @@ CHRONIC_TREATMENT = _re(
 REMOTE_PAST = _re(
     r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
-    r"menin[oa]|adolescente)|"
-    r"na\s+(?:infancia|adolescencia)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos|"
-    r"aos\s+\d+\s+anos|ficou\s+no\s+passado)\b"
+    r"menin[oa]|adolescente|moc[oa]|mocinh[oa]|rapaz|rapazinho|novinh[oa]|solteir[oa])|"
+    r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos|"
+    r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|ficou\s+no\s+passado)\b"
 )
 
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
 STILL_NOW = _re(
     r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)voltou|"
-    r"de\s+novo|novamente|desde(?!\s+entao)|agora)\b(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|"
-    r"quero|queria|usando|tomando|fazendo))"
+    r"de\s+novo|novamente|desde(?!\s+(?:entao|aquela\s+epoca|aquele\s+tempo|aquele\s+dia|(?:19|20)\d\d))|agora)\b"
+    # a stable baseline ("continua igual", "do mesmo jeito") is no current episode
+    r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
+    r"a\s+mesma|o\s+mesmo))"
 )
 # A past event in the clause: with a remote date, any symptom is history ("tive dor no peito há 2
 # anos", "a dor no peito foi em 2019"); a present one ("tenho falta de ar há 2 anos") is chronic.

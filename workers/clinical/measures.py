@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .assertion import superseded_scores
+from .assertion import NORMAL_TEMPERATURE, superseded_scores
 from .mention import Mention, Scanner
 from .negation import suppression
 from .text import parse_number
@@ -79,8 +79,11 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
         out.append(reading)
     out.sort(key=lambda x: x.start)
     counted = [x for x in out if x.counts]
-    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one.
-    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+    # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one; a normal one ("desde
+    # domingo tá 36,5") is never a finding but still replaces it.
+    normal = [m.span() for m in NORMAL_TEMPERATURE.finditer(t)] if counted else []
+    starts = lambda pos: sc.bounds(pos, pos)[0]  # noqa: E731
+    for k in superseded_scores(t, [(x.start, x.end) for x in counted], starts, normal):
         counted[k].motivo = "valor_anterior"
     return out
 
@@ -289,4 +292,34 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
                 "glicemia_mg_dl", "Glicosímetro marcando LO", "CRITICAL", m.start(), m.end(), 20.0, "mg/dL"
             )
         )
+    _supersede_pressure(sc, out)
     return out
+
+
+_PRESSURE_LIKE = re.compile(r"\b(\d{1,3})\s*(?:x|/|por)\s*(\d{1,3})\b")
+
+
+def _normal_pressure(raw: str) -> bool:
+    m = _PRESSURE_LIKE.match(raw)
+    if m is None:
+        return False
+    s, d = int(m.group(1)), int(m.group(2))
+    if s < 30 and d < 20:  # lay "13 por 8"
+        s, d = s * 10, d * 10
+    return 80 <= s < 140 and 50 <= d < 90
+
+
+def _supersede_pressure(sc: Scanner, out: list[Mention]) -> None:
+    """ "anteontem deu 19x12 no posto ... hoje tá 13x8": the later blood pressure is the current one."""
+    counted = [m for m in out if m.counts and m.codigo == "pressao_sistolica_mmhg"]
+    if not counted:
+        return
+    # only a normal later reading replaces it: a high one is a finding of its own, or is not read
+    later = [m.span() for m in _PRESSURE_LIKE.finditer(sc.t) if _normal_pressure(m.group(0))]
+    starts = lambda pos: sc.bounds(pos, pos)[0]  # noqa: E731
+    old = {
+        counted[k].start for k in superseded_scores(sc.t, [(m.start, m.end) for m in counted], starts, later)
+    }
+    for m in out:
+        if m.start in old and m.codigo.startswith("pressao_"):
+            m.motivo = "valor_anterior"

@@ -18,14 +18,14 @@ from .assertion import (
     ASSERTION,
     averted,
     episode_over,
-    figurative,
     hypothetical_question,
     hypothetical_spans,
     media_report,
-    weather,
+    nearer_recent,
 )
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
+from .figurative import figurative, weather
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
@@ -120,10 +120,13 @@ class Scanner:
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
-            past, event = self._remote_past(
-                self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
-            )
-            if past and (remote_past or event):
+            clause = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
+            past, event = self._remote_past(*clause)
+            if (
+                past
+                and (remote_past or event)
+                and not nearer_recent(self.t, *clause, start, end, lx.REMOTE_PAST)
+            ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
             motivo = self.context_assertion(codigo, severidade, start, end)

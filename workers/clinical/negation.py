@@ -59,16 +59,25 @@ _CUES = re.compile(
     r"\b(?:"
     # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
     # "no" is "in the".
-    r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b))"
+    r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b)|"
+    # spoken "num"/"nun" before a verb ("num tive dor", "nun sinto"); elsewhere "num" is "em um"
+    r"nu[mn](?=\s+(?:tive|tenho|teve|tem|tinha|tava|to|tou|ta|estou|esta|estava|sinto|senti|sente|sentiu|sentia|"
+    r"fiquei|ficou|deu|da|houve|ha|[a-z]{2,}(?:ei|ou|iu)\b)|\s*$))"
     r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
     r"negativ[oa]s? (?:para|de)|pesquisa negativa (?:para|de))"
     r"|(?P<cond>caso|em caso de|na presenca de|diante de|"
-    r"se (?:eu |ele |ela |o paciente |a paciente |voce )?(?:tiver|tiverem|houver|apresentar\w*|sentir\w*|"
+    # "se ele tiver", and a named subject: "se meu menino tiver febre", "se a vó sentir falta de ar"
+    r"se (?:eu |ele |ela |voce |a gente |"
+    r"(?:(?:o|a) )?(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa) [a-z]+ )?"
+    r"(?:tiver|tiverem|houver|apresentar\w*|sentir\w*|"
     r"ocorrer\w*|surgir\w*|aparecer\w*|persistir\w*|piorar\w*|voltar\w*|notar|perceber|evoluir|iniciar|"
-    r"comecar|estiver|continuar|for|forem|vier|der)|"
+    r"comecar|estiver|estiverem|continuar|for|forem|vier|vierem|der|derem|ficar|ficarem)|"
+    # spoken, with the final r dropped: "si ele tive febri", "se a minina senti farta de ar"
+    r"s[ei] (?:ele|ela|voce|(?:o|a|meu|minha|seu|sua) [a-z]+) (?:tive|senti|fica|piora|vorta|volta)|"
+    r"se acontecer de (?:eu |ele |ela |voce )?(?:sentir|ter|ficar)|"
     r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
     r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
     r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|risco de|profilaxia|prevencao|prevenir|"
@@ -101,6 +110,8 @@ _NAO_VERB_STEMS = re.compile(
 )
 
 _NOT_STOPPING = words("parando passando melhorando cedendo aliviando diminuindo parou passou melhorou cedeu")
+_BEARING = words("aguentando aguento aguenta aguentei suportando suporto suporta conseguindo consigo")
+_NO_WAY = words("jeito como condicao condicoes")
 _UNCERTAIN = frozenset(
     {"certeza", "sei", "sabe", "sabemos", "lembro", "lembra", "ideia", "entendo", "duvida"}
 )
@@ -254,6 +265,10 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
             return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
+        if i + 1 < len(tokens) and (
+            tokens[i + 1] in _BEARING or (tokens[i] in ("tem", "ha") and tokens[i + 1] in _NO_WAY)
+        ):
+            return False  # "não tô aguentando essa dor", "não tem jeito, a falta de ar não passa"
         return _list_scope_reaches(tokens[i + 1 :], match_is_verb, copula=tokens[i] in ("e", "eh"))
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
@@ -286,6 +301,7 @@ _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
+_NONE_INSIDE = re.compile(r"[a-z]+\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
     "afastada afastados afastadas excluido excluida inexistente negativo negativa"
@@ -300,6 +316,8 @@ def suppression(
         ctx = TextContext(text, mode)
     if any(a <= start < b for a, b in ctx.indications):
         return "indicacao"
+    if _NONE_INSIDE.match(text, start, end):
+        return "negado"  # "dor nenhuma no peito": the negator sits inside the matched words
     match_is_verb = bool(_FINITE_VERB.match(text, start))
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]

@@ -12,12 +12,23 @@ import re
 from .negation import clause_start
 
 _RESOLVED_QUEIXA = re.compile(
-    r"\b(?:ja\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
     r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
-    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem)\b"
+    r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem|"
+    r"(?:hoje|agora)\s+(?:\w+\s+)?(?:acordou|acordei|amanheceu|amanheci|esta|ta|to|estou)\s+sem\s+(?:nada|febre)|"
+    # spoken past tense: "já passo", "já baxo", "já miorô"
+    r"ja\s+(?:passo|baxo|baixo|paro|melhoro|mioro|miorou))\b"
 )
 _STILL = re.compile(
-    r"\b(?:voltou|voltaram|de\s+novo|novamente|continua|continuo|persiste|ainda|mas\s+volta)\b"
+    r"\b(?:"
+    # not fine, or only partly better: "hoje não tô bem", "não tô respirando bem", "passou um pouco"
+    r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
+    r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
+    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    r")\b|"
+    r"\b(?:voltou|voltaram|de\s+novo|novamente|persiste|mas\s+volta|"
+    # "continua tomando o antibiótico" is the treatment; "ontem ainda tinha febre" is the past
+    r"continu[ao](?!\s+(?:tomando|usando|fazendo|com\s+o\s+(?:remedio|antibiotico)))|ainda(?!\s+(?:tinha|tava|estava|sentia)))\b"
 )
 # "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
 _MEDICATION_PURPOSE = re.compile(

@@ -124,6 +124,9 @@ ABBREVIATIONS = {
     "i": "e",
     "pru": "pro",
     "mi": "me",
+    # the neighbour in Northeastern speech ("u vizim tevi um derrami"), else read as "vezes"
+    "vizim": "vizinho",
+    "vizin": "vizinho",
     # Spoken forms the sound key sends to the wrong word ("muié" is not "molhe", "deis" is ten, not "dei")
     "muie": "mulher",
     "mulhe": "mulher",

@@ -196,6 +196,7 @@ LABELLED = {
         "paraphrases-2.jsonl",  # ours, written after the first round and scored before the second
         "paraphrases-3.jsonl",  # ours, probes of every endpoint written after the second round
         "paraphrases-4.jsonl",  # ours, the modes behind the s2a/s2b misses (recall), with near-misses
+        "paraphrases-5.jsonl",  # clin-spec: the false-alarm modes of s2a/s2b, each with near misses
     )
 }
 
@@ -216,7 +217,13 @@ def _cases(name: str) -> list[dict]:
 
 PARAPHRASES = [
     case
-    for name in ("paraphrases.jsonl", "paraphrases-2.jsonl", "paraphrases-3.jsonl", "paraphrases-4.jsonl")
+    for name in (
+        "paraphrases.jsonl",
+        "paraphrases-2.jsonl",
+        "paraphrases-3.jsonl",
+        "paraphrases-4.jsonl",
+        "paraphrases-5.jsonl",
+    )
     for case in _cases(name)
 ]
 

@@ -1,0 +1,166 @@
+"""Figurative use of a symptom word, and temperatures of the weather (docs/clinical-engine.md,
+"Assertion of every mention"): "morrendo de rir", "quase tive um infarto quando vi a conta", "um
+derrame no bolso", "sem fôlego de tanta coisa pra resolver", "tá 39 graus na sombra". Each is
+`figurado`; said in earnest ("de verdade") a word stays present.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- figurative use ------------------------------------------------------------------------------
+
+_FIG_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tanto\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
+    r"felicidade|saudade|sono|tedio|preguica|ciume|inveja|nervoso)\b"
+)
+_FIG_NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")
+_FIG_NEAR_MISS_REASON = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,3}?(?:de\s+(?:susto|raiva|nervoso|emocao|medo|vergonha|rir|tanto|calor)|"
+    r"quando\s+(?:vi|soube|li|recebi|olhei|chegou|abri|ouvi)|ao\s+(?:ver|saber|ler|receber|abrir)|"
+    r"com\s+(?:o|a|esse|essa|aquele|aquela)\s+(?:preco|conta|valor|boleto|noticia|fatura|susto|barulho|"
+    r"resultado|jogo|gol|penalti|final|placar|time|novela|capitulo|episodio))"
+)
+_FIG_IDIOM_BEFORE = re.compile(
+    r"(?:\b(?:vai|vao|ia|iam|quer|querem|vou|vamos|acaba|acabam|acabou)\s+(?:me\s+|te\s+|nos\s+)?$|"
+    r"\bvou\s+(?:ter|dar)\s+um\s+$|\b(?:ataque|crise)\s+de\s+$|\ba\s+$(?=sangue\s+frio))"
+)
+_FIG_IDIOM_AFTER = re.compile(
+    r"^\s*(?:(?:me\s+)?(?:subiu|sobe|subindo|ferve|ferveu|fervendo|quente)\b|frio\b|nos\s+olhos\b|"
+    r"de\s+(?:frio|vergonha|raiva|fome|ciume|tanto|rir|trabalhar|estudar)\b)"
+)
+
+
+_MONEY_BEFORE = re.compile(
+    r"\b(?:conta|contas|bolso|carteira|salario|preco|precos|boleto|fatura|cartao|orcamento|aluguel|mercado|"
+    r"farmacia|gasolina)\b[^.;!?\n]{0,40}$"
+)
+_JOKE_AFTER = re.compile(
+    r"^[^.;!?\n]{0,20}?(?:\bk+\b|rs(?:rs)+|ha(?:ha)+|brinks|zoeira|brincadeira|to\s+brincando)"
+)
+# The symptom word put in the wallet: "um derrame no bolso", "infarto na carteira", "AVC financeiro".
+_MONEY_AFTER = re.compile(
+    r"^\s*(?:(?:no|na|do|da)\s+(?:meu\s+|minha\s+)?(?:bolso|carteira|orcamento|conta\s+bancaria|salario|cartao)|"
+    r"financeir[oa]|no\s+banco)\b"
+)
+# A money or sport cause before the word, with a laugh: "o boleto me deu um infarto kkkk",
+# "o Corinthians ainda vai me dar um AVC 😂". Said in earnest ("de verdade") it stays present.
+_MONEY_OR_SPORT_BEFORE = re.compile(
+    r"\b(?:conta|contas|boleto|boletos|fatura|cartao|preco|precos|aluguel|salario|imposto|ipva|iptu|juros|"
+    r"jogo|gol|penalti|time|flamengo|corinthians|palmeiras|vasco|gremio|santos|cruzeiro|atletico|"
+    r"fluminense|botafogo|campeonato)\b[^.;!?\n]{0,50}?"
+    # ... as the cause: a laugh after "desmaiei no jogo" does not make the fainting a joke
+    r"\b(?:(?:me|nos|te)\s+(?:deu|da|dar|dando|causou|causa|deixou|deixa)|vai\s+me\s+dar|quase\s+(?:me\s+deu|tive))"
+    r"\s+(?:um\s+|uma\s+)?$"
+)
+_LAUGH = re.compile(
+    r"(?:\bk{2,}\b|\bk\b|\brs(?:rs)*\b|\b(?:ha){2,}\b|\bhuahua\w*|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F601])"
+)
+_EARNEST = re.compile(
+    r"\b(?:de\s+verdade|serio|serio\s+mesmo|nao\s+(?:e|to)\s+brincando|sem\s+brincadeira|"
+    # ... or still going on: "kkk e até agora não passou"
+    r"ate\s+agora|nao\s+(?:passa|passou|melhora|melhorou)|ainda|continu\w+|piorou|piorando)\b"
+)
+# Busy, not breathless: "sem fôlego de tanta coisa pra resolver", "sem ar com tanto trabalho".
+_BUSY_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:de|com|pra|para)\s+(?:tant[oa]s?|ess[ae]s?|muit[oa]s?|toda\s+essa|tod[oa]s?\s+ess[ae]s?)\s+"
+    r"(?:[a-z]+\s+)?(?:coisas?|trabalhos?|servicos?|tarefas?|compromissos?|problemas?|correria|reunio\w*|reuniao|"
+    r"contas?|boletos?|mudanca|burocracia|papelada|agenda|afazeres|obra|preocupac\w*|provas?|demanda\w*|"
+    r"pepinos?|entregas?|clientes?|pedidos?)\b"
+)
+# Someone or something "is giving me a stroke": the catastrophe as a complaint about a person.
+_GIVING_ME = re.compile(
+    r"\b(?:ta|esta|vai|vao|ainda\s+vai|acaba|acabam)\s+(?:me|nos)\s+(?:dando|dar|da)\s+(?:um|uma)\s+$"
+)
+# "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
+_OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
+_CATASTROPHE = re.compile(r"(?:avc|derrame|infart)")
+# Out of breath from a climb or a dance, told laughing: "sem ar de tanto subir ladeira kkk".
+_EXERTION_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?de\s+tanto\s+(?:subir|correr|andar|dancar|pedalar|nadar|malhar|treinar|pular|brincar|"
+    r"cantar|gritar)\b"
+)
+_CRIED_OR_LAUGHED = re.compile(r"\b(?:chorei|chorou|chorando|ri|rindo|rimos|gargalh\w*)\b")
+_CRAZE = re.compile(
+    r"\b(?:entrar\s+na\s+onda|virou\s+(?:moda|febre)|na\s+moda|modinha|(?:e|eh)\s+(?:a\s+|uma\s+)?febre\s+"
+    r"(?:entre|no|na|do|da|aqui))\b"
+)
+
+
+# Tried on every mention, so compiled once.
+_KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
+_COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
+_WILL_HAVE = re.compile(r"\bvou\s+(?:ter|dar)\s+um\s+$")
+
+
+def figurative(text: str, start: int, end: int) -> bool:
+    """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
+    "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
+    da farmácia tá me deixando sangrando", "minha crush me deixou sem ar kkk", "a febre agora é
+    corrida de rua"."""
+    after = text[end : end + 60]
+    before = text[max(0, start - 60) : start]
+    mention = text[start:end]
+    if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
+        return True
+    if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
+        return True  # "o preço da gasolina tá de infartar", "um calor de desmaiar"
+    if _CATASTROPHE.match(mention) and _GIVING_ME.search(before):
+        return True  # "a sogra tá me dando um AVC"
+    if (
+        _EXERTION_AFTER.match(after)
+        and _LAUGH.search(text, end, end + 80)
+        and not _EARNEST.search(text, max(0, start - 60), end + 80)
+    ):
+        return True
+    if _MONEY_AFTER.match(after) or _BUSY_AFTER.match(after):
+        return True  # "um derrame no bolso", "sem fôlego de tanta coisa pra resolver"
+    if (
+        _MONEY_OR_SPORT_BEFORE.search(before)
+        and _LAUGH.search(text, end, end + 80)
+        and not _EARNEST.search(text, max(0, start - 60), end + 60)
+    ):
+        return True  # "o boleto me deu um infarto kkkk"
+    if _JOKE_AFTER.match(after) and (
+        re.search(r"\b(?:me|nos|te)\s+deix\w+\s+$", before) or _CRIED_OR_LAUGHED.search(before)
+    ):
+        return True  # "me deixou sem ar kkk", "chorei tanto no filme que fiquei sem ar kkkk"
+    if mention.startswith("febr") and _CRAZE.search(text, max(0, start - 80), end + 80):
+        return True
+    if _FIG_AFTER.match(after):
+        return True
+    if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
+        return True
+    if _KILL.search(mention) and (
+        re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
+        or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)
+    ):
+        return True  # someone else "vai me matar"; "me mata de raiva"
+    if mention.startswith("sangue") or mention.endswith("sangue"):
+        if re.search(r"\b(?:suando|suar|suei|suou)\s+$", before):
+            return True  # "suando sangue" is working hard
+        if re.match(r"\s*frio\b", after):
+            return bool(re.search(r"\ba\s+$", before))  # "a sangue frio"
+        if _FIG_IDIOM_AFTER.match(after):
+            return True
+    if _COLOUR.search(mention) and _FIG_IDIOM_AFTER.match(after):
+        return True
+    return bool(_WILL_HAVE.search(before))
+
+
+# The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
+_WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
+_WEATHER_BEFORE = re.compile(r"\b(?:calor|calorao|mormaco|sol|clima)\s+(?:de\s+)?$")
+_WEATHER_SENTENCE = re.compile(
+    r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
+    r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
+)
+
+
+def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
+    """A temperature of the weather, not of the body."""
+    return bool(
+        _WEATHER_AFTER.match(text, end)
+        or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
+        or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+    )

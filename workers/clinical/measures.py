@@ -193,6 +193,12 @@ def _num(raw: str) -> float | None:
     return parse_number(raw)
 
 
+def _systolic(sc: Scanner, m: re.Match[str], mmhg: float) -> Mention:
+    return sc.mention(
+        "pressao_sistolica_mmhg", "PA sistólica no texto", "CRITICAL", m.start(), m.end(), mmhg, "mmHg"
+    )
+
+
 def scan_text_vitals(sc: Scanner) -> list[Mention]:
     out: list[Mention] = []
     for m in sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]):
@@ -204,17 +210,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         if s < 30 and d < 20:  # lay "12 por 8" means 120/80 mmHg
             s, d = s * 10, d * 10
         if 40 <= s <= 300 and 20 <= d <= 200 and s > d:
-            out.append(
-                sc.mention(
-                    "pressao_sistolica_mmhg",
-                    "PA sistólica no texto",
-                    "CRITICAL",
-                    m.start(),
-                    m.end(),
-                    s,
-                    "mmHg",
-                )
-            )
+            out.append(_systolic(sc, m, s))
             out.append(
                 sc.mention(
                     "pressao_diastolica_mmhg",
@@ -231,17 +227,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         lay = 7 <= s <= 30 and 4 <= d <= 20  # "deu 19/11"; a date or a score is rarely both in range
         if s > d and (lay or (70 <= s <= 300 and 40 <= d <= 200)):
             value = s * 10 if lay else s
-            out.append(
-                sc.mention(
-                    "pressao_sistolica_mmhg",
-                    "PA sistólica no texto",
-                    "CRITICAL",
-                    m.start(),
-                    m.end(),
-                    value,
-                    "mmHg",
-                )
-            )
+            out.append(_systolic(sc, m, value))
     # "18 de pressão" starts with a digit (no literal to prefilter on): only where the word is
     before = lx.TEXT_VITALS["pressao_sistolica_antes"].finditer(sc.t) if "pressao" in sc.t else ()
     for m in (*sc.words.finditer(lx.TEXT_VITALS["pressao_sistolica"]), *before):
@@ -249,17 +235,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         if s < 30:  # "pressão 19" is 190 mmHg
             s *= 10
         if 50 <= s <= 300:
-            out.append(
-                sc.mention(
-                    "pressao_sistolica_mmhg",
-                    "PA sistólica no texto",
-                    "CRITICAL",
-                    m.start(),
-                    m.end(),
-                    s,
-                    "mmHg",
-                )
-            )
+            out.append(_systolic(sc, m, s))
     ranges = {"frequencia_cardiaca_bpm": (20, 300, "bpm"), "frequencia_respiratoria_irpm": (4, 80, "irpm")}
     for key, (lo, hi, unit) in ranges.items():
         for m in sc.words.finditer(lx.TEXT_VITALS[key]):

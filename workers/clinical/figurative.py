@@ -80,7 +80,9 @@ _EVEN_GIVES_ME = re.compile(
     r"salario|imposto|juros|inss|sus|chefe|transito|noticia|politica|sogra|reuniao|prova|jogo|time)\b"
     r"[^.;!?\n]{0,50}?\b(?:me|nos|te)\s+(?:da|deu|dava|dao|deram|faz|fez|causa|causou)\s+ate\s+(?:um\s+|uma\s+)?$"
 )
-_STILL_NOW = re.compile(r"\b(?:de\s+verdade|doendo\s+agora|ta\s+doendo|agora\s+(?:ta|to|esta|estou)|nao\s+passa)\b")
+_STILL_NOW = re.compile(
+    r"\b(?:de\s+verdade|doendo\s+agora|ta\s+doendo|agora\s+(?:ta|to|esta|estou)|nao\s+passa)\b"
+)
 # "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
 _OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
 _CATASTROPHE = re.compile(r"(?:avc|derrame|infart)")

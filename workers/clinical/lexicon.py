@@ -449,8 +449,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bconfus[oa]s?\b",
             r"\bconfusao\s+mental|\bestado\s+confusional|\bquadro\s+confusional|\bconfusional\b",
             r"\bdesorient\w*",
-            r"\bnao\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
+            r"\b(?:nao|num|nem)\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
             r"reconhec(?:e|eu|ia|endo|em)\b",
+            # spoken: "num tá sabendo quem eu sou" ("so": the final u dropped)
+            r"\b(?:nao|num|nem)\s+(?:ta|esta|tava|estava)\s+sabendo\s+(?:mais\s+)?quem\s+(?:eu\s+)?(?:e|eh|sou|so|somos)\b",
             r"\bfal(?:ando|a|ou|ava)\s+"
             + GAP2
             + r"(?:coisas?|besteiras?|frases?|palavras?)\s+"
@@ -460,7 +462,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
             r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
-            r"quem\s+(?:e|sou|somos)|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
+            r"quem\s+(?:eu\s+)?(?:e|sou|so|somos)\b|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
             r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",

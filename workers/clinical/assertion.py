@@ -51,6 +51,8 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
+    # a general knowledge question: "qual a diferença entre desmaio e convulsão?"
+    r"(?:qual|quais)\s+(?:e\s+)?(?:a\s+|as\s+)?diferencas?\s+(?:entre|de|do|da)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
     r"consta|tem|traz)\b)"
 )
@@ -155,10 +157,12 @@ _PAST_ANCHOR = re.compile(
 # "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
 # for stroke signs: a transient one (a TIA) still needs care the day after.
 _YESTERDAY_CLEAR = re.compile(
-    r"\bontem\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
+    r"\b(?:ontem|anteontem|"
+    + _WEEKDAY
+    + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
-    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa])\b))"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|100|cem\s+por\s+cento)\b))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"
@@ -166,13 +170,16 @@ _STILL_NOW = re.compile(
     r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
     r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
     r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    # the remedy that did not work: "nem o paracetamol resolveu", "nem com dipirona passou"
+    r"|nem\s+(?:o|a|os|as|com|tomando)\s+(?:\w+\s+){0,2}?(?:resolveu|resolve|adiantou|adianta|aliviou|alivia|"
+    r"funcionou|passou|melhorou|cortou)"
     r")\b|"
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
-    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|respirando\s+(?:bem|normal)))\b"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por))"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)))\b"
 )
 
 
@@ -185,6 +192,8 @@ _NOW_FINE = re.compile(
     r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada))\b"
 )
 _RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+|a\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
+# The complaint dated by "foi": "a diarreia forte foi no mês passado", "foi na semana retrasada".
+_WAS_THEN = re.compile(r"\bfoi\s+(?:so\s+|la\s+)?(?:n[oa]|ha|faz|em|durante|antes)\b")
 _TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
 # Bleeding that stopped is not active bleeding, whenever it was.
 _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})
@@ -226,6 +235,13 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     sentence = text[sentence_start:sentence_end]
     if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
         return True
+    if (
+        not critical
+        and _WAS_THEN.search(sentence)
+        and _PAST_ANCHOR.search(sentence)
+        and not _STILL_NOW.search(text, sentence_start, sentence_end + 120)
+    ):
+        return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
     if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
         return False
     if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):

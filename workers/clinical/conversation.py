@@ -40,6 +40,12 @@ _REQUEST = re.compile(
 _CORRECTION = re.compile(
     r"^(?:(?:nao|n)\s*,?\s*)?(?:na\s+verdade|alias|quer\s+dizer|corrigindo|me\s+enganei)\b"
 )
+# "não, peraí, é sim": a yes after all, to a symptom question the patient had answered "não".
+_CORRECTED_YES = re.compile(
+    r"^(?:(?:nao|n)\s*,?\s*)?(?:perai|pera|espera|opa|na\s+verdade|alias|me\s+enganei|pensando\s+bem|corrigindo)\b"
+    r"[^.?!\n]{0,30}?\b(?:e|eh|to|tou|estou|ta|esta|tenho|tem|sinto)\s+sim\b"
+)
+_LEADING_NO = re.compile(r"^(?:nao|n)\s*,?\s*")
 _CORRECTION_OTHER = re.compile(
     r"\b(?:foi|era|e|eh)\s+(?:o\s+|a\s+)?(?:meu|minha)\s+\w+|\bnao\s+(?:fui|foi|era)\s+(?:eu|comigo)\b"
 )
@@ -255,6 +261,11 @@ def _phrase_statement(question: str, history: Sequence[Turn]) -> str | None:
 
 def _read_correction(folded: str, history: Sequence[Turn], question: str | None) -> Reading | None:
     """ "na verdade foi em 2019", "não, foi meu marido": read with the statement corrected."""
+    if _CORRECTED_YES.match(folded) and (denied := _denied_question(history)) is not None:
+        phrase = statement(denied)
+        if phrase:
+            rest = _LEADING_NO.sub("", folded)
+            return Reading(f"{phrase}. {rest}", "correcao", denied, "sim, corrigindo um nao", None)
     if not _CORRECTION.match(folded) and not re.match(r"^(?:nao|n)\s*,\s*(?:foi|era)\b", folded):
         return None
     earlier = _earlier_patient(history, limit=1)
@@ -263,6 +274,20 @@ def _read_correction(folded: str, history: Sequence[Turn], question: str | None)
         return Reading(f"nao fui eu. {folded}", "correcao", question, "outra pessoa", None)
     if earlier and _CORRECTION_TIME.search(folded):
         return Reading(f"{earlier[0]}, {folded}", "correcao", question, "quando", earlier[0])
+    return None
+
+
+def _denied_question(history: Sequence[Turn]) -> str | None:
+    """The latest care-team question the patient answered with a bare "não"."""
+    for i in range(len(history) - 2, -1, -1):
+        turn, reply = history[i], history[i + 1]
+        if turn.role == "patient" or reply.role != "patient":
+            continue
+        if read_answer(fold(reply.content).strip()).polarity != "nao":
+            continue
+        question = last_question(history[: i + 1])
+        if question:
+            return question
     return None
 
 

@@ -72,6 +72,17 @@ _BUSY_AFTER = re.compile(
 _GIVING_ME = re.compile(
     r"\b(?:ta|esta|vai|vao|ainda\s+vai|acaba|acabam)\s+(?:me|nos)\s+(?:dando|dar|da)\s+(?:um|uma)\s+$"
 )
+# A thing of daily life "gives me even" the symptom: "a fila do SUS me dá até dor no peito", "a
+# fatura me deu até convulsão". "Até" marks the hyperbole; a body cause ("correr me dá até dor no
+# peito") is no thing of this list, and "tá doendo agora" keeps it present.
+_EVEN_GIVES_ME = re.compile(
+    r"\b(?:fila|filas|espera|demora|burocracia|conta|contas|boleto|boletos|fatura|cartao|preco|precos|aluguel|"
+    r"salario|imposto|juros|inss|sus|chefe|transito|noticia|politica|sogra|reuniao|prova|jogo|time)\b"
+    r"[^.;!?\n]{0,50}?\b(?:me|nos|te)\s+(?:da|deu|dava|dao|deram|faz|fez|causa|causou)\s+ate\s+(?:um\s+|uma\s+)?$"
+)
+_STILL_NOW = re.compile(
+    r"\b(?:de\s+verdade|doendo\s+agora|ta\s+doendo|agora\s+(?:ta|to|esta|estou)|nao\s+passa)\b"
+)
 # "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
 _OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
 _CATASTROPHE = re.compile(r"(?:avc|derrame|infart)")
@@ -113,6 +124,8 @@ def figurative(text: str, start: int, end: int) -> bool:
         and not _EARNEST.search(text, max(0, start - 60), end + 80)
     ):
         return True
+    if _EVEN_GIVES_ME.search(before) and not _STILL_NOW.search(text, end, end + 60):
+        return True  # "a fila do SUS me dá até dor no peito"
     if _MONEY_AFTER.match(after) or _BUSY_AFTER.match(after):
         return True  # "um derrame no bolso", "sem fôlego de tanta coisa pra resolver"
     if (

@@ -179,7 +179,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         # Bruises turn purple too: "bati o joelho e ficou roxo", "o local da vacina ficou roxo".
         not_before=_re(
             r"(?:joelho|perna|braco|mao|pe|dedo|olho|unha|hematoma|mancha|lugar|local|pele|batida|pancada|"
-            r"machucado|canela|coxa|bunda|nadega|seio|barriga|vacina|injecao|queda|tombo|bati|cai)\b"
+            r"machucado|canela|coxa|bunda|nadega|seio|barriga|vacina|injecao|queda|tombo|bati|cai|cotovelo|ombro|"
+            r"quadril|testa|ralou|ralei|ralado|ralada|arranhao|escorreguei|tropecei)\b"
             r"(?:\s+[a-z]+){0,4}\s*$|"
             # the knock told in the sentence just before: "bati o braço. tá roxo"
             r"\b(?:bati|bateu|batida|pancada)\s+(?:com\s+)?(?:o|a|no|na)\s+(?:joelho|perna|braco|mao|pe|dedo|canela|"
@@ -448,8 +449,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bconfus[oa]s?\b",
             r"\bconfusao\s+mental|\bestado\s+confusional|\bquadro\s+confusional|\bconfusional\b",
             r"\bdesorient\w*",
-            r"\bnao\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
+            r"\b(?:nao|num|nem)\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
             r"reconhec(?:e|eu|ia|endo|em)\b",
+            # spoken: "num tá sabendo quem eu sou" ("so": the final u dropped)
+            r"\b(?:nao|num|nem)\s+(?:ta|esta|tava|estava)\s+sabendo\s+(?:mais\s+)?quem\s+(?:eu\s+)?(?:e|eh|sou|so|somos)\b",
             r"\bfal(?:ando|a|ou|ava)\s+"
             + GAP2
             + r"(?:coisas?|besteiras?|frases?|palavras?)\s+"
@@ -459,7 +462,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
             r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
-            r"quem\s+(?:e|sou|somos)|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
+            r"quem\s+(?:eu\s+)?(?:e|sou|so|somos)\b|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
             r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
@@ -550,7 +553,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Anafilaxia / reação alérgica grave",
         "CRITICAL",
         _alt(
-            r"\b(?:garganta|glote|goela)\s+"
+            r"\b(?:garganta|glote|goela)\s+(?:parece\s+que\s+|sinto\s+que\s+|como\s+se\s+)?"
             + GAP2
             + r"(?:fechando|fechou|fechar|fecha|fechad[oa]|trancando|trancad[oa]|trancou|tranca|"
             r"travando|travou|se\s+fechando|se\s+fechou|apertando|fechadinha)",
@@ -569,8 +572,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:inchac\w*|inchad[oa]s?|inchou|inchando|incha|edema|edemaciad\w*)\s+"
             + GAP2
             + r"(?:(?:n[oa]s?|d[oa]s?|em)\s+)?"
-            r"(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\b",
-            r"\b(?:rosto|labios?|lingua|boca|face|olhos|palpebras?|garganta|cara)\s+"
+            r"(?:rosto|labios?|lingua|boca|face|olhos?|palpebras?|garganta|cara)\b",
+            r"\b(?:rosto|labios?|lingua|boca|face|olhos?|palpebras?|garganta|cara)\s+"
             + GAP2
             + r"(?:inchad[oa]s?|inchou|incharam|inchando|incha|inchac\w*|edemaciad\w*)",
             r"\bdificuldade\s+(?:de|para|pra|em)\s+engolir|\bdificil\s+(?:de\s+|pra\s+|para\s+)?engolir",
@@ -627,6 +630,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:separei|guardei|juntei|escondi|separando|guardando|juntando|escondendo|estocando)\s+(?:\w+\s+){0,3}?"
             r"(?:comprimidos|remedios|pilulas|cartelas|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
             r"acabar|hoje|noite|de\s+uma\s+vez)",
+            # ... the means set aside, waiting to be alone, then despair: "separei os comprimidos e tô
+            # esperando todo mundo dormir. não aguento mais" (a pillbox and a series to watch is no despair)
+            r"\b(?:separei|guardei|juntei|escondi|deixei|peguei)\s+(?:\w+\s+){0,3}?(?:comprimidos|remedios|pilulas|"
+            r"cartelas|corda|veneno|chumbinho|gilete|lamina)\b[^\n]{0,80}?\b(?:esperando|esperar|espero)\s+"
+            r"(?:\w+\s+){0,3}?(?:dormir|dormirem|sair|sairem|vazia|sozinh[oa])\b(?=[^\n]{0,80}?\b(?:nao\s+aguento\s+mais|"
+            r"cansei\s+de\s+tudo|nao\s+da\s+mais|nao\s+quero\s+mais|chega\s+de\s+tudo|ninguem\s+vai\s+sentir))",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
             r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
             r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",

@@ -24,7 +24,10 @@ _STILL = re.compile(
     # not fine, or only partly better: "hoje não tô bem", "não tô respirando bem", "passou um pouco"
     r"(?:nao|nem)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta|fiquei|me\s+sinto|sinto|acordei|respiro|respirando)\s+"
     r"(?:\w+\s+)?(?:bem|normal|otim\w*|direito|melhor)|"
-    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
+    r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)|"
+    # the remedy that did not work: "nem o paracetamol resolveu", "nem com dipirona passou"
+    r"nem\s+(?:o|a|os|as|com|tomando)\s+(?:\w+\s+){0,2}?(?:resolveu|resolve|adiantou|adianta|aliviou|alivia|"
+    r"funcionou|passou|melhorou|cortou)"
     r")\b|"
     r"\b(?:voltou|voltaram|de\s+novo|novamente|persiste|mas\s+volta|"
     # "continua tomando o antibiótico" is the treatment; "ontem ainda tinha febre" is the past

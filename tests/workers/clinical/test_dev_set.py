@@ -197,6 +197,7 @@ LABELLED = {
         "paraphrases-3.jsonl",  # ours, probes of every endpoint written after the second round
         "paraphrases-4.jsonl",  # ours, the modes behind the s2a/s2b misses (recall), with near-misses
         "paraphrases-5.jsonl",  # clin-spec: the false-alarm modes of s2a/s2b, each with near misses
+        "paraphrases-6.jsonl",  # clin-s2c: the modes behind the s2c misses and false alarms, with near misses
     )
 }
 
@@ -223,6 +224,7 @@ PARAPHRASES = [
         "paraphrases-3.jsonl",
         "paraphrases-4.jsonl",
         "paraphrases-5.jsonl",
+        "paraphrases-6.jsonl",
     )
     for case in _cases(name)
 ]

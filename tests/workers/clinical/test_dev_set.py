@@ -268,8 +268,9 @@ FLOORS = {
     # and 0.896 / 0.727 / 0.859; their misses and false alarms were then fixed by general rules.
     "blind-s2a.jsonl": (1.0, 1.0, 1.0),
     "blind-s2b.jsonl": (1.0, 1.0, 1.0),
-    # The session's closing set: first sight 0.918 / 0.900 / 0.915 (docs/first-sight/session2-s2c-closing.md).
-    "blind-s2c.jsonl": (0.918, 0.9, 0.915),
+    # The session's closing set: first sight 0.918 / 0.900 / 0.915 (docs/first-sight/session2-s2c-closing.md),
+    # then its misses and false alarms fixed by general rules (paraphrases-6).
+    "blind-s2c.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-contract test-cluster test-compose env venv dev-venv broker browser provision migrate api \
+.PHONY: run test test-slow test-contract test-cluster test-compose env venv dev-venv broker browser provision migrate api \
 	workers lint typecheck bench bench-scale bench-ops clean
 
 $(BIN)/python:
@@ -45,9 +45,15 @@ run: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
 	@$(BROKER_ENV) deploy/run-local.sh $(BIN)/python
 
-# The whole suite except the Schemathesis contract run, which has its own target (CI runs both).
+# The suite except the tests marked slow (throwaway broker nodes, kill -9, long handlers, whole
+# processes restarted) and the Schemathesis contract run: each has its own target, and CI runs all
+# three, so `make test` stays under ten minutes on a 2-core machine (docs/testing.md).
 test: dev-venv broker browser
-	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m "not contract"
+	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m "not contract and not slow"
+
+# The tests marked slow (called by .ci/run right after `make test`).
+test-slow: dev-venv broker browser
+	@$(BROKER_ENV) $(BIN)/python -m pytest -q -m "slow and not contract"
 
 # Schemathesis against the running API (called by .ci/run after `make test`):
 # CONTRACT_SEED=random, CONTRACT_EXAMPLES=200 ...

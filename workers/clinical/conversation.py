@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answers import Answer, read_answer
-from .questions import QuestionKind, classify, statement, symptom_phrase
+from .questions import MEASURED, QuestionKind, classify, statement, symptom_phrase
 from .text import fold
 
 __all__ = ["Reading", "Turn", "contextualize", "last_question", "read"]
@@ -180,14 +180,7 @@ def _by_kind(
     tail = f". {rest}" if rest else ""
     if kind is QuestionKind.COUNT:
         return _count_reading(question, folded, answer, history)
-    if kind in (
-        QuestionKind.TEMPERATURE,
-        QuestionKind.PAIN_SCALE,
-        QuestionKind.GLUCOSE,
-        QuestionKind.SATURATION,
-        QuestionKind.PRESSURE,
-        QuestionKind.HEART_RATE,
-    ):
+    if kind in MEASURED:
         number = _number_reading(kind, answer)
         return f"{number}. {folded}" if number else None
     if kind is QuestionKind.SELF_HARM:

@@ -17,7 +17,7 @@ from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
 from .clinico import analyze_consulta
 from .conversation import Reading, Turn, read
 from .lexicon import ONCOLOGY
-from .questions import QuestionKind
+from .questions import MEASURED
 from .result import ClinicalAnalysis
 from .text import fold
 
@@ -118,20 +118,6 @@ def thread_text(payload: AgentMessagePayload, text: str) -> str | None:
     return " ".join(p if _SENTENCE_END.search(p) else p + "." for p in parts)
 
 
-# A number that answers a measuring question is the answer the agent asked for: it settles the
-# complaint it measures ("Quanto deu no termômetro?" "37,4").
-_MEASURED = frozenset(
-    {
-        QuestionKind.TEMPERATURE,
-        QuestionKind.PAIN_SCALE,
-        QuestionKind.GLUCOSE,
-        QuestionKind.SATURATION,
-        QuestionKind.PRESSURE,
-        QuestionKind.HEART_RATE,
-    }
-)
-
-
 def _someone_else(analysis: ClinicalAnalysis) -> bool:
     discarded = analysis.detalhes.get("mencoes_desconsideradas") or []
     return any(m.get("motivo") == "outra_pessoa" for m in discarded)
@@ -139,7 +125,9 @@ def _someone_else(analysis: ClinicalAnalysis) -> bool:
 
 def _may_join(analysis: ClinicalAnalysis, how: Reading) -> bool:
     """Silent, and nothing in the message denies, settles or retracts what came before."""
-    if how.kind in _MEASURED and how.answer:
+    # A number answering a measuring question settles the complaint it measures
+    # ("Quanto deu no termômetro?" "37,4").
+    if how.kind in MEASURED and how.answer:
         return False
     text = how.text
     if analysis.achados or analysis.detalhes.get("mencoes_desconsideradas"):

@@ -39,6 +39,19 @@ class QuestionKind(StrEnum):
     OTHER = "outra"
 
 
+# The kinds answered by a reading: a number in the answer is that measure.
+MEASURED = frozenset(
+    {
+        QuestionKind.TEMPERATURE,
+        QuestionKind.PAIN_SCALE,
+        QuestionKind.GLUCOSE,
+        QuestionKind.SATURATION,
+        QuestionKind.PRESSURE,
+        QuestionKind.HEART_RATE,
+    }
+)
+
+
 class _HasContent(Protocol):
     @property
     def role(self) -> str: ...

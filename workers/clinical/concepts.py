@@ -44,6 +44,8 @@ SEIZURE = Concept(
     {
         "shaking": _re(
             r"\b(?:se\s+debat\w+|debat\w+|sacud\w+|se\s+bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            # "fiquei me batendo no chão": the thrashing told by the one who had it
+            r"(?:me|se)\s+bat(?:endo|ia|i|eu)\s+(?:tod[oa]\s+)?(?:no|pelo)\s+chao|"
             r"bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
             r"tremend[oa]\s+(?:tod[oa]|o\s+corpo)|trem(?:ia|eu|iam)\s+(?:tod[oa]|o\s+corpo)|"
             r"(?:bracos|bracinhos|pernas|perninhas)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
@@ -60,7 +62,7 @@ SEIZURE = Concept(
             r"olhar\s+(?:parado|fixo|perdido|vidrado)|olhando\s+(?:fixo|parad[oa]|vidrad[oa]))"
         ),
         "unresponsive": _re(
-            r"\b(?:sem\s+responder|nao\s+respond(?:ia|eu|e|iam)|nao\s+reagia|desacordad[oa]|"
+            r"\b(?:sem\s+responder|n(?:ao|um)\s+respond(?:ia|eu|e|iam|i)|n(?:ao|um)\s+reagia|desacordad[oa]|"
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
             r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
         ),
@@ -69,7 +71,7 @@ SEIZURE = Concept(
             r"\b(?:fic(?:ou|a)\s+(?:tod[oa]\s+)?(?:molinh[oa]|mole)|tod[oa]\s+molinh[oa]|amolec(?:eu|ido|ida))\b"
         ),
         "mouth": _re(
-            r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
+            r"\b(?:bab(?:ando|ou|ava|ei)|espum(?:ando|ou|a|ei|ava)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
             r"fez\s+xixi\s+(?:na\s+roupa|nas\s+calcas)|urinou\s+na\s+roupa)\b"
         ),
         "name": _re(

@@ -207,7 +207,37 @@ SELF_HARM = Concept(
     strong=frozenset({"wish", "plan"}),
 )
 
-CONCEPTS: tuple[Concept, ...] = (SEIZURE, SYNCOPE, CONFUSION, STROKE, ANAPHYLAXIS, SELF_HARM)
+# Breathlessness told by what the patient can no longer do: a wheezing chest, an everyday effort that
+# tires ("canso só de ir até o banheiro", "num dou conta de subir dois degrau"), a halt on the way
+# ("tive que sentar no meio do caminho"). Any two together are dyspnoea; one alone is not
+# (docs/clinical-engine.md, clin-recall).
+BREATHLESS = Concept(
+    "dispneia",
+    "Dispneia (descrita pelo esforço que não se consegue fazer)",
+    "CRITICAL",
+    {
+        "wheeze": _re(
+            r"\b(?:(?:peito|pulmao|respiracao)\s+(?:\w+\s+)?(?:chia|chiando|chiou|chiava|apitando|assobiando)|"
+            r"chiad(?:o|eira)\s+(?:no|do)\s+peito|chiando\s+(?:no|do)\s+peito|(?:um|com|uma)\s+chiad(?:o|eira)|"
+            r"(?:to|estou|tou|fico|ando)\s+(?:\w+\s+)?chiando)\b"
+        ),
+        "effort": _re(
+            r"\b(?:cans(?:o|a|ei|ando|ad[oa])\s+(?:so\s+)?(?:de|ao|pra|quando|so\s+de)\s+(?:eu\s+)?(?:ir|vou|andar|ando|"
+            r"caminhar|subir|subo|varrer|tomar\s+banho|me\s+vestir|levantar|atravessar|dar\s+(?:uns|dois|tres|um)\s+pass\w+)|"
+            r"qualquer\s+(?:passinho|passo|esforco|coisinha)\s+(?:\w+\s+)?(?:canso|cansa|cansad[oa]|me\s+cansa)|"
+            r"n(?:ao|um)\s+(?:\w+\s+)?(?:consigo|consegue|dou\s+conta|da\s+conta|dando\s+conta|aguento)\s+(?:nem\s+)?"
+            r"(?:de\s+|pra\s+)?(?:subir|andar|varrer|caminhar|ir\s+(?:ate|no|na|ao|pro|pra)|tomar\s+banho|atravessar)|"
+            r"bufando|ofego\s+(?:so\s+)?de)\b"
+        ),
+        "halt": _re(
+            r"\b(?:(?:parar|sentar|descansar|encostar)\s+(?:\w+\s+)?no\s+meio\s+do\s+caminho|"
+            r"(?:tenho|tive|preciso|precisei)\s+(?:que|de)\s+(?:parar|sentar)\s+(?:pra\s+|para\s+)?(?:respirar|descansar|"
+            r"no\s+meio|umas?\s+\w+\s+vez\w*))\b"
+        ),
+    },
+)
+
+CONCEPTS: tuple[Concept, ...] = (SEIZURE, SYNCOPE, CONFUSION, STROKE, ANAPHYLAXIS, SELF_HARM, BREATHLESS)
 
 
 def _cues(sc: Scanner, concept: Concept) -> list[tuple[int, int, str]]:

@@ -134,6 +134,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:sent\w+|par\w+|descans\w+)\s+(?:\w+\s+){0,6}?(?:pra|para|p)\s+(?:recuperar|pegar|tomar)\s+(?:o\s+)?"
             r"(?:ar|folego)\b",
             r"\b(?:cansaco|canseira)\s+no\s+peito\b",
+            r"\b(?:folego|o\s+ar)\s+(?:\w+\s+)?(?:curt[oa]|curtinh[oa])\b",
             # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
             r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
             r"(?:nao|num)\s+(?:me\s+|o\s+|a\s+|lhe\s+)?deix\w+\s+(?:nem\s+)?(?:eu\s+)?deitar",

@@ -181,8 +181,8 @@ SELF_HARM = Concept(
     {
         "wish": _re(
             r"\b(?:ir\s+embora\s+junto\s+com\s+(?:ela|ele)|ir\s+(?:pra|para)\s+junto\s+d(?:ela|ele|e\s+deus)|"
-            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|nao\s+acordar|"
-            r"sumisse)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
+            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|morrer|nao\s+acordar|"
+            r"sumisse|sumir|desaparecesse|desaparecer)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
             r"descansar\s+(?:pra|para)\s+sempre|dormir\s+(?:pra|para)\s+sempre)"
         ),
         "plan": _re(

@@ -65,6 +65,10 @@ PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\
 # "peito" as a word on its own, for the proximity patterns (never "peito de frango").
 PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
+# "melhor eu sumir daqui", "melhor se eu não estivesse na reunião": leaving a place, not the world.
+_NOT_A_PLACE = (
+    r"(?!\s+(?:daqui|dali|dai|da\s+frente|de\s+casa|do\s+trabalho|da\s+festa|na|no|nessa|nesse|em|com)\b)"
+)
 ALLERGEN_CONTEXT = _re(
     r"\b(?:remedio\w*|medicamento\w*|medicac\w*|comprimido\w*|injecao|injecoes|vacina\w*|antibiotic\w*|"
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
@@ -229,7 +233,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
             r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado)\b",
-            r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,
+            r"\bdo(?:i|e|endo|eu|ia)\s+"
+            + GAP2
+            + r"(?:o|no|meu|o\s+meu|no\s+meio\s+do|no\s+centro\s+do)\s+"
+            + PEITO,
             r"\bdor\s+"
             + GAP2
             + r"(?:toracica|toraxica|torasica|no\s+torax|precordial|retroesternal|anginosa|"
@@ -617,8 +624,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
             r"\bseria\s+melhor\s+(?:eu\s+morrer|morrer|eu\s+sumir)",
-            r"\bsumir\s+(?:d[oe]sse\s+mundo|deste\s+mundo|do\s+mundo|para\s+sempre|de\s+vez|e\s+nunca\s+mais\s+(?:voltar|aparecer))|"
-            r"\bmelhor\s+(?:era|seria|e)\s+(?:eu\s+)?(?:sumir|morrer|nao\s+existir|nao\s+estar\s+(?:mais\s+)?aqui)\b|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\bsumir\s+(?:d[oe]sse\s+mundo|deste\s+mundo|do\s+mundo|para\s+sempre|de\s+vez|"
+            r"e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            # "o melhor era eu sumir", "melhor eu desaparecer" (never "melhor eu sumir daqui")
+            r"\bmelhor\s+(?:(?:era|seria|e)\s+(?:eu\s+)?|eu\s+)(?:sumir|morrer|desaparecer|nao\s+existir|"
+            r"nao\s+estar\s+(?:mais\s+)?aqui)\b" + _NOT_A_PLACE,
+            # "todo mundo ficaria melhor se eu não estivesse aqui"
+            r"\bmelhor\s+(?:\w+\s+){0,2}?se\s+eu\s+(?:nao\s+(?:estivesse\s+(?:mais\s+)?(?:aqui|viv[oa]|no\s+mundo)|"
+            r"estivesse(?=\s*(?:[,.;!?\n]|$))|existisse|tivesse\s+nascido)|morresse|sumisse|desaparecesse)\b"
+            + _NOT_A_PLACE,
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
@@ -633,7 +647,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
             r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
-            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             # "seria mais fácil se eu não acordasse mais"
             r"\bse\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
             # the means named next to ending it: "vontade de pegar a corda e acabar com tudo", "as cartelas
@@ -1005,7 +1019,8 @@ COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(
     # "botei pra fora umas doze vezes": vomiting told as putting out, counted like the word
     r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b|"
-    r"\bbot(?:ei|ou|ando|a|o)\s+(?:tudo\s+)?(?:pra|para)\s+fora\b"
+    r"\b(?:bot(?:ei|ou|ando|a|o)|pus|pos|pondo|poe|ponho)\s+(?:tudo\s+)?(?:pra|para)\s+fora\b|"
+    r"\bdevolv(?:e|endo|eu|ia|o)\s+tudo\b"
 )
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+(?:\w+\s+){0,2}?solto|"
@@ -1014,7 +1029,8 @@ DIARRHOEA_MENTION = _re(
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)|"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
+    r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
     r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
 

@@ -542,7 +542,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
             + GAP2
             + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
-            r"n(?:ao|um)\s+obedec\w*|morto|morta|caid[oa])\b",
+            r"n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*|morto|morta|caid[oa])\b",
             r"\b(?:fraqueza|formigamento|dormencia|dormente|adormecimento|perda\s+d[ea]\s+forca|paralisia|"
             r"sem\s+forcas?|perd(?:i|eu|endo)\s+(?:a\s+)?forca)\s+"
             + GAP3

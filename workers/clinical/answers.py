@@ -27,12 +27,14 @@ _FILLER = re.compile(
 )
 # Said at the start, these are a yes that the thing goes on ("não para", "não passa").
 _ONGOING_START = re.compile(
-    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b"
+    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b|"
+    # the North-East order, the verb before the "não": "passou não", "parou não"
+    r"^(?:parou|passou|melhorou|estancou|sarou)\s+(?:nao|n|num)\b"
 )
 _NO = re.compile(
     # the verb said back with a "não" after it, as the North-East denies: "consigo não", "tenho não"
     r"^(?:(?:consigo|consegue|conseguiu|consegui|tenho|tem|tive|teve|sinto|sente|senti|to|ta|estou|esta|doi|doeu|"
-    r"sei|vi|fiz|fez|tomei|tomou|bebi|bebeu|vomitei|vomitou|penso|pensei|fico|ficou|parou|passou|melhorou)"
+    r"sei|vi|fiz|fez|tomei|tomou|bebi|bebeu|vomitei|vomitou|penso|pensei|fico|ficou|segura|seguro|aguento|aguenta)"
     r"\s+(?:nao|n|num)(?:\s+senhora?)?(?=\s*(?:[,.!;]|$)))[\s,.!;:-]*|"
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
     # "nem um gole", "nem uma gota", "nem um pouquinho": none at all

@@ -249,7 +249,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + PEITO,
             PEITO_WORD
             + r"(?:\s+[a-z]+){0,2}?\s+(?:dor|dores|doer|doendo|aperto|apertar|apertando|queimando)\b",
-            r"\b(?:dor|aperto|pressao|peso|dolor|presion)\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
+            r"(?:\b(?:dor(?!\s+de\s+(?:dente|dentes|ouvido|garganta|cabeca)\b)|aperto|pressao|peso|dolor|presion)|"
+            r"(?<=\buma\s)do(?!\s+(?:lado|outro|outra|mesmo|mesma|jeito|tipo)\b))\b"
+            r"(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
             r"correndo|desce|descendo|espalha\w*|passa|baja|sobe|subindo|subiu|subia)\s+"
             + GAP2
             + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo)",
@@ -539,6 +541,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+|a\s+)?palavras?\b",
             # "a fala enrolou do nada", "enrolou a língua"
             r"\bfala\s+(?:\w+\s+)?enrol(?:ou|ando)\b|\benrolou\s+(?:a\s+|toda\s+a\s+)?(?:fala|lingua)\b",
+            # a limb that does not obey, even with no side named: "o braço num obedece mais"
+            r"\b(?:braco|perna|mao)\s+(?:\w+\s+)?n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*",
             r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
             + GAP2
             + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
@@ -649,7 +653,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
             r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             # "seria mais fácil se eu não acordasse mais"
-            r"\bse\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
+            r"\bs[ei]\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
             # the means named next to ending it: "vontade de pegar a corda e acabar com tudo", "as cartelas
             # separadas... hoje vou acabar com isso de vez" (a prescribed medicine ending an illness is
             # not it)

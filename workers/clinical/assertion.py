@@ -79,6 +79,7 @@ _EXPERIENCED = re.compile(
 _HAPPENING_NOW = re.compile(
     r"(?<!\bnao\s)(?<!\bnum\s)\be\s+(?:exatamente\s+|bem\s+|justamente\s+)?(?:isso|o\s+que)\s+(?:que\s+)?"
     r"(?:ta|esta|tava|estava)\s+(?:me\s+)?acontecendo\b|"
+    r"(?<!\bnao\s)\bfoi\s+(?:exatamente\s+|bem\s+)?(?:isso|o)\s+que\s+(?:me\s+)?aconteceu\b|"
     r"(?<!\bnao\s)(?<!\bnum\s)\b(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:exatamente\s+)?isso\s+agora\b"
 )
 

@@ -135,7 +135,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bo\s+ar\s+(?:me\s+)?(?:some|sumiu|sumindo|foge|fugiu)\b",
             r"\bpux(?:o|a|ava|ei|ou|ando)\s+(?:o\s+)?(?:ar|folego)\s+(?:e|mas)\s+(?:ele\s+|o\s+ar\s+|nada\s+)?"
             r"(?:n(?:ao|um)\s+(?:vem|veio|entra|entrou|chega|chegou|vai)|nada)\b",
-            r"\b(?:sent\w+|par\w+|descans\w+)\s+(?:\w+\s+){0,6}?(?:pra|para|p)\s+(?:recuperar|pegar|tomar)\s+(?:o\s+)?"
+            # (never "parei de fumar pra recuperar o fôlego")
+            r"\b(?:sent(?:ei|ou|ar|o|a|ando)|par(?:ei|ou|ar|o|a|ando)(?!\s+de\b)|descans\w+)\s+(?:\w+\s+){0,6}?"
+            r"(?:pra|para|p)\s+(?:recuperar|pegar|tomar)\s+(?:o\s+)?"
             r"(?:ar|folego)\b",
             r"\b(?:cansaco|canseira)\s+no\s+peito\b",
             r"\b(?:folego|o\s+ar)\s+(?:\w+\s+)?(?:curt[oa]|curtinh[oa])\b",

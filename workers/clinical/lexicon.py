@@ -1023,9 +1023,10 @@ COUNT = _re(
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(
-    # "botei pra fora umas doze vezes": vomiting told as putting out, counted like the word
+    # "botei pra fora umas doze vezes": vomiting told as putting out, counted like the word (never
+    # "pus", which is also the pus of a wound)
     r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b|"
-    r"\b(?:bot(?:ei|ou|ando|a|o)|pus|pos|pondo|poe|ponho)\s+(?:tudo\s+)?(?:pra|para)\s+fora\b|"
+    r"\b(?:bot(?:ei|ou|ando|a|o)|pos|pondo|poe|ponho)\s+(?:tudo\s+)?(?:pra|para)\s+fora\b|"
     r"\bdevolv(?:e|endo|eu|ia|o)\s+tudo\b"
 )
 DIARRHOEA_MENTION = _re(

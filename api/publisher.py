@@ -234,7 +234,7 @@ class Publisher:
                 # wait=False: no drain future per publish. The broker's confirm comes after
                 # the frames were written, so awaiting the confirm covers the write as well
                 # (docs/operations.md, "api-cpu").
-                await raw.basic_publish(
+                await raw.basic_publish(  # type: ignore[call-arg]  # wait: aiormq.Channel has it, its ABC not
                     body,
                     exchange=topology.EVENTS_EXCHANGE,
                     routing_key=topology.EVENTS_ROUTING_KEY,

@@ -224,17 +224,23 @@ class Publisher:
         if body is None:
             body = envelope.to_json_bytes()
         try:
-            await self._exchange(vhost)
-            raw = self._links[vhost].raw
+            link = self._links[vhost]
+            if not link.usable():  # inline check: no coroutine per publish on a live link
+                await self._exchange(vhost)
+            raw = link.raw
             assert raw is not None
             # asyncio.timeout rather than wait_for: no extra Task per publish.
             async with asyncio.timeout(self.settings.publish_timeout_s):
-                await raw.basic_publish(
+                # wait=False: no drain future per publish. The broker's confirm comes after
+                # the frames were written, so awaiting the confirm covers the write as well
+                # (docs/operations.md, "api-cpu").
+                await raw.basic_publish(  # type: ignore[call-arg]  # wait: aiormq.Channel has it, its ABC not
                     body,
                     exchange=topology.EVENTS_EXCHANGE,
                     routing_key=topology.EVENTS_ROUTING_KEY,
                     properties=properties,
                     mandatory=True,
+                    wait=False,
                 )
         except BrokerUnavailable:
             raise

@@ -53,6 +53,12 @@ class BatchTask:
     ensure: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
     also: list[Callable[[Connection], Any]] = field(default_factory=list)
+    # Run first in the transaction, only for a task this batch writes, before its status, result
+    # and alerts: it may still change `result` and `alerts` (an agent message's episodes are
+    # decided here, docs/agent-message.md). Run in `prepare_order` order across the batch, so
+    # that two transactions lock the rows it locks in the same order.
+    prepare: Callable[[Connection], None] | None = None
+    prepare_order: str = ""
 
 
 @dataclass
@@ -124,6 +130,9 @@ def record(stmts: Statements, items: list[BatchTask]) -> Any:
             conn.execute(stmts.insert_task, list(missing.values()))
             found.update((task_id, 0) for task_id in missing)
         ours = _ours(items, found)
+        for it in sorted((it for it in ours.values() if it.prepare), key=lambda it: it.prepare_order):
+            assert it.prepare is not None
+            it.prepare(conn)
         ts = now()
         _write_statuses(conn, stmts, ours.values(), ts)
         for it in ours.values():

@@ -229,7 +229,8 @@ class VhostConsumer:
 
     def _send_replies(self, batch: list[Delivery], outcomes: list[Outcome]) -> None:
         """Answers for publishers waiting on `reply_to` (the agent route), sent before the acks:
-        the outcomes exist only once results are stored and alerts settled."""
+        the outcomes exist only once results are stored (an alert's POST may still be under way:
+        `Ack.after`)."""
         replies = []
         for d, outcome in zip(batch, outcomes, strict=True):
             reply = getattr(outcome, "reply", None)

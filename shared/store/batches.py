@@ -13,8 +13,10 @@ The status API never shows a state moving backwards because:
 - a reader sees the batch's commit whole or not at all: never `completed` without its result or
   its alerts.
 
-A task whose alerts go to the backend first is written `processing` with its alert rows (the rows
-exist before the HTTP call, as always), and `completed` once they are settled.
+A task with alerts is written `completed` with its alert rows (`pending`: the rows exist before
+the HTTP call, as always); their delivery states are later writes of the dispatcher's, and the
+message is acked once they are settled (workers/stages/rules.py). `BatchTask.prepare` runs first
+in the transaction for a task the batch writes (an agent message's alert episodes).
 
 `BatchTask.also`: writes a handler asked to commit with its task's `completed` (the conversation's
 record of an agent message, `TaskContext.on_complete`). They run in the batch's transaction only

@@ -11,11 +11,12 @@ to the LLM stage). Per batch (docs/workers.md, "One transaction per batch"):
     read the batch's progress: a task completed already is not run (acked, answered from the store)
     run the handlers (rules); the alerts they emit are held for the batch
     wait until the follow-ups they handed to the broker are confirmed (else Requeue, nothing written)
-    one transaction: "completed" + result + alert rows + the handlers' writes (the conversation's
-      record of the message), or "processing" + alert rows when the alerts go to the backend
-      first; refused for a task another delivery got to first
-    alerts to delivery → wait until delivered, failed for good or parked → "completed" (+ writes)
-    ack, or forward to the LLM stage queue, then ack
+    one transaction: "completed" + result + alert rows (pending) + the handlers' writes (the
+      conversation's record of the message) + a conversation's alert episodes, decided there;
+      refused for a task another delivery got to first
+    alerts to delivery (their delivery state is the dispatcher's later write)
+    reply at once; ack once the alerts are delivered, failed for good or parked (Ack.after), or
+      wait for them and forward to the LLM stage queue, then ack
     transient error → store "retrying" → Retry (a delay queue dead-letters it back)
     after WORKER_MAX_RETRIES retries, or redelivered too often (crashes) → DeadLetter with the reason
 """

@@ -248,6 +248,21 @@ def resent_spec(row: Mapping[str, Any]) -> AlertSpec:
     )
 
 
+def log_when_settled(w: Work) -> None:
+    """One line per alert once its delivery settles (as `wait_alerts` logs it), from the thread
+    that settled it: nothing waits for it here."""
+
+    def settled(fut: Future[str]) -> None:
+        exc = fut.exception()
+        if exc is None:
+            w.log.info("alert_settled", state=fut.result())
+        else:
+            w.log.error("alert_not_settled", error=repr(exc))
+
+    for _spec, _info, fut, _context in w.alerts:
+        fut.add_done_callback(settled)
+
+
 def unsettled(futures: list[Future[str]]) -> tuple[Future[str], ...]:
     """What an ack still waits for: those not settled yet, and a failed one (the consumer then
     requeues the message instead)."""

@@ -45,6 +45,7 @@ from workers.stages.batch import (
     dispatch_alerts,
     emit_now,
     guard,
+    log_when_settled,
     processing,
     release_gated,
     resend_pending,
@@ -216,6 +217,8 @@ class RulesStage:
                 try:
                     assert self.dispatcher is not None
                     dispatch_alerts(self.dispatcher, w, answer.alerts)
+                    if w.ctx is not None and not w.ctx.llm_pending:  # else wait_alerts logs them
+                        log_when_settled(w)
                 except Exception as exc:  # delivery is shutting down: the redelivery sends them
                     settle(w, "not dispatched")
                     w.log.warning("alert_not_dispatched", error=repr(exc))

@@ -19,9 +19,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import orjson
 from prometheus_client import Counter, Histogram
@@ -172,14 +172,39 @@ class VhostConsumer:
             # Slow handlers (an inline crew, an alert backend that hangs) spread one per thread.
             self._pool.min_batch = self._fast_batch if per_message < FAST_HANDLER_S else 1
         self._send_replies(batch, outcomes)
-        acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
+        acks = []
+        for d, outcome in zip(batch, outcomes, strict=True):
+            if not isinstance(outcome, Ack):
+                self._carry_out(d, outcome)
+            elif outcome.after and not all(f.done() for f in outcome.after):
+                self._ack_when_settled(d, outcome.after)
+            elif any(f.exception() is not None for f in outcome.after):
+                self._carry_out(d, Requeue("an alert could not be delivered or parked"))
+            else:
+                acks.append(d)
         if acks:
             TASKS.labels(self.domain, "ack").inc(len(acks))
             observability.tasks_finished(self.domain, [d.properties for d in acks], "ack")
             self.transport.ack_many(acks)
-        for d, outcome in zip(batch, outcomes, strict=True):
-            if not isinstance(outcome, Ack):
-                self._carry_out(d, outcome)
+
+    def _ack_when_settled(self, d: Delivery, futures: tuple[Future[Any], ...]) -> None:
+        """Ack once every alert of the task is delivered, failed for good or parked; requeue when
+        one could not be (the redelivery finds the task completed and sends its pending alerts
+        again, under the same Idempotency-Key). The pool thread goes on meanwhile: the reply is
+        out and the result stored (docs/agent-message.md)."""
+        left = [len(futures)]
+        lock = threading.Lock()
+
+        def settled(_fut: Future[Any]) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0]:
+                    return
+            failed = any(f.exception() is not None for f in futures)
+            self._carry_out(d, Requeue("an alert could not be delivered or parked") if failed else Ack())
+
+        for fut in futures:
+            fut.add_done_callback(settled)
 
     def _on_llm_task(self, batch: list[Delivery]) -> None:
         for d in batch:
@@ -204,7 +229,8 @@ class VhostConsumer:
 
     def _send_replies(self, batch: list[Delivery], outcomes: list[Outcome]) -> None:
         """Answers for publishers waiting on `reply_to` (the agent route), sent before the acks:
-        the outcomes exist only once results are stored and alerts settled."""
+        the outcomes exist only once results are stored (an alert's POST may still be under way:
+        `Ack.after`)."""
         replies = []
         for d, outcome in zip(batch, outcomes, strict=True):
             reply = getattr(outcome, "reply", None)

@@ -40,6 +40,10 @@ class AlertGate(Protocol):
 
     def gate(self, spec: AlertSpec, info: TaskInfo) -> tuple[AlertSpec | None, list[dict[str, Any]]]: ...
 
+    def gate_op(
+        self, specs: list[AlertSpec], info: TaskInfo
+    ) -> Callable[[Any], list[tuple[AlertSpec | None, list[dict[str, Any]]]]] | None: ...
+
 
 # (spec, task) -> future of the alert's local delivery state
 EmitFn = Callable[[AlertSpec, TaskInfo], "Future[str]"]
@@ -65,6 +69,9 @@ class TaskContext:
     # memory of the message), and broker work to be confirmed before the ack (a follow-up).
     on_complete: list[Callable[[Any], Any]] = field(default_factory=list)
     side_futures: list[Future[Any]] = field(default_factory=list)
+    # Set by the rules stage: a conversation's alerts are held for its batch's transaction, where
+    # their episodes are decided (workers.stages.batch), instead of a claim of their own here.
+    defer_gate: Callable[[AlertSpec, TaskInfo], None] | None = None
 
     @property
     def task_id(self) -> str:
@@ -85,6 +92,9 @@ class TaskContext:
             return
         info = replace(info, task_id=self.task_id, tenant_id=self.tenant_id)
         if self.conversation is not None and info.conversation_id:
+            if self.defer_gate is not None:
+                self.defer_gate(spec, info)
+                return
             narrowed, joined = self.conversation.gate(spec, info)
             self.episodes_joined.extend(joined)
             if narrowed is None:

@@ -21,10 +21,12 @@ confirmed before the ack (`TaskContext.side_futures`): neither adds a wait to th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from shared.config import Settings
 from shared.store.conversations import ConversationLog
@@ -62,18 +64,35 @@ class ConversationServices:
         if window <= 0 or not info.conversation_id:
             return spec, []
         items = episode_items(spec)
+        decisions = self.log.claim_episodes(
+            info.tenant_id, info.conversation_id, info.task_id, items, self._decide
+        )
+        return _narrowed(spec, items, decisions)
 
-        def decide(row: dict[str, Any] | None, severity: str, task_id: str, ts: datetime) -> str:
-            return episode_decision(row, severity, task_id, ts, window)
+    def gate_op(
+        self, specs: list[AlertSpec], info: TaskInfo
+    ) -> Callable[[Connection], list[tuple[AlertSpec | None, list[dict[str, Any]]]]] | None:
+        """`gate` for several alerts of one task as a write for the rules batch's transaction
+        (one claim, keys in sorted order); None when episodes do not apply (every alert is sent)."""
+        if self.settings.alert_episode_window_s <= 0 or not info.conversation_id:
+            return None
+        per_spec = [episode_items(s) for s in specs]
+        severity: dict[str, str] = {}
+        for key, sev in (it for its in per_spec for it in its):
+            if key not in severity or SEVERITY_RANK.get(sev, 0) > SEVERITY_RANK.get(severity[key], 0):
+                severity[key] = sev
+        claim = self.log.claim_op(
+            info.tenant_id, info.conversation_id, info.task_id, list(severity.items()), self._decide
+        )
 
-        decisions = self.log.claim_episodes(info.tenant_id, info.conversation_id, info.task_id, items, decide)
-        send = [k for k, d in decisions.items() if d != "join"]
-        joined = [
-            {"type": spec.type, "finding": k.split(":", 1)[1], "episode": "joined"}
-            for k, d in decisions.items()
-            if d == "join"
-        ]
-        return (narrow(spec, send) if send else None), joined
+        def op(conn: Connection) -> list[tuple[AlertSpec | None, list[dict[str, Any]]]]:
+            decisions = claim(conn)
+            return [_narrowed(s, its, decisions) for s, its in zip(specs, per_spec, strict=True)]
+
+        return op
+
+    def _decide(self, row: dict[str, Any] | None, severity: str, task_id: str, ts: datetime) -> str:
+        return episode_decision(row, severity, task_id, ts, self.settings.alert_episode_window_s)
 
     # --- one message against the conversation ----------------------------------------------------
 
@@ -123,6 +142,21 @@ class ConversationServices:
                     severity=assessment.severity or "HIGH",
                 )
             )
+
+
+def _narrowed(
+    spec: AlertSpec, items: list[tuple[str, str]], decisions: dict[str, str]
+) -> tuple[AlertSpec | None, list[dict[str, Any]]]:
+    """The alert narrowed to its opening or escalating findings (None when all joined), and the
+    findings that joined an open episode."""
+    keys = [k for k, _ in items]
+    send = [k for k in keys if decisions[k] != "join"]
+    joined = [
+        {"type": spec.type, "finding": k.split(":", 1)[1], "episode": "joined"}
+        for k in keys
+        if decisions[k] == "join"
+    ]
+    return (narrow(spec, send) if send else None), joined
 
 
 @dataclass

@@ -13,8 +13,10 @@ The status API never shows a state moving backwards because:
 - a reader sees the batch's commit whole or not at all: never `completed` without its result or
   its alerts.
 
-A task whose alerts go to the backend first is written `processing` with its alert rows (the rows
-exist before the HTTP call, as always), and `completed` once they are settled.
+A task with alerts is written `completed` with its alert rows (`pending`: the rows exist before
+the HTTP call, as always); their delivery states are later writes of the dispatcher's, and the
+message is acked once they are settled (workers/stages/rules.py). `BatchTask.prepare` runs first
+in the transaction for a task the batch writes (an agent message's alert episodes).
 
 `BatchTask.also`: writes a handler asked to commit with its task's `completed` (the conversation's
 record of an agent message, `TaskContext.on_complete`). They run in the batch's transaction only
@@ -53,6 +55,12 @@ class BatchTask:
     ensure: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
     also: list[Callable[[Connection], Any]] = field(default_factory=list)
+    # Run first in the transaction, only for a task this batch writes, before its status, result
+    # and alerts: it may still change `result` and `alerts` (an agent message's episodes are
+    # decided here, docs/agent-message.md). Run in `prepare_order` order across the batch, so
+    # that two transactions lock the rows it locks in the same order.
+    prepare: Callable[[Connection], None] | None = None
+    prepare_order: str = ""
 
 
 @dataclass
@@ -124,6 +132,9 @@ def record(stmts: Statements, items: list[BatchTask]) -> Any:
             conn.execute(stmts.insert_task, list(missing.values()))
             found.update((task_id, 0) for task_id in missing)
         ours = _ours(items, found)
+        for it in sorted((it for it in ours.values() if it.prepare), key=lambda it: it.prepare_order):
+            assert it.prepare is not None
+            it.prepare(conn)
         ts = now()
         _write_statuses(conn, stmts, ours.values(), ts)
         for it in ours.values():

@@ -165,7 +165,24 @@ class ConversationLog:
     ) -> dict[str, str]:
         """Decide, atomically, for each (episode key, severity) whether it opens or escalates an
         episode (this task's alert is sent), or joins the open one (recorded, not sent)."""
+        # PostgreSQL: on the rules thread's own connection, as its batches (no hand-off to the
+        # writer thread); SQLite: through the writer, its one writer.
+        return self.store._batch_write(self.claim_op(tenant_id, conversation_id, task_id, items, decide))
+
+    def claim_op(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        task_id: str,
+        items: list[tuple[str, str]],
+        decide: Decide,
+    ) -> Callable[[Connection], dict[str, str]]:
+        """`claim_episodes` as a write for another transaction: the rules stage decides a
+        message's episodes in its batch's transaction (docs/agent-message.md). The keys are
+        claimed in sorted order, so two transactions that lock the same episodes of a
+        conversation on PostgreSQL take them in the same order."""
         insert = self._open
+        items = sorted(items)
 
         def op(conn: Connection) -> dict[str, str]:
             ts = now()
@@ -201,9 +218,7 @@ class ConversationLog:
                     conn.execute(_EPISODE_JOIN, {**where, "ts": ts, "joined": [*joined, task_id]})
             return out
 
-        # PostgreSQL: on the rules thread's own connection, as its batches (no hand-off to the
-        # writer thread); SQLite: through the writer, its one writer.
-        return self.store._batch_write(op)
+        return op
 
     @staticmethod
     def _locked(conn: Connection, where: dict[str, str]) -> dict[str, Any] | None:

@@ -79,12 +79,12 @@ def test_worsening_score_change_and_repeated_complaints_in_one_conversation(
             patient,
             conversationHistory=[{"role": "agent", "content": "Como está a tosse hoje?"}],
         )
-        assert {"type": "SYMPTOM_WORSENING", "severity": "HIGH", "delivery": "delivered"} in worse["alerts"]
+        assert ("SYMPTOM_WORSENING", "HIGH") in [(a["type"], a["severity"]) for a in worse["alerts"]]
         assert worse["severity"] == "HIGH" and worse["response"].endswith("Responda SIM ou NÃO.")
 
         post(client, "estou com dor, nota 3", "c-score", patient)
         eight = post(client, "agora a dor está nota 8", "c-score", patient)
-        assert {"type": "SCORE_CHANGE", "severity": "HIGH", "delivery": "delivered"} in eight["alerts"]
+        assert ("SCORE_CHANGE", "HIGH") in [(a["type"], a["severity"]) for a in eight["alerts"]]
         [change] = sent(nestjs, "c-score", "SCORE_CHANGE")
         assert (change["context"]["previousScore"], change["context"]["currentScore"]) == (3, 8)
         assert change["context"]["currentMessageId"] == change["context"]["messageId"]

@@ -59,7 +59,7 @@ def test_the_answer_goes_out_with_the_stored_result_and_the_settled_alert(
 def test_a_redelivered_task_answers_with_the_stored_result_without_analysing_again(
     offline: Settings, store: Store
 ) -> None:
-    dispatcher = RecordingDispatcher("delivered")
+    dispatcher = RecordingDispatcher("delivered", store=store)
     processor = RulesStage(offline, "clinico", store, dispatcher=dispatcher)
     body = queued(store, env := mensagem("desmaiei no banheiro"))
     first = processor.process(body)
@@ -68,8 +68,9 @@ def test_a_redelivered_task_answers_with_the_stored_result_without_analysing_aga
 
     assert isinstance(first, Ack) and isinstance(again, Ack)
     assert again.note.startswith("skipped") and again.reply is not None and first.reply is not None
-    # Alerts come from the store on this path; the recording dispatcher stores none.
+    # Alerts come from the store on this path.
     assert {**again.reply, "alerts": None} == {**first.reply, "alerts": None}
+    assert [a["delivery"] for a in again.reply["alerts"]] == ["delivered"]
     assert len(dispatcher.emitted) == 1, "no second analysis, no second alert"
     assert status(store, env)["attempts"] == 1
 

@@ -307,3 +307,54 @@ def test_a_follow_up_the_broker_does_not_confirm_keeps_the_task_unacked(tmp_path
     finally:
         followups.shutdown()
         store.close()
+
+
+def test_through_the_rules_stage_a_repeated_complaint_joins_its_episode_in_one_transaction_per_message(
+    tmp_path: Path,
+) -> None:
+    import sqlalchemy as sa
+
+    from tests.workers.test_stages import queued
+    from workers.stages import Ack
+
+    settings = make_settings(tmp_path, no_response_after_s=0)
+    store = Store(settings.database_url)
+    stage, followups = _rules_stage(settings, store, lambda *_a: None)
+    commits: list[int] = []
+    sa.event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+    try:
+        replies = []
+        for _ in range(3):
+            payload = {
+                "patientId": PATIENT,
+                "message": "to com muita falta de ar",
+                "conversationId": "conv-r",
+            }
+            env = Envelope(domain="clinico", task_type="mensagem", tenant_id="hospital_a", payload=payload)
+            body = queued(store, env)
+            commits.clear()
+            outcome = stage.process(body)
+            assert isinstance(outcome, Ack) and outcome.reply is not None
+            assert len(commits) == 1, "the episode, the result and the alert row: one transaction"
+            replies.append(outcome.reply)
+            stored = store.get_task(str(env.task_id))
+            assert stored is not None
+            assert stored["result"]["resposta"]["structuredData"] == outcome.reply["structuredData"]
+
+        first, *later = replies
+        assert first["alerts"] == [
+            {"type": "CRITICAL_SYMPTOM", "severity": "CRITICAL", "delivery": "delivered"}
+        ]
+        assert first["structuredData"]["conversation"]["episodios"] == []
+        for reply in later:
+            assert reply["alerts"] == []
+            assert reply["structuredData"]["conversation"]["episodios"] == [
+                {"type": "CRITICAL_SYMPTOM", "finding": "dispneia", "episode": "joined"}
+            ]
+            assert reply["response"] == first["response"], "the safety instruction every time"
+        assert len(stage.dispatcher.emitted) == 1
+        episode = ConversationLog(store).episode("hospital_a", "conv-r", "CRITICAL_SYMPTOM:dispneia")
+        assert episode is not None and len(episode["joined"]) == 2
+    finally:
+        followups.shutdown()
+        store.close()

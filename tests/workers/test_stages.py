@@ -29,10 +29,14 @@ load_handlers()
 class RecordingDispatcher:
     """Takes alerts like AlertDispatcher.emit; each settles as `state` (or raises `error`)."""
 
-    def __init__(self, state: str = "delivered", error: Exception | None = None) -> None:
+    def __init__(
+        self, state: str = "delivered", error: Exception | None = None, store: Store | None = None
+    ) -> None:
         self.emitted: list[tuple[TaskInfo, AlertSpec]] = []
         self.state = state
         self.error = error
+        # With a store, the outcome is recorded on the alert's row as AlertDispatcher records it.
+        self.store = store
 
     delivers = True
 
@@ -40,7 +44,17 @@ class RecordingDispatcher:
         return alert_row(task.task_id, spec, {"title": spec.message})
 
     def dispatch(self, task: TaskInfo, spec: AlertSpec, row: Mapping[str, Any]) -> Future[str]:
-        return self.emit(task, spec)
+        if self.store is not None and (row["delivery"] in ("delivered", "failed") or row["parked"]):
+            done: Future[str] = Future()
+            done.set_result("parked" if row["parked"] else row["delivery"])
+            return done
+        fut = self.emit(task, spec)
+        if self.store is not None and self.error is None:
+            if self.state == "parked":
+                self.store.update_alert(task.task_id, spec.alert_key, parked=True)
+            elif self.state in ("delivered", "failed"):
+                self.store.update_alert(task.task_id, spec.alert_key, delivery=self.state)
+        return fut
 
     def emit(self, task: TaskInfo, spec: AlertSpec) -> Future[str]:
         self.emitted.append((task, spec))
@@ -218,7 +232,7 @@ def test_a_replayed_generation_runs_again_and_a_late_copy_of_the_old_one_cannot_
 def test_a_rules_alert_is_handed_off_once_and_the_task_completes_after_it_settles(
     offline: Settings, store: Store
 ) -> None:
-    dispatcher = RecordingDispatcher("parked")
+    dispatcher = RecordingDispatcher("parked", store=store)
     processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
     env = hemograma()
     body = queued(store, env)
@@ -266,7 +280,7 @@ def test_a_batch_of_first_deliveries_is_one_transaction_that_never_writes_proces
 def test_a_copy_of_a_completed_task_published_again_is_not_run_nor_its_alert_sent(
     offline: Settings, store: Store
 ) -> None:
-    dispatcher = RecordingDispatcher("delivered")
+    dispatcher = RecordingDispatcher("delivered", store=store)
     processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
     body = queued(store, hemograma())
     assert processor.process(body) == Ack()
@@ -276,14 +290,23 @@ def test_a_copy_of_a_completed_task_published_again_is_not_run_nor_its_alert_sen
     assert len(dispatcher.emitted) == 1
 
 
-def test_a_task_whose_alert_can_be_neither_delivered_nor_parked_is_requeued_not_completed(
+def test_a_task_whose_alert_can_be_neither_delivered_nor_parked_is_requeued_and_its_redelivery_sends_it_again(
     offline: Settings, store: Store
 ) -> None:
-    dispatcher = RecordingDispatcher(error=RuntimeError("broker refused the park"))
-    env = hemograma()
-    outcome = RulesStage(offline, "exames", store, dispatcher=dispatcher).process(queued(store, env))
-    assert isinstance(outcome, Requeue)
-    assert status(store, env)["status"] == "processing"
+    dispatcher = RecordingDispatcher(error=RuntimeError("broker refused the park"), store=store)
+    processor = RulesStage(offline, "exames", store, dispatcher=dispatcher)
+    body = queued(store, env := hemograma())
+    assert isinstance(processor.process(body), Requeue)
+    # The result is stored with the alert pending (the reply did not wait for the POST).
+    assert status(store, env)["status"] == "completed"
+    assert [a["delivery"] for a in store.list_alerts(str(env.task_id))] == ["pending"]
+
+    dispatcher.error = None
+    again = processor.process(body, {"x-delivery-count": 1})
+    assert again == Ack("skipped: task already completed")
+    [(_, first), (_, resent)] = dispatcher.emitted
+    assert resent.alert_key == first.alert_key, "the same alert, under the same Idempotency-Key"
+    assert [a["delivery"] for a in store.list_alerts(str(env.task_id))] == ["delivered"]
 
 
 # --- the two stages ----------------------------------------------------------------------------------------

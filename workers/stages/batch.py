@@ -63,14 +63,16 @@ class Work:
     first: bool = False
     # This delivery's `processing` is stored (a possible repeat, or a slow handler).
     started: bool = False
-    # Stored `completed` in the batch's transaction (no alert to deliver first).
-    finish: bool = True
     # Completed already, or taken by a later delivery: not run, answered from the store.
     taken: bool = False
     # The handler raised: (PermanentError?, the exception), dealt with after the batch's write.
     failure: tuple[bool, Exception] | None = None
     # Alerts the handler emitted: (spec, task info, the future it got, its trace context).
     alerts: list[tuple[AlertSpec, TaskInfo, Future[str], contextvars.Context]] = field(default_factory=list)
+    # Alerts of a conversation whose episodes the batch's transaction decides: (spec, task info,
+    # trace context); `gated` is what that decided (the alerts to send, the findings that joined).
+    held: list[tuple[AlertSpec, TaskInfo, contextvars.Context]] = field(default_factory=list)
+    gated: tuple[list[tuple[AlertSpec, TaskInfo, contextvars.Context]], list[dict[str, Any]]] | None = None
 
     @property
     def task_id(self) -> str:
@@ -88,28 +90,74 @@ def guard(w: Work) -> int:
 
 
 def batch_items(works: list[Work], dispatcher: BatchAlerts | None) -> list[BatchTask]:
-    """What the batch's transaction writes for the tasks whose handler returned: `completed`
-    with the result and the alert rows, or `processing` with the alert rows when they go to the
-    backend first (`Work.finish` says which)."""
-    delivers = dispatcher is not None and dispatcher.delivers
+    """What the batch's transaction writes for the tasks whose handler returned: `completed` with
+    the result, the alert rows (`pending`) and the handlers' writes. An alert goes to the backend
+    after this commit and its delivery state is a later write of its own: the reply does not
+    wait for it, the ack does (docs/agent-message.md, "One store transaction per message")."""
     items = []
     for w in works:
         alerts = [dispatcher.alert_row(info, spec) for spec, info, _, _ in w.alerts] if dispatcher else []
-        w.finish = not (alerts and delivers)
-        items.append(
-            BatchTask(
-                task_id=w.task_id,
-                guard=guard(w),
-                status="completed" if w.finish else "processing",
-                progress=progress_for("completed", generation=w.generation) if w.finish else processing(w),
-                count_attempt=not w.started,
-                result=w.result if w.finish else None,
-                ensure=row_for(w.parsed.envelope),
-                alerts=alerts,
-                also=list(w.ctx.on_complete) if w.finish and w.ctx is not None else [],
-            )
+        item = BatchTask(
+            task_id=w.task_id,
+            guard=guard(w),
+            status="completed",
+            progress=progress_for("completed", generation=w.generation),
+            count_attempt=not w.started,
+            result=w.result,
+            ensure=row_for(w.parsed.envelope),
+            alerts=alerts,
+            also=list(w.ctx.on_complete) if w.ctx is not None else [],
         )
+        if w.held:
+            _gate_in_batch(w, item, dispatcher)
+        items.append(item)
     return items
+
+
+def _gate_in_batch(w: Work, item: BatchTask, dispatcher: BatchAlerts | None) -> None:
+    """The episodes of the task's conversation alerts, decided in the batch's transaction (one
+    transaction per message, docs/agent-message.md): the alerts that open or escalate an episode
+    are recorded with the task, the findings that joined one go into its result. Safe to run again
+    (a transaction retried): it starts from what the handler left each time."""
+    assert w.ctx is not None and w.ctx.conversation is not None
+    held = list(w.held)
+    info = held[0][1]
+    op = w.ctx.conversation.gate_op([spec for spec, _, _ in held], info)
+    base_rows = list(item.alerts)
+    conversa = w.result.get("conversa") if isinstance(w.result, dict) else None
+    base_episodes = list(conversa.get("episodios") or []) if isinstance(conversa, dict) else []
+
+    def prepare(conn: Any) -> None:
+        decided = op(conn) if op is not None else [(spec, []) for spec, _, _ in held]
+        send = []
+        joined: list[dict[str, Any]] = []
+        for (_spec, i, context), (narrowed, j) in zip(held, decided, strict=True):
+            joined.extend(j)
+            if narrowed is not None:
+                send.append((narrowed, i, context))
+        w.gated = (send, joined)
+        item.alerts = base_rows + ([dispatcher.alert_row(i, s) for s, i, _ in send] if dispatcher else [])
+        if isinstance(conversa, dict):
+            # The same dict is the reply's `structuredData.conversation`.
+            conversa["episodios"] = [*base_episodes, *joined]
+
+    item.prepare = prepare
+    item.prepare_order = f"{info.tenant_id}\x00{info.conversation_id}"
+
+
+def release_gated(w: Work) -> None:
+    """After the batch's commit: the alerts its episodes let through join the task's alerts (and
+    its context's, for the reply), to be dispatched with them."""
+    if w.gated is None:
+        return
+    assert w.ctx is not None
+    send, joined = w.gated
+    w.ctx.episodes_joined.extend(joined)
+    for spec, info, context in send:
+        fut: Future[str] = Future()
+        w.alerts.append((spec, info, fut, context))
+        w.ctx.alert_futures.append(fut)
+        w.ctx.alert_specs.append(spec)
 
 
 def defer_alerts(w: Work, ctx: TaskContext) -> None:
@@ -122,7 +170,12 @@ def defer_alerts(w: Work, ctx: TaskContext) -> None:
         w.alerts.append((spec, info, fut, contextvars.copy_context()))
         return fut
 
+    def hold(spec: AlertSpec, info: TaskInfo) -> None:
+        w.held.append((spec, info, contextvars.copy_context()))
+
     ctx.emit = emit
+    if ctx.conversation is not None and ctx.mode != "llm":
+        ctx.defer_gate = hold
 
 
 def dispatch_alerts(dispatcher: BatchAlerts, w: Work, rows: Mapping[str, Mapping[str, Any]]) -> None:
@@ -133,7 +186,21 @@ def dispatch_alerts(dispatcher: BatchAlerts, w: Work, rows: Mapping[str, Mapping
 
 def emit_now(dispatcher: BatchAlerts | None, w: Work) -> None:
     """A handler that failed after emitting alerts: each is recorded and delivered on its own (an
-    alert is never dropped because its task failed)."""
+    alert is never dropped because its task failed); a conversation's pass its episodes first."""
+    for spec, info, context in w.held:
+        try:
+            assert w.ctx is not None and w.ctx.conversation is not None
+            narrowed, _joined = w.ctx.conversation.gate(spec, info)
+        except Exception as exc:  # an alert is never dropped for want of its episode
+            w.log.error("alert_episode_not_claimed", error=repr(exc))
+            narrowed = spec
+        if narrowed is not None:
+            held_fut: Future[str] = Future()
+            w.alerts.append((narrowed, info, held_fut, context))
+            if w.ctx is not None:
+                w.ctx.alert_futures.append(held_fut)
+                w.ctx.alert_specs.append(narrowed)
+    w.held.clear()
     for spec, info, fut, context in w.alerts:
         try:
             if dispatcher is None:
@@ -142,6 +209,64 @@ def emit_now(dispatcher: BatchAlerts | None, w: Work) -> None:
         except Exception as exc:
             fut.set_exception(exc)
     w.alerts.clear()
+
+
+def resend_pending(dispatcher: BatchAlerts | None, store: Any, w: Work) -> tuple[Future[str], ...]:
+    """The alerts of a completed task still `pending` and not parked go to delivery again: the
+    task is stored `completed` before its alerts' POSTs, so a run that died (or could neither
+    deliver nor park) in between left them to this redelivery. Same Idempotency-Key: the backend
+    creates each once. What the ack waits for."""
+    if dispatcher is None or not dispatcher.delivers:
+        return ()
+    try:
+        rows = store.list_alerts(w.task_id)
+        info = TaskInfo(task_id=w.task_id, tenant_id=w.parsed.envelope.tenant_id)
+        return unsettled(
+            [
+                dispatcher.dispatch(info, resent_spec(row), row)
+                for row in rows
+                if row["delivery"] == "pending" and not row["parked"]
+            ]
+        )
+    except Exception as exc:  # the store or delivery is in trouble: the next redelivery tries
+        w.log.warning("pending_alerts_not_resent", error=repr(exc))
+        failed: Future[str] = Future()
+        failed.set_exception(exc)
+        return (failed,)
+
+
+def resent_spec(row: Mapping[str, Any]) -> AlertSpec:
+    """An alert recorded earlier, as `BatchAlerts.dispatch` takes it: delivery sends the stored
+    body under the stored key, so the row is all it needs."""
+    return AlertSpec.model_construct(
+        alert_key=row["alert_key"],
+        type=row["type"],
+        severity=row["severity"],
+        message=row["message"],
+        symptoms=[],
+        detected_by="rules_engine",
+    )
+
+
+def log_when_settled(w: Work) -> None:
+    """One line per alert once its delivery settles (as `wait_alerts` logs it), from the thread
+    that settled it: nothing waits for it here."""
+
+    def settled(fut: Future[str]) -> None:
+        exc = fut.exception()
+        if exc is None:
+            w.log.info("alert_settled", state=fut.result())
+        else:
+            w.log.error("alert_not_settled", error=repr(exc))
+
+    for _spec, _info, fut, _context in w.alerts:
+        fut.add_done_callback(settled)
+
+
+def unsettled(futures: list[Future[str]]) -> tuple[Future[str], ...]:
+    """What an ack still waits for: those not settled yet, and a failed one (the consumer then
+    requeues the message instead)."""
+    return tuple(f for f in futures if not f.done() or f.exception() is not None)
 
 
 def settle(w: Work, state: str) -> None:

@@ -1,6 +1,8 @@
 """What a stage decides for one delivery; the consumer carries it out on the transport.
 
-    Ack         the task is done (or was already): ack, after sending `reply` to a waiting publisher
+    Ack         the task is done (or was already): ack, after sending `reply` to a waiting publisher;
+                with `after`, the reply goes out at once and the ack waits for those futures (the
+                task's alerts: delivered, failed for good or parked); one that fails requeues it
     Requeue     nack with requeue: nothing was recorded that a second run would trip over
     Retry       publish to the delay queue for `delay_s` with the retry count, then ack
     DeadLetter  publish to the dead-letter exchange with the reason, then ack
@@ -12,6 +14,7 @@ Every publish is confirmed before the ack, so a message is never lost between th
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +24,9 @@ class Ack:
     note: str = "completed"
     # The answer for the publisher's `reply_to`, when the task type has one (see registry.ReplyFn).
     reply: dict[str, Any] | None = None
+    # What must settle before the ack (the alerts on their way to the backend): the stored result
+    # is durable already, so the reply does not wait for them (docs/agent-message.md).
+    after: tuple[Future[Any], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ to the LLM stage). Per batch (docs/workers.md, "One transaction per batch"):
     read the batch's progress: a task completed already is not run (acked, answered from the store)
     run the handlers (rules); the alerts they emit are held for the batch
     wait until the follow-ups they handed to the broker are confirmed (else Requeue, nothing written)
-    one transaction: "completed" + result + alert rows + the handlers' writes (the conversation's
-      record of the message), or "processing" + alert rows when the alerts go to the backend
-      first; refused for a task another delivery got to first
-    alerts to delivery → wait until delivered, failed for good or parked → "completed" (+ writes)
-    ack, or forward to the LLM stage queue, then ack
+    one transaction: "completed" + result + alert rows (pending) + the handlers' writes (the
+      conversation's record of the message) + a conversation's alert episodes, decided there;
+      refused for a task another delivery got to first
+    alerts to delivery (their delivery state is the dispatcher's later write)
+    reply at once; ack once the alerts are delivered, failed for good or parked (Ack.after), or
+      wait for them and forward to the LLM stage queue, then ack
     transient error → store "retrying" → Retry (a delay queue dead-letters it back)
     after WORKER_MAX_RETRIES retries, or redelivered too often (crashes) → DeadLetter with the reason
 """
@@ -30,7 +31,7 @@ from typing import Any
 from shared import topology, tracing
 from shared.config import Settings
 from shared.logs import get_logger
-from shared.store import BatchAnswer, Store, TaskState, progress_for
+from shared.store import BatchAnswer, Store, TaskState
 from workers import observability
 from workers.context import AlertGate, HandlerMode
 from workers.registry import PermanentError
@@ -44,8 +45,12 @@ from workers.stages.batch import (
     dispatch_alerts,
     emit_now,
     guard,
+    log_when_settled,
     processing,
+    release_gated,
+    resend_pending,
     settle,
+    unsettled,
 )
 from workers.stages.delivery import (
     Parsed,
@@ -148,13 +153,24 @@ class RulesStage:
             self._dispatch(ran, answers)
         finishing = [w for w in ran if w.outcome is None]
         for w in finishing:
-            assert w.ctx is not None
+            ctx = w.ctx
+            assert ctx is not None
+            if ctx.llm_pending and ctx.alert_futures and not wait_alerts(ctx, self.settings, w.log):
+                # The hand-off acks the message: its alerts must be settled first.
+                w.outcome = Requeue("alerts could not be delivered or parked")
+                continue
+            if any(f.done() and f.exception() is not None for f in ctx.alert_futures):
+                w.outcome = Requeue("alerts could not be delivered or parked")
+                continue
             # With an LLM stage to come, this answer is preliminary: the crew may still write
             # the reply to the patient (docs/agent-message.md).
-            reply = reply_for(
-                self.store, w.parsed, w.result, final=not w.ctx.llm_pending, log_=w.log, ctx=w.ctx
+            reply = reply_for(self.store, w.parsed, w.result, final=not ctx.llm_pending, log_=w.log, ctx=ctx)
+            w.outcome = (
+                Forward(topology.LLM_QUEUE, reply=reply)
+                if ctx.llm_pending
+                # The result is durable: the reply goes now, the ack once the alerts settle.
+                else Ack(reply=reply, after=unsettled(ctx.alert_futures))
             )
-            w.outcome = Forward(topology.LLM_QUEUE, reply=reply) if w.ctx.llm_pending else Ack(reply=reply)
         if finishing:
             # One line per batch: a line per task cost more CPU than the rules themselves.
             self.log.info(
@@ -189,43 +205,24 @@ class RulesStage:
             w.started = w.started or applied
 
     def _dispatch(self, works: list[Work], answers: list[BatchAnswer]) -> None:
-        """After the batch's commit: alerts to delivery, then `completed` for those that waited."""
-        later = []
+        """After the batch's commit: the alerts to delivery, on the dispatcher's threads. Their
+        delivery state is written there; the reply does not wait for it, the ack does."""
         for w, answer in zip(works, answers, strict=True):
             if not answer.applied:
                 settle(w, "duplicate")
                 w.outcome = self._duplicate(w, answer.current)
                 continue
+            release_gated(w)
             if w.alerts:
                 try:
                     assert self.dispatcher is not None
                     dispatch_alerts(self.dispatcher, w, answer.alerts)
-                except Exception as exc:  # delivery is shutting down: the task runs again
+                    if w.ctx is not None and not w.ctx.llm_pending:  # else wait_alerts logs them
+                        log_when_settled(w)
+                except Exception as exc:  # delivery is shutting down: the redelivery sends them
                     settle(w, "not dispatched")
                     w.log.warning("alert_not_dispatched", error=repr(exc))
                     w.outcome = Requeue("alert delivery is shut down")
-                    continue
-            if not w.finish:
-                later.append(w)
-        done = []
-        for w in later:
-            assert w.ctx is not None
-            if wait_alerts(w.ctx, self.settings, w.log):
-                done.append(w)
-            else:
-                # An alert could be neither delivered nor parked (broker trouble): do not ack, so
-                # the task runs again; its delivered alerts are not resent (store + Idempotency-Key).
-                w.outcome = Requeue("alerts could not be delivered or parked")
-        if done:
-            try:
-                self.store.complete_many(
-                    [(w.task_id, progress_for("completed", generation=w.generation), w.result) for w in done],
-                    # What the handlers asked to commit with their task (TaskContext.on_complete).
-                    also=[op for w in done if w.ctx is not None for op in w.ctx.on_complete],
-                )
-            except Exception as exc:
-                for w in done:
-                    w.outcome = self.failures.store_failed(w, exc)
 
     def _state(self, parsed: list[Parsed | Rejected]) -> dict[str, TaskState]:
         ids = list({p.task_id for p in parsed if p.task_id and p.envelope is not None})
@@ -303,7 +300,8 @@ class RulesStage:
             # Completed, but the process died before the hand-off was confirmed: hand it off
             # again. The LLM stage ignores a task it has already enriched.
             return Forward(topology.LLM_QUEUE, reply=reply)
-        return Ack(f"skipped: task already {status}", reply=reply)
+        after = resend_pending(self.dispatcher, self.store, w) if status == "completed" else ()
+        return Ack(f"skipped: task already {status}", reply=reply, after=after)
 
     def _run(self, w: Work) -> bool:
         """Run the handler; True when it returned, else `w.failure` is set."""

@@ -74,22 +74,39 @@ class WordStarts:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        by_key: dict[str, list[int]] = {}
-        add = by_key.setdefault
+        # Positions by whole head first (one dict look-up per word), then the derived keys once per
+        # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
+        heads: dict[str, list[int]] = {}
+        get = heads.get
         for m in _WORD_START.finditer(text):
             head = m.group()
-            p = m.start()
-            if len(head) == 3:
-                add(head, []).append(p)
-                add(head[:2], []).append(p)
+            found = get(head)
+            if found is None:
+                heads[head] = [m.start()]
             else:
-                add(head, []).append(p)
+                found.append(m.start())
+        by_key = dict(heads)
+        more: dict[str, list[int]] = {}
+        for head, positions in heads.items():
+            derived = []
+            if len(head) < 3:
                 # A one- or two-letter word whole ("e", "de", "me"): a whole-word anchor ("de\\s+repente",
                 # "e\\s+eu") is tried at these few places, not before every "depois", "dentro", "desde",
                 # and only where the next word starts as the pattern needs.
-                add(head + WORD_END, []).append(p)
-            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
-                add(head[0], []).append(p)
+                by_key[head + WORD_END] = positions
+            else:
+                derived.append(head[:2])  # "de" for anchors of two letters that may go on
+            if len(head) > 1 and head[0] <= "9":  # a number: also under its first digit ("3[4-9]")
+                derived.append(head[0])
+            for key in derived:
+                found = more.get(key)
+                if found is None:
+                    more[key] = list(positions)
+                else:
+                    found.extend(positions)
+        for key, positions in more.items():
+            own = heads.get(key)
+            by_key[key] = own + positions if own else positions
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -129,7 +146,11 @@ class WordStarts:
         for index_key in by_key.keys() & keys:
             positions = by_key[index_key]
             for key in lookup[index_key]:
-                self._candidates(positions, key, groups[key], starts)
+                anchors = groups[key]
+                if anchors is None:  # every anchor is the key itself: each position is a candidate
+                    starts.extend(positions)
+                else:
+                    self._candidates(positions, key, anchors, starts)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:

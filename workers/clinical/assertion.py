@@ -74,6 +74,16 @@ _EXPERIENCED = re.compile(
 )
 
 
+# The warning then said to be what is going on: "a bula diz que pode fechar a garganta, e é isso que
+# tá acontecendo agora" (docs/clinical-engine.md, clin-recall). Never after a "não".
+_HAPPENING_NOW = re.compile(
+    r"(?<!\bnao\s)(?<!\bnum\s)\be\s+(?:exatamente\s+|bem\s+|justamente\s+)?(?:isso|o\s+que)\s+(?:que\s+)?"
+    r"(?:ta|esta|tava|estava)\s+(?:me\s+)?acontecendo\b|"
+    r"(?<!\bnao\s)\bfoi\s+(?:exatamente\s+|bem\s+)?(?:isso|o)\s+que\s+(?:me\s+)?aconteceu\b|"
+    r"(?<!\bnao\s)(?<!\bnum\s)\b(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:exatamente\s+)?isso\s+agora\b"
+)
+
+
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
     spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
@@ -97,6 +107,8 @@ def hypothetical_question(
     if spans is None:
         spans = hypothetical_spans(text, sentence_start, sentence_end)
     if not spans:
+        return False
+    if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
     asked_before = any(e <= start for _s, e in spans)
     if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:

@@ -224,7 +224,8 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
     follow = literal_prefixes(pattern, True) or ()
     for key in packed:
         if key[-1] == WORD_END:
-            nexts = [f[len(key) :] for f in follow if f.startswith(key)]
+            # The next word's prefix; a whole next word ("o\x00dia\x00") is checked as its letters.
+            nexts = [f[len(key) :].rstrip(WORD_END) for f in follow if f.startswith(key)]
             if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
                 packed[key] = tuple(nexts)
     lookup: dict[str, list[str]] = {}

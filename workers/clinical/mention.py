@@ -177,7 +177,9 @@ class Scanner:
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
             if over is None:
-                over = self._over[key] = episode_over(t, a, b, critical=key[2], codigo=codigo)
+                over = self._over[key] = episode_over(
+                    t, a, b, critical=key[2], codigo=codigo, words=self.words
+                )
             if over:
                 return "resolvido"
         return None

@@ -11,6 +11,7 @@ prefilter (None), so the shortcut can never hide a match (the prefixes: `prefixe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -70,10 +71,11 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("by_key", "text")
+    __slots__ = ("_sorted", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
         heads: dict[str, list[int]] = {}
@@ -130,6 +132,28 @@ class WordStarts:
                 m = pattern.match(text, p)
                 if m is not None:
                     return m
+        return None
+
+    def search_slice(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        """Same match as `pattern.search(text[start:end])`, on that slice: a sentence's pattern is
+        tried where the text's candidates fall inside it, and at the slice's first position (a word
+        starts there in the slice even where it does not in the text)."""
+        sub = self.text[start:end]
+        key = pattern.pattern
+        if key in self._sorted:
+            starts = self._sorted[key]
+        else:
+            found = self._starts(pattern)
+            starts = self._sorted[key] = None if found is None else sorted(set(found))
+        if starts is None:
+            return pattern.search(sub)
+        m = pattern.match(sub)
+        if m is not None:
+            return m
+        for p in starts[bisect_right(starts, start) : bisect_left(starts, end)]:
+            m = pattern.match(sub, p - start)
+            if m is not None:
+                return m
         return None
 
     def _starts(self, pattern: re.Pattern[str]) -> list[int] | None:

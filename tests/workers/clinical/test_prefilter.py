@@ -171,3 +171,25 @@ def test_clause_boundaries_from_the_word_index_are_a_full_scans() -> None:
                 scan.sentence_starts,
                 scan.sentence_ends,
             )
+
+
+def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> None:
+    import random
+
+    from workers.clinical import assertion
+    from workers.clinical.prefilter import WordStarts
+
+    patterns = [assertion._OVER, assertion._STILL_NOW, assertion._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
+    rng = random.Random(16)
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
+    for t in texts:
+        index = WordStarts(t)
+        # sentence-like slices, and slices that cut words at either end
+        cuts = [
+            (0, len(t)),
+            *((a, min(len(t), a + rng.randint(1, 300))) for a in rng.sample(range(len(t) + 1), 4)),
+        ]
+        for a, b in cuts:
+            for pattern in patterns:
+                got, want = index.search_slice(pattern, a, b), pattern.search(t[a:b])
+                assert (got and got.span()) == (want and want.span()), (pattern.pattern[:40], t[a:b])

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .prefilter import WordStarts
+
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
     None: "presente",
@@ -241,9 +243,17 @@ def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bo
     )
 
 
-def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
+def episode_over(
+    text: str,
+    sentence_start: int,
+    sentence_end: int,
+    critical: bool,
+    codigo: str = "",
+    words: WordStarts | None = None,
+) -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
-    "now fine" that is not recent (bleeding that stopped needs neither)."""
+    "now fine" that is not recent (bleeding that stopped needs neither). `words`: the text's word
+    index, so `_OVER` (four look-behinds at every character) is tried only where it can start."""
     sentence = text[sentence_start:sentence_end]
     if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
         return True
@@ -254,7 +264,8 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
         and not _STILL_NOW.search(text, sentence_start, sentence_end + 120)
     ):
         return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
-    if not _OVER.search(sentence) or _STILL_NOW.search(sentence):
+    over = words.search_slice(_OVER, sentence_start, sentence_end) if words else _OVER.search(sentence)
+    if not over or _STILL_NOW.search(sentence):
         return False
     if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
         return True

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import WordStarts
+
 _DISCHARGE = re.compile(
     r"\b(?:(?:tive|recebi|ganhei|deu|deram|dar|dei|me\s+deu|me\s+deram|recebeu|teve)\s+(?:a\s+)?alta|"
     r"alta\s+(?:ontem|anteontem|hoje|hospitalar|do\s+hospital|da\s+upa|do\s+ps|mesmo|no\s+mesmo\s+dia|"
@@ -33,12 +35,17 @@ _GOES_ON = re.compile(
 )
 
 
-def closed_care_episode(text: str) -> int | None:
-    """Where the discharge is told, when the message closes a cared-for episode; else None."""
-    discharge = _DISCHARGE.search(text)
+def closed_care_episode(text: str, words: WordStarts | None = None) -> int | None:
+    """Where the discharge is told, when the message closes a cared-for episode; else None.
+    `words`, the text's word index, tries each pattern only where a match can start."""
+
+    def search(pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
+        return pattern.search(text, pos) if words is None else words.search(pattern, pos)
+
+    discharge = search(_DISCHARGE)
     if discharge is None:
         return None
-    well = _NOW_WELL.search(text, discharge.start())
-    if well is None or _GOES_ON.search(text, discharge.start()):
+    well = search(_NOW_WELL, discharge.start())
+    if well is None or search(_GOES_ON, discharge.start()):
         return None
     return discharge.start()

@@ -21,6 +21,7 @@ from functools import cached_property
 
 from .antecedent import feminine as gender
 from .antecedent import reporter
+from .prefilter import WordStarts
 from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
@@ -236,6 +237,7 @@ class Experiencer:
     def __init__(self, text: str, sentence_starts: list[int] | None = None) -> None:
         self.text = text
         self._sentences = sentence_starts
+        self.index: WordStarts | None = None  # the word index (`prefilter`), set by `mention.Scanner`
         self._scanned: tuple[list[tuple[int, int, str, bool]], list[int], list[int]] | None = None
 
     # Computed on first use: most mentions are settled by their own clause before anyone asks.
@@ -245,7 +247,7 @@ class Experiencer:
 
     @cached_property
     def self_focus(self) -> bool:
-        return bool(_SELF_FOCUS.search(self.text))
+        return bool(self.index.search(_SELF_FOCUS) if self.index else _SELF_FOCUS.search(self.text))
 
     @cached_property
     def sentence_starts(self) -> list[int]:
@@ -259,7 +261,7 @@ class Experiencer:
 
     @cached_property
     def _intro(self) -> tuple[int, int]:
-        m = _CAREGIVER_INTRO.search(self.text)
+        m = self.index.search(_CAREGIVER_INTRO) if self.index else _CAREGIVER_INTRO.search(self.text)
         return m.span() if m else (-1, -1)
 
     @cached_property

@@ -81,7 +81,7 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
     counted = [x for x in out if x.counts]
     # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one; a normal one ("desde
     # domingo tá 36,5") is never a finding but still replaces it.
-    normal = [m.span() for m in NORMAL_TEMPERATURE.finditer(t)] if counted else []
+    normal = [m.span() for m in sc.words.finditer(NORMAL_TEMPERATURE)] if counted else []
     starts = lambda pos: sc.bounds(pos, pos)[0]  # noqa: E731
     for k in superseded_scores(t, [(x.start, x.end) for x in counted], starts, normal):
         counted[k].motivo = "valor_anterior"

@@ -26,6 +26,7 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .figurative import figurative, weather
+from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
@@ -83,15 +84,18 @@ class Scanner:
         self.norm = digits_for_words(fix_typos(normalise(raw)))
         self.t = self.norm.text
         self.mode = mode
-        self.ctx = ctx = TextContext(self.t, mode)
-        self.indications = self.ctx.indications
         self.words = WordStarts(self.t)
+        # The clause boundaries through the word index: `_BOUNDARY` tried only where one can start.
+        self.ctx = ctx = TextContext(self.t, mode, [m.span() for m in self.words.finditer(BOUNDARY)])
+        self.indications = self.ctx.indications
         self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
         # The punctuation among the context's sentence boundaries (its words are longer than one).
         ends = [(a, b) for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if b - a == 1]
         self._after_end = [b for _, b in ends]  # where a sentence may start
         self._end_at = [a for a, _ in ends]  # where a sentence ends
         self.experiencer = Experiencer(self.t, [0, *self._after_end]) if mode is Mode.QUEIXA else None
+        if self.experiencer is not None:
+            self.experiencer.index = self.words
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
@@ -165,7 +169,7 @@ class Scanner:
             if lx.TREATMENT_OVER.search(t, a, b):
                 return "resolvido"
             # A relative's chemotherapy next to the writer's own fever: the threshold stays 39.
-            if who.relative_subject(start, end) and FIRST_PERSON_FEVER.search(t):
+            if who.relative_subject(start, end) and self.words.search(FIRST_PERSON_FEVER):
                 return "outra_pessoa"
         elif self.closed_before(start):
             return "resolvido"
@@ -173,7 +177,9 @@ class Scanner:
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
             if over is None:
-                over = self._over[key] = episode_over(t, a, b, critical=key[2], codigo=codigo)
+                over = self._over[key] = episode_over(
+                    t, a, b, critical=key[2], codigo=codigo, words=self.words
+                )
             if over:
                 return "resolvido"
         return None
@@ -181,7 +187,7 @@ class Scanner:
     def closed_before(self, start: int) -> bool:
         """The mention is told before the discharge of an episode the message says is over."""
         if self._closed is None:
-            found = closed_care_episode(self.t)
+            found = closed_care_episode(self.t, self.words)
             self._closed = -1 if found is None else found
         return start < self._closed
 

@@ -183,11 +183,11 @@ class TextContext:
 
     __slots__ = ("clause_ends", "clause_starts", "indications", "sentence_ends", "sentence_starts", "text")
 
-    def __init__(self, text: str, mode: Mode) -> None:
+    def __init__(self, text: str, mode: Mode, clause: list[tuple[int, int]] | None = None) -> None:
         self.text = text
         # One scan: `_SENTENCE_BOUNDARY`'s matches are the `_BOUNDARY` matches that are punctuation
         # or one of its words (the same punctuation, a subset of the words, none inside another).
-        clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+        clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)] if clause is None else clause
         sentence = [(a, b) for a, b in clause if b - a == 1 or text[a:b] in _SENTENCE_WORDS]
         self.clause_starts = [a for a, _ in clause]
         self.clause_ends = [b for _, b in clause]
@@ -357,7 +357,7 @@ def suppression(
         se = _SE_DETERMINER.search(prefix)
         if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
             reason = "condicional"
-    if reason is None and _DICTATED_SEM.search(prefix):
+    if reason is None and prefix.rstrip().endswith(("cem", "100")) and _DICTATED_SEM.search(prefix):
         reason = "negado"
     if reason is not None:
         return reason

@@ -4,150 +4,22 @@ A family's pattern is dozens of alternatives tried at every position of the text
 contain none of the words a family needs. `literal_prefixes` reads the compiled pattern's parse
 tree and returns, for each alternative, the literal text it must start with ("falt", "dispn",
 "peit"…); when none of them occurs in the text (`str.__contains__`, a C loop), the regex is not run.
-A pattern with an alternative that can start with anything (a character class, an optional group)
-gets no prefilter (None), so the shortcut can never hide a match.
+A pattern with an alternative that can start with anything (a character class, a repeat) gets no
+prefilter (None), so the shortcut can never hide a match (the prefixes: `prefixes`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
-try:  # Python 3.11+
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_parse  # type: ignore[no-redef]
+from .prefixes import WORD_END, literal_prefixes, starts_at_word_boundary
 
-_C = sre_parse  # constants live on the parser module (LITERAL, BRANCH, SUBPATTERN, …)
-MIN_PREFIX = 2
-# Marks a prefix that is a whole word ("e" of "e\\s+um"): found through the word-start index only.
-WORD_END = "\x00"
-MAX_PREFIX = 12
+__all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
+
 FAST_MIN_PREFIX = 2
-# Marks a prefix that is a whole word ("e" of "e\\s+um"): found through the word-start index only.
-WORD_END = "\x00"
-
-
-def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
-    """Prefixes of a sequence of parse items, after `head` was already matched literally; with
-    `follow`, a whole word's prefix goes on with the next word's ("de\x00repente")."""
-    for index, (op, av) in enumerate(items):
-        name = str(op)
-        if name == "AT":
-            continue  # \b, ^: zero width
-        if name in ("ASSERT", "ASSERT_NOT"):
-            continue  # look-arounds consume nothing
-        if name == "LITERAL":
-            head += chr(av)
-            continue
-        if name == "SUBPATTERN":
-            return _alternatives(list(av[-1]), head, follow)
-        if name == "BRANCH":
-            out: set[str] = set()
-            for branch in av[1]:
-                got = _seq(list(branch), head, follow)
-                if got is None:
-                    return None
-                out |= got
-            return out
-        if head and _is_space_run(op, av):
-            if follow and WORD_END not in head:
-                more = _seq(items[index + 1 :], head + WORD_END, follow)
-                if more is not None:
-                    return more
-            return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
-        choices = _small_choice(op, av)
-        if choices is not None and len(head) < MAX_PREFIX:
-            # "pe(?:i)?t[ou]": an optional letter or a class of a few letters splits the prefix.
-            rest = items[index + 1 :] if choices[1] else []
-            out = set()
-            for c in choices[0]:
-                if choices[1]:
-                    got = _seq(rest, head + c, follow)
-                else:
-                    got = {head + c} if _long_enough(head + c) else None
-                if got is None:
-                    return {head} if _long_enough(head) else None
-                out |= got
-            return out
-        break  # a class, a repeat, any character: the literal part ends here
-    return {head} if _long_enough(head) else None
-
-
-def _is_space_run(op: Any, av: Any) -> bool:
-    """`\\s+` (or `\\s*`-free `[ ]+`-like runs of white space only)."""
-    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] < 1:
-        return False
-    sub = list(av[2])
-    return (
-        len(sub) == 1
-        and str(sub[0][0]) == "IN"
-        and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in sub[0][1])
-    )
-
-
-def _long_enough(prefix: str) -> bool:
-    """Two characters, or one digit: "3[4-9]" is a temperature, and digits start few words."""
-    return len(prefix) >= MIN_PREFIX or (len(prefix) == 1 and prefix.isdigit())
-
-
-def _small_choice(op: Any, av: Any) -> tuple[list[str], bool] | None:
-    """Letters an element can start with, and whether the prefix may continue after it."""
-    name = str(op)
-    if name == "IN":
-        letters: list[str] = []
-        for o, v in av:
-            if str(o) == "LITERAL":
-                letters.append(chr(v))
-            elif str(o) == "RANGE" and v[1] - v[0] < 10:  # "3[4-9]": a temperature's second digit
-                letters.extend(chr(c) for c in range(v[0], v[1] + 1))
-            elif str(o) == "CATEGORY" and str(v) == "CATEGORY_DIGIT":
-                letters.extend("0123456789")
-            else:
-                return None
-        if len(letters) > 10:
-            return None
-        return letters, True
-    if name in ("MAX_REPEAT", "MIN_REPEAT"):
-        lo, hi, sub = av
-        sub = list(sub)
-        if len(sub) != 1:
-            return None
-        inner = (
-            _small_choice(*sub[0])
-            if str(sub[0][0]) == "IN"
-            else (([chr(sub[0][1])], True) if str(sub[0][0]) == "LITERAL" else None)
-        )
-        if inner is None:
-            return None
-        if lo == 0 and hi == 1:
-            return [*inner[0], ""], True  # optional: with or without it
-        if lo >= 1:
-            return inner[0], False  # one occurrence is certain; what follows is not
-    return None
-
-
-def _alternatives(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[str] | None:
-    return _seq(items, head, follow)
-
-
-@lru_cache(maxsize=512)
-def literal_prefixes(pattern: str, follow: bool = False) -> tuple[str, ...] | None:
-    """The literal prefixes every match of `pattern` starts with, or None when unknown. With
-    `follow`, a whole word is followed by the next word's prefix after WORD_END ("de\x00rep" for
-    "de\\s+repente"); only `WordStarts` reads those."""
-    got = _seq(list(sre_parse.parse(pattern)), "", follow)
-    if not got:
-        return None
-    # A longer prefix is implied by a shorter one it starts with; keep the short ones.
-    kept = sorted(got, key=len)
-    out: list[str] = []
-    for p in kept:
-        if not any(p.startswith(k) for k in out):
-            out.append(p)
-    return tuple(out)
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
@@ -199,33 +71,97 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("by_key", "text")
+    __slots__ = ("_sorted", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        by_key: dict[str, list[int]] = {}
-        add = by_key.setdefault
+        self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
+        # Positions by whole head first (one dict look-up per word), then the derived keys once per
+        # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
+        heads: dict[str, list[int]] = {}
+        get = heads.get
         for m in _WORD_START.finditer(text):
             head = m.group()
-            p = m.start()
-            if len(head) == 3:
-                add(head, []).append(p)
-                add(head[:2], []).append(p)
+            found = get(head)
+            if found is None:
+                heads[head] = [m.start()]
             else:
-                add(head, []).append(p)
-                if len(head) == 2:
-                    # A two-letter word whole ("de", "me", "se"): a whole-word anchor ("de\\s+repente")
-                    # is tried at these few places, not before every "depois", "dentro", "desde".
-                    add(head + WORD_END, []).append(p)
-            if head[0] <= "9" and len(head) > 1:  # a number: also under its first digit ("3[4-9]")
-                add(head[0], []).append(p)
+                found.append(m.start())
+        by_key = dict(heads)
+        more: dict[str, list[int]] = {}
+        for head, positions in heads.items():
+            derived = []
+            if len(head) < 3:
+                # A one- or two-letter word whole ("e", "de", "me"): a whole-word anchor ("de\\s+repente",
+                # "e\\s+eu") is tried at these few places, not before every "depois", "dentro", "desde",
+                # and only where the next word starts as the pattern needs.
+                by_key[head + WORD_END] = positions
+            else:
+                derived.append(head[:2])  # "de" for anchors of two letters that may go on
+            if len(head) > 1 and head[0] <= "9":  # a number: also under its first digit ("3[4-9]")
+                derived.append(head[0])
+            for key in derived:
+                found = more.get(key)
+                if found is None:
+                    more[key] = list(positions)
+                else:
+                    found.extend(positions)
+        for key, positions in more.items():
+            own = heads.get(key)
+            by_key[key] = own + positions if own else positions
         self.by_key = by_key
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Same matches as `pattern.finditer(text)` (see `finditer`)."""
+        starts = self._starts(pattern)
+        if starts is None:
+            return finditer(pattern, self.text)
+        if not starts:
+            return []
+        return _matches_from(pattern, self.text, starts)
+
+    def search(self, pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
+        """Same match as `pattern.search(text, pos)`: the first candidate at or after `pos` that
+        matches (a scan tries every position; only candidates can start a match)."""
+        starts = self._starts(pattern)
+        if starts is None:
+            return pattern.search(self.text, pos)
+        text = self.text
+        for p in sorted(starts):
+            if p >= pos:
+                m = pattern.match(text, p)
+                if m is not None:
+                    return m
+        return None
+
+    def search_slice(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        """Same match as `pattern.search(text[start:end])`, on that slice: a sentence's pattern is
+        tried where the text's candidates fall inside it, and at the slice's first position (a word
+        starts there in the slice even where it does not in the text)."""
+        sub = self.text[start:end]
+        key = pattern.pattern
+        if key in self._sorted:
+            starts = self._sorted[key]
+        else:
+            found = self._starts(pattern)
+            starts = self._sorted[key] = None if found is None else sorted(set(found))
+        if starts is None:
+            return pattern.search(sub)
+        m = pattern.match(sub)
+        if m is not None:
+            return m
+        for p in starts[bisect_right(starts, start) : bisect_left(starts, end)]:
+            m = pattern.match(sub, p - start)
+            if m is not None:
+                return m
+        return None
+
+    def _starts(self, pattern: re.Pattern[str]) -> list[int] | None:
+        """Where a match of `pattern` may start (unsorted, maybe repeated), or None when the pattern
+        does not start at a word with known prefixes."""
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
-            return finditer(pattern, self.text)
+            return None
         groups, lookup, keys, loose = plan
         text = self.text
         by_key = self.by_key
@@ -234,15 +170,17 @@ class WordStarts:
         for index_key in by_key.keys() & keys:
             positions = by_key[index_key]
             for key in lookup[index_key]:
-                self._candidates(positions, key, groups[key], starts)
+                anchors = groups[key]
+                if anchors is None:  # every anchor is the key itself: each position is a candidate
+                    starts.extend(positions)
+                else:
+                    self._candidates(positions, key, anchors, starts)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:
                 starts.append(i)
                 i = text.find(a, i + 1)
-        if not starts:
-            return []
-        return _matches_from(pattern, text, starts)
+        return starts
 
     def _candidates(
         self, positions: list[int], key: str, anchors: tuple[str, ...] | None, starts: list[int]
@@ -285,11 +223,12 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
     anchors = literal_prefixes(pattern)
     if anchors is None or not starts_at_word_boundary(pattern):
         return None
-    if any(not (a[0].isalnum() or a[0] == "_") for a in anchors):
-        return None  # a prefix that does not start with a word character
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
     for a in anchors:
+        if not (a[0].isalnum() or a[0] == "_"):
+            loose.append(a.rstrip(WORD_END))  # a punctuation mark: found with `str.find`
+            continue
         head = _HEAD.match(a)
         if head is None:
             return None
@@ -303,51 +242,17 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
         # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
         # (WORD_END) needs nothing more: the index holds one-letter words under themselves and
         # two-letter words under the word and WORD_END.
-        key = a if len(word) in (2, 3) and a == word + WORD_END else word[:3]
+        key = a if len(word) <= 3 and a == word + WORD_END else word[:3]
         groups.setdefault(key, []).append(key if plain == key or key == a else plain)
     packed: Groups = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
     follow = literal_prefixes(pattern, True) or ()
     for key in packed:
         if key[-1] == WORD_END:
-            nexts = [f[len(key) :] for f in follow if f.startswith(key)]
+            # The next word's prefix; a whole next word ("o\x00dia\x00") is checked as its letters.
+            nexts = [f[len(key) :].rstrip(WORD_END) for f in follow if f.startswith(key)]
             if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
                 packed[key] = tuple(nexts)
     lookup: dict[str, list[str]] = {}
     for key in packed:
         lookup.setdefault(key[:3] if len(key) == 4 and key[-1] == WORD_END else key, []).append(key)
     return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose)
-
-
-def starts_at_word_boundary(pattern: str) -> bool:
-    """Whether every top-level alternative of `pattern` begins with `\\b`."""
-
-    def first_is_boundary(items: list[tuple[Any, Any]]) -> bool:
-        # A look-behind before the boundary ("(?<![\\d/])\\b") consumes nothing: skip it.
-        after_space = False
-        while items and str(items[0][0]) in ("ASSERT", "ASSERT_NOT"):
-            after_space = after_space or (str(items[0][0]) == "ASSERT" and _behind_space(items[0][1]))
-            items = items[1:]
-        if not items:
-            return False
-        op, av = items[0]
-        if after_space and str(op) == "LITERAL" and (chr(av).isalnum() or chr(av) == "_"):
-            return True  # "(?<=tudo\\s)que": a word character right after white space starts a word
-        if str(op) == "AT":
-            return str(av) == "AT_BOUNDARY"
-        if str(op) == "BRANCH":
-            return all(first_is_boundary(list(b)) for b in av[1])
-        if str(op) == "SUBPATTERN":
-            return first_is_boundary(list(av[-1]))
-        return False
-
-    return first_is_boundary(list(sre_parse.parse(pattern)))
-
-
-def _behind_space(av: Any) -> bool:
-    """A positive look-behind whose last element is white space (`(?<=tudo\\s)`)."""
-    direction, sub = av
-    sub = list(sub)
-    if direction != -1 or not sub:
-        return False
-    op, inner = sub[-1]
-    return str(op) == "IN" and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in inner)

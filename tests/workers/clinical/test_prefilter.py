@@ -35,8 +35,10 @@ def test_no_family_that_matches_a_labelled_text_is_skipped() -> None:
 
 
 def test_prefixes_are_literal_starts_and_unknown_starts_disable_the_filter() -> None:
-    assert literal_prefixes(r"\b(?:falta|dispneia)\s+de") == ("falta", "dispneia")
-    assert literal_prefixes(r"\b(?:o\s+)?ar\b") is None  # may start with "ar" or "o ar"
+    # each alternative goes on with what follows the group: the whole word, then white space
+    assert literal_prefixes(r"\b(?:falta|dispneia)\s+de") == ("falta\x00", "dispneia\x00")
+    # may start with "ar" or "o ar": both are prefixes (the whole word "o", then white space)
+    assert sorted(literal_prefixes(r"\b(?:o\s+)?ar\b") or ()) == ["ar", "o\x00"]
     assert literal_prefixes(r"[a-z]+ite") is None
 
 
@@ -102,14 +104,92 @@ def test_word_start_index_agrees_with_a_full_scan_on_shuffled_words_and_odd_sepa
         lx.BARE_TEMPERATURE,
         re.compile(r"\b(?:dou|e\s+um)\s+\d"),
         re.compile(r"(?<![\d/])\b(?:a\.v\.c|3[4-9])"),
+        # one-letter whole words, optional groups, a group's alternatives followed by more words
+        re.compile(r"\b(?:mas|e)\s+eu\s+(?:to|estou)\s+bem"),
+        re.compile(r"\b(?:o|a)\s+paciente\s+e\b"),
+        re.compile(r"\b(?:o\s+)?ar\b"),
+        re.compile(r"\b(?:eu\s+)?(?:to|tenho|9)\b"),
     ]
     rng = random.Random(16)
     pool = " ".join(make_scanner(t, Mode.QUEIXA).t for t in _texts()).split()
     separators = [" ", " ", " ", "\n", "\x0b", "\x0c", ", ", ".", "/", "  ", "-"]
     for _ in range(150):
-        words = [rng.choice(pool) for _ in range(rng.randint(5, 60))] + ["e", "um", "9", "38,5", "a.v.c"]
+        words = [rng.choice(pool) for _ in range(rng.randint(5, 60))] + [
+            "e",
+            "um",
+            "9",
+            "38,5",
+            "a.v.c",
+            "o",
+            "a",
+            "eu",
+            "ar",
+        ]
         rng.shuffle(words)
         text = "".join(w + rng.choice(separators) for w in words)
         index = WordStarts(text)
         for pattern in patterns:
             assert [m.span() for m in index.finditer(pattern)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_word_start_index_search_finds_what_a_scan_finds_from_any_position() -> None:
+    from workers.clinical import assertion, episodes, experiencer
+    from workers.clinical.prefilter import WordStarts
+
+    patterns = [
+        episodes._DISCHARGE,
+        episodes._NOW_WELL,
+        episodes._GOES_ON,
+        experiencer._CAREGIVER_INTRO,
+        experiencer._SELF_FOCUS,
+        experiencer.FIRST_PERSON_FEVER,
+        assertion.NORMAL_TEMPERATURE,
+    ]
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
+    texts.append(" ".join(texts)[:20_000])
+    for t in texts:
+        index = WordStarts(t)
+        for pattern in patterns:
+            for pos in (0, len(t) // 3, len(t) - 1):
+                got, want = index.search(pattern, pos), pattern.search(t, pos)
+                assert (got and got.span()) == (want and want.span()), (pattern.pattern[:40], t)
+            assert [m.span() for m in index.finditer(pattern)] == [m.span() for m in pattern.finditer(t)]
+
+
+def test_clause_boundaries_from_the_word_index_are_a_full_scans() -> None:
+    from workers.clinical.negation import _BOUNDARY, TextContext
+    from workers.clinical.prefilter import WordStarts
+
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
+    texts += ["e sim. 3.5 mas; porque!\nja que .5 por causa", "so", ".", ""]
+    for t in texts:
+        for mode in (Mode.QUEIXA, Mode.ALTA):
+            found = [m.span() for m in WordStarts(t).finditer(_BOUNDARY)]
+            scan, indexed = TextContext(t, mode), TextContext(t, mode, found)
+            assert (indexed.clause_starts, indexed.clause_ends) == (scan.clause_starts, scan.clause_ends)
+            assert (indexed.sentence_starts, indexed.sentence_ends) == (
+                scan.sentence_starts,
+                scan.sentence_ends,
+            )
+
+
+def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> None:
+    import random
+
+    from workers.clinical import assertion
+    from workers.clinical.prefilter import WordStarts
+
+    patterns = [assertion._OVER, assertion._STILL_NOW, assertion._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
+    rng = random.Random(16)
+    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
+    for t in texts:
+        index = WordStarts(t)
+        # sentence-like slices, and slices that cut words at either end
+        cuts = [
+            (0, len(t)),
+            *((a, min(len(t), a + rng.randint(1, 300))) for a in rng.sample(range(len(t) + 1), 4)),
+        ]
+        for a, b in cuts:
+            for pattern in patterns:
+                got, want = index.search_slice(pattern, a, b), pattern.search(t[a:b])
+                assert (got and got.span()) == (want and want.span()), (pattern.pattern[:40], t[a:b])

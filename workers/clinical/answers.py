@@ -39,6 +39,8 @@ _HEDGE = re.compile(
 _YES = re.compile(
     r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
     r"demais|um\s+pouco)\b[\s,.!;:-]*"
+    # "Já parou?" "já, tá sequinho": the adverb echoed on its own is a yes
+    r"|^ja(?:\s+sim)?(?=\s*(?:[,.!]|$))[\s,.!]*"
     # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
     # "estou melhor" the verb starts a statement of its own.
     r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
@@ -63,7 +65,8 @@ _ONGOING = re.compile(
     r"mesmo\s+apertando|sigue)\b"
 )
 _STOPPED = re.compile(
-    r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|ya\s+no)\b"
+    r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|secou|sequinh[oa]|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|"
+    r"ya\s+no)\b"
 )
 _SPANISH_NUMBERS = {
     "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",

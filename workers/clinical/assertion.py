@@ -105,9 +105,13 @@ def hypothetical_question(
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").
     if not asked_before and _TOLD_BEFORE.search(text, sentence_start, start):
         return False
+    # The mention is itself the writer's told past: "ontem desmaiei, e se eu desmaiar de novo?"
+    if not asked_before and _TOLD_VERB.match(text, start):
+        return False
     return not re.search(r"\b(?:to|estou|tou|tenho|senti|sinto)\s+com\b", text[sentence_start:start])
 
 
+_TOLD_VERB = re.compile(r"[a-z]{4,}(?:ei|ou)\b")
 _TOLD_BEFORE = re.compile(
     r"\b(?:to|estou|tou|ta|esta|tava|estava|tenho|tem|tive|teve|senti|sinto|sente|sentiu|ficou|fiquei|deu|"
     r"apareceu|comecou|comecei|acordou|acordei|amanheceu|amanheci)\b"
@@ -127,6 +131,15 @@ _OVER = re.compile(
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
     r"nao\s+passa\s+(?:mais\s+)?nada|"
+    # "não voltou a sangrar (mais)", "não sangrou mais", "de lá pra cá nada", "voltou tudo ao normal",
+    # "hoje amanheci zerada, sem dor nenhuma", "hoje tá tudo bem"
+    r"nao\s+(?:voltou|voltei|tornou|tornei)\s+a\s+(?:sangrar|acontecer|desmaiar|apagar|sentir|ter|doer|vomitar|"
+    r"aparecer|convulsionar|repetir|faltar)|"
+    r"nao\s+(?:sangrou|desmaiei|desmaiou|apaguei|apagou|convulsionou|vomitei|vomitou|repetiu|aconteceu|voltei)\s+mais|"
+    r"(?:de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+(?:nada|nunca|nao)|"
+    r"voltou\s+tudo\s+ao\s+normal|(?:hoje|agora)\s+(?:\w+\s+)?(?:ta|esta)\s+tudo\s+(?:bem|certo|normal|tranquilo)|"
+    r"(?:hoje|agora)\s+(?:[a-z]+\s*,?\s+){0,2}?sem\s+(?:febre|dor|nada)|"
+    r"(?:acordei|amanheci|levantei|acordou|amanheceu)\s+(?:zerad[oa]|de\s+boa|novinh[oa]|nov[oa]|inteir[oa])|"
     # "desde sábado não deu mais febre", "não apareceu mais": any verb of recurrence, never "não deu
     # mais pra baixar" (a fever that will not come down)
     r"nao\s+(?:deu|apareceu|repetiu|aconteceu|sentiu|tiveram)\s+mais(?!\s+(?:pra|para|jeito|conta|certo)\b)|"
@@ -148,6 +161,11 @@ _PAST_ANCHOR = re.compile(
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
     r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
+    # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
+    r"(?:ha|faz)\s+(?:mais\s+de\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
+    # "lá em março", "no começo de janeiro": a month named
+    r"(?:la\s+)?(?:em|no\s+(?:mes|comeco|inicio|final|fim)\s+de)\s+(?:janeiro|fevereiro|marco|abril|maio|junho|"
+    r"julho|agosto|setembro|outubro|novembro|dezembro)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
     # "a falta de ar que eu tinha antes da cirurgia sumiu": the complaint of an earlier time
@@ -162,7 +180,7 @@ _YESTERDAY_CLEAR = re.compile(
     + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
-    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|100|cem\s+por\s+cento)\b))"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento)\b))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"
@@ -174,9 +192,11 @@ _STILL_NOW = re.compile(
     r"|nem\s+(?:o|a|os|as|com|tomando)\s+(?:\w+\s+){0,2}?(?:resolveu|resolve|adiantou|adianta|aliviou|alivia|"
     r"funcionou|passou|melhorou|cortou)"
     r")\b|"
-    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
+    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
-    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
+    # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
+    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
+    r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
     r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)))\b"
@@ -229,11 +249,43 @@ def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bo
     )
 
 
+# "Desmaiei em 1975; nunca mais", "teve um desmaio semana retrasada ... De lá pra cá nada, tá
+# ótima", "a falta de ar foi no mês passado; hoje já subo a ladeira sem parar": an episode dated in
+# the past, closed by the next sentence.
+_CLOSED_NEXT = re.compile(
+    r"\b(?:nunca\s+mais|"
+    r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+"
+    r"(?:nada|nunca|nao)|"
+    r"nao\s+(?:voltou|voltei|tive|senti|teve|aconteceu|apareceu|repetiu)\s+mais|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei|ta|esta)\s+(?:bem|otim[oa]|normal|boa|bom|"
+    r"tranquil[oa]|de\s+boa)|(?:ta|esta)\s+tudo\s+(?:bem|certo|normal)|"
+    # what the patient can do again today: "hoje já subo a ladeira sem parar", "agora já consigo correr"
+    r"(?:hoje|agora)\s+(?:ja\s+)?(?:consigo|subo|ando|corro|caminho|trabalho|jogo|danco|respiro|durmo)\b)"
+)
+_SENTENCE_STOP = re.compile(r"[.;!?\n]")
+
+
+def _closed_next(text: str, sentence_end: int) -> bool:
+    """The sentence after `sentence_end` closes the episode and says nothing goes on."""
+    start = sentence_end + 1
+    stop = _SENTENCE_STOP.search(text, start, start + 200)
+    end = stop.start() if stop else min(len(text), start + 200)
+    return bool(_CLOSED_NEXT.search(text, start, end)) and not _STILL_NOW.search(text, start, end)
+
+
 def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither)."""
     sentence = text[sentence_start:sentence_end]
     if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
+        return True
+    if (
+        sentence_end < len(text)
+        and not _STILL_NOW.search(sentence)
+        and _PAST_ANCHOR.search(sentence)
+        and not _RECENT.search(sentence)
+        and _closed_next(text, sentence_end)
+    ):
         return True
     if (
         not critical

@@ -26,6 +26,7 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .figurative import figurative, weather
+from .hypotheses import asked_not_had, conditional_question, reported_question_denied
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
@@ -157,8 +158,15 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
-        if hypothetical_question(t, a, start, b, spans) or averted(t, start, a, b):
+        if (
+            hypothetical_question(t, a, start, b, spans)
+            or averted(t, start, a, b)
+            or conditional_question(t, a, start, end, b)
+            or asked_not_had(t, a, start, end, b)
+        ):
             return "hipotetico"
+        if reported_question_denied(t, a, start, end):
+            return "negado"
         if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":

@@ -1,0 +1,103 @@
+"""Questions and conditions that span a whole sentence or message (docs/clinical-engine.md, "Session 3
+false alarms (clin-spec)"): the mention's own clause (`negation`) cannot see them.
+
+- A screening question someone asked, answered no: "o médico perguntou se eu penso em me matar e eu
+  disse que não", "perguntaram se mainha já teve derrame, não teve não", "a doutora perguntou se eu
+  tinha tido algum desmaio, desmaiar nunca desmaiei". Answered yes, or left unanswered, it counts.
+- A question of the writer's own about a symptom they say they do not have: "será que é normal
+  sentir falta de ar na gravidez? eu mesma não sinto não", "quanto de febre é perigoso? agora tô
+  sem febre nenhuma". A question asked while having it ("tô com falta de ar, é normal?") counts.
+- The "if" clause of a question: "se a bebê um dia tiver convulsão por causa de febre, o que eu
+  faço?", "se eu comer camarão e a garganta começar a fechar, o que eu faço?". The clause reaches
+  over "e <subject> <verb>" up to its comma; one that states something now ("se eu deitar fico sem
+  ar") is no hypothesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "o médico perguntou se ...", "a enfermeira quis saber se ...": the mention after "se", in the same
+# sentence.
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:perguntou|perguntaram|perguntava|perguntavam|perguntando|quis\s+saber|quiseram\s+saber|"
+    r"queria\s+saber|queriam\s+saber)\b[^.;!?\n]{0,60}?\bse\b[^.;!?\n]*$"
+)
+# The answer, told after it: "e eu disse que não", ", não teve não", "nunca desmaiei", "respondi que nunca".
+_ANSWERED_NO = re.compile(
+    r"[^.;!?\n]{0,60}?(?:"
+    r"\b(?:disse|falei|respondi|neguei|expliquei)\s+(?:(?:pra|para|a)\s+\w+\s+)?que\s+(?:nao|nunca)\b"
+    r"(?!\s+(?:sei|lembro|sabia|tenho\s+certeza|lembrava))|"
+    r"(?<![a-z])(?:nao|num|nunca|jamais)\s+(?:\w+\s+)?(?:teve|tive|tem|tenho|tinha|penso|pensei|pensou|pensa|sinto|"
+    r"senti|sente|sentiu|desmai\w+|aconteceu|acontece)\b|"
+    r"(?<![a-z])(?:nao|nunca)\s*(?:[,.;!]|$))"
+)
+_ANSWERED_YES = re.compile(
+    r"[^.;!?\n]{0,60}?\b(?:que\s+sim|sim|(?:tive|tenho|penso|pensei|sinto|teve|tem)\s+sim)\b"
+)
+
+
+def reported_question_denied(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """The mention sits in a question someone asked, answered no right after it."""
+    if not _REPORTED_QUESTION.search(text, max(sentence_start, start - 160), start):
+        return False
+    return bool(_ANSWERED_NO.match(text, end)) and not _ANSWERED_YES.match(text, end)
+
+
+# The writer denies having it: "eu mesma não sinto não", "agora tô sem febre nenhuma", "não tenho nada disso".
+_SELF_DENIAL = re.compile(
+    r"\b(?:(?:eu\s+)?(?:mesm[oa]\s+)?(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti|to\s+com|estou\s+com)"
+    r"(?:\s+(?:nao|nada|isso|nada\s+disso))?\s*(?=[,.;!?\n]|$)|"
+    r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso)\b|"
+    r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+))"
+)
+_HAVING = re.compile(r"\b(?:to|estou|tou|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
+
+
+def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
+    """A question about the symptom (its sentence ends in "?") from a writer who says they do not
+    have it anywhere in the message."""
+    if text[sentence_end : sentence_end + 1] != "?" or _HAVING.search(text, sentence_start, start):
+        return False
+    word = text[start:end].split()[0][:4] if text[start:end].split() else ""
+    for m in _SELF_DENIAL.finditer(text):
+        what = m.group("what")
+        if what is None or what == "nada" or (word and what.startswith(word)):
+            return True
+    return False
+
+
+# "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
+_PROTASIS = re.compile(
+    r"(?:^|(?<=[,.;!?\n])|(?<=\be\s)|(?<=\bmas\s)|(?<=\bou\s)|(?<=\bque\s)|(?<=\bentao\s)|(?<=\btipo\s)|(?<=\bagora\s))"
+    r"\s*\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+[a-z]+)\s+)?"
+    r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
+    r"ainda\s+|tambem\s+)?"
+    r"(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b[^,.;!?\n]*"
+)
+# A statement of now inside the clause ("se eu deitar fico sem ar"): no hypothesis.
+_STATED_NOW = re.compile(
+    r"\b(?:to|tou|estou|ta|esta|tenho|tem|sinto|sente|fico|fica|doi|deu|tive|teve|senti|fiquei|ficou|piora|"
+    r"aumenta|vem|volta|aparece|comeca|sobe|dispara|aperta|incha|[a-z]{3,}(?:ei|ou|iu))\b"
+)
+# What the question asks after the clause: "o que eu faço?", "devo ir?", "levo no PS?".
+_ADVICE_AFTER = re.compile(
+    r"\s*,?\s*(?:o\s+que|que|como|devo|preciso|tenho\s+que|vou|levo|corro|chamo|ligo|posso|e\s+normal|"
+    r"(?:eu\s+|a\s+gente\s+)?(?:faco|vou|levo|devo|corro|chamo|ligo|dou))\b"
+)
+
+
+def conditional_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
+    """The mention lies in the "if" clause of a question ("se ..., o que eu faço?")."""
+    asked = text[sentence_end : sentence_end + 1] == "?"
+    for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
+        if m.start() > start:
+            break
+        if end > m.end() or _STATED_NOW.search(text, m.start(), start):
+            continue
+        if _STATED_NOW.search(text, end, m.end()):
+            continue
+        if asked or _ADVICE_AFTER.match(text, m.end()):
+            return True
+    return False

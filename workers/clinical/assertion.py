@@ -273,6 +273,20 @@ def _closed_next(text: str, sentence_end: int) -> bool:
     return bool(_CLOSED_NEXT.search(text, start, end)) and not _STILL_NOW.search(text, start, end)
 
 
+# "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
+_RECURRED = re.compile(
+    r"\b(?:(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)|"
+    r"(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente)\b"
+)
+
+
+def recurred_next(text: str, clause_end: int) -> bool:
+    """The sentence after the one ending at `clause_end` tells the episode again."""
+    start = clause_end + 1
+    stop = _SENTENCE_STOP.search(text, start, start + 200)
+    return bool(_RECURRED.search(text, start, stop.start() if stop else min(len(text), start + 200)))
+
+
 def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bool, codigo: str = "") -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither)."""
@@ -373,24 +387,3 @@ def nearer_recent(text: str, c0: int, c1: int, start: int, end: int, remote: re.
     if not recent:
         return False
     return min(recent) < min((gap(*m.span()) for m in remote.finditer(text, c0, c1)), default=len(text))
-
-
-# --- stories from the media ------------------------------------------------------------------------
-
-# A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
-_MEDIA = re.compile(
-    r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
-    r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
-    r"apresentador\w*|influencer|blogueir[oa])\b"
-)
-_FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
-    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
-)
-
-
-def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
-    """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
-    if not _MEDIA.search(text, sentence_start, start):
-        return False
-    return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

@@ -70,7 +70,7 @@ def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence
 # "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
 _PROTASIS = re.compile(
     r"(?:^|(?<=[,.;!?\n])|(?<=\be\s)|(?<=\bmas\s)|(?<=\bou\s)|(?<=\bque\s)|(?<=\bentao\s)|(?<=\btipo\s)|(?<=\bagora\s))"
-    r"\s*\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+[a-z]+)\s+)?"
+    r"\s*\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+[a-z]+)\s+)?"
     r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
     r"ainda\s+|tambem\s+)?"
     r"(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
@@ -79,8 +79,16 @@ _PROTASIS = re.compile(
 # A statement of now inside the clause ("se eu deitar fico sem ar"): no hypothesis.
 _STATED_NOW = re.compile(
     r"\b(?:to|tou|estou|ta|esta|tenho|tem|sinto|sente|fico|fica|doi|deu|tive|teve|senti|fiquei|ficou|piora|"
-    r"aumenta|vem|volta|aparece|comeca|sobe|dispara|aperta|incha|[a-z]{3,}(?:ei|ou|iu))\b"
+    r"aumenta|vem|volta|aparece|comeca|sobe|desce|dispara|acelera|aperta|incha|fecha|sai|saiu|vai|(?:me|lhe|te)\s+da|doi|doem|"
+    r"escurece|roda|gira|treme|falta(?!\s+de\s+ar)|[a-z]{3,}(?:ei|ou|iu))\b"
 )
+# The mention is what a subjunctive of the clause governs: at most five words after the last one
+# ("tiver convulsão por causa de febre", "e a garganta começar a fechar").
+_SUBJUNCTIVE = re.compile(
+    r"\b(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b"
+)
+_WORD = re.compile(r"[a-z0-9]+")
 # What the question asks after the clause: "o que eu faço?", "devo ir?", "levo no PS?".
 _ADVICE_AFTER = re.compile(
     r"\s*,?\s*(?:o\s+que|que|como|devo|preciso|tenho\s+que|vou|levo|corro|chamo|ligo|posso|e\s+normal|"
@@ -94,9 +102,10 @@ def conditional_question(text: str, sentence_start: int, start: int, end: int, s
     for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
         if m.start() > start:
             break
-        if end > m.end() or _STATED_NOW.search(text, m.start(), start):
+        if end > m.end() or _STATED_NOW.search(text, m.start(), m.end()):
             continue
-        if _STATED_NOW.search(text, end, m.end()):
+        verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, m.start(), start)]
+        if verbs and len(_WORD.findall(text, verbs[-1], start)) > 5:
             continue
         if asked or _ADVICE_AFTER.match(text, m.end()):
             return True

@@ -20,11 +20,11 @@ from .assertion import (
     episode_over,
     hypothetical_question,
     hypothetical_spans,
-    media_report,
     nearer_recent,
+    recurred_next,
 )
 from .episodes import closed_care_episode
-from .experiencer import FIRST_PERSON_FEVER, Experiencer
+from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
 from .hypotheses import asked_not_had, conditional_question, reported_question_denied
 from .negation import Mode, TextContext, suppression
@@ -127,6 +127,7 @@ class Scanner:
                 past
                 and (remote_past or event)
                 and not nearer_recent(self.t, *clause, start, end, lx.REMOTE_PAST)
+                and not recurred_next(self.t, self.bounds(start, end)[1])
             ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:

@@ -198,6 +198,7 @@ LABELLED = {
         "paraphrases-4.jsonl",  # ours, the modes behind the s2a/s2b misses (recall), with near-misses
         "paraphrases-5.jsonl",  # clin-spec: the false-alarm modes of s2a/s2b, each with near misses
         "paraphrases-6.jsonl",  # clin-s2c: the modes behind the s2c misses and false alarms, with near misses
+        "paraphrases-8.jsonl",  # clin-spec: the false-alarm modes of s3a/s3b, with near misses
     )
 }
 
@@ -225,6 +226,7 @@ PARAPHRASES = [
         "paraphrases-4.jsonl",
         "paraphrases-5.jsonl",
         "paraphrases-6.jsonl",
+        "paraphrases-8.jsonl",
     )
     for case in _cases(name)
 ]
@@ -273,8 +275,8 @@ FLOORS = {
     "blind-s2c.jsonl": (1.0, 1.0, 1.0),
     # Third session's opening sets (docs/first-sight/session3-*.md), at their first-sight figures
     # until their misses and false alarms are fixed by general rules.
-    "blind-s3a.jsonl": (0.81, 0.6, 0.875),
-    "blind-s3b.jsonl": (0.83, 0.8, 0.83),
+    "blind-s3a.jsonl": (0.81, 0.6, 1.0),
+    "blind-s3b.jsonl": (0.83, 0.8, 1.0),
 }
 
 

@@ -62,7 +62,9 @@ _ONGOING = re.compile(
     r"\b(?:continua\w*|ainda|(?:nao|num|nun)\s+(?:para|parou|paro|passa|passou|passo|estanca|estancou|melhora|melhorou)|"
     r"no\s+para|"
     r"sem\s+parar|(?:ta|esta)\s+saindo|escorrendo|encharc\w*|empapad\w*|pingando|piorando|aumentando|"
-    r"mesmo\s+apertando|sigue)\b"
+    r"mesmo\s+apertando|sigue|"
+    # "já parou, mas voltou agora": it came back
+    r"(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal)|de\s+novo|recomecou|outra\s+vez)\b"
 )
 _STOPPED = re.compile(
     r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|secou|sequinh[oa]|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|"

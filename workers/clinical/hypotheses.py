@@ -39,7 +39,10 @@ _ANSWERED_YES = re.compile(
 
 def reported_question_denied(text: str, sentence_start: int, start: int, end: int) -> bool:
     """The mention sits in a question someone asked, answered no right after it."""
-    if not _REPORTED_QUESTION.search(text, max(sentence_start, start - 160), start):
+    lo = max(sentence_start, start - 160)
+    if text.find("pergunt", lo, start) < 0 and text.find("saber", lo, start) < 0:
+        return False  # the common case, without a regex
+    if not _REPORTED_QUESTION.search(text, lo, start):
         return False
     return bool(_ANSWERED_NO.match(text, end)) and not _ANSWERED_YES.match(text, end)
 
@@ -96,17 +99,23 @@ _ADVICE_AFTER = re.compile(
 )
 
 
-def conditional_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
-    """The mention lies in the "if" clause of a question ("se ..., o que eu faço?")."""
+def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
+    """The "if" clauses of a question or of a plan in the sentence that state nothing of now (once
+    per sentence)."""
     asked = text[sentence_end : sentence_end + 1] == "?"
-    for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
-        if m.start() > start:
-            break
-        if end > m.end() or _STATED_NOW.search(text, m.start(), m.end()):
-            continue
-        verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, m.start(), start)]
-        if verbs and len(_WORD.findall(text, verbs[-1], start)) > 5:
-            continue
-        if asked or _ADVICE_AFTER.match(text, m.end()):
-            return True
+    return [
+        m.span()
+        for m in _PROTASIS.finditer(text, sentence_start, sentence_end)
+        if not _STATED_NOW.search(text, m.start(), m.end()) and (asked or _ADVICE_AFTER.match(text, m.end()))
+    ]
+
+
+def conditional_question(text: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """The mention lies in the "if" clause of a question ("se ..., o que eu faço?"), governed by one
+    of its subjunctives."""
+    for s0, e0 in spans:
+        if s0 <= start and end <= e0:
+            verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, s0, start)]
+            if not verbs or len(_WORD.findall(text, verbs[-1], start)) <= 5:
+                return True
     return False

@@ -26,7 +26,7 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
-from .hypotheses import asked_not_had, conditional_question, reported_question_denied
+from .hypotheses import asked_not_had, conditional_question, protasis_spans, reported_question_denied
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
@@ -96,6 +96,7 @@ class Scanner:
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self._if_clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}  # `hypotheses.protasis_spans`
         self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
@@ -162,7 +163,7 @@ class Scanner:
         if (
             hypothetical_question(t, a, start, b, spans)
             or averted(t, start, a, b)
-            or conditional_question(t, a, start, end, b)
+            or conditional_question(t, self._protasis(a, b), start, end)
             or asked_not_had(t, a, start, end, b)
         ):
             return "hipotetico"
@@ -186,6 +187,12 @@ class Scanner:
             if over:
                 return "resolvido"
         return None
+
+    def _protasis(self, a: int, b: int) -> list[tuple[int, int]]:
+        spans = self._if_clauses.get((a, b))
+        if spans is None:
+            spans = self._if_clauses[(a, b)] = protasis_spans(self.t, a, b)
+        return spans
 
     def closed_before(self, start: int) -> bool:
         """The mention is told before the discharge of an episode the message says is over."""

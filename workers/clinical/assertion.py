@@ -131,13 +131,12 @@ _OVER = re.compile(
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
     r"nao\s+passa\s+(?:mais\s+)?nada|"
-    # "não voltou a sangrar (mais)", "não sangrou mais", "de lá pra cá nada", "voltou tudo ao normal",
-    # "hoje amanheci zerada, sem dor nenhuma", "hoje tá tudo bem"
+    # "não voltou a sangrar (mais)", "de lá pra cá nada", "voltou tudo ao normal", "hoje amanheci
+    # zerada, sem dor nenhuma"
     r"nao\s+(?:voltou|voltei|tornou|tornei)\s+a\s+(?:sangrar|acontecer|desmaiar|apagar|sentir|ter|doer|vomitar|"
     r"aparecer|convulsionar|repetir|faltar)|"
-    r"nao\s+(?:sangrou|desmaiei|desmaiou|apaguei|apagou|convulsionou|vomitei|vomitou|repetiu|aconteceu|voltei)\s+mais|"
     r"(?:de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+(?:nada|nunca|nao)|"
-    r"voltou\s+tudo\s+ao\s+normal|(?:hoje|agora)\s+(?:\w+\s+)?(?:ta|esta)\s+tudo\s+(?:bem|certo|normal|tranquilo)|"
+    r"voltou\s+tudo\s+ao\s+normal|"
     r"(?:hoje|agora)\s+(?:[a-z]+\s*,?\s+){0,2}?sem\s+(?:febre|dor|nada)|"
     r"(?:acordei|amanheci|levantei|acordou|amanheceu)\s+(?:zerad[oa]|de\s+boa|novinh[oa]|nov[oa]|inteir[oa])|"
     # "desde sábado não deu mais febre", "não apareceu mais": any verb of recurrence, never "não deu
@@ -190,7 +189,7 @@ _STILL_NOW = re.compile(
     r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
     # the remedy that did not work: "nem o paracetamol resolveu", "nem com dipirona passou"
     r"|nem\s+(?:o|a|os|as|com|tomando)\s+(?:\w+\s+){0,2}?(?:resolveu|resolve|adiantou|adianta|aliviou|alivia|"
-    r"funcionou|passou|melhorou|cortou)"
+    r"funcionou|passou|melhorou|cortou)|nada\s+(?:resolve|adianta|alivia|passa|melhora)"
     r")\b|"
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
@@ -253,7 +252,7 @@ def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bo
 # ótima", "a falta de ar foi no mês passado; hoje já subo a ladeira sem parar": an episode dated in
 # the past, closed by the next sentence.
 _CLOSED_NEXT = re.compile(
-    r"\b(?:nunca\s+mais|"
+    r"[\s,]*(?:(?:e|mas|so|ai|entao|ja|que|gracas\s+a\s+deus|graca\s+a\s+deus)\s+)?(?:nunca\s+mais|"
     r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+"
     r"(?:nada|nunca|nao)|"
     r"nao\s+(?:voltou|voltei|tive|senti|teve|aconteceu|apareceu|repetiu)\s+mais|"
@@ -270,7 +269,7 @@ def _closed_next(text: str, sentence_end: int) -> bool:
     start = sentence_end + 1
     stop = _SENTENCE_STOP.search(text, start, start + 200)
     end = stop.start() if stop else min(len(text), start + 200)
-    return bool(_CLOSED_NEXT.search(text, start, end)) and not _STILL_NOW.search(text, start, end)
+    return bool(_CLOSED_NEXT.match(text, start, end)) and not _STILL_NOW.search(text, start, end)
 
 
 # "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
@@ -296,7 +295,8 @@ def episode_over(text: str, sentence_start: int, sentence_end: int, critical: bo
     if (
         sentence_end < len(text)
         and not _STILL_NOW.search(sentence)
-        and _PAST_ANCHOR.search(sentence)
+        and (anchor := _PAST_ANCHOR.search(sentence)) is not None
+        and not anchor.group(0).startswith("desde")  # "desde domingo" goes on until now
         and not _RECENT.search(sentence)
         and _closed_next(text, sentence_end)
     ):

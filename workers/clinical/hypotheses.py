@@ -54,16 +54,30 @@ _SELF_DENIAL = re.compile(
     r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso)\b|"
     r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+))"
 )
-_HAVING = re.compile(r"\b(?:to|estou|tou|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
+_HAVING = re.compile(r"\b(?:to|estou|tou|ta|esta|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
+# The question is asked around the mention ("será que é normal sentir falta de ar ...?", "quanto de
+# febre é perigoso?", "desmaio na gravidez é perigoso?"): in a long unpunctuated message a "?" far
+# away asks about something else.
+_QUESTION_OPENER = re.compile(
+    r"\b(?:sera\s+que|e\s+normal|e\s+perigoso|e\s+comum|e\s+grave|quanto|quantos|quantas|qual|quais|como|"
+    r"por\s+que|pode|existe|tem\s+problema|a\s+partir\s+de)\b"
+)
+_NEAR = 60
 
 
 def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
-    """A question about the symptom (its sentence ends in "?") from a writer who says they do not
-    have it anywhere in the message."""
-    if text[sentence_end : sentence_end + 1] != "?" or _HAVING.search(text, sentence_start, start):
+    """A question about the symptom (its sentence ends in "?", close after it, with a question
+    opening close before it) from a writer who denies having it in the next 200 characters."""
+    if (
+        text[sentence_end : sentence_end + 1] != "?"
+        or sentence_end - end > _NEAR
+        or any(c.isdigit() for c in text[start:end])  # a value told is a reading, not a question
+        or _HAVING.search(text, sentence_start, start)
+        or not _QUESTION_OPENER.search(text, max(sentence_start, start - _NEAR), sentence_end)
+    ):
         return False
     word = text[start:end].split()[0][:4] if text[start:end].split() else ""
-    for m in _SELF_DENIAL.finditer(text):
+    for m in _SELF_DENIAL.finditer(text, sentence_start, sentence_end + 200):
         what = m.group("what")
         if what is None or what == "nada" or (word and what.startswith(word)):
             return True

@@ -1056,10 +1056,12 @@ CHRONIC_TREATMENT = _re(
     r"(?:de|da|do|para|pra|contra|pro|pela|pelo)(?:\s+a|\s+o)?\s*$"
 )
 REMOTE_PAST = _re(
-    r"\b(?:ha\s+(?:\d+|" + NUMBER_WORDS_RE + r"|alguns|muitos|varios)\s+anos|anos\s+atras|ano\s+passado|"
+    r"\b(?:ha\s+(?:mais\s+de\s+)?(?:\d+|"
+    + NUMBER_WORDS_RE
+    + r"|alguns|muitos|varios)\s+an[ou]s?|anos\s+atras|ano\s+passado|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
     r"menin[oa]|adolescente|moc[oa]|mocinh[oa]|rapaz|rapazinho|novinh[oa]|solteir[oa])|"
-    r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?anos|"
+    r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:mais\s+de\s+)?(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?an[ou]s?|"
     r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|ficou\s+no\s+passado|"
     # the age at the event, told after it: "teve convulsão febril com 1 ano" (not "meu filho com 2 anos teve")
     r"(?:tive|teve|fiz|fez)\s+(?:[a-z]+\s+){0,6}?com\s+(?:\d+|um|uma)\s+an[ou]s?(?:\s+de\s+idade)?)\b"

@@ -20,20 +20,29 @@ from .text import normalise
 # Fillers a patient puts before the answer itself: "ah... às vezes", "infelizmente não".
 _FILLER = re.compile(
     r"^(?:(?:ah+|ai+|ahn|hum+|bom|olha|entao|infelizmente|felizmente|oi|ola|opa|eita|poxa|nossa|"
-    r"doutora?|moca|enfermeira|minha\s+filha|meu\s+filho|minha\s+jovem|graca\s+a\s+deus|gracas\s+a\s+deus)"
+    r"doutora?|moca|enfermeira|minha\s+filha|meu\s+filho|minha\s+jovem|graca\s+a\s+deus|gracas\s+a\s+deus|"
+    # a hesitation: "tipo... às vezes sim" (never "tipo 39", where it introduces the reading)
+    r"tipo(?=\s*[,.…]))"
     r"\b[\s,.!;:…-]*)+"
 )
 # Said at the start, these are a yes that the thing goes on ("não para", "não passa").
 _ONGOING_START = re.compile(
-    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b"
+    r"^(?:nao|no|n|num|nun)\s+(?:para|parou|paro|passa|passou|passo|melhora|melhorou|melhoro|estanca|estancou|sara)\b|"
+    # the North-East order, the verb before the "não": "passou não", "parou não"
+    r"^(?:parou|passou|melhorou|estancou|sarou)\s+(?:nao|n|num)\b"
 )
 _NO = re.compile(
+    # the verb said back with a "não" after it, as the North-East denies: "consigo não", "tenho não"
+    r"^(?:(?:consigo|consegue|conseguiu|consegui|tenho|tem|tive|teve|sinto|sente|senti|to|ta|estou|esta|doi|doeu|"
+    r"vi|fiz|fez|tomei|tomou|bebi|bebeu|vomitei|vomitou|penso|pensei|fico|ficou|segura|seguro|aguento|aguenta)"
+    r"\s+(?:nao|n|num)(?:\s+senhora?)?(?=\s*(?:[,.!;]|$)))[\s,.!;:-]*|"
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
     # "nem um gole", "nem uma gota", "nem um pouquinho": none at all
     r"nem\s+(?:um|uma)\s+(?:gole|gota|pouco|pouquinho|bocado|colher\w*))\b[\s,.!;:-]*"
 )
 _HEDGE = re.compile(
-    r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+que\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|"
+    # "sei não" is the North-East "não sei", a doubt, never a denial
+    r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+que\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|sei\s+nao|"
     r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser)\b"
 )
 _YES = re.compile(

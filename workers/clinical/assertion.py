@@ -74,6 +74,16 @@ _EXPERIENCED = re.compile(
 )
 
 
+# The warning then said to be what is going on: "a bula diz que pode fechar a garganta, e é isso que
+# tá acontecendo agora" (docs/clinical-engine.md, clin-recall). Never after a "não".
+_HAPPENING_NOW = re.compile(
+    r"(?<!\bnao\s)(?<!\bnum\s)\be\s+(?:exatamente\s+|bem\s+|justamente\s+)?(?:isso|o\s+que)\s+(?:que\s+)?"
+    r"(?:ta|esta|tava|estava)\s+(?:me\s+)?acontecendo\b|"
+    r"(?<!\bnao\s)\bfoi\s+(?:exatamente\s+|bem\s+)?(?:isso|o)\s+que\s+(?:me\s+)?aconteceu\b|"
+    r"(?<!\bnao\s)(?<!\bnum\s)\b(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:exatamente\s+)?isso\s+agora\b"
+)
+
+
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
     spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
@@ -98,15 +108,16 @@ def hypothetical_question(
         spans = hypothetical_spans(text, sentence_start, sentence_end)
     if not spans:
         return False
+    if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
+        return False
     asked_before = any(e <= start for _s, e in spans)
     if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").
-    if not asked_before and _TOLD_BEFORE.search(text, sentence_start, start):
-        return False
-    # The mention is itself the writer's told past: "ontem desmaiei, e se eu desmaiar de novo?"
-    if not asked_before and _TOLD_VERB.match(text, start):
+    # ... and so is the mention that is itself the writer's told past ("ontem desmaiei, e se eu desmaiar?")
+    told = _TOLD_BEFORE.search(text, sentence_start, start) or _TOLD_VERB.match(text, start)
+    if not asked_before and told:
         return False
     return not re.search(r"\b(?:to|estou|tou|tenho|senti|sinto)\s+com\b", text[sentence_start:start])
 
@@ -248,9 +259,8 @@ def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bo
     )
 
 
-# "Desmaiei em 1975; nunca mais", "teve um desmaio semana retrasada ... De lá pra cá nada, tá
-# ótima", "a falta de ar foi no mês passado; hoje já subo a ladeira sem parar": an episode dated in
-# the past, closed by the next sentence.
+# An episode dated in the past, closed by the next sentence: "desmaiei em 1975; nunca mais", "teve um
+# desmaio semana retrasada ... De lá pra cá nada, tá ótima", "hoje já subo a ladeira sem parar".
 _CLOSED_NEXT = re.compile(
     r"[\s,]*(?:(?:e|mas|so|ai|entao|ja|que|gracas\s+a\s+deus|graca\s+a\s+deus)\s+)?(?:nunca\s+mais|"
     r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+"

@@ -44,6 +44,8 @@ SEIZURE = Concept(
     {
         "shaking": _re(
             r"\b(?:se\s+debat\w+|debat\w+|sacud\w+|se\s+bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
+            # "fiquei me batendo no chão": the thrashing told by the one who had it
+            r"(?:me|se)\s+bat(?:endo|ia|i|eu)\s+(?:tod[oa]\s+)?(?:no|pelo)\s+chao|"
             r"bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
             r"tremend[oa]\s+(?:tod[oa]|o\s+corpo)|trem(?:ia|eu|iam)\s+(?:tod[oa]|o\s+corpo)|"
             r"(?:bracos|bracinhos|pernas|perninhas)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
@@ -60,7 +62,7 @@ SEIZURE = Concept(
             r"olhar\s+(?:parado|fixo|perdido|vidrado)|olhando\s+(?:fixo|parad[oa]|vidrad[oa]))"
         ),
         "unresponsive": _re(
-            r"\b(?:sem\s+responder|nao\s+respond(?:ia|eu|e|iam)|nao\s+reagia|desacordad[oa]|"
+            r"\b(?:sem\s+responder|n(?:ao|um)\s+respond(?:ia|eu|e|iam|i)|n(?:ao|um)\s+reagia|desacordad[oa]|"
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
             r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
         ),
@@ -69,7 +71,7 @@ SEIZURE = Concept(
             r"\b(?:fic(?:ou|a)\s+(?:tod[oa]\s+)?(?:molinh[oa]|mole)|tod[oa]\s+molinh[oa]|amolec(?:eu|ido|ida))\b"
         ),
         "mouth": _re(
-            r"\b(?:bab(?:ando|ou|ava)|espum(?:ando|ou|a)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
+            r"\b(?:bab(?:ando|ou|ava|ei)|espum(?:ando|ou|a|ei|ava)|mord(?:eu|i)\s+a\s+lingua|lingua\s+mordida|"
             r"fez\s+xixi\s+(?:na\s+roupa|nas\s+calcas)|urinou\s+na\s+roupa)\b"
         ),
         "name": _re(
@@ -118,6 +120,8 @@ CONFUSION = Concept(
             r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
             r"nao\s+sab(?:e|ia)\s+(?:onde(?!\s+(?:fica|e\s+[oa]|tem|compr\w*|vend\w*|pega|marca\w*))|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
+            r"(?:sem\s+saber|nao\s+sabe\s+mais)\s+(?:quem\s+e\s+quem|onde\s+(?:esta|ta)(?=\s*[,.;!?]|\s*$|\s+e\b)|"
+            r"que\s+dia\s+e\s+hoje)|"
             r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
             r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
             r"fal(?:ando|a|ou)\s+(?:\w+\s+){0,3}?sem\s+pe\s+nem\s+cabeca|"
@@ -179,8 +183,8 @@ SELF_HARM = Concept(
     {
         "wish": _re(
             r"\b(?:ir\s+embora\s+junto\s+com\s+(?:ela|ele)|ir\s+(?:pra|para)\s+junto\s+d(?:ela|ele|e\s+deus)|"
-            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|nao\s+acordar|"
-            r"sumisse)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
+            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|morrer|nao\s+acordar|"
+            r"sumisse|sumir|desaparecesse|desaparecer)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
             r"descansar\s+(?:pra|para)\s+sempre|dormir\s+(?:pra|para)\s+sempre)"
         ),
         "plan": _re(
@@ -205,7 +209,37 @@ SELF_HARM = Concept(
     strong=frozenset({"wish", "plan"}),
 )
 
-CONCEPTS: tuple[Concept, ...] = (SEIZURE, SYNCOPE, CONFUSION, STROKE, ANAPHYLAXIS, SELF_HARM)
+# Breathlessness told by what the patient can no longer do: a wheezing chest, an everyday effort that
+# tires ("canso só de ir até o banheiro", "num dou conta de subir dois degrau"), a halt on the way
+# ("tive que sentar no meio do caminho"). Any two together are dyspnoea; one alone is not
+# (docs/clinical-engine.md, clin-recall).
+BREATHLESS = Concept(
+    "dispneia",
+    "Dispneia (descrita pelo esforço que não se consegue fazer)",
+    "CRITICAL",
+    {
+        "wheeze": _re(
+            r"\b(?:(?:peito|pulmao|respiracao)\s+(?:\w+\s+)?(?:chia|chiando|chiou|chiava|apitando|assobiando)|"
+            r"chiad(?:o|eira)\s+(?:no|do)\s+peito|chiando\s+(?:no|do)\s+peito|(?:um|com|uma)\s+chiad(?:o|eira)|"
+            r"(?:to|estou|tou|fico|ando)\s+(?:\w+\s+)?chiando)\b"
+        ),
+        "effort": _re(
+            r"\b(?:cans(?:o|a|ei|ando|ad[oa])\s+(?:so\s+)?(?:de|ao|pra|quando|so\s+de)\s+(?:eu\s+)?(?:ir|vou|andar|ando|"
+            r"caminhar|subir|subo|varrer|tomar\s+banho|me\s+vestir|levantar|atravessar|dar\s+(?:uns|dois|tres|um)\s+pass\w+)|"
+            r"qualquer\s+(?:passinho|passo|esforco|coisinha)\s+(?:\w+\s+)?(?:canso|cansa|cansad[oa]|me\s+cansa)|"
+            r"n(?:ao|um)\s+(?:\w+\s+)?(?:consigo|consegue|dou\s+conta|da\s+conta|dando\s+conta|aguento)\s+(?:nem\s+)?"
+            r"(?:de\s+|pra\s+)?(?:subir|andar|varrer|caminhar|ir\s+(?:ate|no|na|ao|pro|pra)|tomar\s+banho|atravessar)|"
+            r"bufando|ofego\s+(?:so\s+)?de)\b"
+        ),
+        "halt": _re(
+            r"\b(?:(?:parar|sentar|descansar|encostar)\s+(?:\w+\s+)?no\s+meio\s+do\s+caminho|"
+            r"(?:tenho|tive|preciso|precisei)\s+(?:que|de)\s+(?:parar|sentar)\s+(?:pra\s+|para\s+)?(?:respirar|descansar|"
+            r"no\s+meio|umas?\s+\w+\s+vez\w*))\b"
+        ),
+    },
+)
+
+CONCEPTS: tuple[Concept, ...] = (SEIZURE, SYNCOPE, CONFUSION, STROKE, ANAPHYLAXIS, SELF_HARM, BREATHLESS)
 
 
 def _cues(sc: Scanner, concept: Concept) -> list[tuple[int, int, str]]:

@@ -59,7 +59,9 @@ _BOWELS = re.compile(
     r"\b(?:diarr\w*|diare\w*|caganeira|soltura|intestino|coco|fezes|evacu\w*|desarranjo|piriri)\b"
 )
 # Hedges that are doubt, not a partial yes, when the question is about a symptom.
-_DOUBT = frozenset({"nao sei", "sei la", "penso", "pensei", "ja pensei", "tenho pensado", "passou sim"})
+_DOUBT = frozenset(
+    {"nao sei", "sei nao", "sei la", "penso", "pensei", "ja pensei", "tenho pensado", "passou sim"}
+)
 # Earlier patient messages that make a bare number a temperature, a pain score or a glucose.
 _TEMPERATURE_TALK = re.compile(r"\b(?:febre|febril|quente|calafrio\w*|tremend\w*|termometro|temperatura)\b")
 _PAIN_TALK = re.compile(r"\b(?:dor|dores|doi|doendo|doem|dolorid\w*|colica\w*)\b")

@@ -19,6 +19,8 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 
+from .antecedent import feminine as gender
+from .antecedent import reporter
 from .people import ANIMALS, scan_people
 from .text import words
 
@@ -58,7 +60,9 @@ _CAREGIVER_INTRO = re.compile(
 # The writer talks about their own state or care: a relative's symptom is not theirs to report.
 _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal)|"
-    r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+que\s|eu\s+so\s+(?:to|estou|tenho)|"
+    r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
+    # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
+    r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
     r"eu\s+(?:nao|nunca)\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
     r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
@@ -96,19 +100,6 @@ _DISTRESS = re.compile(
 )
 _OF_SOMEONE_ELSE = re.compile(r"\bque\s+(?:ja\s+)?$")
 _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
-
-
-_FEMININE = words("mae mamae mulher")
-_EITHER = words("avo avos vovo vo colega colegas pessoa pessoas crianca bebe nene alguem cara chefe")
-
-
-def _feminine(noun: str) -> bool | None:
-    """True/False for the noun's gender, None when it can be either ("colega", "avó"/"avô" folded)."""
-    if noun in _FEMININE:
-        return True
-    if noun in _EITHER or " " in noun:
-        return None
-    return noun.rstrip("s").endswith("a")
 
 
 class Experiencer:
@@ -225,9 +216,11 @@ class Experiencer:
         "ela" is not the neighbour, so it is the patient)."""
         pronoun = self.text[pos : pos + 5]
         feminine = pronoun.startswith(("ela", "dela"))
-        for p_start, _e, noun, _of in reversed(self.people):
+        for p_start, p_end, noun, _of in reversed(self.people):
             if p_start < pos:
-                return noun if _feminine(noun) in (feminine, None) else None
+                if reporter(self.text, p_end, pos):  # "a moça disse que busca ela": not the moça
+                    continue
+                return noun if gender(noun) in (feminine, None) else None
         return None
 
     def relative_subject(self, start: int, end: int) -> bool:

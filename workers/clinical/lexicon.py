@@ -65,6 +65,10 @@ PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\
 # "peito" as a word on its own, for the proximity patterns (never "peito de frango").
 PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
+# "melhor eu sumir daqui", "melhor se eu não estivesse na reunião": leaving a place, not the world.
+_NOT_A_PLACE = (
+    r"(?!\s+(?:daqui|dali|dai|da\s+frente|de\s+casa|do\s+trabalho|da\s+festa|na|no|nessa|nesse|em|com)\b)"
+)
 ALLERGEN_CONTEXT = _re(
     r"\b(?:remedio\w*|medicamento\w*|medicac\w*|comprimido\w*|injecao|injecoes|vacina\w*|antibiotic\w*|"
     r"dipirona|penicilina|benzetacil|amoxicilina|ibuprofeno|diclofenaco|anti-inflamatorio|contraste|"
@@ -123,8 +127,20 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:consigo|consegue|conseguindo|conseguia|da)\s+(?:nem\s+)?(?:pra\s+)?falar\s+(?:de|com)\s+"
             r"(?:tanta\s+|tanto\s+|a\s+|essa\s+)?(?:falta\s+de\s+ar|cansaco|canseira|folego\s+curto)",
             # Inverted or regional word order: "ar falta muito", "o fôlego não vem", "o ar não entra".
-            r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|nao\s+(?:vem|chega|entra|da))\b"
+            r"\b(?:ar|folego)\s+(?:me\s+)?(?:falta|faltando|faltou|falto|n(?:ao|um)\s+(?:vem|chega|entra|da))\b"
             r"(?![\s-]+condicionado)",
+            # the breath that vanishes or will not come when drawn: "o fôlego some quando ando",
+            # "puxo o ar e ele num vem", "sentei pra recuperar o ar" (docs/clinical-engine.md, clin-recall)
+            r"\bfolego\s+(?:me\s+)?(?:some|sumiu|sumindo|acaba|acabou|acabando|vai\s+embora|foge|fugiu)\b|"
+            r"\bo\s+ar\s+(?:me\s+)?(?:some|sumiu|sumindo|foge|fugiu)\b",
+            r"\bpux(?:o|a|ava|ei|ou|ando)\s+(?:o\s+)?(?:ar|folego)\s+(?:e|mas)\s+(?:ele\s+|o\s+ar\s+|nada\s+)?"
+            r"(?:n(?:ao|um)\s+(?:vem|veio|entra|entrou|chega|chegou|vai)|nada)\b",
+            # (never "parei de fumar pra recuperar o fôlego")
+            r"\b(?:sent(?:ei|ou|ar|o|a|ando)|par(?:ei|ou|ar|o|a|ando)(?!\s+de\b)|descans\w+)\s+(?:\w+\s+){0,6}?"
+            r"(?:pra|para|p)\s+(?:recuperar|pegar|tomar)\s+(?:o\s+)?"
+            r"(?:ar|folego)\b",
+            r"\b(?:cansaco|canseira)\s+no\s+peito\b",
+            r"\b(?:folego|o\s+ar)\s+(?:\w+\s+)?(?:curt[oa]|curtinh[oa])\b",
             # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
             r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
             r"(?:nao|num)\s+(?:me\s+|o\s+|a\s+|lhe\s+)?deix\w+\s+(?:nem\s+)?(?:eu\s+)?deitar",
@@ -201,10 +217,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
-            r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|duele|dolia)\s+"
+            r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|esprem(?:eu|e|endo)|esmag(?:ou|a|ando)|"
+            r"duele|dolia)\s+"
             + GAP1
-            + r"(?:o\s+|meu\s+|no\s+|el\s+)?"
+            + r"(?:o\s+|meu\s+|no\s+meio\s+do\s+|no\s+centro\s+do\s+|no\s+|el\s+)?"
             + PEITO,
+            # "uma dô no meio do peito": the phonetic "dô" folds to "do", read as pain after an article
+            r"(?<=\buma\s)do\s+" + GAP3 + r"(?:n[oa]|no\s+meio\s+do|no\s+centro\s+do)\s+" + PEITO,
             r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
@@ -215,8 +234,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
             r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
-            r"queimando|ardendo)\b",
-            r"\bdo(?:i|e|endo|eu|ia)\s+" + GAP2 + r"(?:o|no|meu|o\s+meu)\s+" + PEITO,
+            r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado)\b",
+            r"\bdo(?:i|e|endo|eu|ia)\s+"
+            + GAP2
+            + r"(?:o|no|meu|o\s+meu|no\s+meio\s+do|no\s+centro\s+do)\s+"
+            + PEITO,
             r"\bdor\s+"
             + GAP2
             + r"(?:toracica|toraxica|torasica|no\s+torax|precordial|retroesternal|anginosa|"
@@ -229,8 +251,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + PEITO,
             PEITO_WORD
             + r"(?:\s+[a-z]+){0,2}?\s+(?:dor|dores|doer|doendo|aperto|apertar|apertando|queimando)\b",
-            r"\b(?:dor|aperto|pressao|peso|dolor|presion)\b(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
-            r"correndo|desce|descendo|espalha\w*|passa|baja)\s+"
+            r"(?:\b(?:dor(?!\s+de\s+(?:dente|dentes|ouvido|garganta|cabeca)\b)|aperto|pressao|peso|dolor|presion)|"
+            r"(?<=\buma\s)do(?!\s+(?:lado|outro|outra|mesmo|mesma|jeito|tipo)\b))\b"
+            r"(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
+            r"correndo|desce|descendo|espalha\w*|passa|baja|sobe|subindo|subiu|subia)\s+"
             + GAP2
             + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo)",
         ),
@@ -516,11 +540,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
             # sudden loss of sight and words coming out wrong are on the SAMU stroke list too
             r"\bperd\w+\s+(?:a\s+|toda\s+a\s+)?(?:visao|vista)\b|\b(?:fiquei|ficou|fica)\s+(?:cego|cega)\b|"
-            r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+)?palavras\b",
+            r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+|a\s+)?palavras?\b",
+            # "a fala enrolou do nada", "enrolou a língua"
+            r"\bfala\s+(?:\w+\s+)?enrol(?:ou|ando)\b|\benrolou\s+(?:a\s+|toda\s+a\s+)?(?:fala|lingua)\b",
+            # a limb that does not obey, even with no side named: "o braço num obedece mais"
+            r"\b(?:braco|perna|mao)\s+(?:\w+\s+)?n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*",
             r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
             + GAP2
             + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
-            r"nao\s+obedece|morto|morta|caid[oa])\b",
+            r"n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*|morto|morta|caid[oa])\b",
             r"\b(?:fraqueza|formigamento|dormencia|dormente|adormecimento|perda\s+d[ea]\s+forca|paralisia|"
             r"sem\s+forcas?|perd(?:i|eu|endo)\s+(?:a\s+)?forca)\s+"
             + GAP3
@@ -602,7 +630,15 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsuicid\w*|\bautoextermin\w*|\bautoles\w*|\bautomutil\w*|\bauto-?agress\w*",
             r"\bmelhor\s+(?:se\s+eu\s+)?(?:estivesse|estar|fosse|ficar)\s+mort[oa]|"
             r"\bseria\s+melhor\s+(?:eu\s+morrer|morrer|eu\s+sumir)",
-            r"\bsumir\s+(?:do\s+mundo|para\s+sempre|de\s+vez|e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            r"\bsumir\s+(?:d[oe]sse\s+mundo|deste\s+mundo|do\s+mundo|para\s+sempre|de\s+vez|"
+            r"e\s+nunca\s+mais\s+(?:voltar|aparecer))|\bdesistir\s+(?:de\s+)?(?:viver|da\s+vida)",
+            # "o melhor era eu sumir", "melhor eu desaparecer" (never "melhor eu sumir daqui")
+            r"\bmelhor\s+(?:(?:era|seria|e)\s+(?:eu\s+)?|eu\s+)(?:sumir|morrer|desaparecer|nao\s+existir|"
+            r"nao\s+estar\s+(?:mais\s+)?aqui)\b" + _NOT_A_PLACE,
+            # "todo mundo ficaria melhor se eu não estivesse aqui"
+            r"\bmelhor\s+(?:\w+\s+){0,2}?se\s+eu\s+(?:nao\s+(?:estivesse\s+(?:mais\s+)?(?:aqui|viv[oa]|no\s+mundo)|"
+            r"estivesse(?=\s*(?:[,.;!?\n]|$))|existisse|tivesse\s+nascido)|morresse|sumisse|desaparecesse)\b"
+            + _NOT_A_PLACE,
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
@@ -617,7 +653,16 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
             r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
-            r"\b(?:dormir|deitar|apagar)\s+e\s+nao\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            # "seria mais fácil se eu não acordasse mais"
+            r"\bs[ei]\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
+            # the means named next to ending it: "vontade de pegar a corda e acabar com tudo", "as cartelas
+            # separadas... hoje vou acabar com isso de vez" (a prescribed medicine ending an illness is
+            # not it)
+            r"\b(?:corda|veneno|chumbinho|gilete|lamina|revolver|arma)\b[^.?!\n]{0,60}?\bacabar\s+com\s+"
+            r"(?:tudo|isso|a\s+vida|minha\s+vida)\b",
+            r"\b(?:cartelas?|comprimidos|remedios|pilulas|caixas)\s+(?:\w+\s+){0,5}?(?:separad\w*|juntad\w*|guardad\w*|"
+            r"escondid\w*)[^.?!\n]{0,80}?\bacab(?:ar|o|aria)\s+com\s+(?:tudo|isso)\b",
             r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
             # A passive wish to die ("peço pra Deus me levar", "não quero mais acordar") and the Libras
             # order with the verb last ("morrer querer", "vida cansar").
@@ -629,7 +674,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"ao\s+mesmo\s+tempo)",
             r"\b(?:separei|guardei|juntei|escondi|separando|guardando|juntando|escondendo|estocando)\s+(?:\w+\s+){0,3}?"
             r"(?:comprimidos|remedios|pilulas|cartelas|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
-            r"acabar|hoje|noite|de\s+uma\s+vez)",
+            r"acabar\s+com\s+(?:tudo|isso|a\s+vida|minha\s+vida)|hoje|noite|de\s+uma\s+vez)",
             # ... the means set aside, waiting to be alone, then despair: "separei os comprimidos e tô
             # esperando todo mundo dormir. não aguento mais" (a pillbox and a series to watch is no despair)
             r"\b(?:separei|guardei|juntei|escondi|deixei|peguei)\s+(?:\w+\s+){0,3}?(?:comprimidos|remedios|pilulas|"
@@ -803,12 +848,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))\s+(?:correndo|indo|vou|vai|ia|corro|corre)\s+(?:\w+\s+)?"
             r"(?:pro|no|ao|pra|para\s+o)\s+banheiro",
             r"\b(?:correndo|indo|vou|vai|fui|ir|corro|corre)\s+(?:\w+\s+)?(?:pro|no|ao|pra|para\s+o)\s+banheiro\s+"
-            r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto)",
+            r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto|"
+            r"de\s+(?:\d+|meia)\s+em\s+(?:\d+|meia)\s+(?:minutos|hora)|a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))",
         ),
         requires=_re(
             r"\b(?:diarr\w*|diare\w*|caganeira|soltura|desarranjo|piriri|disenteri\w*|intestino\s+solto|"
             r"(?:coco|fezes)\s+(?:\w+\s+)?(?:mole|moles|liquid\w*|aguad\w*)|so\s+agua|que\s+nem\s+agua|"
-            r"feito\s+agua|agua\s+pura|aguad\w*|liquid\w*)"
+            r"feito\s+agua|agua\s+pura|aguad\w*|liquid\w*|sai\s+(?:so\s+)?agua)"
         ),
     ),
     # HIGH: intensity words or blood; episode counts (six or more a day) are handled with COUNT.
@@ -973,17 +1019,25 @@ COUNT = _re(
     r"\b(?P<n>\d{1,2}|"
     + NUMBER_WORDS_RE
     + r")\s*(?:x\b|vezes|vez\b|vei\b|veis\b|veiz\b|vezis\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|"
-    r"cocos\b)"
+    r"cocos\b|fraldas?\s+(?:so\s+)?(?:de\s+)?(?:agua|aguad\w*|liquid\w*|de\s+coco|com\s+coco|sujas?\s+de\s+coco))"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
-VOMIT_MENTION = _re(r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b")
+VOMIT_MENTION = _re(
+    # "botei pra fora umas doze vezes": vomiting told as putting out, counted like the word (never
+    # "pus", which is also the pus of a wound)
+    r"\b" + VOMIT + r"|\bgolf(?:ando|ei|ou)\b|\bemese\b|"
+    r"\b(?:bot(?:ei|ou|ando|a|o)|pos|pondo|poe|ponho)\s+(?:tudo\s+)?(?:pra|para)\s+fora\b|"
+    r"\bdevolv(?:e|endo|eu|ia|o)\s+tudo\b"
+)
 DIARRHOEA_MENTION = _re(
-    r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+solto|"
+    r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+(?:\w+\s+){0,2}?solto|"
+    r"fraldas?\s+(?:so\s+)?(?:de\s+)?agua|so\s+sai\s+agua|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)|"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
+    r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
     r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
 

@@ -198,6 +198,7 @@ LABELLED = {
         "paraphrases-4.jsonl",  # ours, the modes behind the s2a/s2b misses (recall), with near-misses
         "paraphrases-5.jsonl",  # clin-spec: the false-alarm modes of s2a/s2b, each with near misses
         "paraphrases-6.jsonl",  # clin-s2c: the modes behind the s2c misses and false alarms, with near misses
+        "paraphrases-7.jsonl",  # clin-recall: the modes behind the s3a/s3b misses, with near misses
         "paraphrases-8.jsonl",  # clin-spec: the false-alarm modes of s3a/s3b, with near misses
     )
 }
@@ -226,6 +227,7 @@ PARAPHRASES = [
         "paraphrases-4.jsonl",
         "paraphrases-5.jsonl",
         "paraphrases-6.jsonl",
+        "paraphrases-7.jsonl",
         "paraphrases-8.jsonl",
     )
     for case in _cases(name)
@@ -273,10 +275,11 @@ FLOORS = {
     # The session's closing set: first sight 0.918 / 0.900 / 0.915 (docs/first-sight/session2-s2c-closing.md),
     # then its misses and false alarms fixed by general rules (paraphrases-6).
     "blind-s2c.jsonl": (1.0, 1.0, 1.0),
-    # Third session's opening sets (docs/first-sight/session3-*.md), at their first-sight figures
-    # until their misses and false alarms are fixed by general rules.
-    "blind-s3a.jsonl": (0.81, 0.6, 1.0),
-    "blind-s3b.jsonl": (0.83, 0.8, 1.0),
+    # Third session's opening sets (docs/first-sight/session3-*.md): first sight 0.812 / 0.600 / 0.875
+    # and 0.833 / 0.800 / 0.833; their misses fixed by general rules (clin-recall, paraphrases-7),
+    # their false alarms by general rules (clin-spec, paraphrases-8).
+    "blind-s3a.jsonl": (1.0, 1.0, 1.0),
+    "blind-s3b.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -190,7 +190,8 @@ _YESTERDAY_CLEAR = re.compile(
     + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
-    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento)\b))"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento|"
+    r"suave|joia|firme|beleza)\b))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"
@@ -208,8 +209,10 @@ _STILL_NOW = re.compile(
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
-    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)))\b"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por|"
+    r"suave|joia|firme|beleza|de\s+boa))"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
+    r"firme|beleza|de\s+boa))\b"
 )
 
 
@@ -240,25 +243,6 @@ def _stopped_next(text: str, sentence_end: int) -> bool:
     return m is not None and not _STILL_NOW.search(m.group(1))
 
 
-# "Achei que ia desmaiar, mas não cheguei a apagar": the feared event, denied in the same sentence.
-_FEARED = re.compile(
-    r"\b(?:achei|pensei|senti|parecia|jurava|jurei)\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ia|iria|fosse|ja\s+ia)\s+"
-    r"(?:[a-z]+\s+)?$"
-)
-_DENIED_EVENT = re.compile(
-    r"\b(?:nao|nem|num)\s+(?:cheguei|chegou|chegamos|chegaram)\s+a\b|"
-    r"\bmas\s+(?:nao|num)\s+(?:desmaiei|desmaiou|apaguei|apagou|cai|caiu|aconteceu)\b"
-)
-
-
-def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
-    """A feared event the writer says did not happen."""
-    return bool(
-        _FEARED.search(text, max(sentence_start, start - 40), start)
-        and _DENIED_EVENT.search(text, start, sentence_end)
-    )
-
-
 # An episode dated in the past, closed by the next sentence: "desmaiei em 1975; nunca mais", "teve um
 # desmaio semana retrasada ... De lá pra cá nada, tá ótima", "hoje já subo a ladeira sem parar".
 _CLOSED_NEXT = re.compile(
@@ -267,6 +251,7 @@ _CLOSED_NEXT = re.compile(
     r"(?:nada|nunca|nao)|"
     r"nao\s+(?:voltou|voltei|tive|senti|teve|aconteceu|apareceu|repetiu)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei|ta|esta)\s+(?:bem|otim[oa]|normal|boa|bom|"
+    r"suave|joia|firme|beleza|"
     r"tranquil[oa]|de\s+boa)|(?:ta|esta)\s+tudo\s+(?:bem|certo|normal)|"
     # what the patient can do again today: "hoje já subo a ladeira sem parar", "agora já consigo correr"
     r"(?:hoje|agora)\s+(?:ja\s+)?(?:consigo|subo|ando|corro|caminho|trabalho|jogo|danco|respiro|durmo)\b)"

@@ -133,3 +133,22 @@ def conditional_question(text: str, spans: list[tuple[int, int]], start: int, en
             if not verbs or len(_WORD.findall(text, verbs[-1], start)) <= 5:
                 return True
     return False
+
+
+# "Achei que ia desmaiar, mas não cheguei a apagar": the feared event, denied in the same sentence.
+_FEARED = re.compile(
+    r"\b(?:achei|pensei|senti|parecia|jurava|jurei)\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ia|iria|fosse|ja\s+ia)\s+"
+    r"(?:[a-z]+\s+)?$"
+)
+_DENIED_EVENT = re.compile(
+    r"\b(?:nao|nem|num)\s+(?:cheguei|chegou|chegamos|chegaram)\s+a\b|"
+    r"\bmas\s+(?:nao|num)\s+(?:desmaiei|desmaiou|apaguei|apagou|cai|caiu|aconteceu)\b"
+)
+
+
+def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
+    """A feared event the writer says did not happen."""
+    return bool(
+        _FEARED.search(text, max(sentence_start, start - 40), start)
+        and _DENIED_EVENT.search(text, start, sentence_end)
+    )

@@ -16,7 +16,6 @@ from workers.findings import Severity
 from . import lexicon as lx
 from .assertion import (
     ASSERTION,
-    averted,
     episode_over,
     hypothetical_question,
     hypothetical_spans,
@@ -26,7 +25,7 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
-from .hypotheses import asked_not_had, conditional_question, protasis_spans, reported_question_denied
+from .hypotheses import asked_not_had, averted, conditional_question, protasis_spans, reported_question_denied
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts

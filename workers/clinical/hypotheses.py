@@ -86,13 +86,15 @@ def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence
 
 # "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
 _PROTASIS = re.compile(
-    r"(?:^|(?<=[,.;!?\n])|(?<=\be\s)|(?<=\bmas\s)|(?<=\bou\s)|(?<=\bque\s)|(?<=\bentao\s)|(?<=\btipo\s)|(?<=\bagora\s))"
-    r"\s*\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+[a-z]+)\s+)?"
+    r"\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+"
+    r"[a-z]+)\s+)?"
     r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
     r"ainda\s+|tambem\s+)?"
     r"(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
     r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b[^,.;!?\n]*"
 )
+# Where an "if" clause may open: the sentence's start, a comma, or a connective ("e se", "mas se").
+_OPENERS = frozenset(("e", "mas", "ou", "que", "entao", "tipo", "agora"))
 # A statement of now inside the clause ("se eu deitar fico sem ar"): no hypothesis.
 _STATED_NOW = re.compile(
     r"\b(?:to|tou|estou|ta|esta|tenho|tem|sinto|sente|fico|fica|doi|deu|tive|teve|senti|fiquei|ficou|piora|"
@@ -116,12 +118,27 @@ _ADVICE_AFTER = re.compile(
 def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """The "if" clauses of a question or of a plan in the sentence that state nothing of now (once
     per sentence)."""
+    if (
+        text.find("se ", sentence_start, sentence_end) < 0
+        and text.find("caso ", sentence_start, sentence_end) < 0
+    ):
+        return []  # the common case, without a regex
     asked = text[sentence_end : sentence_end + 1] == "?"
-    return [
-        m.span()
-        for m in _PROTASIS.finditer(text, sentence_start, sentence_end)
-        if not _STATED_NOW.search(text, m.start(), m.end()) and (asked or _ADVICE_AFTER.match(text, m.end()))
-    ]
+    out = []
+    for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
+        before = text[max(sentence_start, m.start() - 12) : m.start()].rstrip()
+        opens = (
+            not text[sentence_start : m.start()].strip()
+            or before[-1:] in (",", ".", ";", "!", "?", "\n")
+            or (bool(before) and before.rsplit(None, 1)[-1] in _OPENERS)
+        )
+        if (
+            opens
+            and not _STATED_NOW.search(text, m.start(), m.end())
+            and (asked or _ADVICE_AFTER.match(text, m.end()))
+        ):
+            out.append(m.span())
+    return out
 
 
 def conditional_question(text: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -48,6 +48,8 @@ _HEDGE = re.compile(
 _YES = re.compile(
     r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
     r"demais|um\s+pouco)\b[\s,.!;:-]*"
+    # "Já parou?" "já, tá sequinho": the adverb echoed on its own is a yes
+    r"|^ja(?:\s+sim)?(?=\s*(?:[,.!]|$))[\s,.!]*"
     # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
     # "estou melhor" the verb starts a statement of its own.
     r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
@@ -69,10 +71,13 @@ _ONGOING = re.compile(
     r"\b(?:continua\w*|ainda|(?:nao|num|nun)\s+(?:para|parou|paro|passa|passou|passo|estanca|estancou|melhora|melhorou)|"
     r"no\s+para|"
     r"sem\s+parar|(?:ta|esta)\s+saindo|escorrendo|encharc\w*|empapad\w*|pingando|piorando|aumentando|"
-    r"mesmo\s+apertando|sigue)\b"
+    r"mesmo\s+apertando|sigue|"
+    # "já parou, mas voltou agora": it came back
+    r"(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal)|de\s+novo|recomecou|outra\s+vez)\b"
 )
 _STOPPED = re.compile(
-    r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|ya\s+no)\b"
+    r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|secou|sequinh[oa]|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|"
+    r"ya\s+no)\b"
 )
 _SPANISH_NUMBERS = {
     "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5", "seis": "6", "siete": "7",

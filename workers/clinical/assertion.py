@@ -117,11 +117,14 @@ def hypothetical_question(
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").
-    if not asked_before and _TOLD_BEFORE.search(text, sentence_start, start):
+    # ... and so is the mention that is itself the writer's told past ("ontem desmaiei, e se eu desmaiar?")
+    told = _TOLD_BEFORE.search(text, sentence_start, start) or _TOLD_VERB.match(text, start)
+    if not asked_before and told:
         return False
     return not re.search(r"\b(?:to|estou|tou|tenho|senti|sinto)\s+com\b", text[sentence_start:start])
 
 
+_TOLD_VERB = re.compile(r"[a-z]{4,}(?:ei|ou)\b")
 _TOLD_BEFORE = re.compile(
     r"\b(?:to|estou|tou|ta|esta|tava|estava|tenho|tem|tive|teve|senti|sinto|sente|sentiu|ficou|fiquei|deu|"
     r"apareceu|comecou|comecei|acordou|acordei|amanheceu|amanheci)\b"
@@ -141,6 +144,14 @@ _OVER = re.compile(
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
     r"nao\s+passa\s+(?:mais\s+)?nada|"
+    # "não voltou a sangrar (mais)", "de lá pra cá nada", "voltou tudo ao normal", "hoje amanheci
+    # zerada, sem dor nenhuma"
+    r"nao\s+(?:voltou|voltei|tornou|tornei)\s+a\s+(?:sangrar|acontecer|desmaiar|apagar|sentir|ter|doer|vomitar|"
+    r"aparecer|convulsionar|repetir|faltar)|"
+    r"(?:de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+(?:nada|nunca|nao)|"
+    r"voltou\s+tudo\s+ao\s+normal|"
+    r"(?:hoje|agora)\s+(?:[a-z]+\s*,?\s+){0,2}?sem\s+(?:febre|dor|nada)|"
+    r"(?:acordei|amanheci|levantei|acordou|amanheceu)\s+(?:zerad[oa]|de\s+boa|novinh[oa]|nov[oa]|inteir[oa])|"
     # "desde sábado não deu mais febre", "não apareceu mais": any verb of recurrence, never "não deu
     # mais pra baixar" (a fever that will not come down)
     r"nao\s+(?:deu|apareceu|repetiu|aconteceu|sentiu|tiveram)\s+mais(?!\s+(?:pra|para|jeito|conta|certo)\b)|"
@@ -162,6 +173,11 @@ _PAST_ANCHOR = re.compile(
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
     r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
+    # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
+    r"(?:ha|faz)\s+(?:mais\s+de\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
+    # "lá em março", "no começo de janeiro": a month named
+    r"(?:la\s+)?(?:em|no\s+(?:mes|comeco|inicio|final|fim)\s+de)\s+(?:janeiro|fevereiro|marco|abril|maio|junho|"
+    r"julho|agosto|setembro|outubro|novembro|dezembro)|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+)?(?:era|crianca|pequen[oa]|jovem)|antigamente|"
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
     # "a falta de ar que eu tinha antes da cirurgia sumiu": the complaint of an earlier time
@@ -176,7 +192,8 @@ _YESTERDAY_CLEAR = re.compile(
     + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
-    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|100|cem\s+por\s+cento)\b))"
+    r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento|"
+    r"suave|joia|firme|beleza)\b))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"
@@ -186,14 +203,18 @@ _STILL_NOW = re.compile(
     r"(?:passou|melhorou|aliviou|diminuiu|cedeu|baixou)\s+(?:so\s+)?(?:um\s+)?(?:pouco|pouquinho|tiquinho)"
     # the remedy that did not work: "nem o paracetamol resolveu", "nem com dipirona passou"
     r"|nem\s+(?:o|a|os|as|com|tomando)\s+(?:\w+\s+){0,2}?(?:resolveu|resolve|adiantou|adianta|aliviou|alivia|"
-    r"funcionou|passou|melhorou|cortou)"
+    r"funcionou|passou|melhorou|cortou)|nada\s+(?:resolve|adianta|alivia|passa|melhora)"
     r")\b|"
-    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
+    r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
-    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o))|persiste|ainda|piorou|piorando|"
+    # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
+    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
+    r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
-    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)))\b"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por|"
+    r"suave|joia|firme|beleza|de\s+boa))"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
+    r"firme|beleza|de\s+boa))\b"
 )
 
 
@@ -224,23 +245,42 @@ def _stopped_next(text: str, sentence_end: int) -> bool:
     return m is not None and not _STILL_NOW.search(m.group(1))
 
 
-# "Achei que ia desmaiar, mas não cheguei a apagar": the feared event, denied in the same sentence.
-_FEARED = re.compile(
-    r"\b(?:achei|pensei|senti|parecia|jurava|jurei)\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ia|iria|fosse|ja\s+ia)\s+"
-    r"(?:[a-z]+\s+)?$"
+# An episode dated in the past, closed by the next sentence: "desmaiei em 1975; nunca mais", "teve um
+# desmaio semana retrasada ... De lá pra cá nada, tá ótima", "hoje já subo a ladeira sem parar".
+_CLOSED_NEXT = re.compile(
+    r"[\s,]*(?:(?:e|mas|so|ai|entao|ja|que|gracas\s+a\s+deus|graca\s+a\s+deus)\s+)?(?:nunca\s+mais|"
+    r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+"
+    r"(?:nada|nunca|nao)|"
+    r"nao\s+(?:voltou|voltei|tive|senti|teve|aconteceu|apareceu|repetiu)\s+mais|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei|ta|esta)\s+(?:bem|otim[oa]|normal|boa|bom|"
+    r"suave|joia|firme|beleza|"
+    r"tranquil[oa]|de\s+boa)|(?:ta|esta)\s+tudo\s+(?:bem|certo|normal)|"
+    # what the patient can do again today: "hoje já subo a ladeira sem parar", "agora já consigo correr"
+    r"(?:hoje|agora)\s+(?:ja\s+)?(?:consigo|subo|ando|corro|caminho|trabalho|jogo|danco|respiro|durmo)\b)"
 )
-_DENIED_EVENT = re.compile(
-    r"\b(?:nao|nem|num)\s+(?:cheguei|chegou|chegamos|chegaram)\s+a\b|"
-    r"\bmas\s+(?:nao|num)\s+(?:desmaiei|desmaiou|apaguei|apagou|cai|caiu|aconteceu)\b"
+_SENTENCE_STOP = re.compile(r"[.;!?\n]")
+
+
+def _closed_next(text: str, sentence_end: int) -> bool:
+    """The sentence after `sentence_end` closes the episode and says nothing goes on."""
+    start = sentence_end + 1
+    stop = _SENTENCE_STOP.search(text, start, start + 200)
+    end = stop.start() if stop else min(len(text), start + 200)
+    return bool(_CLOSED_NEXT.match(text, start, end)) and not _STILL_NOW.search(text, start, end)
+
+
+# "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
+_RECURRED = re.compile(
+    r"\b(?:(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)|"
+    r"(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente)\b"
 )
 
 
-def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
-    """A feared event the writer says did not happen."""
-    return bool(
-        _FEARED.search(text, max(sentence_start, start - 40), start)
-        and _DENIED_EVENT.search(text, start, sentence_end)
-    )
+def recurred_next(text: str, clause_end: int) -> bool:
+    """The sentence after the one ending at `clause_end` tells the episode again."""
+    start = clause_end + 1
+    stop = _SENTENCE_STOP.search(text, start, start + 200)
+    return bool(_RECURRED.search(text, start, stop.start() if stop else min(len(text), start + 200)))
 
 
 def episode_over(
@@ -256,6 +296,15 @@ def episode_over(
     index, so `_OVER` (four look-behinds at every character) is tried only where it can start."""
     sentence = text[sentence_start:sentence_end]
     if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
+        return True
+    if (
+        sentence_end < len(text)
+        and not _STILL_NOW.search(sentence)
+        and (anchor := _PAST_ANCHOR.search(sentence)) is not None
+        and not anchor.group(0).startswith("desde")  # "desde domingo" goes on until now
+        and not _RECENT.search(sentence)
+        and _closed_next(text, sentence_end)
+    ):
         return True
     if (
         not critical
@@ -344,24 +393,3 @@ def nearer_recent(text: str, c0: int, c1: int, start: int, end: int, remote: re.
     if not recent:
         return False
     return min(recent) < min((gap(*m.span()) for m in remote.finditer(text, c0, c1)), default=len(text))
-
-
-# --- stories from the media ------------------------------------------------------------------------
-
-# A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
-_MEDIA = re.compile(
-    r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
-    r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
-    r"apresentador\w*|influencer|blogueir[oa])\b"
-)
-_FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
-    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
-)
-
-
-def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
-    """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
-    if not _MEDIA.search(text, sentence_start, start):
-        return False
-    return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

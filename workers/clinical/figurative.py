@@ -98,6 +98,28 @@ _CRAZE = re.compile(
 )
 
 
+# "Cheguei do jogo e apaguei no sofá kkk dormi 12h": "apagar" is falling asleep when the words
+# around it talk of sleep or tiredness and of nothing a faint shows (the floor, no response, a fall).
+_SLEEP_AROUND = re.compile(
+    r"\b(?:dormi|dormiu|dormimos|dormindo|dormir|sono|soninho|cochil\w*|cansaco|cansad[oa]|exaust[oa]|"
+    r"ronc\w*|\d+\s*h\s+(?:seguidas|direto)|\d+\s+horas\s+(?:seguidas|direto)|a\s+noite\s+(?:toda|inteira)|"
+    r"so\s+acordei|acordei\s+so)\b"
+)
+_FAINT_AROUND = re.compile(
+    r"\b(?:chao|cai|caiu|caida|caido|desmai\w*|desacordad\w*|nao\s+(?:acordava|acordou|respondia|reagia|"
+    r"lembro)|sem\s+(?:responder|reagir|sentido|consciencia)|de\s+repente|do\s+nada|bati|bateu|babando|"
+    r"tremend\w*|convuls\w*|roxo|roxa|palid\w*|suando\s+frio|escureceu|tontur\w*|tonto|tonta)\b"
+)
+
+
+def fell_asleep(text: str, start: int, end: int) -> bool:
+    """ "apaguei no sofá ... dormi 12h": sleep, not a faint."""
+    if not text.startswith("apag", start):
+        return False
+    lo, hi = max(0, start - 100), min(len(text), end + 100)
+    return bool(_SLEEP_AROUND.search(text, lo, hi)) and not _FAINT_AROUND.search(text, lo, hi)
+
+
 # Tried on every mention, so compiled once.
 _KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
 _COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
@@ -113,6 +135,8 @@ def figurative(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 60) : start]
     mention = text[start:end]
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
+        return True
+    if fell_asleep(text, start, end):
         return True
     if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
         return True  # "o preço da gasolina tá de infartar", "um calor de desmaiar"

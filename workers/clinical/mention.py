@@ -16,16 +16,16 @@ from workers.findings import Severity
 from . import lexicon as lx
 from .assertion import (
     ASSERTION,
-    averted,
     episode_over,
     hypothetical_question,
     hypothetical_spans,
-    media_report,
     nearer_recent,
+    recurred_next,
 )
 from .episodes import closed_care_episode
-from .experiencer import FIRST_PERSON_FEVER, Experiencer
+from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
+from .hypotheses import asked_not_had, averted, conditional_question, protasis_spans, reported_question_denied
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
@@ -99,6 +99,7 @@ class Scanner:
         # Per sentence: where it asks a hypothetical question, and whether the episode is over.
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
+        self._if_clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}  # `hypotheses.protasis_spans`
         self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
@@ -130,6 +131,7 @@ class Scanner:
                 past
                 and (remote_past or event)
                 and not nearer_recent(self.t, *clause, start, end, lx.REMOTE_PAST)
+                and not recurred_next(self.t, self.bounds(start, end)[1])
             ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
@@ -161,8 +163,15 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
-        if hypothetical_question(t, a, start, b, spans) or averted(t, start, a, b):
+        if (
+            hypothetical_question(t, a, start, b, spans)
+            or averted(t, start, a, b)
+            or conditional_question(t, self._protasis(a, b), start, end)
+            or asked_not_had(t, a, start, end, b)
+        ):
             return "hipotetico"
+        if reported_question_denied(t, a, start, end):
+            return "negado"
         if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":
@@ -183,6 +192,12 @@ class Scanner:
             if over:
                 return "resolvido"
         return None
+
+    def _protasis(self, a: int, b: int) -> list[tuple[int, int]]:
+        spans = self._if_clauses.get((a, b))
+        if spans is None:
+            spans = self._if_clauses[(a, b)] = protasis_spans(self.t, a, b)
+        return spans
 
     def closed_before(self, start: int) -> bool:
         """The mention is told before the discharge of an episode the message says is over."""

@@ -133,22 +133,7 @@ _NEW_ASSERTION = words(
     "indicativa determinando caracterizando evidenciando sugerindo representando associado associada "
     "associados associadas notadamente configurando"
 )
-_AFTER_CONNECTOR_BREAKERS = frozenset(
-    {
-        "com",
-        "hoje",
-        "agora",
-        "ontem",
-        "ainda",
-        "atualmente",
-        "tambem",
-        "inclusive",
-        "alem",
-        "porem",
-        "so",
-        "tudo",
-    }
-)
+_AFTER_CONNECTOR_BREAKERS = words("com hoje agora ontem ainda atualmente tambem inclusive alem porem so tudo")
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28
 
@@ -284,6 +269,10 @@ _KIND_REASON = {
     "cond": "condicional",
     "hist": "historico",
 }
+# A present statement between the "if" and the symptom: "se eu subo escada fico sem ar", "me dá".
+_NOW_IN_CONDITION = re.compile(
+    r"\b(?:(?:me|lhe|te)\s+(?:da|deu|dava|vem|vinha|falta|doi|sobe|ataca)|fico|fica)\b"
+)
 _COND_SUBJECTS = words("eu ele ela voce voces a o meu minha paciente crianca bebe gente")
 _SUBJUNCTIVE = words(
     "tenha tiver tiverem sinta sentir sentirem apresente apresentar comece comecar volte voltar der dar "
@@ -341,6 +330,8 @@ def suppression(
             while k < len(tokens) and k < 3 and (tokens[k] in _COND_SUBJECTS or tokens[k] in _SUBJUNCTIVE):
                 k += 1
             reached = _list_scope_reaches(tokens[k:], match_is_verb)
+            if reached and _NOW_IN_CONDITION.search(prefix, m.end()):
+                reached = False  # "se eu ficar nervosa me dá falta de ar": what follows happens
         else:
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:

@@ -176,10 +176,10 @@ def test_clause_boundaries_from_the_word_index_are_a_full_scans() -> None:
 def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> None:
     import random
 
-    from workers.clinical import assertion
+    from workers.clinical import assertion, experiencer
     from workers.clinical.prefilter import WordStarts
 
-    patterns = [assertion._OVER, assertion._STILL_NOW, assertion._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
+    patterns = [assertion._OVER, assertion._STILL_NOW, experiencer._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
     rng = random.Random(16)
     texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
     for t in texts:

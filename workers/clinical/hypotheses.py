@@ -1,0 +1,171 @@
+"""Questions and conditions that span a whole sentence or message (docs/clinical-engine.md, "Session 3
+false alarms (clin-spec)"): the mention's own clause (`negation`) cannot see them.
+
+- A screening question someone asked, answered no: "o médico perguntou se eu penso em me matar e eu
+  disse que não", "perguntaram se mainha já teve derrame, não teve não", "a doutora perguntou se eu
+  tinha tido algum desmaio, desmaiar nunca desmaiei". Answered yes, or left unanswered, it counts.
+- A question of the writer's own about a symptom they say they do not have: "será que é normal
+  sentir falta de ar na gravidez? eu mesma não sinto não", "quanto de febre é perigoso? agora tô
+  sem febre nenhuma". A question asked while having it ("tô com falta de ar, é normal?") counts.
+- The "if" clause of a question: "se a bebê um dia tiver convulsão por causa de febre, o que eu
+  faço?", "se eu comer camarão e a garganta começar a fechar, o que eu faço?". The clause reaches
+  over "e <subject> <verb>" up to its comma; one that states something now ("se eu deitar fico sem
+  ar") is no hypothesis.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "o médico perguntou se ...", "a enfermeira quis saber se ...": the mention after "se", in the same
+# sentence.
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:perguntou|perguntaram|perguntava|perguntavam|perguntando|quis\s+saber|quiseram\s+saber|"
+    r"queria\s+saber|queriam\s+saber)\b[^.;!?\n]{0,60}?\bse\b[^.;!?\n]*$"
+)
+# The answer, told after it: "e eu disse que não", ", não teve não", "nunca desmaiei", "respondi que nunca".
+_ANSWERED_NO = re.compile(
+    r"[^.;!?\n]{0,60}?(?:"
+    r"\b(?:disse|falei|respondi|neguei|expliquei)\s+(?:(?:pra|para|a)\s+\w+\s+)?que\s+(?:nao|nunca)\b"
+    r"(?!\s+(?:sei|lembro|sabia|tenho\s+certeza|lembrava))|"
+    r"(?<![a-z])(?:nao|num|nunca|jamais)\s+(?:\w+\s+)?(?:teve|tive|tem|tenho|tinha|penso|pensei|pensou|pensa|sinto|"
+    r"senti|sente|sentiu|desmai\w+|aconteceu|acontece)\b|"
+    r"(?<![a-z])(?:nao|nunca)\s*(?:[,.;!]|$))"
+)
+_ANSWERED_YES = re.compile(
+    r"[^.;!?\n]{0,60}?\b(?:que\s+sim|sim|(?:tive|tenho|penso|pensei|sinto|teve|tem)\s+sim)\b"
+)
+
+
+def reported_question_denied(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """The mention sits in a question someone asked, answered no right after it."""
+    lo = max(sentence_start, start - 160)
+    if text.find("pergunt", lo, start) < 0 and text.find("saber", lo, start) < 0:
+        return False  # the common case, without a regex
+    if not _REPORTED_QUESTION.search(text, lo, start):
+        return False
+    return bool(_ANSWERED_NO.match(text, end)) and not _ANSWERED_YES.match(text, end)
+
+
+# The writer denies having it: "eu mesma não sinto não", "agora tô sem febre nenhuma", "não tenho nada disso".
+_SELF_DENIAL = re.compile(
+    r"\b(?:(?:eu\s+)?(?:mesm[oa]\s+)?(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti|to\s+com|estou\s+com)"
+    r"(?:\s+(?:nao|nada|isso|nada\s+disso))?\s*(?=[,.;!?\n]|$)|"
+    r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso)\b|"
+    r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+))"
+)
+_HAVING = re.compile(r"\b(?:to|estou|tou|ta|esta|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
+# The question is asked around the mention ("será que é normal sentir falta de ar ...?", "quanto de
+# febre é perigoso?", "desmaio na gravidez é perigoso?"): in a long unpunctuated message a "?" far
+# away asks about something else.
+_QUESTION_OPENER = re.compile(
+    r"\b(?:sera\s+que|e\s+normal|e\s+perigoso|e\s+comum|e\s+grave|quanto|quantos|quantas|qual|quais|como|"
+    r"por\s+que|pode|existe|tem\s+problema|a\s+partir\s+de)\b"
+)
+_NEAR = 60
+
+
+def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
+    """A question about the symptom (its sentence ends in "?", close after it, with a question
+    opening close before it) from a writer who denies having it in the next 200 characters."""
+    if (
+        text[sentence_end : sentence_end + 1] != "?"
+        or sentence_end - end > _NEAR
+        or any(c.isdigit() for c in text[start:end])  # a value told is a reading, not a question
+        or _HAVING.search(text, sentence_start, start)
+        or not _QUESTION_OPENER.search(text, max(sentence_start, start - _NEAR), sentence_end)
+    ):
+        return False
+    word = text[start:end].split()[0][:4] if text[start:end].split() else ""
+    for m in _SELF_DENIAL.finditer(text, sentence_start, sentence_end + 200):
+        what = m.group("what")
+        if what is None or what == "nada" or (word and what.startswith(word)):
+            return True
+    return False
+
+
+# "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
+_PROTASIS = re.compile(
+    r"\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+"
+    r"[a-z]+)\s+)?"
+    r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
+    r"ainda\s+|tambem\s+)?"
+    r"(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b[^,.;!?\n]*"
+)
+# Where an "if" clause may open: the sentence's start, a comma, or a connective ("e se", "mas se").
+_OPENERS = frozenset(("e", "mas", "ou", "que", "entao", "tipo", "agora"))
+# A statement of now inside the clause ("se eu deitar fico sem ar"): no hypothesis.
+_STATED_NOW = re.compile(
+    r"\b(?:to|tou|estou|ta|esta|tenho|tem|sinto|sente|fico|fica|doi|deu|tive|teve|senti|fiquei|ficou|piora|"
+    r"aumenta|vem|volta|aparece|comeca|sobe|desce|dispara|acelera|aperta|incha|fecha|sai|saiu|vai|(?:me|lhe|te)\s+da|doi|doem|"
+    r"escurece|roda|gira|treme|falta(?!\s+de\s+ar)|[a-z]{3,}(?:ei|ou|iu))\b"
+)
+# The mention is what a subjunctive of the clause governs: at most five words after the last one
+# ("tiver convulsão por causa de febre", "e a garganta começar a fechar").
+_SUBJUNCTIVE = re.compile(
+    r"\b(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b"
+)
+_WORD = re.compile(r"[a-z0-9]+")
+# What the question asks after the clause: "o que eu faço?", "devo ir?", "levo no PS?".
+_ADVICE_AFTER = re.compile(
+    r"\s*,?\s*(?:o\s+que|que|como|devo|preciso|tenho\s+que|vou|levo|corro|chamo|ligo|posso|e\s+normal|"
+    r"(?:eu\s+|a\s+gente\s+)?(?:faco|vou|levo|devo|corro|chamo|ligo|dou))\b"
+)
+
+
+def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
+    """The "if" clauses of a question or of a plan in the sentence that state nothing of now (once
+    per sentence)."""
+    if (
+        text.find("se ", sentence_start, sentence_end) < 0
+        and text.find("caso ", sentence_start, sentence_end) < 0
+    ):
+        return []  # the common case, without a regex
+    asked = text[sentence_end : sentence_end + 1] == "?"
+    out = []
+    for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
+        before = text[max(sentence_start, m.start() - 12) : m.start()].rstrip()
+        opens = (
+            not text[sentence_start : m.start()].strip()
+            or before[-1:] in (",", ".", ";", "!", "?", "\n")
+            or (bool(before) and before.rsplit(None, 1)[-1] in _OPENERS)
+        )
+        if (
+            opens
+            and not _STATED_NOW.search(text, m.start(), m.end())
+            and (asked or _ADVICE_AFTER.match(text, m.end()))
+        ):
+            out.append(m.span())
+    return out
+
+
+def conditional_question(text: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """The mention lies in the "if" clause of a question ("se ..., o que eu faço?"), governed by one
+    of its subjunctives."""
+    for s0, e0 in spans:
+        if s0 <= start and end <= e0:
+            verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, s0, start)]
+            if not verbs or len(_WORD.findall(text, verbs[-1], start)) <= 5:
+                return True
+    return False
+
+
+# "Achei que ia desmaiar, mas não cheguei a apagar": the feared event, denied in the same sentence.
+_FEARED = re.compile(
+    r"\b(?:achei|pensei|senti|parecia|jurava|jurei)\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ia|iria|fosse|ja\s+ia)\s+"
+    r"(?:[a-z]+\s+)?$"
+)
+_DENIED_EVENT = re.compile(
+    r"\b(?:nao|nem|num)\s+(?:cheguei|chegou|chegamos|chegaram)\s+a\b|"
+    r"\bmas\s+(?:nao|num)\s+(?:desmaiei|desmaiou|apaguei|apagou|cai|caiu|aconteceu)\b"
+)
+
+
+def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
+    """A feared event the writer says did not happen."""
+    return bool(
+        _FEARED.search(text, max(sentence_start, start - 40), start)
+        and _DENIED_EVENT.search(text, start, sentence_end)
+    )

@@ -1,0 +1,152 @@
+"""The people a message names, in one pass over its words (`scan_people`): relatives, bystanders,
+animals, the writer's own first-person words and third-person pronouns. `experiencer` decides from
+them who each mention is about (docs/clinical-engine.md, "Assertion of every mention").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import words
+
+# An animal is never the patient: "a gata aqui de casa teve um ataque".
+ANIMALS = (
+    "gato gata gatos gatas gatinho gatinha cachorro cachorra cachorros cachorrinho cachorrinha cao cadela "
+    "cachorrao pet pets passarinho papagaio calopsita coelho coelha cavalo egua vaca hamster peixinho "
+    "tartaruga periquito"
+)
+
+_DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
+_RELATIVES = words(
+    "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
+    "avo avos vovo vo "
+    "tio tia tios primo prima primos primas sobrinho sobrinha sobrinhos sobrinhas neto neta netos netas "
+    "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
+    "bebe nene crianca menino menina enteado enteada"
+)
+_BYSTANDERS = words(
+    "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
+    "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
+    "vizim vizin vizinhu visinho visinha cara fulano fulana cuidador cuidadora comadre compadre comadres "
+    "compadres cumadi cumpadi madrinha padrinho afilhado afilhada " + ANIMALS
+)
+_OF_OWNERS = words(
+    "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
+)
+_FIRST_WORDS = words(
+    "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
+)
+_PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_ANIMAL_WORDS = words(ANIMALS)
+_ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
+_FIRST_PRONOUNS = words("eu comigo me meu minha sou")
+# Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
+_INTERJECTIONS = words("egua cara")
+_MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+# Every word `scan_people` stops at (besides verbs ending in -ei); the others are skipped.
+_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira dona")
+_NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
+
+
+class _Tokens:
+    """The words of a text as `(start, end, word)` by index, built only for the indexes asked:
+    the words come from one `findall`, the spans from match objects kept as they are."""
+
+    __slots__ = ("matches", "words")
+
+    def __init__(self, text: str) -> None:
+        self.words: list[str] = _WORD_RE.findall(text)
+        self.matches = list(_WORD_RE.finditer(text))
+
+    def __getitem__(self, i: int) -> tuple[int, int, str]:
+        m = self.matches[i]
+        return m.start(), m.end(), self.words[i]
+
+
+def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
+    """One pass over the words: people named (start, end, noun, is a relative's relative), the
+    first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
+    third-person pronouns."""
+    toks = _Tokens(text)
+    ws = toks.words
+
+    def joined(i: int, j: int) -> bool:  # only white space between word i and word j
+        return text[toks[i][1] : toks[j][0]].isspace()
+
+    people: list[tuple[int, int, str, bool]] = []
+    first_words: list[int] = []  # token indexes, judged once every person is known
+    pronouns: list[int] = []
+    n = len(ws)
+    # Only the few words that matter are visited (a C `findall` lists the words).
+    for i in [i for i, w in enumerate(ws) if w in _NOTABLE or w.endswith("ei")]:
+        s0, w = toks[i][0], ws[i]
+        if w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")):
+            first_words.append(i)
+        if w in _PRONOUNS:
+            pronouns.append(s0)
+        if w not in _PERSON_WORDS:
+            continue
+        noun = None
+        end_i = i
+        if w in _RELATIVES or w in _BYSTANDERS:
+            noun = w
+        elif w == "dona" and i + 1 < n and joined(i, i + 1) and toks[i + 1][2] not in _PERSON_WORDS:
+            noun, end_i = "dona", i + 1  # "dona Maria (do quarto ao lado)": a person named
+        elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
+            noun, end_i = f"{w} paciente", i + 1
+        elif (
+            w in ("companheiro", "companheira")
+            and i + 2 < n
+            and toks[i + 1][2] == "de"
+            and toks[i + 2][2] == "quarto"
+            and joined(i, i + 1)
+            and joined(i + 1, i + 2)
+        ):
+            noun, end_i = f"{w} de quarto", i + 2
+        if noun is None:
+            continue
+        before = toks[i - 1][2] if i > 0 else ""
+        needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
+        if noun in _INTERJECTIONS and before not in needed:
+            continue  # "a cara tronxa" is a face, "o cara" a bystander
+        if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
+            continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
+        if noun in ("senhor", "senhora") and (
+            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE) or text[toks[i][1] : toks[i][1] + 1] == ","
+        ):
+            continue  # "sim senhora", "não senhor, ...": the writer addresses the nurse
+        start = s0
+        if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
+            start = toks[i - 1][0]
+        end = toks[end_i][1]
+        of = False
+        k = end_i + 1
+        if k + 1 < n and toks[k][2] in ("do", "da", "dos", "das") and joined(end_i, k) and joined(k, k + 1):
+            owner = toks[k + 1][2]
+            if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
+                of = True
+                end = toks[k + 1][1]
+        people.append((start, end, noun, of))
+    # People's spans start in text order (they may nest: "a filha do vizinho", "vizinho"), and so
+    # do the words, so one walk through the spans tells whether a word lies inside one.
+    firsts: list[int] = []
+    c = 0
+    person_ends = {p[1] for p in people}
+    for k in first_words:
+        s0, w = toks[k][0], toks[k][2]
+        while c < len(people) and people[c][1] <= s0:
+            c += 1
+        if c < len(people) and people[c][0] <= s0:
+            continue
+        # "ela me disse": after a third person, "me" is the object, not the subject.
+        if w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES):
+            continue
+        # "meu vizinhu tevi infartu" read as "meu vizinho tive": a verb right after a person named
+        # is that person's, whatever ending the spelling gave it.
+        if w not in _FIRST_PRONOUNS and k and toks[k - 1][1] in person_ends and joined(k - 1, k):
+            continue
+        firsts.append(s0)
+    return people, firsts, pronouns

@@ -52,11 +52,6 @@ MAX_BATCH = 64
 # A rules batch whose handlers took less than this per message on average: the next batches take
 # up to `prefetch / concurrency` messages even when fewer wait per thread (BatchPool.min_batch).
 FAST_HANDLER_S = 0.005
-# Rules threads that run a batch at once while the handlers are fast (BatchPool.active): the
-# others wait. Fewer threads trading the GIL, and batches of `prefetch / (FAST_THREADS + 1)`:
-# one share of the prefetch arriving from the broker while the others are handled
-# (docs/workers.md, "Fast handlers").
-FAST_THREADS = 3
 
 
 class ParkedAlerts(Protocol):
@@ -106,8 +101,7 @@ class VhostConsumer:
         self._pool: BatchPool[Delivery] = BatchPool(
             concurrency, MAX_BATCH, self._run_rules_batch, name=f"rules-{domain}"
         )
-        self._fast_threads = max(1, min(FAST_THREADS, concurrency))
-        self._fast_batch = max(1, min(MAX_BATCH, prefetch // (self._fast_threads + 1)))
+        self._fast_batch = max(1, min(MAX_BATCH, prefetch // concurrency))
         self._llm_pool = ThreadPoolExecutor(llm_concurrency, thread_name_prefix=f"llm-{domain}")
         self._alert_pool = ThreadPoolExecutor(ALERT_PREFETCH, thread_name_prefix=f"parked-{domain}")
         if rules is not None:
@@ -176,9 +170,7 @@ class VhostConsumer:
             per_message = (time.perf_counter() - started) / len(batch)
             TASK_SECONDS.labels(self.domain, "rules").observe(per_message)
             # Slow handlers (an inline crew, an alert backend that hangs) spread one per thread.
-            fast = per_message < FAST_HANDLER_S
-            self._pool.min_batch = self._fast_batch if fast else 1
-            self._pool.active = self._fast_threads if fast else self.concurrency
+            self._pool.min_batch = self._fast_batch if per_message < FAST_HANDLER_S else 1
         self._send_replies(batch, outcomes)
         acks = [d for d, o in zip(batch, outcomes, strict=True) if isinstance(o, Ack)]
         if acks:

@@ -150,16 +150,48 @@ def _flag_text(a: Analyte, flag: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What `analyze_hemograma` writes of an analyte that does not depend on its value, for one
+    sex (F, M or not informed), built once at import: the same strings the per-call code made."""
+
+    analyte: Analyte
+    short_name: str
+    ref: tuple[float, float]
+    lo: str
+    hi: str
+    flag_text: dict[str, str]
+
+
+def _texts(a: Analyte, sexo: str | None) -> _Texts:
+    ref = a.reference(sexo)
+    return _Texts(
+        a,
+        a.nome.split(" (")[0],
+        ref,
+        format_number(ref[0], a.decimals),
+        format_number(ref[1], a.decimals),
+        {flag: _flag_text(a, flag) for flag in FLAG_TEXT},
+    )
+
+
+_BY_SEX: dict[str | None, tuple[_Texts, ...]] = {
+    sexo: tuple(_texts(a, sexo) for a in ANALYTES) for sexo in ("F", "M", None)
+}
+
+
 def analyze_hemograma(p: HemogramaPayload) -> ClinicalAnalysis:
     res = p.resultados
     rows: list[dict[str, Any]] = []
     findings: list[Finding] = []
     lines: list[str] = []
-    for a in ANALYTES:
+    texts = _BY_SEX.get(p.sexo) or _BY_SEX[None]
+    for t in texts:
+        a = t.analyte
         value = getattr(res, a.campo)
         if value is None:
             continue
-        ref = a.reference(p.sexo)
+        ref = t.ref
         flag = flag_for(value, ref, a.critical_low, a.critical_high)
         rows.append(
             {
@@ -175,16 +207,14 @@ def analyze_hemograma(p: HemogramaPayload) -> ClinicalAnalysis:
             }
         )
         v = format_number(value, a.decimals)
-        lo, hi = format_number(ref[0], a.decimals), format_number(ref[1], a.decimals)
-        lines.append(
-            f"{a.nome.split(' (')[0]} {v} {a.unidade} — {_flag_text(a, flag)} (referência {lo}–{hi})"
-        )
+        flag_text = t.flag_text[flag]
+        lines.append(f"{t.short_name} {v} {a.unidade} — {flag_text} (referência {t.lo}–{t.hi})")
         if flag.startswith("critico"):
             findings.append(
                 Finding(
                     codigo=a.analito,
                     severidade="CRITICAL",
-                    descricao=f"{a.nome.split(' (')[0]} {v} {a.unidade} ({_flag_text(a, flag)})",
+                    descricao=f"{t.short_name} {v} {a.unidade} ({flag_text})",
                     valor=value,
                     unidade=a.unidade,
                     trecho=f"{a.campo} = {v}",

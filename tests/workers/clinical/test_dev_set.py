@@ -280,7 +280,7 @@ FLOORS = {
     # their false alarms by general rules (clin-spec, paraphrases-8).
     "blind-s3a.jsonl": (1.0, 1.0, 1.0),
     "blind-s3b.jsonl": (1.0, 1.0, 1.0),
-    # The session's closing set, at its first-sight figures on 524ce5b (docs/first-sight/session3-s3c-closing.md).
+    # The session's closing set, first sight on 524ce5b (docs/first-sight/session3-s3c-closing.md).
     "blind-s3c.jsonl": (0.91, 1.0, 0.88),
 }
 

@@ -102,7 +102,13 @@ SYNCOPE = Concept(
             r"\b(?:(?:vista|visao|tudo)\s+(?:\w+\s+)?(?:escureceu|escurecendo|ficou\s+pret[oa]|rodou|girou|apagou)|"
             r"escureceu\s+(?:tudo|a\s+vista)|deu\s+(?:um|uma)\s+(?:branco|escurecida|apagada)\b)"
         ),
-        "went_down": _re(r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa])\b"),
+        # the sight going dark and then the fall, in the habitual present too: "a vista escurece e eu
+        # caio no chão" (s3c-recall); "a vista escurece quando levanto" alone is no fall
+        "went_down": _re(
+            r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa]|"
+            r"(?:vista|visao|tudo)\s+(?:\w+\s+)?escurec(?:e|eu|ia)\s+e\s+(?:eu\s+|ele\s+|ela\s+)?(?:ja\s+)?"
+            r"(?:caio|cai|caiu|caia|desabo|desaba|apago|apaga|apagou|vou\s+(?:pro|ao)\s+chao))\b"
+        ),
     },
     strong=frozenset({"went_down"}),
 )

@@ -215,7 +215,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bdor(?:es|zinha)?\s+" + GAP3 + r"(?:n[oa]|do|da|em|de|pelo|pela|no\s+meio\s+do|atras\s+do|"
             r"no\s+centro\s+do)\s+" + PEITO,
             r"\b(?:aperto|apertamento|pressao|peso|queimacao|ardencia|ardor|pontada|pontadas|fisgada|fisgadas|"
-            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco|trem|trosso|bagulho|trequinho)\s+"
+            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco)\s+"
+            + GAP3
+            + r"(?:n[oa]|do|da|em|de|pelo)\s+"
+            + PEITO,
+            # the regional catch-all nouns: "um trem ruim aqui no peito" (Minas, Goiás), never "um trem bom"
+            r"\b(?:trem|trosso|bagulho|trequinho)\s+(?!(?:bom|boa|gostos[oa]|bonit[oa]|lind[oa]|de\s+alegria)\b)"
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
@@ -259,8 +264,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"correndo|desce|descendo|espalha\w*|passa|baja|sobe|subindo|subiu|subia)\s+"
             + GAP2
             + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo|"
-            # an arm with no side named, together with the jaw or the neck: "corre pro braço e pro queixo"
-            r"(?:braco|bracos|ombro)\s+(?:e|ate)\s+(?:pr[oa]\s+|para\s+[oa]\s+|[oa]\s+|n[oa]\s+)?(?:queixo|mandibula|pescoco))",
+            # an arm with no side named, together with the jaw: "corre pro braço e pro queixo" (with the neck
+            # it is as often the spine's)
+            r"(?:braco|bracos|ombro)\s+(?:e|ate)\s+(?:pr[oa]\s+|para\s+[oa]\s+|[oa]\s+|n[oa]\s+)?(?:queixo|mandibula))",
         ),
     ),
     # The patient naming a heart attack is itself the alarm, unless it is a remote history.
@@ -600,7 +606,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         remote_past=True,
         not_sentence=_re(
             r"\b(?:nervos\w*|vergonha|timid\w*|public[oa]|entrevista|apresentacao|prova|gaguej\w*|gagueira|"
-            r"bebad[oa]|bebi|cachaca|cerveja|pinga|chorando|emocionad[oa]|anestesi\w*|dentista)\b"
+            r"bebad[oa]|bebi|cachaca|cerveja|pinga|chorando|emocionad[oa]|anestesi\w*|dentista|rouc[oa]|rouquidao|"
+            r"dentadura|protese|aparelho)\b"
         ),
     ),
     Family(

@@ -96,13 +96,23 @@ SYNCOPE = Concept(
             r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida))"
         ),
         "floor": _re(
-            r"\b(?:(?:no|ao|pro)\s+chao|caid[oa]|ca(?:i|iu)\b|tombo|despenc\w*|desab\w*|arri(?:ou|ad[oa])\b)"
+            # "caiu a energia / a chuva" is not a body falling
+            r"\b(?:(?:no|ao|pro)\s+chao|caid[oa]|ca(?:i|iu)\b(?!\s+(?:a|o|um|uma)\s+(?:energia|luz|chuva|temporal|"
+            r"toro|internet|sinal|ligacao|sistema|rede)\b)|tombo|despenc\w*|desab\w*|arri(?:ou|ad[oa])\b)"
         ),
         "fading": _re(
             r"\b(?:(?:vista|visao|tudo)\s+(?:\w+\s+)?(?:escureceu|escurecendo|ficou\s+pret[oa]|rodou|girou|apagou)|"
             r"escureceu\s+(?:tudo|a\s+vista)|deu\s+(?:um|uma)\s+(?:branco|escurecida|apagada)\b)"
         ),
-        "went_down": _re(r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa])\b"),
+        # the sight going dark and then the fall, in the habitual present too: "a vista escurece e eu
+        # caio no chão" (s3c-recall); "a vista escurece quando levanto" alone is no fall
+        "went_down": _re(
+            r"\b(?:ca(?:iu|i)\s+(?:dur[oa]|dur[oa]s)|fic(?:ou|ei)\s+desacordad[oa]|"
+            r"(?:vista|visao|tudo)\s+(?:\w+\s+)?escurec(?:e|eu|ia)\s+e\s+(?:eu\s+|ele\s+|ela\s+)?(?:ja\s+)?"
+            r"(?:caio|cai|caiu|caia|desabo|desaba|apago|apaga|apagou|vou\s+(?:pro|ao)\s+chao))\b"
+            # "escureceu e caiu a energia": what falls is named after the verb
+            r"(?!\s+(?:a|o|as|os|um|uma)\b)"
+        ),
     },
     strong=frozenset({"went_down"}),
 )

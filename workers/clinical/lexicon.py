@@ -93,7 +93,9 @@ DEFICIT = (
     r"(?:ta\s+|esta\s+|tava\s+)?conseguindo\s+(?:mexer|levantar|segurar|mover)|"
     # "num consegui segurá o copo": phonetic "consegue" and the infinitive's r dropped
     r"consegui\s+(?:mexer?|levantar?|segurar?|mover?)(?!\s+(?:o\s+|a\s+)?(?:choro|riso|risada|xixi|lagrimas?|vontade))|"
-    r"obedece|sinto\s+(?:o|a|meu|minha))|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
+    r"obedece|sinto\s+(?:o|a|meu|minha)|(?:ta\s+|esta\s+|tava\s+)?(?:segurando|firmando|obedecendo)|segura|firma)|"
+    # "a perna direita tá arrastando" (s3c-recall)
+    r"arrast(?:ando|a|ava|ou)|caid[oa]|entort\w*|parou\s+de\s+(?:obedecer|mexer|funcionar|responder|"
     r"mover)|sem\s+movimento)\b"
 )
 
@@ -217,6 +219,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
+            # the regional catch-all nouns: "um trem ruim aqui no peito" (Minas, Goiás), never "um trem bom"
+            r"\b(?:trem|trosso|bagulho|trequinho)\s+(?!(?:bom|boa|gostos[oa]|bonit[oa]|lind[oa]|de\s+alegria)\b)"
+            + GAP3
+            + r"(?:n[oa]|do|da|em|de|pelo)\s+"
+            + PEITO,
             r"\b(?:apert(?:ou|a|ando)|pes(?:ou|a|ando)|queim(?:ou|a|ando)|esprem(?:eu|e|endo)|esmag(?:ou|a|ando)|"
             r"duele|dolia)\s+"
             + GAP1
@@ -256,7 +263,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:\s+[a-z]+){0,6}?\s+(?:irradia\w*|vai|indo|corre|"
             r"correndo|desce|descendo|espalha\w*|passa|baja|sobe|subindo|subiu|subia)\s+"
             + GAP2
-            + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo)",
+            + r"(?:braco\s+esquerdo|brazo\s+izquierdo|braco\s+izquierdo|mandibula|queixo|"
+            # an arm with no side named, together with the jaw: "corre pro braço e pro queixo" (with the neck
+            # it is as often the spine's)
+            r"(?:braco|bracos|ombro)\s+(?:e|ate)\s+(?:pr[oa]\s+|para\s+[oa]\s+|[oa]\s+|n[oa]\s+)?(?:queixo|mandibula))",
         ),
     ),
     # The patient naming a heart attack is itself the alarm, unless it is a remote history.
@@ -575,6 +585,47 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:anestesi\w*|dentista|bloqueio|raqui\w*|peridural|chupeta|ortodont\w*|de\s+tanto\s+chupar)\b"
         ),
     ),
+    # Stroke signs in everyday words (s3c-recall): the words that will not come out ("a palavra não
+    # saía direito", "sai tudo embolado"), a limb gone "bobo", double vision that began at a time
+    # ("desde hoje cedo tô enxergando tudo dobrado"). Nerves, drink or shyness explain them.
+    Family(
+        "sinais_avc",
+        "Sinais de AVC (déficit neurológico focal)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:palavras?|fala)\s+(?:\w+\s+)?n(?:ao|um)\s+(?:sai|saia|saem|saiam|saiu|sairam|vem|vinha|vinham)\s+"
+            r"(?:\w+\s+)?direito\b",
+            r"\bsai(?:a|u|ndo|am|em)?\s+(?:tud[oa]\s+|as\s+palavras\s+|a\s+palavra\s+|a\s+fala\s+)"
+            r"(?:embolad[oa]s?|enrolad[oa]s?|embaralhad[oa]s?|atrapalhad[oa]s?|trocad[oa]s?)\b",
+            r"\b(?:braco|perna|mao|pe|lado|rosto)\s+(?:\w+\s+)?(?:ficou|fic(?:a|ando)|ta|esta|tava)\s+(?:tod[oa]\s+|meio\s+)?"
+            r"bob[oa]\b",
+            # the hand of one side lets things fall: "a mão direita deixa cair tudo" (never "deixou cair
+            # o celular do lado esquerdo", a place)
+            r"\b(?:mao|braco)\s+(?:direit[oa]|esquerd[oa])\s+[^.;!?\n]{0,30}?\bdeix(?:o|a|ando|ei|ou|ava)\s+cair\b",
+        ),
+        remote_past=True,
+        not_sentence=_re(
+            r"\b(?:nervos\w*|vergonha|timid\w*|public[oa]|entrevista|apresentacao|prova|gaguej\w*|gagueira|"
+            r"bebad[oa]|bebi|cachaca|cerveja|pinga|chorando|emocionad[oa]|anestesi\w*|dentista|rouc[oa]|rouquidao|"
+            r"dentadura|protese|aparelho)\b"
+        ),
+    ),
+    Family(
+        "sinais_avc",
+        "Sinais de AVC (déficit neurológico focal)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:enxerg\w*|vendo|vejo|via|vi|visao|vista)\s+(?:tudo\s+|as\s+coisas\s+|duas\s+vezes\s+)?"
+            r"(?:dobrad[oa]s?|duplicad[oa]s?|dupla|duplo|em\s+dobro)\b"
+        ),
+        remote_past=True,
+        # the double vision began at a time: "desde hoje cedo", "de repente", "acordei"
+        requires=_re(
+            r"\b(?:desde\s+(?:hoje|ontem|cedo|de\s+manha|que\s+acordei|a\s+hora|as\s+\d+)|hoje\s+cedo|de\s+repente|"
+            r"do\s+nada|acordei|acordou|comecou|ha\s+(?:\d+|uma|meia)\s+hora)"
+        ),
+        not_sentence=_re(r"\b(?:bebad[oa]|bebi|cachaca|cerveja|pinga|oculos|grau|lente|cansad[oa]|sono)\b"),
+    ),
     # Anaphylaxis: airway closing is enough on its own.
     Family(
         "anafilaxia",
@@ -704,6 +755,39 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(
             r"\b(?:trabalho|time|festa|empresa|equipe|projeto|grupo|reuniao|servico|firma|escola|turma|banda|jogo|"
             r"viagem|churrasco|setor|loja|casamento)\s+(?:\w+\s+){0,3}$"
+        ),
+    ),
+    # A caregiver reporting the patient's own stated intent (s3c-recall): "meu filho disse que vai se
+    # matar", "falou que vai se jogar da passarela". Only the reflexive "se" with a lethal means or
+    # place; "se matar de trabalhar", "se jogar na piscina/no carnaval" are not it. The first family's
+    # veto of "filho ... vai" (a son who "vai me matar" of worry) does not apply to "se".
+    Family(
+        "ideacao_suicida",
+        "Ideação suicida",
+        "CRITICAL",
+        _alt(
+            r"\bse\s+mat(?:ar|a)\b(?!\s+(?:de\s+(?:rir|trabalhar|estudar|tanto|vergonha|correr)|no\s+(?:trabalho|transito)|"
+            r"na\s+(?:estrada|academia)|de\s+(?:moto|carro)))",
+            r"\bse\s+(?:jogar|joga|atirar|atira|lancar)\s+"
+            + GAP2
+            + r"(?:d[oa]|de\s+cima\s+d[oa]|na\s+frente\s+d[oa]|n[oa]s?)\s+(?:\w+\s+)?"
+            r"(?:ponte|predio|passarela|viaduto|janela|laje|sacada|varanda|terraco|penhasco|precipicio|linha\s+do\s+trem|trilhos?|carro|onibus|caminhao|trem|metro)\b",
+            r"\bse\s+(?:enforcar|enforca|envenenar|envenena)\b",
+        ),
+    ),
+    # A lethal means bought or kept aside, with no pest to kill: "comprei chumbinho e deixei guardado".
+    Family(
+        "ideacao_suicida",
+        "Ideação suicida",
+        "CRITICAL",
+        _alt(
+            r"\b(?:veneno|chumbinho|raticida|corda)\b[^.;!?\n]{0,40}?\b(?:guardad[oa]|escondid[oa]|separad[oa]|"
+            r"guardei|escondi|separei)\b",
+            r"\b(?:guardei|escondi|separei)\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|raticida|corda)\b",
+        ),
+        not_sentence=_re(
+            r"\b(?:ratos?|ratazana|camundongos?|baratas?|formigas?|cupim|pragas?|bichos?|lesmas?|pombos?|varal|"
+            r"rede|pular|crianca\w*|alcance|cachorro|gato|pet|pulga\w*|carrapat\w*|mato|horta|plantas?)\b"
         ),
     ),
     # Poisoning/overdose: a frequent way suicidal intent or child accidents are reported.

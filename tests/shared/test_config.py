@@ -23,8 +23,8 @@ def test_defaults_follow_the_spec() -> None:
 
 
 def test_worker_prefetch_follows_the_concurrency_unless_set() -> None:
-    assert _settings().worker_prefetch_for("exames") == 8 * 16
-    assert _settings(worker_concurrency=4).worker_prefetch_for("clinico") == 64
+    assert _settings().worker_prefetch_for("exames") == 8 * 64
+    assert _settings(worker_concurrency=4).worker_prefetch_for("clinico") == 4 * 64
     # Ingestion bodies weigh up to 10 MB each: a few per thread.
     assert _settings().worker_prefetch_for("ingestao") == 16
     assert _settings(worker_prefetch=32).worker_prefetch_for("exames") == 32

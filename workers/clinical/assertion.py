@@ -40,7 +40,8 @@ _HYPO_QUESTION = re.compile(
     r"\b(?:(?:quais|qual)\s+(?:sao\s+|e\s+)?(?:os\s+|as\s+|o\s+)?(?:sinais|sintomas|riscos|cuidados|sinal)|"
     r"como\s+(?:eu\s+|a\s+gente\s+)?(?:reconhec\w*|sei|saber|identific\w*|perceb\w*|vou\s+saber|diferenci\w*|"
     r"evit\w*|previn\w*)|"
-    r"o\s+que\s+(?:eu\s+|a\s+gente\s+)?(?:faco|fazer|devo\s+fazer|fazemos|faz|faria)\s+(?:se|caso|quando|em\s+caso)|"
+    r"o\s+que\s+(?:eu\s+|a\s+gente\s+)?(?:faco|fazer|(?:devo|posso|preciso)\s+fazer|fazemos|faz|faria)\s+(?:se|caso|quando|"
+    r"em\s+caso|(?:pra|para)\s+(?:eu\s+)?(?:prevenir|previnir|evitar|nao\s+ter))|"
     r"(?:tem|existe|ha|corre|corro|correm)\s+(?:algum\s+)?(?:risco|perigo|chance)\s+de|"
     r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|e\s+se\b|"
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
@@ -206,7 +207,7 @@ _STILL_NOW = re.compile(
     r"funcionou|passou|melhorou|cortou)|nada\s+(?:resolve|adianta|alivia|passa|melhora)"
     r")\b|"
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
-    r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)voltaram|de\s+novo|novamente|"
+    r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)(?:voltaram|voltei\s+a)|de\s+novo|novamente|"
     # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
@@ -371,25 +372,3 @@ def superseded_scores(
 
 
 _VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")
-
-
-# --- a remote date and a recent one in one sentence ---------------------------------------------------
-
-# "Teve um AVC em 2019 e ficou com sequela, e hoje de manhã a boca entortou": each mention belongs
-# to the nearer of the two dates.
-_RECENT_TIME = re.compile(
-    r"\b(?:hoje|hj|agora|agorinha|ontem|anteontem|de\s+repente|ha\s+pouco|esta\s+(?:semana|noite|manha)|"
-    r"essa\s+(?:semana|noite|manha|madrugada)|nesta\s+(?:semana|manha))\b"
-)
-
-
-def nearer_recent(text: str, c0: int, c1: int, start: int, end: int, remote: re.Pattern[str]) -> bool:
-    """A recent time anchor of the clause sits nearer the mention than every remote date."""
-
-    def gap(a: int, b: int) -> int:
-        return start - b if b <= start else (a - end if a >= end else 0)
-
-    recent = [gap(*m.span()) for m in _RECENT_TIME.finditer(text, c0, c1)]
-    if not recent:
-        return False
-    return min(recent) < min((gap(*m.span()) for m in remote.finditer(text, c0, c1)), default=len(text))

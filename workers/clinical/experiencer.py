@@ -42,9 +42,13 @@ _BYSTANDER = (
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
 _CARRY_OVER_CHARS = 40
-_WHO_BEFORE = re.compile(r"\bquem\s+(?:[a-z]+\s+){0,3}$")
+# "quem caiu e ralou o joelho sangrando foi o filho da vizinha": the "quem" clause may run long, but
+# not through the writer ("quem me levou quando desmaiei foi meu marido").
+_WHO_BEFORE = re.compile(
+    r"\bquem\s+(?:(?!(?:me|eu|mim|comigo|to|tou|estou|tenho|sinto|mas|porem)\b|[a-z]+ei\b)[a-z]+,?\s+){0,8}$"
+)
 _IS_PERSON_AFTER = re.compile(
-    r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
+    r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|um|uma|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
     r"(?P<of>\s+(?:dele|dela|deles|delas)\b)?"
 )
 _EI_VERB = re.compile(r"[a-z]{2,}ei\b")  # "desmaiei": the mention itself says who
@@ -99,6 +103,14 @@ _DISTRESS = re.compile(
     r"chocad[oa]|devastad[oa]|sem\s+chao|mexid[oa])|apoio\s+(?:pra|para|a|à)\s+(?:a\s+)?familia|"
     r"grupo\s+de\s+apoio)\b"
 )
+# A relative clause right after a person: "que dorme com a", "que cuida da".
+_RELATIVE_CLAUSE = re.compile(r"\s+que\s+(?:(?!(?:que|e|mas|disse|falou)\b)[a-z]+\s+){1,4}")
+_TOLD_TO = re.compile(r"\b(?:pra|para|pro|ao|a|com)\s+(?:(?:o|a)\s+)?$")
+# ... nor when the verb after it may take the patient as a dropped object ("encontrou desmaiada").
+_SAYS = re.compile(
+    r"\b(?:disse|falou|contou|avisou|explicou|informou|comentou|garantiu|acha|achou|encontrou|viu|pegou|levou|"
+    r"socorreu|deixou)\b"
+)
 _OF_SOMEONE_ELSE = re.compile(r"\bque\s+(?:ja\s+)?$")
 _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
 
@@ -152,7 +164,7 @@ class Experiencer:
 
     def _named_after(self, start: int, end: int) -> bool | None:
         """ "quem tá com febre aqui em casa é a irmã dele": the subject comes after the symptom."""
-        if not _WHO_BEFORE.search(self.text, max(0, start - 40), start):
+        if not _WHO_BEFORE.search(self.text, max(0, start - 80), start):
             return None
         m = _IS_PERSON_AFTER.match(self.text, end)
         if m is None:
@@ -203,6 +215,7 @@ class Experiencer:
                 # The owner inside "a gata da minha filha" is not the subject: the outer noun is.
                 while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
                     k -= 1
+                k = self._outside_relative_clause(k, lo, start)
                 _p0, _p1, noun, of = self.people[k]
                 best = (person, "third", noun, of)
             if pronoun is not None and (best is None or pronoun > best[0]):
@@ -212,6 +225,22 @@ class Experiencer:
             if lo == 0:
                 break
         return "none", None, False, start
+
+    def _outside_relative_clause(self, k: int, lo: int, start: int) -> int:
+        """ "a cuidadora que dorme com a minha mãe teve falta de ar": a person named inside a relative
+        clause of an earlier one is not the subject; the earlier one is (not after a verb of saying,
+        "falei pra vizinha que minha mãe", nor when a report follows, "... falou que teve")."""
+        t = self.text
+        if not k or self.people[k - 1][0] < lo:
+            return k
+        p0, p0_end = self.people[k - 1][0], self.people[k - 1][1]
+        if (
+            _RELATIVE_CLAUSE.fullmatch(t, p0_end, self.people[k][0])
+            and not _TOLD_TO.search(t, max(lo, p0 - 12), p0)
+            and not _SAYS.search(t, self.people[k][1], start)
+        ):
+            return k - 1
+        return k
 
     def _antecedent(self, pos: int) -> str | None:
         """The last person named before a pronoun, if its gender agrees ("o vizinho disse que ela...":

@@ -169,3 +169,21 @@ def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bo
         _FEARED.search(text, max(sentence_start, start - 40), start)
         and _DENIED_EVENT.search(text, start, sentence_end)
     )
+
+
+# A feared event warded off: "Deus me livre ter um derrame", "tomara que eu nunca tenha uma
+# convulsão", "nem quero pensar em ter um AVC". Only before a verb of getting it: "Deus me livre,
+# que dor no peito" and "tomara que não seja derrame" speak of what is happening.
+_WARDED_OFF = re.compile(
+    r"\b(?:deus\s+(?:me|nos|o|a|te)\s+(?:livre|defenda|guarde)|tomara\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:nao|nunca)|"
+    r"nem\s+(?:quero|gosto\s+de)\s+pensar\s+(?:em|n[oa]))(?:\s+(?:de|que))?\s+(?:eu\s+|ele\s+|ela\s+)?(?:um\s+dia\s+)?"
+    r"(?:ter|tenha|tiver|ficar|fique|pegar|pegue|passar\s+por|sofrer|sofra|acontecer|aconteca)\b[^,.;!?\n]{0,40}$"
+)
+
+
+def warded_off(text: str, sentence_start: int, start: int) -> bool:
+    """The mention is what a "Deus me livre" wards off, in the same clause."""
+    lo = max(sentence_start, start - 80)
+    if all(text.find(cue, lo, start) < 0 for cue in ("livre", "tomara", "pensar")):
+        return False  # the common case, without a regex
+    return bool(_WARDED_OFF.search(text, lo, start))

@@ -19,17 +19,24 @@ from .assertion import (
     episode_over,
     hypothetical_question,
     hypothetical_spans,
-    nearer_recent,
     recurred_next,
 )
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
-from .hypotheses import asked_not_had, averted, conditional_question, protasis_spans, reported_question_denied
+from .hypotheses import (
+    asked_not_had,
+    averted,
+    conditional_question,
+    protasis_spans,
+    reported_question_denied,
+    warded_off,
+)
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
+from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .text import Normalised, normalise
 
@@ -168,6 +175,7 @@ class Scanner:
             or averted(t, start, a, b)
             or conditional_question(t, self._protasis(a, b), start, end)
             or asked_not_had(t, a, start, end, b)
+            or warded_off(t, a, start)
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):
@@ -182,6 +190,8 @@ class Scanner:
                 return "outra_pessoa"
         elif self.closed_before(start):
             return "resolvido"
+        elif codigo in DEFICITS and stable_sequela(t, a, b):
+            return "historico"  # "desde o AVC de 2019 a boca ficou puxada, não mudou nada"
         else:
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
@@ -189,7 +199,7 @@ class Scanner:
                 over = self._over[key] = episode_over(
                     t, a, b, critical=key[2], codigo=codigo, words=self.words
                 )
-            if over:
+            if over or closed_since(t, a, start, end, b):
                 return "resolvido"
         return None
 

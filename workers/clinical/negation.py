@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
+from .conditional import bare_condition
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
 
@@ -142,6 +143,8 @@ _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$"
 
 _POST_NEGATION = re.compile(
     r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|(?:nenhum|nenhuma|nada|jamais)\b(?=\s*(?:[.;,!)\n]|$|gracas))|"
+    # spoken, run on into what happened instead: "desmaiei nada não só fiquei tonta", "sangrou nada mas"
+    r"nada(?:\s+nao)?(?=\s*(?:[.;,!)\n]|$|(?:so|mas|porem|apenas|somente|foi\s+so)\b))|nao\s+(?=so\s+(?:fiquei|senti|tava|deu|bateu)\b)|"
     # "febre não tive", "falta de ar não tenho mais"
     r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
     r"apresenta)"
@@ -278,18 +281,11 @@ _SUBJUNCTIVE = words(
     "tenha tiver tiverem sinta sentir sentirem apresente apresentar comece comecar volte voltar der dar "
     "aconteca acontecer fique ficar esteja estiver houver haja surja surgir aparecer apareca piore piorar"
 )
-# "se a falta de ar voltar": "se" and a determiner right before the symptom; never after a verb of
-# knowing ("não sei se a falta de ar é da ansiedade" is doubt, and doubt counts).
-_SE_DETERMINER = re.compile(r"(?<!-)\bse\s+(?:o|a|os|as|essa|esse|minha|meu|a\s+minha|o\s+meu)\s*$")
-_KNOWING_BEFORE_SE = re.compile(
-    r"\b(?:sei|sabe|sabemos|saber|certeza|duvida|pergunto|perguntar|ver|entender|entendo|descobrir|lembro)\s+se\b"
-)
 # Work-up words: in a report they ask a question ("para investigar TEP"); in a complaint or an
 # admission reason they name what happened ("investigação de síncope").
 _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
-_BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
 _NONE_INSIDE = re.compile(r"[a-z]+\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
@@ -336,18 +332,8 @@ def suppression(
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:
             reason = _KIND_REASON[kind]
-    if (
-        reason is None
-        and not match_is_verb
-        and _BARE_SE.search(prefix)
-        and not _KNOWING_BEFORE_SE.search(prefix[-30:])
-    ):
-        # "retornar se febre", "se sangrar de novo": "se" right before the symptom is "if".
-        reason = "condicional"
-    if reason is None and not match_is_verb and _SE_DETERMINER.search(prefix):
-        se = _SE_DETERMINER.search(prefix)
-        if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
-            reason = "condicional"
+    if reason is None and bare_condition(prefix, text[start:end], match_is_verb):
+        reason = "condicional"  # "retornar se febre", "se a falta de ar voltar", "se o corte sangrar"
     if reason is None and prefix.rstrip().endswith(("cem", "100")) and _DICTATED_SEM.search(prefix):
         reason = "negado"
     if reason is not None:

@@ -1,0 +1,46 @@
+"""The bare "if" right before a symptom, for `negation.suppression` (docs/clinical-engine.md,
+"Assertion of every mention"; the subject form: "Closing set s3c false alarms (branch s3c-spec)").
+
+- "retornar se febre", "se sangrar de novo": "se" right before the symptom.
+- "se a falta de ar voltar": "se" and a determiner right before it.
+- "voltar se o corte sangrar", "se ele desmaiar o que eu faço": "se", a subject, and the symptom
+  verb in the future subjunctive (for these verbs, the infinitive's form).
+
+Never after a verb of knowing: "não sei se a falta de ar é da ansiedade" is doubt, and doubt counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SE_DETERMINER = re.compile(r"(?<!-)\bse\s+(?:o|a|os|as|essa|esse|minha|meu|a\s+minha|o\s+meu)\s*$")
+_KNOWING_BEFORE_SE = re.compile(
+    r"\b(?:sei|sabe|sabemos|saber|certeza|duvida|pergunto|perguntar|ver|entender|entendo|descobrir|lembro)\s+se\b"
+)
+_BARE_SE = re.compile(r"(?<!-)\bse\s*$")  # "observa-se X" is a passive, not "if"
+# "se o corte", "se minha mãe", "se a filha da vizinha", "se ele": the subject of the "if" clause.
+_SE_SUBJECT = re.compile(
+    r"(?<!-)\b(?:se|caso)\s+(?:eu|ele|ela|eles|elas|voce|a\s+gente|"
+    r"(?:(?:o|a|os|as)\s+)?(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa|esse|essa|este|esta)\s+[a-z]+"
+    r"(?:\s+d[oa]\s+[a-z]+|\s+del[ea])?)\s+$"
+)
+# The symptom said by its verb in the future subjunctive: "sangrar", "desmaiar", "convulsionar";
+# never a mention that states what happens then ("se eu tossir sai sangue" tells a symptom).
+_SUBJUNCTIVE_VERB = re.compile(
+    r"[a-z]{3,}(?:ar|er|ir)(?:em)?\b(?![^,.;!?\n]*\b(?:sai|saiu|fico|fica|da|vem|desce|escorre|doi|me|tenho|sinto)\b)"
+)
+
+
+def bare_condition(prefix: str, mention: str, match_is_verb: bool) -> bool:
+    """The clause before the mention (`prefix`) ends in an "if" that governs it."""
+    if match_is_verb:
+        return False
+    if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
+        return True
+    for pattern in (_SE_DETERMINER, _SE_SUBJECT):
+        if pattern is _SE_SUBJECT and not _SUBJUNCTIVE_VERB.match(mention):
+            continue
+        se = pattern.search(prefix)
+        if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):
+            return True
+    return False

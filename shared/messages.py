@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -96,17 +97,31 @@ class AltaPayload(Strict):
 
 
 AgentText = Annotated[str, NonBlank, StringConstraints(max_length=4000), Trim]
-AgentShortText = Annotated[str, NonBlank, StringConstraints(max_length=500), Trim]
 MAX_HISTORY = 50
 
 
+def _blank_as_absent(value: str | None) -> str | None:
+    return (value.strip(" \t\n\r\f\v") or None) if value is not None else None
+
+
+# The backend fills patientContext from its patient record and sends "" for what the record lacks
+# (a patient with no diagnosis yet): an empty value means "not known", never a reason to refuse the
+# patient's message (docs/agent-message.md). The schema says so (no minLength), so it stays the truth.
+ContextText = Annotated[
+    str, StringConstraints(max_length=500, pattern=NO_CONTROL), AfterValidator(_blank_as_absent)
+]
+ContextName = Annotated[
+    str, StringConstraints(max_length=200, pattern=NO_CONTROL), AfterValidator(_blank_as_absent)
+]
+
+
 class PatientContext(Camel):
-    name: ShortText | None = None
+    name: ContextName | None = None
     age: IdadeAnos | None = None
     sex: Sexo | None = None
     oncology_treatment: StrictBool = False
-    diagnosis: AgentShortText | None = None
-    current_treatment: AgentShortText | None = None
+    diagnosis: ContextText | None = None
+    current_treatment: ContextText | None = None
 
 
 class ConversationTurn(Camel):

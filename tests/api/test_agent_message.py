@@ -86,6 +86,21 @@ def test_snake_case_names_are_accepted_too(gw: Any) -> None:
     assert payload["patientContext"] == {"oncologyTreatment": True, "currentTreatment": "FOLFOX"}
 
 
+def test_a_blank_diagnosis_or_name_in_the_patient_context_reads_as_not_known_and_the_message_goes_on(
+    gw: Any,
+) -> None:
+    # The backend sends "" for what the patient record lacks; the patient's message must not be refused.
+    client, settings = gw
+    body = message(
+        "tô com falta de ar", patientContext={"name": "", "diagnosis": " ", "currentTreatment": ""}
+    )
+
+    assert client.post(PATH, json=body).status_code == 202
+    [(_, raw)] = take_all(settings, "clinico")
+    context = json.loads(raw)["payload"]["patientContext"]
+    assert not any(context.get(k) for k in ("name", "diagnosis", "currentTreatment"))
+
+
 @pytest.mark.parametrize(
     ("change", "where"),
     [

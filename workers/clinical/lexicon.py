@@ -61,9 +61,9 @@ BLOOD_NOT_BLEEDING_BEFORE = _re(
 BLOOD_NOT_BLEEDING_AFTER = _re(r"\s*(?:oculto|frio|bom|doce|ruim\s+de\s+exame)\b")
 BLOOD_WORD = _re(r"\b" + BLOOD)
 
-PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+PEITO = r"(?:pe(?:i)?t[ou]|pecho|torax)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 # "peito" as a word on its own, for the proximity patterns (never "peito de frango").
-PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho|torax)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
 # "melhor eu sumir daqui", "melhor se eu não estivesse na reunião": leaving a place, not the world.
 _NOT_A_PLACE = (
@@ -123,6 +123,21 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # Compositional (s3de-recall): a FAILURE cue, then an AIR verb and the air within the clause:
+            # "não tô conseguindo encher o peito de ar", "sem conseguir puxar o ar direito" (never "tomar
+            # um ar", which is going out for fresh air).
+            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,2}?(?:consig\w*|conseg\w*|dou\s+conta\s+de)\s+(?:\w+\s+){0,2}?"
+            r"(?:puxar|pegar|encher|recuperar|buscar)\s+(?:\w+\s+){0,3}?(?:ar|folego)\b(?![\s-]+condicionado)",
+            # the AIR, then a FAILURE in the progressive: "o ar não tá dando", "o fôlego num tá vindo"
+            r"\b(?:ar|folego)\s+(?:me\s+)?n(?:ao|um)\s+(?:ta|tava|esta|estava|quer|queria)\s+"
+            r"(?:dando|vindo|entrando|chegando|entrar|vir|chegar)\b(?![\s-]+condicionado)",
+            # breathing as through a straw: "respirando por um canudinho"
+            r"\brespir\w*\s+(?:\w+\s+){0,2}?(?:por|num|com)\s+(?:um\s+)?canud\w*",
+            # too breathless to finish a sentence, with the air or the tiredness in the clause:
+            # "não consigo terminar uma frase sem parar pra pegar ar", "cansaço que num dou conta de
+            # terminar a frase"
+            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,4}?(?:termin\w*|acab\w*|complet\w*)\s+(?:uma\s+|a\s+|minha\s+)?"
+            r"(?:frase|frases)\b(?=[^.;!?\n]{0,40}?\b(?:ar|folego|respir\w*|cansaco|canseira)\b)",
             # "não tô conseguindo nem falar de tanta falta de ar": the cause, not a denial
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
@@ -231,7 +246,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + PEITO,
             # "uma dô no meio do peito": the phonetic "dô" folds to "do", read as pain after an article
             r"(?<=\buma\s)do\s+" + GAP3 + r"(?:n[oa]|no\s+meio\s+do|no\s+centro\s+do)\s+" + PEITO,
-            r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
+            r"\b(?:dolor|presion)\s+" + GAP3 + r"(?:en\s+|no\s+|na\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
             # a weight sitting on the chest: "um elefante sentado no meu peito", "uma pedra em cima do peito"
@@ -241,7 +256,14 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
             r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
-            r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado)\b",
+            r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado|travado|trancado|"
+            # a vice: "peito tá travado parece um torno apertando"
+            r"(?:num|em\s+um|no)\s+torno)\b",
+            r"\btorno\s+(?:\w+\s+)?(?:apertando|espremendo|esmagando)\b[^.;!?\n]{0,30}?"
+            + PEITO_WORD
+            + r"|"
+            + PEITO_WORD
+            + r"[^.;!?\n]{0,40}?\btorno\s+(?:\w+\s+)?(?:apertando|espremendo|esmagando)\b",
             r"\bdo(?:i|e|endo|eu|ia)\s+"
             + GAP2
             + r"(?:o|no|meu|o\s+meu|no\s+meio\s+do|no\s+centro\s+do)\s+"

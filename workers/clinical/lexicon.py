@@ -533,7 +533,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Lost where one lives (s3de-recall): "me perdi dentro da minha própria casa", "se perdeu no
             # próprio quarto", "não achei o banheiro da minha casa" (never lost in a city, a mall, a street).
-            r"\b(?:me|se)\s+perd(?:i|eu|endo|eu-se|ia)\s+(?:dentro\s+)?(?:d[ae]\s+|n[oa]\s+|em\s+)?(?:minha|sua|propria|meu|seu)\s+"
+            r"\b(?:me|se)\s+perd(?:i|eu|endo|eu-se|ia)\s+(?:dentro\s+)?(?:d[aeo]\s+|n[oa]\s+|em\s+)?(?:minha|sua|propria|meu|seu)\s+"
             r"(?:propri[oa]\s+)?(?:casa|quarto|apartamento|apto|cozinha|sala)\b",
             # Memory and orientation lost in lay words: repeating the same question, not knowing the
             # day or how one got somewhere, calling a relative by another's name.
@@ -981,6 +981,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:correndo|indo|vou|vai|fui|ir|corro|corre)\s+(?:\w+\s+)?(?:pro|no|ao|pra|para\s+o)\s+banheiro\s+"
             r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto|"
             r"de\s+(?:\d+|meia)\s+em\s+(?:\d+|meia)\s+(?:minutos|hora)|a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))",
+            # the toilet left unnamed (s3de-recall): "tô indo de hora em hora desde ontem e só sai água"
+            # (never the bladder: "indo de hora em hora fazer xixi")
+            r"\b(?:to|estou|tou|ta|esta|fico|fiquei)\s+(?:indo|correndo)\s+(?:toda\s+hora|de\s+hora\s+em\s+hora|"
+            r"o\s+tempo\s+todo|sem\s+parar|o\s+dia\s+(?:todo|inteiro)|de\s+(?:\d+|meia)\s+em\s+(?:\d+|meia)\s+(?:minutos|hora))\b"
+            r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)",
         ),
         requires=_re(
             r"\b(?:diarr\w*|diare\w*|caganeira|soltura|desarranjo|piriri|disenteri\w*|intestino\s+solto|"
@@ -1002,7 +1007,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:muita|forte|intensa|grave)\s+(?:diarr\w*|diare\w*)",
             # the lay image of a profuse diarrhoea: "parece torneira aberta"
             r"\b(?:coco|fezes|evacu\w*|cag\w*|banheiro|intestino|diarr\w*|diare\w*|caganeira|barriga|privada|vaso)\b"
-            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira)\b",
+            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira|(?:virou|vira|feito|que\s+nem)\s+(?:um\s+)?rio)\b",
         ),
     ),
 )

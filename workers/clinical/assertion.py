@@ -141,10 +141,12 @@ _OVER = re.compile(
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
-    r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acabei|acabou|finalizei|conclui|em\s+remissao|"
+    r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|finalizei|conclui|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
     r"nao\s+passa\s+(?:mais\s+)?nada|"
+    # one episode told as closed: "foi só aquela vez", "tô respirando normal" (s3de-recall)
+    r"foi\s+so\s+(?:aquela|essa|esta|uma|daquela)\s+vez|(?<!nao\s)(?:to|estou|tou|ta|esta)\s+respirando\s+(?:normal|bem)|"
     # "não voltou a sangrar (mais)", "de lá pra cá nada", "voltou tudo ao normal", "hoje amanheci
     # zerada, sem dor nenhuma"
     r"nao\s+(?:voltou|voltei|tornou|tornei)\s+a\s+(?:sangrar|acontecer|desmaiar|apagar|sentir|ter|doer|vomitar|"

@@ -59,7 +59,7 @@ _CAREGIVER_INTRO = re.compile(
     r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou)\s+(?:(?:a|o)\s+)?(?:[a-z]+\s*,?\s+(?:a\s+|o\s+)?)?"
     r"(?:" + _RELATIVE + r"|cuidador[a]?|acompanhante|enfermeir[oa]|tecnic[oa]|vizinh[oa]|amig[oa])\s+d[oa]|"
     r"cuidador[a]?\s+d[oa]\s|acompanhante\s+d[oa]\s|"
-    r"(?:escrevendo|falando|mandando\s+(?:msg|mensagem)|escrevo|falo)\s+(?:pel[oa]|por|em\s+nome\s+d[oa])\s|"
+    r"(?:escrevendo|falando|mandando\s+(?:msg|mensagem)|escrevo|falo)\s+(?:pel[oa]|por(?!\s+mim\b)|em\s+nome\s+d[oa])\s|"
     r"(?:o|a)\s+paciente\s+e\s+(?:meu|minha|o\s+meu|a\s+minha)\s)"
 )
 # The writer talks about their own state or care: a relative's symptom is not theirs to report.
@@ -113,6 +113,9 @@ _SAYS = re.compile(
 )
 _OF_SOMEONE_ELSE = re.compile(r"\bque\s+(?:ja\s+)?$")
 _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|desde\s+ontem)\b")
+# An aside that returns to the writer after a story about others (s3de-recall): "o moço da farmácia
+# disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
+_TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
 
 
 class Experiencer:
@@ -203,6 +206,9 @@ class Experiencer:
         # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça"), when
         # the mention opens its own sentence; deep into a new sentence the story has moved on.
         carry = start - s0 <= _CARRY_OVER_CHARS
+        switches = [m.start() for m in _TOPIC_SWITCH.finditer(t, s0, start)]
+        if switches:
+            s0, carry = switches[-1], False  # the aside starts the mention's own story
         for lo in (s0, self._sentence_start(max(0, s0 - 2))) if carry else (s0,):
             first = self._last(self.firsts, lo, start)
             person = self._last(self.people_starts, lo, start)

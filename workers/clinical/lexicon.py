@@ -61,9 +61,9 @@ BLOOD_NOT_BLEEDING_BEFORE = _re(
 BLOOD_NOT_BLEEDING_AFTER = _re(r"\s*(?:oculto|frio|bom|doce|ruim\s+de\s+exame)\b")
 BLOOD_WORD = _re(r"\b" + BLOOD)
 
-PEITO = r"(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+PEITO = r"(?:pe(?:i)?t[ou]|pecho|torax)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 # "peito" as a word on its own, for the proximity patterns (never "peito de frango").
-PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
+PEITO_WORD = r"\b(?:pe(?:i)?t[ou]|pecho|torax)\b(?!\s+d[eo]\s+(?:pe|frango|peru|galinha|boi)\b)"
 VOMIT = r"v[ou]m[ie]t\w*"
 # "melhor eu sumir daqui", "melhor se eu não estivesse na reunião": leaving a place, not the world.
 _NOT_A_PLACE = (
@@ -123,6 +123,21 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
+            # Compositional (s3de-recall): a FAILURE cue, then an AIR verb and the air within the clause:
+            # "não tô conseguindo encher o peito de ar", "sem conseguir puxar o ar direito" (never "tomar
+            # um ar", which is going out for fresh air).
+            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,2}?(?:consig\w*|conseg\w*|dou\s+conta\s+de)\s+(?:\w+\s+){0,2}?"
+            r"(?:puxar|pegar|encher|recuperar|buscar)\s+(?:\w+\s+){0,3}?(?:ar|folego)\b(?![\s-]+condicionado)",
+            # the AIR, then a FAILURE in the progressive: "o ar não tá dando", "o fôlego num tá vindo"
+            r"\b(?:ar|folego)\s+(?:me\s+)?n(?:ao|um)\s+(?:ta|tava|esta|estava|quer|queria)\s+"
+            r"(?:dando|vindo|entrando|chegando|entrar|vir|chegar)\b(?![\s-]+condicionado)",
+            # breathing as through a straw: "respirando por um canudinho"
+            r"\brespir\w*\s+(?:\w+\s+){0,2}?(?:por|num|com)\s+(?:um\s+)?canud\w*",
+            # too breathless to finish a sentence, with the air or the tiredness in the clause:
+            # "não consigo terminar uma frase sem parar pra pegar ar", "cansaço que num dou conta de
+            # terminar a frase"
+            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,4}?(?:termin\w*|acab\w*|complet\w*)\s+(?:uma\s+|a\s+|minha\s+)?"
+            r"(?:frase|frases)\b(?=[^.;!?\n]{0,40}?\b(?:ar|folego|respir\w*|cansaco|canseira)\b)",
             # "não tô conseguindo nem falar de tanta falta de ar": the cause, not a denial
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
@@ -231,7 +246,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + PEITO,
             # "uma dô no meio do peito": the phonetic "dô" folds to "do", read as pain after an article
             r"(?<=\buma\s)do\s+" + GAP3 + r"(?:n[oa]|no\s+meio\s+do|no\s+centro\s+do)\s+" + PEITO,
-            r"\b(?:dolor|presion)\s+" + GAP2 + r"(?:en\s+)?(?:el\s+)?" + PEITO,
+            r"\b(?:dolor|presion)\s+" + GAP3 + r"(?:en\s+|no\s+|na\s+)?(?:el\s+)?" + PEITO,
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
             # a weight sitting on the chest: "um elefante sentado no meu peito", "uma pedra em cima do peito"
@@ -241,7 +256,14 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
             r"(?!\s+(?:\w+\s+)?(?:de\s+)?(?:saudade|tristeza|dela|dele|por\s+(?:ela|ele|voce)))",
             r"\bpe(?:i)?t[ou]\s+" + GAP2 + r"(?:doendo|doi|doeu|doia|dolorido|apertado|apertando|pesado|"
-            r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado)\b",
+            r"queimando|ardendo|pegando\s+fogo|em\s+brasa|espremido|esmagado|travado|trancado|"
+            # a vice: "peito tá travado parece um torno apertando"
+            r"(?:num|em\s+um|no)\s+torno)\b",
+            r"\btorno\s+(?:\w+\s+)?(?:apertando|espremendo|esmagando)\b[^.;!?\n]{0,30}?"
+            + PEITO_WORD
+            + r"|"
+            + PEITO_WORD
+            + r"[^.;!?\n]{0,40}?\btorno\s+(?:\w+\s+)?(?:apertando|espremendo|esmagando)\b",
             r"\bdo(?:i|e|endo|eu|ia)\s+"
             + GAP2
             + r"(?:o|no|meu|o\s+meu|no\s+meio\s+do|no\s+centro\s+do)\s+"
@@ -313,14 +335,19 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:vermelh\w*|avermelhad\w*|groselha|coagul\w*|"
             r"cor\s+de\s+(?:sangue|vinho|ferrugem|cafe)|borra\w*|po\s+de\s+cafe|cafe\s+(?:moido|coado)|"
             r"pret[oa]s?|pretinh[oa]|escur[oa]s?|marrom\s+escuro)\b",
-            r"\b(?:bot(?:ei|ou|ando|ava)|pus|pos|pois)\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b[^.;!?\n]{0,40}?\b(?:vermelh\w*|"
+            r"\b(?:bot(?:ei|ou|ando|ava|ar)|pus|pos|pois|por(?=\s+(?:pra|para)\s+fora))\s+(?:\w+\s+){0,3}?(?:pra|para)\s+fora\b"
+            r"[^.;!?\n]{0,40}?\b(?:vermelh\w*|"
             r"groselha|cor\s+de\s+(?:sangue|vinho|cafe)|borra\w*|po\s+de\s+cafe|pret[oa]s?|escur[oa]s?)\b",
         ),
         not_sentence=_re(
             r"\b(?:comi|comeu|comer|comendo|comemos|tomei|tomou|tomar|tomando|bebi|bebeu|beber|bebendo|chupei|comido|"
             r"bebido|tomado|(?:" + VOMIT + r"|golf\w*)\s+(?:o|a|os|as)(?:\s+\w+)?)\b[^.;!?\n]{0,40}?\b(?:"
             r"beterraba|acai|vinho|uva|gelatina|morango|melancia|pitaya|corante|refrigerante|groselha|cafe|"
-            r"chocolate|feijao|coca|jabuticaba|amora|suco|sopa|molho|ketchup|tomate|remedio|sulfato\s+ferroso)\b"
+            r"chocolate|feijao|coca|jabuticaba|amora|suco|sopa|molho|ketchup|tomate|remedio|sulfato\s+ferroso)\b|"
+            # the food named first: "foi o açaí que eu comi" (s3de-recall)
+            r"\b(?:beterraba|acai|vinho|uva|gelatina|morango|melancia|pitaya|groselha|chocolate|feijao|jabuticaba|amora|"
+            r"suco|ketchup|tomate|sulfato\s+ferroso)\s+(?:\w+\s+)?que\s+(?:eu\s+|ele\s+|ela\s+)?(?:comi|comeu|tomei|tomou|"
+            r"bebi|bebeu|chupei)\b"
         ),
     ),
     Family(
@@ -432,7 +459,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "Síncope (desmaio / perda de consciência)",
         "CRITICAL",
         _alt(
-            r"\bd[ei]smai\w*|\bdesmaei\b",
+            r"\bd[ei]smai\w*|\bdesmaei\b|\bd[ei]samai\w*",  # "disamaio": a vowel spoken between s and m
+            # fell and will not wake (s3de-recall): "caiu no banheiro e num acorda", "apagou e não responde"
+            r"\b(?:caiu|desabou|tombou|apagou|desmoronou)\b[^.;!?\n]{0,40}?\b(?:e|i)\s+(?:n(?:ao|um)|nem)\s+(?:\w+\s+)?"
+            r"(?:acorda|acordou|responde|respondeu|reage|reagiu)\b",
             r"\bapag(?:uei|ou|ava|ando|ado|ada)\b|\bapagao\b(?!\s+(?:na|da|de)\s+(?:prova|memoria|cabeca|luz|energia))",
             r"\bperd(?:i|eu|eram|endo|a|er|ia)\s+(?:os\s+|o\s+|a\s+)?(?:sentidos|consciencia|conciencia|consiencia)",
             r"\bperda\s+(?:de|da|dos)\s+(?:consciencia|conciencia|sentidos)",
@@ -501,6 +531,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
+            # Lost where one lives (s3de-recall): "me perdi dentro da minha própria casa", "se perdeu no
+            # próprio quarto", "não achei o banheiro da minha casa" (never lost in a city, a mall, a street).
+            r"\b(?:me|se)\s+perd(?:i|eu|endo|eu-se|ia)\s+(?:dentro\s+)?(?:d[aeo]\s+|n[oa]\s+|em\s+)?(?:minha|sua|propria|meu|seu)\s+"
+            r"(?:propri[oa]\s+)?(?:casa|quarto|apartamento|apto|cozinha|sala)\b",
             # Memory and orientation lost in lay words: repeating the same question, not knowing the
             # day or how one got somewhere, calling a relative by another's name.
             r"\b(?:pergunt|repet)\w*\s+(?:\w+\s+)?a\s+mesma\s+(?:coisa|pergunta)\b",
@@ -691,6 +725,19 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"estivesse(?=\s*(?:[,.;!?\n]|$))|existisse|tivesse\s+nascido)|morresse|sumisse|desaparecesse)\b"
             + _NOT_A_PLACE,
             r"\b(?:cansei|cansad[oa]|desisti)\s+(?:de\s+)?(?:viver|da\s+vida)\b",
+            # Compositional (s3de-recall): "era melhor morrer", "seria melhor eu sumir" (the word order
+            # after the copula); a WISH cue + the JUMP at a HEIGHT in the same sentence: "tô no alto da
+            # passarela pensando em pular", "vontade de pular da janela" (never "pular a janela pra
+            # entrar", "pular carnaval").
+            r"\b(?:era|seria|e)\s+melhor\s+(?:eu\s+)?(?:morrer|sumir|desaparecer|nao\s+existir|nao\s+ter\s+nascido)\b"
+            r"(?!\s+de\s+(?:rir|vergonha|tedio))" + _NOT_A_PLACE,
+            r"\b(?:passarela|ponte|predio|viaduto|janela|laje|sacada|varanda|terraco|penhasco|precipicio|"
+            r"(?:\d+|decimo|ultimo)\s*o?\s+andar)\b[^.;!?\n]{0,60}?\b(?:pens\w*\s+em|vontade\s+de|quero|queria|vou)\s+"
+            r"pular\b(?!\s+(?:carnaval|corda|cerca|muro|amarelinha|fogueira|ondas?|festa|de\s+alegria)\b)"
+            r"(?!\s+(?:\w+\s+){0,3}?(?:pra|para)\s+(?:entrar|sair|fugir|pegar))",
+            r"\b(?:pens\w*\s+em|vontade\s+de|quero|queria|vou)\s+pular\s+(?:\w+\s+){0,3}?(?:passarela|ponte|predio|"
+            r"viaduto|janela|laje|sacada|varanda|terraco|penhasco|precipicio|andar)\b"
+            r"(?![^.;!?\n]{0,30}?\b(?:pra|para)\s+(?:entrar|sair|fugir|pegar))",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
@@ -934,6 +981,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:correndo|indo|vou|vai|fui|ir|corro|corre)\s+(?:\w+\s+)?(?:pro|no|ao|pra|para\s+o)\s+banheiro\s+"
             r"(?:toda\s+hora|o\s+tempo\s+todo|o\s+dia\s+(?:todo|inteiro)|sem\s+parar|de\s+hora\s+em\s+hora|direto|"
             r"de\s+(?:\d+|meia)\s+em\s+(?:\d+|meia)\s+(?:minutos|hora)|a\s+cada\s+(?:meia\s+hora|\d+\s+minutos))",
+            # the toilet left unnamed (s3de-recall): "tô indo de hora em hora desde ontem e só sai água"
+            # (never the bladder: "indo de hora em hora fazer xixi")
+            r"\b(?:to|estou|tou|ta|esta|fico|fiquei)\s+(?:indo|correndo)\s+(?:toda\s+hora|de\s+hora\s+em\s+hora|"
+            r"o\s+tempo\s+todo|sem\s+parar|o\s+dia\s+(?:todo|inteiro)|de\s+(?:\d+|meia)\s+em\s+(?:\d+|meia)\s+(?:minutos|hora))\b"
+            r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)",
         ),
         requires=_re(
             r"\b(?:diarr\w*|diare\w*|caganeira|soltura|desarranjo|piriri|disenteri\w*|intestino\s+solto|"
@@ -955,7 +1007,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:muita|forte|intensa|grave)\s+(?:diarr\w*|diare\w*)",
             # the lay image of a profuse diarrhoea: "parece torneira aberta"
             r"\b(?:coco|fezes|evacu\w*|cag\w*|banheiro|intestino|diarr\w*|diare\w*|caganeira|barriga|privada|vaso)\b"
-            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira)\b",
+            r"[^.;!?\n]{0,60}?\b(?:torneira|mangueira|cachoeira|(?:virou|vira|feito|que\s+nem)\s+(?:um\s+)?rio)\b",
         ),
     ),
 )
@@ -1131,6 +1183,13 @@ TEXT_VITALS = {
     "spo2_pct": _re(
         r"\b(?:sat|satur\w*|spo2|sp\s*o2|sato2|oximetria|oximetro|oxigenacao)\b[^\d\n;.!?]{0,40}?(?P<v>\d{2,3}(?:[.,]\d)?)\s*%?"
     ),
+    # The pulse oximeter named by the finger it clips on (s3de-recall): "o aparelhinho de dedo marcou 86",
+    # "o medidor que põe no dedo deu 88" (never the pulse it also shows: "marcou 110 de batimento").
+    "spo2_dedo": _re(
+        r"\b(?:aparelh\w*|medidor\w*|maquininha|negocinho|treco|trem)\s+(?:\w+\s+){0,2}?(?:de|do|no|pro|que\s+\w+\s+n[oa])\s+"
+        r"dedo\w*\b[^\d\n;.!?]{0,40}?(?P<v>\d{2,3})\b(?![.,]?\d)"
+        r"(?!\s*(?:x|/|por|bpm|batim\w*|batidas|de\s+(?:batim\w*|pulso|coracao|frequencia)|anos|reais|graus))"
+    ),
     "pressao": _re(
         # "medi a pressão agora há pouco no aparelho da farmácia e deu 18x11": the reading may come late
         r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;!?]{0,60}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"
@@ -1168,6 +1227,15 @@ TEXT_VITALS = {
         r"\bdiabete\w*\s+(?:\w+\s+){0,2}?(?:ta|tava|esta|estava|deu|marcou|marcando|subiu\s+(?:pra|para)|"
         r"bateu|caiu\s+(?:pra|para)|baixou\s+(?:pra|para))\s+(?:em\s+|a\s+|no\s+)?(?P<v>\d{2,4})\b(?![.,]?\d)"
         r"(?!\s*(?:anos|dias|%|mg(?!\s*/)|reais|comprimidos?|unidades|ui\b))"
+    ),
+    # A reading off the glucose strip or the finger prick, the meter not named (s3de-recall): "tô sem
+    # tira pro aparelho, usei agora e deu 480", "furei o dedo e marcou 52". The mention is the reading
+    # (group r), so "sem tira" (out of strips) does not deny it.
+    "glicemia_tira": _re(
+        r"\b(?:(?:tiras?|fitinhas?|fitas?)\s+(?:pro|pra|do|da|de|para\s+o)\s+(?:aparelh\w*|glicosimetro|glicose|glicemia|"
+        r"diabete\w*|dedo|medir)|glicosimetro|fur(?:ei|o|ou|ar|amos)\s+o\s+dedo|furad\w+\s+no\s+dedo|picad\w+\s+no\s+dedo)"
+        r"\b[^\n.;!?]{0,60}?\b(?P<r>(?:deu|marcou|marcando|mostrou|mostrando|bateu)\s+(?:em\s+|uns\s+|a\s+)?(?P<v>\d{2,3}))\b"
+        r"(?![.,]?\d)(?!\s*(?:x|/|por|anos|dias|%|reais|mg(?!\s*/)|comprimidos?|unidades|ui\b|bpm|vezes|graus))"
     ),
     "glicemia_mg_dl": _re(
         r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"

@@ -201,7 +201,10 @@ def _systolic(sc: Scanner, m: re.Match[str], mmhg: float) -> Mention:
 
 def scan_text_vitals(sc: Scanner) -> list[Mention]:
     out: list[Mention] = []
-    for m in sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]):
+    for m in (
+        *sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]),
+        *sc.words.finditer(lx.TEXT_VITALS["spo2_dedo"]),
+    ):
         v = _num(m.group("v"))
         if v is not None and 50 <= v <= 100:
             out.append(sc.mention("spo2_pct", "SpO2 no texto", "CRITICAL", m.start(), m.end(), v, "%"))
@@ -250,11 +253,13 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
     for m in (
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]),
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_leiga"]),
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_tira"]),
     ):
         v = _num(m.group("v"))
+        start = m.start("r") if "r" in m.re.groupindex else m.start()
         if v is not None and 10 <= v <= 2000:
             out.append(
-                sc.mention("glicemia_mg_dl", "Glicemia no texto", "CRITICAL", m.start(), m.end(), v, "mg/dL")
+                sc.mention("glicemia_mg_dl", "Glicemia no texto", "CRITICAL", start, m.end(), v, "mg/dL")
             )
     for m in sc.words.finditer(lx.GLUCOSE_METER_HI):
         out.append(

@@ -8,6 +8,7 @@ The detectors (`symptoms`, `concepts`, `measures`) only find candidates.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -39,6 +40,19 @@ from .prefilter import WordStarts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .text import Normalised, normalise
+
+# A turn to the present: "mas agora", "porém hoje", "só que desde cedo".
+_NOW_CONTRAST = re.compile(
+    r"\b(?:mas|porem|so\s+que)\s+(?:\w+\s+)?(?:agora|hoje|atualmente|desde\s+(?:hoje|cedo|ontem|a\s+madrugada))\b"
+)
+
+
+def _now_after_contrast(t: str, a: int, start: int) -> int:
+    """The sentence start moved past the last turn to the present before the mention, if any."""
+    last = None
+    for m in _NOW_CONTRAST.finditer(t, a, start):
+        last = m
+    return last.start() if last else a
 
 
 @dataclass(slots=True)
@@ -193,6 +207,9 @@ class Scanner:
         elif codigo in DEFICITS and stable_sequela(t, a, b):
             return "historico"  # "desde o AVC de 2019 a boca ficou puxada, não mudou nada"
         else:
+            # "a diarreia parou ontem, mas agora eu vomito tudo": what stopped is told before the turn to
+            # the present; the complaint after it is read on its own (s3de-recall).
+            a = _now_after_contrast(t, a, start)
             key = (a, b, severidade == "CRITICAL" or codigo == "temperatura", codigo)
             over = self._over.get(key)
             if over is None:

@@ -119,6 +119,21 @@ _UNCERTAIN = frozenset(
 _NEVER_LIKE_THIS = re.compile(
     r"\s+(?:[a-z]+\s+){0,2}?(?:tao|tanto|assim|igual|dess[ea]|desse\s+jeito|como\s+(?:essa|esta|agora|hoje))\b"
 )
+# "não é exagero", "não é frescura": the patient insists the complaint is real (s3de-recall).
+_EMPHATIC = frozenset(
+    {
+        "exagero",
+        "frescura",
+        "mentira",
+        "brincadeira",
+        "drama",
+        "besteira",
+        "invencao",
+        "manha",
+        "fingimento",
+        "piada",
+    }
+)
 _CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem"})
 # Finite verbs and subjects that open a new, affirmative clause inside a list.
 _STARTERS = words(
@@ -318,6 +333,13 @@ def suppression(
             reached = _nao_reaches(tokens, match_is_verb)
             if reached and m.group(0) == "nunca" and _NEVER_LIKE_THIS.match(text, end):
                 reached = False  # "nunca senti uma dor no peito tão forte" is a superlative, not a denial
+            if (
+                reached
+                and tokens[:1] in (["e"], ["eh"], ["foi"], ["ta"])
+                and tokens[1:2]
+                and tokens[1] in _EMPHATIC
+            ):
+                reached = False  # "não é exagero não, o aperto no tórax é de verdade": insisting, not denying
         elif kind == "cond" and m.group(0) == "caso" and tokens[:1] in (["de"], ["do"], ["da"]):
             reached = False  # "o caso de ..." is a noun, not "if"
         elif kind == "cond":

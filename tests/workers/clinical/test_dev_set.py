@@ -293,7 +293,7 @@ FLOORS = {
     # Two more sets written after every engine change had landed, scored on 44918e3 at first sight
     # (docs/first-sight/session3-s3d.md, -s3e.md); floors at those figures until their fixes.
     "blind-s3d.jsonl": (1.0, 1.0, 0.83),
-    "blind-s3e.jsonl": (1.0, 0.8, 0.88),
+    "blind-s3e.jsonl": (1.0, 1.0, 0.88),
 }
 
 

@@ -28,6 +28,7 @@ from .hypotheses import (
     asked_not_had,
     averted,
     conditional_question,
+    may_happen_question,
     protasis_spans,
     reported_question_denied,
     warded_off,
@@ -176,6 +177,7 @@ class Scanner:
             or conditional_question(t, self._protasis(a, b), start, end)
             or asked_not_had(t, a, start, end, b)
             or warded_off(t, a, start)
+            or may_happen_question(t, a, start, end, b)
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):

@@ -202,6 +202,7 @@ LABELLED = {
         "paraphrases-8.jsonl",  # clin-spec: the false-alarm modes of s3a/s3b, with near misses
         "paraphrases-9.jsonl",  # s3c-recall: the modes behind the s3c misses and known gaps, near misses
         "paraphrases-10.jsonl",  # s3c-spec: the false-alarm modes of s3c, with near misses that alert
+        "paraphrases-12.jsonl",  # s3de-spec: the false-alarm modes of s3d/s3e, with near misses that alert
     )
 }
 
@@ -233,6 +234,7 @@ PARAPHRASES = [
         "paraphrases-8.jsonl",
         "paraphrases-9.jsonl",
         "paraphrases-10.jsonl",
+        "paraphrases-12.jsonl",
     )
     for case in _cases(name)
 ]

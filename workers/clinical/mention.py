@@ -24,6 +24,7 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
+from .history import remote_history
 from .hypotheses import (
     asked_not_had,
     averted,
@@ -182,6 +183,8 @@ class Scanner:
             return "hipotetico"
         if reported_question_denied(t, a, start, end):
             return "negado"
+        if remote_history(t, a, start, end):
+            return "historico"  # "há uns cinco anos tive um derrame ..., hoje tô só com dor de garganta"
         if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":

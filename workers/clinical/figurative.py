@@ -147,8 +147,10 @@ _WITH_NEWS_AFTER = re.compile(
 def nonbody_cause(text: str, start: int, end: int) -> bool:
     """ "a conta me deixou sem ar", "me deixou sem ar com aquela notícia", "o jogo quase me deu um
     infarto": a breath or a heart taken by a thing, unless it goes on ("até agora", "ainda")."""
-    before = text[max(0, start - 80) : start]
     mention = text[start:end]
+    if not (mention.startswith("sem") or _CATASTROPHE.match(mention)):
+        return False  # the common case, without a regex over the text
+    before = text[max(0, start - 80) : start]
     if _EARNEST.search(text, max(0, start - 60), end + 80) or _STILL_NOW.search(text, end, end + 60):
         return False
     if mention.startswith("sem") and _LEFT_ME.search(before):

@@ -35,10 +35,11 @@ _GOES_ON = re.compile(
 def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool:
     """The mention is a long-past event, with the writer's present told after it as well or as
     only something else."""
+    # the cheap look first: a past verb right before the mention
+    if not _TOLD_PAST.search(text, max(0, start - 30), start):
+        return False
     lo = max(0, sentence_start - 200)
     if not _REMOTE_ANCHOR.search(text, lo, min(len(text), end + 120)):
-        return False
-    if not _TOLD_PAST.search(text, max(0, start - 30), start):
         return False
     after = min(len(text), end + 220)
     return bool(_NOW_WELL_OR_ONLY.search(text, end, after)) and not _GOES_ON.search(text, end, after)

@@ -22,7 +22,7 @@ _RELATIVES = words(
     "avo avos vovo vo "
     "tio tia tios primo prima primos primas sobrinho sobrinha sobrinhos sobrinhas neto neta netos netas "
     "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
-    "bebe nene crianca menino menina enteado enteada moleque moleca guri guria"
+    "bebe nene crianca menino menina enteado enteada"
 )
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "

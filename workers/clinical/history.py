@@ -38,8 +38,8 @@ def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool
     # the cheap look first: a past verb right before the mention
     if not _TOLD_PAST.search(text, max(0, start - 30), start):
         return False
-    lo = max(0, sentence_start - 200)
-    if not _REMOTE_ANCHOR.search(text, lo, min(len(text), end + 120)):
+    # the anchor in the mention's own sentence, or "isso foi em 2022" right after it
+    if not _REMOTE_ANCHOR.search(text, sentence_start, min(len(text), end + 60)):
         return False
     after = min(len(text), end + 220)
     return bool(_NOW_WELL_OR_ONLY.search(text, end, after)) and not _GOES_ON.search(text, end, after)

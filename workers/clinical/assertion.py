@@ -143,6 +143,10 @@ _OVER = re.compile(
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|finalizei|conclui|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
+    # spoken "passou" with the final u dropped, before a time word: "a febri passo onti"
+    # ("passo ontem no posto" is a visit: the time word must close the clause)
+    r"(?:ja\s+)?passo(?=\s+(?:ontem|onti|anteontem|de\s+manha|de\s+noite)\s*(?:[,.;!?]|$|e\s+(?:hoje|hj|agora)\b))|"
+    r"ja\s+passo(?=\s*(?:[,.;!?]|$))|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:sem\s+(?:febre|dor|nada)|respiro\s+(?:normal|bem))|"
     r"nao\s+passa\s+(?:mais\s+)?nada|"
     # one episode told as closed: "foi só aquela vez", "tô respirando normal" (s3de-recall)

@@ -31,12 +31,25 @@ _SUBJUNCTIVE_VERB = re.compile(
 )
 
 
+# A list of nouns after a bare "se": "retornar imediatamente se dor torácica, dispneia ou
+# sangramento" (a discharge instruction). No item may hold a subject or a verb: "se eu tossir, dor
+# no peito" is no list of this kind.
+_SE_LIST = re.compile(
+    r"(?<!-)\bse\s+(?!e\b)(?:(?!(?:eu|ele|ela|voce|nao|to|tou|estou|tenho|sinto|fico|ta|tava)\b)"
+    r"(?:[a-z]{1,3}|[a-z]+(?<![a-z]{2}[aei]r))\b\s*(?:,|\bou\b|\be\b)?\s*){1,12}$"
+)
+_LIST_END = re.compile(r"(?:,|\bou\b|\be\b)\s*$")
+
+
 def bare_condition(prefix: str, mention: str, match_is_verb: bool) -> bool:
     """The clause before the mention (`prefix`) ends in an "if" that governs it."""
     if match_is_verb:
         return False
     if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
         return True
+    if _LIST_END.search(prefix) and (se_list := _SE_LIST.search(prefix[-120:])) is not None:
+        tail = prefix[-120:]
+        return not _KNOWING_BEFORE_SE.search(tail, max(0, se_list.start() - 20), se_list.start() + 3)
     for pattern in (_SE_DETERMINER, _SE_SUBJECT):
         if pattern is _SE_SUBJECT and not _SUBJUNCTIVE_VERB.match(mention):
             continue

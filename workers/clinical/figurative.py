@@ -120,6 +120,66 @@ def fell_asleep(text: str, start: int, end: int) -> bool:
     return bool(_SLEEP_AROUND.search(text, lo, hi)) and not _FAINT_AROUND.search(text, lo, hi)
 
 
+# A thing that cannot take the breath or the heart: a bill, a price, news, a surprise, a boss, a
+# game. "essa conta de luz me deixou sem ar", "o jogo quase me deu um infarto, mas tô bem". A body
+# cause ("a escada me deixou sem ar", "a gripe") is no thing of this list (docs/clinical-engine.md,
+# "Sets s3d/s3e false alarms").
+_NONBODY_CAUSE = (
+    r"\b(?:conta|contas|boleto|boletos|fatura|cartao|preco|precos|aluguel|salario|imposto|juros|noticia|"
+    r"noticias|novidade|surpresa|proposta|promocao|presente|beleza|chefe|patrao|resultado\s+da\s+loteria|"
+    r"jogo|gol|penalti|time|final|placar|novela|flamengo|corinthians|palmeiras|vasco|gremio|santos|"
+    r"cruzeiro|atletico|fluminense|botafogo|campeonato)\b"
+)
+_NONBODY_TOOK_MY_BREATH = re.compile(
+    _NONBODY_CAUSE + r"[^.;!?\n]{0,50}?\b(?:me|nos)\s+(?:deixou|deixa|deixando|deixaram)\s+$"
+)
+_NONBODY_ALMOST_GAVE = re.compile(
+    _NONBODY_CAUSE
+    + r"[^.;!?\n]{0,50}?\bquase\s+(?:me|nos)\s+(?:deu|da|dava|causou|matou)\s+(?:um\s+|uma\s+)?$"
+)
+_LEFT_ME = re.compile(r"\b(?:me|nos)\s+(?:deixou|deixa|deixando|deixaram)\s+$")
+_WITH_NEWS_AFTER = re.compile(
+    r"\s*com\s+(?:a|o|aquela|aquele|essa|esse|esta|este|tanta|tamanha)\s+(?:[a-z]+\s+)?"
+    r"(?:noticia|novidade|surpresa|proposta|promocao|conta|preco|beleza|presente)\b"
+)
+
+
+def nonbody_cause(text: str, start: int, end: int) -> bool:
+    """ "a conta me deixou sem ar", "me deixou sem ar com aquela notícia", "o jogo quase me deu um
+    infarto": a breath or a heart taken by a thing, unless it goes on ("até agora", "ainda")."""
+    mention = text[start:end]
+    if not (mention.startswith("sem") or _CATASTROPHE.match(mention)):
+        return False  # the common case, without a regex over the text
+    before = text[max(0, start - 80) : start]
+    if _EARNEST.search(text, max(0, start - 60), end + 80) or _STILL_NOW.search(text, end, end + 60):
+        return False
+    if mention.startswith("sem") and _LEFT_ME.search(before):
+        return bool(_NONBODY_TOOK_MY_BREATH.search(before) or _WITH_NEWS_AFTER.match(text, end))
+    return bool(_CATASTROPHE.match(mention) and _NONBODY_ALMOST_GAVE.search(before))
+
+
+# A face made, not a face fallen: "na foto a boca ficou torta porque eu tava rindo", "o rosto ficou
+# torto de tanto sorrir". A droop that stays ("e não voltou", "até agora") or came "de repente"
+# keeps the finding.
+_FACE = re.compile(r"(?:boca|rosto|cara|face|sorriso|labio)")
+_MADE_FACE_AFTER = re.compile(
+    r"[^.;!?\n]{0,30}?\b(?:porque|pq|por\s+causa\s+que|de\s+tanto|quando|enquanto)\s+(?:eu\s+|ele\s+|ela\s+)?"
+    r"(?:tava\s+|estava\s+|tava\s+\w+\s+|fiquei\s+)?(?:rindo|sorrindo|rir|sorrir|gargalh\w*|fazendo\s+careta|"
+    r"careta|fazendo\s+bico|mastigando|bocejando|cantando|assobiando)\b"
+)
+_DROOP_STAYS = re.compile(r"\b(?:de\s+repente|do\s+nada|agora|hoje|nao\s+(?:voltou|volta|desentort\w*))\b")
+
+
+def made_a_face(text: str, start: int, end: int) -> bool:
+    """A crooked mouth from laughing or a grimace, told as its cause right after it."""
+    return bool(
+        _FACE.match(text, start)
+        and _MADE_FACE_AFTER.match(text, end)
+        and not _DROOP_STAYS.search(text, max(0, start - 60), end + 100)
+        and not _EARNEST.search(text, max(0, start - 60), end + 100)
+    )
+
+
 # Tried on every mention, so compiled once.
 _KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
 _COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
@@ -137,6 +197,8 @@ def figurative(text: str, start: int, end: int) -> bool:
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
         return True
     if fell_asleep(text, start, end):
+        return True
+    if nonbody_cause(text, start, end) or made_a_face(text, start, end):
         return True
     if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
         return True  # "o preço da gasolina tá de infartar", "um calor de desmaiar"

@@ -86,7 +86,9 @@ def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence
 
 # "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
 _PROTASIS = re.compile(
-    r"\b(?:se|caso)\s+(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+"
+    # spoken "si" for "se", only before a subject pronoun: "si eu tiver sangramento posso ir?"
+    r"\b(?:si\s+(?=(?:eu|ele|ela|voce|a\s+gente)\s)|se\s+|caso\s+)"
+    r"(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+"
     r"[a-z]+)\s+)?"
     r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
     r"ainda\s+|tambem\s+)?"
@@ -121,6 +123,7 @@ def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tu
     if (
         text.find("se ", sentence_start, sentence_end) < 0
         and text.find("caso ", sentence_start, sentence_end) < 0
+        and text.find("si ", sentence_start, sentence_end) < 0
     ):
         return []  # the common case, without a regex
     asked = text[sentence_end : sentence_end + 1] == "?"
@@ -187,3 +190,26 @@ def warded_off(text: str, sentence_start: int, start: int) -> bool:
     if all(text.find(cue, lo, start) < 0 for cue in ("livre", "tomara", "pensar")):
         return False  # the common case, without a regex
     return bool(_WARDED_OFF.search(text, lo, start))
+
+
+# A question about what may happen, not what is happening: "pode acontecer de dar convulsão com
+# esse remédio?", "quem toma marevan pode sangrar mais fácil né?", "será que desmaio se eu ficar
+# sem almoçar?". The mention is what "pode"/"será que" governs, right before it, and the sentence
+# ends in "?". "Pode ser infarto?" asks about what is happening: "ser" is no verb of this list.
+_MAY_HAPPEN = re.compile(
+    r"\b(?:pode|podem|poderia|poderiam|costuma|costumam)\s+(?:(?:acontecer|ocorrer)\s+de\s+)?"
+    r"(?:(?:dar|ter|causar|provocar|trazer|deixar)\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$"
+)
+_WONDER_IF = re.compile(r"\bsera\s+que\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+)?$")
+
+
+def may_happen_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
+    """The mention is what a question of possibility asks about, from a writer who does not say
+    they have it in that sentence ("tô com falta de ar, pode dar infarto?" counts)."""
+    if text[sentence_end : sentence_end + 1] != "?" or _HAVING.search(text, sentence_start, start):
+        return False
+    lo = max(sentence_start, start - 40)
+    if _MAY_HAPPEN.search(text, lo, start):
+        return True
+    # "será que desmaio se ...": a condition after it makes it a wonder, not a report
+    return bool(_WONDER_IF.search(text, lo, start) and re.match(r"\s+se\b", text[end : end + 4]))

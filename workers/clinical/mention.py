@@ -25,10 +25,12 @@ from .assertion import (
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
+from .history import remote_history
 from .hypotheses import (
     asked_not_had,
     averted,
     conditional_question,
+    may_happen_question,
     protasis_spans,
     reported_question_denied,
     warded_off,
@@ -190,10 +192,13 @@ class Scanner:
             or conditional_question(t, self._protasis(a, b), start, end)
             or asked_not_had(t, a, start, end, b)
             or warded_off(t, a, start)
+            or may_happen_question(t, a, start, end, b)
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):
             return "negado"
+        if remote_history(t, a, start, end):
+            return "historico"  # "há uns cinco anos tive um derrame ..., hoje tô só com dor de garganta"
         if who.other_person(start, end) or media_report(t, a, start, b):
             return "outra_pessoa"
         if codigo == "oncologico":

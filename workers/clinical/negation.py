@@ -36,15 +36,16 @@ class Mode(StrEnum):
 
 
 _BOUNDARY = re.compile(
-    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto|exceto|apenas|"
+    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|pero|porem|contudo|entretanto|todavia|no entanto|exceto|apenas|"
     r"somente|so|porque|pois|por causa|ja que|embora|enquanto|e sim|alem disso)\b"
 )
 # Resolution in a discharge summary is judged over the whole clause, where commas do not end it.
 _SENTENCE_BOUNDARY = re.compile(
-    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|porem|contudo|entretanto|todavia|no entanto)\b"
+    r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|pero|porem|contudo|entretanto|todavia|no entanto)\b"
 )
 
-_SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto"))
+# Spanish "pero" closes a negation as "mas" does ("sin fiebre pero me falta el aire").
+_SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto", "pero"))
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
 
@@ -66,6 +67,8 @@ _CUES = re.compile(
     r"fiquei|ficou|deu|da|houve|ha|[a-z]{2,}(?:ei|ou|iu)\b)|\s*$))"
     r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
+    # Spanish "sin" as "sem" ("sin fiebre ni nada de ahogo"), but "sin aire" is the symptom
+    r"sin(?!\s+(?:parar|aire)\b)|"
     r"sem" + _SEM_NOT_NEGATION + r")"
     r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
     r"negativ[oa]s? (?:para|de)|pesquisa negativa (?:para|de))"
@@ -110,6 +113,7 @@ _NAO_VERB_STEMS = re.compile(
     r"percebe|mostr|revel|encontr|sugere|indic)\w*$"
 )
 
+_FELL = words("cai caiu caia caimos cairam")
 _NOT_STOPPING = words("parando passando melhorando cedendo aliviando diminuindo parou passou melhorou cedeu")
 _BEARING = words("aguentando aguento aguenta aguentei suportando suporto suporta conseguindo consigo")
 _NO_WAY = words("jeito como condicao condicoes")
@@ -120,21 +124,9 @@ _NEVER_LIKE_THIS = re.compile(
     r"\s+(?:[a-z]+\s+){0,2}?(?:tao|tanto|assim|igual|dess[ea]|desse\s+jeito|como\s+(?:essa|esta|agora|hoje))\b"
 )
 # "não é exagero", "não é frescura": the patient insists the complaint is real (s3de-recall).
-_EMPHATIC = frozenset(
-    {
-        "exagero",
-        "frescura",
-        "mentira",
-        "brincadeira",
-        "drama",
-        "besteira",
-        "invencao",
-        "manha",
-        "fingimento",
-        "piada",
-    }
-)
-_CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem"})
+_EMPHATIC = words("exagero frescura mentira brincadeira drama besteira invencao manha fingimento piada")
+# Spanish "y" and "ni" join a list as "e" and "nem" do ("sin fiebre ni tos", "sin fiebre y con dolor").
+_CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem", "y", "ni"})
 # Finite verbs and subjects that open a new, affirmative clause inside a list.
 _STARTERS = words(
     "estou esta estava to tou ta tava tenho tem tinha tive teve sinto sente senti sentiu apresenta "
@@ -149,7 +141,9 @@ _NEW_ASSERTION = words(
     "indicativa determinando caracterizando evidenciando sugerindo representando associado associada "
     "associados associadas notadamente configurando"
 )
-_AFTER_CONNECTOR_BREAKERS = words("com hoje agora ontem ainda atualmente tambem inclusive alem porem so tudo")
+_AFTER_CONNECTOR_BREAKERS = words(
+    "com con hoje agora ontem ainda atualmente tambem inclusive alem porem so tudo"
+)
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28
 
@@ -273,6 +267,8 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
         ):
             return False  # "não tô aguentando essa dor", "não tem jeito, a falta de ar não passa"
         return _list_scope_reaches(tokens[i + 1 :], match_is_verb, copula=tokens[i] in ("e", "eh"))
+    if tokens[i] in _FELL and i == len(tokens) - 1:
+        return True  # "nunca caí desmaiado": the fall is the faint; "não caiu a febre" keeps it
     if tokens[i] in _NAO_DOING_VERBS:
         # "não faço quimioterapia" negates its object, never a list after it ("não faço ideia, dor no peito").
         rest = tokens[i + 1 :]

@@ -1,0 +1,45 @@
+"""An event of long ago told before how the writer is now (docs/clinical-engine.md, "Sets s3d/s3e
+false alarms (branch s3de-spec)"): "há uns cinco anos tive um derrame ..., hoje tô só com dor de
+garganta", "na gravidez do primeiro filho tive convulsão, mas agora tá tudo tranquilo", "na época da
+quimio tive sangramento de nariz mas isso foi em 2022, hoje só vim marcar a revisão".
+
+Three parts must all be there: a remote anchor (years ago, a past pregnancy, "na época da quimio",
+a year), a past-tense verb that tells the event, and a later "hoje/agora" clause of wellness or of
+only something else. Anything that says it goes on ("de novo", "ainda", "voltou") keeps the finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+_REMOTE_ANCHOR = re.compile(
+    r"\b(?:(?:ha|faz)\s+(?:uns\s+|umas\s+|quase\s+|mais\s+de\s+|cerca\s+de\s+)?\w+\s+anos?|anos\s+atras|"
+    r"ano\s+passado|(?:em|de)\s+(?:19|20)\d\d|na\s+(?:primeira\s+|outra\s+|ultima\s+)?(?:gravidez|gestacao)\s+"
+    r"(?:d[oa]|anterior|passada)|na\s+epoca\s+d[aoe]|quando\s+(?:eu\s+)?(?:fazia|fiz|tava\s+fazendo)\s+quimio\w*|"
+    r"isso\s+(?:foi|faz)\s+(?:em\s+(?:19|20)\d\d|ha\s+\w+\s+anos?|muito\s+tempo))\b"
+)
+_TOLD_PAST = re.compile(
+    r"\b(?:tive|teve|tivemos|sofri|sofreu|fiquei|ficou|deu|dava|tinha|peguei|pegou)\s+(?:um\s+|uma\s+|uns\s+|umas\s+)?"
+    r"(?:[a-z]+\s+)?$"
+)
+_NOW_WELL_OR_ONLY = re.compile(
+    r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|normal|tranquil[oa]|"
+    r"de\s+boa|sossegad[oa]|so\s+(?:com|vim|quero|queria|pra|para|passando|marcar|uma|um)|tudo\s+(?:certo|tranquilo|bem))\b"
+)
+_GOES_ON = re.compile(
+    r"\b(?:de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|continu\w+|piorou|piorando|repetiu|"
+    r"(?:hoje|agora)\s+(?:tive|teve|senti|deu))\b"
+)
+
+
+def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """The mention is a long-past event, with the writer's present told after it as well or as
+    only something else."""
+    # the cheap look first: a past verb right before the mention
+    if not _TOLD_PAST.search(text, max(0, start - 30), start):
+        return False
+    # the anchor in the mention's own sentence, or "isso foi em 2022" right after it
+    if not _REMOTE_ANCHOR.search(text, sentence_start, min(len(text), end + 60)):
+        return False
+    after = min(len(text), end + 220)
+    return bool(_NOW_WELL_OR_ONLY.search(text, end, after)) and not _GOES_ON.search(text, end, after)

@@ -58,6 +58,14 @@ def _whole_number(value: Any) -> Any:
 Whole = BeforeValidator(_whole_number)
 NonBlank = StringConstraints(min_length=1, pattern=NON_BLANK)
 Trim = AfterValidator(_trim)
+
+
+def _blank_as_absent(value: str) -> str | None:
+    return _trim(value) or None
+
+
+# An optional text where "" or white space means "not known" (docs/agent-message.md, patientContext).
+BlankAsAbsent = AfterValidator(_blank_as_absent)
 Text = Annotated[str, NonBlank, StringConstraints(max_length=10_000), Trim]
 LongText = Annotated[str, NonBlank, StringConstraints(max_length=20_000), Trim]
 ShortText = Annotated[str, NonBlank, StringConstraints(max_length=200), Trim]

@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -27,6 +26,7 @@ from pydantic import (
 from shared.fields import (
     NO_CONTROL,
     NON_BLANK,
+    BlankAsAbsent,
     Camel,
     Cid10,
     Data,
@@ -100,19 +100,11 @@ AgentText = Annotated[str, NonBlank, StringConstraints(max_length=4000), Trim]
 MAX_HISTORY = 50
 
 
-def _blank_as_absent(value: str | None) -> str | None:
-    return (value.strip(" \t\n\r\f\v") or None) if value is not None else None
-
-
 # The backend fills patientContext from its patient record and sends "" for what the record lacks
 # (a patient with no diagnosis yet): an empty value means "not known", never a reason to refuse the
 # patient's message (docs/agent-message.md). The schema says so (no minLength), so it stays the truth.
-ContextText = Annotated[
-    str, StringConstraints(max_length=500, pattern=NO_CONTROL), AfterValidator(_blank_as_absent)
-]
-ContextName = Annotated[
-    str, StringConstraints(max_length=200, pattern=NO_CONTROL), AfterValidator(_blank_as_absent)
-]
+ContextText = Annotated[str, StringConstraints(max_length=500, pattern=NO_CONTROL), BlankAsAbsent]
+ContextName = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL), BlankAsAbsent]
 
 
 class PatientContext(Camel):

@@ -297,6 +297,10 @@ FLOORS = {
     # paraphrases-11; s3de-spec, paraphrases-12).
     "blind-s3d.jsonl": (1.0, 1.0, 0.94),
     "blind-s3e.jsonl": (1.0, 1.0, 0.98),
+    # Fourth session's opening sets (docs/first-sight/session4-*.md), floors at their first sight:
+    # 0.896 / 0.800 / 0.944 and 0.872 / 0.818 / 0.903.
+    "blind-s4a.jsonl": (0.89, 0.8, 0.94),
+    "blind-s4b.jsonl": (0.87, 0.81, 0.90),
 }
 
 

@@ -23,6 +23,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
+from api.confirmed import ConfirmedPublisher
 from shared import topology, tracing
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
@@ -60,6 +61,7 @@ class _VhostLink:
     channel: AbstractChannel | None = None
     exchange: AbstractExchange | None = None
     raw: aiormq.abc.AbstractChannel | None = None  # the aiormq channel under `channel`
+    sender: ConfirmedPublisher | None = None  # every publish on `raw` (api/confirmed.py)
     failed_at: float = 0.0
     last_error: str = ""
 
@@ -71,6 +73,7 @@ class _VhostLink:
             and not self.channel.is_closed
             and self.exchange is not None
             and self.raw is not None
+            and self.sender is not None
         )
 
 
@@ -108,6 +111,7 @@ class Publisher:
 
     async def _drop(self, link: _VhostLink) -> None:
         conn, link.connection, link.channel, link.exchange, link.raw = link.connection, None, None, None, None
+        link.sender = None
         if conn is not None and not conn.is_closed:
             try:
                 await asyncio.wait_for(conn.close(), timeout=2)
@@ -138,11 +142,13 @@ class Publisher:
                 raw = await channel.get_underlay_channel()
                 if (hook := self.channel_hooks.get(link.vhost)) is not None:
                     await hook(raw)
+                sender = ConfirmedPublisher(raw, topology.EVENTS_EXCHANGE, topology.EVENTS_ROUTING_KEY)  # type: ignore[arg-type]
             except _BROKER_ERRORS as exc:
                 errors.append(f"{_safe_url(url)}: {exc!r}")
                 await conn.close()
                 continue
             link.connection, link.channel, link.exchange, link.raw = conn, channel, exchange, raw
+            link.sender = sender
             link.failed_at, link.last_error = 0.0, ""
             log.info("broker_connected", vhost=link.vhost, url=_safe_url(url))
             return
@@ -227,21 +233,12 @@ class Publisher:
             link = self._links[vhost]
             if not link.usable():  # inline check: no coroutine per publish on a live link
                 await self._exchange(vhost)
-            raw = link.raw
-            assert raw is not None
-            # asyncio.timeout rather than wait_for: no extra Task per publish.
+            sender = link.sender
+            assert sender is not None
+            # asyncio.timeout rather than wait_for: no extra Task per publish. The confirm comes
+            # after the frames were written, so awaiting it covers the write as well.
             async with asyncio.timeout(self.settings.publish_timeout_s):
-                # wait=False: no drain future per publish. The broker's confirm comes after
-                # the frames were written, so awaiting the confirm covers the write as well
-                # (docs/operations.md, "api-cpu").
-                await raw.basic_publish(  # type: ignore[call-arg]  # wait: aiormq.Channel has it, its ABC not
-                    body,
-                    exchange=topology.EVENTS_EXCHANGE,
-                    routing_key=topology.EVENTS_ROUTING_KEY,
-                    properties=properties,
-                    mandatory=True,
-                    wait=False,
-                )
+                await sender.publish(body, properties)
         except BrokerUnavailable:
             raise
         except (aio_pika.exceptions.DeliveryError, aio_pika.exceptions.PublishError) as exc:

@@ -23,7 +23,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
-from api.confirmed import ConfirmedPublisher
+from api.confirmed import ConfirmedPublisher, FixedProperties
 from shared import topology, tracing
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
@@ -82,6 +82,16 @@ class Publisher:
         # The API's own broker identity (RABBITMQ_API_URL): it may only publish to `eventos`.
         self.settings = settings.for_broker_role("api")
         self._user = self.settings.broker_user
+        self._fixed = FixedProperties(
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=int(aio_pika.DeliveryMode.PERSISTENT),
+            priority=0,
+            app_id="clinical-task-gateway",
+            # RabbitMQ checks user_id against this connection's user: the worker can tell the
+            # gateway's own messages from anyone else's (docs/security.md, tenant verification).
+            user_id=self._user,
+        )
         self.tracer_provider = tracer_provider
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(
@@ -142,7 +152,12 @@ class Publisher:
                 raw = await channel.get_underlay_channel()
                 if (hook := self.channel_hooks.get(link.vhost)) is not None:
                     await hook(raw)
-                sender = ConfirmedPublisher(raw, topology.EVENTS_EXCHANGE, topology.EVENTS_ROUTING_KEY)  # type: ignore[arg-type]
+                sender = ConfirmedPublisher(
+                    raw,  # type: ignore[arg-type]
+                    topology.EVENTS_EXCHANGE,
+                    topology.EVENTS_ROUTING_KEY,
+                    self._fixed,
+                )
             except _BROKER_ERRORS as exc:
                 errors.append(f"{_safe_url(url)}: {exc!r}")
                 await conn.close()
@@ -207,26 +222,6 @@ class Publisher:
         self, envelope: Envelope, trace_headers: dict[str, str], reply_to: str | None, body: bytes | None
     ) -> None:
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
-        # The frame aio_pika.Message + Exchange.publish would send (same properties, priority 0
-        # included), built directly for aiormq: the Message object cost ~10 us a request. The
-        # channel is the same confirm channel with on_return_raises, so returns and nacks raise
-        # the same PublishError/DeliveryError.
-        properties = aiormq.spec.Basic.Properties(
-            content_type="application/json",
-            content_encoding="utf-8",
-            delivery_mode=int(aio_pika.DeliveryMode.PERSISTENT),
-            priority=0,
-            message_id=str(envelope.task_id),
-            correlation_id=envelope.correlation_id,
-            message_type=envelope.message_type,
-            timestamp=envelope.created_at,
-            app_id="clinical-task-gateway",
-            # RabbitMQ checks user_id against this connection's user: the worker can tell the
-            # gateway's own messages from anyone else's (docs/security.md, tenant verification).
-            user_id=self._user,
-            headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
-            reply_to=reply_to,
-        )
         if body is None:
             body = envelope.to_json_bytes()
         try:
@@ -238,7 +233,17 @@ class Publisher:
             # asyncio.timeout rather than wait_for: no extra Task per publish. The confirm comes
             # after the frames were written, so awaiting it covers the write as well.
             async with asyncio.timeout(self.settings.publish_timeout_s):
-                await sender.publish(body, properties)
+                # The frame aio_pika.Message + Exchange.publish would send (same properties,
+                # priority 0 included; `self._fixed` holds those that never change).
+                await sender.publish(
+                    body,
+                    message_id=str(envelope.task_id),
+                    correlation_id=envelope.correlation_id,
+                    message_type=envelope.message_type,
+                    timestamp=envelope.created_at,
+                    headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
+                    reply_to=reply_to,
+                )
         except BrokerUnavailable:
             raise
         except (aio_pika.exceptions.DeliveryError, aio_pika.exceptions.PublishError) as exc:

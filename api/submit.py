@@ -30,6 +30,10 @@ from shared.store import Store, publish_unconfirmed
 
 IDEMPOTENCY_KEY_MAX_LEN = 255
 CORRELATION_ID_MAX_LEN = 200
+# The correlation id travels as the AMQP `correlation_id` property, a short string of at most
+# 255 bytes: 200 characters fit only while they are ASCII (header values are read as latin-1,
+# so each byte past 0x7f becomes two bytes in UTF-8).
+CORRELATION_ID_MAX_BYTES = 255
 
 
 class TaskAccepted(BaseModel):
@@ -64,6 +68,20 @@ def _not_unicode() -> RequestValidationError:
                 "loc": ("body",),
                 "msg": "Input should be a valid string: the body has an unpaired UTF-16 surrogate escape",
                 "input": {},
+            }
+        ]
+    )
+
+
+def _correlation_id_too_long(value: str) -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {
+                "type": "string_too_long",
+                "loc": ("header", "x-correlation-id"),
+                "msg": f"String should have at most {CORRELATION_ID_MAX_BYTES} bytes in UTF-8",
+                "input": value,
+                "ctx": {"max_length": CORRELATION_ID_MAX_BYTES},
             }
         ]
     )
@@ -185,6 +203,13 @@ class Submitter:
     async def accept(
         self, domain: str, task_type: str, payload: BaseModel, extra: dict[str, Any] | None = None
     ) -> Accepted:
+        correlation = self.correlation_id
+        if (
+            correlation is not None
+            and not correlation.isascii()
+            and len(correlation.encode()) > CORRELATION_ID_MAX_BYTES
+        ):
+            raise _correlation_id_too_long(correlation)  # before the row: nothing stored, nothing sent
         data = payload.model_dump(mode="json", exclude_none=True)
         if extra:
             data.update(extra)

@@ -67,3 +67,32 @@ def test_a_forged_host_header_is_never_echoed(api: Api) -> None:
     assert "attacker.example" not in resp.json()["status_url"]
     assert resp.headers["Location"] == resp.json()["status_url"]
     assert resp.headers["Location"].startswith("/api/clinico/status/")
+
+
+def test_a_correlation_id_too_long_for_amqp_in_utf8_is_a_422_and_nothing_is_stored_or_sent(api: Api) -> None:
+    # 150 latin-1 bytes pass the 200-character limit but are 300 bytes in UTF-8, more than the
+    # AMQP correlation_id property holds.
+    header = ("é" * 150).encode("latin-1")
+    resp = api.client.post(
+        "/api/clinico/consulta/",
+        json={"paciente_id": PACIENTE, "queixa": "febre"},
+        headers={"X-Correlation-ID": header, "Idempotency-Key": "corr-too-long"},
+    )
+    assert resp.status_code == 422
+    assert resp.json()["detail"][0]["loc"] == ["header", "x-correlation-id"]
+    assert count(api.settings, "clinico", topology.EVENTS_QUEUE) == 0
+    again = api.client.post(
+        "/api/clinico/consulta/",
+        json={"paciente_id": PACIENTE, "queixa": "febre"},
+        headers={"X-Correlation-ID": ("é" * 100).encode("latin-1"), "Idempotency-Key": "corr-too-long"},
+    )
+    assert again.status_code == 202  # the key was never bound to a stored task
+
+
+def test_a_non_ascii_correlation_id_that_fits_is_accepted(api: Api) -> None:
+    resp = api.client.post(
+        "/api/clinico/consulta/",
+        json={"paciente_id": PACIENTE, "queixa": "febre"},
+        headers={"X-Correlation-ID": ("é" * 120).encode("latin-1")},
+    )
+    assert resp.status_code == 202

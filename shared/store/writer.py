@@ -103,6 +103,11 @@ class LoopFuture:
             self.loop.call_soon_threadsafe(_settle, self.fut, value, exc)
 
 
+def _settle_all(settled: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for fut, value, exc in settled:
+        _settle(fut, value, exc)
+
+
 def _settle(fut: asyncio.Future[Any], value: Any, exc: BaseException | None) -> None:
     if fut.done():  # the awaiting request was cancelled
         return
@@ -221,8 +226,19 @@ class Writer(threading.Thread):
             for single in batch:
                 self._run_batch([single])
             return
+        # The asyncio futures of one event loop (the API's requests) are settled by one
+        # callback on that loop: one hand-off per group commit, not one per request.
+        by_loop: dict[
+            asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]
+        ] = {}
         for (_op, fut), res in zip(batch, results, strict=True):
-            fut.set_result(res)
+            if isinstance(fut, LoopFuture):
+                by_loop.setdefault(fut.loop, []).append((fut.fut, res, None))
+            else:
+                fut.set_result(res)
+        for loop, settled in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle_all, settled)
 
     @staticmethod
     def _fail(fut: Settable) -> None:

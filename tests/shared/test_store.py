@@ -173,3 +173,21 @@ def test_discard_only_removes_a_task_still_queued(store: Store) -> None:
     assert asyncio.run(store.adiscard_task(a["task_id"])) is True
     assert asyncio.run(store.adiscard_task(b["task_id"])) is False
     assert store.get_task(a["task_id"]) is None and store.get_task(b["task_id"]) is not None
+
+
+def test_concurrent_creations_from_one_event_loop_each_get_their_own_answer(store: Store) -> None:
+    # The writer settles a group commit's futures of one loop in one callback: every request
+    # still gets its own outcome, a conflict included.
+    import asyncio
+
+    first = _row(key="k1", h="h1")
+    store.create_task(first)
+    conflicting = {**_row(key="k1", h="other"), "task_id": str(uuid.uuid4())}
+    rows = [_row() for _ in range(300)]
+
+    async def create_all() -> list:
+        return await asyncio.gather(*(store.acreate_task(r) for r in [*rows, conflicting]))
+
+    outcomes = asyncio.run(create_all())
+    assert [o.kind for o in outcomes] == ["created"] * 300 + ["conflict"]
+    assert all(store.get_task(r["task_id"]) is not None for r in rows)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from pathlib import Path
 
+import httpx
 import pytest
 
+from api.main import create_app
 from shared import topology
 from tests.api.conftest import Api
+from tests.conftest import make_settings
 from tests.support.amqp import take_all
 from tests.support.samples import ENDPOINTS, Endpoint
+from tests.support.servers import ServerThread
 
 pytestmark = pytest.mark.broker
 
@@ -98,3 +103,29 @@ def test_imagem_path_type_outside_the_enum_is_rejected(api: Api) -> None:
     assert resp.status_code == 422
     assert resp.json()["detail"][0]["loc"] == ["path", "tipo_exame"]
     assert take_all(api.settings, "exames") == []
+
+
+def test_a_body_larger_than_one_amqp_frame_arrives_whole(api: Api, tmp_path: Path) -> None:
+    # frame_max is 128 KiB: the body goes out as several content frames (api/confirmed.py). The
+    # shared test API caps ingestion bodies at 64 KiB, so this one runs with the default limits.
+    settings = make_settings(
+        tmp_path, rabbitmq_url=api.settings.rabbitmq_url, vhost_prefix=api.settings.vhost_prefix
+    )
+    registros = [
+        {"nome": f"Paciente {i:05d}", "cpf": "52998224725", "data_nascimento": "1970-05-20"}
+        for i in range(4000)
+    ]
+    with (
+        ServerThread(create_app(settings)) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": "Bearer chave-a"}, timeout=30) as client,
+    ):
+        resp = client.post("/api/ingestao/pacientes/", json={"registros": registros})
+    assert resp.status_code == 202, resp.text
+
+    messages = take_all(api.settings, "ingestao")
+    assert len(messages) == 1
+    props, raw = messages[0]
+    assert len(raw) > 2 * 131_072
+    envelope = json.loads(raw)
+    assert [r["nome"] for r in envelope["payload"]["registros"]] == [r["nome"] for r in registros]
+    assert props.message_id == resp.json()["task_id"]

@@ -75,6 +75,10 @@ _SELF_FOCUS = re.compile(
     # the relative is not (yet) a patient here: "como faço pra trazer ele", "ela não é paciente de vcs"
     r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"
     r"nao\s+e\s+paciente|nao\s+(?:fui|foi|era)\s+eu\b|"
+    # a relative brought along to the writer's own appointment: "vou levar minha mãe junto", "posso
+    # trazer meu pai comigo na consulta?"; never to an emergency ("levar minha mãe junto pra UPA")
+    r"(?:levar|trazer|levo|trago)\s+(?:o\s+|a\s+)?(?:meu|minha)\s+[a-z]+\s+(?:junto|comigo|tambem|(?:na|pra|para\s+a)\s+"
+    r"(?:minha\s+)?consulta)\b(?![^.;!?\n]{0,40}\b(?:pronto|ps|upa|hospital|emergencia|socorro|samu|agora)\b)|"
     r"(?:fiquei|to|estou)\s+(?:assustad[oa]|preocupad[oa])\s*,?\s*(?:mas|e)\s+eu)"
 )
 # The writer's own fever or temperature: "minha mãe faz rádio e eu tô com febre de 38,3".
@@ -84,7 +88,7 @@ FIRST_PERSON_FEVER = re.compile(
 )
 _RELATIVE_PAST = re.compile(
     r"\b(?:morreu|morreram|faleceu|faleceram|falecid[oa]|obito|enterr\w*|velorio|internad[oa]|hospitalizad[oa]|"
-    r"na\s+uti|no\s+hospital|visita\w*|desde\s+(?:pequen|crianca|sempre|"
+    r"na\s+uti|no\s+hospital|visita\w*|mes\s+passado|meses\s+atras|desde\s+(?:pequen|crianca|sempre|"
     r"que\s+nasceu)|no\s+fim\s+da\s+vida|historico|antecedente|(?:em|de)\s+(?:19|20)\d\d|ano\s+passado|"
     r"anos\s+atras|ha\s+\d+\s+anos)"
 )
@@ -116,6 +120,22 @@ _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|de
 # An aside that returns to the writer after a story about others (s3de-recall): "o moço da farmácia
 # disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
 _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
+
+
+# A relative clause after the mention names who had it: "a dor no peito que minha vizinha sentiu",
+# "o desmaio que o Zé teve". A verb of the writer ("que eu senti") or of saying ("que minha mãe
+# falou") is no such clause.
+_FELT_BY = re.compile(
+    r"\s+(?:que|q)\s+(?P<who>(?:(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa|dona|o\s+meu|a\s+minha)\s+)?"
+    r"[a-z]+(?:\s+d[oa]s?\s+[a-z]+)?)\s+(?:(?:ja|tambem|la|ontem)\s+)?(?:sentiu|sente|sentia|teve|tem|tinha|tava\s+sentindo|"
+    r"estava\s+sentindo|passou|apresentou|relatou|descreveu|sofreu)\b"
+)
+
+# ... unless the writer has it too: "tô com a mesma falta de ar que minha vizinha teve".
+_MINE_TOO = re.compile(
+    r"\b(?:mesm[oa]|igual|parecid[oa]|(?:to|tou|estou|tenho|sinto|senti|tive|fiquei|me\s+deu)(?:\s+com)?"
+    r"(?:\s+(?:uma?|a|o|essa|esse))?)\s+$"
+)
 
 
 class Experiencer:
@@ -265,11 +285,24 @@ class Experiencer:
         who, noun, _of, _at = self._subject(start, end)
         return not self.caregiver and who == "third" and noun is not None
 
+    def _felt_by(self, start: int, end: int) -> tuple[str, bool, int] | None:
+        """ "a dor no peito que minha vizinha sentiu": the person a relative clause right after the
+        mention names as the one who had it (noun, a relative's relative, where they start)."""
+        m = _FELT_BY.match(self.text, end)
+        if m is None or _MINE_TOO.search(self.text, max(0, start - 40), start):
+            return None
+        k = bisect_left(self.people_starts, end)
+        if k < len(self.people) and self.people[k][0] < m.end("who"):
+            _p0, _p1, noun, of = self.people[k]
+            return noun, of, self.people[k][0]
+        return None
+
     def other_person(self, start: int, end: int) -> bool:
         named = self._named_after(start, end)
         if named is not None:
             return named
-        who, noun, of, at = self._subject(start, end)
+        felt = self._felt_by(start, end)
+        who, noun, of, at = ("third", *felt) if felt else self._subject(start, end)
         if who == "first":
             return self.caregiver
         if (

@@ -123,12 +123,15 @@ _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\b
 
 
 # A relative clause after the mention names who had it: "a dor no peito que minha vizinha sentiu",
-# "o desmaio que o Zé teve". A verb of the writer ("que eu senti") or of saying ("que minha mãe
+# "o desmaio que o colega de serviço teve"; so does an owner right after it: "o AVC da minha avó",
+# "a convulsão do meu irmão". A verb of the writer ("que eu senti") or of saying ("que minha mãe
 # falou") is no such clause.
+_DET = r"(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa|dona|o\s+meu|a\s+minha)"
 _FELT_BY = re.compile(
-    r"\s+(?:que|q)\s+(?P<who>(?:(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa|dona|o\s+meu|a\s+minha)\s+)?"
-    r"[a-z]+(?:\s+d[oa]s?\s+[a-z]+)?)\s+(?:(?:ja|tambem|la|ontem)\s+)?(?:sentiu|sente|sentia|teve|tem|tinha|tava\s+sentindo|"
-    r"estava\s+sentindo|passou|apresentou|relatou|descreveu|sofreu)\b"
+    r"\s+(?:(?:que|q)\s+(?P<who>(?:" + _DET + r"\s+)?[a-z]+(?:\s+(?!(?:que|e|mas|eu)\b)[a-z]+){0,3}?)\s+"
+    r"(?:(?:ja|tambem|la|ontem)\s+)?(?:sentiu|sente|sentia|teve|tem|tinha|tava\s+sentindo|estava\s+sentindo|passou|"
+    r"apresentou|relatou|descreveu|sofreu)\b|"
+    r"(?:d[oa]s?)\s+(?P<owner>(?:minha|meu|minhas|meus|sua|seu|nossa|nosso|dona)\s+[a-z]+|(?:vizinh|colega|amig)[a-z]*))"
 )
 
 # ... unless the writer has it too: "tô com a mesma falta de ar que minha vizinha teve".
@@ -292,7 +295,8 @@ class Experiencer:
         if m is None or _MINE_TOO.search(self.text, max(0, start - 40), start):
             return None
         k = bisect_left(self.people_starts, end)
-        if k < len(self.people) and self.people[k][0] < m.end("who"):
+        who_end = m.end("who") if m.group("who") else m.end("owner")
+        if k < len(self.people) and self.people[k][0] < who_end:
             _p0, _p1, noun, of = self.people[k]
             return noun, of, self.people[k][0]
         return None

@@ -28,7 +28,7 @@ _NOW_WELL_OR_ONLY = re.compile(
     r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|normal|tranquil[oa]|"
     r"de\s+boa|sossegad[oa]|so\s+(?:com|vim|quero|queria|pra|para|passando|marcar|uma|um)|tudo\s+(?:certo|tranquilo|bem)|"
     # a check-up asked for now: "agora quero fazer endoscopia de controle"
-    r"(?:quero|queria|preciso|vou|vim)\s+(?:fazer|marcar|agendar|repetir|pegar|renovar))\b|"
+    r"(?:quero|queria|preciso|vou|vim)\s+(?:so\s+)?(?:fazer|marcar|agendar|repetir|pegar|renovar))\b|"
     # no complaint at all, wherever it is said: "to sem sintomas", "estou sem queixas", "assintomática"
     r"\b(?:sem\s+(?:sintomas?|queixas?|nada\s+disso)|assintomatic[oa]|nunca\s+mais\s+(?:tive|teve|senti))\b"
 )
@@ -42,6 +42,9 @@ _RECENT_BETWEEN = re.compile(
     r"\b(?:hoje|hj|ontem|onti|anteontem|agora|agorinha|de\s+manha|de\s+madrugada|essa\s+semana|esta\s+semana|"
     r"esses\s+dias|de\s+novo|novamente|outra\s+vez)\b"
 )
+_CAUSE_OF_PAST = re.compile(
+    r"[^.;!?\n,]*?\b[a-z]{3,}ei\b[^.;!?\n,]*?\b(?:por\s+causa\s+d[aeo]s?|devido\s+a|por|de|com)\s+(?:uma?\s+)?$"
+)
 # The mention is itself the told past: "eu vomitei sangue", "desmaiei", "teve convulsão".
 _PAST_VERB_MENTION = re.compile(r"[a-z]{3,}(?:ei|ou|eu|iu)\b")
 
@@ -50,14 +53,18 @@ def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool
     """The mention is a long-past event, with the writer's present told after it as well or as
     only something else."""
     # the cheap look first: a past verb right before the mention, or the mention one
-    if not _TOLD_PAST.search(text, max(0, start - 30), start) and not _PAST_VERB_MENTION.match(text, start):
+    told = bool(_TOLD_PAST.search(text, max(0, start - 30), start) or _PAST_VERB_MENTION.match(text, start))
+    if not told and text.find("ei ", max(sentence_start, start - 80), start) < 0:
         return False
     # the anchor in the mention's own sentence, or "isso foi em 2022" right after it
     anchors = list(_REMOTE_ANCHOR.finditer(text, sentence_start, min(len(text), end + 60)))
     if not anchors:
         return False
-    # "há dez anos tive úlcera e hoje vomitei sangue": a recent time between the anchor and the mention
     earlier = [m.end() for m in anchors if m.end() <= start]
+    # "em 2012 convulsionei por causa de febre alta": the event's cause, in the same clause
+    if not told and not (earlier and _CAUSE_OF_PAST.match(text, earlier[-1], start)):
+        return False
+    # "há dez anos tive úlcera e hoje vomitei sangue": a recent time between the anchor and the mention
     if earlier and _RECENT_BETWEEN.search(text, earlier[-1], start):
         return False
     after = min(len(text), end + 220)

@@ -1,9 +1,10 @@
 """What the writer says right after a mention that takes it back (docs/clinical-engine.md, "Fourth
 session", "Opening sets' false alarms (branch clin4-spec)"), for `negation.suppression`:
 
-- the complaint that did not come back: "a febre não voltou", "a tontura não retornou mais desde
-  sábado" (never "não voltou a baixar", "não voltou ao normal": what did not come back is the
-  normal state);
+- the complaint that did not come back: "a febre não voltou", "a febri num vortô mais", "a tontura
+  não retornou mais desde
+  sábado" (never "não voltou a baixar", "não voltou ao normal": what did not come back is
+  the normal state);
 - a denial put last: "pensar em me matar nunca", "febre eu ter nunca", "me matar nunca passou pela
   cabeça";
 - a rebuke of faith, with nobody having it: "desmaio tá repreendido", "AVC tá amarrado em nome de
@@ -18,7 +19,7 @@ import re
 # "não voltou", "não voltou mais", "nunca mais voltou", "não retornou": closed by the clause's end,
 # "e", "desde", "depois", "graças" (never by "a"/"ao": "não voltou a baixar", "não voltou ao normal").
 _NOT_BACK = re.compile(
-    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
+    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
     r"repetiu|repetiram|(?:apareceu|veio|deu)\s+mais)|nunca\s+mais\s+(?:voltou|apareceu|veio|deu))"
     r"(?:\s+mais)?(?:\s+(?:nao|nada))?"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:e|nem|desde|depois|gracas|graca|gloria|tambem|mais)\b)"

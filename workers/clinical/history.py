@@ -42,6 +42,8 @@ _RECENT_BETWEEN = re.compile(
     r"\b(?:hoje|hj|ontem|onti|anteontem|agora|agorinha|de\s+manha|de\s+madrugada|essa\s+semana|esta\s+semana|"
     r"esses\s+dias|de\s+novo|novamente|outra\s+vez)\b"
 )
+_ANCHOR_CUES = ("ano", "19", "20", "gravidez", "gestacao", "epoca", "quimio", "tempo")
+_CAUSE_WORD_BEFORE = re.compile(r"\b(?:d[aeo]s?|a|por|com)\s+(?:uma?\s+)?$")
 _CAUSE_OF_PAST = re.compile(
     r"[^.;!?\n,]*?\b[a-z]{3,}ei\b[^.;!?\n,]*?\b(?:por\s+causa\s+d[aeo]s?|devido\s+a|por|de|com)\s+(?:uma?\s+)?$"
 )
@@ -54,10 +56,13 @@ def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool
     only something else."""
     # the cheap look first: a past verb right before the mention, or the mention one
     told = bool(_TOLD_PAST.search(text, max(0, start - 30), start) or _PAST_VERB_MENTION.match(text, start))
-    if not told and text.find("ei ", max(sentence_start, start - 80), start) < 0:
+    if not told and not _CAUSE_WORD_BEFORE.search(text, max(0, start - 24), start):
         return False
     # the anchor in the mention's own sentence, or "isso foi em 2022" right after it
-    anchors = list(_REMOTE_ANCHOR.finditer(text, sentence_start, min(len(text), end + 60)))
+    hi = min(len(text), end + 60)
+    if all(text.find(cue, sentence_start, hi) < 0 for cue in _ANCHOR_CUES):
+        return False  # the common case, without a regex
+    anchors = list(_REMOTE_ANCHOR.finditer(text, sentence_start, hi))
     if not anchors:
         return False
     earlier = [m.end() for m in anchors if m.end() <= start]

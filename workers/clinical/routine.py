@@ -9,6 +9,7 @@ as "já tô bem" does, while "a febre voltou de novo" still keeps it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ACTIVITY = (
     r"(?:com(?:endo|er)|trabalh(?:ando|ar)|and(?:ando|ar)|caminh(?:ando|ar)|dorm(?:indo|ir)|corr(?:endo|er)|"
@@ -17,18 +18,40 @@ _ACTIVITY = (
     r"lav(?:ando|ar)|varr(?:endo|er)|cuid(?:ando|ar)\s+d[ao]s?\s+\w+|indo\s+(?:pr[oa]|ao|a|na|no)\s+\w+|"
     r"(?:no|na)\s+(?:trabalho|servico|escola|roca|academia|igreja|culto))"
 )
-_ROUTINE_AGAIN = re.compile(
+# The words that say it goes on, found first; the activity is then looked for only around them.
+_AGAIN = re.compile(r"\b(?:de\s+novo|novamente|normal(?:mente)?|(?:voltei|voltou|comecei|comecou)\s+a)\b")
+_ACTIVITY_BEFORE = re.compile(
     r"\b(?:(?:ja\s+)?(?:to|tou|estou|ando|ta|esta|fico|consigo)\s+)?"
     + _ACTIVITY
-    + r"\b(?:\s+[a-z]+){0,5}?\s+"
-    r"(?:de\s+novo|novamente|normal(?:mente)?)\b|\b(?:voltei|voltou|comecei|comecou)\s+a\s+"
-    + _ACTIVITY
-    + r"\b"
+    + r"\b(?:\s+[a-z]+){0,5}?\s+$"
 )
+_ACTIVITY_AFTER = re.compile(r"\s+" + _ACTIVITY + r"\b")
 
 
+@lru_cache(maxsize=512)
 def masked(sentence: str) -> str:
-    """`sentence` with every routine taken up again blanked (the same length, so offsets hold)."""
-    if "novo" not in sentence and "novamente" not in sentence and " a " not in sentence:
+    """`sentence` with every routine taken up again blanked (the same length, so offsets hold).
+    Cached: the mentions of one sentence ask about it in turn."""
+    if (
+        "novo" not in sentence
+        and "novamente" not in sentence
+        and "normal" not in sentence
+        and ("volt" not in sentence and "comec" not in sentence)
+    ):
+        return sentence  # the common case, without a regex
+    spans = []
+    for m in _AGAIN.finditer(sentence):
+        if m.group(0)[-1] == "a":  # "voltei a trabalhar"
+            after = _ACTIVITY_AFTER.match(sentence, m.end())
+            if after is not None:
+                spans.append((m.start(), after.end()))
+            continue
+        before = _ACTIVITY_BEFORE.search(sentence, max(0, m.start() - 60), m.start())
+        if before is not None:
+            spans.append((before.start(), m.end()))
+    if not spans:
         return sentence
-    return _ROUTINE_AGAIN.sub(lambda m: " " * len(m.group(0)), sentence)
+    out = list(sentence)
+    for a, b in spans:
+        out[a:b] = " " * (b - a)
+    return "".join(out)

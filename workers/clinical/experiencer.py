@@ -21,7 +21,7 @@ from functools import cached_property
 
 from .antecedent import feminine as gender
 from .antecedent import reporter
-from .people import ANIMALS, scan_people
+from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts
 from .text import words
 
@@ -88,7 +88,7 @@ FIRST_PERSON_FEVER = re.compile(
 )
 _RELATIVE_PAST = re.compile(
     r"\b(?:morreu|morreram|faleceu|faleceram|falecid[oa]|obito|enterr\w*|velorio|internad[oa]|hospitalizad[oa]|"
-    r"na\s+uti|no\s+hospital|visita\w*|mes\s+passado|meses\s+atras|desde\s+(?:pequen|crianca|sempre|"
+    r"na\s+uti|no\s+hospital|visita\w*|desde\s+(?:pequen|crianca|sempre|"
     r"que\s+nasceu)|no\s+fim\s+da\s+vida|historico|antecedente|(?:em|de)\s+(?:19|20)\d\d|ano\s+passado|"
     r"anos\s+atras|ha\s+\d+\s+anos)"
 )
@@ -121,6 +121,11 @@ _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|de
 # disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
 _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
 
+_MONTHS_AGO = re.compile(r"\b(?:mes\s+passado|meses\s+atras|(?:ha|faz)\s+(?:uns\s+|alguns\s+)?\d+\s+meses)\b")
+_WRITER_FINE = re.compile(
+    r"\beu\s+(?:(?:ja|mesm[oa]|graca\s+a\s+deus|gracas\s+a\s+deus)\s+)?(?:to|estou|tou|sigo|fico|continuo)\s+"
+    r"(?:bem|otim[oa]|tranquil[oa]|normal|bao|boa|firme)\b"
+)
 
 # A relative clause after the mention names who had it: "a dor no peito que minha vizinha sentiu",
 # "o desmaio que o colega de serviço teve"; so does an owner right after it: "o AVC da minha avó",
@@ -329,6 +334,9 @@ class Experiencer:
             return True
         if noun in _EXTENDED and _DISTRESS.search(self.text):
             return True
+        # A named adult ("o Zé da venda") is someone else when the writer says right after it that
+        # they are fine; the message's other words about the writer do not reach that far.
+        named = noun in NAMES and bool(_WRITER_FINE.search(self.text, at, min(len(self.text), end + 160)))
         clause_end = _SENTENCE.search(self.text, end)
         stop = clause_end.start() if clause_end else len(self.text)
         # A death told of the next person named is theirs: "a vó tá chamando minha mãe que já faleceu".
@@ -339,10 +347,18 @@ class Experiencer:
         # between the relative's history and the mention starts the mention's own story.
         turns = list(_TURN.finditer(self.text, at, start))
         clause = self.text[turns[-1].start() if turns else at : stop]
-        return self.self_focus or any(
-            # "chamando minha mãe que já faleceu": a death told of someone else named in the story
-            not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
-            for m in _RELATIVE_PAST.finditer(clause)
+        # "minha irmã teve um AVC mês passado": weeks ago, when the relative is named in the mention's
+        # own sentence (not a date of the writer's own complaint after a story about them).
+        months = at >= self._sentence_start(start) and bool(_MONTHS_AGO.search(clause))
+        return (
+            (self.self_focus and noun not in NAMES)
+            or named
+            or months
+            or any(
+                # "chamando minha mãe que já faleceu": a death told of someone else named in the story
+                not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
+                for m in _RELATIVE_PAST.finditer(clause)
+            )
         )
 
 

@@ -30,7 +30,8 @@ _ACTIVITY_AFTER = re.compile(r"\s+" + _ACTIVITY + r"\b")
 
 @lru_cache(maxsize=512)
 def masked(sentence: str) -> str:
-    """`sentence` with every routine taken up again blanked (the same length, so offsets hold).
+    """`sentence` with the "again" of every routine taken up again blanked (the same length, so
+    offsets hold; the activity itself stays, "hoje tô comendo" is still a statement of today).
     Cached: the mentions of one sentence ask about it in turn."""
     if (
         "novo" not in sentence
@@ -44,11 +45,11 @@ def masked(sentence: str) -> str:
         if m.group(0)[-1] == "a":  # "voltei a trabalhar"
             after = _ACTIVITY_AFTER.match(sentence, m.end())
             if after is not None:
-                spans.append((m.start(), after.end()))
+                spans.append(m.span())
             continue
         before = _ACTIVITY_BEFORE.search(sentence, max(0, m.start() - 60), m.start())
         if before is not None:
-            spans.append((before.start(), m.end()))
+            spans.append(m.span())
     if not spans:
         return sentence
     out = list(sentence)

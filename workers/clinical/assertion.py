@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from .prefilter import WordStarts
+from .routine import masked
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -158,7 +159,8 @@ _OVER = re.compile(
     r"(?:de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+(?:nada|nunca|nao)|"
     r"voltou\s+tudo\s+ao\s+normal|"
     r"(?:hoje|agora)\s+(?:[a-z]+\s*,?\s+){0,2}?sem\s+(?:febre|dor|nada)|"
-    r"(?:acordei|amanheci|levantei|acordou|amanheceu)\s+(?:zerad[oa]|de\s+boa|novinh[oa]|nov[oa]|inteir[oa])|"
+    r"(?:acordei|amanheci|levantei|acordou|amanheceu)\s+(?:zerad[oa]|de\s+boa|novinh[oa]|nov[oa]|inteir[oa]|bem|otim[oa]|"
+    r"normal)(?!\s+(?:mas|porem|so\s+que)\b)|"
     # "desde sábado não deu mais febre", "não apareceu mais": any verb of recurrence, never "não deu
     # mais pra baixar" (a fever that will not come down)
     r"nao\s+(?:deu|apareceu|repetiu|aconteceu|sentiu|tiveram)\s+mais(?!\s+(?:pra|para|jeito|conta|certo)\b)|"
@@ -301,7 +303,7 @@ def episode_over(
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither). `words`: the text's word
     index, so `_OVER` (four look-behinds at every character) is tried only where it can start."""
-    sentence = text[sentence_start:sentence_end]
+    sentence = masked(text[sentence_start:sentence_end])
     if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
         return True
     if (

@@ -2,6 +2,8 @@
 "Assertion of every mention"; the subject form: "Closing set s3c false alarms (branch s3c-spec)").
 
 - "retornar se febre", "se sangrar de novo": "se" right before the symptom.
+- "vortá si tivé febri", "procurar a UPA se der falta de ar": a return instruction, then "se" and
+  its verb right before the symptom.
 - "se a falta de ar voltar": "se" and a determiner right before it.
 - "voltar se o corte sangrar", "se ele desmaiar o que eu faço": "se", a subject, and the symptom
   verb in the future subjunctive (for these verbs, the infinitive's form).
@@ -39,12 +41,22 @@ _SE_LIST = re.compile(
     r"(?:[a-z]{1,3}|[a-z]+(?<![a-z]{2}[aei]r))\b\s*(?:,|\bou\b|\be\b)?\s*){1,12}$"
 )
 _LIST_END = re.compile(r"(?:,|\bou\b|\be\b)\s*$")
+# A return instruction in speech, the final r dropped: "vortá si tivé febri", "voltar no posto se
+# sentir dor no peito", "procurar a UPA se der falta de ar". The return verb makes "se tive" the
+# future subjunctive ("tivé"), not the past.
+_RETURN_IF = re.compile(
+    r"\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a))\s+(?:[a-z]+\s+){0,3}?s[ei]\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?"
+    r"(?:(?:tive|tiver|tiverem|senti|sentir|fica|ficar|aparece|aparecer|der|da|vier|vie|comeca|comecar)\s+)"
+    r"(?:(?:com|um|uma|de)\s+)?$"
+)
 
 
 def bare_condition(prefix: str, mention: str, match_is_verb: bool) -> bool:
     """The clause before the mention (`prefix`) ends in an "if" that governs it."""
     if match_is_verb:
         return False
+    if _RETURN_IF.search(prefix[-80:]):
+        return True
     if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
         return True
     if _LIST_END.search(prefix) and (se_list := _SE_LIST.search(prefix[-120:])) is not None:

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from .antecedent import feminine as gender
 from .antecedent import reporter
-from .people import ANIMALS, scan_people
+from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts
 from .text import words
 
@@ -75,6 +75,10 @@ _SELF_FOCUS = re.compile(
     # the relative is not (yet) a patient here: "como faço pra trazer ele", "ela não é paciente de vcs"
     r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"
     r"nao\s+e\s+paciente|nao\s+(?:fui|foi|era)\s+eu\b|"
+    # a relative brought along to the writer's own appointment: "vou levar minha mãe junto", "posso
+    # trazer meu pai comigo na consulta?"; never to an emergency ("levar minha mãe junto pra UPA")
+    r"(?:levar|trazer|levo|trago)\s+(?:o\s+|a\s+)?(?:meu|minha)\s+[a-z]+\s+(?:junto|comigo|tambem|(?:na|pra|para\s+a)\s+"
+    r"(?:minha\s+)?consulta)\b(?![^.;!?\n]{0,40}\b(?:pronto|ps|upa|hospital|emergencia|socorro|samu|agora)\b)|"
     r"(?:fiquei|to|estou)\s+(?:assustad[oa]|preocupad[oa])\s*,?\s*(?:mas|e)\s+eu)"
 )
 # The writer's own fever or temperature: "minha mãe faz rádio e eu tô com febre de 38,3".
@@ -116,6 +120,30 @@ _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|de
 # An aside that returns to the writer after a story about others (s3de-recall): "o moço da farmácia
 # disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
 _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
+
+_MONTHS_AGO = re.compile(r"\b(?:mes\s+passado|meses\s+atras|(?:ha|faz)\s+(?:uns\s+|alguns\s+)?\d+\s+meses)\b")
+_WRITER_FINE = re.compile(
+    r"\beu\s+(?:(?:ja|mesm[oa]|graca\s+a\s+deus|gracas\s+a\s+deus)\s+)?(?:to|estou|tou|sigo|fico|continuo)\s+"
+    r"(?:bem|otim[oa]|tranquil[oa]|normal|bao|boa|firme)\b"
+)
+
+# A relative clause after the mention names who had it: "a dor no peito que minha vizinha sentiu",
+# "o desmaio que o colega de serviço teve"; so does an owner right after it: "o AVC da minha avó",
+# "a convulsão do meu irmão". A verb of the writer ("que eu senti") or of saying ("que minha mãe
+# falou") is no such clause.
+_DET = r"(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa|dona|o\s+meu|a\s+minha)"
+_FELT_BY = re.compile(
+    r"\s+(?:(?:que|q)\s+(?P<who>(?:" + _DET + r"\s+)?[a-z]+(?:\s+(?!(?:que|e|mas|eu)\b)[a-z]+){0,3}?)\s+"
+    r"(?:(?:ja|tambem|la|ontem)\s+)?(?:sentiu|sente|sentia|teve|tem|tinha|tava\s+sentindo|estava\s+sentindo|passou|"
+    r"apresentou|relatou|descreveu|sofreu)\b|"
+    r"(?:d[oa]s?)\s+(?P<owner>(?:minha|meu|minhas|meus|sua|seu|nossa|nosso|dona)\s+[a-z]+|(?:vizinh|colega|amig)[a-z]*))"
+)
+
+# ... unless the writer has it too: "tô com a mesma falta de ar que minha vizinha teve".
+_MINE_TOO = re.compile(
+    r"\b(?:mesm[oa]|igual|parecid[oa]|(?:to|tou|estou|tenho|sinto|senti|tive|fiquei|me\s+deu)(?:\s+com)?"
+    r"(?:\s+(?:uma?|a|o|essa|esse))?)\s+$"
+)
 
 
 class Experiencer:
@@ -265,11 +293,25 @@ class Experiencer:
         who, noun, _of, _at = self._subject(start, end)
         return not self.caregiver and who == "third" and noun is not None
 
+    def _felt_by(self, start: int, end: int) -> tuple[str, bool, int] | None:
+        """ "a dor no peito que minha vizinha sentiu": the person a relative clause right after the
+        mention names as the one who had it (noun, a relative's relative, where they start)."""
+        m = _FELT_BY.match(self.text, end)
+        if m is None or _MINE_TOO.search(self.text, max(0, start - 40), start):
+            return None
+        k = bisect_left(self.people_starts, end)
+        who_end = m.end("who") if m.group("who") else m.end("owner")
+        if k < len(self.people) and self.people[k][0] < who_end:
+            _p0, _p1, noun, of = self.people[k]
+            return noun, of, self.people[k][0]
+        return None
+
     def other_person(self, start: int, end: int) -> bool:
         named = self._named_after(start, end)
         if named is not None:
             return named
-        who, noun, of, at = self._subject(start, end)
+        felt = self._felt_by(start, end)
+        who, noun, of, at = ("third", *felt) if felt else self._subject(start, end)
         if who == "first":
             return self.caregiver
         if (
@@ -292,6 +334,9 @@ class Experiencer:
             return True
         if noun in _EXTENDED and _DISTRESS.search(self.text):
             return True
+        # A named adult ("o Zé da venda") is someone else when the writer says right after it that
+        # they are fine; the message's other words about the writer do not reach that far.
+        named = noun in NAMES and bool(_WRITER_FINE.search(self.text, at, min(len(self.text), end + 160)))
         clause_end = _SENTENCE.search(self.text, end)
         stop = clause_end.start() if clause_end else len(self.text)
         # A death told of the next person named is theirs: "a vó tá chamando minha mãe que já faleceu".
@@ -302,10 +347,18 @@ class Experiencer:
         # between the relative's history and the mention starts the mention's own story.
         turns = list(_TURN.finditer(self.text, at, start))
         clause = self.text[turns[-1].start() if turns else at : stop]
-        return self.self_focus or any(
-            # "chamando minha mãe que já faleceu": a death told of someone else named in the story
-            not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
-            for m in _RELATIVE_PAST.finditer(clause)
+        # "minha irmã teve um AVC mês passado": weeks ago, when the relative is named in the mention's
+        # own sentence (not a date of the writer's own complaint after a story about them).
+        months = at >= self._sentence_start(start) and bool(_MONTHS_AGO.search(clause))
+        return (
+            (self.self_focus and noun not in NAMES)
+            or named
+            or months
+            or any(
+                # "chamando minha mãe que já faleceu": a death told of someone else named in the story
+                not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
+                for m in _RELATIVE_PAST.finditer(clause)
+            )
         )
 
 

@@ -180,6 +180,32 @@ def made_a_face(text: str, start: int, end: int) -> bool:
     )
 
 
+# "Cabeça quente" of worry or anger, not of fever: "fiquei de cabeça quente esperando o resultado",
+# "ando com a cabeça quente com as dívidas". A word of body heat near it ("febre", "38,5",
+# "pelando", "o corpo quente") keeps the fever (docs/clinical-engine.md, "Fourth session").
+_HOT_HEAD = re.compile(r"cabeca\b.*\bquente$")
+_HOT_HEAD_OF = re.compile(r"\bd[ea]\s+$")
+_WORRY = re.compile(
+    r"\b(?:preocupa\w*|nervos\w*|estress\w*|ansios\w*|ansiedade|raiva|brav[oa]|irritad\w*|esperando|resultado|"
+    r"briga\w*|discuss\w*|problemas?|dividas?|contas|boletos?|trabalho|servico|coracao\s+na\s+mao|aperrei\w*|"
+    r"agonia\w*|angusti\w*|pensando|pensamento\w*|cabeca\s+cheia)\b"
+)
+_BODY_HEAT = re.compile(
+    r"\b(?:febre\w*|febril|termometro|\d{2}[,.]\d|\d{2}\s+graus|pelando|fervendo|calafrio\w*|tremedeira|"
+    r"corpo\s+(?:\w+\s+)?quente|testa|suando|moleza|mole)\b"
+)
+
+
+def hot_head(text: str, start: int, end: int) -> bool:
+    """ "De cabeça quente", or with a worry around it and no body heat: an idiom."""
+    if not _HOT_HEAD.match(text, start, end):
+        return False
+    lo, hi = max(0, start - 80), min(len(text), end + 80)
+    if _BODY_HEAT.search(text, lo, hi):
+        return False
+    return bool(_HOT_HEAD_OF.search(text, max(0, start - 4), start) or _WORRY.search(text, lo, hi))
+
+
 # Tried on every mention, so compiled once.
 _KILL = re.compile(r"\b(?:me|te|nos)\s+mat")
 _COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
@@ -196,7 +222,7 @@ def figurative(text: str, start: int, end: int) -> bool:
     mention = text[start:end]
     if mention.startswith("sangr") and _MONEY_BEFORE.search(before):
         return True
-    if fell_asleep(text, start, end):
+    if fell_asleep(text, start, end) or hot_head(text, start, end):
         return True
     if nonbody_cause(text, start, end) or made_a_face(text, start, end):
         return True

@@ -4,8 +4,10 @@ garganta", "na gravidez do primeiro filho tive convulsão, mas agora tá tudo tr
 quimio tive sangramento de nariz mas isso foi em 2022, hoje só vim marcar a revisão".
 
 Three parts must all be there: a remote anchor (years ago, a past pregnancy, "na época da quimio",
-a year), a past-tense verb that tells the event, and a later "hoje/agora" clause of wellness or of
-only something else. Anything that says it goes on ("de novo", "ainda", "voltou") keeps the finding.
+a year), a past-tense verb that tells the event (or the mention is one: "há uns dez anos eu vomitei
+sangue"), and a later "hoje/agora" clause of wellness, of only something else or of a check-up
+("agora quero fazer endoscopia de controle"), or a "sem sintomas".
+Anything that says it goes on ("de novo", "ainda", "voltou") keeps the finding.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ _TOLD_PAST = re.compile(
 )
 _NOW_WELL_OR_ONLY = re.compile(
     r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|normal|tranquil[oa]|"
-    r"de\s+boa|sossegad[oa]|so\s+(?:com|vim|quero|queria|pra|para|passando|marcar|uma|um)|tudo\s+(?:certo|tranquilo|bem))\b"
+    r"de\s+boa|sossegad[oa]|so\s+(?:com|vim|quero|queria|pra|para|passando|marcar|uma|um)|tudo\s+(?:certo|tranquilo|bem)|"
+    # a check-up asked for now: "agora quero fazer endoscopia de controle"
+    r"(?:quero|queria|preciso|vou|vim)\s+(?:so\s+)?(?:fazer|marcar|agendar|repetir|pegar|renovar))\b|"
+    # no complaint at all, wherever it is said: "to sem sintomas", "estou sem queixas", "assintomática"
+    r"\b(?:sem\s+(?:sintomas?|queixas?|nada\s+disso)|assintomatic[oa]|nunca\s+mais\s+(?:tive|teve|senti))\b"
 )
 _GOES_ON = re.compile(
     r"\b(?:de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|continu\w+|piorou|piorando|repetiu|"
@@ -32,14 +38,39 @@ _GOES_ON = re.compile(
 )
 
 
+_RECENT_BETWEEN = re.compile(
+    r"\b(?:hoje|hj|ontem|onti|anteontem|agora|agorinha|de\s+manha|de\s+madrugada|essa\s+semana|esta\s+semana|"
+    r"esses\s+dias|de\s+novo|novamente|outra\s+vez)\b"
+)
+_ANCHOR_CUES = ("ano", "19", "20", "gravidez", "gestacao", "epoca", "quimio", "tempo")
+_CAUSE_WORD_BEFORE = re.compile(r"\b(?:d[aeo]s?|a|por|com)\s+(?:uma?\s+)?$")
+_CAUSE_OF_PAST = re.compile(
+    r"[^.;!?\n,]*?\b[a-z]{3,}ei\b[^.;!?\n,]*?\b(?:por\s+causa\s+d[aeo]s?|devido\s+a|por|de|com)\s+(?:uma?\s+)?$"
+)
+# The mention is itself the told past: "eu vomitei sangue", "desmaiei", "teve convulsão".
+_PAST_VERB_MENTION = re.compile(r"[a-z]{3,}(?:ei|ou|eu|iu)\b")
+
+
 def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool:
     """The mention is a long-past event, with the writer's present told after it as well or as
     only something else."""
-    # the cheap look first: a past verb right before the mention
-    if not _TOLD_PAST.search(text, max(0, start - 30), start):
+    # the cheap look first: a past verb right before the mention, or the mention one
+    told = bool(_TOLD_PAST.search(text, max(0, start - 30), start) or _PAST_VERB_MENTION.match(text, start))
+    if not told and not _CAUSE_WORD_BEFORE.search(text, max(0, start - 24), start):
         return False
     # the anchor in the mention's own sentence, or "isso foi em 2022" right after it
-    if not _REMOTE_ANCHOR.search(text, sentence_start, min(len(text), end + 60)):
+    hi = min(len(text), end + 60)
+    if all(text.find(cue, sentence_start, hi) < 0 for cue in _ANCHOR_CUES):
+        return False  # the common case, without a regex
+    anchors = list(_REMOTE_ANCHOR.finditer(text, sentence_start, hi))
+    if not anchors:
+        return False
+    earlier = [m.end() for m in anchors if m.end() <= start]
+    # "em 2012 convulsionei por causa de febre alta": the event's cause, in the same clause
+    if not told and not (earlier and _CAUSE_OF_PAST.match(text, earlier[-1], start)):
+        return False
+    # "há dez anos tive úlcera e hoje vomitei sangue": a recent time between the anchor and the mention
+    if earlier and _RECENT_BETWEEN.search(text, earlier[-1], start):
         return False
     after = min(len(text), end + 220)
     return bool(_NOW_WELL_OR_ONLY.search(text, end, after)) and not _GOES_ON.search(text, end, after)

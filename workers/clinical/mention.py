@@ -22,6 +22,7 @@ from .assertion import (
     hypothetical_spans,
     recurred_next,
 )
+from .denied_cue import fall_denied
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
@@ -183,6 +184,8 @@ class Scanner:
         a, b = self.bounds(start, end)
         if figurative(t, start, end) or (codigo == "temperatura" and weather(t, start, end, a, b)):
             return "figurado"
+        if codigo == "sincope" and fall_denied(t, start, end):
+            return "negado"  # "a vista escureceu ..., não caí nem apaguei"
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)

@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
 from .conditional import bare_condition
+from .postposed import denied_after
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
 
@@ -358,7 +359,7 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    if _POST_NEGATION.match(after) or _post_negated(after):
+    if _POST_NEGATION.match(after) or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 
     if mode in (Mode.ALTA, Mode.LAUDO):

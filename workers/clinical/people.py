@@ -30,9 +30,26 @@ _BYSTANDERS = words(
     "vizim vizin vizinhu visinho visinha cara fulano fulana cuidador cuidadora comadre compadre comadres "
     "compadres cumadi cumpadi madrinha padrinho afilhado afilhada " + ANIMALS
 )
+# Given names and their nicknames, a person only after a determiner ("o Zé da venda", "a Maria do
+# bar", "seu Tonho"): a named adult is read like a relative (docs/clinical-engine.md, "Fourth
+# session"). Names that are also common words ("rosa", "luz", "gloria", "socorro", "aparecida") are left out.
+NAMES = words(
+    "ze zezinho zeca jose joao joaozinho antonio toninho tonho francisco chico chiquinho carlos paulo "
+    "pedro lucas luiz luis marcos gabriel rafael daniel marcelo bruno eduardo felipe raimundo rodrigo manoel "
+    "manuel mateus andre fernando fabio leonardo gustavo guilherme leandro tiago thiago anderson ricardo "
+    "marcio jorge "
+    "sebastiao tiao alexandre roberto edson diego vitor sergio claudio cesar geraldo adriano julio renato "
+    "severino benedito miguel arthur davi heitor joaquim quinzinho juca valdir wagner vagner nelson osvaldo "
+    "mario sandro juninho maria mariazinha ana francisca chica antonia tonha adriana juliana marcia fernanda "
+    "patricia aline sandra camila amanda bruna jessica leticia julia luciana vanessa mariana gabriela vera "
+    "larissa claudia beatriz luana sonia renata eliane josefa zefa neide dalva lurdes lourdes cida tereza "
+    "teresa raimunda sebastiana helena alice laura joana carla simone debora cristina silvia regina lucia "
+    "fatima marlene celia denise edna elza irene ivone zilda"
+)
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
 )
+_NAME_BEFORE = words("o a seu sr sra tal do da")
 _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
@@ -47,7 +64,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 
 
 # Every word `scan_people` stops at (besides verbs ending in -ei); the others are skipped.
-_PERSON_WORDS = _RELATIVES | _BYSTANDERS | words("outro outra companheiro companheira dona")
+_PERSON_WORDS = _RELATIVES | _BYSTANDERS | NAMES | words("outro outra companheiro companheira dona")
 _NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
 
 
@@ -93,7 +110,14 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         end_i = i
         if w in _RELATIVES or w in _BYSTANDERS:
             noun = w
-        elif w == "dona" and i + 1 < n and joined(i, i + 1) and toks[i + 1][2] not in _PERSON_WORDS:
+        elif w in NAMES and i > 0 and toks[i - 1][2] in _NAME_BEFORE and joined(i - 1, i):
+            noun = w  # "o Zé da venda", "seu Tonho"
+        elif (
+            w == "dona"
+            and i + 1 < n
+            and joined(i, i + 1)
+            and (toks[i + 1][2] not in _PERSON_WORDS or toks[i + 1][2] in NAMES)
+        ):
             noun, end_i = "dona", i + 1  # "dona Maria (do quarto ao lado)": a person named
         elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
             noun, end_i = f"{w} paciente", i + 1

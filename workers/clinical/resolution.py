@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .negation import clause_start
+from .routine import masked
 
 _RESOLVED_QUEIXA = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|sumiu|sumiram|resolveu|cedeu|baixou|"
@@ -44,7 +45,7 @@ def resolved_complaint(text: str, start: int, end: int) -> bool:
     s_start = clause_start(text, start, sentence=True)
     # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
     m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
-    sentence = text[s_start : m.start() if m else len(text)]
+    sentence = masked(text[s_start : m.start() if m else len(text)])
     return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
 
 

@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 
 from . import lexicon
 from .normalise import is_word, known_words, respell
+from .people import NAMES
 from .text import Normalised, rewrite, words
 
 VOCABULARY = words(
@@ -143,7 +144,7 @@ ABBREVIATIONS = {
 def _rule_words() -> frozenset[str]:
     """Every word the engine's own patterns spell out ("afebril", "dispineia", "sangui"): known,
     even when the general lexicon lacks a medical term or a typo the rules already expect."""
-    found: set[str] = set(VOCABULARY)
+    found: set[str] = set(VOCABULARY) | NAMES  # "o Tonho da oficina" is no typo of "túnel"
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
         for item in value if isinstance(value, (list, tuple)) else (value,):

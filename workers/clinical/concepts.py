@@ -161,14 +161,18 @@ CONFUSION = Concept(
             + r")\s+(?:com|pel[oa])\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
             + _KIN
             + r")\b|"
-            r"\b(?:me\s+)?(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|"
+            r"\b(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|"
             r"seu\s+)?(?:"
             + _KIN
             + r"|eu)\s+(?:de|era|e|fosse|sou)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?"
-            r"(?:mae|pai|irma|irmao|marido|esposa|tia|tio|avo|vo|falecid[oa])\b"
+            r"(?:mae|pai|irma|irmao|marido|esposa|tia|tio|avo|vo|falecid[oa])\b|"
+            # "ficou me chamando de mãe" (a look-behind, so the cue keeps its literal prefilter)
+            r"(?<=\bme\s)(?:chamou|chama|chamando)\s+(?:de|pelo\s+nome\s+d[ao])\s+(?:minha\s+|sua\s+)?(?:"
+            + _KIN
+            + r")\b"
         ),
         "waking": _re(
-            r"\b(?:acordei|acordou|amanheci|amanheceu|levantei|levantou)\s+(?:\w+\s+){0,2}?(?:sem\s+saber|confus\w*|"
+            r"\b(?:acordei|acordou|amanheci|amanheceu|levantei|levantou)\s+(?:\w+\s+){0,2}?(?:confus\w*|"
             r"perdid[oa]|desorientad[oa]|esquisit[oa]|estranh[oa])\b"
         ),
         "seeing": _re(

@@ -221,3 +221,19 @@ def read_answer(folded: str) -> Answer:
     if hedge is not None and len(first_clause.split()) <= 10:
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0))
     return Answer(None, body, None, ongoing, numbers, bare)
+
+
+# The answer to an orientation test that fails it: not knowing ("ela n sabe n", "errou o ano"), or a
+# year long gone given as today's ("falou que é 1980", "acha que tá em 1995").
+_DOES_NOT_KNOW = re.compile(
+    r"\b(?:n|nao|num|nem)\s+(?:\w+\s+)?(?:sabe|soube|sabia|lembra|lembrou|reconhece|reconheceu|conseguiu|consegue|"
+    r"acertou|acerta)\b|\b(?:errou|erra|errando|trocou|troca|trocando)\s+(?:\w+\s+)?(?:o\s+|a\s+)?"
+    r"(?:ano|dia|data|mes|lugar|nome|nomes)\b|"
+    r"\b(?:falou|fala|disse|diz|acha|achando|jura|respondeu)\s+(?:que\s+|q\s+)?(?:e|ta|esta|estamos|era)?\s*(?:em\s+)?"
+    r"(?:19\d\d|200\d|201\d)\b"
+)
+
+
+def fails_orientation(folded: str, polarity: str | None) -> bool:
+    """Whether an answer to "do they know the day and the place?" says they do not."""
+    return polarity == "nao" or bool(_DOES_NOT_KNOW.search(folded))

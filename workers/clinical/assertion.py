@@ -54,7 +54,8 @@ _HYPO_QUESTION = re.compile(
     r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
-    r"o\s+que\s+(?:e|eh|significa|caracteriza)\b|"
+    # (never the indirect "não sei o que é que tá acontecendo", which reports what is going on)
+    r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
     # a general knowledge question: "qual a diferença entre desmaio e convulsão?"
     r"(?:qual|quais)\s+(?:e\s+)?(?:a\s+|as\s+)?diferencas?\s+(?:entre|de|do|da)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
@@ -84,7 +85,8 @@ _HAPPENING_NOW = re.compile(
     r"(?<!\bnao\s)(?<!\bnum\s)\be\s+(?:exatamente\s+|bem\s+|justamente\s+)?(?:isso|o\s+que)\s+(?:que\s+)?"
     r"(?:ta|esta|tava|estava)\s+(?:me\s+)?acontecendo\b|"
     r"(?<!\bnao\s)\bfoi\s+(?:exatamente\s+|bem\s+)?(?:isso|o)\s+que\s+(?:me\s+)?aconteceu\b|"
-    r"(?<!\bnao\s)(?<!\bnum\s)\b(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:exatamente\s+)?isso\s+agora\b"
+    r"(?<!\bnao\s)(?<!\bnum\s)\b(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:exatamente\s+)?(?:isso\s+|ela\s+|ele\s+)?"
+    r"agora\b|(?<!\bnao\s)(?<!\bnum\s)(?<!\bsei\s)\b(?:ta|esta)\s+acontecendo\s+agora\b"
 )
 
 
@@ -137,7 +139,7 @@ _TOLD_BEFORE = re.compile(
 
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
-    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
     r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"

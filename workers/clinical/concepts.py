@@ -117,6 +117,11 @@ SYNCOPE = Concept(
     strong=frozenset({"went_down"}),
 )
 
+_KIN = (
+    r"filh[oa]|irma|irmao|mae|pai|marido|esposa|mulher|net[oa]|sobrinh[oa]|genro|nora|tia|tio|avo|vo|"
+    r"cunhad[oa]|prim[oa]|vizinh[oa]|cuidador[a]?|enfermeir[oa]"
+)
+
 CONFUSION = Concept(
     "confusao_mental",
     "Confusão mental / delirium (descrita em palavras leigas)",
@@ -140,6 +145,36 @@ CONFUSION = Concept(
             r"(?:quer|querendo|queria|pede|pedindo)\s+(?:pra\s+)?(?:ir\s+)?(?:embora\s+)?(?:pra|para)\s+casa\s+"
             r"(?:sendo\s+que|mas|e)\s+(?:ja\s+)?(?:ta|esta)\s+em\s+casa)"
         ),
+        # (s4-recall) not knowing the day, month or year, and mistaking one relative for another: either
+        # pairs with the other, or with waking so ("acordei sem saber que dia é, confundi minha filha com
+        # minha irmã"); one alone may be a busy week or a slip of the tongue
+        "when": _re(
+            r"\b(?:sem\s+saber|nao\s+(?:\w+\s+)?sab\w*|nao\s+(?:\w+\s+)?lembr\w*|esque(?:ceu|ci|cendo))\s+"
+            r"(?:nem\s+)?(?:de\s+)?(?:que|qual|em\s+que)\s+(?:dia|ano|mes|lugar|cidade)\b(?!\s+(?:e|vai\s+ser|sera|foi|tem|"
+            r"marc\w*|era)\s+(?:a|o|as|os|minha|meu|sua|seu)\s)|"
+            r"\b(?:acha|achando|acho|jura|falou|disse|diz)\s+que\s+(?:ainda\s+)?(?:e|era|estamos|ta\s+em)\s+(?:19[0-9]{2}|"
+            r"20[01][0-9])\b"
+        ),
+        "mistaking": _re(
+            r"\b(?:confund\w+|trocou|troquei|troca|trocando)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
+            + _KIN
+            + r")\s+(?:com|pel[oa])\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
+            + _KIN
+            + r")\b|"
+            r"\b(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|"
+            r"seu\s+)?(?:"
+            + _KIN
+            + r"|eu)\s+(?:de|era|e|fosse|sou)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?"
+            r"(?:mae|pai|irma|irmao|marido|esposa|tia|tio|avo|vo|falecid[oa])\b|"
+            # "ficou me chamando de mãe" (a look-behind, so the cue keeps its literal prefilter)
+            r"(?<=\bme\s)(?:chamou|chama|chamando)\s+(?:de|pelo\s+nome\s+d[ao])\s+(?:minha\s+|sua\s+)?(?:"
+            + _KIN
+            + r")\b"
+        ),
+        "waking": _re(
+            r"\b(?:acordei|acordou|amanheci|amanheceu|levantei|levantou)\s+(?:\w+\s+){0,2}?(?:confus\w*|"
+            r"perdid[oa]|desorientad[oa]|esquisit[oa]|estranh[oa])\b"
+        ),
         "seeing": _re(
             r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
             r"(?:falando|conversando|chamando|vendo)\s+"
@@ -148,6 +183,7 @@ CONFUSION = Concept(
         ),
     },
     strong=frozenset({"lost", "seeing"}),
+    weak=frozenset({"waking"}),
 )
 
 STROKE = Concept(
@@ -193,7 +229,8 @@ SELF_HARM = Concept(
     {
         "wish": _re(
             r"\b(?:ir\s+embora\s+junto\s+com\s+(?:ela|ele)|ir\s+(?:pra|para)\s+junto\s+d(?:ela|ele|e\s+deus)|"
-            r"ninguem\s+(?:ia|vai|iria)\s+sentir\s+(?:a\s+)?minha\s+falta|se\s+eu\s+(?:morresse|morrer|nao\s+acordar|"
+            r"ninguem\s+(?:\w+\s+)?(?:ia|vai|iria|vai\s+nem)\s+sentir\s+(?:a\s+)?(?:minha\s+)?falta"
+            r"(?!\s+d[oae]s?\s+(?!mim\b))|se\s+eu\s+(?:morresse|morrer|nao\s+acordar|"
             r"sumisse|sumir|desaparecesse|desaparecer)\b[^.;!?\n]{0,40}\b(?:alivio|melhor|ninguem|tanto\s+faz)|nao\s+quer(?:o|ia)?\s+mais\s+viver|"
             r"descansar\s+(?:pra|para)\s+sempre|dormir\s+(?:pra|para)\s+sempre)"
         ),
@@ -211,12 +248,21 @@ SELF_HARM = Concept(
             r"\b(?:carta\s+(?:\w+\s+)?(?:se\s+)?despedi\w*|carta\s+de\s+despedida|me\s+despedi\w*\s+de|"
             r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
             r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
-            r"comprei\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida)|"
+            # lethal means acquired (s4-recall): counts only beside a wish or hopelessness
+            r"(?:comprei|consegui|arrumei|peguei|escondi|tenho\s+aqui)\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida|"
+            r"formicida|arma|revolver)|"
             r"(?:juntei|separei|guardei|escondi|guardando|juntando|separando|escondendo|estocando)\s+(?:os\s+|uns\s+|as\s+|"
             r"umas\s+|meus\s+|minhas\s+)?(?:remedio\w*|comprimido\w*|cartela\w*|pilula\w*|caixas?\s+de\s+remedio))"
         ),
+        # hopelessness, never enough alone ("cansei de tudo" may be a bad week): pairs with preparation
+        "hopeless": _re(
+            r"\b(?:cansei\s+de\s+(?:tudo|viver|lutar|sofrer|tudo\s+e\s+de\s+todos)|"
+            r"nao\s+aguento\s+mais\s+(?:viver|essa\s+vida|esta\s+vida)|nao\s+vejo\s+(?:mais\s+)?(?:saida|sentido|motivo)|"
+            r"(?:sou|virei)\s+(?:so\s+)?um\s+(?:peso|estorvo)|(?:melhor|melhores)\s+sem\s+mim)\b"
+        ),
     },
     strong=frozenset({"wish", "plan"}),
+    weak=frozenset({"hopeless"}),
 )
 
 # Breathlessness told by what the patient can no longer do: a wheezing chest, an everyday effort that

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answers import Answer, read_answer
+from .answers import Answer, fails_orientation, read_answer
 from .questions import MEASURED, QuestionKind, classify, statement, symptom_phrase
 from .text import fold
 
@@ -191,6 +191,13 @@ def _by_kind(
         if answer.polarity in ("sim", "talvez"):
             return "penso em acabar com a minha vida. " + folded
         return None
+    if kind is QuestionKind.ORIENTATION:
+        # a failed orientation test is acute confusion in the rules' words (s4-recall)
+        return (
+            f"nao sabe que dia e hoje nem onde esta. {folded}"
+            if fails_orientation(folded, answer.polarity)
+            else None
+        )
     if kind is QuestionKind.ABILITY:
         ability = statement(question, ability=True)
         if ability is None:

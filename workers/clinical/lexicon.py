@@ -136,8 +136,19 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # too breathless to finish a sentence, with the air or the tiredness in the clause:
             # "não consigo terminar uma frase sem parar pra pegar ar", "cansaço que num dou conta de
             # terminar a frase"
-            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,4}?(?:termin\w*|acab\w*|complet\w*)\s+(?:uma\s+|a\s+|minha\s+)?"
-            r"(?:frase|frases)\b(?=[^.;!?\n]{0,40}?\b(?:ar|folego|respir\w*|cansaco|canseira)\b)",
+            # (s4-recall) FAILURE + SPEAKING a whole sentence, with the AIR cue after it or before it in
+            # the sentence: "não dou conta de falar uma frase inteira sem parar pra puxar o ar",
+            # "abrindo a boca pra pegar ar, não consigo nem terminar uma frase"
+            r"\b(?:nao|num|nem|mal|sem)\s+(?:\w+\s+){0,5}?(?:termin\w*|acab\w*|complet\w*|falar|dizer|formar)\s+"
+            r"(?:uma\s+|a\s+|minha\s+)?(?:frase|frases)\b"
+            r"(?=[^.;!?\n]{0,60}?\b(?:ar|folego|respir\w*(?!\s+(?:normal|bem|tranquil\w*))|cansaco|canseira|chiando|chiado)\b)",
+            # (the air first, never "cansaço" first: "tô num cansaço que num dou conta de terminar a frase"
+            # is read from its failure, whose "num" is no denial of the tiredness)
+            r"\b(?:ar|folego|respir\w*(?!\s+(?:normal|bem|tranquil\w*))|chiando|chiado)\b[^.;!?\n]{0,80}?\b(?:nao|num|nem|mal|sem)\s+"
+            r"(?:\w+\s+){0,5}?(?:termin\w*|acab\w*|complet\w*|falar|dizer|formar)\s+(?:uma\s+|a\s+|minha\s+)?"
+            r"(?:frase|frases)\b",
+            # the chest that shut, an airway image: "parece que o peito fechou", "meu peito tá trancado"
+            r"\b(?:o|meu|o\s+meu)\s+peito\s+(?:\w+\s+)?(?:fechou|fechando|fechad[oa]|trancou|trancad[oa]|trancando)\b",
             # "não tô conseguindo nem falar de tanta falta de ar": the cause, not a denial
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
@@ -393,17 +404,19 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\bsan?gra(?:m[ei]?n?t[oa]s?|meto|ndo|mos|r|ram|va|vam|nte|ia)\b|\bsan?gr(?:ou|ei|a|am)\b",
             r"\bhemorr?a[gj]i(?:a|as|co|ca|cos|cas)\b",
-            r"\b(?:perd\w*|saindo|sai|saiu|sair|escorr\w*|jorr\w*|pingando|pingar|esguich\w*|vazando|vazar)\s+"
-            + GAP2
-            + r"(?:muito\s+)?"
-            + BLOOD,
+            r"\b(?:perd\w*|saindo|sai|saiu|sair|escorr\w*|jorr\w*|pingando|pingar|esguich\w*|vazando|vazar|"
+            r"minando|minava|minou|brotando)\s+" + GAP2 + r"(?:muito\s+)?" + BLOOD,
             r"\b(?:muito|bastante|monte\s+de|poca\s+de|cheio\s+de|cheia\s+de|coagulos\s+de)\s+" + BLOOD,
             r"\b"
             + BLOOD
             + r"\s+"
             + GAP1
             + r"(?:n[oa]s?|pel[oa]s?)\s+(?:fezes|coco|urina|xixi|nariz|boca|ouvidos?|"
-            r"vagina|anus|reto|ferida|corte|gengivas?|olhos?|evacuac\w*|cocos?|bumbum)\b",
+            r"vagina|anus|reto|ferida|corte|gengivas?|olhos?|evacuac\w*|cocos?|bumbum|fistula|curativo|dreno|pontos?)\b|\b"
+            + BLOOD
+            + r"\s+"
+            + GAP1
+            + r"por\s+(?:tras|baixo|atras)\b",
             r"\b(?:fezes|coco|urina|xixi|diarreia|diarreias|diareia|evacuac\w*|corrimento|secrec\w*|menstruacao)\s+"
             + GAP2
             + r"(?:com|de|cheia\s+de|cheio\s+de)\s+"
@@ -412,7 +425,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # "continua saindo", "tá jorrando"), or it soaks what holds it back ("ensopado de sangue").
             r"\b"
             + BLOOD
-            + r"[^.?!\n]{0,25}?\b(?:nao\s+(?:\w+\s+)?(?:para|parou|estanca|estancou|coagula|seca|fecha)\b|"
+            + r"[^.?!\n]{0,60}?\b(?:nao\s+(?:\w+\s+)?(?:para|parou|estanca|estancou|coagula|seca|fecha)\b"
+            r"(?!\s+de\s+(?!jeito|sair|escorrer|pingar|vir|descer|minar)[a-z]+(?:ar|er|ir)\b)|"
             r"jorr\w*|escorr\w*|encharc\w*|ensop\w*|esguich\w*|pingando|continua\s+(?:saindo|vindo|escorrendo|descendo))",
             r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
@@ -579,7 +593,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"travad[oa]|atrapalhad[oa]|mole|lent[oa])\b",
             # "falá" for "falar": the infinitive's r is dropped in speech, "num" for "não"
             r"\bn(?:ao|um)\s+(?:ta\s+|esta\s+|tava\s+)?consegu\w+\s+(?:falar?|articular?)\s+(?:nada\s+)?direito\b(?!\s+com\b)",
-            r"\b(?:nao\s+consegue|nao\s+consigo|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|"
+            # (never "ainda não consegue falar", a toddler)
+            r"\b(?<!ainda\s)(?:nao\s+consegue|nao\s+consigo|nao\s+conseguia|nao\s+conseguiu|sem\s+conseguir|"
             r"dificuldade\s+(?:para|pra|de|em))\s+(?:falar|articular)(?!\s+(?:com|no|por|ao|pelo|nada|ingles)\b)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
             # sudden loss of sight and words coming out wrong are on the SAMU stroke list too
@@ -874,6 +889,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bv[ou]mitando\s+(?:muito|demais|bastante|direto)\b",
             # "tá vomitando tudo", "ela vomita tudo": what goes in comes out (never "vomitei tudo que comi")
             r"\bv[ou]mit(?:ando|a|o)\s+tudo\b(?!\s+(?:o\s+)?que\s+(?:comi|comeu|jantou|jantei|almocei|almocou))",
+            # the same in lay words, "tô botando tudo pra fora", never unburdening to someone
+            r"\b(?:botando|jogando|pondo|colocando)\s+tudo\s+(?:pra|para)\s+fora\b(?![^.;!?\n]{0,40}?\b(?:terapeut\w*|"
+            r"psicolog\w*|desabaf\w*|chor\w*|convers\w*|falando|sentimento\w*|amig[oa]s?)\b)",
             r"\b(?:nao|nem)\s+"
             + GAP1
             + r"(?:consigo|consegue|conseguia|para|paro|parou|parava|consegui|param)\s+"
@@ -943,7 +961,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + VOMIT
             + r"|bot\w+\s+(?:pra|para)\s+fora|p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\b(?:agua|soro|liquido\w*|cha|leite)\b[^.?!\n]{0,25}?\b(?:volta|voltar|voltando|voltou|devolve|devolvendo)"
-            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro|no|na)\b)(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
+            r"(?:\s+tudo)?\b(?!\s+(?:a|ao|pra|para|pro)\b)(?!\s+n[oa]\s+(?!hora|mesm))(?!\s+(?:um\s+)?(?:pouquinho|pouco|golfad\w*|um\s+tiquinho))",
         ),
     ),
     # "Não para nada", "nada fica no estômago": nothing stays down, when the sentence (or the one before)
@@ -1070,7 +1088,9 @@ TEMPERATURE_CONTEXT = _re(
 )
 # "39 e meio marcou o termômetro": the number before the reading verb (free word order).
 BARE_TEMPERATURE_BEFORE_VERB = _re(
-    r"(?<![\d.,/])\b(?P<int>3[89]|4[0-2])(?:[.,](?P<dec>\d)|\s+e\s+(?P<meio>meio))?\s+(?:que\s+)?(?:o\s+)?"
+    r"(?<![\d.,/])\b(?P<int>3[89]|4[0-2])(?:[.,](?P<dec>\d)|\s+e\s+(?P<meio>meio))?\s+"
+    # "38 cravado no termômetro", "39 certinho que deu": the number rounded off, then the device
+    r"(?:(?:cravad[oa]|certinho|redondo|exat[oa]|certo|e\s+pouco|e\s+pouquinho)\s+)?(?:que\s+)?(?:o\s+|no\s+)?"
     r"(?:deu|marcou|marcava|mostrou|bateu|termometro)\b"
 )
 # "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence.
@@ -1121,7 +1141,9 @@ PAIN_SCORE = (
     # "de 0 a 10 eu dou 9", "daria um 8", "a dor tá 10", "chegou a 9" (the sentence must be about pain)
     _re(
         r"\b(?:(?:dou|daria|dava|seria|diria|coloco|colocaria|poria|ponho|ta|esta|tava|estava|fica|ficou|chegou\s+a|"
-        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+)?|e\s+(?:um|uns|nota)\s+)"
+        # "tá no 9" is "tá num 9" (numbers.py reads that "num" as "no")
+        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+|no\s+(?:nivel\s+)?)?|"
+        r"e\s+(?:um|uns|nota)\s+)"
         + _PAIN_N
         + r"\b"
         + _NOT_TEMP_UNIT

@@ -117,14 +117,25 @@ def digits_for_words(norm: Normalised) -> Normalised:
     edits: list[tuple[int, int, str]] = []
     # Most messages have no number written in words; one look at the words settles it.
     if _NUMBER_WORDS.isdisjoint(_WORDS.findall(text)):
-        return _spelled_decimals(norm)
+        return _in_a_level(_spelled_decimals(norm))
     for m in finditer(_RUN, text):
         value = _value(m.group(0))
         if value is None:
             # A run of several numbers ("oito nove") or an article: leave it for word-level rules.
             continue
         edits.append((m.start(), m.end(), value))
-    return _spelled_decimals(rewrite(norm, edits))
+    return _in_a_level(_spelled_decimals(rewrite(norm, edits)))
+
+
+# "num" is "em um" before a level or a number ("tá num nível 8", "num 9 de 10"), never the spoken
+# "não" the negation rules read it as elsewhere ("num passa"): rewritten "no" so no denial is read.
+_NUM_LEVEL = re.compile(r"\bnum(?=\s+(?:\d+|nivel|grau|patamar|nota)\b)")
+
+
+def _in_a_level(norm: Normalised) -> Normalised:
+    if "num " not in norm.text:
+        return norm
+    return rewrite(norm, [(m.start(), m.end(), "no") for m in _NUM_LEVEL.finditer(norm.text)])
 
 
 def _spelled_decimals(norm: Normalised) -> Normalised:

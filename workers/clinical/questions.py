@@ -35,6 +35,7 @@ class QuestionKind(StrEnum):
     STILL = "continua"  # "Ainda está sangrando?"
     ABILITY = "capacidade"  # "Consegue beber água?"
     TIMING = "tempo"  # "Desde quando?"
+    ORIENTATION = "orientacao"  # "Ela sabe dizer que dia é hoje e onde está?"
     SYMPTOM = "sim_nao"  # "Você está com falta de ar?"
     OTHER = "outra"
 
@@ -63,6 +64,14 @@ _SELF_HARM = re.compile(
     r"\b(?:se\s+machucar|se\s+ferir|se\s+cortar|se\s+matar|(?:tirar|acabar\s+com)\s+(?:a\s+)?(?:sua\s+|propria\s+)*"
     r"(?:propria\s+)?vida|suicid\w*|morrer|morte|fazer\s+mal\s+a\s+(?:si|voce)|nao\s+quer\w*\s+(?:mais\s+)?viver|"
     r"sumir\s+(?:de\s+vez|para\s+sempre|pra\s+sempre))"
+)
+# An orientation test: knowing the day, year or place, or who is who. Never "onde está doendo?" nor
+# "que dia é a consulta?".
+_ORIENTATION = re.compile(
+    r"\b(?:sab\w*|consegu\w*\s+(?:dizer|falar|responder)|lembr\w*|diz|disse|falou|respond\w*)\s+(?:\w+\s+){0,2}?"
+    r"(?:(?:que|qual|em\s+que)\s+(?:dia|ano|mes|data|cidade|lugar)\s+(?:e|eh|estamos|esta|ta)\b(?!\s+(?:a|o|as|os)\s)|"
+    r"onde\s+(?:(?:ela|ele|voce|a\s+senhora|o\s+senhor)\s+)?(?:esta|ta|se\s+encontra)\b"
+    r"(?!\s+(?:doendo|a\s+dor|sangrando|inchad\w*|machucad\w*|o\s+remedio|a\s+receita))|quem\s+(?:e|sou|somos)\b)"
 )
 _FAMILY = re.compile(
     r"\b(?:familia|familiar(?:es)?|parentes?|seus\s+pais|pai\s+ou\s+(?:sua\s+)?mae|hereditari\w*)\b"
@@ -139,6 +148,8 @@ def classify(question: str, history: Sequence[_HasContent] = ()) -> QuestionKind
     last = sentences[-1]
     if _SELF_HARM.search(q):
         return QuestionKind.SELF_HARM
+    if _ORIENTATION.search(q):
+        return QuestionKind.ORIENTATION
     if _FAMILY.search(q):
         return QuestionKind.FAMILY_HISTORY
     if _PAIN_SCALE.search(q):

@@ -134,6 +134,17 @@ ABBREVIATIONS = {
     "deis": "dez",
     "im": "em",
     "deiz": "dez",
+    # the chest with its t palatalised or dropped, as spoken in the Northeast ("dor nu pexo", "peitchu"):
+    # the sound key reads x between vowels as z ("peço"); "ino" is "indo" with the d dropped
+    "pexo": "peito",
+    "pexu": "peito",
+    "peitcho": "peito",
+    "peitchu": "peito",
+    "petcho": "peito",
+    "petchu": "peito",
+    "peto": "peito",
+    "petu": "peito",
+    "ino": "indo",
     "caganera": "caganeira",
     "cagarera": "caganeira",
     "caganeria": "caganeira",

@@ -193,6 +193,8 @@ _PAST_ANCHOR = re.compile(
     r"na\s+(?:ultima|outra)\s+internacao|no\s+passado|"
     # "a falta de ar que eu tinha antes da cirurgia sumiu": the complaint of an earlier time
     r"que\s+(?:eu\s+|ele\s+|ela\s+)?(?:tinha|sentia)|"
+    # ... or the one told before: "aquela falta de ar que eu te contei sumiu", "que te falei semana passada"
+    r"que\s+(?:eu\s+)?(?:te\s+|lhe\s+|ti\s+|vos\s+)?(?:contei|falei|mencionei|comentei|disse|relatei|expliquei)|"
     r"antes\s+d[ao]s?\s+(?:cirurgia|operacao|tratamento|transplante|marcapasso|stent|cateterismo))\b"
 )
 # "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
@@ -339,9 +341,9 @@ def episode_over(
 
 
 _PAIN_PAST = re.compile(
-    r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|(?:n[oa]\s+)?(?:"
-    + _WEEKDAY
-    + r"))\b"
+    r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"
+    # the stay before home: "lá no hospital chegou a 9, agora em casa tá 3"
+    r"(?:la\s+)?no\s+hospital|internad[oa]|na\s+internacao|na\s+uti|(?:n[oa]\s+)?(?:" + _WEEKDAY + r"))\b"
 )
 # "hoje", or since a later day: "no sábado deu 38,2 ... desde domingo tá 36,5".
 _PAIN_NOW = re.compile(

@@ -51,11 +51,28 @@ _RETURN_IF = re.compile(
 )
 
 
-def bare_condition(prefix: str, mention: str, match_is_verb: bool) -> bool:
-    """The clause before the mention (`prefix`) ends in an "if" that governs it."""
+# ... and the other order, the "if" first: "si dé febri é pra vortá no hospital", "se tiver falta de
+# ar, volta no posto", "caso sinta dor no peito tem que procurar a UPA". The return verb must follow
+# in the same sentence; "se der febre eu tomo dipirona" is no instruction and stays with the rules
+# above (a bare "se" still governs it).
+_IF_VERB_BEFORE = re.compile(
+    r"(?<!-)\b(?:s[ei]|caso)\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?(?:tive|tiver|tiverem|tem|senti|sente|sentir|sinta|fica|ficar|"
+    r"fique|aparece|aparecer|apareca|der|de|vier|vie|comeca|comecar|comece)\s+(?:(?:com|um|uma|de)\s+)?$"
+)
+_THEN_RETURN = re.compile(
+    r"^[^.;!?\n]{0,50}?\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a)|"
+    r"(?:ir|vai|va)\s+(?:pr[oa]|para|ao|a|na|no)\s+(?:o\s+|a\s+)?(?:hospital|upa|posto|pronto|emergencia|ps))\b"
+)
+
+
+def bare_condition(prefix: str, mention: str, match_is_verb: bool, after: str = "") -> bool:
+    """The clause before the mention (`prefix`) ends in an "if" that governs it (`after`: the text
+    right after the mention, for the return instruction told after the "if")."""
     if match_is_verb:
         return False
     if _RETURN_IF.search(prefix[-80:]):
+        return True
+    if after and _IF_VERB_BEFORE.search(prefix[-40:]) and _THEN_RETURN.match(after):
         return True
     if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
         return True

@@ -22,7 +22,9 @@ _REMOTE_ANCHOR = re.compile(
 )
 _TOLD_PAST = re.compile(
     r"\b(?:tive|teve|tivemos|sofri|sofreu|fiquei|ficou|deu|dava|tinha|peguei|pegou)\s+(?:um\s+|uma\s+|uns\s+|umas\s+)?"
-    r"(?:[a-z]+\s+)?$"
+    r"(?:[a-z]+\s+)?$|"
+    # the imperfect of a long-past state: "em 2010 eu pensava em me matar", "vivia com falta de ar"
+    r"\b(?:[a-z]{2,}ava|sentia|queria|vivia|fazia)\s+(?:em|com|de)\s+$"
 )
 _NOW_WELL_OR_ONLY = re.compile(
     r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|normal|tranquil[oa]|"
@@ -33,7 +35,7 @@ _NOW_WELL_OR_ONLY = re.compile(
     r"\b(?:sem\s+(?:sintomas?|queixas?|nada\s+disso)|assintomatic[oa]|nunca\s+mais\s+(?:tive|teve|senti))\b"
 )
 _GOES_ON = re.compile(
-    r"\b(?:de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|continu\w+|piorou|piorando|repetiu|"
+    r"\b(?:de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|voltei|voltando|continu\w+|piorou|piorando|repetiu|"
     r"(?:hoje|agora)\s+(?:tive|teve|senti|deu))\b"
 )
 
@@ -47,8 +49,9 @@ _CAUSE_WORD_BEFORE = re.compile(r"\b(?:d[aeo]s?|a|por|com)\s+(?:uma?\s+)?$")
 _CAUSE_OF_PAST = re.compile(
     r"[^.;!?\n,]*?\b[a-z]{3,}ei\b[^.;!?\n,]*?\b(?:por\s+causa\s+d[aeo]s?|devido\s+a|por|de|com)\s+(?:uma?\s+)?$"
 )
-# The mention is itself the told past: "eu vomitei sangue", "desmaiei", "teve convulsão".
-_PAST_VERB_MENTION = re.compile(r"[a-z]{3,}(?:ei|ou|eu|iu)\b")
+# The mention is itself the told past: "eu vomitei sangue", "desmaiei", "teve convulsão", or the
+# imperfect of a long-past state: "há uns dez anos ... pensava em morrer", "sentia falta de ar".
+_PAST_VERB_MENTION = re.compile(r"[a-z]{3,}(?:ei|ou|eu|iu|ava|avam|ia|iam)\b")
 
 
 def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool:

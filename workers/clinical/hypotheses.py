@@ -201,6 +201,15 @@ _MAY_HAPPEN = re.compile(
     r"(?:(?:dar|ter|causar|provocar|trazer|deixar)\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$"
 )
 _WONDER_IF = re.compile(r"\bsera\s+que\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+)?$")
+# The southern "capaz que" and its kin, with the subjunctive: "capaz que eu tenha convulsão com esse
+# remédio?", "é possível que ele fique sem ar na altitude?", "é arriscado de eu desmaiar?". "Capaz
+# que eu tenha tido um AVC ontem?" asks about what happened: "tido" is no verb of this list.
+_POSSIBLE = re.compile(
+    r"\b(?:capaz|possivel|arriscado|perigoso)\s+(?:que|de)\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+|voce\s+)?"
+    r"(?:(?:tenha|ter|de|der|dar|fique|ficar|sinta|sentir|venha|vir|apareca|aparecer)\s+"
+    r"(?:com\s+)?(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$"
+)
+_POSSIBLE_CUES = ("capaz", "possivel", "arriscado", "perigoso")
 
 
 def may_happen_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
@@ -209,7 +218,9 @@ def may_happen_question(text: str, sentence_start: int, start: int, end: int, se
     if text[sentence_end : sentence_end + 1] != "?" or _HAVING.search(text, sentence_start, start):
         return False
     lo = max(sentence_start, start - 40)
-    if _MAY_HAPPEN.search(text, lo, start):
+    if _MAY_HAPPEN.search(text, lo, start) or (
+        any(w in text[lo:start] for w in _POSSIBLE_CUES) and _POSSIBLE.search(text, lo, start)
+    ):
         return True
     # "será que desmaio se ...": a condition after it makes it a wonder, not a report
     return bool(_WONDER_IF.search(text, lo, start) and re.match(r"\s+se\b", text[end : end + 4]))

@@ -22,11 +22,14 @@ from .assertion import (
     hypothetical_spans,
     recurred_next,
 )
+from .cleft import cleft_other
+from .closure import dated_then_clear
 from .denied_cue import fall_denied
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
 from .history import remote_history
+from .hyperbole import hyperbole
 from .hypotheses import (
     asked_not_had,
     averted,
@@ -182,7 +185,11 @@ class Scanner:
         if who is None:
             return None
         a, b = self.bounds(start, end)
-        if figurative(t, start, end) or (codigo == "temperatura" and weather(t, start, end, a, b)):
+        if (
+            figurative(t, start, end)
+            or hyperbole(t, start, end)
+            or (codigo == "temperatura" and weather(t, start, end, a, b))
+        ):
             return "figurado"
         if codigo == "sincope" and fall_denied(t, start, end):
             return "negado"  # "a vista escureceu ..., não caí nem apaguei"
@@ -202,7 +209,11 @@ class Scanner:
             return "negado"
         if remote_history(t, a, start, end):
             return "historico"  # "há uns cinco anos tive um derrame ..., hoje tô só com dor de garganta"
-        if who.other_person(start, end) or media_report(t, a, start, b):
+        if (
+            who.other_person(start, end)
+            or media_report(t, a, start, b)
+            or cleft_other(t, a, start, who.caregiver)
+        ):
             return "outra_pessoa"
         if codigo == "oncologico":
             if lx.TREATMENT_OVER.search(t, a, b):
@@ -224,7 +235,7 @@ class Scanner:
                 over = self._over[key] = episode_over(
                     t, a, b, critical=key[2], codigo=codigo, words=self.words
                 )
-            if over or closed_since(t, a, start, end, b):
+            if over or closed_since(t, a, start, end, b) or dated_then_clear(t, start, end, b):
                 return "resolvido"
         return None
 

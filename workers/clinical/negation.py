@@ -351,7 +351,7 @@ def suppression(
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:
             reason = _KIND_REASON[kind]
-    if reason is None and bare_condition(prefix, text[start:end], match_is_verb):
+    if reason is None and bare_condition(prefix, text[start:end], match_is_verb, text[end : end + 60]):
         reason = "condicional"  # "retornar se febre", "se a falta de ar voltar", "se o corte sangrar"
     if reason is None and prefix.rstrip().endswith(("cem", "100")) and _DICTATED_SEM.search(prefix):
         reason = "negado"

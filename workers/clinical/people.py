@@ -16,7 +16,7 @@ ANIMALS = (
     "tartaruga periquito"
 )
 
-_DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua dona")
+_DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua teu tua teus tuas dona")
 _RELATIVES = words(
     "mae mamae pai papai filho filha filhos filhas filhinho filhinha irma irmao irmaos irmas "
     "avo avos vovo vo "
@@ -174,3 +174,8 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             continue
         firsts.append(s0)
     return people, firsts, pronouns
+
+
+# For the rules that read a person noun on their own (`cleft`).
+RELATIVE_WORDS = _RELATIVES
+BYSTANDER_WORDS = _BYSTANDERS

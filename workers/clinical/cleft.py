@@ -1,0 +1,43 @@
+"""A cleft that puts someone else in focus (docs/clinical-engine.md, "Closing set s4c: false alarms
+(branch s4c-spec)"): "a cuidadora da mãe é que amanheceu com febre ..., a mãe mesmo tá tranquila",
+"o vizinho é que desmaiou, eu tô bem". "X é que" names who had the symptom; with the patient told
+as fine elsewhere in the message, the mention is someone else's.
+
+The focus must be a bystander, or a relative's relative ("a irmã da mãe"), or, when the writer is no
+caregiver, any relative: a caregiver's "a mãe é que tá com febre" names the patient. A first-person
+word between the cleft and the mention ("a vizinha é que me disse que eu desmaiei") makes it the
+writer's again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .people import BYSTANDER_WORDS, RELATIVE_WORDS
+
+_FOCUS_BEFORE = re.compile(
+    r"\b(?:o|a|os|as|meu|minha|meus|minhas|teu|tua|seu|sua|nosso|nossa|esse|essa)\s+(?P<noun>[a-z]+)"
+    r"(?:\s+d[oa]s?\s+(?P<owner>[a-z]+))?\s+(?:e|eh|foi|sao|foram)\s+que\s+(?P<between>(?:[a-z]+\s+){0,4})$"
+)
+_FIRST_PERSON = re.compile(r"\b(?:eu|me|mim|comigo|to|tou|estou|tenho|sinto|senti|tive|[a-z]{3,}ei)\b")
+# The patient (or the writer) told as fine: "a mãe mesmo tá tranquila", "eu tô de boa".
+_PATIENT_FINE = re.compile(
+    r"\b(?:mesm[oa]|propri[oa]|eu)\s+(?:(?:ja|graca\s+a\s+deus|gracas\s+a\s+deus)\s+)?(?:ta|esta|to|tou|estou|segue|"
+    r"continua|fica|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|de\s+boa|suave|joia|firme|bao|boa)\b"
+)
+
+
+def cleft_other(text: str, sentence_start: int, start: int, caregiver: bool) -> bool:
+    """The mention follows "X é que" in its sentence, X is someone else, and the patient is fine."""
+    lo = max(sentence_start, start - 90)
+    if text.find(" que ", lo, start) < 0:
+        return False  # the common case, without a regex
+    m = _FOCUS_BEFORE.search(text, lo, start)
+    if m is None or _FIRST_PERSON.search(m.group("between")):
+        return False
+    noun, owner = m.group("noun"), m.group("owner")
+    if noun in BYSTANDER_WORDS:
+        pass
+    elif noun not in RELATIVE_WORDS or (caregiver and owner is None):
+        return False
+    return bool(_PATIENT_FINE.search(text))

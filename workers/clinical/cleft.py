@@ -1,6 +1,7 @@
 """A cleft that puts someone else in focus (docs/clinical-engine.md, "Closing set s4c: false alarms
 (branch s4c-spec)"): "a cuidadora da mãe é que amanheceu com febre ..., a mãe mesmo tá tranquila",
-"o vizinho é que desmaiou, eu tô bem". "X é que" names who had the symptom; with the patient told
+"o vizinho é que desmaiou, eu tô bem", "quem tá ruim é a tua prima, ela desmaiou ..., eu tô de boa".
+"X é que" (or "quem ... é X") names who had the symptom; with the patient told
 as fine elsewhere in the message, the mention is someone else's.
 
 The focus must be a bystander, or a relative's relative ("a irmã da mãe"), or, when the writer is no
@@ -16,8 +17,13 @@ import re
 from .people import BYSTANDER_WORDS, RELATIVE_WORDS
 
 _FOCUS_BEFORE = re.compile(
-    r"\b(?:o|a|os|as|meu|minha|meus|minhas|teu|tua|seu|sua|nosso|nossa|esse|essa)\s+(?P<noun>[a-z]+)"
+    r"\b(?:(?:o|a|os|as)\s+)?(?:o|a|os|as|meu|minha|meus|minhas|teu|tua|seu|sua|nosso|nossa|esse|essa)\s+(?P<noun>[a-z]+)"
     r"(?:\s+d[oa]s?\s+(?P<owner>[a-z]+))?\s+(?:e|eh|foi|sao|foram)\s+que\s+(?P<between>(?:[a-z]+\s+){0,4})$"
+)
+# ... and the other order, the person last: "quem tá ruim é a tua prima Dalva, ela desmaiou ontem".
+_WHO_IS = re.compile(
+    r"\bquem\s+(?:[a-z]+\s+){1,3}?(?:e|eh|foi)\s+(?:(?:o|a|os|as)\s+)?(?:o|a|os|as|meu|minha|teu|tua|seu|sua|nosso|nossa)\s+"
+    r"(?P<noun>[a-z]+)(?P<owner>)(?P<between>[^.;!?\n]{0,40})$"
 )
 _FIRST_PERSON = re.compile(r"\b(?:eu|me|mim|comigo|to|tou|estou|tenho|sinto|senti|tive|[a-z]{3,}ei)\b")
 # The patient (or the writer) told as fine: "a mãe mesmo tá tranquila", "eu tô de boa".
@@ -30,12 +36,14 @@ _PATIENT_FINE = re.compile(
 def cleft_other(text: str, sentence_start: int, start: int, caregiver: bool) -> bool:
     """The mention follows "X é que" in its sentence, X is someone else, and the patient is fine."""
     lo = max(sentence_start, start - 90)
-    if text.find(" que ", lo, start) < 0:
-        return False  # the common case, without a regex
-    m = _FOCUS_BEFORE.search(text, lo, start)
+    m = None
+    if text.find(" que ", lo, start) >= 0:  # the common case has neither, and no regex runs
+        m = _FOCUS_BEFORE.search(text, lo, start)
+    if m is None and text.find("quem ", lo, start) >= 0:
+        m = _WHO_IS.search(text, lo, start)
     if m is None or _FIRST_PERSON.search(m.group("between")):
         return False
-    noun, owner = m.group("noun"), m.group("owner")
+    noun, owner = m.group("noun"), m.group("owner") or None
     if noun in BYSTANDER_WORDS:
         pass
     elif noun not in RELATIVE_WORDS or (caregiver and owner is None):

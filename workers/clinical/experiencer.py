@@ -64,7 +64,7 @@ _CAREGIVER_INTRO = re.compile(
 )
 # The writer talks about their own state or care: a relative's symptom is not theirs to report.
 _SELF_FOCUS = re.compile(
-    r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|de\s+boa|suave|joia)|"
+    r"\b(?:eu\s+(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
     # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"

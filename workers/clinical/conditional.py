@@ -59,6 +59,7 @@ _IF_VERB_BEFORE = re.compile(
     r"(?<!-)\b(?:s[ei]|caso)\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?(?:tive|tiver|tiverem|tem|senti|sente|sentir|sinta|fica|ficar|"
     r"fique|aparece|aparecer|apareca|der|de|vier|vie|comeca|comecar|comece)\s+(?:(?:com|um|uma|de)\s+)?$"
 )
+_IF_CUES = re.compile(r"\b(?:se|si|caso)\s")  # the gate: no "if", no look at what follows
 _THEN_RETURN = re.compile(
     r"^[^.;!?\n]{0,50}?\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a)|"
     r"(?:ir|vai|va)\s+(?:pr[oa]|para|ao|a|na|no)\s+(?:o\s+|a\s+)?(?:hospital|upa|posto|pronto|emergencia|ps))\b"
@@ -72,7 +73,8 @@ def bare_condition(prefix: str, mention: str, match_is_verb: bool, after: str = 
         return False
     if _RETURN_IF.search(prefix[-80:]):
         return True
-    if after and _IF_VERB_BEFORE.search(prefix[-40:]) and _THEN_RETURN.match(after):
+    tail = prefix[-40:]
+    if after and _IF_CUES.search(tail) and _IF_VERB_BEFORE.search(tail) and _THEN_RETURN.match(after):
         return True
     if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
         return True

@@ -57,6 +57,7 @@ class Work:
     ctx: TaskContext | None = None
     result: Any = None
     started_at: float = 0.0
+    ran_s: float = 0.0  # how long the handler ran
     headers: Mapping[str, Any] = field(default_factory=dict)
     # No sign of an earlier delivery (first delivery, no retry, no replay): no `processing` write
     # before the handler runs.

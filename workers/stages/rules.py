@@ -51,6 +51,7 @@ from workers.stages.batch import (
     resend_pending,
     settle,
     unsettled,
+    wait_alerts_timed,
 )
 from workers.stages.delivery import (
     Parsed,
@@ -62,7 +63,6 @@ from workers.stages.delivery import (
     parse,
     reply_for,
     row_for,
-    wait_alerts,
 )
 from workers.stages.failures import Failures
 from workers.stages.outcomes import Ack, Forward, Outcome, Requeue
@@ -162,7 +162,7 @@ class RulesStage:
         for w in finishing:
             ctx = w.ctx
             assert ctx is not None
-            if ctx.llm_pending and ctx.alert_futures and not self._wait_alerts(w):
+            if ctx.llm_pending and ctx.alert_futures and not wait_alerts_timed(w, self.settings):
                 # The hand-off acks the message: its alerts must be settled first.
                 w.outcome = Requeue("alerts could not be delivered or parked")
                 continue
@@ -346,16 +346,6 @@ class RulesStage:
             w.ran_s = time.perf_counter() - w.started_at
         return True
 
-    def _wait_alerts(self, w: Work) -> bool:
-        """Wait for the task's alerts to settle; the wait counts as the handler's run time (an
-        alert backend that hangs makes the handlers slow: the pool spreads them)."""
-        assert w.ctx is not None
-        started = time.perf_counter()
-        try:
-            return wait_alerts(w.ctx, self.settings, w.log)
-        finally:
-            w.ran_s += time.perf_counter() - started
-
     def _after_failure(self, w: Work) -> None:
         """A handler that raised: its alerts go out, then the task is dead-lettered
         (PermanentError) or retried. Its run counts in `attempts` here when no `processing`
@@ -363,7 +353,7 @@ class RulesStage:
         assert w.failure is not None and w.ctx is not None
         permanent, exc = w.failure
         emit_now(self.dispatcher, w)
-        self._wait_alerts(w)
+        wait_alerts_timed(w, self.settings)
         if permanent:
             w.outcome = self.failures.dead_letter(
                 w.task_id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Literal
@@ -156,11 +155,6 @@ def run_vhost(
     consumer = build_consumer(settings, vhost, concurrency=concurrency, prefetch=prefetch, role=role)
     if role != "llm":
         clinical.warm_up()
-    # A rules thread waits on the store (a PostgreSQL round trip, the SQLite writer) and on the
-    # broker many times per batch, and must take the GIL back each time from whichever thread
-    # runs Python meanwhile (another batch, the connection thread): 0.5 ms instead of the default
-    # 5 ms keeps each of those waits short (docs/workers.md, "Group commit").
-    sys.setswitchinterval(0.0005)
     if settings.llm_enabled and role != "rules":
         from workers.llm import preload
 

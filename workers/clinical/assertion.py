@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .prefilter import WordStarts
 from .routine import masked
+from .sentence_facts import SentenceFacts
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -301,41 +302,42 @@ def episode_over(
     critical: bool,
     codigo: str = "",
     words: WordStarts | None = None,
+    facts: SentenceFacts | None = None,
 ) -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither). `words`: the text's word
-    index, so `_OVER` (four look-behinds at every character) is tried only where it can start."""
-    sentence = masked(text[sentence_start:sentence_end])
-    if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
+    index, so `_OVER` (four look-behinds at every character) is tried only where it can start.
+    `facts`: the sentence's shared results (`sentence_facts`, read through `routine.masked`), so its
+    mentions ask each question once."""
+    if facts is None:
+        facts = SentenceFacts(text, sentence_start, sentence_end, words, read=masked)
+    search = facts.search
+    if codigo in _BLEEDING and not search(_STILL_NOW) and _stopped_next(text, sentence_end):
         return True
     if (
         sentence_end < len(text)
-        and not _STILL_NOW.search(sentence)
-        and (anchor := _PAST_ANCHOR.search(sentence)) is not None
+        and not search(_STILL_NOW)
+        and (anchor := search(_PAST_ANCHOR)) is not None
         and not anchor.group(0).startswith("desde")  # "desde domingo" goes on until now
-        and not _RECENT.search(sentence)
+        and not search(_RECENT)
         and _closed_next(text, sentence_end)
     ):
         return True
     if (
         not critical
-        and _WAS_THEN.search(sentence)
-        and _PAST_ANCHOR.search(sentence)
+        and search(_WAS_THEN)
+        and search(_PAST_ANCHOR)
         and not _STILL_NOW.search(text, sentence_start, sentence_end + 120)
     ):
         return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
-    over = words.search_slice(_OVER, sentence_start, sentence_end) if words else _OVER.search(sentence)
-    if not over or _STILL_NOW.search(sentence):
+    over = facts.search_slice(_OVER)
+    if not over or search(_STILL_NOW):
         return False
-    if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+    if not critical or codigo in _BLEEDING or search(_PAST_ANCHOR):
         return True
-    if codigo != "sinais_avc" and _YESTERDAY_CLEAR.search(sentence):
+    if codigo != "sinais_avc" and search(_YESTERDAY_CLEAR):
         return True
-    return (
-        codigo not in _TRANSIENT_CRITICAL
-        and bool(_NOW_FINE.search(sentence))
-        and not _RECENT.search(sentence)
-    )
+    return codigo not in _TRANSIENT_CRITICAL and bool(search(_NOW_FINE)) and not search(_RECENT)
 
 
 _PAIN_PAST = re.compile(

@@ -40,6 +40,8 @@ from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts
+from .routine import masked
+from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .text import Normalised, normalise
@@ -124,6 +126,7 @@ class Scanner:
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
         self._if_clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}  # `hypotheses.protasis_spans`
+        self._facts: dict[tuple[int, int], SentenceFacts] = {}  # per sentence span (`facts`)
         self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
@@ -222,11 +225,19 @@ class Scanner:
             over = self._over.get(key)
             if over is None:
                 over = self._over[key] = episode_over(
-                    t, a, b, critical=key[2], codigo=codigo, words=self.words
+                    t, a, b, critical=key[2], codigo=codigo, words=self.words, facts=self.facts(a, b)
                 )
             if over or closed_since(t, a, start, end, b):
                 return "resolvido"
         return None
+
+    def facts(self, a: int, b: int) -> SentenceFacts:
+        """The shared results of the sentence text[a:b] (`sentence_facts`), made on first use, read
+        as `assertion.episode_over` reads it (through `routine.masked`)."""
+        found = self._facts.get((a, b))
+        if found is None:
+            found = self._facts[(a, b)] = SentenceFacts(self.t, a, b, self.words, read=masked)
+        return found
 
     def _protasis(self, a: int, b: int) -> list[tuple[int, int]]:
         spans = self._if_clauses.get((a, b))

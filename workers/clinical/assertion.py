@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .prefilter import WordStarts
+from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
 
@@ -94,7 +94,11 @@ _HAPPENING_NOW = re.compile(
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
     spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
-    side = _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+    side = (
+        _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+        if may_match(_SIDE_EFFECT, text[sentence_start:sentence_end])  # its words, by `str.__contains__`
+        else None
+    )
     if side is not None and (
         text[sentence_end : sentence_end + 1] == "?"
         or not _EXPERIENCED.search(text, sentence_start, sentence_end)

@@ -39,7 +39,7 @@ from .hypotheses import (
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
-from .prefilter import WordStarts
+from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
@@ -54,6 +54,8 @@ _NOW_CONTRAST = re.compile(
 
 def _now_after_contrast(t: str, a: int, start: int) -> int:
     """The sentence start moved past the last turn to the present before the mention, if any."""
+    if not may_match(_NOW_CONTRAST, t[a:start]):
+        return a  # none of its words ("mas", "porem", "so"): no scan of the sentence per mention
     last = None
     for m in _NOW_CONTRAST.finditer(t, a, start):
         last = m

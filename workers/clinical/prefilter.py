@@ -80,14 +80,13 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_found", "_next_words", "_sorted", "by_key", "text")
+    __slots__ = ("_found", "_sorted", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         # A pattern's candidates, once per text: the families, concepts and measures ask the same
         # patterns again (`_starts`); shared, so no reader may change the list.
         self._found: dict[str, list[int] | None] = {}
-        self._next_words: dict[str, list[tuple[int, int]]] = {}  # per whole-word key (`_followed`)
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
@@ -210,28 +209,18 @@ class WordStarts:
         if anchors is None:  # every anchor is the key itself: each position is a candidate
             starts.extend(positions)
         elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
-            pairs = self._next_words.get(key)
-            if pairs is None:
-                pairs = self._next_words[key] = self._followed(positions, len(key) - 1)
-            starts.extend([p for p, q in pairs if text.startswith(anchors, q)])
+            n = len(text)
+            size = len(key) - 1
+            for p in positions:
+                q = p + size
+                if q < n and text[q].isspace():
+                    q += 1
+                    while q < n and text[q].isspace():
+                        q += 1
+                    if text.startswith(anchors, q):
+                        starts.append(p)
         else:
             starts.extend([p for p in positions if text.startswith(anchors, p)])
-
-    def _followed(self, positions: list[int], size: int) -> list[tuple[int, int]]:
-        """(word start, next word start) for the positions whose word of `size` letters is whole and
-        followed by white space: the whole-word keys ("de\x00", "nao\x00") lead many patterns'
-        anchors, so each text walks their white space once."""
-        text = self.text
-        n = len(text)
-        out = []
-        for p in positions:
-            q = p + size
-            if q < n and text[q].isspace():
-                q += 1
-                while q < n and text[q].isspace():
-                    q += 1
-                out.append((p, q))
-        return out
 
 
 Groups = dict[str, tuple[str, ...] | None]

@@ -23,7 +23,7 @@ class SentenceFacts:
     `read`: how the rules read the sentence string (`routine.masked` blanks a routine taken up
     again); the word-index search (`search_slice`) reads the text itself, as `WordStarts` does."""
 
-    __slots__ = ("_found", "_read", "_sentence", "end", "start", "text", "words")
+    __slots__ = ("_found", "_in_index", "_read", "_sentence", "end", "start", "text", "words")
 
     def __init__(
         self,
@@ -39,7 +39,9 @@ class SentenceFacts:
         self.words = words
         self._read = read
         self._sentence: str | None = None
-        self._found: dict[tuple[int, re.Pattern[str]], re.Match[str] | None] = {}
+        # Keyed by the pattern's source: hashing a compiled pattern hashes its whole program.
+        self._found: dict[str, re.Match[str] | None] = {}
+        self._in_index: dict[str, re.Match[str] | None] = {}
 
     @property
     def sentence(self) -> str:
@@ -50,19 +52,18 @@ class SentenceFacts:
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(sentence)`, on the sentence as its own string (its start is a string start)."""
-        key = (0, pattern)
-        found = self._found.get(key, _MISSING)
+        found = self._found.get(pattern.pattern, _MISSING)
         if found is _MISSING:
-            found = self._found[key] = pattern.search(self.sentence)
+            found = self._found[pattern.pattern] = pattern.search(self.sentence)
         return found  # type: ignore[return-value]
 
     def search_slice(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        """The same match as `search`, tried only where the text's word index says one may start
-        (`WordStarts.search_slice`): for patterns of many alternatives led by rare words."""
+        """`pattern.search(text[start:end])` (the text as it is, not as `read` reads it), tried only
+        where the text's word index says one may start (`WordStarts.search_slice`); without an
+        index, `search`."""
         if self.words is None:
             return self.search(pattern)
-        key = (1, pattern)
-        found = self._found.get(key, _MISSING)
+        found = self._in_index.get(pattern.pattern, _MISSING)
         if found is _MISSING:
-            found = self._found[key] = self.words.search_slice(pattern, self.start, self.end)
+            found = self._in_index[pattern.pattern] = self.words.search_slice(pattern, self.start, self.end)
         return found  # type: ignore[return-value]

@@ -195,39 +195,6 @@ def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> 
                 assert (got and got.span()) == (want and want.span()), (pattern.pattern[:40], t[a:b])
 
 
-def test_a_ranged_finditer_through_the_index_finds_what_finditer_with_pos_and_endpos_finds() -> None:
-    import random
-
-    from workers.clinical import assertion, experiencer, negation
-    from workers.clinical.prefilter import WordStarts, finditer_in
-
-    patterns = [
-        assertion._HYPO_QUESTION,
-        assertion._STILL_NOW,
-        negation._CUES,
-        experiencer._MEDIA,
-        lx.REMOTE_PAST,
-    ]
-    rng = random.Random(17)
-    texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
-    for t in texts:
-        index = WordStarts(t)
-        # whole texts, and spans that cut words at either end (a match may look before `pos`)
-        cuts = [
-            (0, len(t)),
-            *((a, min(len(t), a + rng.randint(0, 300))) for a in rng.sample(range(len(t) + 1), 4)),
-        ]
-        for a, b in cuts:
-            for pattern in patterns:
-                want = [m.span() for m in pattern.finditer(t, a, b)]
-                assert [m.span() for m in index.finditer_span(pattern, a, b)] == want, (
-                    pattern.pattern[:40],
-                    a,
-                    b,
-                )
-                assert [m.span() for m in finditer_in(None, pattern, t, a, b)] == want
-
-
 def test_may_match_is_false_only_when_no_literal_prefix_occurs() -> None:
     from workers.clinical import assertion, experiencer
 

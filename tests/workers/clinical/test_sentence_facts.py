@@ -5,12 +5,13 @@ from __future__ import annotations
 from workers.clinical import assertion
 from workers.clinical.negation import Mode
 from workers.clinical.prefilter import WordStarts
+from workers.clinical.routine import masked
 from workers.clinical.sentence_facts import SentenceFacts
 from workers.clinical.symptoms import make_scanner
 
 _TEXT = (
-    "ontem tive febre e vomitei, mas já passou. semana passada desmaiei no trabalho; "
-    "hoje tô bem. e se eu tiver falta de ar de novo?"
+    "ontem tive febre e vomitei, mas já passou e tô comendo de novo. semana passada desmaiei no "
+    "trabalho; hoje tô bem. e se eu tiver falta de ar de novo?"
 )
 
 
@@ -34,9 +35,9 @@ def test_without_a_word_index_the_slice_search_is_a_plain_search() -> None:
 def test_episode_over_says_the_same_with_and_without_shared_facts() -> None:
     t = make_scanner(_TEXT, Mode.QUEIXA).t
     words = WordStarts(t)
-    for a, b in ((0, 41), (42, 90), (91, len(t))):
-        shared = SentenceFacts(t, a, b, words)
+    for a, b in ((0, 62), (63, 112), (113, len(t))):
+        shared = SentenceFacts(t, a, b, words, read=masked)
         for critical in (False, True):
             for codigo in ("febre", "sincope", "sangramento", "sinais_avc", "dor_toracica"):
-                alone = assertion.episode_over(t, a, b, critical=critical, codigo=codigo)
+                alone = assertion.episode_over(t, a, b, critical=critical, codigo=codigo, words=words)
                 assert assertion.episode_over(t, a, b, critical, codigo, words, shared) == alone

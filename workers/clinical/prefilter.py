@@ -29,8 +29,7 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _literals(pattern: str) -> tuple[str, ...] | None:
-    """The literal prefixes as plain text (the word-end marks dropped), once per pattern: the
-    assertion gates ask per mention."""
+    """The literal prefixes as plain text, once per pattern: the assertion gates ask per mention."""
     anchors = literal_prefixes(pattern)
     return None if anchors is None else tuple({a.rstrip(WORD_END) for a in anchors})
 
@@ -70,7 +69,6 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
     return out
 
 
-_UNSEEN: list[int] = []  # a sentinel: `_starts` not asked yet (None is an answer)
 _WORD_START = re.compile(r"\b\w\w?\w?")
 _HEAD = re.compile(r"\w+")
 
@@ -80,13 +78,10 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_found", "_sorted", "by_key", "text")
+    __slots__ = ("_sorted", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # A pattern's candidates, once per text: the families, concepts and measures ask the same
-        # patterns again (`_starts`); shared, so no reader may change the list.
-        self._found: dict[str, list[int] | None] = {}
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
@@ -170,14 +165,7 @@ class WordStarts:
 
     def _starts(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Where a match of `pattern` may start (unsorted, maybe repeated), or None when the pattern
-        does not start at a word with known prefixes. Computed once per pattern (read-only)."""
-        key = pattern.pattern
-        found = self._found.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._found[key] = self._find_starts(pattern)
-        return found  # type: ignore[return-value]
-
-    def _find_starts(self, pattern: re.Pattern[str]) -> list[int] | None:
+        does not start at a word with known prefixes."""
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return None
@@ -220,7 +208,9 @@ class WordStarts:
                     if text.startswith(anchors, q):
                         starts.append(p)
         else:
-            starts.extend([p for p in positions if text.startswith(anchors, p)])
+            for p in positions:
+                if text.startswith(anchors, p):
+                    starts.append(p)
 
 
 Groups = dict[str, tuple[str, ...] | None]

@@ -289,7 +289,7 @@ BREATHLESS = Concept(
         ),
         "halt": _re(
             r"\b(?:(?:parar|sentar|descansar|encostar)\s+(?:\w+\s+)?no\s+meio\s+do\s+caminho|"
-            r"(?:tenho|tive|tendo|tem|tinha|preciso|precisei|precisando|precisa)\s+(?:que|de)\s+(?:parar|sentar|"
+            r"(?:(?:tenho|tive|tendo|tem|tinha)\s+(?:que|de)|(?:preciso|precisei|precisando|precisa)(?:\s+(?:que|de))?)\s+(?:parar|sentar|"
             r"ficar\s+sentad[oa]|me\s+sentar|levantar|dormir\s+sentad[oa])\s+(?:pra\s+|para\s+|p\s+)?(?:(?:poder|conseguir)\s+)?"
             r"(?:respirar|descansar|no\s+meio|umas?\s+\w+\s+vez\w*)|"
             # orthopnoea in lay words: "só consigo respirar sentada", "durmo sentado pra respirar"

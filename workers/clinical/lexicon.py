@@ -1113,7 +1113,7 @@ PAIN_CONTEXT = _re(
     r"\b(?:dor|dores|doi|doem|doendo|doeu|doer|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca|latej\w*|pontada\w*|"
     r"fisgada\w*)\b"
 )
-PAIN_SCORE = (
+PAIN_SCORE: tuple[re.Pattern[str], ...] = (
     # "8/10", "9 de 10", "dez de dez"
     _re(r"(?<![\d/])\b" + _PAIN_N + r"\s*(?:/|de|em|numa\s+escala\s+de|sobre)\s*(?:10|dez)\b(?!\s*(?:/|\d))"),
     # "nota 9", "escala de dor 8", "intensidade: 10", "EVA 9"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .aside import TREATMENT_OBJECT, set_aside
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -144,12 +145,13 @@ _TOLD_BEFORE = re.compile(
 
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
-    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
     r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
-    r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|finalizei|conclui|em\s+remissao|"
+    r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
+    r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     # spoken "passou" with the final u dropped, before a time word: "a febri passo onti"
     # ("passo ontem no posto" is a visit: the time word must close the clause)
@@ -335,8 +337,8 @@ def episode_over(
     ):
         return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
     over = facts.search_slice(_OVER)
-    if not over or search(_STILL_NOW):
-        return False
+    if not over or search(_STILL_NOW) or set_aside(facts.sentence, over.start()):
+        return False  # ("fora isso tô respirando bem" keeps what came before it)
     if not critical or codigo in _BLEEDING or search(_PAST_ANCHOR):
         return True
     if codigo != "sinais_avc" and search(_YESTERDAY_CLEAR):

@@ -21,6 +21,12 @@ After the phase the script waits for every task to be `completed` and every aler
 checks exactly once: each alert recorded in the store was created once at the backend (the
 backend counts creations, a replayed Idempotency-Key does not count), none is missing, every
 critical message has its alert.
+
+Where the time goes, per store: the worker's batch sizes (its `tasks_completed` lines), its store
+statements and commits per message (bench/roundtrips.py), the CPU of PostgreSQL's and RabbitMQ's
+processes per message, and the time from the API's accept (`created_at`) to the worker's commit
+(`updated_at`) beside the client's latency: what is not between those two is the API's or the
+reply's.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -39,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common
+from bench import common, roundtrips
 from bench.common import WORK
 
 API_KEY = "bench-key"
@@ -167,6 +174,7 @@ def settle(url: str, timeout: float) -> dict[str, Any]:
     import sqlalchemy as sa
 
     from shared.store import make_engine
+    from shared.store.schema import aware, tasks
 
     engine = make_engine(url)
     deadline = time.monotonic() + timeout
@@ -185,7 +193,12 @@ def settle(url: str, timeout: float) -> dict[str, Any]:
                 ]
             unfinished = sum(v for k, v in statuses.items() if k != "completed")
             if (unfinished == 0 and not alerts.get("pending")) or time.monotonic() > deadline:
-                return {"statuses": statuses, "alerts": alerts, "alert_keys": keys}
+                with engine.connect() as c:
+                    spans = [
+                        (aware(r.updated_at) - aware(r.created_at)).total_seconds()
+                        for r in c.execute(sa.select(tasks.c.created_at, tasks.c.updated_at))
+                    ]
+                return {"statuses": statuses, "alerts": alerts, "alert_keys": keys, "stored_after": spans}
             time.sleep(0.5)
     finally:
         engine.dispose()
@@ -212,9 +225,19 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
             WORK / f"agent_message-{kind}-api.log",
             WORK / f"agent_message-{kind}-worker.log",
         )
+        trips_file = WORK / f"roundtrips-agent-{kind}"
+        for old in WORK.glob(f"roundtrips-agent-{kind}.*"):
+            old.unlink()
         worker = procs.start(
             [sys.executable, "-m", "workers", "--vhost", "fluxo_clinico", *args.worker_args.split()],
-            env={**env, "LOG_LEVEL": "INFO"},  # its "consuming" line says it is ready
+            # INFO: its "consuming" line says it is ready, its "tasks_completed" lines give the
+            # batch sizes. bench.roundtrips counts the store's statements and commits.
+            env={
+                **env,
+                "LOG_LEVEL": "INFO",
+                "WORKER_EXTRA_HANDLERS": "bench.roundtrips",
+                "BENCH_ROUNDTRIPS_FILE": str(trips_file),
+            },
             log=worker_log,
         )
         common.wait_for(
@@ -234,14 +257,41 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
             log=api_log,
         )
         warm = asyncio.run(open_loop(url, args.rate / 4, 2.0))
-        meter = common.CpuMeter({"api": [api.pid], "worker": [worker.pid, *children(worker.pid)]})
+        batches_before = len(common.json_events(worker_log, "tasks_completed"))
+        trips0 = roundtrips.read_all(str(trips_file))
+        meter = common.CpuMeter(
+            {
+                "api": [api.pid],
+                "worker": [worker.pid, *children(worker.pid)],
+                "postgres": common.pids_named("postgres"),
+                "broker": common.pids_named("beam.smp"),
+                "loadgen": [os.getpid()],
+            }
+        )
         res = asyncio.run(open_loop(url, args.rate, args.duration))
         cpu = meter.stop()
         res["cpu_pct"] = {k: round(v) for k, v in cpu.items()}
         res["cpu_ms_per_message"] = {
-            k: round(cpu[k] / 100 * res["seconds"] / max(1, res["sent"]) * 1000, 2) for k in ("api", "worker")
+            k: round(cpu[k] / 100 * res["seconds"] / max(1, res["sent"]) * 1000, 2)
+            for k in ("api", "worker", "postgres", "broker")
         }
         stored = settle(settings.database_url, 60)
+        time.sleep(1.0)  # bench.roundtrips writes its counts twice a second
+        trips = roundtrips.read_all(str(trips_file))
+        res["store_per_message"] = {
+            k: round((trips.get(k, 0) - trips0.get(k, 0)) / max(1, res["sent"]), 2)
+            for k in ("statements", "transactions", "rollbacks", "pings")
+        }
+        completed = common.json_events(worker_log, "tasks_completed")[batches_before:]
+        sizes = [len(e["task_ids"]) for e in completed]
+        res["batches"] = {
+            "count": len(sizes),
+            "mean": round(sum(sizes) / max(1, len(sizes)), 2),
+            "share_alone": round(sum(1 for n in sizes if n == 1) / max(1, sum(sizes)), 3),
+        }
+        spans = stored.pop("stored_after")
+        res["stored_after_ms"] = {f"p{q}": round(pct(spans, q), 1) for q in (50, 90, 99)}
+
         procs.stop(api)
         procs.stop(worker)
         backend = nestjs.alerts
@@ -329,6 +379,16 @@ def render(args: Any, results: dict[str, dict[str, Any]], background: float) -> 
             f"{r['alerts_missing']} | {'yes' if r['exactly_once'] else 'NO'} |"
         )
     lines.append("")
+    for kind, r in results.items():
+        trips, batches, after = r["store_per_message"], r["batches"], r["stored_after_ms"]
+        lines.append(
+            f"- {kind}, where the time goes: worker batches of {batches['mean']:.2f} messages on average "
+            f"({100 * batches['share_alone']:.0f} % of the messages alone in theirs); store statements / "
+            f"commits per message {trips['statements']:.2f} / {trips['transactions']:.2f}; CPU ms per "
+            f"message PostgreSQL {r['cpu_ms_per_message']['postgres']:.2f}, RabbitMQ "
+            f"{r['cpu_ms_per_message']['broker']:.2f}; API accept to worker commit p50 / p90 / p99 "
+            f"{after['p50']:.0f} / {after['p90']:.0f} / {after['p99']:.0f} ms"
+        )
     for kind, r in results.items():
         lines.append(
             f"- {kind}: >= {100 * TARGET_OK:g} % answered 200, p99 <= {TARGET_P99_MS:g} ms, alerts exactly "

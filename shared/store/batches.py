@@ -21,6 +21,8 @@ in the transaction for a task the batch writes (an agent message's alert episode
 `BatchTask.also`: writes a handler asked to commit with its task's `completed` (the conversation's
 record of an agent message, `TaskContext.on_complete`). They run in the batch's transaction only
 for a task this batch completes; a task written `processing` takes them to its later `completed`.
+Those that insert one row (`RowInsert`) go out as one statement per table for the whole batch
+(one round trip on PostgreSQL however many agent messages the batch holds).
 """
 
 from __future__ import annotations
@@ -61,6 +63,32 @@ class BatchTask:
     # that two transactions lock the rows it locks in the same order.
     prepare: Callable[[Connection], None] | None = None
     prepare_order: str = ""
+
+
+class RowInsert:
+    """A write of `BatchTask.also` that inserts one row: the batch runs those of one statement
+    together, as one executemany. Alone it is an op like any other: `op(conn)`."""
+
+    __slots__ = ("row", "stmt")
+
+    def __init__(self, stmt: Any, row: dict[str, Any]) -> None:
+        self.stmt = stmt
+        self.row = row
+
+    def __call__(self, conn: Connection) -> None:
+        conn.execute(self.stmt, self.row)
+
+
+def run_also(conn: Connection, ops: list[Callable[[Connection], Any]]) -> None:
+    """`ops` in one transaction, the `RowInsert`s of one statement as one executemany."""
+    rows: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    for op in ops:
+        if isinstance(op, RowInsert):
+            rows.setdefault(id(op.stmt), (op.stmt, []))[1].append(op.row)
+        else:
+            op(conn)
+    for stmt, params in rows.values():
+        conn.execute(stmt, params)
 
 
 @dataclass
@@ -137,10 +165,7 @@ def record(stmts: Statements, items: list[BatchTask]) -> Any:
             it.prepare(conn)
         ts = now()
         _write_statuses(conn, stmts, ours.values(), ts)
-        for it in ours.values():
-            if it.status in TERMINAL:
-                for extra in it.also:
-                    extra(conn)
+        run_also(conn, [extra for it in ours.values() if it.status in TERMINAL for extra in it.also])
         stored = _write_alerts(conn, stmts, ours, found, ts)
         refused = sorted({it.task_id for it in items} - set(ours))
         current: dict[str, dict[str, Any]] = {}

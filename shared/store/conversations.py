@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from shared.store.batches import RowInsert
 from shared.store.facade import Store
 from shared.store.schema import alert_episodes, aware, conversation_messages, now, tasks
 
@@ -94,13 +95,9 @@ class ConversationLog:
 
     def record_op(self, row: dict[str, Any]) -> Callable[[Connection], None]:
         """`record` as a write for another transaction: the rules stage commits it with the
-        task's `completed` status, so a message is remembered exactly when its task is done."""
-        stmt = self._record
-
-        def op(conn: Connection) -> None:
-            conn.execute(stmt, row)
-
-        return op
+        task's `completed` status, so a message is remembered exactly when its task is done (the
+        rows of a batch's messages in one statement, `RowInsert`)."""
+        return RowInsert(self._record, row)
 
     def earlier(
         self, tenant_id: str, conversation_id: str, before: datetime, task_id: str

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from shared.store.batches import run_also
 from shared.store.schema import GEN, STATUSES, TASK_COLUMNS, TERMINAL, TERMINAL_STAGE, now, tasks
 from shared.store.tasks import Statements, select_task, task_dict
 
@@ -154,8 +155,7 @@ def complete_many(
 
     def op(conn: Connection) -> None:
         conn.execute(stmt, params)
-        for extra in also:
-            extra(conn)
+        run_also(conn, also)
 
     return op
 

@@ -258,8 +258,10 @@ def test_an_alert_the_backend_cannot_take_is_parked_and_delivered_from_the_alert
         )
         task_id = send(transport, store, env)
 
-        # The task completes once its alert is durably parked; the parked copy waits in a delay queue.
+        # The task is stored completed with its alert row before the alert's POST; the alert is
+        # parked once the backend refused it, and the parked copy waits in a delay queue.
         wait_until(lambda: status(store, task_id) == "completed", timeout=15)
+        wait_until(lambda: transport.delayed, timeout=15, message="the alert parked")
         [parked] = transport.delayed
         assert parked.exchange == topology.ALERTS_DELAY_EXCHANGE
         [row] = store.list_alerts(str(task_id))

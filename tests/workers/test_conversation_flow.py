@@ -358,3 +358,59 @@ def test_through_the_rules_stage_a_repeated_complaint_joins_its_episode_in_one_t
     finally:
         followups.shutdown()
         store.close()
+
+
+def test_a_batch_of_agent_messages_remembers_every_message_in_one_statement_and_one_transaction(
+    tmp_path: Path, store_url: str
+) -> None:
+    import sqlalchemy as sa
+
+    from tests.workers.test_stages import queued
+    from workers.stages import Ack
+
+    settings = make_settings(tmp_path, no_response_after_s=0, database_url=store_url)
+    store = Store(settings.database_url)
+    stage, followups = _rules_stage(settings, store, lambda *_a: None)
+    inserts: list[int] = []
+    commits: list[int] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        if sql.lstrip().upper().startswith("INSERT INTO CONVERSATION_MESSAGES"):
+            inserts.append(1)
+
+    try:
+        texts = ["bom dia, estou bem hoje", "to com muita falta de ar", "sim, tomei o remedio", "obrigado"]
+        envs = [
+            Envelope(
+                domain="clinico",
+                task_type="mensagem",
+                tenant_id="hospital_a",
+                payload={"patientId": PATIENT, "message": text, "conversationId": f"conv-b{i}"},
+            )
+            for i, text in enumerate(texts)
+        ]
+        bodies = [queued(store, env) for env in envs]
+        # The first analysis in a process warms the engine up, long enough for SlowRuns to
+        # store a `processing`: not what is counted here.
+        warm = Envelope(
+            domain="clinico",
+            task_type="mensagem",
+            tenant_id="hospital_a",
+            payload={**envs[1].payload, "conversationId": "conv-warm"},
+        )
+        stage.process(queued(store, warm))
+        sa.event.listen(store.engine, "before_cursor_execute", statement)
+        sa.event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+
+        outcomes = stage.process_many([(body, {}) for body in bodies])
+
+        assert all(isinstance(o, Ack) and o.reply is not None for o in outcomes)
+        assert len(commits) == 1 and len(inserts) == 1, "four conversations' rows, one statement"
+        log = ConversationLog(store)
+        for i, env in enumerate(envs):
+            [row] = log.earlier("hospital_a", f"conv-b{i}", datetime.now(UTC), "other")
+            assert row["task_id"] == str(env.task_id)
+        assert len(stage.dispatcher.emitted) == 2, "the critical message's alert, as the warm-up's"
+    finally:
+        followups.shutdown()
+        store.close()

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .prefilter import WordStarts
+from .aside import TREATMENT_OBJECT, set_aside
+from .prefilter import WordStarts, may_match
 from .routine import masked
+from .sentence_facts import SentenceFacts
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -93,7 +95,11 @@ _HAPPENING_NOW = re.compile(
 def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
     """Where the sentence asks about what could happen (computed once per sentence)."""
     spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
-    side = _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+    side = (
+        _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+        if may_match(_SIDE_EFFECT, text[sentence_start:sentence_end])  # its words, by `str.__contains__`
+        else None
+    )
     if side is not None and (
         text[sentence_end : sentence_end + 1] == "?"
         or not _EXPERIENCED.search(text, sentence_start, sentence_end)
@@ -139,12 +145,13 @@ _TOLD_BEFORE = re.compile(
 
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
-    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
     r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
-    r"hoje\s+em\s+dia\s+(?:nada|nao)|terminei|terminou|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|finalizei|conclui|em\s+remissao|"
+    r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
+    r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     # spoken "passou" with the final u dropped, before a time word: "a febri passo onti"
     # ("passo ontem no posto" is a visit: the time word must close the clause)
@@ -303,41 +310,42 @@ def episode_over(
     critical: bool,
     codigo: str = "",
     words: WordStarts | None = None,
+    facts: SentenceFacts | None = None,
 ) -> bool:
     """A complaint whose sentence says it is over. A CRITICAL one also needs a past date, or a
     "now fine" that is not recent (bleeding that stopped needs neither). `words`: the text's word
-    index, so `_OVER` (four look-behinds at every character) is tried only where it can start."""
-    sentence = masked(text[sentence_start:sentence_end])
-    if codigo in _BLEEDING and not _STILL_NOW.search(sentence) and _stopped_next(text, sentence_end):
+    index, so `_OVER` (four look-behinds at every character) is tried only where it can start.
+    `facts`: the sentence's shared results (`sentence_facts`, read through `routine.masked`), so its
+    mentions ask each question once."""
+    if facts is None:
+        facts = SentenceFacts(text, sentence_start, sentence_end, words, read=masked)
+    search = facts.search
+    if codigo in _BLEEDING and not search(_STILL_NOW) and _stopped_next(text, sentence_end):
         return True
     if (
         sentence_end < len(text)
-        and not _STILL_NOW.search(sentence)
-        and (anchor := _PAST_ANCHOR.search(sentence)) is not None
+        and not search(_STILL_NOW)
+        and (anchor := search(_PAST_ANCHOR)) is not None
         and not anchor.group(0).startswith("desde")  # "desde domingo" goes on until now
-        and not _RECENT.search(sentence)
+        and not search(_RECENT)
         and _closed_next(text, sentence_end)
     ):
         return True
     if (
         not critical
-        and _WAS_THEN.search(sentence)
-        and _PAST_ANCHOR.search(sentence)
+        and search(_WAS_THEN)
+        and search(_PAST_ANCHOR)
         and not _STILL_NOW.search(text, sentence_start, sentence_end + 120)
     ):
         return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
-    over = words.search_slice(_OVER, sentence_start, sentence_end) if words else _OVER.search(sentence)
-    if not over or _STILL_NOW.search(sentence):
-        return False
-    if not critical or codigo in _BLEEDING or _PAST_ANCHOR.search(sentence):
+    over = facts.search_slice(_OVER)
+    if not over or search(_STILL_NOW) or set_aside(facts.sentence, over.start()):
+        return False  # ("fora isso tô respirando bem" keeps what came before it)
+    if not critical or codigo in _BLEEDING or search(_PAST_ANCHOR):
         return True
-    if codigo != "sinais_avc" and _YESTERDAY_CLEAR.search(sentence):
+    if codigo != "sinais_avc" and search(_YESTERDAY_CLEAR):
         return True
-    return (
-        codigo not in _TRANSIENT_CRITICAL
-        and bool(_NOW_FINE.search(sentence))
-        and not _RECENT.search(sentence)
-    )
+    return codigo not in _TRANSIENT_CRITICAL and bool(search(_NOW_FINE)) and not search(_RECENT)
 
 
 _PAIN_PAST = re.compile(

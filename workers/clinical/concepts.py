@@ -289,8 +289,18 @@ BREATHLESS = Concept(
         ),
         "halt": _re(
             r"\b(?:(?:parar|sentar|descansar|encostar)\s+(?:\w+\s+)?no\s+meio\s+do\s+caminho|"
-            r"(?:tenho|tive|preciso|precisei)\s+(?:que|de)\s+(?:parar|sentar)\s+(?:pra\s+|para\s+)?(?:respirar|descansar|"
-            r"no\s+meio|umas?\s+\w+\s+vez\w*))\b"
+            r"(?:(?:tenho|tive|tendo|tem|tinha)\s+(?:que|de)|(?:preciso|precisei|precisando|precisa)(?:\s+(?:que|de))?)\s+(?:parar|sentar|"
+            r"ficar\s+sentad[oa]|me\s+sentar|levantar|dormir\s+sentad[oa])\s+(?:pra\s+|para\s+|p\s+)?(?:(?:poder|conseguir)\s+)?"
+            r"(?:respirar|descansar|no\s+meio|umas?\s+\w+\s+vez\w*)|"
+            # orthopnoea in lay words: "só consigo respirar sentada", "durmo sentado pra respirar"
+            r"so\s+(?:consigo|consegue|da\s+pra)\s+respirar\s+(?:\w+\s+)?sentad[oa]|"
+            r"(?:durmo|dormindo|dormi)\s+sentad[oa]\s+(?:pra|para)\s+(?:conseguir\s+)?respirar)\b"
+        ),
+        # the air blocked on its way: "o ar não passa", "não passa ar nenhum" (alone it may be a stuffed nose)
+        "airblock": _re(
+            r"\b(?:(?:o\s+)?ar\s+(?:me\s+)?n(?:ao|um)\s+(?:ta\s+|tava\s+|quer\s+)?(?:passa|passava|passando|passar)|"
+            r"n(?:ao|um)\s+(?:ta\s+)?passa(?:ndo)?\s+(?:nada\s+de\s+)?ar|(?:o\s+)?ar\s+(?:ta\s+|fica\s+)?(?:preso|trancado|travado|"
+            r"entalado))\b(?![\s-]+condicionado)"
         ),
     },
 )

@@ -76,9 +76,12 @@ def bare_condition(prefix: str, mention: str, match_is_verb: bool, after: str = 
     tail = prefix[-40:]
     if after and _IF_CUES.search(tail) and _IF_VERB_BEFORE.search(tail) and _THEN_RETURN.match(after):
         return True
-    if _BARE_SE.search(prefix) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
+    # Both end-anchored patterns can only start on the last two letters before the trailing white
+    # space: search from there (the same match; a scan from 0 tries every position of the clause).
+    last = max(0, len(prefix.rstrip()) - 2)
+    if _BARE_SE.search(prefix, last) and not _KNOWING_BEFORE_SE.search(prefix[-30:]):
         return True
-    if _LIST_END.search(prefix) and (se_list := _SE_LIST.search(prefix[-120:])) is not None:
+    if _LIST_END.search(prefix, last) and (se_list := _SE_LIST.search(prefix[-120:])) is not None:
         tail = prefix[-120:]
         return not _KNOWING_BEFORE_SE.search(tail, max(0, se_list.start() - 20), se_list.start() + 3)
     for pattern in (_SE_DETERMINER, _SE_SUBJECT):

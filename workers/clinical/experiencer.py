@@ -22,7 +22,7 @@ from functools import cached_property
 from .antecedent import feminine as gender
 from .antecedent import reporter
 from .people import ANIMALS, NAMES, scan_people
-from .prefilter import WordStarts
+from .prefilter import WordStarts, may_match
 from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
@@ -195,7 +195,8 @@ class Experiencer:
 
     def _named_after(self, start: int, end: int) -> bool | None:
         """ "quem tá com febre aqui em casa é a irmã dele": the subject comes after the symptom."""
-        if not _WHO_BEFORE.search(self.text, max(0, start - 80), start):
+        lo = max(0, start - 80)
+        if "quem" not in self.text[lo:start] or not _WHO_BEFORE.search(self.text, lo, start):
             return None
         m = _IS_PERSON_AFTER.match(self.text, end)
         if m is None:
@@ -234,7 +235,11 @@ class Experiencer:
         # Carry the subject over one sentence ("Meu vizinho caiu. Desmaiou e bateu a cabeça"), when
         # the mention opens its own sentence; deep into a new sentence the story has moved on.
         carry = start - s0 <= _CARRY_OVER_CHARS
-        switches = [m.start() for m in _TOPIC_SWITCH.finditer(t, s0, start)]
+        switches = (
+            [m.start() for m in _TOPIC_SWITCH.finditer(t, s0, start)]
+            if may_match(_TOPIC_SWITCH, t[s0:start])
+            else []
+        )
         if switches:
             s0, carry = switches[-1], False  # the aside starts the mention's own story
         for lo in (s0, self._sentence_start(max(0, s0 - 2))) if carry else (s0,):
@@ -378,6 +383,6 @@ _FIRST_PERSON_CLAIM = re.compile(
 
 def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
     """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
-    if not _MEDIA.search(text, sentence_start, start):
-        return False
+    if not may_match(_MEDIA, text[sentence_start:start]) or not _MEDIA.search(text, sentence_start, start):
+        return False  # its words first, by `str.__contains__`: every mention asks
     return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

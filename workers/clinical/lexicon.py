@@ -1110,9 +1110,10 @@ ONCOLOGY = _alt(
 
 _PAIN_N = r"(?P<n>10|[0-9]|" + NUMBER_WORDS_RE + r"|zero)"
 PAIN_CONTEXT = _re(
-    r"\b(?:dor|dores|doi|doem|doendo|doeu|doer|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca)\b"
+    r"\b(?:dor|dores|doi|doem|doendo|doeu|doer|dolorid\w*|dorzinha|cefaleia|colica\w*|enxaqueca|latej\w*|pontada\w*|"
+    r"fisgada\w*)\b"
 )
-PAIN_SCORE = (
+PAIN_SCORE: tuple[re.Pattern[str], ...] = (
     # "8/10", "9 de 10", "dez de dez"
     _re(r"(?<![\d/])\b" + _PAIN_N + r"\s*(?:/|de|em|numa\s+escala\s+de|sobre)\s*(?:10|dez)\b(?!\s*(?:/|\d))"),
     # "nota 9", "escala de dor 8", "intensidade: 10", "EVA 9"
@@ -1142,12 +1143,28 @@ PAIN_SCORE = (
     _re(
         r"\b(?:(?:dou|daria|dava|seria|diria|coloco|colocaria|poria|ponho|ta|esta|tava|estava|fica|ficou|chegou\s+a|"
         # "tá no 9" is "tá num 9" (numbers.py reads that "num" as "no")
-        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+|no\s+(?:nivel\s+)?)?|"
+        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+|no\s+(?:nivel\s+)?|em\s+)?|"
         r"e\s+(?:um|uns|nota)\s+)"
         + _PAIN_N
         + r"\b"
         + _NOT_TEMP_UNIT
         + r"(?![.,/]?\d)(?!\s*(?:a|ate|e)\s+(?:10|dez)\b)"
+    ),
+)
+# (s4c-recall) the score a few words after the scale or the score word that frames it: "se for botar
+# de zero a dez, é dez", "se quiser um número, é 10", "de 0 a 10, hoje, nove" (never "um"/"uma",
+# the article of "é um oito"; never a count: "nota 10 dias")
+PAIN_SCORE = (
+    *PAIN_SCORE,
+    _re(
+        r"\b(?:(?:de|entre)\s+(?:0|zero|1|um)\s+(?:a|ate)\s+(?:10|dez)|nota|numero)\b\s*,?\s*"
+        r"(?:(?!(?:de|entre|a|ate|nao|nem)\b)[a-z]+\s*,?\s+){0,3}?(?:(?:um|uns|nota|em|no)\s+)?"
+        r"(?!(?:um|uma)\b)"
+        + _PAIN_N
+        + r"\b"
+        + _NOT_TEMP_UNIT
+        + r"(?![.,/]?\d)(?!\s*(?:a|ate|e)\s+(?:10|dez)\b)"
+        r"(?!\s+(?:vezes|dias|horas|minutos|anos|meses|semanas|kg|quilos|reais)\b)"
     ),
 )
 # "de 0 a 10", "numa escala de zero a dez": the scale itself, never a score

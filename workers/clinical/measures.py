@@ -97,6 +97,10 @@ def scan_fever_mentions(sc: Scanner) -> list[Mention]:
     return out
 
 
+# "um"/"uma" before a word is an article ("tá uma coisa"), unless the word opens the scale ("uma de dez")
+_ARTICLE_ONE = re.compile(r"\s+(?!(?:de|em|sobre|numa)\s+(?:10|dez)\b)[a-z]")
+
+
 def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
     t = sc.t
     scores: list[Mention] = []
@@ -110,6 +114,8 @@ def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
                 continue  # "desde 8/10" is a date
             if i != 2 and not lx.PAIN_CONTEXT.search(t, *sc.with_previous(m.start(), m.end())):
                 continue
+            if m.group("n") in ("um", "uma") and _ARTICLE_ONE.match(t, m.end("n")):
+                continue  # "tá uma coisa de louco": an article, not a score of 1
             value = parse_number(m.group("n")) if m.group("n") != "zero" else 0.0
             if value is None or value > 10:
                 continue

@@ -42,7 +42,9 @@ from .hypotheses import (
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
-from .prefilter import WordStarts
+from .prefilter import WordStarts, may_match
+from .routine import masked
+from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .text import Normalised, normalise
@@ -55,6 +57,8 @@ _NOW_CONTRAST = re.compile(
 
 def _now_after_contrast(t: str, a: int, start: int) -> int:
     """The sentence start moved past the last turn to the present before the mention, if any."""
+    if not may_match(_NOW_CONTRAST, t[a:start]):
+        return a  # none of its words ("mas", "porem", "so"): no scan of the sentence per mention
     last = None
     for m in _NOW_CONTRAST.finditer(t, a, start):
         last = m
@@ -127,6 +131,7 @@ class Scanner:
         self._hypo: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._over: dict[tuple[int, int, bool, str], bool] = {}
         self._if_clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}  # `hypotheses.protasis_spans`
+        self._facts: dict[tuple[int, int], SentenceFacts] = {}  # per sentence span (`facts`)
         self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
@@ -233,11 +238,19 @@ class Scanner:
             over = self._over.get(key)
             if over is None:
                 over = self._over[key] = episode_over(
-                    t, a, b, critical=key[2], codigo=codigo, words=self.words
+                    t, a, b, critical=key[2], codigo=codigo, words=self.words, facts=self.facts(a, b)
                 )
             if over or closed_since(t, a, start, end, b) or dated_then_clear(t, start, end, b):
                 return "resolvido"
         return None
+
+    def facts(self, a: int, b: int) -> SentenceFacts:
+        """The shared results of the sentence text[a:b] (`sentence_facts`), made on first use, read
+        as `assertion.episode_over` reads it (through `routine.masked`)."""
+        found = self._facts.get((a, b))
+        if found is None:
+            found = self._facts[(a, b)] = SentenceFacts(self.t, a, b, self.words, read=masked)
+        return found
 
     def _protasis(self, a: int, b: int) -> list[tuple[int, int]]:
         spans = self._if_clauses.get((a, b))

@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from .conditional import bare_condition
 from .postposed import denied_after
+from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
 
@@ -345,8 +346,8 @@ def suppression(
             while k < len(tokens) and k < 3 and (tokens[k] in _COND_SUBJECTS or tokens[k] in _SUBJUNCTIVE):
                 k += 1
             reached = _list_scope_reaches(tokens[k:], match_is_verb)
-            if reached and _NOW_IN_CONDITION.search(prefix, m.end()):
-                reached = False  # "se eu ficar nervosa me dá falta de ar": what follows happens
+            if reached and (_NOW_IN_CONDITION.search(prefix, m.end()) or rating_frame(prefix, m.end())):
+                reached = False  # "se eu ficar nervosa me dá falta de ar", "se for dar nota, é nove"
         else:
             reached = _list_scope_reaches(tokens, match_is_verb)
         if reached:

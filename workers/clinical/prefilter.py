@@ -23,8 +23,15 @@ FAST_MIN_PREFIX = 2
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
-    anchors = literal_prefixes(pattern.pattern)
-    return anchors is None or any(a.rstrip(WORD_END) in text for a in anchors)
+    literals = _literals(pattern.pattern)
+    return literals is None or any(a in text for a in literals)
+
+
+@lru_cache(maxsize=512)
+def _literals(pattern: str) -> tuple[str, ...] | None:
+    """The literal prefixes as plain text, once per pattern: the assertion gates ask per mention."""
+    anchors = literal_prefixes(pattern)
+    return None if anchors is None else tuple({a.rstrip(WORD_END) for a in anchors})
 
 
 def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:

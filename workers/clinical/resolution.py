@@ -13,7 +13,7 @@ from .negation import clause_start
 from .routine import masked
 
 _RESOLVED_QUEIXA = re.compile(
-    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|passaram|melhorou|melhoraram|sarou|curou|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|cedeu|baixou|"
+    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|melhorou|melhoraram|sarou|curou|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|cedeu|baixou|"
     r"abaixou|normalizou|foi\s+embora|nao\s+(?:tenho|tive|teve|tem|sinto|senti)\s+mais|"
     r"(?:agora|ja|hoje)\s+(?:estou|to|tou|esta|ta|me\s+sinto)\s+bem|"
     r"(?:hoje|agora)\s+(?:\w+\s+)?(?:acordou|acordei|amanheceu|amanheci|esta|ta|to|estou)\s+sem\s+(?:nada|febre)|"

@@ -76,14 +76,15 @@ _CLOSED_SINCE = re.compile(
 
 def closed_since(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
     """A past anchor before the mention (or in its own comma clause) and a closure after it, with
-    nothing that goes on."""
+    nothing that goes on. The closure is asked first: it is the rare part, and every mention asks."""
+    if not _CLOSED_SINCE.search(text, end, sentence_end):
+        return False
     comma = text.find(",", end, sentence_end)
     return bool(
         (
             _PAST_ANCHOR.search(text, sentence_start, start)
             or _PAST_ANCHOR.search(text, end, comma if comma >= 0 else sentence_end)
         )
-        and _CLOSED_SINCE.search(text, end, sentence_end)
         and not _STILL_NOW.search(text, sentence_start, sentence_end)
         and not _RECENT.search(text, sentence_start, sentence_end)
     )

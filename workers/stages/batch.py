@@ -18,11 +18,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from shared.config import Settings
 from shared.logs import get_logger
 from shared.store import BatchTask, progress_for
 from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
-from workers.stages.delivery import row_for
+from workers.stages.delivery import row_for, wait_alerts
 from workers.stages.outcomes import Outcome, Requeue
 
 log = get_logger("workers.stages.batch")
@@ -57,6 +58,7 @@ class Work:
     ctx: TaskContext | None = None
     result: Any = None
     started_at: float = 0.0
+    ran_s: float = 0.0  # how long the handler ran
     headers: Mapping[str, Any] = field(default_factory=dict)
     # No sign of an earlier delivery (first delivery, no retry, no replay): no `processing` write
     # before the handler runs.
@@ -294,6 +296,17 @@ def confirm_side_work(works: list[Work], budget: float) -> list[Work]:
             continue
         kept.append(w)
     return kept
+
+
+def wait_alerts_timed(w: Work, settings: Settings) -> bool:
+    """`wait_alerts` for the task's alerts, counted as the handler's run time: an alert backend
+    that hangs makes the handlers slow, and the pool then spreads them (BatchPool.min_batch)."""
+    assert w.ctx is not None
+    started = time.perf_counter()
+    try:
+        return wait_alerts(w.ctx, settings, w.log)
+    finally:
+        w.ran_s += time.perf_counter() - started
 
 
 def chain(source: Future[str], target: Future[str]) -> None:

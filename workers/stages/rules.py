@@ -51,6 +51,7 @@ from workers.stages.batch import (
     resend_pending,
     settle,
     unsettled,
+    wait_alerts_timed,
 )
 from workers.stages.delivery import (
     Parsed,
@@ -62,7 +63,6 @@ from workers.stages.delivery import (
     parse,
     reply_for,
     row_for,
-    wait_alerts,
 )
 from workers.stages.failures import Failures
 from workers.stages.outcomes import Ack, Forward, Outcome, Requeue
@@ -105,6 +105,13 @@ class RulesStage:
 
     def process_many(self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]) -> list[Outcome]:
         """The outcomes of several deliveries, in order (see the module docstring)."""
+        return self.process_batch(deliveries)[0]
+
+    def process_batch(
+        self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]
+    ) -> tuple[list[Outcome], float]:
+        """`process_many`, and the seconds its handlers ran (the store's and the broker's waits
+        left out): what tells the consumer whether the handlers are fast (BatchPool.min_batch)."""
         parsed = [(parse(body, self.domain, self.vhost), headers or {}) for body, headers in deliveries]
         # One read for the batch: whose each task is (the tenant check) and how far it has got.
         try:
@@ -155,7 +162,7 @@ class RulesStage:
         for w in finishing:
             ctx = w.ctx
             assert ctx is not None
-            if ctx.llm_pending and ctx.alert_futures and not wait_alerts(ctx, self.settings, w.log):
+            if ctx.llm_pending and ctx.alert_futures and not wait_alerts_timed(w, self.settings):
                 # The hand-off acks the message: its alerts must be settled first.
                 w.outcome = Requeue("alerts could not be delivered or parked")
                 continue
@@ -178,7 +185,7 @@ class RulesStage:
                 task_ids=[w.task_id for w in finishing],
                 seconds=round(time.perf_counter() - finishing[0].started_at, 3),
             )
-        return [w.outcome or Requeue("not handled") for w in works]
+        return [w.outcome or Requeue("not handled") for w in works], sum(w.ran_s for w in works)
 
     def _start(self, works: list[Work]) -> None:
         """`processing` for deliveries that may be repeats; sets the outcome of duplicates."""
@@ -336,6 +343,7 @@ class RulesStage:
             return False
         finally:
             self._slow.unwatch(w)
+            w.ran_s = time.perf_counter() - w.started_at
         return True
 
     def _after_failure(self, w: Work) -> None:
@@ -345,7 +353,7 @@ class RulesStage:
         assert w.failure is not None and w.ctx is not None
         permanent, exc = w.failure
         emit_now(self.dispatcher, w)
-        wait_alerts(w.ctx, self.settings, w.log)
+        wait_alerts_timed(w, self.settings)
         if permanent:
             w.outcome = self.failures.dead_letter(
                 w.task_id,

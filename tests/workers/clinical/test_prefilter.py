@@ -193,3 +193,12 @@ def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> 
             for pattern in patterns:
                 got, want = index.search_slice(pattern, a, b), pattern.search(t[a:b])
                 assert (got and got.span()) == (want and want.span()), (pattern.pattern[:40], t[a:b])
+
+
+def test_may_match_is_false_only_when_no_literal_prefix_occurs() -> None:
+    from workers.clinical import assertion, experiencer
+
+    for pattern in (assertion._SIDE_EFFECT, experiencer._MEDIA, experiencer._TOPIC_SWITCH):
+        for t in _texts():
+            if pattern.search(t.lower()):
+                assert may_match(pattern, t.lower())

@@ -1,0 +1,28 @@
+"""Words that end something other than the complaint (docs/clinical-engine.md, "Closing set s4c:
+missed alerts"), for `assertion.episode_over`:
+
+- "fora isso tô respirando bem", "tirando isso tô bem": a "now fine" said of everything else, which
+  keeps the complaint before it;
+- "acabei o ciclo da químio", "terminei a radioterapia": the end of a treatment, not of a symptom
+  (a fever days after a chemotherapy cycle is the nadir's fever).
+"""
+
+from __future__ import annotations
+
+import re
+
+# After "acabei", "terminei", "finalizei", "concluí": the treatment they close.
+TREATMENT_OBJECT = (
+    r"(?!\s+(?:(?:o|a|os|as|um|uma|mais|meu|minha|meus|minhas|de|d[oa]|ultim[oa]|primeir[oa]|segund[oa]|"
+    r"terceir[oa]|quart[oa]|quint[oa]|sext[oa])\s+){0,3}(?:ciclo|ciclos|sessao|sessoes|quimio\w*|radio\w*|"
+    r"rt|qt|tratamento|infusao|aplicac\w*|imuno\w*|hormonio\w*|antibiotico\w*|medicac\w*|remedio\w*)\b)"
+)
+_SET_ASIDE = re.compile(
+    r"\b(?:fora|tirando|afora|alem\s+d)\s*(?:isso|isto|disso|disto|essa\s+dor|esse\s+\w+|essa\s+\w+)"
+    r"\s*,?\s*(?:ai\s+|eu\s+)?$|\bde\s+resto\s*,?\s*$|\bno\s+mais\s*,?\s*$|\bo\s+resto\s*,?\s*$"
+)
+
+
+def set_aside(text: str, pos: int) -> bool:
+    """The "now fine" at `pos` is said of everything but the complaint ("fora isso, tô bem")."""
+    return _SET_ASIDE.search(text, max(0, pos - 30), pos) is not None

@@ -172,8 +172,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
             r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
             r"(?:nao|num)\s+(?:me\s+|o\s+|a\s+|lhe\s+)?deix\w+\s+(?:nem\s+)?(?:eu\s+)?deitar",
-            # "me falta o ar quando deito", "canso só de falar"
-            r"\bfalt(?:a|ava|ando|ou)\s+o\s+ar\b|\bme\s+falta\s+(?:el\s+)?aire?\b",
+            # the FAILURE verb, then the AIR word: "me falta o ar quando deito", "falta-me o fôlego",
+            # "tá me faltando a respiração" (never "falta o ar-condicionado"); "canso só de falar"
+            r"\bfalt(?:a|ava|ando|ou)(?:[\s-]+me)?\s+(?:o\s+|a\s+|meu\s+|minha\s+)?(?:ar|folego|respiracao)\b"
+            r"(?![\s-]+condicionado)|\bme\s+falta\s+(?:el\s+)?aire?\b",
             r"\b(?:canso|cansa|cansad[oa]|sem\s+folego)\s+(?:so\s+)?(?:de|ao|pra|para)\s+falar\b",
             r"\b(?:dificuldade|dificuldades|dificil|ruim|custoso|trabalhoso|esforco|desconforto|aperto)\s+"
             + GAP1

@@ -29,6 +29,7 @@ from .postposed import denied_after
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
+from .verb_scope import verb_scope_closed
 
 
 class Mode(StrEnum):
@@ -349,7 +350,7 @@ def suppression(
             if reached and (_NOW_IN_CONDITION.search(prefix, m.end()) or rating_frame(prefix, m.end())):
                 reached = False  # "se eu ficar nervosa me dá falta de ar", "se for dar nota, é nove"
         else:
-            reached = _list_scope_reaches(tokens, match_is_verb)
+            reached = _list_scope_reaches(tokens, match_is_verb) and not verb_scope_closed(tokens)
         if reached:
             reason = _KIND_REASON[kind]
     if reason is None and bare_condition(prefix, text[start:end], match_is_verb, text[end : end + 60]):

@@ -11,6 +11,7 @@ import re
 
 from .negation import clause_start
 from .routine import masked
+from .subject import foreign_subject
 
 _RESOLVED_QUEIXA = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|melhorou|melhoraram|sarou|curou|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|cedeu|baixou|"
@@ -46,7 +47,8 @@ def resolved_complaint(text: str, start: int, end: int) -> bool:
     # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
     m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
     sentence = masked(text[s_start : m.start() if m else len(text)])
-    return bool(_RESOLVED_QUEIXA.search(sentence)) and not _STILL.search(sentence)
+    own = (m for m in _RESOLVED_QUEIXA.finditer(sentence) if not foreign_subject(sentence, m.start()))
+    return next(own, None) is not None and not _STILL.search(sentence)
 
 
 def medication_purpose(text: str, start: int) -> bool:

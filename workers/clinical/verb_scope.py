@@ -1,0 +1,40 @@
+"""Where a negated verb's scope ends: a comma closes it unless the list goes on with "nem"/"ou".
+
+"nem varrer o terreiro, o fôlego some": the "nem" denies the sweeping, and the next clause has its
+own subject and verb, so the breathlessness is asserted. A negator over nouns keeps its list ("sem
+febre, nem tosse, nem falta de ar"), and so does a list of verbs ("não consigo nem andar, nem falar").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import words
+
+# An infinitive ("varrer", "andar", "subir", "pôr"), the verb a "nem"/"sem" most often denies.
+_INFINITIVE = re.compile(r"[a-z]{2,}(?:ar|er|ir)|por")
+# Nouns that end like an infinitive, and the symptom words among them ("nem falta de ar").
+_NOT_VERBS = words(
+    "ar mar bar par lugar mulher colher olhar jantar azar celular militar familiar particular prazer "
+    "poder dever ser acucar altar lar calor suor"
+)
+# A few finite verbs of ability or permission: "nem consigo", "nem deixa".
+_FINITE = words("consigo consegue conseguia consegui conseguiu deixa deixou deixava posso pode podia aguento")
+_CLITICS = words("me se te lhe eu")
+_LIST_GOES_ON = words("nem ni ou")
+
+
+def verb_scope_closed(tokens: list[str]) -> bool:
+    """Whether the negator before `tokens` denies a verb and a comma among them ends that denial."""
+    i = 0
+    while i < len(tokens) and tokens[i] in _CLITICS:
+        i += 1
+    if i == len(tokens):
+        return False
+    first = tokens[i]
+    if not (first in _FINITE or (first not in _NOT_VERBS and _INFINITIVE.fullmatch(first))):
+        return False
+    for j in range(i + 1, len(tokens)):
+        if tokens[j] == "," and (j + 1 == len(tokens) or tokens[j + 1] not in _LIST_GOES_ON):
+            return True
+    return False

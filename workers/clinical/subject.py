@@ -154,8 +154,12 @@ def _complaint(word: str) -> bool:
     return word in _COMPLAINT_WORDS or word.startswith(_COMPLAINT_STEMS)
 
 
-def _complaint(word: str) -> bool:
-    return word in _COMPLAINT_WORDS or word.startswith(_COMPLAINT_STEMS)
+def _head(phrase: list[str]) -> list[str]:
+    """The words before the first preposition: "o remédio da pressão" is a remedy."""
+    for i, w in enumerate(phrase):
+        if w in _PREPOSITIONS:
+            return phrase[:i]
+    return phrase
 
 
 def foreign_subject(text: str, verb_start: int) -> bool:
@@ -174,6 +178,6 @@ def foreign_subject(text: str, verb_start: int) -> bool:
             return False
         # "a falta de ar que comentei com a senhora sumiu": a determiner after a preposition is inside
         if tok in _DETERMINERS and not (k and tokens[k - 1] in _PREPOSITIONS):
-            return bool(phrase) and not any(_complaint(w) for w in phrase)
+            return bool(phrase) and not any(_complaint(w) for w in _head(phrase[::-1]))
         phrase.append(tok)
     return False

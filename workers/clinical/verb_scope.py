@@ -20,7 +20,8 @@ _NOT_VERBS = words(
 )
 # A few finite verbs of ability or permission: "nem consigo", "nem deixa".
 _FINITE = words("consigo consegue conseguia consegui conseguiu deixa deixou deixava posso pode podia aguento")
-_CLITICS = words("me se te lhe eu")
+# Clitics and the "de" of "nem de pendurar a roupa" stand between the negator and its verb.
+_CLITICS = words("me se te lhe eu de pra para")
 _LIST_GOES_ON = words("nem ni ou")
 
 

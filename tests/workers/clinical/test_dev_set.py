@@ -208,6 +208,7 @@ LABELLED = {
         "paraphrases-14.jsonl",  # clin4-spec: the false-alarm modes of s4a/s4b, with near misses that alert
         "paraphrases-15.jsonl",  # s4c-recall: the modes of the s4c misses, with near misses
         "paraphrases-16.jsonl",  # s4c-spec: the false-alarm modes of s4c, with near misses that alert
+        "paraphrases-17.jsonl",  # engine-bugs: verb negation over a comma, falta + air word, foreign subject
     )
 }
 
@@ -245,6 +246,7 @@ PARAPHRASES = [
         "paraphrases-14.jsonl",
         "paraphrases-15.jsonl",
         "paraphrases-16.jsonl",
+        "paraphrases-17.jsonl",
     )
     for case in _cases(name)
 ]

@@ -435,6 +435,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + BLOOD
             + r"[^.?!\n]{0,120}?\b(?:nada\s+de\s+(?:estancar|parar|secar|coagular)|sem\s+estancar|"
             r"n(?:ao|um)\s+(?:\w+\s+)?(?:estanca|estancou)|nunca\s+para)\b",
+            # ... the blood unnamed after a cut or a nose: "cortei a mão, enrolei num pano e nada de estancar"
+            r"\b(?:cortei|cortou|corte|cortad[oa]|ferida|ferimento|machuc\w+|nariz|venta|gengiva)\b[^.?!\n]{0,120}?"
+            r"\b(?:nada\s+de\s+estancar|sem\s+estancar|n(?:ao|um)\s+(?:\w+\s+)?estanc(?:a|ou))\b",
             r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
@@ -813,7 +816,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"cansei\s+de\s+tudo|nao\s+da\s+mais|nao\s+quero\s+mais|chega\s+de\s+tudo|ninguem\s+vai\s+sentir))",
             # a rope rigged to a tree or beam, timed for when no one is home (s4de-recall): "vou amarrar a
             # corda no galho quando todo mundo sair" (a swing for the grandchildren names no lonely hour)
-            r"\b(?:amarr\w+|pendur\w+|prend\w+|passar|passei)\s+(?:a\s+|uma\s+|essa\s+)?corda\b[^.?!\n]{0,50}?"
+            r"(?:\b(?:amarr\w+|pendur\w+|prend\w+|passar|passei)\s+(?:a\s+|uma\s+|essa\s+)?corda\b|"
+            r"\bcorda\b[^.?!\n]{0,60}?\b(?:amarr|pendur|prend)\w*)[^.?!\n]{0,50}?"
             r"\b(?:quando|assim\s+que|depois\s+que|na\s+hora\s+que|enquanto)\s+(?:\w+\s+){0,3}?(?:sair|sairem|"
             r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"

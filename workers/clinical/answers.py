@@ -53,6 +53,10 @@ _YES = re.compile(
     # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
     # "estou melhor" the verb starts a statement of its own.
     r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
+    # the verb said back with a "sim" after it, as the North-East confirms: "entortou sim", "caiu sim"
+    # (never a verb of ending, "baixou sim" to "a febre baixou?", read as before)
+    r"|^(?!(?:parou|passou|melhorou|sumiu|baixou|abaixou|acabou|estancou|secou|sarou|cedeu|diminuiu|aliviou|"
+    r"normalizou|resolveu|cessou|desinchou|curou)\b)[a-z]{3,}\s+sim\b[\s,.!;:-]*"
 )
 _HEDGE_OVER_NO = frozenset(
     {

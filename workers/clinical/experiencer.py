@@ -23,6 +23,7 @@ from .antecedent import feminine as gender
 from .antecedent import reporter
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
+from .roles import watching_scene
 from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
@@ -383,6 +384,9 @@ _FIRST_PERSON_CLAIM = re.compile(
 
 def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
     """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
-    if not may_match(_MEDIA, text[sentence_start:start]) or not _MEDIA.search(text, sentence_start, start):
+    if not may_match(_MEDIA, text[sentence_start:start]):
         return False  # its words first, by `str.__contains__`: every mention asks
+    # "tava vendo o jornal e de repente ...": the programme watched is the scene, not the story
+    if all(watching_scene(text, m.start()) for m in _MEDIA.finditer(text, sentence_start, start)):
+        return False
     return not _FIRST_PERSON_CLAIM.search(text, sentence_start, sentence_end)

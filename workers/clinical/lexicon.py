@@ -430,6 +430,16 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"[^.?!\n]{0,60}?\b(?:nao\s+(?:\w+\s+)?(?:para|parou|estanca|estancou|coagula|seca|fecha)\b"
             r"(?!\s+de\s+(?!jeito|sair|escorrer|pingar|vir|descer|minar)[a-z]+(?:ar|er|ir)\b)|"
             r"jorr\w*|escorr\w*|encharc\w*|ensop\w*|esguich\w*|pingando|continua\s+(?:saindo|vindo|escorrendo|descendo))",
+            # the other ways to say it will not stop, often after a list of what was tried (s4de-recall):
+            # "já botei gelo, pano molhado na nuca e nada de estancar", "nunca para"; "estancar" is said
+            # only of blood, so the window is wider
+            r"\b"
+            + BLOOD
+            + r"[^.?!\n]{0,120}?\b(?:nada\s+de\s+(?:estancar|parar|secar|coagular)|sem\s+estancar|"
+            r"n(?:ao|um)\s+(?:\w+\s+)?(?:estanca|estancou)|nunca\s+para)\b",
+            # ... the blood unnamed after a cut or a nose: "cortei a mão, enrolei num pano e nada de estancar"
+            r"\b(?:cortei|cortou|corte|cortad[oa]|ferida|ferimento|machuc\w+|nariz|venta|gengiva)\b[^.?!\n]{0,120}?"
+            r"\b(?:nada\s+de\s+estancar|sem\s+estancar|n(?:ao|um)\s+(?:\w+\s+)?estanc(?:a|ou))\b",
             r"\b(?:encharc\w*|ensopad\w*|empapad\w*|molhad[oa]s?|cheio|cheia)\s+(?:\w+\s+)?de\s+" + BLOOD,
             r"\b(?:hematuria|enterorragia|hematoquezia|epistaxe|metrorragia|menorragia)\b",
             r"\b" + BLOOD + r"\s+vivo\b",
@@ -624,6 +634,16 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # ("perdi a força do braço e da perna esquerda", "o lado direito do corpo todo adormecido").
             DEFICIT + r"[^.;!?\n]{0,60}?" + SIDED,
             SIDED + r"[^.;!?\n]{0,50}?" + DEFICIT,
+            # the face pulled or gone still on one side (s4de-recall): "a boca puxou pro lado", "metade
+            # da cara tá parada", "não consigo sorrir de um lado"
+            r"\b(?:boca|rosto|cara|face|labio)\s+(?:\w+\s+)?(?:puxou|repuxou|virou|foi|entortou|puxando|repuxando)\s+"
+            r"(?:todo\s+|toda\s+)?(?:pro|pra|para\s+o|pra\s+um|pro\s+um)\s+(?:lado|canto)\b",
+            r"\bmetade\s+d[oa]\s+(?:cara|rosto|face|boca)\s+"
+            + GAP2
+            + r"(?:parad[oa]|mort[oa]|dormente|caid[oa]|"
+            r"tort[oa]|paralisad[oa]|sem\s+mexer|nao\s+mexe)\b",
+            r"\bn(?:ao|um)\s+(?:\w+\s+)?consig\w*\s+(?:sorrir|rir|assobiar|fechar\s+o\s+olho)\s+(?:de|do|num|dum)\s+"
+            r"(?:um\s+|so\s+um\s+)?lado\b",
             r"\b(?:avc|a\.v\.c|acidente\s+vascular(?:\s+cerebral|\s+encefalico)?|ait|ataque\s+isquemico|"
             r"isquemia\s+cerebral|trombose\s+cerebral)\b",
             r"\bderrame\b(?!\s+(?:pleural|pericardic\w*|articular|de\s+liquido|no\s+joelho|sinovial|no\s+olho|"
@@ -796,6 +816,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"cartelas|corda|veneno|chumbinho|gilete|lamina)\b[^\n]{0,80}?\b(?:esperando|esperar|espero)\s+"
             r"(?:\w+\s+){0,3}?(?:dormir|dormirem|sair|sairem|vazia|sozinh[oa])\b(?=[^\n]{0,80}?\b(?:nao\s+aguento\s+mais|"
             r"cansei\s+de\s+tudo|nao\s+da\s+mais|nao\s+quero\s+mais|chega\s+de\s+tudo|ninguem\s+vai\s+sentir))",
+            # a rope rigged to a tree or beam, timed for when no one is home (s4de-recall): "vou amarrar a
+            # corda no galho quando todo mundo sair" (a swing for the grandchildren names no lonely hour)
+            r"(?:\b(?:amarr\w+|pendur\w+|prend\w+|passar|passei)\s+(?:a\s+|uma\s+|essa\s+)?corda\b|"
+            r"\bcorda\b[^.?!\n]{0,60}?\b(?:amarr|pendur|prend)\w*)[^.?!\n]{0,50}?"
+            r"\b(?:quando|assim\s+que|depois\s+que|na\s+hora\s+que|enquanto)\s+(?:\w+\s+){0,3}?(?:sair|sairem|"
+            r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
             r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
             r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",
@@ -1101,6 +1127,9 @@ BARE_TEMPERATURE_WHOLE = _re(
     r"(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])\b(?![.,]?\d)"
     + _NOT_TEMP_UNIT
     + r"(?!\s*(?:reais|real|pila|conto|mil|pontos?|kg|quilos?))"
+    # the reading's own name after it says what was measured: "deu 42 a glicose", "marcou 40 de saturação"
+    r"(?!\s+(?:(?:a|o|de|da|do|na|no)\s+)?(?:glicose|glicemia|acucar|hgt|dextro|diabete\w*|pressao|saturacao|"
+    r"oxigenio|batimentos?))"
 )
 
 ONCOLOGY = _alt(
@@ -1208,6 +1237,8 @@ VOMIT_MENTION = _re(
 )
 DIARRHOEA_MENTION = _re(
     r"\b(?:diarr\w*|diare\w*|caganeira|disenteri\w*|soltura|intestino\s+(?:\w+\s+){0,2}?solto|"
+    # the bowel become water (s4de-recall): "o intestino virou água", "a barriga tá só água"
+    r"(?:intestino|barriga)\s+(?:(?:ta|esta|ficou|virou|vira|so)\s+){1,2}(?:agua|aguad\w*|liquid\w*)\b|"
     r"fraldas?\s+(?:so\s+)?(?:de\s+)?agua|so\s+sai\s+agua|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
@@ -1277,6 +1308,12 @@ TEXT_VITALS = {
         r"diabete\w*|dedo|medir)|glicosimetro|fur(?:ei|o|ou|ar|amos)\s+o\s+dedo|furad\w+\s+no\s+dedo|picad\w+\s+no\s+dedo)"
         r"\b[^\n.;!?]{0,60}?\b(?P<r>(?:deu|marcou|marcando|mostrou|mostrando|bateu)\s+(?:em\s+|uns\s+|a\s+)?(?P<v>\d{2,3}))\b"
         r"(?![.,]?\d)(?!\s*(?:x|/|por|anos|dias|%|reais|mg(?!\s*/)|comprimidos?|unidades|ui\b|bpm|vezes|graus))"
+    ),
+    # The analyte named after the reading (s4de-recall): "deu 42 a glicose", "marcou 380 de açúcar";
+    # read before the number, "deu 42" alone would be a fever.
+    "glicemia_depois": _re(
+        r"\b(?:deu|marcou|marcando|mostrou|bateu|ta|tava|esta|estava)\s+(?:em\s+|uns\s+|so\s+)?(?P<v>\d{2,3})\s+"
+        r"(?:(?:a|o|de|da|do|na|no)\s+)?(?:glicose|glicemia|acucar|hgt|dextro|diabete\w*)\b"
     ),
     "glicemia_mg_dl": _re(
         r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"

@@ -260,6 +260,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_mg_dl"]),
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_leiga"]),
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_tira"]),
+        *sc.words.finditer(lx.TEXT_VITALS["glicemia_depois"]),
     ):
         v = _num(m.group("v"))
         start = m.start("r") if "r" in m.re.groupindex else m.start()

@@ -43,6 +43,7 @@ from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
 from .prefilter import WordStarts, may_match
+from .roles import READINGS, measured_by_helper
 from .routine import masked
 from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
@@ -215,7 +216,10 @@ class Scanner:
         if remote_history(t, a, start, end):
             return "historico"  # "há uns cinco anos tive um derrame ..., hoje tô só com dor de garganta"
         if (
-            who.other_person(start, end)
+            (
+                who.other_person(start, end)
+                and not (codigo in READINGS and measured_by_helper(t, a, start, end))
+            )
             or media_report(t, a, start, b)
             or cleft_other(t, a, start, who.caregiver)
         ):

@@ -11,7 +11,7 @@ import re
 # --- figurative use ------------------------------------------------------------------------------
 
 _FIG_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tanto\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
+    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tant[oa]\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
     r"felicidade|saudade|sono|tedio|preguica|ciume|inveja|nervoso)\b"
 )
 _FIG_NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")

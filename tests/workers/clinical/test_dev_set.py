@@ -208,6 +208,7 @@ LABELLED = {
         "paraphrases-14.jsonl",  # clin4-spec: the false-alarm modes of s4a/s4b, with near misses that alert
         "paraphrases-15.jsonl",  # s4c-recall: the modes of the s4c misses, with near misses
         "paraphrases-16.jsonl",  # s4c-spec: the false-alarm modes of s4c, with near misses that alert
+        "paraphrases-19.jsonl",  # s4de-spec: the false-alarm modes of s4d/s4e, with near misses that alert
     )
 }
 
@@ -245,6 +246,7 @@ PARAPHRASES = [
         "paraphrases-14.jsonl",
         "paraphrases-15.jsonl",
         "paraphrases-16.jsonl",
+        "paraphrases-19.jsonl",
     )
     for case in _cases(name)
 ]
@@ -316,8 +318,9 @@ FLOORS = {
     "blind-s4c.jsonl": (1.0, 1.0, 1.0),
     # Two sets written at the session's start and held back until every engine change had landed,
     # scored on 7fb72a3 at first sight (docs/first-sight/session4-s4d.md, -s4e.md); not fixed yet.
-    "blind-s4d.jsonl": (0.9, 1.0, 0.81),
-    "blind-s4e.jsonl": (0.93, 0.9, 0.87),
+    # s4de-spec (paraphrases-19) fixed the false alarms of general causes: specificity 61/70 and 65/71.
+    "blind-s4d.jsonl": (0.9, 1.0, 0.87),
+    "blind-s4e.jsonl": (0.93, 0.9, 0.915),
 }
 
 

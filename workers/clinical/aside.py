@@ -26,3 +26,11 @@ _SET_ASIDE = re.compile(
 def set_aside(text: str, pos: int) -> bool:
     """The "now fine" at `pos` is said of everything but the complaint ("fora isso, tô bem")."""
     return _SET_ASIDE.search(text, max(0, pos - 30), pos) is not None
+
+
+# "nada", "nenhuma" after "desde então" / "de lá pra cá" (`assertion`): the episode is over; never
+# "nenhuma melhora", "não passou" (it goes on).
+NOTHING_SINCE = (
+    r"(?:nada|nunca|nao|nenhuma|nenhum)\b(?!\s+(?:melhor\w*|melhora|alivio|diferenca|passou|parou|sarou|sumiu|"
+    r"resolveu|adiantou|dia\s+sem))"
+)

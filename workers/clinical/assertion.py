@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .aside import TREATMENT_OBJECT, set_aside
+from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -147,10 +147,13 @@ _TOLD_BEFORE = re.compile(
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
-    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso)\s+(?:nada|nunca|nao)|"
+    r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso|de\s+la\s+pra\s+ca)[\s,]+"
+    + NOTHING_SINCE
+    + r"|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
-    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa])|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa]|"
+    r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n)\b)|"  # "tô bem não" (said after) is not fine
     r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
     r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
@@ -187,7 +190,7 @@ _PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa])\s+(?:a\s+|o\s+)?(?:"
     + _WEEKDAY
     + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
-    r"ano\s+passado|anos\s+atras|"
+    r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
     r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
@@ -232,9 +235,9 @@ _STILL_NOW = re.compile(
     r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
-    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|normal|tranquil|100\b|cem\s+por|"
+    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|bo[am]\b|boazinh|normal|tranquil|100\b|cem\s+por|"
     r"suave|joia|firme|beleza|de\s+boa))"
-    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
+    r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
     r"firme|beleza|de\s+boa))\b"
 )
 
@@ -270,8 +273,9 @@ def _stopped_next(text: str, sentence_end: int) -> bool:
 # desmaio semana retrasada ... De lá pra cá nada, tá ótima", "hoje já subo a ladeira sem parar".
 _CLOSED_NEXT = re.compile(
     r"[\s,]*(?:(?:e|mas|so|ai|entao|ja|que|gracas\s+a\s+deus|graca\s+a\s+deus)\s+)?(?:nunca\s+mais|"
-    r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))\s+"
-    r"(?:nada|nunca|nao)|"
+    r"(?:desde\s+entao|depois\s+disso|de\s+la\s+(?:pra|para)\s+ca|desde\s+(?:aquele\s+dia|aquela\s+vez|ai))[\s,]+"
+    + NOTHING_SINCE
+    + r"|"
     r"nao\s+(?:voltou|voltei|tive|senti|teve|aconteceu|apareceu|repetiu)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei|ta|esta)\s+(?:bem|otim[oa]|normal|boa|bom|"
     r"suave|joia|firme|beleza|"

@@ -52,17 +52,23 @@ _RETURN_IF = re.compile(
 
 
 # ... and the other order, the "if" first: "si dé febri é pra vortá no hospital", "se tiver falta de
-# ar, volta no posto", "caso sinta dor no peito tem que procurar a UPA". The return verb must follow
-# in the same sentence; "se der febre eu tomo dipirona" is no instruction and stays with the rules
-# above (a bare "se" still governs it).
+# ar, volta no posto", "caso sinta dor no peito tem que procurar a UPA", "se um dia eu sentir dor no
+# peito eu vou direto pro pronto-socorro?", "se me der falta de ar de novo eu vou pra onde?" (a time
+# adverb or a clitic "me" between the "if" and its verb; "vou" as well as "vai" going to a place).
+# The return verb must follow in the same sentence; "se der febre eu tomo dipirona" is no
+# instruction and stays with the rules above (a bare "se" still governs it).
 _IF_VERB_BEFORE = re.compile(
-    r"(?<!-)\b(?:s[ei]|caso)\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?(?:tive|tiver|tiverem|tem|senti|sente|sentir|sinta|fica|ficar|"
+    r"(?<!-)\b(?:s[ei]|caso)\s+(?:(?:um\s+dia|algum\s+dia|de\s+novo|por\s+acaso|de\s+repente)\s+)?"
+    r"(?:eu\s+|ele\s+|ela\s+|voce\s+)?(?:me\s+|lhe\s+|te\s+)?(?:tive|tiver|tiverem|tem|senti|sente|sentir|sinta|fica|ficar|"
     r"fique|aparece|aparecer|apareca|der|de|vier|vie|comeca|comecar|comece)\s+(?:(?:com|um|uma|de)\s+)?$"
 )
 _IF_CUES = re.compile(r"\b(?:se|si|caso)\s")  # the gate: no "if", no look at what follows
 _THEN_RETURN = re.compile(
     r"^[^.;!?\n]{0,50}?\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a)|"
-    r"(?:ir|vai|va)\s+(?:pr[oa]|para|ao|a|na|no)\s+(?:o\s+|a\s+)?(?:hospital|upa|posto|pronto|emergencia|ps))\b"
+    r"(?:ir|vai|va|vou|corro|levo)\s+(?:direto\s+|logo\s+|correndo\s+)?(?:pr[oa]|para|ao|a|na|no)\s+(?:o\s+|a\s+)?"
+    # ... or a choice of places: "eu vou pra Caxias ou pro posto?"
+    r"(?:[a-z]+\s+ou\s+(?:pr[oa]|para|ao|a|na|no)\s+(?:o\s+|a\s+)?)?(?:hospital|upa|posto|pronto|emergencia|ps)|"
+    r"lig(?:o|ar|a)\s+(?:antes\s+)?(?:pra|para)\s+(?:voces|a\s+clinica|o\s+samu|o\s+192))\b"
 )
 
 

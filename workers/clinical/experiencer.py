@@ -255,6 +255,13 @@ class Experiencer:
                 # The owner inside "a gata da minha filha" is not the subject: the outer noun is.
                 while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
                     k -= 1
+                # A name in apposition ("a irmã da igreja, a Dalva, me contou") is the noun before it.
+                if (
+                    k
+                    and self.people[k][2] in NAMES
+                    and t[self.people[k - 1][1] : self.people[k][0]].strip() == ","
+                ):
+                    k -= 1
                 k = self._outside_relative_clause(k, lo, start)
                 _p0, _p1, noun, of = self.people[k]
                 best = (person, "third", noun, of)

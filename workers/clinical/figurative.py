@@ -11,7 +11,7 @@ import re
 # --- figurative use ------------------------------------------------------------------------------
 
 _FIG_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tanto\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
+    r"^\s*(?:[a-z]+\s+){0,3}?de\s+(?:tant[oa]\s+)?(?:rir|riso|risada|gargalhar|vergonha|raiva|odio|emocao|alegria|"
     r"felicidade|saudade|sono|tedio|preguica|ciume|inveja|nervoso)\b"
 )
 _FIG_NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")
@@ -84,7 +84,9 @@ _STILL_NOW = re.compile(
     r"\b(?:de\s+verdade|doendo\s+agora|ta\s+doendo|agora\s+(?:ta|to|esta|estou)|nao\s+passa)\b"
 )
 # "de" + an infinitive after a thing: "tá de infartar", "é de matar", "um calor de desmaiar".
-_OUTRAGEOUS = re.compile(r"\b(?:ta|esta|e|eh|foi|era|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$")
+_OUTRAGEOUS = re.compile(
+    r"\b(?:ta|tava|esta|estava|e|eh|foi|era|fica|ficou|coisa|calor|preco|dor\s+de\s+cabeca\s+)\s+de\s+$"
+)
 _CATASTROPHE = re.compile(r"(?:avc|derrame|infart)")
 # Out of breath from a climb or a dance, told laughing: "sem ar de tanto subir ladeira kkk".
 _EXERTION_AFTER = re.compile(

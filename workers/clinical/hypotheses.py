@@ -65,9 +65,30 @@ _QUESTION_OPENER = re.compile(
 _NEAR = 60
 
 
+# Something heard or read about the symptom ("vi na TV que falta de ar pode ser coração fraco"),
+# then denied by a pronoun that points back at it: "..., mas eu não tenho nada disso".
+_HEARD_THAT = re.compile(
+    r"\b(?:vi|li|ouvi|assisti|dizem|falam|disseram|falaram|diz|fala)\b[^.;!?\n]{0,40}?\bque\s"
+)
+_DENIED_BACK = re.compile(r"\b(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+nada\s+disso\b")
+
+
+def _heard_then_denied(text: str, sentence_start: int, start: int, end: int) -> bool:
+    if text.find("nada disso", end, end + 120) < 0:
+        return False  # the common case, without a regex
+    return bool(_HEARD_THAT.search(text, max(sentence_start, start - 60), start)) and bool(
+        _DENIED_BACK.search(text, end, end + 120)
+    )
+
+
 def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
     """A question about the symptom (its sentence ends in "?", close after it, with a question
-    opening close before it) from a writer who denies having it in the next 200 characters."""
+    opening close before it) from a writer who denies having it in the next 200 characters; or
+    something heard about it, denied with "nada disso" right after."""
+    if _heard_then_denied(text, sentence_start, start, end) and not _HAVING.search(
+        text, sentence_start, start
+    ):
+        return True
     if (
         text[sentence_end : sentence_end + 1] != "?"
         or sentence_end - end > _NEAR
@@ -198,7 +219,12 @@ def warded_off(text: str, sentence_start: int, start: int) -> bool:
 # ends in "?". "Pode ser infarto?" asks about what is happening: "ser" is no verb of this list.
 _MAY_HAPPEN = re.compile(
     r"\b(?:pode|podem|poderia|poderiam|costuma|costumam)\s+(?:(?:acontecer|ocorrer)\s+de\s+)?"
-    r"(?:(?:dar|ter|causar|provocar|trazer|deixar)\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$"
+    # ... or a first verb before the one that governs it: "pode subir pra cabeça e dar um AVC?"
+    r"(?:[a-z]+(?:ar|er|ir)\s+(?:[a-z]+\s+){0,3}?e\s+(?=(?:dar|causar|provocar|trazer|deixar)\s))?"
+    r"(?:(?:dar|ter|causar|provocar|trazer|deixar)\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$|"
+    # ... or what a thing causes, told in the present: "chá de arruda dá convulsão, é verdade?" (never
+    # to the writer: "subir escada me dá falta de ar, é normal?" tells a symptom)
+    r"(?<!\bme\s)(?<!\bte\s)(?<!\bnos\s)(?<!\bsempre\s)(?<!\bja\s)\b(?:da|causa|provoca)\s+(?:um\s+|uma\s+)?$"
 )
 _WONDER_IF = re.compile(r"\bsera\s+que\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+)?$")
 # The southern "capaz que" and its kin, with the subjunctive: "capaz que eu tenha convulsão com esse

@@ -48,6 +48,7 @@ NAMES = words(
 )
 _OF_OWNERS = words(
     "meu minha sua seu nossa nosso leito quarto lado cama trabalho fila frente primo prima tia tio"
+    " igreja culto congregacao comunidade escola academia firma servico"
 )
 _NAME_BEFORE = words("o a seu sr sra tal do da")
 _FIRST_WORDS = words(
@@ -57,6 +58,7 @@ _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _ANIMAL_WORDS = words(ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
+_TOLD = words("contou disse falou confessou confidenciou desabafou contava dizia falava")
 # Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
 _INTERJECTIONS = words("egua cara")
 _MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
@@ -165,8 +167,18 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             c += 1
         if c < len(people) and people[c][0] <= s0:
             continue
-        # "ela me disse": after a third person, "me" is the object, not the subject.
-        if w == "me" and k and (toks[k - 1][2] in _PRONOUNS or toks[k - 1][2] in _RELATIVES):
+        # "ela me disse": after a third person, "me" is the object, not the subject; before a verb of
+        # telling ("a Dalva me contou que"), the listener. ("O cachorro do vizinho me mordeu": "me" is
+        # the patient, who bleeds.)
+        if (
+            w == "me"
+            and k
+            and (
+                toks[k - 1][2] in _PRONOUNS
+                or toks[k - 1][2] in _RELATIVES
+                or (k + 1 < n and toks[k + 1][2] in _TOLD)
+            )
+        ):
             continue
         # "meu vizinhu tevi infartu" read as "meu vizinho tive": a verb right after a person named
         # is that person's, whatever ending the spelling gave it.

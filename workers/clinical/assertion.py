@@ -12,7 +12,6 @@ mention as `negado`, `resolvido`, `hipotetico`, `outra_pessoa` or `figurado` (a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .prefilter import WordStarts, may_match
@@ -183,12 +182,12 @@ _OVER = re.compile(
     # spoken past tense: "já passo", "já baxo"
     r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )
-_WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
+WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa])\s+(?:a\s+|o\s+)?(?:"
-    + _WEEKDAY
+    + WEEKDAY
     + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
@@ -212,7 +211,7 @@ _PAST_ANCHOR = re.compile(
 # for stroke signs: a transient one (a TIA) still needs care the day after.
 _YESTERDAY_CLEAR = re.compile(
     r"\b(?:ontem|anteontem|"
-    + _WEEKDAY
+    + WEEKDAY
     + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
@@ -353,49 +352,3 @@ def episode_over(
     if codigo != "sinais_avc" and search(_YESTERDAY_CLEAR):
         return True
     return codigo not in _TRANSIENT_CRITICAL and bool(search(_NOW_FINE)) and not search(_RECENT)
-
-
-_PAIN_PAST = re.compile(
-    r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"
-    # the stay before home: "lá no hospital chegou a 9, agora em casa tá 3"
-    r"(?:la\s+)?no\s+hospital|internad[oa]|na\s+internacao|na\s+uti|(?:n[oa]\s+)?(?:" + _WEEKDAY + r"))\b"
-)
-# "hoje", or since a later day: "no sábado deu 38,2 ... desde domingo tá 36,5".
-_PAIN_NOW = re.compile(
-    r"\b(?:hoje|hj|agora|atualmente|no\s+momento|depois\s+d[oa]|desde\s+(?:ontem|anteontem|entao|(?:o\s+|a\s+)?(?:"
-    + _WEEKDAY
-    + r")))\b"
-)
-
-
-# A normal temperature is no reading the rules count (it alerts nothing), but it is a later value:
-# "no sábado deu 38,2 ... desde domingo a temperatura tá 36,5".
-NORMAL_TEMPERATURE = re.compile(r"(?<![\d.,/])\b3[56][.,]\d\b(?![.,/]?\d)")
-
-
-def superseded_scores(
-    text: str,
-    spans: list[tuple[int, int]],
-    sentence_start: Callable[[int], int],
-    later_values: list[tuple[int, int]] | None = None,
-) -> set[int]:
-    """Indexes of pain scores replaced by a later one: "ontem tava 9/10, hoje tá 4"; `later_values`
-    are values that only ever replace (a normal temperature)."""
-    out: set[int] = set()
-    extra = later_values or []
-    for i, (s, e) in enumerate(spans):
-        after = _VALUE_CLAUSE_END.search(text, e, e + 20)
-        around = text[max(sentence_start(s), s - 40) : after.start() if after else e + 20]
-        later = [ls for ls, _le in spans[i + 1 :]] + [ls for ls, _le in extra if ls > e]
-        # the earlier value is of a past time, and not itself "agora" ("deu 39,5 agora e ontem 37")
-        if (
-            later
-            and _PAIN_PAST.search(around)
-            and not _PAIN_NOW.search(around)
-            and any(_PAIN_NOW.search(text[e:ls]) for ls in later)
-        ):
-            out.add(i)
-    return out
-
-
-_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")

@@ -22,10 +22,10 @@ from typing import Any
 from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload, SinaisVitais
 from workers.findings import SEVERITY_RANK, Finding
 
-from .assertion import NORMAL_TEMPERATURE
 from .negation import Mode
 from .resolution import medication_purpose, resolved_complaint
 from .result import MOTIVO_LABELS, ClinicalAnalysis, build, symptom_alert_message
+from .superseded import NORMAL_TEMPERATURE
 from .symptoms import Mention, TextScan, scan_text
 from .text import format_number
 from .vitals import (

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
-from .assertion import NORMAL_TEMPERATURE, superseded_scores
 from .mention import Mention, Scanner
 from .negation import suppression
+from .superseded import NORMAL_TEMPERATURE, superseded_scores
 from .text import parse_number
 
 

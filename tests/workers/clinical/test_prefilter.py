@@ -133,7 +133,7 @@ def test_word_start_index_agrees_with_a_full_scan_on_shuffled_words_and_odd_sepa
 
 
 def test_word_start_index_search_finds_what_a_scan_finds_from_any_position() -> None:
-    from workers.clinical import assertion, episodes, experiencer
+    from workers.clinical import episodes, experiencer, superseded
     from workers.clinical.prefilter import WordStarts
 
     patterns = [
@@ -143,7 +143,7 @@ def test_word_start_index_search_finds_what_a_scan_finds_from_any_position() -> 
         experiencer._CAREGIVER_INTRO,
         experiencer._SELF_FOCUS,
         experiencer.FIRST_PERSON_FEVER,
-        assertion.NORMAL_TEMPERATURE,
+        superseded.NORMAL_TEMPERATURE,
     ]
     texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
     texts.append(" ".join(texts)[:20_000])

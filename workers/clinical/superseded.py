@@ -1,0 +1,55 @@
+"""A later value replaces an earlier one (docs/clinical-engine.md): "ontem tava 9/10, hoje tá 4",
+"no sábado deu 38,2 ... desde domingo tá 36,5". Used by `measures` for pain scores and temperatures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .assertion import WEEKDAY
+
+_PAIN_PAST = re.compile(
+    r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"
+    # the stay before home: "lá no hospital chegou a 9, agora em casa tá 3"
+    r"(?:la\s+)?no\s+hospital|internad[oa]|na\s+internacao|na\s+uti|(?:n[oa]\s+)?(?:" + WEEKDAY + r"))\b"
+)
+# "hoje", or since a later day: "no sábado deu 38,2 ... desde domingo tá 36,5".
+_PAIN_NOW = re.compile(
+    r"\b(?:hoje|hj|agora|atualmente|no\s+momento|depois\s+d[oa]|desde\s+(?:ontem|anteontem|entao|(?:o\s+|a\s+)?(?:"
+    + WEEKDAY
+    + r")))\b"
+)
+
+
+# A normal temperature is no reading the rules count (it alerts nothing), but it is a later value:
+# "no sábado deu 38,2 ... desde domingo a temperatura tá 36,5".
+NORMAL_TEMPERATURE = re.compile(r"(?<![\d.,/])\b3[56][.,]\d\b(?![.,/]?\d)")
+
+
+def superseded_scores(
+    text: str,
+    spans: list[tuple[int, int]],
+    sentence_start: Callable[[int], int],
+    later_values: list[tuple[int, int]] | None = None,
+) -> set[int]:
+    """Indexes of pain scores replaced by a later one: "ontem tava 9/10, hoje tá 4"; `later_values`
+    are values that only ever replace (a normal temperature)."""
+    out: set[int] = set()
+    extra = later_values or []
+    for i, (s, e) in enumerate(spans):
+        after = _VALUE_CLAUSE_END.search(text, e, e + 20)
+        around = text[max(sentence_start(s), s - 40) : after.start() if after else e + 20]
+        later = [ls for ls, _le in spans[i + 1 :]] + [ls for ls, _le in extra if ls > e]
+        # the earlier value is of a past time, and not itself "agora" ("deu 39,5 agora e ontem 37")
+        if (
+            later
+            and _PAIN_PAST.search(around)
+            and not _PAIN_NOW.search(around)
+            and any(_PAIN_NOW.search(text[e:ls]) for ls in later)
+        ):
+            out.add(i)
+    return out
+
+
+_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")

@@ -17,7 +17,7 @@ from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
-from .subject import foreign_subject
+from .subject import another_complaint, foreign_subject
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -343,7 +343,10 @@ def episode_over(
     ):
         return True  # "a diarreia forte foi no mês passado. Agora o intestino tá normal"
     over = facts.search_slice(_OVER)
-    while over and foreign_subject(over.string, over.start()):  # "o dinheiro acabou" is not the bleeding's
+    # "o dinheiro acabou" is not the bleeding's, "a dor passou" not the vomiting of blood's
+    while over and (
+        foreign_subject(over.string, over.start()) or another_complaint(over.string, over.start(), codigo)
+    ):
         over = _OVER.search(over.string, over.end())
     if not over or search(_STILL_NOW) or set_aside(facts.sentence, over.start()):
         return False  # ("fora isso tô respirando bem" keeps what came before it)

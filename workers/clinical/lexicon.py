@@ -289,8 +289,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # Radiation to the left arm or jaw is chest pain even when the chest is not named.
             # Body part and pain word near each other in either order, whatever the grammar between:
             # "EU PEITO DOR FORTE", "um aperto faz meia hora, no peito", "peito muito doendo".
-            r"\b(?:dor|dores|doendo|aperto|apertando|pressao|queimacao|pontada|pontadas|agonia)\b[^?\n]{0,40}?\b"
-            + PEITO,
+            # The gap never crosses "mas": "nada disso de pressão, mas tô com dor no peito" starts at "dor".
+            r"\b(?:dor|dores|doendo|aperto|apertando|pressao|queimacao|pontada|pontadas|agonia)\b"
+            r"(?:(?!,?\s(?:mas|porem)\s)[^?\n]){0,40}?\b" + PEITO,
             PEITO_WORD
             + r"(?:\s+[a-z]+){0,2}?\s+(?:dor|dores|doer|doendo|aperto|apertar|apertando|queimando)\b",
             r"(?:\b(?:dor(?!\s+de\s+(?:dente|dentes|ouvido|garganta|cabeca)\b)|aperto|pressao|peso|dolor|presion)|"

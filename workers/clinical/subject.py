@@ -146,6 +146,82 @@ _COMPLAINT_STEMS = (
     "ideia",
     "pensament",
 )
+# Complaints named by their own word, and each family's words: a verb of ending whose subject is
+# one of another family ends that one only (docs/clinical-engine.md, "Limits we know").
+_SPECIFIC = (
+    "dor",
+    "doi",
+    "febr",
+    "temperat",
+    "quentur",
+    "calafri",
+    "sangr",
+    "hemorr",
+    "tosse",
+    "vomit",
+    "golf",
+    "enjo",
+    "nause",
+    "diarr",
+    "caganeira",
+    "soltur",
+    "tontur",
+    "vertig",
+    "desmai",
+    "convuls",
+    "tremedeir",
+    "falta",
+    "folego",
+    "respir",
+    "canse",
+    "cansac",
+    "fadig",
+    "fraquez",
+    "inchac",
+    "inchad",
+    "coceir",
+    "colic",
+    "pontad",
+    "queimac",
+    "ardenc",
+    "ardor",
+    "formig",
+    "dormen",
+    "palpit",
+    "batedeir",
+    "chiad",
+    "catarr",
+    "secrec",
+    "rouquid",
+    "confus",
+    "esquec",
+    "gripe",
+    "resfri",
+)
+_PAIN = ("dor", "doi", "pontad", "queimac", "ardenc", "ardor", "colic")
+_AIR = ("falta", "folego", "respir", "canse", "cansac", "chiad", "fadig")
+_FEVER = ("febr", "temperat", "quentur", "calafri")
+_FAMILY: dict[str, tuple[str, ...]] = {
+    "hematemese": ("vomit", "golf", "sangr", "hemorr"),
+    "sangramento": ("sangr", "hemorr"),
+    "hemoptise": ("tosse", "sangr", "hemorr", "catarr", "secrec"),
+    "melena": ("sangr", "hemorr"),
+    "dispneia": _AIR,
+    "dor_toracica": _PAIN,
+    "sindrome_coronariana": _PAIN,
+    "convulsao": ("convuls", "tremedeir"),
+    "sincope": ("desmai", "tontur", "vertig", "fraquez"),
+    "confusao": ("confus", "esquec"),
+    "sinais_avc": ("fraquez", "formig", "dormen"),
+    "anafilaxia": ("inchac", "inchad", "coceir", *_AIR),
+    "ideacao_suicida": (),
+    "febre_alta": _FEVER,
+    "febre_oncologica": _FEVER,
+    "febre_sem_medicao": _FEVER,
+    "vomitos_persistentes": ("vomit", "golf", "enjo", "nause"),
+    "diarreia_grave": ("diarr", "soltur", "caganeira", "colic"),
+    "dor_intensa": _PAIN,
+}
 # Short words match whole, never as stems ("ar" is no "armário", "pé" no "pedido").
 _COMPLAINT_WORDS = words("ar pe pes mal pus trem cara lado mao maos voz fala")
 
@@ -162,12 +238,13 @@ def _head(phrase: list[str]) -> list[str]:
     return phrase
 
 
-def foreign_subject(text: str, verb_start: int) -> bool:
-    """Whether the verb at `verb_start` has a subject of its own that is not a complaint."""
+def _subject_head(text: str, verb_start: int) -> list[str] | None:
+    """The head words of the noun phrase right before the verb of ending at `verb_start`, or None
+    when the verb has no subject of its own there."""
     if not _ENDING.match(text, verb_start):
-        return False  # "a dipirona resolveu": a remedy that works closes the complaint
+        return None  # "a dipirona resolveu": a remedy that works closes the complaint
     if _BEARER.match(text, verb_start):
-        return False  # "o nariz parou de sangrar": the subject bears the symptom
+        return None  # "o nariz parou de sangrar": the subject bears the symptom
     tokens = _TOKEN.findall(text[max(0, verb_start - 60) : verb_start])
     if tokens[-1:] == ["ja"]:
         tokens.pop()
@@ -175,9 +252,31 @@ def foreign_subject(text: str, verb_start: int) -> bool:
     for k in range(len(tokens) - 1, -1, -1):
         tok = tokens[k]
         if not tok.isalpha() or len(phrase) >= _MAX_PHRASE or tok in _CLAUSE_WORDS:
-            return False
+            return None
         # "a falta de ar que comentei com a senhora sumiu": a determiner after a preposition is inside
         if tok in _DETERMINERS and not (k and tokens[k - 1] in _PREPOSITIONS):
-            return bool(phrase) and not any(_complaint(w) for w in _head(phrase[::-1]))
+            return _head(phrase[::-1]) if phrase else None
         phrase.append(tok)
-    return False
+    return None
+
+
+def foreign_subject(text: str, verb_start: int) -> bool:
+    """Whether the verb at `verb_start` has a subject of its own that is not a complaint."""
+    head = _subject_head(text, verb_start)
+    return head is not None and not any(_complaint(w) for w in head)
+
+
+def another_complaint(text: str, verb_start: int, codigo: str) -> bool:
+    """Whether the verb at `verb_start` ends a named complaint of another family than `codigo`:
+    "tava vomitando sangue e a dor passou" closes the pain, not the vomiting of blood. A stand-in
+    ("o problema", "a crise") or a body part may be any complaint's, so it still closes."""
+    family = _FAMILY.get(codigo)
+    head = _subject_head(text, verb_start) if family is not None else None
+    if not head or family is None:
+        return False
+    named = [w for w in head if w.startswith(_SPECIFIC)]
+    return (
+        bool(named)
+        and len(named) == sum(1 for w in head if _complaint(w))
+        and not any(w.startswith(family) for w in named)
+    )

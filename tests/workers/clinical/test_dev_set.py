@@ -211,6 +211,7 @@ LABELLED = {
         "paraphrases-17.jsonl",  # engine-bugs: verb negation over a comma, falta + air word, foreign subject
         "paraphrases-18.jsonl",  # s4de-recall: the root causes of the s4d/s4e misses, with near misses
         "paraphrases-19.jsonl",  # s4de-spec: the false-alarm modes of s4d/s4e, with near misses that alert
+        "paraphrases-20.jsonl",  # last-bugs: another complaint's ending, a chest cue's gap across "mas"
     )
 }
 
@@ -251,6 +252,7 @@ PARAPHRASES = [
         "paraphrases-17.jsonl",
         "paraphrases-18.jsonl",
         "paraphrases-19.jsonl",
+        "paraphrases-20.jsonl",
     )
     for case in _cases(name)
 ]

@@ -328,6 +328,10 @@ FLOORS = {
     # paraphrases-17/18), and the false alarms of general causes (s4de-spec, paraphrases-19).
     "blind-s4d.jsonl": (1.0, 1.0, 0.9),
     "blind-s4e.jsonl": (1.0, 1.0, 0.943),
+    # Fifth session's opening sets (docs/first-sight/session5-*.md), floors at their first sight on
+    # 786e3bc: 0.854 / 0.909 / 0.831 and 0.875 / 0.900 / 0.847.
+    "blind-s5a.jsonl": (0.854, 0.909, 0.83),
+    "blind-s5b.jsonl": (0.875, 0.9, 0.847),
 }
 
 

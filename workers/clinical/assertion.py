@@ -190,9 +190,12 @@ _PAST_ANCHOR = re.compile(
     + WEEKDAY
     + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
+    # a cycle of treatment before this one: "no ciclo passado", "na sessão anterior", "na primeira quimio"
+    r"(?:ciclo|sessao|quimio|aplicacao|infusao|internacao)\s+(?:passad[oa]|anterior|retrasad[oa])|"
+    r"n[oa]\s+primeir[oa]\s+(?:ciclo|sessao|quimio|aplicacao|infusao)|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
-    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
     r"(?:ha|faz)\s+(?:mais\s+de\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
@@ -231,13 +234,17 @@ _STILL_NOW = re.compile(
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)(?:voltaram|voltei\s+a)|de\s+novo|novamente|"
     # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
-    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
+    # ... nor a medicine asked about ("quer saber se continua o xarope")
+    r"(?<!\bse\s)continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|"
+    r"valendo|ne|(?:o|a|os|as|com\s+a)\s+(?:xarope|remedio|antibiotico|medicac\w*|tratamento|dose|comprimido|"
+    r"pomada|bombinha|nebulizac\w*|inalac\w*))\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
     r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|bo[am]\b|boazinh|normal|tranquil|100\b|cem\s+por|"
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
-    r"firme|beleza|de\s+boa))\b"
+    # "hoje tô sem febre" denies it
+    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b))\b"
 )
 
 
@@ -251,7 +258,12 @@ _NOW_FINE = re.compile(
 )
 _RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+|a\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
 # The complaint dated by "foi": "a diarreia forte foi no mês passado", "foi na semana retrasada".
-_WAS_THEN = re.compile(r"\bfoi\s+(?:so\s+|la\s+)?(?:n[oa]|ha|faz|em|durante|antes)\b")
+# ... or by "foi" and the time itself: "a febre de 39 foi semana passada", "foi domingo".
+WAS_AT = (
+    r"foi\s+(?:so\s+|la\s+)?(?:n[oa]|ha|faz|em|durante|antes|"
+    r"(?=(?:semana|mes|ano|anteontem|ontem|" + WEEKDAY + r")\b))"
+)
+_WAS_THEN = re.compile(r"\b" + WAS_AT)
 _TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
 # Bleeding that stopped is not active bleeding, whenever it was.
 _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})

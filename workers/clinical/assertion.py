@@ -143,6 +143,16 @@ _TOLD_BEFORE = re.compile(
 
 # --- episodes that are over ----------------------------------------------------------------------
 
+WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
+# Free of it for days, or since a later day: "tô sem febre faz 5 dias", "desde segunda tá sem febre"
+# (`closure`, `sequela`: only after the mention, "tava sem febre desde segunda, hoje deu 39,5" alerts).
+FREE_OF = r"sem\s+(?:sangue|sangramento|febre|dor|nada|falta\s+de\s+ar|sintomas?|crise)"
+_DAYS = r"(?:faz|ha)\s+(?:uns\s+|umas\s+|mais\s+de\s+)?\d+\s+(?:dias|semanas|meses)"
+_SINCE_DAY = r"desde\s+(?:(?:o|a)\s+)?(?:" + WEEKDAY + r")"
+FREE_FOR_DAYS = (
+    FREE_OF + r"(?:\s+nenhuma?)?\s+(?:" + _DAYS + "|" + _SINCE_DAY + r")\b|"
+    r"(?:" + _DAYS + "|" + _SINCE_DAY + r")\b[^.;!?\n]{0,25}?\b" + FREE_OF
+)
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
@@ -182,7 +192,6 @@ _OVER = re.compile(
     # spoken past tense: "já passo", "já baxo"
     r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )
-WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(

@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import re
 
-from .assertion import _PAST_ANCHOR, _STILL_NOW, WAS_AT, WEEKDAY
+from .assertion import _PAST_ANCHOR, _STILL_NOW, FREE_FOR_DAYS, WAS_AT
 from .routine import masked
 
 # "foi" right after the mention, its subject: "o sangue nas fezes foi há três semanas", "a falta de ar
 # que eu tive foi no mês passado", "a febre de 39 foi semana passada"; never across another clause
 # ("febre hoje e a diarreia foi ...").
 _DATED_AFTER = re.compile(r"(?:\s+(?!(?:e|mas|porem|ai)\b)[a-z]+){0,4}?\s+" + WAS_AT)
-_FREE_OF = r"sem\s+(?:sangue|sangramento|febre|dor|nada|falta\s+de\s+ar|sintomas?|crise)"
-_DAYS = r"(?:faz|ha)\s+(?:uns\s+|umas\s+|mais\s+de\s+)?\d+\s+(?:dias|semanas|meses)"
 
 _NOW_CLEAR = re.compile(
     r"\b(?:hoje|hj|agora|atualmente)\b[^.;!?\n]{0,45}?\b(?:sem\s+(?:sangue|sangramento|febre|dor|nada|falta\s+de\s+ar|"
     r"sintomas?|crise)|normal|normalizad[oa]|nao\s+(?:tenho|tem|teve|tive|sinto|sai|saiu|apareceu|voltou)\s+mais|"
     r"(?:respiro|respirando)\s+(?:bem|normal))\b|"
     # free of it for days, or since a later day: "tô sem febre faz 5 dias", "desde segunda tá sem febre"
-    r"\b" + _FREE_OF + r"(?:\s+nenhuma?)?\s+(?:" + _DAYS + r"|desde\s+(?:(?:o|a)\s+)?(?:" + WEEKDAY + r"))\b|"
-    r"\b(?:" + _DAYS + r"|desde\s+(?:(?:o|a)\s+)?(?:" + WEEKDAY + r"))\b[^.;!?\n]{0,25}?\b" + _FREE_OF + r"\b"
+    r"\b(?:" + FREE_FOR_DAYS + r")\b"
 )
 
 

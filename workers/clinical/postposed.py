@@ -63,17 +63,22 @@ _DENIED_SINCE = re.compile(
     r"\s*(?:nenhum|nenhuma)(?:\s+nao)?(?=\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|"
     r"esta|estou|ele|ela|eu|hoje|agora|ja|desde|graca)\b)"
 )
-# The complaint told back right after its denial: "não tinha mais, mas hoje voltou forte".
+# The complaint told back right after its denial: "não tinha mais, mas hoje voltou forte", "não
+# tinha, mas agora tenho" (a verb of having ends its clause: "febre não tive, mas hoje tive tosse" has
+# an object of its own).
 _CAME_BACK = re.compile(
     r"^[^.;!?\n]{0,60}?(?:[,.;]\s*|\s+(?:mas|porem|so\s+que|e|ai)\s+)(?:(?:mas|porem|so\s+que|e|ai)\s+)?"
-    r"(?:(?:hoje|agora|ontem|de\s+novo|esta\s+semana|"
-    r"essa\s+semana)\s+)?(?:voltou|voltaram|recomecou|(?:veio|apareceu|deu)\s+(?:de\s+novo|outra\s+vez|novamente))\b"
+    r"(?:(?:hoje|agora|ontem|de\s+novo|esta\s+semana|essa\s+semana)\s+)?(?:"
+    r"(?:voltou|voltaram|recomecou|(?:veio|apareceu|deu)\s+(?:de\s+novo|outra\s+vez|novamente))\b|"
+    r"(?:tenho|sinto|tive|senti|(?:to|tou|estou)\s+com|comecou|comecei|apareceu|veio)"
+    r"(?=\s*(?:[.;,!?\n]|$)|\s+(?:forte|fortes|muito|muita|demais|bastante|sim|de\s+novo|outra\s+vez|agora|hoje)\b))"
 )
+_BACK_WORDS = ("volt", "recomec", "novo", "vez", "tenho", "sinto", "tive", "senti", "com", "comec", "aparec")
 
 
 def came_back(after: str) -> bool:
     """The text after a denied mention tells it back ("..., mas hoje voltou forte")."""
-    if all(w not in after for w in ("volt", "recomec", "novo", "vez", "novamente")):
+    if all(w not in after for w in _BACK_WORDS):
         return False  # the common case, without a regex
     return bool(_CAME_BACK.match(after))
 

@@ -143,6 +143,16 @@ _TOLD_BEFORE = re.compile(
 
 # --- episodes that are over ----------------------------------------------------------------------
 
+WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
+# Free of it for days, or since a later day: "tô sem febre faz 5 dias", "desde segunda tá sem febre"
+# (`closure`, `sequela`: only after the mention, "tava sem febre desde segunda, hoje deu 39,5" alerts).
+FREE_OF = r"sem\s+(?:sangue|sangramento|febre|dor|nada|falta\s+de\s+ar|sintomas?|crise)"
+_DAYS = r"(?:faz|ha)\s+(?:uns\s+|umas\s+|mais\s+de\s+)?\d+\s+(?:dias|semanas|meses)"
+_SINCE_DAY = r"desde\s+(?:(?:o|a)\s+)?(?:" + WEEKDAY + r")"
+FREE_FOR_DAYS = (
+    FREE_OF + r"(?:\s+nenhuma?)?\s+(?:" + _DAYS + "|" + _SINCE_DAY + r")\b|"
+    r"(?:" + _DAYS + "|" + _SINCE_DAY + r")\b[^.;!?\n]{0,25}?\b" + FREE_OF
+)
 # A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
 _OVER = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
@@ -182,7 +192,6 @@ _OVER = re.compile(
     # spoken past tense: "já passo", "já baxo"
     r"ja\s+(?:passo|baxo|baixou|abaixou|melhoro|miorou|sumiu))\b"
 )
-WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
@@ -190,9 +199,12 @@ _PAST_ANCHOR = re.compile(
     + WEEKDAY
     + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
+    # a cycle of treatment before this one: "no ciclo passado", "na sessão anterior", "na primeira quimio"
+    r"(?:ciclo|sessao|quimio|aplicacao|infusao|internacao)\s+(?:passad[oa]|anterior|retrasad[oa])|"
+    r"n[oa]\s+primeir[oa]\s+(?:ciclo|sessao|quimio|aplicacao|infusao)|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
-    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
     r"(?:ha|faz)\s+(?:mais\s+de\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
@@ -231,13 +243,17 @@ _STILL_NOW = re.compile(
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
     r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)(?:voltaram|voltei\s+a)|de\s+novo|novamente|"
     # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
-    r"continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|valendo|ne)\b)"
+    # ... nor a medicine asked about ("quer saber se continua o xarope")
+    r"(?<!\bse\s)continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|"
+    r"valendo|ne|(?:o|a|os|as|com\s+a)\s+(?:xarope|remedio|antibiotico|medicac\w*|tratamento|dose|comprimido|"
+    r"pomada|bombinha|nebulizac\w*|inalac\w*))\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
     r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
     r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|bo[am]\b|boazinh|normal|tranquil|100\b|cem\s+por|"
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
-    r"firme|beleza|de\s+boa))\b"
+    # "hoje tô sem febre" denies it
+    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b))\b"
 )
 
 
@@ -251,7 +267,12 @@ _NOW_FINE = re.compile(
 )
 _RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+|a\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
 # The complaint dated by "foi": "a diarreia forte foi no mês passado", "foi na semana retrasada".
-_WAS_THEN = re.compile(r"\bfoi\s+(?:so\s+|la\s+)?(?:n[oa]|ha|faz|em|durante|antes)\b")
+# ... or by "foi" and the time itself: "a febre de 39 foi semana passada", "foi domingo".
+WAS_AT = (
+    r"foi\s+(?:so\s+|la\s+)?(?:n[oa]|ha|faz|em|durante|antes|"
+    r"(?=(?:semana|mes|ano|anteontem|ontem|" + WEEKDAY + r")\b))"
+)
+_WAS_THEN = re.compile(r"\b" + WAS_AT)
 _TRANSIENT_CRITICAL = frozenset({"dor_toracica", "sindrome_coronariana", "sinais_avc"})
 # Bleeding that stopped is not active bleeding, whenever it was.
 _BLEEDING = frozenset({"sangramento", "hematemese", "hemoptise"})

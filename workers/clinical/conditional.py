@@ -46,7 +46,9 @@ _LIST_END = re.compile(r"(?:,|\bou\b|\be\b)\s*$")
 # future subjunctive ("tivé"), not the past.
 _RETURN_IF = re.compile(
     r"\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a))\s+(?:[a-z]+\s+){0,3}?s[ei]\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?"
-    r"(?:(?:tive|tiver|tiverem|senti|sentir|fica|ficar|aparece|aparecer|der|da|vier|vie|comeca|comecar)\s+)"
+    r"(?:(?:tive|tiver|tiverem|senti|sentir|fica|ficar|aparece|aparecer|der|da|vier|vie|comeca|comecar|"
+    # the instruction reported, in the past subjunctive: "falou pra voltar se tivesse sangramento"
+    r"tivesse|sentisse|ficasse|aparecesse|desse|viesse|comecasse)\s+)"
     r"(?:(?:com|um|uma|de)\s+)?$"
 )
 
@@ -60,7 +62,8 @@ _RETURN_IF = re.compile(
 _IF_VERB_BEFORE = re.compile(
     r"(?<!-)\b(?:s[ei]|caso)\s+(?:(?:um\s+dia|algum\s+dia|de\s+novo|por\s+acaso|de\s+repente)\s+)?"
     r"(?:eu\s+|ele\s+|ela\s+|voce\s+)?(?:me\s+|lhe\s+|te\s+)?(?:tive|tiver|tiverem|tem|senti|sente|sentir|sinta|fica|ficar|"
-    r"fique|aparece|aparecer|apareca|der|de|vier|vie|comeca|comecar|comece)\s+(?:(?:com|um|uma|de)\s+)?$"
+    r"fique|aparece|aparecer|apareca|der|de|vier|vie|comeca|comecar|comece|tivesse|sentisse|ficasse|aparecesse|"
+    r"desse|viesse|comecasse)\s+(?:(?:com|um|uma|de)\s+)?$"
 )
 _IF_CUES = re.compile(r"\b(?:se|si|caso)\s")  # the gate: no "if", no look at what follows
 _THEN_RETURN = re.compile(

@@ -131,6 +131,7 @@ _SUBJUNCTIVE = re.compile(
     r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b"
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_TIME_ADVERB = re.compile(r"\b(?:de\s+novo|novamente|outra\s+vez|(?:um|algum)\s+dia|de\s+repente)\b")
 # What the question asks after the clause: "o que eu faço?", "devo ir?", "levo no PS?".
 _ADVICE_AFTER = re.compile(
     r"\s*,?\s*(?:o\s+que|que|como|devo|preciso|tenho\s+que|vou|levo|corro|chamo|ligo|posso|e\s+normal|"
@@ -171,7 +172,8 @@ def conditional_question(text: str, spans: list[tuple[int, int]], start: int, en
     for s0, e0 in spans:
         if s0 <= start and end <= e0:
             verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, s0, start)]
-            if not verbs or len(_WORD.findall(text, verbs[-1], start)) <= 5:
+            # an adverb of time is no word of the gap: "tiver convulsão de novo por causa de febre"
+            if not verbs or len(_WORD.findall(_TIME_ADVERB.sub(" ", text[verbs[-1] : start]))) <= 5:
                 return True
     return False
 
@@ -221,7 +223,9 @@ _MAY_HAPPEN = re.compile(
     r"\b(?:pode|podem|poderia|poderiam|costuma|costumam)\s+(?:(?:acontecer|ocorrer)\s+de\s+)?"
     # ... or a first verb before the one that governs it: "pode subir pra cabeça e dar um AVC?"
     r"(?:[a-z]+(?:ar|er|ir)\s+(?:[a-z]+\s+){0,3}?e\s+(?=(?:dar|causar|provocar|trazer|deixar)\s))?"
-    r"(?:(?:dar|ter|causar|provocar|trazer|deixar)\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$|"
+    # ... or what it may become: "o tremor pode virar convulsão um dia?", "pode evoluir pra um AVC?"
+    r"(?:(?:dar|ter|causar|provocar|trazer|deixar|virar|evoluir\s+(?:pr[oa]|para)|se\s+(?:transformar\s+em|tornar)|"
+    r"acabar\s+(?:em|virando|dando))\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$|"
     # ... or what a thing causes, told in the present: "chá de arruda dá convulsão, é verdade?" (never
     # to the writer: "subir escada me dá falta de ar, é normal?" tells a symptom)
     r"(?<!\bme\s)(?<!\bte\s)(?<!\bnos\s)(?<!\bsempre\s)(?<!\bja\s)\b(?:da|causa|provoca)\s+(?:um\s+|uma\s+)?$"
@@ -238,10 +242,21 @@ _POSSIBLE = re.compile(
 _POSSIBLE_CUES = ("capaz", "possivel", "arriscado", "perigoso")
 
 
+# A question told without its "?": "minha mulher perguntou se o tremor pode virar convulsão", "quero saber
+# se isso pode dar derrame".
+_ASKED_IF = re.compile(
+    r"\b(?:pergunt\w+|(?:quer|quis|queria|querem|queriam|quero|gostaria\s+de)\s+saber)\s+(?:\w+\s+){0,3}?se\b"
+)
+
+
 def may_happen_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
     """The mention is what a question of possibility asks about, from a writer who does not say
     they have it in that sentence ("tô com falta de ar, pode dar infarto?" counts)."""
-    if text[sentence_end : sentence_end + 1] != "?" or _HAVING.search(text, sentence_start, start):
+    asked = text[sentence_end : sentence_end + 1] == "?" or (
+        ("saber" in text[sentence_start:start] or "pergunt" in text[sentence_start:start])
+        and bool(_ASKED_IF.search(text, max(sentence_start, start - 120), start))
+    )
+    if not asked or _HAVING.search(text, sentence_start, start):
         return False
     lo = max(sentence_start, start - 40)
     if _MAY_HAPPEN.search(text, lo, start) or (

@@ -1347,19 +1347,21 @@ REMOTE_PAST = _re(
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
     r"menin[oa]|adolescente|moc[oa]|mocinh[oa]|rapaz|rapazinho|novinh[oa]|solteir[oa])|"
     r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:mais\s+de\s+)?(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?an[ou]s?|"
-    r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?\d+\s+anos|ficou\s+no\s+passado|"
+    r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|ficou\s+no\s+passado|"
     # the age at the event, told after it: "teve convulsão febril com 1 ano" (not "meu filho com 2 anos teve")
     r"(?:tive|teve|fiz|fez)\s+(?:[a-z]+\s+){0,6}?com\s+(?:\d+|um|uma)\s+an[ou]s?(?:\s+de\s+idade)?)\b"
 )
 
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
 STILL_NOW = _re(
-    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)voltou|"
+    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)volt(?:ou|ando)|"
     r"de\s+novo|novamente|desde(?!\s+(?:entao|aquela\s+epoca|aquele\s+tempo|aquele\s+dia|(?:19|20)\d\d))|agora)\b"
     # a stable baseline ("continua igual", "do mesmo jeito") is no current episode
     # ... nor is the age now ("agora tá com 6 anos")
     r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
-    r"a\s+mesma|o\s+mesmo|(?:ta|esta)\s+com\s+\d{1,2}\s+(?:anos|meses)\b))"
+    r"a\s+mesma|o\s+mesmo|(?:ta|esta)\s+com\s+\d{1,2}\s+(?:anos|meses)\b|"
+    # ... nor the visit's errand ("tô aqui só pra renovar a receita")
+    r"(?:aqui\s+)?(?:(?:so|somente|apenas)\s+)?(?:pra|para)\s))"
 )
 # A past event in the clause: with a remote date, any symptom is history ("tive dor no peito há 2
 # anos", "a dor no peito foi em 2019"); a present one ("tenho falta de ar há 2 anos") is chronic.

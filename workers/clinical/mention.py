@@ -244,7 +244,11 @@ class Scanner:
                 over = self._over[key] = episode_over(
                     t, a, b, critical=key[2], codigo=codigo, words=self.words, facts=self.facts(a, b)
                 )
-            if over or closed_since(t, a, start, end, b) or dated_then_clear(t, start, end, b):
+            if (
+                over
+                or closed_since(t, a, start, end, b)
+                or dated_then_clear(t, start, end, b, reading=codigo == "temperatura")
+            ):
                 return "resolvido"
         return None
 

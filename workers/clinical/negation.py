@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
 from .conditional import bare_condition
-from .postposed import denied_after
+from .postposed import came_back, denied_after
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
@@ -145,7 +145,7 @@ _NEW_ASSERTION = words(
     "associados associadas notadamente configurando"
 )
 _AFTER_CONNECTOR_BREAKERS = words(
-    "com con hoje agora ontem ainda atualmente tambem inclusive alem porem so tudo"
+    "com con hoje agora ontem ainda atualmente tambem inclusive alem porem so tudo desde"
 )
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28
@@ -361,7 +361,8 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    if _POST_NEGATION.match(after) or _post_negated(after) or denied_after(text, c_start, start, end):
+    negated = _POST_NEGATION.match(after) and not came_back(text[end : end + 140])  # "..., mas voltou"
+    if negated or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 
     if mode in (Mode.ALTA, Mode.LAUDO):

@@ -2,11 +2,15 @@
 session", "Opening sets' false alarms (branch clin4-spec)"), for `negation.suppression`:
 
 - the complaint that did not come back: "a febre não voltou", "a febri num vortô mais", "a tontura
-  não retornou mais desde
-  sábado" (never "não voltou a baixar", "não voltou ao normal": what did not come back is
-  the normal state);
+  não retornou mais desde sábado", also after a clause that dates it ("a ideia de me matar que eu
+  tinha ano passado não voltou") (never "não voltou a baixar", "não voltou ao normal": what did not
+  come back is the normal state);
 - a denial put last: "pensar em me matar nunca", "febre eu ter nunca", "me matar nunca passou pela
   cabeça";
+- the complaint named first and denied after it, up to a time since when ("dor no peito não tenho mais
+  desde o cateterismo") or, in speech without commas, a word that closes the clause ("febre não teve
+  não viu", "não teve não" closes itself); the complaint told back after it ("não tinha mais, mas hoje
+  voltou") is no denial (`came_back`);
 - a rebuke of faith, with nobody having it: "desmaio tá repreendido", "AVC tá amarrado em nome de
   Jesus". A claim before it ("tô pensando em me matar, tá repreendido") or one that it goes on after
   it ("eu repreendo mas volta") keeps the finding.
@@ -19,6 +23,9 @@ import re
 # "não voltou", "não voltou mais", "nunca mais voltou", "não retornou": closed by the clause's end,
 # "e", "desde", "depois", "graças" (never by "a"/"ao": "não voltou a baixar", "não voltou ao normal").
 _NOT_BACK = re.compile(
+    # ... after the clause that dates it: "aquela ideia de me matar que eu tinha ano passado não voltou"
+    r"(?:\s+que\s+(?:(?:eu|ele|ela|a\s+gente)\s+)?(?:tinha|sentia|tive|teve|senti|sentiu|tava|estava|vivia)\b"
+    r"[^,.;!?\n]{0,40}?)?"
     r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
     r"repetiu|repetiram|(?:apareceu|veio|deu)\s+mais)|nunca\s+mais\s+(?:voltou|apareceu|veio|deu))"
     r"(?:\s+mais)?(?:\s+(?:nao|nada))?"
@@ -46,11 +53,43 @@ _CLAIM_BEFORE = re.compile(
 )
 
 
+# "falta de ar não tenho mais desde a cirurgia", "febre não teve não viu medi de noite": the denial put
+# last, then a time since when, or (spoken, unpunctuated) a word that closes the clause.
+_DENIED_SINCE = re.compile(
+    r"\s*(?:(?:eu|ele|ela)\s+)?(?:nao|num)\s+(?:tive|tenho|teve|tem|tinha|senti|sinto|sente|sentiu|sentia|houve)"
+    r"(?:\s+nao\b|(?:\s+mais)?(?:\s+(?:desde|depois\s+d[aeo]s?|apos)\b[^.;,!?\n]{0,40}?)?"
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so)\b))|"
+    # "febre nenhuma tá comendo bem": "nenhuma" put last, then a new clause (never "nenhum remédio")
+    r"\s*(?:nenhum|nenhuma)(?:\s+nao)?(?=\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|"
+    r"esta|estou|ele|ela|eu|hoje|agora|ja|desde|graca)\b)"
+)
+# The complaint told back right after its denial: "não tinha mais, mas hoje voltou forte", "não
+# tinha, mas agora tenho" (a verb of having ends its clause: "febre não tive, mas hoje tive tosse" has
+# an object of its own).
+_CAME_BACK = re.compile(
+    r"^[^.;!?\n]{0,60}?(?:[,.;]\s*|\s+(?:mas|porem|so\s+que|e|ai)\s+)(?:(?:mas|porem|so\s+que|e|ai)\s+)?"
+    r"(?:(?:hoje|agora|ontem|de\s+novo|esta\s+semana|essa\s+semana)\s+)?(?:"
+    r"(?:voltou|voltaram|recomecou|(?:veio|apareceu|deu)\s+(?:de\s+novo|outra\s+vez|novamente))\b|"
+    r"(?:tenho|sinto|tive|senti|(?:to|tou|estou)\s+com|comecou|comecei|apareceu|veio)"
+    r"(?=\s*(?:[.;,!?\n]|$)|\s+(?:forte|fortes|muito|muita|demais|bastante|sim|de\s+novo|outra\s+vez|agora|hoje)\b))"
+)
+_BACK_WORDS = ("volt", "recomec", "novo", "vez", "tenho", "sinto", "tive", "senti", "com", "comec", "aparec")
+
+
+def came_back(after: str) -> bool:
+    """The text after a denied mention tells it back ("..., mas hoje voltou forte")."""
+    if all(w not in after for w in _BACK_WORDS):
+        return False  # the common case, without a regex
+    return bool(_CAME_BACK.match(after))
+
+
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]
     if _NOT_BACK.match(after) or _NEVER_LAST.match(after):
         return True
+    if _DENIED_SINCE.match(after):
+        return not came_back(text[end : end + 140])
     if "repreend" not in after and "amarr" not in after and "jesus" not in after and "sai pra" not in after:
         return False  # the common case, without a regex
     return (

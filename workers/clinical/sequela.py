@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .assertion import _PAST_ANCHOR, _RECENT, _STILL_NOW
+from .assertion import _PAST_ANCHOR, _RECENT, _STILL_NOW, FREE_FOR_DAYS
 from .lexicon import REMOTE_PAST
 
 # The findings a past event can leave for good; an active one (bleeding, dyspnoea) is never a sequela.
@@ -63,14 +63,16 @@ def nearer_recent(text: str, c0: int, c1: int, start: int, end: int, remote: re.
 
 
 # Closed for days, or fine by God's grace: "já faz 10 dias que tô respirando normal", "hoje graças a
-# Deus tô firme" (docs/clinical-engine.md, "Closing set s3c false alarms"). Broad words, so only in
-# order: a past anchor before the mention, the closure after it.
+# Deus tô firme", "tô sem febre faz cinco dias" (docs/clinical-engine.md, "Closing set s3c false
+# alarms"). Broad words, so only in order: a past anchor before the mention, the closure after it.
 _CLOSED_SINCE = re.compile(
     r"\b(?:(?:hoje|agora|ja)\s+(?:gracas\s+a\s+deus\s+|\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|"
     r"normal|curad[oa]|firme|estavel|equilibrad[oa])|"
     r"(?:faz|ha)\s+(?:uns\s+|umas\s+)?\d+\s+(?:dias|semanas|meses|anos)\s+que\s+(?:(?:eu\s+)?(?:to|estou|tou|ando|me\s+sinto)\s+"
     r"(?:\w+\s+)?(?:bem|normal|otim[oa]|respirando\s+(?:bem|normal))|nao\s+(?:tenho|sinto|tive|senti)\s+(?:mais\s+)?nada|"
-    r"(?:ta|esta)\s+tudo\s+(?:bem|normal)))\b"
+    r"(?:ta|esta)\s+tudo\s+(?:bem|normal)))\b|"
+    # "tive febre de 39 semana passada, tô sem febre faz cinco dias"
+    r"\b(?:" + FREE_FOR_DAYS + r")\b"
 )
 
 

@@ -66,6 +66,11 @@ ABBREVIATIONS = {
     "tb": "tambem",
     "tbm": "tambem",
     "hj": "hoje",
+    # time words spelt as spoken, too short for the sound key ("oji to otima"); "anu" is a bird only
+    # in books ("dismaiei anu passadu")
+    "oji": "hoje",
+    "oje": "hoje",
+    "anu": "ano",
     "mt": "muito",
     "mto": "muito",
     "mta": "muita",

@@ -129,7 +129,12 @@ def digits_for_words(norm: Normalised) -> Normalised:
 
 # "num" is "em um" before a level or a number ("tá num nível 8", "num 9 de 10"), never the spoken
 # "não" the negation rules read it as elsewhere ("num passa"): rewritten "no" so no denial is read.
-_NUM_LEVEL = re.compile(r"\bnum(?=\s+(?:\d+|nivel|grau|patamar|nota)\b)")
+# After a verb of being or becoming it is "em um" too: "tô num cansaço", "ficou num sufoco" (s5-recall).
+_NUM_LEVEL = re.compile(
+    r"\bnum(?=\s+(?:\d+|nivel|grau|patamar|nota)\b)|"
+    r"(?:(?<=\bto\s)|(?<=\bta\s)|(?<=\btou\s)|(?<=\btava\s)|(?<=estou\s)|(?<=\besta\s)|(?<=estava\s)|"
+    r"(?<=\bfico\s)|(?<=\bfica\s)|(?<=fiquei\s)|(?<=ficou\s)|(?<=entrei\s)|(?<=entrou\s))num\b"
+)
 
 
 def _in_a_level(norm: Normalised) -> Normalised:

@@ -19,7 +19,7 @@ import re
 # "não voltou", "não voltou mais", "nunca mais voltou", "não retornou": closed by the clause's end,
 # "e", "desde", "depois", "graças" (never by "a"/"ao": "não voltou a baixar", "não voltou ao normal").
 _NOT_BACK = re.compile(
-    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
+    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|volto|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
     r"repetiu|repetiram|(?:apareceu|veio|deu)\s+mais)|nunca\s+mais\s+(?:voltou|apareceu|veio|deu))"
     r"(?:\s+mais)?(?:\s+(?:nao|nada))?"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:e|nem|desde|depois|gracas|graca|gloria|tambem|mais)\b)"

@@ -27,6 +27,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from . import lexicon
+from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
 from .people import NAMES
 from .text import Normalised, rewrite, words
@@ -145,6 +146,10 @@ ABBREVIATIONS = {
     "peto": "peito",
     "petu": "peito",
     "ino": "indo",
+    "oio": "olho",
+    "oios": "olhos",
+    "zoio": "olhos",
+    "zoios": "olhos",
     "caganera": "caganeira",
     "cagarera": "caganeira",
     "caganeria": "caganeira",
@@ -244,11 +249,20 @@ def fix_typos(norm: Normalised) -> Normalised:
     suspects = tokens.difference(known_words())
     suspects.update(tokens.intersection(ABBREVIATIONS))
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
+    # Diminutives are real words: "durinho", "costelinha" read as their base ("diminutive.py").
+    for t in tokens:
+        if t.endswith(SUFFIXES) and t not in fixes and t not in RULE_WORDS and (b := base(t)) is not None:
+            fixes[t] = b
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
-    if not fixes and not orphans:
+    spoken_dor = "do" in tokens and "ô" in norm.original.lower()
+    if not fixes and not orphans and not spoken_dor:
         return norm
     # Visit only the occurrences of those few tokens, in text order, instead of every token.
     edits: list[tuple[int, int, str]] = []
+    if spoken_dor:  # "dô di denti": "dor" with its r dropped and the vowel closed, never "do" (de + o)
+        edits += [
+            (s, e, "dor") for s, e, _t in _occurrences(text, ("do",)) if norm.excerpt(s, e).lower() == "dô"
+        ]
     for s, e, token in _occurrences(text, (*fixes, *orphans)):
         fixed = fixes.get(token)
         if fixed is None:  # an orphan: joined to the word before it, when that makes a word
@@ -264,7 +278,7 @@ def fix_typos(norm: Normalised) -> Normalised:
         if text[e - 1] in "/+" and s > 0 and text[s - 1].isalnum():
             continue
         edits.append((s, e, fixed))
-    return rewrite(norm, edits)
+    return rewrite(norm, sorted(edits))
 
 
 def _az(ch: str) -> bool:

@@ -132,7 +132,10 @@ CONFUSION = Concept(
             # someone else not recognising family, never "não reconheci o número"
             r"\b(?:sem\s+reconhecer\s+(?:a\s+gente|ninguem|ningue|os?\s+\w+|as?\s+\w+|nada)|"
             r"nao\s+(?:\w+\s+){0,2}(?:reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:ninguem|ningue)|"
-            r"(?:re)?conhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:a\s+gente|nos|nois|"
+            # "conhecer" as the lay "reconhecer" only in the progressive or with "mais" ("não tá conhecendo
+            # nós", "não conhece mais a filha"), never a stranger ("o médico novo não conhece a gente")
+            r"(?:reconhec(?:e|eu|ia|endo|em|eram)|(?:(?<=ta\s)|(?<=tava\s)|(?<=esta\s)|(?<=estava\s))conhecendo|"
+            r"conhec(?:e|ia|em)(?=\s+mais))\s+(?:mais\s+)?(?:a\s+gente|nos|nois|"
             r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
             r"marido|irma|irmao|neta|neto)))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"

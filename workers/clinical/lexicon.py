@@ -529,8 +529,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # with a modal or in the progressive (s5-recall): "a bebê não quer acordar", "não tá acordando",
             # never a late riser ("não quer acordar cedo / pra escola")
             r"\bnao\s+(?:quer|queria|consegue|conseguia|ta|esta|tava|estava)\s+(?:acordar|acordando|despertar|despertando)\b"
-            r"(?!\s+(?:(?:tao|muito|mais|bem)\s+)?(?:cedo|pra|para|de\s+manha|de\s+madrugada|na\s+hora|no\s+horario|"
-            r"a\s+tempo|as?\s+\d))",
+            r"(?!\s+(?:(?:tao|muito|mais|bem)\s+)?(?:cedo|pra|para|de\s+manha|(?:de|a|na|durante\s+a)\s+(?:noite|madrugada)|"
+            r"na\s+hora|no\s+horario|a\s+tempo|as?\s+\d))",
             r"\bnao\s+responde\w*\s+(?:a|aos|ao)\s+(?:chamados?|estimulos?|comandos?|nada)",
             r"\bnao\s+respond\w+\s+(?:direito\s+)?(?:quando|se)\s+(?:eu\s+|a\s+gente\s+)?cham\w+",
             r"\brebaixamento\s+(?:do\s+)?(?:nivel\s+)?(?:de\s+)?consciencia|\btorporos[oa]|\bcomatos[oa]|"

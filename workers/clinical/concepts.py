@@ -268,7 +268,8 @@ SELF_HARM = Concept(
         "hopeless": _re(
             r"\b(?:cansei\s+de\s+(?:tudo|viver|lutar|sofrer|tudo\s+e\s+de\s+todos)|"
             r"nao\s+aguento\s+mais\s+(?:viver|essa\s+vida|esta\s+vida)|nao\s+vejo\s+(?:mais\s+)?(?:saida|sentido|motivo)|"
-            r"(?:sou|e|virei|virou|(?:to|ta)\s+sendo)\s+(?:so\s+)?um\s+(?:peso|estorvo)|(?:melhor|melhores)\s+sem\s+(?:mim|ele|ela)|"
+            # (the verb as look-behinds: a pattern that starts at "e" is tried at every "e" of a text)
+            r"(?:(?<=\bsou\s)|(?<=\be\s)|(?<=\bso\s)|(?<=virei\s)|(?<=virou\s)|(?<=sendo\s))um\s+(?:peso|estorvo)|(?:melhor|melhores)\s+sem\s+(?:mim|ele|ela)|"
             # (s5-recall) being gone as the better outcome, ending it, and a plan held back by an "if": "seria
             # melhor ele sumir", "acabar com isso de vez", "se essa dor não melhorar eu já sei o que fazer"
             r"melhor\s+(?:eu|ele|ela)\s+(?:sumir|morrer|desaparecer|nao\s+existir)|acabar\s+com\s+(?:isso|tudo)\s+de\s+vez|"

@@ -227,6 +227,7 @@ def correct(token: str) -> str | None:
 
 
 _TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
+_SPOKEN_DOR = re.compile(r"(?<![^\W\d_])d[ôÔ](?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -254,7 +255,7 @@ def fix_typos(norm: Normalised) -> Normalised:
         if t.endswith(SUFFIXES) and t not in fixes and t not in RULE_WORDS and (b := base(t)) is not None:
             fixes[t] = b
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
-    spoken_dor = "do" in tokens and "ô" in norm.original.lower()
+    spoken_dor = "do" in tokens and _SPOKEN_DOR.search(norm.original) is not None
     if not fixes and not orphans and not spoken_dor:
         return norm
     # Visit only the occurrences of those few tokens, in text order, instead of every token.

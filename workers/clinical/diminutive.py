@@ -5,9 +5,10 @@ Parents and grandparents tell a child's (and an old man's) signs with -inho/-inh
 cue written for the base word missed them; listing the diminutive beside each base in each rule is
 the bug this replaces (docs/clinical-engine.md, "s5-recall"). A word is reduced only when:
 
-- it is not a word the rules spell out themselves (`keep`: "chumbinho" is rat poison, "bombinha" an
-  inhaler, "pouquinho", "febrinha", "roxinha" are read by their own patterns), nor a word whose
-  diminutive is its meaning ("vizinho", "sozinho", "cozinha", "calcinha", "fraldinha");
+- it is not a word the rules spell out without its base (`spelling`: "tiquinho", "fechadinha";
+  "pouquinho", "costelinha" are reduced, the rules name "pouco", "costela" too) nor a name
+  ("Juninho"), nor a word whose diminutive is its meaning ("vizinho", "sozinho", "cozinha",
+  "calcinha", "fraldinha", "chumbinho" is rat poison, "bombinha" an inhaler);
 - it is no form of an -inhar verb ("caminho", "cozinho", "definha", "adivinha");
 - the base is a real word: the commonest of the candidates (stem + o/e/a, the stem alone for
   -zinho, "qu"/"gu" back to "c"/"g": "boquinha" -> "boca", "barriguinha" -> "barriga",
@@ -40,6 +41,7 @@ _ENDINGS = (  # (suffix, endings tried on the stem)
     ("inho", ("o", "e", "")),
     ("inha", ("a", "e", "")),
 )
+_BARE_STEM_ENDS = ("r", "z", "s")  # "devagarinho", "narizinho"; never "golinho" -> "gol"
 SUFFIXES = ("inho", "inha", "inhos", "inhas")
 
 
@@ -65,6 +67,8 @@ def base(token: str) -> str | None:
         elif stem.endswith("gu"):
             stem = stem[:-2] + "g"
         for rank, ending in enumerate(endings):
+            if not ending and not suffix.startswith("z") and not stem.endswith(_BARE_STEM_ENDS):
+                continue
             cand = stem + ending
             if len(cand) >= 2 and cand in known:
                 found.append((common.get(cand, 0.0), -rank, cand))

@@ -175,6 +175,11 @@ def _rule_words() -> frozenset[str]:
 
 
 RULE_WORDS = _rule_words()
+# A diminutive the rules spell out while not naming its base keeps its own reading ("um tiquinho"),
+# and so does a name ("Juninho"); any other is read as its base (`diminutive`).
+_KEEP_DIMINUTIVES = NAMES | {
+    w for w in RULE_WORDS if w.endswith(SUFFIXES) and ((b := base(w)) is None or b not in RULE_WORDS)
+}
 _RULE_PATTERNS = tuple(f.pattern for f in (*lexicon.SYMPTOM_FAMILIES, *lexicon.IMAGING_FAMILIES))
 
 
@@ -251,9 +256,8 @@ def fix_typos(norm: Normalised) -> Normalised:
     suspects.update(tokens.intersection(ABBREVIATIONS))
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
     # Diminutives are real words: "durinho", "costelinha" read as their base ("diminutive.py").
-    for t in tokens:
-        if t.endswith(SUFFIXES) and t not in fixes and t not in RULE_WORDS and (b := base(t)) is not None:
-            fixes[t] = b
+    dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in fixes and t not in _KEEP_DIMINUTIVES]
+    fixes.update((t, b) for t in dims if (b := base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
     spoken_dor = "do" in tokens and _SPOKEN_DOR.search(norm.original) is not None
     if not fixes and not orphans and not spoken_dor:

@@ -166,9 +166,9 @@ def test_a_word_split_in_two_by_speech_to_text_is_joined_when_the_halves_make_a_
     ("typed", "read_as"),
     [
         ("ficou durinho e os bracinho batendo", "ficou duro e os braco batendo"),
-        ("a boquinha e a cabecinha", "a boca e a cabeca"),
+        ("a boquinha e a barriguinha", "a boca e a barriga"),
         ("o pezinho e a maozinha", "o pe e a mao"),
-        ("uma febrinha", "uma febrinha"),  # a word the rules read on their own
+        ("um tiquinho", "um tiquinho"),  # a word the rules read without its base
         ("o vizinho foi pra cozinha sozinho", "o vizinho foi pra cozinha sozinho"),  # lexicalised
         ("eu caminho todo dia", "eu caminho todo dia"),  # a form of "caminhar"
     ],

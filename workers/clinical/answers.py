@@ -37,12 +37,13 @@ _NO = re.compile(
     r"vi|fiz|fez|tomei|tomou|bebi|bebeu|vomitei|vomitou|penso|pensei|fico|ficou|segura|seguro|aguento|aguenta)"
     r"\s+(?:nao|n|num)(?:\s+senhora?)?(?=\s*(?:[,.!;]|$)))[\s,.!;:-]*|"
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
+    r"acho\s+(?:que|q)\s+(?:nao|n)|"
     # "nem um gole", "nem uma gota", "nem um pouquinho": none at all
     r"nem\s+(?:um|uma)\s+(?:gole|gota|pouco|pouquinho|bocado|colher\w*))\b[\s,.!;:-]*"
 )
 _HEDGE = re.compile(
     # "sei não" is the North-East "não sei", a doubt, never a denial
-    r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+que\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|sei\s+nao|"
+    r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+(?:que|q)\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|sei\s+nao|"
     r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser)\b"
 )
 _YES = re.compile(

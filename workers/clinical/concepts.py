@@ -48,7 +48,7 @@ SEIZURE = Concept(
             r"(?:me|se)\s+bat(?:endo|ia|i|eu)\s+(?:tod[oa]\s+)?(?:no|pelo)\s+chao|"
             r"bat(?:endo|ia)\s+(?:tod[oa]|os\s+bracos|as\s+pernas)|"
             r"tremend[oa]\s+(?:tod[oa]|o\s+corpo)|trem(?:ia|eu|iam)\s+(?:tod[oa]|o\s+corpo)|"
-            r"(?:bracos|bracinhos|pernas|perninhas)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
+            r"(?:bracos?|pernas?|maos?)\s+(?:\w+\s+)?(?:batendo|tremendo|sacudindo|pulando)|"
             r"tremedeira|tremend[oa]|se\s+tremendo|estrebuch\w*|chacoalh\w*|se\s+contorc\w*)\b"
             + _NOT_FROM_COLD
         ),
@@ -57,14 +57,15 @@ SEIZURE = Concept(
             r"endureceu|enrijec\w*|corpo\s+(?:dur[oa]|rigido|travado|duro)|travou\s+(?:o\s+corpo|tod[oa]))\b"
         ),
         "eyes": _re(
-            r"\b(?:olh(?:o|os|inho|inhos)\s+(?:\w+\s+)?(?:virad\w*|revirad\w*|vidrad\w*|pra\s+cima|parad[oa]s?|fix[oa]s?)|"
+            r"\b(?:olh(?:o|os|inho|inhos)\s+(?:\w+\s+)?(?:virad\w*|revirad\w*|vidrad\w*|pra\s+cima|parad[oa]s?|fix[oa]s?|"
+            r"sub(?:iu|iram|indo)|vir(?:ou|aram|ando)|revir(?:ou|aram|ando))|"
             r"revir(?:ou|ando|ava|aram)\s+(?:os\s+)?olh\w*|olhando\s+(?:pro|para\s+o|pra\s+o)\s+nada|"
             r"olhar\s+(?:parado|fixo|perdido|vidrado)|olhando\s+(?:fixo|parad[oa]|vidrad[oa]))"
         ),
         "unresponsive": _re(
             r"\b(?:sem\s+responder|n(?:ao|um)\s+respond(?:ia|eu|e|iam|i)|n(?:ao|um)\s+reagia|desacordad[oa]|"
             r"nao\s+lembr(?:a|o|ava)\s+de\s+nada|nao\s+lembr\w+\s+(?:o\s+que|de\s+ter)|"
-            r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao)\b"
+            r"chamava\s+e\s+nada|chama(?:va|mos)?\s+e\s+(?:ele|ela)\s+nao|n(?:ao|um)\s+(?:me\s+|nos\s+)?olhava)\b"
         ),
         # a floppy child or adult who stopped answering: "o bebê ficou molinho e com o olho parado"
         "floppy": _re(
@@ -93,7 +94,7 @@ SYNCOPE = Concept(
             r"\b(?:quando\s+(?:eu\s+)?(?:vi|dei\s+(?:por|conta\s+de)\s+mim|acordei|percebi|abri\s+os\s+olhos)\s+"
             r"(?:eu\s+)?(?:ja\s+)?(?:tava|estava|to|estou)\b|"
             r"volt(?:ei|ou)\s+a\s+(?:mim|si)|nem\s+(?:lembro|lembra)\s+de\s+ter\s+ca\w+|"
-            r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida))"
+            r"nao\s+(?:lembro|lembra)\s+(?:de\s+)?(?:ter\s+)?ca(?:i|ido|ida)|fic(?:ou|o|ei)\s+sem\s+(?:fala|falar|responder|sentido)\b)"
         ),
         "floor": _re(
             # "caiu a energia / a chuva" is not a body falling
@@ -130,9 +131,13 @@ CONFUSION = Concept(
         "lost": _re(
             # someone else not recognising family, never "não reconheci o número"
             r"\b(?:sem\s+reconhecer\s+(?:a\s+gente|ninguem|ningue|os?\s+\w+|as?\s+\w+|nada)|"
-            r"nao\s+(?:\w+\s+){0,2}reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:a\s+gente|ninguem|ninguem|"
+            r"nao\s+(?:\w+\s+){0,2}(?:reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:ninguem|ningue)|"
+            # "conhecer" as the lay "reconhecer" only in the progressive or with "mais" ("não tá conhecendo
+            # nós", "não conhece mais a filha"), never a stranger ("o médico novo não conhece a gente")
+            r"(?:reconhec(?:e|eu|ia|endo|em|eram)|(?:(?<=ta\s)|(?<=tava\s)|(?<=esta\s)|(?<=estava\s))conhecendo|"
+            r"conhec(?:e|ia|em)(?=\s+mais))\s+(?:mais\s+)?(?:a\s+gente|nos|nois|"
             r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
-            r"marido|irma|irmao|neta|neto))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
+            r"marido|irma|irmao|neta|neto)))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
             r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
             r"nao\s+sab(?:e|ia)\s+(?:onde(?!\s+(?:fica|e\s+[oa]|tem|compr\w*|vend\w*|pega|marca\w*))|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
             r"(?:sem\s+saber|nao\s+sabe\s+mais)\s+(?:quem\s+e\s+quem|onde\s+(?:esta|ta)(?=\s*[,.;!?]|\s*$|\s+e\b)|"
@@ -161,10 +166,10 @@ CONFUSION = Concept(
             + r")\s+(?:com|pel[oa])\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
             + _KIN
             + r")\b|"
-            r"\b(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|"
-            r"seu\s+)?(?:"
+            r"\b(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:(?:a|o)\s+(?:minha\s+|meu\s+|sua\s+|"
+            r"seu\s+)?[a-z]{3,}|(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
             + _KIN
-            + r"|eu)\s+(?:de|era|e|fosse|sou)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?"
+            + r")|eu)\s+(?:de|era|e|fosse|sou)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?"
             r"(?:mae|pai|irma|irmao|marido|esposa|tia|tio|avo|vo|falecid[oa])\b|"
             # "ficou me chamando de mãe" (a look-behind, so the cue keeps its literal prefilter)
             r"(?<=\bme\s)(?:chamou|chama|chamando)\s+(?:de|pelo\s+nome\s+d[ao])\s+(?:minha\s+|sua\s+)?(?:"
@@ -249,8 +254,13 @@ SELF_HARM = Concept(
             r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
             r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
             # lethal means acquired (s4-recall): counts only beside a wish or hopelessness
-            r"(?:comprei|consegui|arrumei|peguei|escondi|tenho\s+aqui)\s+(?:\w+\s+){0,2}?(?:veneno|chumbinho|corda|raticida|"
-            r"formicida|arma|revolver)|"
+            # (s5-recall) any verb of getting, keeping, handling or staring at the means, in any person:
+            # "ia pegar a espingarda", "passou a tarde olhando a caixa de veneno", "mexendo no revólver"
+            r"(?:compr|consegu|arrum|peg|escond|guard|segur|mex|olh|separ|junt)\w*\s+(?:\w+\s+){0,3}?(?:veneno|chumbinho|"
+            r"corda|raticida|formicida|arma|revolver|espingarda|garrucha|pistola)|tenho\s+aqui\s+(?:\w+\s+){0,2}?(?:veneno|arma)|"
+            # pills bought beyond the need and put away: "comprei duas caixas a mais ... e guardei"
+            r"(?:caixas?|cartelas?|vidros?)\s+a\s+mais\b|(?:remedio\w*|comprimido\w*)\s+(?:\w+\s+){0,4}?e\s+"
+            r"(?:guardei|escondi|separei|guardou|escondeu|separou)\b|"
             r"(?:juntei|separei|guardei|escondi|guardando|juntando|separando|escondendo|estocando)\s+(?:os\s+|uns\s+|as\s+|"
             r"umas\s+|meus\s+|minhas\s+)?(?:remedio\w*|comprimido\w*|cartela\w*|pilula\w*|caixas?\s+de\s+remedio))"
         ),
@@ -258,7 +268,12 @@ SELF_HARM = Concept(
         "hopeless": _re(
             r"\b(?:cansei\s+de\s+(?:tudo|viver|lutar|sofrer|tudo\s+e\s+de\s+todos)|"
             r"nao\s+aguento\s+mais\s+(?:viver|essa\s+vida|esta\s+vida)|nao\s+vejo\s+(?:mais\s+)?(?:saida|sentido|motivo)|"
-            r"(?:sou|virei)\s+(?:so\s+)?um\s+(?:peso|estorvo)|(?:melhor|melhores)\s+sem\s+mim)\b"
+            # (the verb as look-behinds: a pattern that starts at "e" is tried at every "e" of a text)
+            r"(?:(?<=\bsou\s)|(?<=\be\s)|(?<=\bso\s)|(?<=virei\s)|(?<=virou\s)|(?<=sendo\s))um\s+(?:peso|estorvo)|(?:melhor|melhores)\s+sem\s+(?:mim|ele|ela)|"
+            # (s5-recall) being gone as the better outcome, ending it, and a plan held back by an "if": "seria
+            # melhor ele sumir", "acabar com isso de vez", "se essa dor não melhorar eu já sei o que fazer"
+            r"melhor\s+(?:eu|ele|ela)\s+(?:sumir|morrer|desaparecer|nao\s+existir)|acabar\s+com\s+(?:isso|tudo)\s+de\s+vez|"
+            r"acabar\s+com\s+tudo|(?:ja\s+|bem\s+)?sei\s+(?:bem\s+)?o\s+que\s+(?:eu\s+)?(?:vou\s+)?fazer)\b"
         ),
     },
     strong=frozenset({"wish", "plan"}),

@@ -43,6 +43,7 @@ _BYSTANDER = (
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
 _CARRY_OVER_CHARS = 40
+_OBJECT_OF = re.compile(r"\b(?:pro|pra|para|pros|pras|ao|aos|com|pelo|pela)\s+$")
 # "quem caiu e ralou o joelho sangrando foi o filho da vizinha": the "quem" clause may run long, but
 # not through the writer ("quem me levou quando desmaiei foi meu marido").
 _WHO_BEFORE = re.compile(
@@ -121,13 +122,11 @@ _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|de
 # An aside that returns to the writer after a story about others (s3de-recall): "o moço da farmácia
 # disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
 _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
-
 _MONTHS_AGO = re.compile(r"\b(?:mes\s+passado|meses\s+atras|(?:ha|faz)\s+(?:uns\s+|alguns\s+)?\d+\s+meses)\b")
 _WRITER_FINE = re.compile(
     r"\beu\s+(?:(?:ja|mesm[oa]|graca\s+a\s+deus|gracas\s+a\s+deus)\s+)?(?:to|estou|tou|sigo|fico|continuo)\s+"
     r"(?:bem|otim[oa]|tranquil[oa]|normal|bao|boa|firme)\b"
 )
-
 # A relative clause after the mention names who had it: "a dor no peito que minha vizinha sentiu",
 # "o desmaio que o colega de serviço teve"; so does an owner right after it: "o AVC da minha avó",
 # "a convulsão do meu irmão". A verb of the writer ("que eu senti") or of saying ("que minha mãe
@@ -139,7 +138,6 @@ _FELT_BY = re.compile(
     r"apresentou|relatou|descreveu|sofreu)\b|"
     r"(?:d[oa]s?)\s+(?P<owner>(?:minha|meu|minhas|meus|sua|seu|nossa|nosso|dona)\s+[a-z]+|(?:vizinh|colega|amig)[a-z]*))"
 )
-
 # ... unless the writer has it too: "tô com a mesma falta de ar que minha vizinha teve".
 _MINE_TOO = re.compile(
     r"\b(?:mesm[oa]|igual|parecid[oa]|(?:to|tou|estou|tenho|sinto|senti|tive|fiquei|me\s+deu)(?:\s+com)?"
@@ -246,6 +244,8 @@ class Experiencer:
         for lo in (s0, self._sentence_start(max(0, s0 - 2))) if carry else (s0,):
             first = self._last(self.firsts, lo, start)
             person = self._last(self.people_starts, lo, start)
+            if person is not None and person < s0 and _OBJECT_OF.search(t, max(0, person - 6), person):
+                person = None  # "pedir folga pro meu chefe. a pressão deu 19 por 11": no subject carried
             pronoun = self._last(self.pronouns, lo, start)
             best: tuple[int, str, str | None, bool] | None = None
             if first is not None:

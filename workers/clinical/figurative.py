@@ -41,7 +41,9 @@ _JOKE_AFTER = re.compile(
 # The symptom word put in the wallet: "um derrame no bolso", "infarto na carteira", "AVC financeiro".
 _MONEY_AFTER = re.compile(
     r"^\s*(?:(?:no|na|do|da)\s+(?:meu\s+|minha\s+)?(?:bolso|carteira|orcamento|conta\s+bancaria|salario|cartao)|"
-    r"financeir[oa]|no\s+banco)\b"
+    r"financeir[oa]|no\s+banco|"
+    # (s5-recall) "tô num sufoco com as contas": the bills as the cause are never a breathing one
+    r"(?:com|de|por\s+causa\s+d)[aeo]?s?\s+(?:as\s+|os\s+|minhas\s+|meus\s+|tant[oa]s\s+)?(?:contas|dividas|boletos))\b"
 )
 # A money or sport cause before the word, with a laugh: "o boleto me deu um infarto kkkk",
 # "o Corinthians ainda vai me dar um AVC 😂". Said in earnest ("de verdade") it stays present.

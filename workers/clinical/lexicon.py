@@ -159,7 +159,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?![\s-]+condicionado)",
             # the breath that vanishes or will not come when drawn: "o fôlego some quando ando",
             # "puxo o ar e ele num vem", "sentei pra recuperar o ar" (docs/clinical-engine.md, clin-recall)
-            r"\bfolego\s+(?:me\s+)?(?:some|sumiu|sumindo|acaba|acabou|acabando|vai\s+embora|foge|fugiu)\b|"
+            r"\b(?:folego|respiracao)\s+(?:me\s+)?(?:some|sumiu|sumindo|acaba|acabou|acabando|vai\s+embora|foge|fugiu)\b|"
             r"\bo\s+ar\s+(?:me\s+)?(?:some|sumiu|sumindo|foge|fugiu)\b",
             r"\bpux(?:o|a|ava|ei|ou|ando)\s+(?:o\s+)?(?:ar|folego)\s+(?:e|mas)\s+(?:ele\s+|o\s+ar\s+|nada\s+)?"
             r"(?:n(?:ao|um)\s+(?:vem|veio|entra|entrou|chega|chegou|vai)|nada)\b",
@@ -167,10 +167,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:sent(?:ei|ou|ar|o|a|ando)|par(?:ei|ou|ar|o|a|ando)(?!\s+de\b)|descans\w+)\s+(?:\w+\s+){0,6}?"
             r"(?:pra|para|p)\s+(?:recuperar|pegar|tomar)\s+(?:o\s+)?"
             r"(?:ar|folego)\b",
-            r"\b(?:cansaco|canseira)\s+no\s+peito\b",
+            r"\b(?:cansaco|canseira)\s+(?:\w+\s+){0,2}?no\s+peito\b",
             r"\b(?:folego|o\s+ar)\s+(?:\w+\s+)?(?:curt[oa]|curtinh[oa])\b",
             # Breathlessness that keeps the patient from lying down (orthopnoea in lay words).
-            r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,3}?\s+"
+            r"\b(?:cansaco|canseira|falta\s+de\s+ar|fadiga|aperto\s+no\s+peito)\b(?:\s+[a-z]+){0,6}?\s+"
             r"(?:nao|num)\s+(?:me\s+|o\s+|a\s+|lhe\s+)?deix\w+\s+(?:nem\s+)?(?:eu\s+)?deitar",
             # the FAILURE verb, then the AIR word: "me falta o ar quando deito", "falta-me o fôlego",
             # "tá me faltando a respiração" (never "falta o ar-condicionado"); "canso só de falar"
@@ -184,8 +184,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\brespira(?:cao|ndo|r|\s+)\s*"
             + GAP2
             + r"(?:curt[ao]|curtinh[ao]|ofegante|dificil|com\s+dificuldade|pesad[ao]|"
-            r"acelerad[ao]|rapid[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
-            r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
+            r"acelerad[ao]|rapid[ao]|ligeir[ao]|depressa|rapidao|apressad[ao]|fraca|encurtad[ao]|superficial|cansad[ao]|mal|chiando\s+e\s+curt[ao])\b",
+            r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\barquej(?:ando|ante|a|o|ou|ava)\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
             # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
             r"\b(?:to|estou|tou|ta|esta|ficou|fiquei|anda|ando)\s+(?:\w+\s+)?puxad[oa]\b|\bpuxado\s+(?:do|no)\s+peito\b",
             r"\b(?:bombinha|aerolin\w*|salbutamol|inalador|nebuliza\w*)\b[^.?!\n]{0,25}?\bnao\s+(?:\w+\s+)?"
@@ -199,12 +199,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfome\s+de\s+ar\b|\bgemendo\s+(?:pra|para|ao)\s+respirar|\bnao\s+(?:enche|expande|infla)\s+(?:o\s+|os\s+|meu\s+)?pulm\w*|"
             r"\bpulm\w*\s+nao\s+(?:enche|expande|infla)",
             # a child's chest drawing in (retractions) in a parent's words
+            r"\bafund\w*\s+(?:\w+\s+){0,2}?(?:embaixo|debaixo|abaixo|entre|no\s+meio)\s+d[aoe]s?\s+(?:costela|costelas|pescoco)\b|"
             r"\b(?:costela|costelas|costelinha|costelinhas|pescoco|pescocinho)\s+(?:\w+\s+)?"
             r"(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b|\btiragem\b|"
-            r"\b(?:barriga|barriguinha)\s+(?:\w+\s+)?(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b"
+            r"\b(?:barriga|barriguinha|peito)\s+(?:\w+\s+){0,2}?(?:afundando|afunda|afundava|puxando\s+(?:pra|para)\s+dentro)\b"
             r"(?=[^.;!?\n]{0,40}?\b(?:respir\w*|puxa\w*\s+(?:o\s+)?ar|gem\w*|ofeg\w*))|"
             r"\brespir\w*\s+(?:\w+\s+){0,5}?(?:barriga|barriguinha)\s+(?:\w+\s+)?afund\w*|"
-            r"\b(?:narizinho|nariz|asa\s+do\s+nariz)\s+(?:\w+\s+)?abrindo\s+e\s+fechando\b",
+            r"\b(?:narizinho|nariz|narinas?|asas?\s+do\s+nariz)\s+(?:\w+\s+)?abrindo\s+e\s+fechando\b",
         ),
     ),
     # Cyanosis is hypoxia seen from outside; families describe colour, not oxygen.
@@ -393,9 +394,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:pretas?|pretos?|negras?|negros?|enegrecid\w*|escur[ao]s?|escurecid\w*|"
             r"cor\s+de\s+(?:piche|cafe|carvao)|como\s+(?:piche|borra\s+de\s+cafe)|em\s+borra\s+de\s+cafe|tipo\s+borra\s+de\s+cafe|alcatr\w*|"
             r"piche|asfalto|graxa|petroleo|oleo\s+queimado|borra\w*)\b",
-            r"\b(?:caguei|cagou|cagando|evacuei|evacuou|fiz\s+coco|fez\s+coco)\s+"
+            # the bowel as the subject of the stool (s5-recall): "o intestino soltou preto feito piche"
+            r"\b(?:caguei|cagou|cagando|evacuei|evacuou|obrei|obrou|defequei|defecou|fiz\s+coco|fez\s+coco|"
+            r"(?:intestino|barriga)\s+(?:\w+\s+)?(?:soltou|solta|soltando|funcionou|obrou|soltou\s+tudo))\s+"
             + GAP2
-            + r"(?:pret[oa]s?|pretinh[oa]|tipo\s+piche|que\s+nem\s+piche|cor\s+de\s+piche)\b",
+            + r"(?:pret[oa]s?|pretinh[oa]|tipo\s+piche|que\s+nem\s+piche|cor\s+de\s+piche|"
+            r"(?:que\s+nem|feito|igual)\s+(?:piche|asfalto|carvao|graxa|borra))\b",
             r"\bmelena\w*",
         ),
     ),
@@ -522,6 +526,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         _alt(
             r"\binconscient\w*",
             r"\bnao\s+(?:acorda|acordava|desperta|despertava|reage|reagia)\b",
+            # with a modal or in the progressive (s5-recall): "a bebê não quer acordar", "não tá acordando",
+            # never a late riser ("não quer acordar cedo / pra escola")
+            r"\bnao\s+(?:quer|queria|consegue|conseguia|ta|esta|tava|estava)\s+(?:acordar|acordando|despertar|despertando)\b"
+            r"(?!\s+(?:(?:tao|muito|mais|bem)\s+)?(?:cedo|pra|para|de\s+manha|(?:de|a|na|durante\s+a)\s+(?:noite|madrugada)|"
+            r"na\s+hora|no\s+horario|a\s+tempo|as?\s+\d))",
             r"\bnao\s+responde\w*\s+(?:a|aos|ao)\s+(?:chamados?|estimulos?|comandos?|nada)",
             r"\bnao\s+respond\w+\s+(?:direito\s+)?(?:quando|se)\s+(?:eu\s+|a\s+gente\s+)?cham\w+",
             r"\brebaixamento\s+(?:do\s+)?(?:nivel\s+)?(?:de\s+)?consciencia|\btorporos[oa]|\bcomatos[oa]|"
@@ -617,6 +626,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfala\s+(?:\w+\s+)?enrol(?:ou|ando)\b|\benrolou\s+(?:a\s+|toda\s+a\s+)?(?:fala|lingua)\b",
             # a limb that does not obey, even with no side named: "o braço num obedece mais"
             r"\b(?:braco|perna|mao)\s+(?:\w+\s+)?n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*",
+            # a limb that drops limp with no side named: "o braço caiu mole", "a mão amoleceu"
+            r"\b(?:braco|perna|mao)\s+(?:\w+\s+)?(?:caiu\s+mole|amoleceu|despencou|ficou\s+mort[oa])\b",
             r"\b(?:braco|perna|mao|lado|membro|membros)\s+(?:direit[oa]|esquerd[oa])\s+"
             + GAP2
             + r"(?:fraco|fraca|fracos|sem\s+forca|paralisad[oa]|parad[oa]|mole|pesad[oa]|nao\s+mexe|"
@@ -1242,7 +1253,9 @@ DIARRHOEA_MENTION = _re(
     r"(?:intestino|barriga)\s+(?:(?:ta|esta|ficou|virou|vira|so)\s+){1,2}(?:agua|aguad\w*|liquid\w*)\b|"
     r"fraldas?\s+(?:so\s+)?(?:de\s+)?agua|so\s+sai\s+agua|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
-    r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)\s+(?:\w+\s+){0,3}?(?:aguad\w*|liquid\w*)|"
+    r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)[\s,]+(?:\w+[\s,]+){0,3}?(?:aguad\w*|liquid\w*)|"
+    # the body draining away through the bowel: "tô me esvaindo pelas fezes", "esvaindo por baixo"
+    r"\besvai\w*\s+(?:em\s+|pelas?\s+|pelo\s+|por\s+)(?:fezes|baixo|diarr\w*|agua|intestino)\b|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
     r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"

@@ -29,7 +29,7 @@ from .postposed import came_back, denied_after
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
-from .verb_scope import verb_scope_closed
+from .verb_scope import auxiliary_scope_closed, verb_scope_closed
 
 
 class Mode(StrEnum):
@@ -68,7 +68,7 @@ _CUES = re.compile(
     # spoken "num"/"nun" before a verb ("num tive dor", "nun sinto"); elsewhere "num" is "em um"
     r"nu[mn](?=\s+(?:tive|tenho|teve|tem|tinha|tava|to|tou|ta|estou|esta|estava|sinto|senti|sente|sentiu|sentia|"
     r"fiquei|ficou|deu|da|houve|ha|[a-z]{2,}(?:ei|ou|iu)\b)|\s*$))"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|nenhum|nenhuma|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|(?<!jeito\s)(?<!lugar\s)(?<!momento\s)(?<!forma\s)(?<!maneira\s)(?<!modo\s)(?<!hora\s)nenhuma?|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     # Spanish "sin" as "sem" ("sin fiebre ni nada de ahogo"), but "sin aire" is the symptom
     r"sin(?!\s+(?:parar|aire)\b)|"
@@ -149,7 +149,6 @@ _AFTER_CONNECTOR_BREAKERS = words(
 )
 _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28
-
 # A double negative keeps the finding: "não é possível descartar TEP", "não afasta dissecção".
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
 
@@ -263,6 +262,8 @@ def _nao_reaches(tokens: list[str], match_is_verb: bool) -> bool:
     if i == len(tokens):
         return True  # "não desmaiou", "nunca mais sangrou"
     if tokens[i] in _NAO_VERBS or _NAO_VERB_STEMS.match(tokens[i]):
+        if auxiliary_scope_closed(tokens[i + 1 :]):  # "não tá conhecendo nós, acha que tá no sítio"
+            return False
         if i + 1 < len(tokens) and tokens[i + 1] in _NOT_STOPPING:
             return False  # "não tá parando de sangrar", "não está passando a dor": it goes on
         if i + 1 < len(tokens) and (

@@ -169,14 +169,23 @@ def _ranked(bucket: list[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
 def _token_keys(token: str) -> list[str]:
     """Keys of a folded token; a "c" before a/o/u may have been a "ç" ("bracu", "conculta")."""
     keys = [key(token)]
-    for m in _C_BEFORE_AOU.finditer(token):
-        variant = key(f"{token[: m.start()]}s{token[m.end() :]}")
-        if variant not in keys:
-            keys.append(variant)
+    for pattern, repl in _VARIANTS if len(token) >= 6 else _VARIANTS[:1]:
+        for m in pattern.finditer(token):
+            variant = key(f"{token[: m.start()]}{repl}{token[m.end() :]}")
+            if variant not in keys:
+                keys.append(variant)
     return keys
 
 
-_C_BEFORE_AOU = re.compile(r"(?<=.)c(?=[aou])")
+# A token's letters that may stand for others in speech (s5-recall): a "c" before a/o/u may have
+# been a "ç" ("bracu", "conculta"); an r closing a syllable may be an l ("cunvursão", "curpa"); an
+# i or e spoken between two consonants is no letter of the word ("disimaio", "adevogado"); these two
+# only in words of six letters or more ("pars" is a slip for "para", not "paus").
+_VARIANTS = (
+    (re.compile(r"(?<=.)c(?=[aou])"), "s"),
+    (re.compile(r"(?<=[aeiou])r(?=[bcdfgjkmnpqstvxz])"), "l"),
+    (re.compile(r"(?<=[bdfgkpstv])[ie](?=[bdfgkmnpstv])"), ""),
+)
 
 
 _DEFAULT: Dictionary | None = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .prefilter import finditer
-from .text import NUMBER_WORDS, Normalised, rewrite
+from .text import NUMBER_WORDS, Normalised, rewrite, words
 
 # The single words come from `text.NUMBER_WORDS` (which the lexicon's own patterns use too).
 UNITS = {"zero": 0} | {w: v for w, v in NUMBER_WORDS.items() if v < 10}
@@ -130,12 +130,24 @@ def digits_for_words(norm: Normalised) -> Normalised:
 # "num" is "em um" before a level or a number ("tá num nível 8", "num 9 de 10"), never the spoken
 # "não" the negation rules read it as elsewhere ("num passa"): rewritten "no" so no denial is read.
 _NUM_LEVEL = re.compile(r"\bnum(?=\s+(?:\d+|nivel|grau|patamar|nota)\b)")
+# After a verb of being or becoming it is "em um" too: "tô num cansaço", "ficou num sufoco" (s5-recall).
+_NUM = re.compile(r"(?<=[a-z] )num\b")
+_BEING = words("to ta tou tava estou esta estava fico fica fiquei ficou entrei entrou")
 
 
 def _in_a_level(norm: Normalised) -> Normalised:
     if "num " not in norm.text:
         return norm
-    return rewrite(norm, [(m.start(), m.end(), "no") for m in _NUM_LEVEL.finditer(norm.text)])
+    edits = [(m.start(), m.end(), "no") for m in _NUM_LEVEL.finditer(norm.text)]
+    text = norm.text
+    being = [m for m in _NUM.finditer(text) if _word_before(text, m.start()) in _BEING]
+    edits += [(m.start(), m.end(), "no") for m in being]
+    return rewrite(norm, sorted(set(edits)))
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word that ends one space before `end`."""
+    return text[text.rfind(" ", 0, end - 1) + 1 : end - 1]
 
 
 def _spelled_decimals(norm: Normalised) -> Normalised:

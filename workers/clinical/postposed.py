@@ -26,7 +26,7 @@ _NOT_BACK = re.compile(
     # ... after the clause that dates it: "aquela ideia de me matar que eu tinha ano passado não voltou"
     r"(?:\s+que\s+(?:(?:eu|ele|ela|a\s+gente)\s+)?(?:tinha|sentia|tive|teve|senti|sentiu|tava|estava|vivia)\b"
     r"[^,.;!?\n]{0,40}?)?"
-    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
+    r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|volto|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
     r"repetiu|repetiram|(?:apareceu|veio|deu)\s+mais)|nunca\s+mais\s+(?:voltou|apareceu|veio|deu))"
     r"(?:\s+mais)?(?:\s+(?:nao|nada))?"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:e|nem|desde|depois|gracas|graca|gloria|tambem|mais)\b)"

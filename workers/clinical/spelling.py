@@ -27,6 +27,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from . import lexicon
+from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
 from .people import NAMES
 from .text import Normalised, rewrite, words
@@ -150,6 +151,10 @@ ABBREVIATIONS = {
     "peto": "peito",
     "petu": "peito",
     "ino": "indo",
+    "oio": "olho",
+    "oios": "olhos",
+    "zoio": "olhos",
+    "zoios": "olhos",
     "caganera": "caganeira",
     "cagarera": "caganeira",
     "caganeria": "caganeira",
@@ -175,6 +180,11 @@ def _rule_words() -> frozenset[str]:
 
 
 RULE_WORDS = _rule_words()
+# A diminutive the rules spell out while not naming its base keeps its own reading ("um tiquinho"),
+# and so does a name ("Juninho"); any other is read as its base (`diminutive`).
+_KEEP_DIMINUTIVES = NAMES | {
+    w for w in RULE_WORDS if w.endswith(SUFFIXES) and ((b := base(w)) is None or b not in RULE_WORDS)
+}
 _RULE_PATTERNS = tuple(f.pattern for f in (*lexicon.SYMPTOM_FAMILIES, *lexicon.IMAGING_FAMILIES))
 
 
@@ -227,6 +237,7 @@ def correct(token: str) -> str | None:
 
 
 _TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
+_SPOKEN_DOR = re.compile(r"(?<![^\W\d_])d[ôÔ](?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -249,11 +260,19 @@ def fix_typos(norm: Normalised) -> Normalised:
     suspects = tokens.difference(known_words())
     suspects.update(tokens.intersection(ABBREVIATIONS))
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
+    # Diminutives are real words: "durinho", "costelinha" read as their base ("diminutive.py").
+    dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in fixes and t not in _KEEP_DIMINUTIVES]
+    fixes.update((t, b) for t in dims if (b := base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
-    if not fixes and not orphans:
+    spoken_dor = "do" in tokens and _SPOKEN_DOR.search(norm.original) is not None
+    if not fixes and not orphans and not spoken_dor:
         return norm
     # Visit only the occurrences of those few tokens, in text order, instead of every token.
     edits: list[tuple[int, int, str]] = []
+    if spoken_dor:  # "dô di denti": "dor" with its r dropped and the vowel closed, never "do" (de + o)
+        edits += [
+            (s, e, "dor") for s, e, _t in _occurrences(text, ("do",)) if norm.excerpt(s, e).lower() == "dô"
+        ]
     for s, e, token in _occurrences(text, (*fixes, *orphans)):
         fixed = fixes.get(token)
         if fixed is None:  # an orphan: joined to the word before it, when that makes a word
@@ -269,7 +288,7 @@ def fix_typos(norm: Normalised) -> Normalised:
         if text[e - 1] in "/+" and s > 0 and text[s - 1].isalnum():
             continue
         edits.append((s, e, fixed))
-    return rewrite(norm, edits)
+    return rewrite(norm, sorted(edits))
 
 
 def _az(ch: str) -> bool:

@@ -35,7 +35,35 @@ def verb_scope_closed(tokens: list[str]) -> bool:
     first = tokens[i]
     if not (first in _FINITE or (first not in _NOT_VERBS and _INFINITIVE.fullmatch(first))):
         return False
-    for j in range(i + 1, len(tokens)):
+    return _comma_ends(tokens, i + 1)
+
+
+def _comma_ends(tokens: list[str], i: int) -> bool:
+    for j in range(i, len(tokens)):
         if tokens[j] == "," and (j + 1 == len(tokens) or tokens[j + 1] not in _LIST_GOES_ON):
             return True
     return False
+
+
+# After "não" and a verb of being or having, the lexical verb whose object is the symptom: a comma
+# after these keeps the list ("não tô sentindo dor, febre nem nada").
+_HAVING = words(
+    "sentir sentindo ter tendo apresentar apresentando notar notando perceber percebendo ver vendo "
+    "acontecer acontecendo aparecer aparecendo passar passando parar parando sair saindo vir vindo"
+)
+_GERUND = re.compile(r"[a-z]{2,}(?:ando|endo|indo)")
+_BETWEEN = words("nem pra para de a me se te lhe mais mesmo")
+
+
+def auxiliary_scope_closed(tokens: list[str]) -> bool:
+    """Whether "não" + a verb of being/having (the first of `tokens` follows it) denies a lexical
+    verb ("não tá conhecendo nós", "não deu nem pra terminar o almoço") that a comma then ends,
+    unless the list goes on with "nem"/"ou"."""
+    i = 0
+    while i < len(tokens) and tokens[i] in _BETWEEN:
+        i += 1
+    if i == len(tokens) or tokens[i] in _HAVING or tokens[i] in _NOT_VERBS:
+        return False
+    if not (_GERUND.fullmatch(tokens[i]) or _INFINITIVE.fullmatch(tokens[i])):
+        return False
+    return _comma_ends(tokens, i + 1)

@@ -160,3 +160,35 @@ def test_a_slip_of_the_finger_is_read_as_the_common_word_it_misses(typed: str, r
 def test_a_word_split_in_two_by_speech_to_text_is_joined_when_the_halves_make_a_word() -> None:
     assert "convulsao" in codes(consulta("minha mae teve uma com vulsao agora"))
     assert read("a dor ta forte") == "a dor ta forte"  # "dorta" is no word: nothing joined
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("ficou durinho e os bracinho batendo", "ficou duro e os braco batendo"),
+        ("a boquinha e a barriguinha", "a boca e a barriga"),
+        ("o pezinho e a maozinha", "o pe e a mao"),
+        ("um tiquinho", "um tiquinho"),  # a word the rules read without its base
+        ("o vizinho foi pra cozinha sozinho", "o vizinho foi pra cozinha sozinho"),  # lexicalised
+        ("eu caminho todo dia", "eu caminho todo dia"),  # a form of "caminhar"
+    ],
+)
+def test_diminutives_are_read_as_their_base_word(typed: str, read_as: str) -> None:
+    assert read(typed) == read_as
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("cunvursao", "convulsao"),  # an r closing a syllable for an l
+        ("disimaio", "desmaio"),  # a vowel spoken between two consonants
+        ("pars", "para"),  # short words keep the plain keys: a slip of the finger
+    ],
+)
+def test_spoken_consonant_swaps_and_inserted_vowels_are_undone(typed: str, read_as: str) -> None:
+    assert read(typed) == read_as
+
+
+def test_a_closed_do_is_the_word_dor_with_its_r_dropped() -> None:
+    assert read("dô di denti nota deis") == "dor de dente nota dez"
+    assert read("a casa do joao") == "a casa do joao"

@@ -50,6 +50,11 @@ def _re(pattern: str) -> re.Pattern[str]:
 GAP1 = r"(?:[a-z0-9]+\s+){0,1}?"
 GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
 GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
+# A gap that stays in its clause: never across a clause word and a new subject ("meu coração saiu pela
+# boca qnd ele caiu do sofá": the one who fell is not the mouth).
+CLAUSE_GAP2 = (
+    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)[a-z0-9]+\s+){0,2}?"
+)
 
 BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish
 # "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
@@ -591,7 +596,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua|nosso|nossa)\s+)?\w+\s+)?"
-            + GAP2
+            + CLAUSE_GAP2
             + r"(?:tort[oa]s?|caid[oa]s?|caiu|entort\w*|tronch\w*|tronx\w*|"
             r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pend(?:endo|enu|eno|eu))\b",
             r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",

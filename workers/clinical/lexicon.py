@@ -827,7 +827,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:\b(?:amarr\w+|pendur\w+|prend\w+|passar|passei)\s+(?:a\s+|uma\s+|essa\s+)?corda\b|"
             r"\bcorda\b[^.?!\n]{0,60}?\b(?:amarr|pendur|prend)\w*)[^.?!\n]{0,50}?"
             r"\b(?:quando|assim\s+que|depois\s+que|na\s+hora\s+que|enquanto)\s+(?:\w+\s+){0,3}?(?:sair|sairem|"
-            r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b",
+            r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b"
+            # ... never with a purpose for an animal or a thing: "pra o gado não fugir", "pro varal"
+            r"(?![^.?!\n]{0,40}?\b(?:pra|para|pro|pros|pras)\s+(?:(?:o|a|os|as)\s+)?(?:gado|bois?|vacas?|bezerr\w+|cavalos?|"
+            r"eguas?|cachorr\w+|galinh\w+|porcos?|cabras?|ovelhas?|bichos?|criacao|animal|animais|porteira|cerca|portao|"
+            r"lona|carga|roupas?|varal|rede|balanco|cortina|toldo|barraca)\b)",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
             r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
             r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",

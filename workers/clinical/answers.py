@@ -144,9 +144,7 @@ class Answer:
             return list(self.numbers)
         return [n for n, lab in zip(self.numbers, self.labels, strict=True) if lab in (None, label)]
 
-    def _pick(
-        self, lo: float, hi: float, integer: bool = False, label: str = ""
-    ) -> tuple[float, str] | None:
+    def _pick(self, lo: float, hi: float, integer: bool = False, label: str = "") -> tuple[float, str] | None:
         candidates = [
             (v, s, r) for v, s, r in self._mine(label) if lo <= v <= hi and (not integer or v == int(v))
         ]
@@ -262,7 +260,9 @@ def read_answer(folded: str) -> Answer:
     if yes is not None:
         said = body[: yes.end()].strip(" ,.!;:-")
         intensity = said if said in _INTENSITY else None
-        return Answer("sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels)
+        return Answer(
+            "sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels
+        )
     if hedge is not None and len(first_clause.split()) <= 10:
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
     return Answer(None, body, None, ongoing, numbers, bare, labels=labels)

@@ -53,7 +53,8 @@ GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
 # A gap that stays in its clause: never across a clause word and a new subject ("meu coração saiu pela
 # boca qnd ele caiu do sofá": the one who fell is not the mouth).
 CLAUSE_GAP2 = (
-    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)[a-z0-9]+\s+){0,2}?"
+    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)"
+    r"[a-z0-9]+\s+){0,2}?"
 )
 
 BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish

@@ -155,10 +155,6 @@ _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$"
 
 _POST_NEGATION = re.compile(
     r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|(?:nenhum|nenhuma|nada|jamais)\b(?=\s*(?:[.;,!)\n]|$|gracas))|"
-    # run on into the next clause, as voice writes: "febre nenhuma tá comendo bem" (never "febre,
-    # nenhum remédio baixa", where "nenhum" opens the next noun)
-    r"(?:nenhum|nenhuma)\s+(?=(?:ta|to|tou|esta|estou|e|mas|so|porem|nem|tambem|ainda|graca|ele|ela|eu|agora|"
-    r"hoje|ja|nao|comendo|brincando|dormindo|mamando)\b)|"
     # spoken, run on into what happened instead: "desmaiei nada não só fiquei tonta", "sangrou nada mas"
     r"nada(?:\s+nao)?(?=\s*(?:[.;,!)\n]|$|(?:so|mas|porem|apenas|somente|foi\s+so)\b))|nao\s+(?=so\s+(?:fiquei|senti|tava|deu|bateu)\b)|"
     # "febre não tive", "falta de ar não tenho mais"

@@ -6,7 +6,7 @@ session", "Opening sets' false alarms (branch clin4-spec)"), for `negation.suppr
   sábado" (never "não voltou a baixar", "não voltou ao normal": what did not come back is
   the normal state);
 - a denial put last: "pensar em me matar nunca", "febre eu ter nunca", "me matar nunca passou pela
-  cabeça";
+  cabeça", "febre nenhuma tá comendo bem";
 - a rebuke of faith, with nobody having it: "desmaio tá repreendido", "AVC tá amarrado em nome de
   Jesus". A claim before it ("tô pensando em me matar, tá repreendido") or one that it goes on after
   it ("eu repreendo mas volta") keeps the finding.
@@ -39,6 +39,12 @@ _GOES_ON = re.compile(
     r"\b(?:mas|porem|so\s+que)\b[^.;!?\n]{0,40}?\b(?:volta|voltou|vem|continua|nao\s+sai|nao\s+passa|ainda|"
     r"insiste|persiste|todo\s+dia|toda\s+hora)\b"
 )
+# "nenhum(a)" put last, run on into the next clause as voice writes: "febre nenhuma tá comendo bem"
+# (never "febre, nenhum remédio baixa", where "nenhum" opens the next noun).
+_NONE_RUN_ON = re.compile(
+    r"\s+(?:nenhum|nenhuma)\s+(?=(?:ta|to|tou|esta|estou|e|mas|so|porem|nem|tambem|ainda|graca|ele|ela|eu|agora|"
+    r"hoje|ja|nao|comendo|brincando|dormindo|mamando)\b)"
+)
 # A claim of having it in the clause before the mention: "tô pensando em", "penso em", "tenho".
 _CLAIM_BEFORE = re.compile(
     r"\b(?:to|tou|estou|ando|tenho|sinto|senti|tive|penso|pensei|pensando|vontade\s+de|quero|queria|"
@@ -49,7 +55,7 @@ _CLAIM_BEFORE = re.compile(
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]
-    if _NOT_BACK.match(after) or _NEVER_LAST.match(after):
+    if _NOT_BACK.match(after) or _NEVER_LAST.match(after) or _NONE_RUN_ON.match(after):
         return True
     if "repreend" not in after and "amarr" not in after and "jesus" not in after and "sai pra" not in after:
         return False  # the common case, without a regex

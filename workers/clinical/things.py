@@ -25,9 +25,11 @@ THINGS = words(
     "motor motores bateria pneu pneus freio freios radiador junta cabecote embreagem cambio painel farol "
     "farois lanterna escapamento mangueira tanque "
     # machines, devices, lights, fire
-    "maquina maquinas celular celulares telefone computador notebook pc tablet tv televisao tela radio aparelho "
+    "maquina maquinas celular celulares telefone computador notebook pc tablet tv televisao tela radio "
+    "aparelho "
     "monitor geladeira freezer fogao forno microondas chuveiro ventilador bomba gerador motosserra rocadeira "
-    "betoneira impressora relogio app aplicativo sistema site internet wifi modem roteador lampada lampadas "
+    "betoneira impressora relogio app aplicativo sistema site internet wifi modem roteador "
+    "lampada lampadas "
     "luz luzes energia vela velas fogo fogueira brasa lampiao poste torneira cano canos encanamento "
     "maquininha balanca termometro medidor "
     # plants and crops
@@ -39,10 +41,11 @@ _DETERMINERS = words(
     "o a os as um uma meu minha meus minhas seu sua seus suas nosso nossa esse essa esses essas aquele aquela"
 )
 _PREPOSITIONS = words("de do da dos das no na nos nas em pelo pela com sem")
-# Between the subject and the verb: "o caminhão tá sangrando", "a luz já apagou", "o motor começou a tremer".
+# Between the subject and the verb: "o caminhão tá sangrando", "a luz já apagou", "o motor começou a
+# tremer".
 _AUX = words(
-    "ta esta tava estava tao estao ficou fica ja comecou comecava a de novo do nada sozinho sozinha simplesmente "
-    "tambem ai entao so"
+    "ta esta tava estava tao estao ficou fica ja comecou comecava a de novo do nada sozinho sozinha "
+    "simplesmente tambem ai entao so"
 )
 # A person between the subject and the verb makes the verb theirs: "o carro parou e eu apaguei".
 _PERSON = words("eu me mim comigo ele ela eles elas gente") | RELATIVE_WORDS | NAMES

@@ -212,6 +212,7 @@ LABELLED = {
         "paraphrases-18.jsonl",  # s4de-recall: the root causes of the s4d/s4e misses, with near misses
         "paraphrases-19.jsonl",  # s4de-spec: the false-alarm modes of s4d/s4e, with near misses that alert
         "paraphrases-20.jsonl",  # last-bugs: another complaint's ending, a chest cue's gap across "mas"
+        "paraphrases-23.jsonl",  # s5-spec-who: a thing as subject, clefts, diminutives, improvement answers
     )
 }
 
@@ -253,6 +254,7 @@ PARAPHRASES = [
         "paraphrases-18.jsonl",
         "paraphrases-19.jsonl",
         "paraphrases-20.jsonl",
+        "paraphrases-23.jsonl",
     )
     for case in _cases(name)
 ]
@@ -329,9 +331,13 @@ FLOORS = {
     "blind-s4d.jsonl": (1.0, 1.0, 0.9),
     "blind-s4e.jsonl": (1.0, 1.0, 0.943),
     # Fifth session's opening sets (docs/first-sight/session5-*.md), floors at their first sight on
-    # 786e3bc: 0.854 / 0.909 / 0.831 and 0.875 / 0.900 / 0.847.
-    "blind-s5a.jsonl": (0.854, 0.909, 0.83),
-    "blind-s5b.jsonl": (0.875, 0.9, 0.847),
+    # 786e3bc: 0.854 / 0.909 / 0.831 and 0.875 / 0.900 / 0.847; the false alarms of who or what the
+    # complaint belongs to then fixed by root cause (s5-spec-who, paraphrases-23): 66/71 and 64/72.
+    "blind-s5a.jsonl": (0.854, 0.909, 0.929),
+    "blind-s5b.jsonl": (0.875, 0.9, 0.888),
+    # Our own sentences for those root causes, 36 of them written before (20) or right after (16) the
+    # fixes and scored before any tuning, with the known false alarms of the fourth session.
+    "paraphrases-23.jsonl": (1.0, 1.0, 1.0),
 }
 
 

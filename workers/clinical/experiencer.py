@@ -362,7 +362,7 @@ class Experiencer:
         clause = self.text[turns[-1].start() if turns else at : stop]
         # "minha irmã teve um AVC mês passado", "faz cinco anos": when the relative is named in the
         # mention's own sentence (not a date of the writer's own complaint after a story about them).
-        months = at >= self._sentence_start(start) and dated_ago(self.text, clause, end)
+        months = at >= self._sentence_start(start) and dated_ago(self.text, clause, start, end)
         return (
             (self.self_focus and noun not in NAMES)
             or named

@@ -89,7 +89,10 @@ _YEARS_AGO = re.compile(
 )
 
 
-def dated_ago(text: str, clause: str, end: int) -> bool:
+def dated_ago(text: str, clause: str, start: int, end: int) -> bool:
     """The relative's clause dates their event weeks or months ago, or years ago right after the
-    mention ending at `end` (`experiencer.Experiencer.other_person`)."""
-    return bool(_MONTHS_AGO.search(clause) or _YEARS_AGO.match(text, end))
+    mention text[start:end] (`experiencer.Experiencer.other_person`); not when the mention ends in
+    a clause of its own ("chamando pela minha mãe que faleceu há dez anos": the death is dated)."""
+    if _MONTHS_AGO.search(clause):
+        return True
+    return bool(_YEARS_AGO.match(text, end)) and text.find(" que ", start, end) < 0

@@ -56,7 +56,13 @@ _CRASH = re.compile(
 )
 _TOKEN = re.compile(r"[a-z]+|[,;]")
 _FIRST_PERSON_VERB = re.compile(r"[a-z]{2,}ei$")
-_VERB_FORM = re.compile(r"[a-z]+(?:ou|ava|avam|ando|endo|indo|eu|iu|ia|iam|a|am|e|em)$")
+# The verbs a thing can do that are symptoms in a person; never a reading ("o termômetro deu 39").
+_VERB_FORM = re.compile(
+    r"(?:apag|desmai|dismai|desfalec|sangr|trem|trav|queim|convuls|engasg|sufoc|inch|vomit|ferv)[a-z]*"
+    r"(?:ou|ava|avam|ando|endo|indo|eu|iu|ia|iam|a|am|e|em)$"
+)
+_FIRST = words("to tou estou tive tenho sinto senti fiquei")
+_FINITE = re.compile(r"[a-z]{3,}(?:ou|eu|iu|ei)$")
 _CLAUSE_WORDS = words("mas porem que quando se porque pq pois so")
 _WINDOW = 110
 
@@ -89,7 +95,11 @@ def thing_subject(text: str, sentence_start: int, start: int) -> bool:
         if tok in (",", ";") or tok in _CLAUSE_WORDS or tok == "e":
             break
         if tok in _DETERMINERS and not (j and tokens[j - 1] in _PREPOSITIONS):
-            return _thing_head(tokens[j:k])
+            # a noun phrase, not a clause: "o termômetro marcou tô sangrando" has a verb between
+            phrase = tokens[j:k]
+            if any(t in _FIRST or _FINITE.match(t) for t in phrase[2:]):
+                return False
+            return _thing_head(phrase)
     # Coordinated: the clauses before, back through "e" and commas, up to the one with a subject.
     between = tokens[:k]
     if not between or between[-1] not in ("e", ","):

@@ -75,9 +75,18 @@ _WRITER_FOCUS = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|e\s+comigo|foi\s+(?:e
 _WHO_BEFORE = re.compile(r"\bquem\s+(?:[a-z]+\s+){0,4}$")
 
 
+# ... and the writer asks for that person's care: "se a vacina dela é amanhã", "a receita dele",
+# "marcar pra ela". A writer who only adds "meu marido tá bem" may be the patient (recall first).
+_FOR_THEM = re.compile(
+    r"\b(?:vacina|consulta|receita|retorno|exame|exames|remedio|horario|pediatra|atestado|carteirinha|"
+    r"cartao|curativo|agendamento)\s+(?:[a-z]+\s+)?d(?:ele|ela)\b|\b(?:pra|para)\s+(?:ele|ela)\b"
+)
+
+
 def writer_focus_other(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """ "quem X sou eu", with someone else named and told as fine: the writer's own complaint."""
+    """ "quem X sou eu", with someone else named and told as fine, whose care the writer asks
+    about: the writer's own complaint, not the patient's."""
     lo = max(sentence_start, start - 40)
     if text.find("quem", lo, start) < 0 or not _WHO_BEFORE.search(text, lo, start):
         return False
-    return bool(_WRITER_FOCUS.match(text, end)) and _other_fine(text, None)
+    return bool(_WRITER_FOCUS.match(text, end)) and _other_fine(text, None) and bool(_FOR_THEM.search(text))

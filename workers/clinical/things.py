@@ -22,7 +22,7 @@ THINGS = words(
     # vehicles and their parts
     "carro carros moto motos motoca motinha caminhao caminhoes caminhonete camionete carreta trator tratores "
     "onibus van kombi fusca veiculo bicicleta bike barco lancha aviao colheitadeira plantadeira pulverizador "
-    "motor motores bateria pneu pneus freio freios radiador junta cabecote embreagem cambio painel farol "
+    "motor motores bateria pneu pneus freio freios radiador cabecote embreagem cambio painel farol "
     "farois lanterna escapamento mangueira tanque "
     # machines, devices, lights, fire
     "maquina maquinas celular celulares telefone computador notebook pc tablet tv televisao tela radio "
@@ -33,10 +33,16 @@ THINGS = words(
     "luz luzes energia vela velas fogo fogueira brasa lampiao poste torneira cano canos encanamento "
     "maquininha balanca termometro medidor "
     # plants and crops
-    "arvore arvores planta plantas roseira bananeira mangueiral horta plantacao lavoura pe pes"
+    "arvore arvores roseira bananeira mangueiral horta plantacao lavoura pe pes"
 )
 # "pé" is a plant only as "o pé de manga"; elsewhere it is a foot.
 _PLANT_FOOT = words("pe pes")
+# Body words: a phrase that names one is the body's ("o cano do braço", "a mangueira do dreno no peito").
+_BODY = words(
+    "pe pes mao maos dedo dedos joelho perna pernas braco bracos cabeca olho olhos boca nariz ouvido barriga "
+    "peito costas pescoco gengiva dente dentes pele corpo marcapasso dreno sonda cateter curativo ferida "
+    "corte"
+)
 _DETERMINERS = words(
     "o a os as um uma meu minha meus minhas seu sua seus suas nosso nossa esse essa esses essas aquele aquela"
 )
@@ -72,6 +78,8 @@ def _thing_head(tokens: list[str]) -> bool:
     if len(tokens) < 2 or tokens[0] not in _DETERMINERS:
         return False
     noun = tokens[1]
+    if any(t in _BODY for t in tokens[2:]):
+        return False  # "a bateria do marcapasso", "a borracha do dedo": the body's, not a thing's
     if noun in _PLANT_FOOT:
         return len(tokens) > 3 and tokens[2] == "de" and tokens[3] not in _DETERMINERS
     return noun in THINGS

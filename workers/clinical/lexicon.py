@@ -52,10 +52,11 @@ GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
 GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
 # A gap that stays in its clause: never across a clause word and a new subject ("meu coração saiu pela
 # boca qnd ele caiu do sofá": the one who fell is not the mouth).
-CLAUSE_GAP2 = (
-    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)"
-    r"[a-z0-9]+\s+){0,2}?"
+_IN_CLAUSE = (
+    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)[a-z0-9]+\s+)"
 )
+CLAUSE_GAP2 = _IN_CLAUSE + r"{0,2}?"
+CLAUSE_GAP3 = _IN_CLAUSE + r"{0,3}?"
 
 BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish
 # "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
@@ -511,7 +512,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(
             r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
             r"fotos|video|historico|conversa|notebook|computador|pc|tv|televisao|maquina|carro|moto|internet|"
-            r"wifi|sistema|site|telefone|radio|aparelho|monitor|geladeira)\s+" + GAP3 + r"$"
+            # (never across a clause and a subject: "a luz apagou e eu apaguei", "desceu da moto e apagou")
+            r"wifi|sistema|site|telefone|radio|aparelho|monitor|geladeira)\s+" + CLAUSE_GAP3 + r"$"
         ),
         not_after=_re(
             r"\s+(?:a|o|as|os|sem\s+querer\s+a|sem\s+querer\s+o)\s+(?:luz|luzes|mensage\w*|foto\w*|vela|fogo|"

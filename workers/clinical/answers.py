@@ -102,6 +102,32 @@ _READING_BEFORE = re.compile(
 )
 
 
+# The measure an answer names before a number: "a pressão deu 13 por 8 e a glicose 110" gives 13
+# and 8 to the pressure and 110 to the glucose, whatever the question asked (docs/clinical-engine.md,
+# "s5-spec-who"). A number with no such word is any measure's.
+_LABELS = (
+    ("pressao", r"pressao|pa"),
+    ("glicemia", r"glicose|glicemia|glicosimetro|dextro|hgt|acucar|diabete"),
+    ("temperatura", r"febre|temperatura|termometro"),
+    ("saturacao", r"saturacao|saturando|sat|oxigenio|oximetro"),
+    ("batimentos", r"batimentos?|bpm|pulso|frequencia"),
+)
+_LABEL = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS) + r")\b")
+_PAIR_AFTER = re.compile(r"\s*(?:por|x|/)\s*\d")
+_PAIR_BEFORE = re.compile(r"\d\s*(?:por|x|/)\s*$")
+
+
+def _label(text: str, start: int, end: int, floor: int) -> str | None:
+    """The measure a number at text[start:end] belongs to: a pair "13 por 8" is a pressure, else
+    the last measure word close before the number, after `floor` (the previous number)."""
+    if _PAIR_AFTER.match(text, end) or _PAIR_BEFORE.search(text, max(0, start - 8), start):
+        return "pressao"
+    last = None
+    for m in _LABEL.finditer(text, max(floor, start - 30), start):
+        last = m.lastgroup
+    return last
+
+
 @dataclass(frozen=True)
 class Answer:
     polarity: str | None  # "sim", "nao", "talvez" (a hedge) or None
@@ -111,9 +137,18 @@ class Answer:
     numbers: tuple[tuple[float, str, bool], ...] = ()  # (value, as written, looks like a reading)
     bare_number: bool = False  # the answer is little more than a number
     hedge: str | None = None  # the hedge of a "talvez": "as vezes", "nao sei", ...
+    labels: tuple[str | None, ...] = ()  # per number, the measure the answer names for it (`_label`)
 
-    def _pick(self, lo: float, hi: float, integer: bool = False) -> tuple[float, str] | None:
-        candidates = [(v, s, r) for v, s, r in self.numbers if lo <= v <= hi and (not integer or v == int(v))]
+    def _mine(self, label: str) -> list[tuple[float, str, bool]]:
+        """The numbers a measure may take: its own and the unnamed ones."""
+        if not self.labels:
+            return list(self.numbers)
+        return [n for n, lab in zip(self.numbers, self.labels, strict=True) if lab in (None, label)]
+
+    def _pick(self, lo: float, hi: float, integer: bool = False, label: str = "") -> tuple[float, str] | None:
+        candidates = [
+            (v, s, r) for v, s, r in self._mine(label) if lo <= v <= hi and (not integer or v == int(v))
+        ]
         if not candidates:
             return None
         v, s, _ = next((c for c in candidates if c[2]), candidates[0])
@@ -121,7 +156,7 @@ class Answer:
 
     @property
     def temperature(self) -> str | None:
-        got = self._pick(34.0, 44.0)
+        got = self._pick(34.0, 44.0, label="temperatura")
         return got[1] if got else None
 
     @property
@@ -131,12 +166,12 @@ class Answer:
 
     @property
     def glucose(self) -> str | None:
-        got = self._pick(10, 2000, integer=True)
+        got = self._pick(10, 2000, integer=True, label="glicemia")
         return str(int(got[0])) if got else None
 
     @property
     def saturation(self) -> str | None:
-        got = self._pick(50, 100, integer=True)
+        got = self._pick(50, 100, integer=True, label="saturacao")
         return str(int(got[0])) if got else None
 
     @property
@@ -146,12 +181,12 @@ class Answer:
 
     @property
     def heart_rate(self) -> str | None:
-        got = self._pick(20, 300, integer=True)
+        got = self._pick(20, 300, integer=True, label="batimentos")
         return str(int(got[0])) if got else None
 
     @property
     def pressure(self) -> tuple[int, int] | None:
-        values = [int(v) for v, _s, _r in self.numbers if v == int(v)]
+        values = [int(v) for v, _s, _r in self._mine("pressao") if v == int(v)]
         for s, d in pairwise(values):
             if s < 30 and d < 20:  # lay "18 por 11" means 180/110 mmHg
                 s, d = s * 10, d * 10
@@ -174,7 +209,7 @@ def _decimal(said: str) -> str:
     return "5" if said.startswith("mei") else said
 
 
-def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
+def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str, tuple[str | None, ...]]:
     words = folded.split()
     if words and words[0].strip(",.!") in _SPANISH_NUMBERS:
         words[0] = _SPANISH_NUMBERS[words[0].strip(",.!")]
@@ -184,6 +219,8 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
         lambda m: f"{m.group(1)},{'5' if m.group(2).startswith('mei') else m.group(2)}", text
     )
     out = []
+    labels: list[str | None] = []
+    floor = 0
     for m in _NUMBER.finditer(text):
         if _UNIT_AFTER.match(text, m.end()):
             continue
@@ -195,20 +232,22 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str]:
         value = float(written.replace(",", "."))
         reading = bool(_READING_BEFORE.search(text, max(0, m.start() - 20), m.start())) or m.start() == 0
         out.append((value, written, reading))
-    return tuple(out), text
+        labels.append(_label(text, m.start(), m.end(), floor))
+        floor = m.end()
+    return tuple(out), text, tuple(labels)
 
 
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
     body = _FILLER.sub("", folded).strip()
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
-    numbers, digits = _numbers(body)
+    numbers, digits, labels = _numbers(body)
     bare = bool(numbers) and len(re.findall(r"[a-z]+", digits)) <= 4 and len(digits) <= 40
     ongoing: bool | None = True if _ONGOING.search(first_clause) else None
     if ongoing is None and _STOPPED.search(first_clause):
         ongoing = False
     if _ONGOING_START.match(body):
-        return Answer("sim", body, None, True, numbers, bare)
+        return Answer("sim", body, None, True, numbers, bare, labels=labels)
     hedge = _HEDGE.search(first_clause)
     no = _NO.match(body)
     # "não sei", "não, às vezes": a hedge right after the "não" is not a no.
@@ -217,15 +256,17 @@ def read_answer(folded: str) -> Answer:
         # desmaiei": the no-word opens the patient's own sentence and stays in it.
         standalone = no.end() >= len(body) or bool(re.search(r"[,.!;:-]", body[no.start() : no.end()]))
         rest = body[no.end() :] if standalone else body
-        return Answer("nao", rest.strip(" ,.!;:-"), None, ongoing, numbers, bare)
+        return Answer("nao", rest.strip(" ,.!;:-"), None, ongoing, numbers, bare, labels=labels)
     yes = _YES.match(body)
     if yes is not None:
         said = body[: yes.end()].strip(" ,.!;:-")
         intensity = said if said in _INTENSITY else None
-        return Answer("sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare)
+        return Answer(
+            "sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels
+        )
     if hedge is not None and len(first_clause.split()) <= 10:
-        return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0))
-    return Answer(None, body, None, ongoing, numbers, bare)
+        return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
+    return Answer(None, body, None, ongoing, numbers, bare, labels=labels)
 
 
 # The answer to an orientation test that fails it: not knowing ("ela n sabe n", "errou o ano"), or a

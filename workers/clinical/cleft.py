@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .people import BYSTANDER_WORDS, RELATIVE_WORDS
+from .people import BYSTANDER_WORDS, NAMES, RELATIVE_WORDS
 
 _FOCUS_BEFORE = re.compile(
     r"\b(?:(?:o|a|os|as)\s+)?(?:o|a|os|as|meu|minha|meus|minhas|teu|tua|seu|sua|nosso|nossa|esse|essa)\s+(?P<noun>[a-z]+)"
@@ -48,4 +48,45 @@ def cleft_other(text: str, sentence_start: int, start: int, caregiver: bool) -> 
         pass
     elif noun not in RELATIVE_WORDS or (caregiver and owner is None):
         return False
-    return bool(_PATIENT_FINE.search(text))
+    return bool(_PATIENT_FINE.search(text)) or _other_fine(text, noun)
+
+
+# Someone else named and told as fine: "o pai tá tranquilo, ... quem passou mal foi minha mãe",
+# "o Zé tá bem melhor sim, ... quem tá ruim agora é o netinho", "a Maria Clara tá ótima".
+_PERSON_FINE = re.compile(
+    r"\b(?:o|a|seu|sr|dona|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)(?:\s+[a-z]+)?\s+(?:ja\s+|graca\s+a\s+deus\s+|"
+    r"gracas\s+a\s+deus\s+)?(?:ta|esta|segue|continua|fica|ficou|tava)\s+(?:(?:bem|muito|super|mais)\s+)?"
+    r"(?:bem|otim[oa]|tranquil[oa]|normal|de\s+boa|suave|joia|firme|bao|boa|melhor)\b"
+)
+
+
+def _other_fine(text: str, focus: str | None) -> bool:
+    """A person other than `focus` is named and told as fine in the message."""
+    for m in _PERSON_FINE.finditer(text):
+        noun = m.group("noun")
+        if noun != focus and (noun in RELATIVE_WORDS or noun in NAMES or noun in BYSTANDER_WORDS):
+            return True
+    return False
+
+
+# The writer in focus: "quem tá com falta de ar sou eu por causa da minha asma, ... a Maria Clara tá
+# ótima": the writer writes for the one told fine, whose record this is.
+_WRITER_FOCUS = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|e\s+comigo|foi\s+(?:eu|comigo))\b")
+_WHO_BEFORE = re.compile(r"\bquem\s+(?:[a-z]+\s+){0,4}$")
+
+
+# ... and the writer asks for that person's care: "se a vacina dela é amanhã", "a receita dele",
+# "marcar pra ela". A writer who only adds "meu marido tá bem" may be the patient (recall first).
+_FOR_THEM = re.compile(
+    r"\b(?:vacina|consulta|receita|retorno|exame|exames|remedio|horario|pediatra|atestado|carteirinha|"
+    r"cartao|curativo|agendamento)\s+(?:[a-z]+\s+)?d(?:ele|ela)\b|\b(?:pra|para)\s+(?:ele|ela)\b"
+)
+
+
+def writer_focus_other(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """ "quem X sou eu", with someone else named and told as fine, whose care the writer asks
+    about: the writer's own complaint, not the patient's."""
+    lo = max(sentence_start, start - 40)
+    if text.find("quem", lo, start) < 0 or not _WHO_BEFORE.search(text, lo, start):
+        return False
+    return bool(_WRITER_FOCUS.match(text, end)) and _other_fine(text, None) and bool(_FOR_THEM.search(text))

@@ -21,6 +21,7 @@ from functools import cached_property
 
 from .antecedent import feminine as gender
 from .antecedent import reporter
+from .history import dated_ago
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
 from .roles import watching_scene
@@ -122,7 +123,7 @@ _TURN = re.compile(r"\b(?:mas|porem|so\s+que|hoje|hj|ontem|agora|de\s+repente|de
 # An aside that returns to the writer after a story about others (s3de-recall): "o moço da farmácia
 # disse que é igual, ah e desde cedo o ar não tá dando", "outra coisa:", "aliás".
 _TOPIC_SWITCH = re.compile(r"\bah+\s*,?\s+(?:e|sim|outra)\b|\boutra\s+coisa\b|\balias\b")
-_MONTHS_AGO = re.compile(r"\b(?:mes\s+passado|meses\s+atras|(?:ha|faz)\s+(?:uns\s+|alguns\s+)?\d+\s+meses)\b")
+
 _WRITER_FINE = re.compile(
     r"\beu\s+(?:(?:ja|mesm[oa]|graca\s+a\s+deus|gracas\s+a\s+deus)\s+)?(?:to|estou|tou|sigo|fico|continuo)\s+"
     r"(?:bem|otim[oa]|tranquil[oa]|normal|bao|boa|firme)\b"
@@ -360,9 +361,9 @@ class Experiencer:
         # between the relative's history and the mention starts the mention's own story.
         turns = list(_TURN.finditer(self.text, at, start))
         clause = self.text[turns[-1].start() if turns else at : stop]
-        # "minha irmã teve um AVC mês passado": weeks ago, when the relative is named in the mention's
-        # own sentence (not a date of the writer's own complaint after a story about them).
-        months = at >= self._sentence_start(start) and bool(_MONTHS_AGO.search(clause))
+        # "minha irmã teve um AVC mês passado", "faz cinco anos": when the relative is named in the
+        # mention's own sentence (not a date of the writer's own complaint after a story about them).
+        months = at >= self._sentence_start(start) and dated_ago(self.text, clause, start, end)
         return (
             (self.self_focus and noun not in NAMES)
             or named

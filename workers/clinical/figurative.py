@@ -174,11 +174,19 @@ _MADE_FACE_AFTER = re.compile(
 _DROOP_STAYS = re.compile(r"\b(?:de\s+repente|do\s+nada|agora|hoje|nao\s+(?:voltou|volta|desentort\w*))\b")
 
 
+# ... or told before it: "fiz careta pra foto e a boca foi pro lado", "tava rindo e o rosto ficou torto".
+_MADE_FACE_BEFORE = re.compile(
+    r"\b(?:(?:fiz|fez|fazendo|faz|fazer)\s+(?:uma\s+)?(?:careta|caretas|bico|cara\s+feia)|careta|caretas|"
+    r"(?:tava|estava|tava\s+\w+|fiquei)\s+(?:rindo|sorrindo|gargalhando|mastigando|bocejando)|de\s+tanto\s+(?:rir|sorrir))"
+    r"\b[^.;!?\n]{0,40}$"
+)
+
+
 def made_a_face(text: str, start: int, end: int) -> bool:
-    """A crooked mouth from laughing or a grimace, told as its cause right after it."""
+    """A crooked mouth from laughing or a grimace, told as its cause right after or right before it."""
     return bool(
         _FACE.match(text, start)
-        and _MADE_FACE_AFTER.match(text, end)
+        and (_MADE_FACE_AFTER.match(text, end) or _MADE_FACE_BEFORE.search(text, max(0, start - 70), start))
         and not _DROOP_STAYS.search(text, max(0, start - 60), end + 100)
         and not _EARNEST.search(text, max(0, start - 60), end + 100)
     )

@@ -77,3 +77,22 @@ def remote_history(text: str, sentence_start: int, start: int, end: int) -> bool
         return False
     after = min(len(text), end + 220)
     return bool(_NOW_WELL_OR_ONLY.search(text, end, after)) and not _GOES_ON.search(text, end, after)
+
+
+# A relative's event dated weeks or months ago anywhere in its clause ("minha irmã teve um AVC mês
+# passado"), or years ago right at the event ("minha mãe teve AVC faz cinco anos"): further on, years
+# are how long something lasts ("não sabe o nome da rua onde mora faz 40 anos").
+_MONTHS_AGO = re.compile(r"\b(?:mes\s+passado|meses\s+atras|(?:ha|faz)\s+(?:uns\s+|alguns\s+)?\d+\s+meses)\b")
+_YEARS_AGO = re.compile(
+    r"[\s,]*(?:(?:em|no|na)\s+\w+\s+)?(?:anos\s+atras|ano\s+passado|(?:ha|faz)\s+(?:uns\s+|alguns\s+|mais\s+de\s+)?"
+    r"\d+\s+anos?\b)"
+)
+
+
+def dated_ago(text: str, clause: str, start: int, end: int) -> bool:
+    """The relative's clause dates their event weeks or months ago, or years ago right after the
+    mention text[start:end] (`experiencer.Experiencer.other_person`); not when the mention ends in
+    a clause of its own ("chamando pela minha mãe que faleceu há dez anos": the death is dated)."""
+    if _MONTHS_AGO.search(clause):
+        return True
+    return bool(_YEARS_AGO.match(text, end)) and text.find(" que ", start, end) < 0

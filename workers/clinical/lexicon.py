@@ -50,6 +50,13 @@ def _re(pattern: str) -> re.Pattern[str]:
 GAP1 = r"(?:[a-z0-9]+\s+){0,1}?"
 GAP2 = r"(?:[a-z0-9]+\s+){0,2}?"
 GAP3 = r"(?:[a-z0-9]+\s+){0,3}?"
+# A gap that stays in its clause: never across a clause word and a new subject ("meu coração saiu pela
+# boca qnd ele caiu do sofá": the one who fell is not the mouth).
+_IN_CLAUSE = (
+    r"(?:(?!(?:quando|qnd|qdo|quano|que|q|e|mas|porque|pq|se|ai|dai|ele|ela|eles|elas|eu)\b)[a-z0-9]+\s+)"
+)
+CLAUSE_GAP2 = _IN_CLAUSE + r"{0,2}?"
+CLAUSE_GAP3 = _IN_CLAUSE + r"{0,3}?"
 
 BLOOD = r"(?:sangue|sange|sanque|sangui|sangre)\b"  # "sangre": border Spanish
 # "sangue" that is not bleeding: blood tests, donation, transfusion, "pressão do sangue".
@@ -509,7 +516,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         not_before=_re(
             r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
             r"fotos|video|historico|conversa|notebook|computador|pc|tv|televisao|maquina|carro|moto|internet|"
-            r"wifi|sistema|site|telefone|radio|aparelho|monitor|geladeira)\s+" + GAP3 + r"$"
+            # (never across a clause and a subject: "a luz apagou e eu apaguei", "desceu da moto e apagou")
+            r"wifi|sistema|site|telefone|radio|aparelho|monitor|geladeira)\s+" + CLAUSE_GAP3 + r"$"
         ),
         not_after=_re(
             r"\s+(?:a|o|as|os|sem\s+querer\s+a|sem\s+querer\s+o)\s+(?:luz|luzes|mensage\w*|foto\w*|vela|fogo|"
@@ -600,7 +608,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         "CRITICAL",
         _alt(
             r"\b(?:boca|rosto|cara|face|labio|labios|sorriso)\s+(?:d[oa]s?\s+(?:(?:meu|minha|seu|sua|nosso|nossa)\s+)?\w+\s+)?"
-            + GAP2
+            + CLAUSE_GAP2
             + r"(?:tort[oa]s?|caid[oa]s?|caiu|entort\w*|tronch\w*|tronx\w*|"
             r"repuxad[oa]|desviad[oa]|paralisad[oa]|caindo|pendid[oa]|pend(?:endo|enu|eno|eu))\b",
             r"\b(?:entort\w*|caiu)\s+(?:a\s+|o\s+)?(?:boca|rosto|lado\s+do\s+rosto)",
@@ -833,7 +841,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:\b(?:amarr\w+|pendur\w+|prend\w+|passar|passei)\s+(?:a\s+|uma\s+|essa\s+)?corda\b|"
             r"\bcorda\b[^.?!\n]{0,60}?\b(?:amarr|pendur|prend)\w*)[^.?!\n]{0,50}?"
             r"\b(?:quando|assim\s+que|depois\s+que|na\s+hora\s+que|enquanto)\s+(?:\w+\s+){0,3}?(?:sair|sairem|"
-            r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b",
+            r"dormir|dormirem|for\s+embora|forem\s+embora|ficar\s+sozinh[oa]|estiver\s+sozinh[oa]|viajar|viajarem)\b"
+            # ... never with a purpose for an animal or a thing: "pra o gado não fugir", "pro varal"
+            r"(?![^.?!\n]{0,40}?\b(?:pra|para|pro|pros|pras)\s+(?:(?:o|a|os|as)\s+)?(?:gado|bois?|vacas?|bezerr\w+|cavalos?|"
+            r"eguas?|cachorr\w+|galinh\w+|porcos?|cabras?|ovelhas?|bichos?|criacao|animal|animais|porteira|cerca|portao|"
+            r"lona|carga|roupas?|varal|rede|balanco|cortina|toldo|barraca)\b)",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
             r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
             r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",

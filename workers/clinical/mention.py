@@ -22,7 +22,7 @@ from .assertion import (
     hypothetical_spans,
     recurred_next,
 )
-from .cleft import cleft_other
+from .cleft import cleft_other, writer_focus_other
 from .closure import dated_then_clear
 from .denied_cue import fall_denied
 from .episodes import closed_care_episode
@@ -49,6 +49,7 @@ from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .text import Normalised, normalise
+from .things import thing_subject
 
 # A turn to the present: "mas agora", "porém hoje", "só que desde cedo".
 _NOW_CONTRAST = re.compile(
@@ -197,6 +198,8 @@ class Scanner:
             or (codigo == "temperatura" and weather(t, start, end, a, b))
         ):
             return "figurado"
+        if thing_subject(t, a, start):
+            return "figurado"  # "o trator apagou no meio do talhão": a machine's, not a person's
         if codigo == "sincope" and fall_denied(t, start, end):
             return "negado"  # "a vista escureceu ..., não caí nem apaguei"
         spans = self._hypo.get((a, b))
@@ -222,6 +225,7 @@ class Scanner:
             )
             or media_report(t, a, start, b)
             or cleft_other(t, a, start, who.caregiver)
+            or writer_focus_other(t, a, start, end)
         ):
             return "outra_pessoa"
         if codigo == "oncologico":

@@ -13,7 +13,10 @@ from .text import words
 ANIMALS = (
     "gato gata gatos gatas gatinho gatinha cachorro cachorra cachorros cachorrinho cachorrinha cao cadela "
     "cachorrao pet pets passarinho papagaio calopsita coelho coelha cavalo egua vaca hamster peixinho "
-    "tartaruga periquito"
+    "tartaruga periquito "
+    # farm animals ("o boi tá sangrando na perna"); never "galo" (a bump), "porca" (a nut), "bode"
+    "boi bois bezerro bezerra bezerros novilha garrote touro porco porcos leitao galinha galinhas pintinho "
+    "cabrito ovelha ovelhas carneiro burro mula jumento jegue potro"
 )
 
 _DETERMINERS = words("meu minha meus minhas o a os as um uma nosso nossa seu sua teu tua teus tuas dona")
@@ -24,6 +27,24 @@ _RELATIVES = words(
     "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
     "bebe nene crianca menino menina enteado enteada"
 )
+
+
+def _diminutives(nouns: frozenset[str]) -> frozenset[str]:
+    """Each noun with its diminutives, as relatives are named in affection: "o netinho", "a vozinha",
+    "a mãezinha", "o paizinho", "a tiazinha", "o irmãozinho" (a consonant ending takes -inho: "neto"
+    → "netinho"; a vowel or nasal one -zinho: "vó" → "vozinha", "mãe" → "mãezinha")."""
+    out = set(nouns)
+    for noun in nouns:
+        if noun.endswith("s") or noun.endswith(("inho", "inha")):
+            continue
+        for ending in ("o", "a"):
+            out.add(f"{noun}zinh{ending}")
+            if noun[-1] in "oa" and len(noun) > 3:
+                out.add(f"{noun[:-1]}inh{ending}")
+    return frozenset(out)
+
+
+_RELATIVES = _diminutives(_RELATIVES)
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "

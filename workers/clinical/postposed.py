@@ -6,7 +6,7 @@ session", "Opening sets' false alarms (branch clin4-spec)"), for `negation.suppr
   tinha ano passado não voltou") (never "não voltou a baixar", "não voltou ao normal": what did not
   come back is the normal state);
 - a denial put last: "pensar em me matar nunca", "febre eu ter nunca", "me matar nunca passou pela
-  cabeça";
+  cabeça", "febre nenhuma tá comendo bem";
 - the complaint named first and denied after it, up to a time since when ("dor no peito não tenho mais
   desde o cateterismo") or, in speech without commas, a word that closes the clause ("febre não teve
   não viu", "não teve não" closes itself); the complaint told back after it ("não tinha mais, mas hoje
@@ -45,6 +45,12 @@ _REBUKE = re.compile(
 _GOES_ON = re.compile(
     r"\b(?:mas|porem|so\s+que)\b[^.;!?\n]{0,40}?\b(?:volta|voltou|vem|continua|nao\s+sai|nao\s+passa|ainda|"
     r"insiste|persiste|todo\s+dia|toda\s+hora)\b"
+)
+# "nenhum(a)" put last, run on into the next clause as voice writes: "febre nenhuma tá comendo bem"
+# (never "febre, nenhum remédio baixa", where "nenhum" opens the next noun).
+_NONE_RUN_ON = re.compile(
+    r"\s+(?:nenhum|nenhuma)\s+(?=(?:ta|to|tou|esta|estou|e|mas|so|porem|nem|tambem|ainda|graca|ele|ela|eu|agora|"
+    r"hoje|ja|nao|comendo|brincando|dormindo|mamando)\b)"
 )
 # A claim of having it in the clause before the mention: "tô pensando em", "penso em", "tenho".
 _CLAIM_BEFORE = re.compile(
@@ -86,7 +92,7 @@ def came_back(after: str) -> bool:
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]
-    if _NOT_BACK.match(after) or _NEVER_LAST.match(after):
+    if _NOT_BACK.match(after) or _NEVER_LAST.match(after) or _NONE_RUN_ON.match(after):
         return True
     if _DENIED_SINCE.match(after):
         return not came_back(text[end : end + 140])

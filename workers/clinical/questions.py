@@ -97,7 +97,9 @@ _ASKS_VALUE = re.compile(
 _HOW_MUCH = re.compile(r"\bquanto\s+(?:deu|marcou|esta|ta|mostrou)\b")
 _FEVER_TALK = re.compile(r"\b(?:febre|febril|quente|calafrio\w*|tremend\w*|termometro)\b")
 _STOPPED = re.compile(
-    r"\b(?:parou|parar|estancou|estancar|cessou|aliviou|sumiu|acabou|melhorou|diminuiu|reduziu|cedeu|"
+    # every verb of improvement: "a febre baixou?", "o inchaço desinchou?", "sarou?" (a yes: it is gone)
+    r"\b(?:parou|parar|estancou|estancar|cessou|aliviou|sumiu|acabou|melhorou|diminuiu|reduziu|cedeu|baixou|"
+    r"abaixou|normalizou|sarou|secou|desinchou|curou|amenizou|foi\s+embora|"
     r"passou(?!\s+(?:a\s+noite|o\s+dia|a\s+manha|a\s+tarde|bem|mal|pela)))\b"
 )
 _STILL = re.compile(r"\b(?:ainda|continua|segue|persiste)\b")

@@ -162,10 +162,22 @@ ABBREVIATIONS = {
 }
 
 
+# Real words a general lexicon lacks: the health service's acronyms and regional interjections
+# ("fui no SUS", "a UBS", "oxe, tô com febre"). A real word or an acronym is never rewritten.
+KEEP = words(
+    "sus ubs upa ama samu inss cns cpf uti cti ecg eeg sesai caps cras oxe oxente vixe visse eita uai arre"
+)
+# A letter after these names a kind, not a shorthand: "vitamina D" (never "vitamina de"), "hepatite B".
+_LETTER_LABEL = re.compile(
+    r"\b(?:vitamina|vitaminas|vit|hepatite|tipo|grupo|classe|letra|bloco|ala|sala|leito|fator|complexo|plano)\s$"
+)
+
+
 def _rule_words() -> frozenset[str]:
     """Every word the engine's own patterns spell out ("afebril", "dispineia", "sangui"): known,
     even when the general lexicon lacks a medical term or a typo the rules already expect."""
-    found: set[str] = set(VOCABULARY) | NAMES  # "o Tonho da oficina" is no typo of "túnel"
+    # "o Tonho da oficina" is no typo of "túnel"; "fui no SUS" no typo of "sua"
+    found: set[str] = set(VOCABULARY) | NAMES | KEEP
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
         for item in value if isinstance(value, (list, tuple)) else (value,):
@@ -287,6 +299,8 @@ def fix_typos(norm: Normalised) -> Normalised:
         # "s/", "c/" and "d+" only as whole tokens, never inside "os/as" or a URL.
         if text[e - 1] in "/+" and s > 0 and text[s - 1].isalnum():
             continue
+        if e - s == 1 and _LETTER_LABEL.search(text, max(0, s - 12), s):
+            continue  # "vitamina d", "hepatite b": a letter that names a kind
         edits.append((s, e, fixed))
     return rewrite(norm, sorted(edits))
 

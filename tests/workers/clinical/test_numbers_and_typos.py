@@ -67,3 +67,21 @@ def test_whatsapp_shorthand_is_expanded() -> None:
 )
 def test_typos_in_symptom_words_still_alert(text: str, code: str) -> None:
     assert code in codes(consulta(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("fui no SUS ontem e tô com febre", "fui no sus ontem"),
+        ("a UBS fechou", "a ubs fechou"),
+        ("oxe, tô com febre", "oxe, to com febre"),
+        ("tomo vitamina D todo dia", "tomo vitamina d todo dia"),
+        ("hepatite B já tive", "hepatite b ja tive"),
+    ],
+)
+def test_acronyms_interjections_and_letters_that_name_a_kind_are_never_respelt(text: str, kept: str) -> None:
+    assert kept in fix_typos(normalise(text)).text
+
+
+def test_the_shorthand_d_is_still_de_elsewhere() -> None:
+    assert fix_typos(normalise("dor d cabeça")).text == "dor de cabeca"

@@ -73,7 +73,10 @@ _SIDE_EFFECT = re.compile(
     r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
 )
 _EXPERIENCED = re.compile(
-    r"\b(?:tive|tivemos|teve|fiquei|ficou|to|tou|estou|esta|ta|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    r"\b(?:tive|tivemos|teve|fiquei|ficou|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    # a state, never where the writer is or that they are fine: "tô aqui só pra renovar a receita", "tô bem"
+    r"(?:to|tou|estou|esta|ta)(?!\s+(?:aqui|ai|la|bem|otim[oa]|normal|tranquil[oa]|so\s+pra|pra|para|precisando|"
+    r"querendo|indo|vindo|em\s+casa)\b)|"
     r"apareceu|apareceram|comecei|comecou|tomei|tomou|"
     # any other finite past ("convulsionou", "desmaiei"), except what someone said or prescribed
     r"(?!(?:falou|avisou|explicou|informou|orientou|comentou|perguntou|mandou|passou|receitou|indicou|leu|"

@@ -127,6 +127,10 @@ _NEVER_LIKE_THIS = re.compile(
     r"\s+(?:[a-z]+\s+){0,2}?(?:tao|tanto|assim|igual|dess[ea]|desse\s+jeito|como\s+(?:essa|esta|agora|hoje))\b"
 )
 # "não é exagero", "não é frescura": the patient insists the complaint is real (s3de-recall).
+# The spoken echo of a denial, "não é <words> não", ends that clause; what follows is a new statement
+# when it opens with a verb of state ("... não tô com dor no peito de verdade").
+_ECHO_OPEN = re.compile(r"\bnao\s+(?:e|eh|foi)\s+(?:[a-z]+\s+){1,5}$")
+_ECHO_NEXT = words("to tou estou ta tava")
 _EMPHATIC = words("exagero frescura mentira brincadeira drama besteira invencao manha fingimento piada")
 # Spanish "y" and "ni" join a list as "e" and "nem" do ("sin fiebre ni tos", "sin fiebre y con dolor").
 _CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem", "y", "ni"})
@@ -162,7 +166,9 @@ _POST_NEGATION = re.compile(
     r"apresenta)"
     r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|"
     # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
-    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
+    # and the North-East puts it after the finite verb: "febre tive não", "desmaio senti não"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|tive|teve|tem|tinha|sinto|senti|sente|sentiu|to|tava|estou|esta)"
+    r"\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )
 
@@ -339,6 +345,8 @@ def suppression(
                 and tokens[1] in _EMPHATIC
             ):
                 reached = False  # "não é exagero não, o aperto no tórax é de verdade": insisting, not denying
+            if reached and tokens[:1] and tokens[0] in _ECHO_NEXT and _ECHO_OPEN.search(prefix, 0, m.start()):
+                reached = False  # unpunctuated "não é jeito de falar não tô com falta de ar": the echo closes
         elif kind == "cond" and m.group(0) == "caso" and tokens[:1] in (["de"], ["do"], ["da"]):
             reached = False  # "o caso de ..." is a noun, not "if"
         elif kind == "cond":

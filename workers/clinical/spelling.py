@@ -152,10 +152,14 @@ ABBREVIATIONS = {
 }
 
 
+# Said, not spelt: a yes or a regional exclamation the lexicon lacks ("aham" is no "acham", "oxe" no "ode").
+INTERJECTIONS = words("aham ahan uhum uhun oxe oxi oxente vixe visse egua")
+
+
 def _rule_words() -> frozenset[str]:
     """Every word the engine's own patterns spell out ("afebril", "dispineia", "sangui"): known,
     even when the general lexicon lacks a medical term or a typo the rules already expect."""
-    found: set[str] = set(VOCABULARY) | NAMES  # "o Tonho da oficina" is no typo of "túnel"
+    found: set[str] = set(VOCABULARY) | NAMES | INTERJECTIONS  # "o Tonho da oficina" is no typo of "túnel"
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
         for item in value if isinstance(value, (list, tuple)) else (value,):
@@ -229,11 +233,29 @@ def fix_word(token: str) -> str | None:
     """What a token stands for, or None to keep it: shorthand, a symptom typo, a phonetic spelling."""
     if token in ABBREVIATIONS:
         return ABBREVIATIONS[token]
-    if len(token) < 3 or not token.isalpha() or token in RULE_WORDS or is_word(token):
+    if len(token) < 3 or not token.isalpha() or is_word(token):
         return None  # a real word is never rewritten
-    if read_by_rules(token):
+    # "febri", "sangui", "desmaiu": spelt as said, and read as their word whatever the rules accept
+    if (said := _final_vowel(token)) is not None:
+        return said
+    if token in RULE_WORDS or read_by_rules(token):
         return None
     return correct(token) or respell(token)
+
+
+_SPOKEN_FINAL = {"u": "o", "i": "e", "us": "os", "is": "es"}
+
+
+def _final_vowel(token: str) -> str | None:
+    """The real word a token spells with its unstressed final -o/-e said as -u/-i, and nothing
+    else changed ("tevi" is "teve", never "tive"; "dozi" is "doze", never "doce"; "direitu" is
+    "direito", never "direita"): the writer kept every other letter, so the sound key's merged
+    vowels and the commoner word must not choose another one."""
+    for end in ("us", "is", "u", "i"):
+        if token.endswith(end) and len(token) > len(end) + 2:
+            word = token[: -len(end)] + _SPOKEN_FINAL[end]
+            return word if word in RULE_WORDS or is_word(word) else None
+    return None
 
 
 def fix_typos(norm: Normalised) -> Normalised:

@@ -145,11 +145,18 @@ def _with_context(history: Sequence[Turn], answer: Answer) -> tuple[QuestionKind
     return None
 
 
+_GREETING = re.compile(
+    r"^(?:(?:oi|ola|bom\s+dia|boa\s+tarde|boa\s+noite)\b[\s,.!]*)+(?:(?:doutora?|dra?|enfermeira|moca)\b[\s,.!]*)?"
+)
+
+
 def read(message: str, history: Sequence[Turn]) -> Reading:
     """The message as the rules should read it, given the conversation so far (oldest first)."""
     # Read as the rules read any text: shorthand and spoken spellings ("consigu num", "achu que sim")
     # answer like their written forms.
     folded = spoken_no_text(fix_typos(normalise(message)).text.strip())
+    # a greeting before the answer is no part of it: "bom dia doutora, tô sim", "boa tarde, no peito"
+    folded = _GREETING.sub("", folded) or folded
     if not folded:
         return Reading(message)
     question = last_question(history)

@@ -26,7 +26,8 @@ Transforms (`TRANSFORMS`):
 - phon_vowels: unstressed final -o/-e spelt -u/-i ("peito" → "peitu", "forte" → "forti");
 - phon_short: "não" → "num", "você" → "vc", "está" → "tá", "estou" → "tô";
 - phon_n: "não" → "n";
-- diminutive: body parts and people with -inho/-inha ("barriga" → "barriguinha");
+- diminutive: body parts and people with -inho/-inha ("barriga" → "barriguinha"; never "dorzinha",
+  "febrinha", which say the complaint is mild);
 - relative: one relative for another of the same gender ("mãe" ↔ "vó", "pai" ↔ "avô", "filho" ↔ "neto").
 
 Runs in about half a minute on two processes.
@@ -248,8 +249,6 @@ _DIMINUTIVE = {
     "bebê": "bebezinho",
     "menino": "menininho",
     "menina": "menininha",
-    "dor": "dorzinha",
-    "febre": "febrinha",
 }
 _RELATIVE = {
     "mãe": "vó",

@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
 from .conditional import bare_condition
-from .postposed import denied_after
+from .postposed import POST_NEGATION, denied_after
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
@@ -156,34 +156,6 @@ _MAX_SCOPE_TOKENS = 28
 
 # A double negative keeps the finding: "não é possível descartar TEP", "não afasta dissecção".
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
-
-# Where a denial put after its complaint ends: a pause, or, dictated without one, the word that opens
-# what is said next ("febre não tem só quero um chá", "desmaiou não graças a Deus", "dor no peito não
-# costas sim"); never "é" or a verb, which the "não" governs ("falta de ar não tô aguentando").
-_DENIAL_ENDS = (
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
-    r"\s+[a-z]{3,}\s+sim\b)"
-)
-# ... and a bare "não" is never ended by "só": "a falta de ar não só piora" is "not only"
-_BARE_DENIAL_ENDS = _DENIAL_ENDS.replace("so|mas|porem|apenas|somente|", "mas|porem|")
-_POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b"
-    + _BARE_DENIAL_ENDS
-    + r"|(?:nenhum|nenhuma|nada|jamais)\b"
-    + _DENIAL_ENDS
-    + r"|"
-    # spoken, run on into what happened instead: "desmaiei nada não só fiquei tonta", "sangrou nada mas"
-    r"nada(?:\s+nao)?(?=\s*(?:[.;,!)\n]|$|(?:so|mas|porem|apenas|somente|foi\s+so)\b))|nao\s+(?=so\s+(?:fiquei|senti|tava|deu|bateu)\b)|"
-    # "febre não tive", "falta de ar não tenho mais"
-    r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
-    r"apresenta)"
-    r"(?:\s+mais|\s+nao)?" + _DENIAL_ENDS + r"|"
-    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
-    # and the North-East puts it after the finite verb: "febre tive não", "desmaio senti não"
-    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|tive|teve|tem|tinha|sinto|senti|sente|sentiu|to|tava|estou|esta)"
-    r"\s+nao" + _DENIAL_ENDS + r"|neg\b|nega\b|negad[oa]s?\b|"
-    r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
-)
 
 _INDICATION = re.compile(
     r"(?:^|\n|(?<!\d)\.)\s*(?:indicacao(?: clinica)?|dados clinicos|informac(?:ao|oes) clinicas?|"
@@ -382,7 +354,7 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    if _POST_NEGATION.match(after) or _post_negated(after) or denied_after(text, c_start, start, end):
+    if POST_NEGATION.match(after) or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 
     if mode in (Mode.ALTA, Mode.LAUDO):

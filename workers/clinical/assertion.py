@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .hypotheses import asks
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -104,7 +105,7 @@ def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> lis
         else None
     )
     if side is not None and (
-        text[sentence_end : sentence_end + 1] == "?"
+        asks(text, sentence_start, sentence_end)
         or not _EXPERIENCED.search(text, sentence_start, sentence_end)
     ):
         spans.extend(m.span() for m in _SIDE_EFFECT.finditer(text, sentence_start, sentence_end))
@@ -126,7 +127,7 @@ def hypothetical_question(
     if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
     asked_before = any(e <= start for _s, e in spans)
-    if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:
+    if not asked_before and not asks(text, sentence_start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").

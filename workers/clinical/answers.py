@@ -15,11 +15,12 @@ from itertools import pairwise
 
 from .numbers import digits_for_words
 from .spelling import fix_typos
+from .spoken import spoken_no_text
 from .text import normalise
 
 # Fillers a patient puts before the answer itself: "ah... às vezes", "infelizmente não".
 _FILLER = re.compile(
-    r"^(?:(?:ah+|ai+|ahn|hum+|bom|olha|entao|infelizmente|felizmente|oi|ola|opa|eita|poxa|nossa|"
+    r"^(?:(?:ah+|ai+|ahn|hum+|bom\s+dia|boa\s+tarde|boa\s+noite|bom|olha|entao|infelizmente|felizmente|oi|ola|opa|eita|poxa|nossa|"
     r"doutora?|moca|enfermeira|minha\s+filha|meu\s+filho|minha\s+jovem|graca\s+a\s+deus|gracas\s+a\s+deus|"
     # a hesitation: "tipo... às vezes sim" (never "tipo 39", where it introduces the reading)
     r"tipo(?=\s*[,.…]))"
@@ -35,7 +36,8 @@ _NO = re.compile(
     # the verb said back with a "não" after it, as the North-East denies: "consigo não", "tenho não"
     r"^(?:(?:consigo|consegue|conseguiu|consegui|tenho|tem|tive|teve|sinto|sente|senti|to|ta|estou|esta|doi|doeu|"
     r"vi|fiz|fez|tomei|tomou|bebi|bebeu|vomitei|vomitou|penso|pensei|fico|ficou|segura|seguro|aguento|aguenta)"
-    r"\s+(?:nao|n|num)(?:\s+senhora?)?(?=\s*(?:[,.!;]|$)))[\s,.!;:-]*|"
+    # (unpunctuated, as dictated, a new clause may follow: "consigo não volta tudo")
+    r"\s+(?:nao|n|num)(?:\s+senhora?)?(?=\s*(?:[,.!;]|$)|\s+(?!(?:sei|lembro|sabe)\b)[a-z]))[\s,.!;:-]*|"
     r"^(?:nao|n|nunca|nada|nenhum|nenhuma|negativo|de\s+jeito\s+nenhum|jamais|no(?=\s*(?:[,.!;]|$))|"
     r"acho\s+(?:que|q)\s+(?:nao|n)|"
     # "nem um gole", "nem uma gota", "nem um pouquinho": none at all
@@ -239,7 +241,7 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str, tup
 
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
-    body = _FILLER.sub("", folded).strip()
+    body = spoken_no_text(_FILLER.sub("", folded).strip())
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
     numbers, digits, labels = _numbers(body)
     bare = bool(numbers) and len(re.findall(r"[a-z]+", digits)) <= 4 and len(digits) <= 40

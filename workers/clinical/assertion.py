@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .hypotheses import asks
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -73,7 +74,10 @@ _SIDE_EFFECT = re.compile(
     r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
 )
 _EXPERIENCED = re.compile(
-    r"\b(?:tive|tivemos|teve|fiquei|ficou|to|tou|estou|esta|ta|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    r"\b(?:tive|tivemos|teve|fiquei|ficou|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
+    # a state, never where the writer is or that they are fine: "tô aqui só pra renovar a receita", "tô bem"
+    r"(?:to|tou|estou|esta|ta)(?!\s+(?:aqui|ai|la|bem|otim[oa]|normal|tranquil[oa]|so\s+pra|pra|para|precisando|"
+    r"querendo|indo|vindo|em\s+casa)\b)|"
     r"apareceu|apareceram|comecei|comecou|tomei|tomou|"
     # any other finite past ("convulsionou", "desmaiei"), except what someone said or prescribed
     r"(?!(?:falou|avisou|explicou|informou|orientou|comentou|perguntou|mandou|passou|receitou|indicou|leu|"
@@ -101,7 +105,7 @@ def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> lis
         else None
     )
     if side is not None and (
-        text[sentence_end : sentence_end + 1] == "?"
+        asks(text, sentence_start, sentence_end)
         or not _EXPERIENCED.search(text, sentence_start, sentence_end)
     ):
         spans.extend(m.span() for m in _SIDE_EFFECT.finditer(text, sentence_start, sentence_end))
@@ -123,7 +127,7 @@ def hypothetical_question(
     if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
     asked_before = any(e <= start for _s, e in spans)
-    if not asked_before and "?" not in text[sentence_end : sentence_end + 1]:
+    if not asked_before and not asks(text, sentence_start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").

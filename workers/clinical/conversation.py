@@ -27,7 +27,9 @@ from dataclasses import dataclass
 
 from .answers import Answer, fails_orientation, read_answer
 from .questions import MEASURED, QuestionKind, classify, statement, symptom_phrase
-from .text import fold
+from .spelling import fix_typos
+from .spoken import spoken_no_text
+from .text import fold, normalise
 
 __all__ = ["Reading", "Turn", "contextualize", "last_question", "read"]
 
@@ -143,9 +145,18 @@ def _with_context(history: Sequence[Turn], answer: Answer) -> tuple[QuestionKind
     return None
 
 
+_GREETING = re.compile(
+    r"^(?:(?:oi|ola|bom\s+dia|boa\s+tarde|boa\s+noite)\b[\s,.!]*)+(?:(?:doutora?|dra?|enfermeira|moca)\b[\s,.!]*)?"
+)
+
+
 def read(message: str, history: Sequence[Turn]) -> Reading:
     """The message as the rules should read it, given the conversation so far (oldest first)."""
-    folded = fold(message).strip()
+    # Read as the rules read any text: shorthand and spoken spellings ("consigu num", "achu que sim")
+    # answer like their written forms.
+    folded = spoken_no_text(fix_typos(normalise(message)).text.strip())
+    # a greeting before the answer is no part of it: "bom dia doutora, tô sim", "boa tarde, no peito"
+    folded = _GREETING.sub("", folded) or folded
     if not folded:
         return Reading(message)
     question = last_question(history)

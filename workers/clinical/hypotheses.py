@@ -63,6 +63,23 @@ _QUESTION_OPENER = re.compile(
     r"por\s+que|pode|existe|tem\s+problema|a\s+partir\s+de)\b"
 )
 _NEAR = 60
+# A dictated message has no "?" (nor any other sentence mark): its question is told by its words,
+# "será que", "é verdade que", "capaz que", "pode acontecer de", "é normal" near its start, or "né",
+# "procede", "é verdade" at its end.
+_DICTATED_ASK = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:sera\s+que|e\s+verdade\s+que|capaz\s+que|e\s+possivel\s+que|pode\s+acontecer|"
+    r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$"
+)
+
+
+def asks(text: str, sentence_start: int, sentence_end: int) -> bool:
+    """The sentence is a question: it ends in "?", or the message is dictated without any sentence
+    mark and its words ask."""
+    if text[sentence_end : sentence_end + 1] == "?":
+        return True
+    if any(c in text for c in "?.!;\n"):
+        return False
+    return bool(_DICTATED_ASK.search(text[sentence_start:sentence_end]))
 
 
 # Something heard or read about the symptom ("vi na TV que falta de ar pode ser coração fraco"),
@@ -90,7 +107,7 @@ def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence
     ):
         return True
     if (
-        text[sentence_end : sentence_end + 1] != "?"
+        not asks(text, sentence_start, sentence_end)
         or sentence_end - end > _NEAR
         or any(c.isdigit() for c in text[start:end])  # a value told is a reading, not a question
         or _HAVING.search(text, sentence_start, start)
@@ -148,7 +165,7 @@ def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tu
         and text.find("si ", sentence_start, sentence_end) < 0
     ):
         return []  # the common case, without a regex
-    asked = text[sentence_end : sentence_end + 1] == "?"
+    asked = asks(text, sentence_start, sentence_end)
     out = []
     for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
         before = text[max(sentence_start, m.start() - 12) : m.start()].rstrip()
@@ -252,7 +269,7 @@ _ASKED_IF = re.compile(
 def may_happen_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
     """The mention is what a question of possibility asks about, from a writer who does not say
     they have it in that sentence ("tô com falta de ar, pode dar infarto?" counts)."""
-    asked = text[sentence_end : sentence_end + 1] == "?" or (
+    asked = asks(text, sentence_start, sentence_end) or (
         ("saber" in text[sentence_start:start] or "pergunt" in text[sentence_start:start])
         and bool(_ASKED_IF.search(text, max(sentence_start, start - 120), start))
     )

@@ -48,6 +48,7 @@ from .routine import masked
 from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
+from .spoken import spoken_no
 from .text import Normalised, normalise
 from .things import thing_subject
 
@@ -114,7 +115,7 @@ class TextScan:
 class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
-        self.norm = digits_for_words(fix_typos(normalise(raw)))
+        self.norm = digits_for_words(spoken_no(fix_typos(normalise(raw))))
         self.t = self.norm.text
         self.mode = mode
         self.words = WordStarts(self.t)

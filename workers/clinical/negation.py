@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
 from .conditional import bare_condition
-from .postposed import came_back, denied_after
+from .postposed import POST_NEGATION, came_back, denied_after
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
@@ -127,6 +127,10 @@ _NEVER_LIKE_THIS = re.compile(
     r"\s+(?:[a-z]+\s+){0,2}?(?:tao|tanto|assim|igual|dess[ea]|desse\s+jeito|como\s+(?:essa|esta|agora|hoje))\b"
 )
 # "não é exagero", "não é frescura": the patient insists the complaint is real (s3de-recall).
+# The spoken echo of a denial, "não é <words> não", ends that clause; what follows is a new statement
+# when it opens with a verb of state ("... não tô com dor no peito de verdade").
+_ECHO_OPEN = re.compile(r"\bnao\s+(?:e|eh|foi)\s+(?:[a-z]+\s+){1,5}$")
+_ECHO_NEXT = words("to tou estou ta tava")
 _EMPHATIC = words("exagero frescura mentira brincadeira drama besteira invencao manha fingimento piada")
 # Spanish "y" and "ni" join a list as "e" and "nem" do ("sin fiebre ni tos", "sin fiebre y con dolor").
 _CONNECTORS = frozenset({",", "/", ":", "ou", "e", "nem", "y", "ni"})
@@ -151,19 +155,6 @@ _MAX_ITEM_WORDS = 5
 _MAX_SCOPE_TOKENS = 28
 # A double negative keeps the finding: "não é possível descartar TEP", "não afasta dissecção".
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
-
-_POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b(?=\s*(?:[.;,!)\n]|$))|(?:nenhum|nenhuma|nada|jamais)\b(?=\s*(?:[.;,!)\n]|$|gracas))|"
-    # spoken, run on into what happened instead: "desmaiei nada não só fiquei tonta", "sangrou nada mas"
-    r"nada(?:\s+nao)?(?=\s*(?:[.;,!)\n]|$|(?:so|mas|porem|apenas|somente|foi\s+so)\b))|nao\s+(?=so\s+(?:fiquei|senti|tava|deu|bateu)\b)|"
-    # "febre não tive", "falta de ar não tenho mais"
-    r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
-    r"apresenta)"
-    r"(?:\s+mais|\s+nao)?(?=\s*(?:[.;,!)\n]|$))|"
-    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
-    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|sinto)\s+nao(?=\s*(?:[.;,!)\n]|$))|neg\b|nega\b|negad[oa]s?\b|"
-    r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
-)
 
 _INDICATION = re.compile(
     r"(?:^|\n|(?<!\d)\.)\s*(?:indicacao(?: clinica)?|dados clinicos|informac(?:ao|oes) clinicas?|"
@@ -340,6 +331,8 @@ def suppression(
                 and tokens[1] in _EMPHATIC
             ):
                 reached = False  # "não é exagero não, o aperto no tórax é de verdade": insisting, not denying
+            if reached and tokens[:1] and tokens[0] in _ECHO_NEXT and _ECHO_OPEN.search(prefix, 0, m.start()):
+                reached = False  # unpunctuated "não é jeito de falar não tô com falta de ar": the echo closes
         elif kind == "cond" and m.group(0) == "caso" and tokens[:1] in (["de"], ["do"], ["da"]):
             reached = False  # "o caso de ..." is a noun, not "if"
         elif kind == "cond":
@@ -362,7 +355,7 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    negated = _POST_NEGATION.match(after) and not came_back(text[end : end + 140])  # "..., mas voltou"
+    negated = POST_NEGATION.match(after) and not came_back(text[end : end + 140])  # "..., mas voltou"
     if negated or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 

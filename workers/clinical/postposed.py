@@ -89,6 +89,36 @@ def came_back(after: str) -> bool:
     return bool(_CAME_BACK.match(after))
 
 
+# Where a denial put after its complaint ends: a pause, or, dictated without one, the word that opens
+# what is said next ("febre não tem só quero um chá", "desmaiou não graças a Deus", "dor no peito não
+# costas sim"); never "é" or a verb, which the "não" governs ("falta de ar não tô aguentando").
+_DENIAL_ENDS = (
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
+    r"\s+[a-z]{3,}\s+sim\b)"
+)
+# ... and a bare "não" is never ended by "só": "a falta de ar não só piora" is "not only"
+_BARE_DENIAL_ENDS = _DENIAL_ENDS.replace("so|mas|porem|apenas|somente|", "mas|porem|")
+# The denial right after the mention (`negation.suppression`): "febre não", "febre não tive", "nega".
+POST_NEGATION = re.compile(
+    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b"
+    + _BARE_DENIAL_ENDS
+    + r"|(?:nenhum|nenhuma|nada|jamais)\b"
+    + _DENIAL_ENDS
+    + r"|"
+    # spoken, run on into what happened instead: "desmaiei nada não só fiquei tonta", "sangrou nada mas"
+    r"nada(?:\s+nao)?(?=\s*(?:[.;,!)\n]|$|(?:so|mas|porem|apenas|somente|foi\s+so)\b))|nao\s+(?=so\s+(?:fiquei|senti|tava|deu|bateu)\b)|"
+    # "febre não tive", "falta de ar não tenho mais"
+    r"(?:(?:eu|ele|ela)\s+)?nao\s+(?:tive|tenho|teve|tem|tinha|estou|esta|senti|sinto|sente|sentiu|houve|ha|apresentou|"
+    r"apresenta)"
+    r"(?:\s+mais|\s+nao)?" + _DENIAL_ENDS + r"|"
+    # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
+    # and the North-East puts it after the finite verb: "febre tive não", "desmaio senti não"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|tive|teve|tem|tinha|sinto|senti|sente|sentiu|to|tava|estou|esta)"
+    r"\s+nao" + _DENIAL_ENDS + r"|neg\b|nega\b|negad[oa]s?\b|"
+    r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
+)
+
+
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]

@@ -165,7 +165,10 @@ ABBREVIATIONS = {
 # Real words a general lexicon lacks: the health service's acronyms and regional interjections
 # ("fui no SUS", "a UBS", "oxe, tô com febre"). A real word or an acronym is never rewritten.
 KEEP = words(
-    "sus ubs upa ama samu inss cns cpf uti cti ecg eeg sesai caps cras oxe oxente vixe visse eita uai arre"
+    "sus ubs upa ama samu inss cns cpf uti cti ecg eeg sesai caps cras"
+    " oxe oxi oxente vixe visse eita uai arre egua"
+    # said, not spelt: a yes the lexicon lacks ("aham" is no "acham")
+    " aham ahan uhum uhun"
 )
 # A letter after these names a kind, not a shorthand: "vitamina D" (never "vitamina de"), "hepatite B".
 _LETTER_LABEL = re.compile(
@@ -257,11 +260,29 @@ def fix_word(token: str) -> str | None:
     """What a token stands for, or None to keep it: shorthand, a symptom typo, a phonetic spelling."""
     if token in ABBREVIATIONS:
         return ABBREVIATIONS[token]
-    if len(token) < 3 or not token.isalpha() or token in RULE_WORDS or is_word(token):
+    if len(token) < 3 or not token.isalpha() or is_word(token):
         return None  # a real word is never rewritten
-    if read_by_rules(token):
+    # "febri", "sangui", "desmaiu": spelt as said, and read as their word whatever the rules accept
+    if (said := _final_vowel(token)) is not None:
+        return said
+    if token in RULE_WORDS or read_by_rules(token):
         return None
     return correct(token) or respell(token)
+
+
+_SPOKEN_FINAL = {"u": "o", "i": "e", "us": "os", "is": "es"}
+
+
+def _final_vowel(token: str) -> str | None:
+    """The real word a token spells with its unstressed final -o/-e said as -u/-i, and nothing
+    else changed ("tevi" is "teve", never "tive"; "dozi" is "doze", never "doce"; "direitu" is
+    "direito", never "direita"): the writer kept every other letter, so the sound key's merged
+    vowels and the commoner word must not choose another one."""
+    for end in ("us", "is", "u", "i"):
+        if token.endswith(end) and len(token) > len(end) + 2:
+            word = token[: -len(end)] + _SPOKEN_FINAL[end]
+            return word if word in RULE_WORDS or is_word(word) else None
+    return None
 
 
 def fix_typos(norm: Normalised) -> Normalised:

@@ -12,6 +12,7 @@ import pytest
 from tests.workers.clinical.helpers import codes, consulta
 from workers.clinical import normalise
 from workers.clinical.spelling import ABBREVIATIONS, RULE_WORDS, fix_typos, fix_word
+from workers.clinical.spoken import spoken_no
 from workers.clinical.text import normalise as fold_text
 
 
@@ -25,6 +26,11 @@ def read(text: str) -> str:
         # final -u/-i for -o/-e
         ("sintu uma dor forti", "sinto uma dor forte"),
         ("o remediu num fais efeitu", "o remedio num faz efeito"),
+        # only the final vowel changed: its own word, never a commoner one of the same sound key
+        ("ela tevi febri", "ela teve febre"),
+        ("foram dozi vezes", "foram doze vezes"),
+        ("o lado direitu", "o lado direito"),
+        ("ele dissi que sim", "ele disse que sim"),
         # u/o and i/e inside the word
         ("o minino ta cum tosse", "o menino ta com tosse"),
         ("formigamento no lado isquerdu", "formigamento no lado esquerdo"),
@@ -58,6 +64,28 @@ def test_phonetic_spellings_are_read_as_the_words_they_sound_like(typed: str, re
 )
 def test_whatsapp_shorthand_and_phonetic_function_words_are_expanded(typed: str, read_as: str) -> None:
     assert read(typed) == read_as
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        # the spoken "não": before a verb, a clitic or a pause
+        ("febre num tenho", "febre nao tenho"),
+        ("desmaiei num, so fiquei tonta", "desmaiei nao, so fiquei tonta"),
+        ("o sangramento num voltou mais", "o sangramento nao voltou mais"),
+        ("queria dormir e num acordar", "queria dormir e nao acordar"),
+        ("num me deixa dormir", "nao me deixa dormir"),
+        ("a boca num para de sangrar", "a boca nao para de sangrar"),
+        # "em um" before a noun or a number
+        ("a dor ta num nove", "a dor ta num nove"),
+        ("fraqueza num lado do corpo", "fraqueza num lado do corpo"),
+        ("doendo num aperto que nao alivia", "doendo num aperto que nao alivia"),
+        ("num instante ficou roxo", "num instante ficou roxo"),
+        ("num lugar abafado", "num lugar abafado"),
+    ],
+)
+def test_num_is_read_as_nao_before_a_verb_and_kept_as_em_um_before_a_noun(typed: str, read_as: str) -> None:
+    assert spoken_no(fix_typos(fold_text(typed))).text == read_as
 
 
 @pytest.mark.parametrize(
@@ -103,7 +131,10 @@ def test_real_words_close_to_a_symptom_or_a_phonetic_form_are_kept(word: str) ->
 
 def test_words_the_rules_spell_out_are_known_even_when_the_lexicon_lacks_them() -> None:
     assert {"dispneia", "febri", "sangui"} <= RULE_WORDS
-    assert fix_word("febri") is None  # the fever rules expect it as typed
+    assert fix_word("dispneia") is None
+    # a word spelt as said with only its final vowel changed is read as its word, so every rule reads
+    # it ("a febri não voltou a baixar, tá em 39,4" is a high fever, as with "febre")
+    assert fix_word("febri") == "febre"
 
 
 @pytest.mark.parametrize(

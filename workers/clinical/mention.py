@@ -179,9 +179,9 @@ class Scanner:
         key = (c0, c1)
         found = self._past.get(key)
         if found is None:
-            t = self.t
-            past = bool(lx.REMOTE_PAST.search(t, c0, c1)) and not lx.STILL_NOW.search(t, c0, c1)
-            found = self._past[key] = (past, past and bool(lx.PAST_EVENT.search(t, c0, c1)))
+            search = self.words.search_in  # `pattern.search(t, c0, c1)` through the word index
+            past = bool(search(lx.REMOTE_PAST, c0, c1)) and not search(lx.STILL_NOW, c0, c1)
+            found = self._past[key] = (past, past and bool(search(lx.PAST_EVENT, c0, c1)))
         return found
 
     def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:

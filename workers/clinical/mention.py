@@ -201,7 +201,7 @@ class Scanner:
             return "negado"  # "a vista escureceu ..., não caí nem apaguei"
         spans = self._hypo.get((a, b))
         if spans is None:
-            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
+            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b, self.words)
         if (
             hypothetical_question(t, a, start, b, spans)
             or averted(t, start, a, b)

@@ -173,6 +173,23 @@ class WordStarts:
                 return m
         return None
 
+    def finditer_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> list[re.Match[str]]:
+        """Same matches as `pattern.finditer(text, pos, endpos)` (see `search_in`)."""
+        starts = self._sorted_starts(pattern)
+        if starts is None:
+            return list(pattern.finditer(self.text, pos, endpos))
+        out: list[re.Match[str]] = []
+        end = pos
+        text = self.text
+        for p in starts[bisect_left(starts, pos) : bisect_left(starts, endpos)]:
+            if p < end:
+                continue
+            m = pattern.match(text, p, endpos)
+            if m is not None:
+                out.append(m)
+                end = max(m.end(), m.start() + 1)
+        return out
+
     def _sorted_starts(self, pattern: re.Pattern[str]) -> list[int] | None:
         """`_starts` sorted and without repeats, once per pattern (the windowed searches ask again)."""
         key = pattern.pattern

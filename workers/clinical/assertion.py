@@ -96,9 +96,17 @@ _HAPPENING_NOW = re.compile(
 )
 
 
-def hypothetical_spans(text: str, sentence_start: int, sentence_end: int) -> list[tuple[int, int]]:
-    """Where the sentence asks about what could happen (computed once per sentence)."""
-    spans = [m.span() for m in _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)]
+def hypothetical_spans(
+    text: str, sentence_start: int, sentence_end: int, words: WordStarts | None = None
+) -> list[tuple[int, int]]:
+    """Where the sentence asks about what could happen (computed once per sentence; `words`: the
+    text's word index, so the question is tried only where one can start)."""
+    found = (
+        words.finditer_in(_HYPO_QUESTION, sentence_start, sentence_end)
+        if words is not None
+        else _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)
+    )
+    spans = [m.span() for m in found]
     side = (
         _SIDE_EFFECT.search(text, sentence_start, sentence_end)
         if may_match(_SIDE_EFFECT, text[sentence_start:sentence_end])  # its words, by `str.__contains__`

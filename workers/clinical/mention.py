@@ -181,9 +181,9 @@ class Scanner:
         key = (c0, c1)
         found = self._past.get(key)
         if found is None:
-            t = self.t
-            past = bool(lx.REMOTE_PAST.search(t, c0, c1)) and not lx.STILL_NOW.search(t, c0, c1)
-            found = self._past[key] = (past, past and bool(lx.PAST_EVENT.search(t, c0, c1)))
+            search = self.words.search_in  # `pattern.search(t, c0, c1)` through the word index
+            past = bool(search(lx.REMOTE_PAST, c0, c1)) and not search(lx.STILL_NOW, c0, c1)
+            found = self._past[key] = (past, past and bool(search(lx.PAST_EVENT, c0, c1)))
         return found
 
     def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
@@ -205,7 +205,7 @@ class Scanner:
             return "negado"  # "a vista escureceu ..., não caí nem apaguei"
         spans = self._hypo.get((a, b))
         if spans is None:
-            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b)
+            spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b, self.words)
         if (
             hypothetical_question(t, a, start, b, spans)
             or averted(t, start, a, b)

@@ -293,6 +293,7 @@ _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _NONE_INSIDE = re.compile(r"[a-z]+\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
+_POST_STEMS = re.compile(r"nao|neg|ausen|descart|afast|exclu|inexist")  # in every word `_post_negated` reads
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
     "afastada afastados afastadas excluido excluida inexistente negativo negativa"
@@ -378,8 +379,8 @@ def suppression(
 
 def _post_negated(after: str) -> bool:
     """ "TEP: pesquisa negativa", "dor torácica negada", "pneumotórax não caracterizado" """
-    segment = after[: clause_end(after, 0)].split(",", 1)[0]  # "dor no peito, TEP descartado"
-    words = _TOKEN.findall(segment)[:4]
+    head = after.split(",", 1)[0]  # "dor no peito, TEP descartado" (no clause boundary holds a comma)
+    words = _TOKEN.findall(head[: clause_end(head, 0)])[:4] if _POST_STEMS.search(head) else []
     for i, w in enumerate(words):
         if w in _POST_WORDS:
             return True

@@ -146,12 +146,7 @@ class WordStarts:
         tried where the text's candidates fall inside it, and at the slice's first position (a word
         starts there in the slice even where it does not in the text)."""
         sub = self.text[start:end]
-        key = pattern.pattern
-        if key in self._sorted:
-            starts = self._sorted[key]
-        else:
-            found = self._starts(pattern)
-            starts = self._sorted[key] = None if found is None else sorted(set(found))
+        starts = self._sorted_starts(pattern)
         if starts is None:
             return pattern.search(sub)
         m = pattern.match(sub)
@@ -162,6 +157,47 @@ class WordStarts:
             if m is not None:
                 return m
         return None
+
+    def search_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> re.Match[str] | None:
+        """Same match as `pattern.search(text, pos, endpos)` (a clause of the text, read with what
+        lies before it for `\\b` and look-behinds, as if the text ended at `endpos`): the first
+        candidate in the window that matches. A match in the window starts where its literal prefix
+        does, at a word start of the text, so the text's candidates are all the places to try."""
+        starts = self._sorted_starts(pattern)
+        if starts is None:
+            return pattern.search(self.text, pos, endpos)
+        text = self.text
+        for p in starts[bisect_left(starts, pos) : bisect_left(starts, endpos)]:
+            m = pattern.match(text, p, endpos)
+            if m is not None:
+                return m
+        return None
+
+    def finditer_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> list[re.Match[str]]:
+        """Same matches as `pattern.finditer(text, pos, endpos)` (see `search_in`)."""
+        starts = self._sorted_starts(pattern)
+        if starts is None:
+            return list(pattern.finditer(self.text, pos, endpos))
+        out: list[re.Match[str]] = []
+        end = pos
+        text = self.text
+        for p in starts[bisect_left(starts, pos) : bisect_left(starts, endpos)]:
+            if p < end:
+                continue
+            m = pattern.match(text, p, endpos)
+            if m is not None:
+                out.append(m)
+                end = max(m.end(), m.start() + 1)
+        return out
+
+    def _sorted_starts(self, pattern: re.Pattern[str]) -> list[int] | None:
+        """`_starts` sorted and without repeats, once per pattern (the windowed searches ask again)."""
+        key = pattern.pattern
+        if key in self._sorted:
+            return self._sorted[key]
+        found = self._starts(pattern)
+        starts = self._sorted[key] = None if found is None else sorted(set(found))
+        return starts
 
     def _starts(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Where a match of `pattern` may start (unsorted, maybe repeated), or None when the pattern

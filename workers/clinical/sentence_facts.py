@@ -23,7 +23,7 @@ class SentenceFacts:
     `read`: how the rules read the sentence string (`routine.masked` blanks a routine taken up
     again); the word-index search (`search_slice`) reads the text itself, as `WordStarts` does."""
 
-    __slots__ = ("_found", "_in_index", "_read", "_sentence", "end", "start", "text", "words")
+    __slots__ = ("_as_is", "_found", "_in_index", "_read", "_sentence", "end", "start", "text", "words")
 
     def __init__(
         self,
@@ -39,6 +39,7 @@ class SentenceFacts:
         self.words = words
         self._read = read
         self._sentence: str | None = None
+        self._as_is = False  # `read` left the sentence as the text has it
         # Keyed by the pattern's source: hashing a compiled pattern hashes its whole program.
         self._found: dict[str, re.Match[str] | None] = {}
         self._in_index: dict[str, re.Match[str] | None] = {}
@@ -48,13 +49,21 @@ class SentenceFacts:
         if self._sentence is None:
             sentence = self.text[self.start : self.end]
             self._sentence = sentence if self._read is None else self._read(sentence)
+            self._as_is = self._sentence == sentence
         return self._sentence
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        """`pattern.search(sentence)`, on the sentence as its own string (its start is a string start)."""
+        """`pattern.search(sentence)`, on the sentence as its own string (its start is a string start).
+        When `read` left the sentence as it is (most sentences), the word index tries the pattern
+        only where it can start (`search_slice`: the same match)."""
         found = self._found.get(pattern.pattern, _MISSING)
         if found is _MISSING:
-            found = self._found[pattern.pattern] = pattern.search(self.sentence)
+            sentence = self.sentence
+            if self.words is not None and self._as_is:
+                found = self.words.search_slice(pattern, self.start, self.end)
+            else:
+                found = pattern.search(sentence)
+            self._found[pattern.pattern] = found
         return found  # type: ignore[return-value]
 
     def search_slice(self, pattern: re.Pattern[str]) -> re.Match[str] | None:

@@ -24,7 +24,7 @@ from shared.store import BatchTask, progress_for
 from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
 from workers.stages.delivery import row_for, wait_alerts
-from workers.stages.outcomes import Outcome, Requeue
+from workers.stages.outcomes import Outcome
 
 log = get_logger("workers.stages.batch")
 
@@ -279,23 +279,32 @@ def settle(w: Work, state: str) -> None:
             fut.set_result(state)
 
 
-def confirm_side_work(works: list[Work], budget: float) -> list[Work]:
-    """The works whose broker side work (a conversation's follow-up, `ctx.side_futures`) is
-    confirmed: only those are recorded. One the broker could not confirm is requeued with
-    nothing written, so its next run schedules the follow-up again (docs/agent-message.md)."""
-    kept = []
-    for w in works:
-        assert w.ctx is not None
+def start_after_commit(w: Work) -> None:
+    """After the batch's commit: the broker work the handler asked for (a conversation's
+    follow-up, `ctx.after_commit`) starts; the ack waits for it (`ctx.side_futures`), the reply
+    does not (docs/agent-message.md). One that cannot start fails its future: the message is
+    then requeued, and its redelivery, finding the task completed, parks the follow-up again."""
+    if w.ctx is None:
+        return
+    for start in w.ctx.after_commit:
         try:
-            for fut in w.ctx.side_futures:
-                fut.result(timeout=budget)
+            fut = start()
         except Exception as exc:
-            w.log.error("side_work_not_confirmed", error=repr(exc))
-            settle(w, "not recorded")
-            w.outcome = Requeue("a follow-up could not be confirmed by the broker")
-            continue
-        kept.append(w)
-    return kept
+            fut = Future()
+            fut.set_exception(exc)
+        w.ctx.side_futures.append(fut)
+    w.ctx.after_commit.clear()
+
+
+def all_confirmed(futures: tuple[Future[Any], ...], budget: float, log_: Any) -> bool:
+    """Wait for broker work (a follow-up parked again) to be confirmed."""
+    try:
+        for fut in futures:
+            fut.result(timeout=budget)
+    except Exception as exc:
+        log_.error("side_work_not_confirmed", error=repr(exc))
+        return False
+    return True
 
 
 def wait_alerts_timed(w: Work, settings: Settings) -> bool:

@@ -309,7 +309,7 @@ class RulesStage:
         pending = llm_estado(result) == "pendente"
         # A redelivered task answers with what was stored; it is never analysed twice.
         reply = self.reply_for(w.parsed, result, final=not pending) if status == "completed" else None
-        parked = self._park_again(w, result) if status == "completed" else ()
+        parked = park_again(self.conversation, w, result) if status == "completed" else ()
         if status == "completed" and self.llm_stage and pending:
             # Completed, but the process died before the hand-off was confirmed: hand it off
             # again. The LLM stage ignores a task it has already enriched. The hand-off acks
@@ -319,18 +319,6 @@ class RulesStage:
             return Forward(topology.LLM_QUEUE, reply=reply)
         after = resend_pending(self.dispatcher, self.store, w) if status == "completed" else ()
         return Ack(f"skipped: task already {status}", reply=reply, after=after + parked)
-
-    def _park_again(self, w: Work, result: Any) -> tuple[Future[Any], ...]:
-        """The follow-up of a completed task, parked again: its first run published it after
-        the commit and acked only once it was confirmed, so this redelivery may be all it has."""
-        if self.conversation is None:
-            return ()
-        try:
-            fut = self.conversation.park_again(w.parsed.envelope, result)
-        except Exception as exc:  # the redelivery of this one tries again
-            fut = Future()
-            fut.set_exception(exc)
-        return (fut,) if fut is not None else ()
 
     def _run(self, w: Work) -> bool:
         """Run the handler; True when it returned, else `w.failure` is set."""
@@ -387,3 +375,16 @@ class RulesStage:
             )
         else:
             w.outcome = self.failures.retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
+
+
+def park_again(conversation: AlertGate | None, w: Work, result: Any) -> tuple[Future[Any], ...]:
+    """The follow-up of a completed task, parked again: its first run published it after the
+    commit and acked only once it was confirmed, so this redelivery may be all it has."""
+    if conversation is None:
+        return ()
+    try:
+        fut = conversation.park_again(w.parsed.envelope, result)
+    except Exception as exc:  # the redelivery of this one tries again
+        fut = Future()
+        fut.set_exception(exc)
+    return (fut,) if fut is not None else ()

@@ -448,3 +448,28 @@ def test_a_batch_of_agent_messages_remembers_every_message_in_one_statement_and_
     finally:
         followups.shutdown()
         store.close()
+
+
+def test_the_consumer_path_publishes_the_follow_up_only_once_the_reply_is_out(tmp_path: Path) -> None:
+    """`defer`: the follow-up's confirmed publish (on the broker connection's thread) must not
+    queue ahead of the reply; it starts from `Ack.then`, which the consumer runs after the replies."""
+    from workers.stages import Ack
+
+    settings = make_settings(tmp_path, no_response_after_s=60)
+    store = Store(settings.database_url)
+    parked: list[bytes] = []
+    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    try:
+        env, body = _critical(store)
+        [outcome], _ = stage.process_batch([(body, {})], defer=True)
+
+        assert isinstance(outcome, Ack) and outcome.reply is not None and len(outcome.then) == 1
+        assert parked == [] and not all(f.done() for f in outcome.after)  # the ack still waits
+        for start in outcome.then:
+            start()
+        for fut in outcome.after:
+            fut.result(timeout=30)
+        assert [json.loads(b)["task_id"] for b in parked] == [str(env.task_id)]
+    finally:
+        followups.shutdown()
+        store.close()

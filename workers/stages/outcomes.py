@@ -14,6 +14,7 @@ Every publish is confirmed before the ack, so a message is never lost between th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,9 @@ class Ack:
     # What must settle before the ack (the alerts on their way to the backend): the stored result
     # is durable already, so the reply does not wait for them (docs/agent-message.md).
     after: tuple[Future[Any], ...] = ()
+    # Broker work to start once the reply is on its way (a follow-up's confirmed publish: on the
+    # connection thread it would hold the reply back behind its confirm); `after` waits for it.
+    then: tuple[Callable[[], None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ class RulesStage:
         return self.process_batch(deliveries)[0]
 
     def process_batch(
-        self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]
+        self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]], *, defer: bool = False
     ) -> tuple[list[Outcome], float]:
         """`process_many`, and the seconds its handlers ran (the store's and the broker's waits
         left out): what tells the consumer whether the handlers are fast (BatchPool.min_batch)."""
@@ -160,7 +160,7 @@ class RulesStage:
                     self._after_failure(w)
                 elif w.taken:
                     w.outcome = self._duplicate(w, self.store.get_task(w.task_id))
-            self._dispatch(ran, answers)
+            self._dispatch(ran, answers, defer)
         finishing = [w for w in ran if w.outcome is None]
         for w in finishing:
             ctx = w.ctx
@@ -181,7 +181,7 @@ class RulesStage:
                 if ctx.llm_pending
                 # The result is durable: the reply goes now, the ack once the alerts settle and
                 # the follow-up is confirmed.
-                else Ack(reply=reply, after=unsettled(waits))
+                else Ack(reply=reply, after=unsettled(waits), then=tuple(w.then))
             )
         if finishing:
             # One line per batch: a line per task cost more CPU than the rules themselves.
@@ -216,16 +216,16 @@ class RulesStage:
         for w, (applied, _current) in zip(works, answers, strict=True):
             w.started = w.started or applied
 
-    def _dispatch(self, works: list[Work], answers: list[BatchAnswer]) -> None:
-        """After the batch's commit: the alerts to delivery, on the dispatcher's threads. Their
-        delivery state is written there; the reply does not wait for it, the ack does."""
+    def _dispatch(self, works: list[Work], answers: list[BatchAnswer], defer: bool) -> None:
+        """After the commit: the alerts to delivery (the ack waits for them, the reply does not);
+        the follow-ups once the replies are out (`defer`), not before an LLM hand-off (it waits)."""
         for w, answer in zip(works, answers, strict=True):
             if not answer.applied:
                 settle(w, "duplicate")
                 w.outcome = self._duplicate(w, answer.current)
                 continue
             release_gated(w)
-            start_after_commit(w)
+            start_after_commit(w, defer and not (w.ctx is not None and w.ctx.llm_pending))
             if w.alerts:
                 try:
                     assert self.dispatcher is not None

@@ -2,7 +2,8 @@
 
     Ack         the task is done (or was already): ack, after sending `reply` to a waiting publisher;
                 with `after`, the reply goes out at once and the ack waits for those futures (the
-                task's alerts: delivered, failed for good or parked); one that fails requeues it
+                task's alerts: delivered, failed for good or parked, its follow-up confirmed); one
+                that fails requeues it; `then` starts once the reply is out (the follow-up)
     Requeue     nack with requeue: nothing was recorded that a second run would trip over
     Retry       publish to the delay queue for `delay_s` with the retry count, then ack
     DeadLetter  publish to the dead-letter exchange with the reason, then ack

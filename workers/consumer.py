@@ -161,7 +161,9 @@ class VhostConsumer:
             started = time.perf_counter()
             try:
                 assert self.rules is not None  # only subscribed with a rules stage
-                outcomes, handlers_s = self.rules.process_batch([(d.body, d.headers) for d in batch])
+                outcomes, handlers_s = self.rules.process_batch(
+                    [(d.body, d.headers) for d in batch], defer=True
+                )
             except Exception as exc:  # never lose the messages to a bug: they come back
                 self.log.error(
                     "stage_failed", stage="rules", error=repr(exc), traceback=traceback.format_exc()
@@ -174,6 +176,10 @@ class VhostConsumer:
             # which would only multiply the transactions (docs/workers.md, "Group commit").
             self._pool.min_batch = self._fast_batch if handlers_s / len(batch) < FAST_HANDLER_S else 1
         self._send_replies(batch, outcomes)
+        # Then the broker work the replies must not queue behind (a follow-up's confirmed publish).
+        for outcome in outcomes:
+            for start in getattr(outcome, "then", ()):
+                start()
         acks = []
         for d, outcome in zip(batch, outcomes, strict=True):
             if not isinstance(outcome, Ack):

@@ -44,6 +44,11 @@ class AlertGate(Protocol):
         self, specs: list[AlertSpec], info: TaskInfo
     ) -> Callable[[Any], list[tuple[AlertSpec | None, list[dict[str, Any]]]]] | None: ...
 
+    def park_again(self, envelope: Envelope, result: Any) -> Future[Any] | None:
+        """The follow-up a completed task's reply asked, parked again for its redelivery (the
+        first run's may not have been confirmed); None when it asked none."""
+        ...
+
 
 # (spec, task) -> future of the alert's local delivery state
 EmitFn = Callable[[AlertSpec, TaskInfo], "Future[str]"]
@@ -66,8 +71,11 @@ class TaskContext:
     # Findings whose alert joined an open episode of the conversation instead of being sent.
     episodes_joined: list[dict[str, Any]] = field(default_factory=list)
     # Store writes to commit in the same transaction as the task's `completed` (the conversation's
-    # memory of the message), and broker work to be confirmed before the ack (a follow-up).
+    # memory of the message); broker work to start once that is committed (a follow-up:
+    # `after_commit`, run by the rules stage), and its futures, confirmed before the ack
+    # (`side_futures`): the reply never waits for the broker's confirm.
     on_complete: list[Callable[[Any], Any]] = field(default_factory=list)
+    after_commit: list[Callable[[], Future[Any]]] = field(default_factory=list)
     side_futures: list[Future[Any]] = field(default_factory=list)
     # Set by the rules stage: a conversation's alerts are held for its batch's transaction, where
     # their episodes are decided (workers.stages.batch), instead of a claim of their own here.

@@ -15,13 +15,15 @@
 
 The store is read only when this message could need the past (a pain score, a symptom said
 strongly, a temperature). The message's own row is committed with the task's `completed` status
-(`TaskContext.on_complete`), and the follow-up's publish runs beside the rest of the task and is
-confirmed before the ack (`TaskContext.side_futures`): neither adds a wait to the handler.
+(`TaskContext.on_complete`); the follow-up is published once that is committed
+(`TaskContext.after_commit`) and confirmed before the ack, not before the reply: neither adds a
+wait to the handler or to the reply. A redelivered completed task parks it again (`park_again`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from shared.config import Settings
+from shared.messages import Envelope
 from shared.store.conversations import ConversationLog
 from workers.clinical.conversation import Turn, read
 from workers.clinical.negation import Mode
@@ -133,15 +136,42 @@ class ConversationServices:
                 }
             )
         )
-        if question and self.followups is not None and info.patient_id:
-            ctx.side_futures.append(
-                self.followups.schedule(
-                    replace(info, task_id=ctx.task_id, tenant_id=ctx.tenant_id),
-                    question=question,
-                    asked_at=ctx.envelope.created_at,
-                    severity=assessment.severity or "HIGH",
-                )
+        followups = self.followups
+        if question and followups is not None and info.patient_id:
+            task = replace(info, task_id=ctx.task_id, tenant_id=ctx.tenant_id)
+            asked_at, severity = ctx.envelope.created_at, assessment.severity or "HIGH"
+            # Published once the task's `completed` is committed: the reply does not wait for the
+            # broker's confirm, the ack does; a task whose write failed parks nothing.
+            ctx.after_commit.append(
+                lambda: followups.schedule(task, question=question, asked_at=asked_at, severity=severity)
             )
+
+    def park_again(self, envelope: Envelope, result: Any) -> Future[None] | None:
+        """The follow-up of a completed task, parked again for a redelivery: the first run
+        acked only once it was confirmed, so a redelivery may come from a run whose follow-up
+        never was. Parked twice is harmless: its NO_RESPONSE alert key is fixed per question."""
+        conversa = result.get("conversa") if isinstance(result, dict) else None
+        question = conversa.get("perguntaDeSeguimento") if isinstance(conversa, dict) else None
+        payload = envelope.payload if isinstance(envelope.payload, dict) else {}
+        patient_id = payload.get("patientId") or payload.get("patient_id")
+        conversation_id = payload.get("conversationId") or payload.get("conversation_id")
+        if not question or self.followups is None or not patient_id or not conversation_id:
+            return None
+        assert isinstance(conversa, dict)
+        severities = [a.get("severity") for a in conversa.get("alertas") or [] if isinstance(a, dict)]
+        severity = max(
+            (s for s in severities if s in SEVERITY_RANK), key=SEVERITY_RANK.__getitem__, default="HIGH"
+        )
+        info = TaskInfo(
+            task_id=str(envelope.task_id),
+            tenant_id=envelope.tenant_id,
+            patient_id=str(patient_id),
+            conversation_id=str(conversation_id),
+            message_id=payload.get("messageId") or payload.get("message_id"),
+        )
+        return self.followups.schedule(
+            info, question=str(question), asked_at=envelope.created_at, severity=severity
+        )
 
 
 def _narrowed(

@@ -186,23 +186,24 @@ class ConversationLog:
             out: dict[str, str] = {}
             for key, severity in items:
                 where = {"k_tenant_id": tenant_id, "k_conversation_id": conversation_id, "k_episode_key": key}
+                # Insert first: a finding the conversation has no episode of (the common case)
+                # opens one in one statement instead of a select and an insert.
+                fresh = {
+                    "tenant_id": tenant_id,
+                    "conversation_id": conversation_id,
+                    "episode_key": key,
+                    "severity": severity,
+                    "task_id": task_id,
+                    "alerted_at": ts,
+                    "last_seen_at": ts,
+                    "joined": [],
+                }
+                if conn.execute(insert, fresh).first() is not None:
+                    out[key] = "open"
+                    continue
+                # The episode exists (or another worker opened it a moment ago, PostgreSQL: the
+                # insert waited for its commit): decide against its row, locked.
                 current = self._locked(conn, where)
-                if current is None:
-                    fresh = {
-                        "tenant_id": tenant_id,
-                        "conversation_id": conversation_id,
-                        "episode_key": key,
-                        "severity": severity,
-                        "task_id": task_id,
-                        "alerted_at": ts,
-                        "last_seen_at": ts,
-                        "joined": [],
-                    }
-                    if conn.execute(insert, fresh).first() is not None:
-                        out[key] = "open"
-                        continue
-                    # Another worker opened it a moment ago (PostgreSQL): decide against its row.
-                    current = self._locked(conn, where)
                 decision = decide(current, severity, task_id, ts)
                 out[key] = decision
                 if decision in ("open", "escalate"):

@@ -4,6 +4,7 @@ dispatcher and the fake NestJS backend on loopback; the follow-up's publish is r
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -90,11 +91,13 @@ class Stack:
             conversation=self.services,
         )
         result = get_handler("clinico", "mensagem").fn(ctx, AgentMessagePayload.model_validate(payload))
-        for fut in [*ctx.alert_futures, *ctx.side_futures]:
-            fut.result(timeout=30)
-        # As the rules stage does: the handler's writes commit with the task's completion.
+        # As the rules stage does: the handler's writes commit with the task's completion, and
+        # the follow-up is published after that commit.
         self.store.transition(str(env.task_id), "completed", progress_for("completed"), result=result)
         self.store._write(lambda conn: [op(conn) for op in ctx.on_complete])
+        ctx.side_futures.extend(start() for start in ctx.after_commit)
+        for fut in [*ctx.alert_futures, *ctx.side_futures]:
+            fut.result(timeout=30)
         return result, ctx
 
     def sent(self, type_: str) -> list[dict[str, Any]]:
@@ -283,7 +286,10 @@ def test_the_rules_stage_acks_once_the_follow_up_is_parked_and_remembers_the_mes
         env, body = _critical(store)
         outcome = stage.process(body)
 
-        assert isinstance(outcome, Ack)
+        assert isinstance(outcome, Ack) and outcome.reply is not None
+        # The reply is out before the follow-up is confirmed; the ack waits for it.
+        for fut in outcome.after:
+            fut.result(timeout=30)
         assert [json.loads(b)["task_id"] for b in parked] == [str(env.task_id)]
         [row] = ConversationLog(store).earlier("hospital_a", "conv-s", datetime.now(UTC), "other")
         assert row["task_id"] == str(env.task_id) and row["followup_question"] == FOLLOW_UP["CRITICAL"]
@@ -292,18 +298,46 @@ def test_the_rules_stage_acks_once_the_follow_up_is_parked_and_remembers_the_mes
         store.close()
 
 
-def test_a_follow_up_the_broker_does_not_confirm_keeps_the_task_unacked(tmp_path: Path) -> None:
-    from workers.stages import Requeue
+def test_a_follow_up_the_broker_does_not_confirm_keeps_the_task_unacked_and_its_redelivery_parks_it(
+    tmp_path: Path,
+) -> None:
+    from workers.stages import Ack
 
-    def refused(*_args: Any) -> None:
-        raise ConnectionError("publish not confirmed")
+    confirm = {"ok": False}
+    answered = threading.Event()  # the broker answers once the stage has returned
+    parked: list[dict[str, Any]] = []
+
+    def publish(_ex: str, _key: str, body: bytes, _h: dict[str, Any]) -> None:
+        answered.wait(30)
+        if not confirm["ok"]:
+            raise ConnectionError("publish not confirmed")
+        parked.append(json.loads(body))
 
     settings = make_settings(tmp_path, no_response_after_s=60)
     store = Store(settings.database_url)
-    stage, followups = _rules_stage(settings, store, refused)
+    stage, followups = _rules_stage(settings, store, publish)
     try:
-        _env, body = _critical(store)
-        assert isinstance(stage.process(body), Requeue)
+        env, body = _critical(store)
+        first = stage.process(body)
+        # The reply goes (the result is durable); the ack's wait fails, so the consumer requeues.
+        assert isinstance(first, Ack) and first.reply is not None
+        answered.set()
+        [failed] = [f for f in first.after if f.exception(timeout=30) is not None]
+        assert isinstance(failed.exception(), ConnectionError)
+        assert parked == []
+
+        confirm["ok"] = True
+        again = stage.process(body, {"x-delivery-count": 1})
+
+        assert isinstance(again, Ack) and again.reply is not None
+        assert again.reply["response"] == first.reply["response"]
+        for fut in again.after:
+            fut.result(timeout=30)
+        [msg] = parked
+        assert msg["task_id"] == str(env.task_id) and msg["question"] == FOLLOW_UP["CRITICAL"]
+        assert msg["conversation_id"] == "conv-s" and msg["patient_id"] == PATIENT
+        assert datetime.fromisoformat(msg["asked_at"]) == env.created_at
+        assert store.get_task(str(env.task_id))["attempts"] == 1  # not analysed again
     finally:
         followups.shutdown()
         store.close()
@@ -411,6 +445,31 @@ def test_a_batch_of_agent_messages_remembers_every_message_in_one_statement_and_
             [row] = log.earlier("hospital_a", f"conv-b{i}", datetime.now(UTC), "other")
             assert row["task_id"] == str(env.task_id)
         assert len(stage.dispatcher.emitted) == 2, "the critical message's alert, as the warm-up's"
+    finally:
+        followups.shutdown()
+        store.close()
+
+
+def test_the_consumer_path_publishes_the_follow_up_only_once_the_reply_is_out(tmp_path: Path) -> None:
+    """`defer`: the follow-up's confirmed publish (on the broker connection's thread) must not
+    queue ahead of the reply; it starts from `Ack.then`, which the consumer runs after the replies."""
+    from workers.stages import Ack
+
+    settings = make_settings(tmp_path, no_response_after_s=60)
+    store = Store(settings.database_url)
+    parked: list[bytes] = []
+    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    try:
+        env, body = _critical(store)
+        [outcome], _ = stage.process_batch([(body, {})], defer=True)
+
+        assert isinstance(outcome, Ack) and outcome.reply is not None and len(outcome.then) == 1
+        assert parked == [] and not all(f.done() for f in outcome.after)  # the ack still waits
+        for start in outcome.then:
+            start()
+        for fut in outcome.after:
+            fut.result(timeout=30)
+        assert [json.loads(b)["task_id"] for b in parked] == [str(env.task_id)]
     finally:
         followups.shutdown()
         store.close()

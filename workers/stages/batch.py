@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from shared.config import Settings
@@ -24,7 +25,7 @@ from shared.store import BatchTask, progress_for
 from workers.context import TaskContext, TaskInfo
 from workers.findings import AlertSpec
 from workers.stages.delivery import row_for, wait_alerts
-from workers.stages.outcomes import Outcome, Requeue
+from workers.stages.outcomes import Outcome
 
 log = get_logger("workers.stages.batch")
 
@@ -60,8 +61,7 @@ class Work:
     started_at: float = 0.0
     ran_s: float = 0.0  # how long the handler ran
     headers: Mapping[str, Any] = field(default_factory=dict)
-    # No sign of an earlier delivery (first delivery, no retry, no replay): no `processing` write
-    # before the handler runs.
+    # No sign of an earlier delivery (no redelivery, retry or replay): no `processing` write first.
     first: bool = False
     # This delivery's `processing` is stored (a possible repeat, or a slow handler).
     started: bool = False
@@ -71,10 +71,10 @@ class Work:
     failure: tuple[bool, Exception] | None = None
     # Alerts the handler emitted: (spec, task info, the future it got, its trace context).
     alerts: list[tuple[AlertSpec, TaskInfo, Future[str], contextvars.Context]] = field(default_factory=list)
-    # Alerts of a conversation whose episodes the batch's transaction decides: (spec, task info,
-    # trace context); `gated` is what that decided (the alerts to send, the findings that joined).
+    # A conversation's alerts, their episodes decided in the batch's transaction; `gated`: what it decided.
     held: list[tuple[AlertSpec, TaskInfo, contextvars.Context]] = field(default_factory=list)
     gated: tuple[list[tuple[AlertSpec, TaskInfo, contextvars.Context]], list[dict[str, Any]]] | None = None
+    then: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def task_id(self) -> str:
@@ -279,23 +279,41 @@ def settle(w: Work, state: str) -> None:
             fut.set_result(state)
 
 
-def confirm_side_work(works: list[Work], budget: float) -> list[Work]:
-    """The works whose broker side work (a conversation's follow-up, `ctx.side_futures`) is
-    confirmed: only those are recorded. One the broker could not confirm is requeued with
-    nothing written, so its next run schedules the follow-up again (docs/agent-message.md)."""
-    kept = []
-    for w in works:
-        assert w.ctx is not None
-        try:
-            for fut in w.ctx.side_futures:
-                fut.result(timeout=budget)
-        except Exception as exc:
-            w.log.error("side_work_not_confirmed", error=repr(exc))
-            settle(w, "not recorded")
-            w.outcome = Requeue("a follow-up could not be confirmed by the broker")
-            continue
-        kept.append(w)
-    return kept
+def start_after_commit(w: Work, defer: bool = False) -> None:
+    """After the commit: the handler's broker work (a follow-up, `ctx.after_commit`), which the ack
+    waits for (`ctx.side_futures`) and the reply does not; a failure requeues (the redelivery parks
+    it again). `defer`: the futures now, the work once the reply is out (`Work.then`, `Ack.then`)."""
+    if w.ctx is None:
+        return
+    for start in w.ctx.after_commit:
+        fut: Future[Any] = Future()
+        w.ctx.side_futures.append(fut)
+        w.then.append(partial(_start_into, start, fut))
+    w.ctx.after_commit.clear()
+    if not defer:
+        run_then(w)
+
+
+def _start_into(start: Callable[[], Future[Any]], target: Future[Any]) -> None:
+    try:
+        chain(start(), target)
+    except Exception as exc:
+        target.set_exception(exc)
+
+
+def run_then(w: Work) -> None:
+    while w.then:
+        w.then.pop(0)()
+
+
+def all_confirmed(futures: tuple[Future[Any], ...], budget: float, log_: Any) -> bool:
+    try:
+        for fut in futures:
+            fut.result(timeout=budget)
+    except Exception as exc:
+        log_.error("side_work_not_confirmed", error=repr(exc))
+        return False
+    return True
 
 
 def wait_alerts_timed(w: Work, settings: Settings) -> bool:
@@ -309,8 +327,8 @@ def wait_alerts_timed(w: Work, settings: Settings) -> bool:
         w.ran_s += time.perf_counter() - started
 
 
-def chain(source: Future[str], target: Future[str]) -> None:
-    def copy(done: Future[str]) -> None:
+def chain(source: Future[Any], target: Future[Any]) -> None:
+    def copy(done: Future[Any]) -> None:
         exc = done.exception()
         if exc is not None:
             target.set_exception(exc)
@@ -334,8 +352,7 @@ class SlowRuns:
         self.start = start
         self.after_s = after_s
         self._running: dict[int, tuple[float, Work]] = {}
-        # Held while a `processing` write is under way: `unwatch` waits for it, so the batch's
-        # write after the handler knows whether the attempt was counted already (`Work.started`).
+        # Held during a `processing` write: the batch's write then knows (`Work.started`) whether it counted.
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._asleep = False

@@ -2,7 +2,8 @@
 
     Ack         the task is done (or was already): ack, after sending `reply` to a waiting publisher;
                 with `after`, the reply goes out at once and the ack waits for those futures (the
-                task's alerts: delivered, failed for good or parked); one that fails requeues it
+                task's alerts: delivered, failed for good or parked, its follow-up confirmed); one
+                that fails requeues it; `then` starts once the reply is out (the follow-up)
     Requeue     nack with requeue: nothing was recorded that a second run would trip over
     Retry       publish to the delay queue for `delay_s` with the retry count, then ack
     DeadLetter  publish to the dead-letter exchange with the reason, then ack
@@ -14,6 +15,7 @@ Every publish is confirmed before the ack, so a message is never lost between th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,9 @@ class Ack:
     # What must settle before the ack (the alerts on their way to the backend): the stored result
     # is durable already, so the reply does not wait for them (docs/agent-message.md).
     after: tuple[Future[Any], ...] = ()
+    # Broker work to start once the reply is on its way (a follow-up's confirmed publish: on the
+    # connection thread it would hold the reply back behind its confirm); `after` waits for it.
+    then: tuple[Callable[[], None], ...] = ()
 
 
 @dataclass(frozen=True)

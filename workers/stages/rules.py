@@ -10,13 +10,15 @@ to the LLM stage). Per batch (docs/workers.md, "One transaction per batch"):
     a possible repeat (redelivered, retried, replayed): store "processing" first, as before
     read the batch's progress: a task completed already is not run (acked, answered from the store)
     run the handlers (rules); the alerts they emit are held for the batch
-    wait until the follow-ups they handed to the broker are confirmed (else Requeue, nothing written)
     one transaction: "completed" + result + alert rows (pending) + the handlers' writes (the
       conversation's record of the message) + a conversation's alert episodes, decided there;
       refused for a task another delivery got to first
-    alerts to delivery (their delivery state is the dispatcher's later write)
-    reply at once; ack once the alerts are delivered, failed for good or parked (Ack.after), or
-      wait for them and forward to the LLM stage queue, then ack
+    alerts to delivery (their delivery state is the dispatcher's later write); the follow-ups
+      the handlers asked for to the broker (`ctx.after_commit`)
+    reply at once; ack once the alerts are delivered, failed for good or parked and the
+      follow-ups confirmed (Ack.after; one that fails requeues: the redelivery finds the task
+      completed and parks its follow-up again), or wait for them and forward to the LLM stage
+      queue, then ack
     transient error → store "retrying" → Retry (a delay queue dead-letters it back)
     after WORKER_MAX_RETRIES retries, or redelivered too often (crashes) → DeadLetter with the reason
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Mapping
+from concurrent.futures import Future
 from typing import Any
 
 from shared import topology, tracing
@@ -39,8 +42,8 @@ from workers.stages.batch import (
     BatchAlerts,
     SlowRuns,
     Work,
+    all_confirmed,
     batch_items,
-    confirm_side_work,
     defer_alerts,
     dispatch_alerts,
     emit_now,
@@ -50,6 +53,7 @@ from workers.stages.batch import (
     release_gated,
     resend_pending,
     settle,
+    start_after_commit,
     unsettled,
     wait_alerts_timed,
 )
@@ -108,7 +112,7 @@ class RulesStage:
         return self.process_batch(deliveries)[0]
 
     def process_batch(
-        self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]]
+        self, deliveries: list[tuple[bytes, Mapping[str, Any] | None]], *, defer: bool = False
     ) -> tuple[list[Outcome], float]:
         """`process_many`, and the seconds its handlers ran (the store's and the broker's waits
         left out): what tells the consumer whether the handlers are fast (BatchPool.min_batch)."""
@@ -144,7 +148,6 @@ class RulesStage:
                         w.taken = True  # completed already, or a later delivery has it
                     elif self._run(w):
                         ran.append(w)
-                ran = confirm_side_work(ran, self.settings.alert_inline_budget_s + 30)
                 answers = self.store.record_batch(batch_items(ran, self.dispatcher))
             except Exception as exc:
                 for w in live:
@@ -157,16 +160,17 @@ class RulesStage:
                     self._after_failure(w)
                 elif w.taken:
                     w.outcome = self._duplicate(w, self.store.get_task(w.task_id))
-            self._dispatch(ran, answers)
+            self._dispatch(ran, answers, defer)
         finishing = [w for w in ran if w.outcome is None]
         for w in finishing:
             ctx = w.ctx
             assert ctx is not None
-            if ctx.llm_pending and ctx.alert_futures and not wait_alerts_timed(w, self.settings):
-                # The hand-off acks the message: its alerts must be settled first.
+            waits = [*ctx.alert_futures, *ctx.side_futures]
+            if ctx.llm_pending and waits and not wait_alerts_timed(w, self.settings):
+                # The hand-off acks the message: its alerts and follow-up must be settled first.
                 w.outcome = Requeue("alerts could not be delivered or parked")
                 continue
-            if any(f.done() and f.exception() is not None for f in ctx.alert_futures):
+            if any(f.done() and f.exception() is not None for f in waits):
                 w.outcome = Requeue("alerts could not be delivered or parked")
                 continue
             # With an LLM stage to come, this answer is preliminary: the crew may still write
@@ -175,8 +179,9 @@ class RulesStage:
             w.outcome = (
                 Forward(topology.LLM_QUEUE, reply=reply)
                 if ctx.llm_pending
-                # The result is durable: the reply goes now, the ack once the alerts settle.
-                else Ack(reply=reply, after=unsettled(ctx.alert_futures))
+                # The result is durable: the reply goes now, the ack once the alerts settle and
+                # the follow-up is confirmed.
+                else Ack(reply=reply, after=unsettled(waits), then=tuple(w.then))
             )
         if finishing:
             # One line per batch: a line per task cost more CPU than the rules themselves.
@@ -211,15 +216,16 @@ class RulesStage:
         for w, (applied, _current) in zip(works, answers, strict=True):
             w.started = w.started or applied
 
-    def _dispatch(self, works: list[Work], answers: list[BatchAnswer]) -> None:
-        """After the batch's commit: the alerts to delivery, on the dispatcher's threads. Their
-        delivery state is written there; the reply does not wait for it, the ack does."""
+    def _dispatch(self, works: list[Work], answers: list[BatchAnswer], defer: bool) -> None:
+        """After the commit: the alerts to delivery (the ack waits for them, the reply does not);
+        the follow-ups once the replies are out (`defer`), not before an LLM hand-off (it waits)."""
         for w, answer in zip(works, answers, strict=True):
             if not answer.applied:
                 settle(w, "duplicate")
                 w.outcome = self._duplicate(w, answer.current)
                 continue
             release_gated(w)
+            start_after_commit(w, defer and not (w.ctx is not None and w.ctx.llm_pending))
             if w.alerts:
                 try:
                     assert self.dispatcher is not None
@@ -303,12 +309,16 @@ class RulesStage:
         pending = llm_estado(result) == "pendente"
         # A redelivered task answers with what was stored; it is never analysed twice.
         reply = self.reply_for(w.parsed, result, final=not pending) if status == "completed" else None
+        parked = park_again(self.conversation, w, result) if status == "completed" else ()
         if status == "completed" and self.llm_stage and pending:
             # Completed, but the process died before the hand-off was confirmed: hand it off
-            # again. The LLM stage ignores a task it has already enriched.
+            # again. The LLM stage ignores a task it has already enriched. The hand-off acks
+            # the message, so its follow-up is confirmed first.
+            if not all_confirmed(parked, self.settings.alert_inline_budget_s + 30, w.log):
+                return Requeue("a follow-up could not be confirmed by the broker")
             return Forward(topology.LLM_QUEUE, reply=reply)
         after = resend_pending(self.dispatcher, self.store, w) if status == "completed" else ()
-        return Ack(f"skipped: task already {status}", reply=reply, after=after)
+        return Ack(f"skipped: task already {status}", reply=reply, after=after + parked)
 
     def _run(self, w: Work) -> bool:
         """Run the handler; True when it returned, else `w.failure` is set."""
@@ -365,3 +375,16 @@ class RulesStage:
             )
         else:
             w.outcome = self.failures.retry_or_dead_letter(w, f"{type(exc).__name__}: {exc}")
+
+
+def park_again(conversation: AlertGate | None, w: Work, result: Any) -> tuple[Future[Any], ...]:
+    """The follow-up of a completed task, parked again: its first run published it after the
+    commit and acked only once it was confirmed, so this redelivery may be all it has."""
+    if conversation is None:
+        return ()
+    try:
+        fut = conversation.park_again(w.parsed.envelope, result)
+    except Exception as exc:  # the redelivery of this one tries again
+        fut = Future()
+        fut.set_exception(exc)
+    return (fut,) if fut is not None else ()

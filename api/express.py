@@ -27,10 +27,11 @@ already read replayed, so every error keeps FastAPI's exact answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
 from fastapi.telemetry._asgi import ExceptionTelemetryMiddleware
 from starlette._exception_handler import wrap_app_handling_exceptions
@@ -41,16 +42,14 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+from api.fastlane import PlainHeaders, TaskRoute, TaskSpec, plain_headers
 from api.http_limits import HOLD_HEAD
 from api.limits import BodySizeLimit
 from api.ratelimit import check_rate
 from api.telemetry import RequestTelemetry
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from fastapi.routing import APIRoute
-
-    from api.fastlane import PlainHeaders, TaskSpec
 
 MAX_PATHS = 256  # learned paths; routes with path parameters are never learned
 _ERROR = "gateway.express_error"
@@ -237,3 +236,45 @@ class Express:
             await wrap_app_handling_exceptions(_reraise, Request(scope, receive, send))(scope, receive, send)
         finally:
             scope.pop(_ERROR, None)
+
+
+@dataclass(frozen=True)
+class FastLane:
+    """The fast lane of one app: which task routes it serves (for tests and operators)."""
+
+    served_paths: frozenset[str]
+
+
+def fast_lane_paths(routers: Iterable[APIRouter]) -> frozenset[str]:
+    # The routers carry their prefix, so their routes carry full paths.
+    return frozenset(
+        route.path
+        for router in routers
+        for route in router.routes
+        if isinstance(route, TaskRoute) and route.fast_spec is not None
+    )
+
+
+class GatewayApp(FastAPI):
+    """FastAPI whose `TaskRoute`s take the fast lane (`fast_lane = None` serves everything the
+    usual way), and whose learned task paths take the express lane (api/express.py)."""
+
+    fast_lane: FastLane | None = None
+    express: Express | None = None
+
+    def enable_fast_lane(self, routers: Iterable[APIRouter]) -> None:
+        self.fast_lane = FastLane(fast_lane_paths(routers))
+        self.express = Express(self, super().__call__)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        express = self.express
+        if express is not None and scope["type"] == "http" and scope["method"] == "POST":
+            entry = express.routes.get(scope["path"])
+            if entry is not None and not self.dependency_overrides and not scope.get("root_path"):
+                head = plain_headers(self.state, scope["headers"])
+                length = head.content_length if head is not None else None
+                if length is not None and length <= entry.limit:
+                    assert head is not None
+                    await express.serve(entry, scope, receive, send, head)
+                    return
+        await super().__call__(scope, receive, send)

@@ -26,15 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import fastapi.routing
-from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Scope
 
 from api import metrics
-from api.express import Express
 from api.providers import resolve_tenant
 from api.ratelimit import check_rate
 from api.submit import CORRELATION_ID_MAX_LEN, IDEMPOTENCY_KEY_MAX_LEN, Submitter, get_submitter
@@ -190,45 +188,3 @@ class TaskRoute(APIRoute):
             return await spec.endpoint(**kwargs)
 
         return handler
-
-
-@dataclass(frozen=True)
-class FastLane:
-    """The fast lane of one app: which task routes it serves (for tests and operators)."""
-
-    served_paths: frozenset[str]
-
-
-def fast_lane_paths(routers: Iterable[APIRouter]) -> frozenset[str]:
-    # The routers carry their prefix, so their routes carry full paths.
-    return frozenset(
-        route.path
-        for router in routers
-        for route in router.routes
-        if isinstance(route, TaskRoute) and route.fast_spec is not None
-    )
-
-
-class GatewayApp(FastAPI):
-    """FastAPI whose `TaskRoute`s take the fast lane (`fast_lane = None` serves everything the
-    usual way), and whose learned task paths take the express lane (api/express.py)."""
-
-    fast_lane: FastLane | None = None
-    express: Express | None = None
-
-    def enable_fast_lane(self, routers: Iterable[APIRouter]) -> None:
-        self.fast_lane = FastLane(fast_lane_paths(routers))
-        self.express = Express(self, super().__call__)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        express = self.express
-        if express is not None and scope["type"] == "http" and scope["method"] == "POST":
-            entry = express.routes.get(scope["path"])
-            if entry is not None and not self.dependency_overrides and not scope.get("root_path"):
-                head = plain_headers(self.state, scope["headers"])
-                length = head.content_length if head is not None else None
-                if length is not None and length <= entry.limit:
-                    assert head is not None
-                    await express.serve(entry, scope, receive, send, head)
-                    return
-        await super().__call__(scope, receive, send)

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import fastapi.routing
-from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from api import metrics
 from api.providers import resolve_tenant
@@ -39,15 +39,80 @@ from api.submit import CORRELATION_ID_MAX_LEN, IDEMPOTENCY_KEY_MAX_LEN, Submitte
 
 
 @dataclass(frozen=True)
-class _TaskSpec:
+class PlainHeaders:
+    """What the headers of a plainly valid task POST carry."""
+
+    tenant: str
+    idempotency_key: str | None
+    correlation_id: str | None
+    content_length: int | None  # the first Content-Length header, None if absent or not a number
+
+
+def plain_headers(state: Any, headers: Iterable[tuple[bytes, bytes]]) -> PlainHeaders | None:
+    """The headers of a task POST that will plainly pass FastAPI's checks (JSON content type,
+    header limits, a known API key); None sends the request to FastAPI's own handler."""
+    content_type = authorization = x_api_key = idem = correlation = content_length = None
+    for name, value in headers:
+        if name == b"content-type":
+            content_type = value
+        elif name == b"content-length":
+            content_length = content_length or value
+        elif name == b"authorization":
+            authorization = authorization or value.decode("latin-1")
+        elif name == b"x-api-key":
+            x_api_key = x_api_key or value.decode("latin-1")
+        elif name == b"idempotency-key":
+            idem = idem or value.decode("latin-1")
+        elif name == b"x-correlation-id":
+            correlation = correlation or value.decode("latin-1")
+    if (
+        content_type is None
+        or not _is_json(content_type)
+        or (idem is not None and not 1 <= len(idem) <= IDEMPOTENCY_KEY_MAX_LEN)
+        or (correlation is not None and len(correlation) > CORRELATION_ID_MAX_LEN)
+    ):
+        return None
+    tenant = resolve_tenant(state, authorization, x_api_key)
+    if tenant is None:
+        return None
+    length = int(content_length) if content_length is not None and content_length.isdigit() else None
+    return PlainHeaders(tenant, idem, correlation, length)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
     endpoint: Callable[..., Awaitable[Response]]
     body_param: str
     body_model: type[BaseModel]
     submit_param: str
     path_params: dict[str, TypeAdapter[Any]]
 
+    def arguments(self, state: Any, scope: Scope, body: bytes, head: PlainHeaders) -> dict[str, Any] | None:
+        """The endpoint's arguments for a plainly valid body, else None (FastAPI's handler)."""
+        try:
+            payload = self.body_model.model_validate_json(body)
+            path_params = scope.get("path_params", {})
+            kwargs: dict[str, Any] = {
+                name: adapter.validate_python(path_params[name]) for name, adapter in self.path_params.items()
+            }
+        except (ValidationError, KeyError):
+            return None
+        kwargs[self.body_param] = payload
+        # unicode_checked: pydantic's JSON parser refuses unpaired surrogates, json.loads
+        # (FastAPI's handler) lets them through for the Submitter to refuse.
+        kwargs[self.submit_param] = Submitter(
+            scope,
+            head.tenant,
+            state.store,
+            state.publisher,
+            head.idempotency_key,
+            head.correlation_id,
+            unicode_checked=True,
+        )
+        return kwargs
 
-def _task_spec(route: APIRoute) -> _TaskSpec | None:
+
+def _task_spec(route: APIRoute) -> TaskSpec | None:
     """The route as the fast lane can serve it, or None: only `POST` endpoints whose parameters
     are exactly a pydantic body, the `SubmitDep` and path parameters qualify."""
     if route.methods != {"POST"} or route.dependencies or _included_with_dependencies():
@@ -68,7 +133,7 @@ def _task_spec(route: APIRoute) -> _TaskSpec | None:
             return None
     if body_param is None or submit_param is None or set(path_params) != set(route.param_convertors):
         return None
-    return _TaskSpec(route.endpoint, body_param, hints[body_param], submit_param, path_params)
+    return TaskSpec(route.endpoint, body_param, hints[body_param], submit_param, path_params)
 
 
 def _included_with_dependencies() -> bool:
@@ -89,7 +154,7 @@ class TaskRoute(APIRoute):
     """APIRoute whose handler serves plainly valid task POSTs directly (see the module docstring).
     Every other route built with this class behaves exactly like an APIRoute."""
 
-    fast_spec: _TaskSpec | None = None
+    fast_spec: TaskSpec | None = None
 
     def get_route_handler(self) -> Callable[[Request], typing.Coroutine[Any, Any, Response]]:
         default = super().get_route_handler()
@@ -102,79 +167,24 @@ class TaskRoute(APIRoute):
             app = request.app
             if getattr(app, "fast_lane", None) is None or app.dependency_overrides:
                 return await default(request)
-            content_type = authorization = x_api_key = idem = correlation = None
-            for name, value in request.scope["headers"]:
-                if name == b"content-type":
-                    content_type = value
-                elif name == b"authorization":
-                    authorization = authorization or value.decode("latin-1")
-                elif name == b"x-api-key":
-                    x_api_key = x_api_key or value.decode("latin-1")
-                elif name == b"idempotency-key":
-                    idem = idem or value.decode("latin-1")
-                elif name == b"x-correlation-id":
-                    correlation = correlation or value.decode("latin-1")
-            state = app.state
-            if (
-                content_type is None
-                or not _is_json(content_type)
-                or (idem is not None and not 1 <= len(idem) <= IDEMPOTENCY_KEY_MAX_LEN)
-                or (correlation is not None and len(correlation) > CORRELATION_ID_MAX_LEN)
-            ):
-                return await default(request)
-            tenant = resolve_tenant(state, authorization, x_api_key)
-            if tenant is None:
+            head = plain_headers(app.state, request.scope["headers"])
+            if head is None:
                 return await default(request)
             # Cached on the request: FastAPI's handler reads the same bytes when it takes over.
             body = await request.body()
-            try:
-                payload = spec.body_model.model_validate_json(body)
-                path_params = request.scope.get("path_params", {})
-                kwargs: dict[str, Any] = {
-                    name: adapter.validate_python(path_params[name])
-                    for name, adapter in spec.path_params.items()
-                }
-            except (ValidationError, KeyError):
+            state = app.state
+            kwargs = spec.arguments(state, request.scope, body, head)
+            if kwargs is None:
                 return await default(request)
-            kwargs[spec.body_param] = payload
-            # unicode_checked: pydantic's JSON parser refuses unpaired surrogates, json.loads
-            # (FastAPI's handler) lets them through for the Submitter to refuse.
-            kwargs[spec.submit_param] = Submitter(
-                request.scope, tenant, state.store, state.publisher, idem, correlation, unicode_checked=True
-            )
             metrics.FAST_LANE.inc()
             # After the body is validated, as in FastAPI, where the rate check (a dependency)
             # runs once per request whatever the body: a body that fails validation goes to
             # FastAPI's handler without having taken a token, and FastAPI's dependency takes it.
             # A 429 (HTTPException) goes through the app's exception handlers like any other.
-            check_rate(state, tenant)
+            check_rate(state, head.tenant)
+            express = getattr(app, "express", None)
+            if express is not None:
+                express.learn(request.scope, self, spec)
             return await spec.endpoint(**kwargs)
 
         return handler
-
-
-@dataclass(frozen=True)
-class FastLane:
-    """The fast lane of one app: which task routes it serves (for tests and operators)."""
-
-    served_paths: frozenset[str]
-
-
-def fast_lane_paths(routers: Iterable[APIRouter]) -> frozenset[str]:
-    # The routers carry their prefix, so their routes carry full paths.
-    return frozenset(
-        route.path
-        for router in routers
-        for route in router.routes
-        if isinstance(route, TaskRoute) and route.fast_spec is not None
-    )
-
-
-class GatewayApp(FastAPI):
-    """FastAPI whose `TaskRoute`s take the fast lane (`fast_lane = None` serves everything the
-    usual way). Requests go through FastAPI's own `__call__` and middleware either way."""
-
-    fast_lane: FastLane | None = None
-
-    def enable_fast_lane(self, routers: Iterable[APIRouter]) -> None:
-        self.fast_lane = FastLane(fast_lane_paths(routers))

@@ -4,17 +4,70 @@ uvicorn's httptools protocol has no such limit: an 8 MiB header was read, kept i
 handed to the app. This subclass counts what arrives before the end of the headers and answers
 431 (Request Header Fields Too Large) as soon as it passes the cap, without reading the rest;
 nothing past the cap is ever buffered beyond one network read.
+
+The same protocol lets the express lane (api/express.py) write an answer's head and body with one
+socket write: uvicorn writes them separately, one `send` system call each, about a tenth of the
+API's CPU per accepted task. The connection's transport is wrapped (`HeadHoldingTransport`) and
+the request's scope carries it under `HOLD_HEAD`: the express lane calls it
+right before sending a response head whose body follows at once, and the held head goes out with
+that body. The bytes on the wire are the same; a close flushes anything held first.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+HOLD_HEAD = "gateway.hold_head"
+
 
 class HeadersTooLarge(Exception):
     pass
+
+
+class HeadHoldingTransport:
+    """A connection's transport that can hold one write until the next one (see the module
+    docstring); everything else is the transport's own."""
+
+    __slots__ = ("_held", "_holding", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._holding = False
+        self._held: bytes | None = None
+
+    def hold_next_write(self) -> None:
+        self._holding = True
+
+    def release(self) -> None:
+        """Stop holding: write what is held now (after a head that was not followed)."""
+        self._holding = False
+        held, self._held = self._held, None
+        if held is not None:
+            self._transport.write(held)
+
+    def write(self, data: bytes) -> None:
+        if self._holding:
+            self._holding = False
+            self._held = data
+            return
+        held = self._held
+        if held is not None:
+            self._held = None
+            data = held + data
+        self._transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        self.release()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def capped_http_protocol(max_header_bytes: int) -> type[HttpToolsProtocol]:
@@ -27,6 +80,10 @@ def capped_http_protocol(max_header_bytes: int) -> type[HttpToolsProtocol]:
             self._fed = 0  # bytes fed to the parser while the headers were incomplete
             self._exact = 0  # request line + header bytes as parsed
             self._too_large = False
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self.transport = HeadHoldingTransport(transport)  # type: ignore[assignment]
 
         def data_received(self, data: bytes) -> None:
             if self._in_headers:
@@ -46,6 +103,7 @@ def capped_http_protocol(max_header_bytes: int) -> type[HttpToolsProtocol]:
         def on_headers_complete(self) -> None:
             self._in_headers = False
             super().on_headers_complete()
+            self.scope[HOLD_HEAD] = self.transport  # type: ignore[literal-required]
 
         def on_message_complete(self) -> None:
             super().on_message_complete()

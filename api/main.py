@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 
 from api import errors, openapi, ops
-from api.fastlane import GatewayApp
+from api.express import GatewayApp
 from api.limits import BodySizeLimit
 from api.ops.auth import parse_ops_users
 from api.publisher import Publisher

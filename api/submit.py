@@ -24,7 +24,7 @@ from api import metrics
 from api.providers import get_tenant
 from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import check_rate
-from shared import tracing
+from shared import ids, tracing
 from shared.messages import Envelope
 from shared.store import Store, publish_unconfirmed
 
@@ -219,7 +219,8 @@ class Submitter:
             tenant_id=self.tenant,
             payload=data,
             idempotency_key=self.idempotency_key,
-            correlation_id=self.correlation_id or uuid.uuid4().hex,
+            correlation_id=self.correlation_id or ids.uuid4_hex(),
+            task_id=ids.uuid4(),
         )
         task_id = str(envelope.task_id)
         digest = None

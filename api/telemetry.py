@@ -98,19 +98,34 @@ class RequestTelemetry:
                 status = message["status"]
             await send(message)
 
+        await self.serve(self.app, scope, receive, send_wrapper, started, lambda: status)
+
+    async def serve(
+        self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, started: float, status: Any
+    ) -> None:
+        """Run `app` for the request with its metrics and, when sampled, its server span; `status`
+        gives the answer's status code (500 until one was sent). The middleware's own path, and
+        the express lane's (api/express.py), which has no `send` wrapper of its own to read."""
         parent = self._parent(scope) if self._tracer is not None else None
         if self._tracer is None or not self._sampled(parent):
             # No span: the Submitter hands the request's own traceparent (or a new, unsampled
             # one) to the message, so the trace id still joins the logs of every hop.
             try:
-                await self.app(scope, receive, send_wrapper)
+                await app(scope, receive, send)
             finally:
-                self._observe(scope, status, time.perf_counter() - started)
+                self._observe(scope, status(), time.perf_counter() - started)
             return
-        await self._traced(scope, receive, send_wrapper, parent, started, lambda: status)
+        await self._traced(app, scope, receive, send, parent, started, status)
 
     async def _traced(
-        self, scope: Scope, receive: Receive, send: Send, parent: str | None, started: float, status: Any
+        self,
+        app: ASGIApp,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        parent: str | None,
+        started: float,
+        status: Any,
     ) -> None:
         assert self._tracer is not None
         ctx = tracing.extract({tracing.TRACEPARENT: parent}) if parent else None
@@ -122,7 +137,7 @@ class RequestTelemetry:
         )
         token = otel_context.attach(trace.set_span_in_context(span, ctx))
         try:
-            await self.app(scope, receive, send)
+            await app(scope, receive, send)
         except BaseException as exc:
             span.record_exception(exc)
             span.set_status(Status(StatusCode.ERROR, type(exc).__name__))

@@ -12,7 +12,6 @@ import contextvars
 import os
 import random
 import re
-import secrets
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -20,6 +19,8 @@ from typing import Any, TypeVar
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer, TracerProvider
+
+from shared import ids
 
 T = TypeVar("T")
 TRACEPARENT = "traceparent"
@@ -155,7 +156,7 @@ def valid_traceparent(value: Any) -> str | None:
 
 def new_traceparent() -> str:
     # Not sampled: nobody records this trace, but the id still joins the logs of every hop.
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-00"
+    return f"00-{ids.token_hex(16)}-{ids.token_hex(8)}-00"
 
 
 def current_traceparent() -> str | None:

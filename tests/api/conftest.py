@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api.http_limits import capped_http_protocol
 from api.main import create_app
 from shared.config import Settings
 from tests.conftest import make_settings
@@ -41,7 +42,8 @@ def api_settings(tmp_path: Path, broker_url: str, vhost_prefix: str) -> Settings
 def api_module(tmp_path_factory: pytest.TempPathFactory, broker_url: str, vhost_prefix: str) -> Iterator[Api]:
     settings = api_settings(tmp_path_factory.mktemp("api"), broker_url, vhost_prefix)
     with (
-        ServerThread(create_app(settings)) as server,
+        # The production protocol (api/server.py): the express lane writes its answers through it.
+        ServerThread(create_app(settings), http=capped_http_protocol(settings.max_header_bytes)) as server,
         httpx.Client(base_url=server.url, headers={"Authorization": "Bearer chave-a"}, timeout=15) as client,
     ):
         yield Api(server, client, settings)

@@ -106,7 +106,7 @@ def batch_items(works: list[Work], dispatcher: BatchAlerts | None) -> list[Batch
             progress=progress_for("completed", generation=w.generation),
             count_attempt=not w.started,
             result=w.result,
-            ensure=row_for(w.parsed.envelope),
+            ensure=row_for(w.parsed.envelope, w.task_id),
             alerts=alerts,
             also=list(w.ctx.on_complete) if w.ctx is not None else [],
         )

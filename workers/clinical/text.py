@@ -228,12 +228,15 @@ def parse_number(raw: str) -> float | None:
         return None
 
 
+# "," and "." swapped in one pass (format_number).
+_BR_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def format_number(value: float, decimals: int | None = None) -> str:
     """Brazilian style: 6,4 and 210.000."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{value:,.{decimals}f}".translate(_BR_SEPARATORS)
 
 
 def rewrite(norm: Normalised, edits: list[tuple[int, int, str]]) -> Normalised:

@@ -106,7 +106,7 @@ def batch_items(works: list[Work], dispatcher: BatchAlerts | None) -> list[Batch
             progress=progress_for("completed", generation=w.generation),
             count_attempt=not w.started,
             result=w.result,
-            ensure=row_for(w.parsed.envelope),
+            ensure=row_for(w.parsed.envelope, w.task_id),
             alerts=alerts,
             also=list(w.ctx.on_complete) if w.ctx is not None else [],
         )
@@ -164,16 +164,21 @@ def release_gated(w: Work) -> None:
 
 def defer_alerts(w: Work, ctx: TaskContext) -> None:
     """The handler's alerts are held until the batch is recorded; each `emit` answers a future that
-    settles with the alert's delivery state, as AlertDispatcher.emit's would."""
+    settles with the alert's delivery state, as AlertDispatcher.emit's would.
+
+    The closures hold the work's lists, not the work: `w.ctx` is the context, and a context that
+    held `w` back made every task's objects (envelope, payload, result) a reference cycle that
+    only the garbage collector could free (docs/workers.md, "The garbage collector")."""
+    alerts, held = w.alerts, w.held
 
     def emit(spec: AlertSpec, info: TaskInfo) -> Future[str]:
         fut: Future[str] = Future()
         # The handler's trace context: the alert POST joins the task's trace.
-        w.alerts.append((spec, info, fut, contextvars.copy_context()))
+        alerts.append((spec, info, fut, contextvars.copy_context()))
         return fut
 
     def hold(spec: AlertSpec, info: TaskInfo) -> None:
-        w.held.append((spec, info, contextvars.copy_context()))
+        held.append((spec, info, contextvars.copy_context()))
 
     ctx.emit = emit
     if ctx.conversation is not None and ctx.mode != "llm":

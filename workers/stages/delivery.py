@@ -108,11 +108,13 @@ def validation_errors(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def row_for(envelope: Envelope | None) -> dict[str, Any] | None:
+def row_for(envelope: Envelope | None, task_id: str | None = None) -> dict[str, Any] | None:
+    """The `queued` row of a task the store may not have yet; `task_id`: str(envelope.task_id),
+    when the caller has it already."""
     if envelope is None:
         return None
     return Store.new_task_row(
-        task_id=str(envelope.task_id),
+        task_id=task_id or str(envelope.task_id),
         tenant_id=envelope.tenant_id,
         domain=envelope.domain,
         task_type=envelope.task_type,

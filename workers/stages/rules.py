@@ -196,7 +196,7 @@ class RulesStage:
         """`processing` for deliveries that may be repeats; sets the outcome of duplicates."""
         try:
             answers = self.store.start_many(
-                [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
+                [(w.task_id, processing(w), row_for(w.parsed.envelope, w.task_id)) for w in works]
             )
         except Exception as exc:
             for w in works:
@@ -211,7 +211,7 @@ class RulesStage:
     def _mark_processing(self, works: list[Work]) -> None:
         """`processing` for handlers that run long (SlowRuns); a refusal is the batch write's too."""
         answers = self.store.start_many(
-            [(w.task_id, processing(w), row_for(w.parsed.envelope)) for w in works]
+            [(w.task_id, processing(w), row_for(w.parsed.envelope, w.task_id)) for w in works]
         )
         for w, (applied, _current) in zip(works, answers, strict=True):
             w.started = w.started or applied
@@ -252,7 +252,7 @@ class RulesStage:
         if envelope is None or isinstance(known, Exception):
             generation = 0
         else:
-            task = known.get(str(envelope.task_id))
+            task = known.get(parsed.task_id or str(envelope.task_id))
             # The tenant and the replay generation are checked before anything is written
             # (workers/trust.py): a forged message never touches another tenant's task.
             why = self.verifier.untrusted(envelope.tenant_id, headers, task)

@@ -389,7 +389,8 @@ def test_a_handler_running_past_the_slow_mark_gets_processing_written_and_quick_
     import threading
     import time
 
-    from workers.stages.batch import SlowRuns, Work
+    from workers.stages.batch import Work
+    from workers.stages.slow_runs import SlowRuns
 
     started: list[list[Work]] = []
     seen = threading.Event()

@@ -40,7 +40,6 @@ from workers.context import AlertGate, HandlerMode
 from workers.registry import PermanentError
 from workers.stages.batch import (
     BatchAlerts,
-    SlowRuns,
     Work,
     all_confirmed,
     batch_items,
@@ -70,6 +69,7 @@ from workers.stages.delivery import (
 )
 from workers.stages.failures import Failures
 from workers.stages.outcomes import Ack, Forward, Outcome, Requeue
+from workers.stages.slow_runs import SlowRuns
 from workers.trust import UNTRUSTED_TENANT, KnownTask, TenantVerifier
 
 log = get_logger("workers.stages.rules")

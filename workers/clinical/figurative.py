@@ -7,6 +7,9 @@ derrame no bolso", "sem fôlego de tanta coisa pra resolver", "tá 39 graus na s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from .prefilter import may_match
 
 # --- figurative use ------------------------------------------------------------------------------
 
@@ -224,6 +227,19 @@ _COLOUR = re.compile(r"\b(?:roxo|roxa|roxos|roxas|azul|azuis)$")
 _WILL_HAVE = re.compile(r"\bvou\s+(?:ter|dar)\s+um\s+$")
 
 
+@lru_cache(maxsize=8)
+def _in_text(text: str) -> tuple[bool, bool, bool, bool]:
+    """Whether `_EVEN_GIVES_ME`, `_MONEY_OR_SPORT_BEFORE`, `_FIG_NEAR_MISS_BEFORE` and `_WILL_HAVE`
+    may match anywhere in the text, once per text (their literal prefixes, `prefilter.may_match`):
+    a window of a text that lacks them holds no match, so every mention skips those searches."""
+    return (
+        may_match(_EVEN_GIVES_ME, text),
+        may_match(_MONEY_OR_SPORT_BEFORE, text),
+        may_match(_FIG_NEAR_MISS_BEFORE, text),
+        may_match(_WILL_HAVE, text),
+    )
+
+
 def figurative(text: str, start: int, end: int) -> bool:
     """Idioms and near misses: "morrendo de rir", "quase tive um infarto quando vi a conta",
     "meu chefe vai me matar", "o sangue subiu", "sem ar de tanto rir", "roxo de vergonha", "a conta
@@ -248,12 +264,14 @@ def figurative(text: str, start: int, end: int) -> bool:
         and not _EARNEST.search(text, max(0, start - 60), end + 80)
     ):
         return True
-    if _EVEN_GIVES_ME.search(before) and not _STILL_NOW.search(text, end, end + 60):
+    even_gives_me, money_or_sport, near_miss, will_have = _in_text(text)
+    if even_gives_me and _EVEN_GIVES_ME.search(before) and not _STILL_NOW.search(text, end, end + 60):
         return True  # "a fila do SUS me dá até dor no peito"
     if _MONEY_AFTER.match(after) or _BUSY_AFTER.match(after):
         return True  # "um derrame no bolso", "sem fôlego de tanta coisa pra resolver"
     if (
-        _MONEY_OR_SPORT_BEFORE.search(before)
+        money_or_sport
+        and _MONEY_OR_SPORT_BEFORE.search(before)
         and _LAUGH.search(text, end, end + 80)
         and not _EARNEST.search(text, max(0, start - 60), end + 60)
     ):
@@ -266,7 +284,7 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True
     if _FIG_AFTER.match(after):
         return True
-    if _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
+    if near_miss and _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
         return True
     if _KILL.search(mention) and (
         re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
@@ -282,7 +300,7 @@ def figurative(text: str, start: int, end: int) -> bool:
             return True
     if _COLOUR.search(mention) and _FIG_IDIOM_AFTER.match(after):
         return True
-    return bool(_WILL_HAVE.search(before))
+    return will_have and bool(_WILL_HAVE.search(before))
 
 
 # The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".

@@ -120,7 +120,9 @@ class Scanner:
         self.mode = mode
         self.words = WordStarts(self.t)
         # The clause boundaries through the word index: `_BOUNDARY` tried only where one can start.
-        self.ctx = ctx = TextContext(self.t, mode, [m.span() for m in self.words.finditer(BOUNDARY)])
+        self.ctx = ctx = TextContext(
+            self.t, mode, [m.span() for m in self.words.finditer(BOUNDARY)], self.words
+        )
         self.indications = self.ctx.indications
         self._past: dict[tuple[int, int], tuple[bool, bool]] = {}  # per clause (`_remote_past`)
         # The punctuation among the context's sentence boundaries (its words are longer than one).

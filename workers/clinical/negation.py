@@ -25,7 +25,9 @@ from bisect import bisect_left, bisect_right
 from enum import StrEnum
 
 from .conditional import bare_condition
+from .negation_cues import CUES, may_hold_cue, stem_starts
 from .postposed import POST_NEGATION, came_back, denied_after
+from .prefilter import WordStarts
 from .rating import rating_frame
 from .report_cues import ADMISSION, CURRENT, PRESENT, RESOLVED_ALTA, RESOLVED_LAUDO
 from .text import words
@@ -51,52 +53,6 @@ _SENTENCE_BOUNDARY = re.compile(
 _SENTENCE_WORDS = frozenset(("mas", "porem", "contudo", "entretanto", "todavia", "no entanto", "pero"))
 
 _TOKEN = re.compile(r"[a-z0-9]+|[,/:]")
-
-# "sem" is a negator except in fixed phrases where it intensifies ("vomitando sem parar",
-# "sem melhora da falta de ar") or is itself the symptom ("fiquei sem ar").
-_SEM_NOT_NEGATION = (
-    r"(?!\s+(?:parar|para|melhora\w*|sucesso|conseguir|consegui\w*|poder|querer|saber|ajuda|alivio|passar|"
-    r"controle|previsao|motivo|causa|razao|explicacao|resposta|dormir|comer|remedio|medicac\w*|"
-    r"tratamento|acompanhamento|atendimento|forca|folego|sentido\w*|reacao)\b|\s+ar\b(?!\s+livre))"
-)
-
-_CUES = re.compile(
-    r"\b(?:"
-    # Spanish "no" only before a verb of having or feeling ("no tengo fiebre"): in Portuguese
-    # "no" is "in the".
-    r"(?P<nao>nao|nunca|jamais|no(?=\s+(?:tengo|tenho|tuve|tive|tiene|tenia|tinha|siento|sinto|senti|hay|he\s+tenido)\b)|"
-    # spoken "num"/"nun" before a verb ("num tive dor", "nun sinto"); elsewhere "num" is "em um"
-    r"nu[mn](?=\s+(?:tive|tenho|teve|tem|tinha|tava|to|tou|ta|estou|esta|estava|sinto|senti|sente|sentiu|sentia|"
-    r"fiquei|ficou|deu|da|houve|ha|[a-z]{2,}(?:ei|ou|iu)\b)|\s*$))"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|(?<!jeito\s)(?<!lugar\s)(?<!momento\s)(?<!forma\s)(?<!maneira\s)(?<!modo\s)(?<!hora\s)nenhuma?|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
-    r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
-    # Spanish "sin" as "sem" ("sin fiebre ni nada de ahogo"), but "sin aire" is the symptom
-    r"sin(?!\s+(?:parar|aire)\b)|"
-    r"sem" + _SEM_NOT_NEGATION + r")"
-    r"|(?P<ruleout>descart\w*|afast(?:a|ado|ada|ados|adas|ou|ar|ando)|exclui(?:-se|do|da|dos|das|r)?|"
-    r"negativ[oa]s? (?:para|de)|pesquisa negativa (?:para|de))"
-    r"|(?P<cond>caso|em caso de|na presenca de|diante de|"
-    # "se ele tiver", and a named subject: "se meu menino tiver febre", "se a vó sentir falta de ar"
-    r"se (?:eu |ele |ela |voce |a gente |"
-    r"(?:(?:o|a) )?(?:o|a|os|as|meu|minha|meus|minhas|seu|sua|nosso|nossa) [a-z]+ )?"
-    r"(?:tiver|tiverem|houver|apresentar\w*|sentir\w*|"
-    r"ocorrer\w*|surgir\w*|aparecer\w*|persistir\w*|piorar\w*|voltar\w*|notar|perceber|evoluir|iniciar|"
-    r"comecar|estiver|estiverem|continuar|for|forem|vier|vierem|der|derem|ficar|ficarem)|"
-    # spoken, with the final r dropped: "si ele tive febri", "se a minina senti farta de ar"
-    r"s[ei] (?:ele|ela|voce|(?:o|a|meu|minha|seu|sua) [a-z]+) (?:tive|senti|fica|piora|vorta|volta)|"
-    r"se acontecer de (?:eu |ele |ela |voce )?(?:sentir|ter|ficar)|"
-    r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
-    r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
-    r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|risco de|profilaxia|prevencao|prevenir|"
-    r"evitar|para investigar|investigar|investigacao de|pesquisar|rastrear|rastreio de|"
-    r"procurar (?:o |a )?(?:ps|pronto|upa|emergencia|atendimento|hospital)\w*|"
-    # follow-up of a known finding ("controle de pneumotórax"): the current state is stated elsewhere
-    r"(?:controle|seguimento|reavaliacao)\s+(?:radiologico\s+|evolutivo\s+|tomografico\s+)?(?:de|do|da))"
-    r"|(?P<hist>historico(?: familiar| pessoal)? de|historia (?:previa|pregressa|familiar) de|"
-    r"antecedentes?(?: pessoa(?:l|is)| familia(?:r|res))? de|hpp|passado de|"
-    r"(?:status\s+)?pos[\s-]+(?:operatorio|drenagem|tratamento|cirurgico|op|procedimento)\s+(?:de|do|da))"
-    r")\b"
-)
 
 _NAO_CLITICS = frozenset({"se", "me", "te", "lhe", "nos", "mais", "mesmo", "nunca"})
 _NAO_VERBS = words(
@@ -171,10 +127,27 @@ def indication_spans(text: str) -> list[tuple[int, int]]:
 class TextContext:
     """Boundary positions of one normalised text, computed once so each mention costs a bisect."""
 
-    __slots__ = ("clause_ends", "clause_starts", "indications", "sentence_ends", "sentence_starts", "text")
+    __slots__ = (
+        "_cue_starts",
+        "_words",
+        "clause_ends",
+        "clause_starts",
+        "indications",
+        "sentence_ends",
+        "sentence_starts",
+        "text",
+    )
 
-    def __init__(self, text: str, mode: Mode, clause: list[tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        mode: Mode,
+        clause: list[tuple[int, int]] | None = None,
+        words: WordStarts | None = None,
+    ) -> None:
         self.text = text
+        self._words = words
+        self._cue_starts: list[int] | None = None
         # One scan: `_SENTENCE_BOUNDARY`'s matches are the `_BOUNDARY` matches that are punctuation
         # or one of its words (the same punctuation, a subset of the words, none inside another).
         clause = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)] if clause is None else clause
@@ -184,6 +157,12 @@ class TextContext:
         self.sentence_starts = [a for a, _ in sentence]
         self.sentence_ends = [b for _, b in sentence]
         self.indications = indication_spans(text) if mode is Mode.LAUDO else []
+
+    def cue_starts(self) -> list[int]:
+        """Where a negation cue may start (`negation_cues`), once per text, on the first mention's ask."""
+        if self._cue_starts is None:
+            self._cue_starts = stem_starts(self.text, self._words)
+        return self._cue_starts
 
     def clause_start(self, pos: int, sentence: bool = False) -> int:
         ends = self.sentence_ends if sentence else self.clause_ends
@@ -314,7 +293,12 @@ def suppression(
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None
-    for m in _CUES.finditer(prefix):
+    cues = (
+        CUES.finditer(prefix)
+        if ctx.text is not text or may_hold_cue(text, ctx.cue_starts(), c_start, start)
+        else ()
+    )
+    for m in cues:
         kind = m.lastgroup or ""
         if kind == "ruleout" and _DOUBLE_NEGATIVE.search(prefix[: m.start()]):
             continue

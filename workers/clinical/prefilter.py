@@ -210,43 +210,36 @@ class WordStarts:
         by_key = self.by_key
         starts: list[int] = []
         # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
+        # The candidates of each key's groups, in one frame (about 400 groups a dense text).
+        n = len(text)
+        startswith = text.startswith
+        append = starts.append
         for index_key in by_key.keys() & keys:
             positions = by_key[index_key]
             for key in lookup[index_key]:
                 anchors = groups[key]
                 if anchors is None:  # every anchor is the key itself: each position is a candidate
                     starts.extend(positions)
+                elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
+                    size = len(key) - 1
+                    for p in positions:
+                        q = p + size
+                        if q < n and text[q].isspace():
+                            q += 1
+                            while q < n and text[q].isspace():
+                                q += 1
+                            if startswith(anchors, q):
+                                append(p)
                 else:
-                    self._candidates(positions, key, anchors, starts)
+                    for p in positions:
+                        if startswith(anchors, p):
+                            append(p)
         for a in loose:  # "a.v.c": not a run of word characters, found the slow way
             i = text.find(a)
             while i != -1:
                 starts.append(i)
                 i = text.find(a, i + 1)
         return starts
-
-    def _candidates(
-        self, positions: list[int], key: str, anchors: tuple[str, ...] | None, starts: list[int]
-    ) -> None:
-        """The positions of one index key where a group's anchors start."""
-        text = self.text
-        if anchors is None:  # every anchor is the key itself: each position is a candidate
-            starts.extend(positions)
-        elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
-            n = len(text)
-            size = len(key) - 1
-            for p in positions:
-                q = p + size
-                if q < n and text[q].isspace():
-                    q += 1
-                    while q < n and text[q].isspace():
-                        q += 1
-                    if text.startswith(anchors, q):
-                        starts.append(p)
-        else:
-            for p in positions:
-                if text.startswith(anchors, p):
-                    starts.append(p)
 
 
 Groups = dict[str, tuple[str, ...] | None]

@@ -46,6 +46,12 @@ _KIN = words(
 _LINKS = words("e ai entao")  # said before the opening word, they open the sentence with it
 # After these the next words belong to the clause ("que eu tenho", "quando hoje acordei").
 _GOVERNED = words("mas que se quando porque como onde pra para de do da em no na com sem por ate desde")
+# A past before this week: `lexicon.REMOTE_PAST` (years) or last week or month ("foi no mês passado
+# quando peguei covid hoje já subo a ladeira"). "Ontem … hoje" stays one sentence: today's value is
+# read beside yesterday's ("tive febre de 39,5 ontem hoje tá 37,5").
+_LAST_WEEKS = re.compile(
+    r"\b(?:(?:mes|semana)\s+passad[oa]|passad[oa]\s+(?:mes|semana)|ha\s+(?:\d+|uns|umas|duas|tres)\s+(?:semanas|meses))\b"
+)
 _IF = words("se si caso")
 # A "né" closes a question of what may happen ("quem toma marevan pode sangrar mais fácil né"); after
 # a told fact ("tive aquela dor semana passada né mas …") it asks nothing.
@@ -130,8 +136,8 @@ def _cuts(text: str) -> tuple[list[tuple[int, int]], list[bool]]:
             asked.append(_asks(tokens, i))
             seg_start = i
             continue
-        remote = tokens[i] in _NOW and bool(
-            lx.REMOTE_PAST.search(text, found[seg_start].start(), found[i].start())
+        remote = tokens[i] in _NOW and any(
+            p.search(text, found[seg_start].start(), found[i].start()) for p in (lx.REMOTE_PAST, _LAST_WEEKS)
         )
         if not _opens(tokens, i, remote, asked[-1]) or i - seg_start < 3 or not told:
             continue

@@ -52,7 +52,13 @@ _GOVERNED = words("mas que se quando porque como onde pra para de do da em no na
 _LAST_WEEKS = re.compile(
     r"\b(?:(?:mes|semana)\s+passad[oa]|passad[oa]\s+(?:mes|semana)|ha\s+(?:\d+|uns|umas|duas|tres)\s+(?:semanas|meses))\b"
 )
+# "tô ótimo agora": the time closes the state told before it. "hoje não tô normal", "agora voltou":
+# the present reopens the past episode, and a cut would read it on its own (recall first: no cut).
+_STATE = words("to tou ta estou esta")
+_AGAIN = words("nao voltou volta voltando novo novamente piorou piorando ainda continua continuo")
 _IF = words("se si caso")
+_FIRST = _NOW | _SUBJECT | _KIN_HEAD | words("o posso devo sera como e")
+_ASK_FIRST = words("o posso devo sera como e")
 # A "né" closes a question of what may happen ("quem toma marevan pode sangrar mais fácil né"); after
 # a told fact ("tive aquela dor semana passada né mas …") it asks nothing.
 _MAY = words("pode podem poderia possa dar causar causa")
@@ -95,6 +101,8 @@ def _verb_next(tokens: list[str], i: int) -> bool:
 
 
 def _asks(tokens: list[str], i: int) -> bool:
+    if i >= len(tokens) or tokens[i] not in _ASK_FIRST:
+        return False
     tail = " ".join(tokens[i : i + 4])
     return any(tail == q or tail.startswith(q + " ") for q in _ASK_OPEN)
 
@@ -105,7 +113,12 @@ def _opens(tokens: list[str], i: int, remote: bool, asked: bool) -> bool:
     normal … minha tia disse"), or a question."""
     word = tokens[i]
     if word in _NOW:
-        return remote and _verb_next(tokens, i + 1)
+        return (
+            remote
+            and _verb_next(tokens, i + 1)
+            and not any(w in _STATE for w in tokens[max(0, i - 3) : i])
+            and not any(w in _AGAIN for w in tokens[i + 1 : i + 8])
+        )
     if not asked:
         return _asks(tokens, i)
     if word in _SUBJECT and _verb_next(tokens, i + 1):
@@ -123,8 +136,13 @@ def _cuts(text: str) -> tuple[list[tuple[int, int]], list[bool]]:
     cuts: list[tuple[int, int]] = []
     asked = [_asks(tokens, 0) or bool(DICTATED_ASK.search(" ".join(tokens[:8])))]
     seg_start = 0  # the first token of the current sentence
+    finite = [0]  # finite[i]: how many of tokens[:i] are finite verbs (once per token)
+    for word in tokens:
+        finite.append(finite[-1] + _finite(word))
     for i in range(2, len(tokens)):
-        told = asked[-1] or any(_finite(w) for w in tokens[seg_start:i])
+        if tokens[i - 1] != "ne" and tokens[i] not in _FIRST:
+            continue  # most words open nothing
+        told = asked[-1] or finite[i] > finite[seg_start]
         if (
             tokens[i - 1] == "ne"
             and i - 1 - seg_start >= 3

@@ -57,7 +57,11 @@ _LAST_WEEKS = re.compile(
 _STATE = words("to tou ta estou esta")
 _AGAIN = words("nao voltou volta voltando novo novamente piorou piorando ainda continua continuo")
 _IF = words("se si caso")
-_FIRST = _NOW | _SUBJECT | _KIN_HEAD | words("o posso devo sera como e")
+# A body part or sign that takes its own verb after a denied clause: the comma that ended the denial.
+_ARTICLE = words("a o")
+_BODY = words("boca cara face rosto braco perna mao fala vista voz dor febre pressao respiracao")
+_NEGATORS = words("nao nem nunca")
+_FIRST = _NOW | _SUBJECT | _KIN_HEAD | _ARTICLE | words("o posso devo sera como e")
 _ASK_FIRST = words("o posso devo sera como e")
 # A "né" closes a question of what may happen ("quem toma marevan pode sangrar mais fácil né"); after
 # a told fact ("tive aquela dor semana passada né mas …") it asks nothing.
@@ -107,10 +111,11 @@ def _asks(tokens: list[str], i: int) -> bool:
     return any(tail == q or tail.startswith(q + " ") for q in _ASK_OPEN)
 
 
-def _opens(tokens: list[str], i: int, remote: bool, asked: bool) -> bool:
+def _opens(tokens: list[str], i: int, remote: bool, asked: bool, denied: bool) -> bool:
     """A sentence opens at token i: a time of the present after a remote past (`remote`: "foi no
     mês passado … hoje já subo"), a subject with its own finite verb after a question (`asked`: "é
-    normal … minha tia disse"), or a question."""
+    normal … minha tia disse"), a sign with its own finite verb after a denial (`denied`: the
+    denial must not run onto it), or a question."""
     word = tokens[i]
     if word in _NOW:
         return (
@@ -119,6 +124,8 @@ def _opens(tokens: list[str], i: int, remote: bool, asked: bool) -> bool:
             and not any(w in _STATE for w in tokens[max(0, i - 3) : i])
             and not any(w in _AGAIN for w in tokens[i + 1 : i + 8])
         )
+    if denied and word in _ARTICLE and i + 2 < len(tokens) and tokens[i + 1] in _BODY:
+        return _finite(tokens[i + 2])  # "não consegue nem segurar a colher a boca entortou"
     if not asked:
         return _asks(tokens, i)
     if word in _SUBJECT and _verb_next(tokens, i + 1):
@@ -137,8 +144,10 @@ def _cuts(text: str) -> tuple[list[tuple[int, int]], list[bool]]:
     asked = [_asks(tokens, 0) or bool(DICTATED_ASK.search(" ".join(tokens[:8])))]
     seg_start = 0  # the first token of the current sentence
     finite = [0]  # finite[i]: how many of tokens[:i] are finite verbs (once per token)
+    negs = [0]  # the same for the negators
     for word in tokens:
         finite.append(finite[-1] + _finite(word))
+        negs.append(negs[-1] + (word in _NEGATORS))
     for i in range(2, len(tokens)):
         if tokens[i - 1] != "ne" and tokens[i] not in _FIRST:
             continue  # most words open nothing
@@ -157,7 +166,11 @@ def _cuts(text: str) -> tuple[list[tuple[int, int]], list[bool]]:
         remote = tokens[i] in _NOW and any(
             p.search(text, found[seg_start].start(), found[i].start()) for p in (lx.REMOTE_PAST, _LAST_WEEKS)
         )
-        if not _opens(tokens, i, remote, asked[-1]) or i - seg_start < 3 or not told:
+        if (
+            not _opens(tokens, i, remote, asked[-1], negs[i] > negs[seg_start])
+            or i - seg_start < 3
+            or not told
+        ):
             continue
         if tokens[seg_start] in _IF and _asks(tokens, i):
             asked[-1] = True  # "se ela tiver falta de ar posso levar": the question of an "if" clause

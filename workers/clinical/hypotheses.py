@@ -70,6 +70,7 @@ _DICTATED_ASK = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:sera\s+que|e\s+verdade\s+que|capaz\s+que|e\s+possivel\s+que|pode\s+acontecer|"
     r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$"
 )
+DICTATED_ASK = _DICTATED_ASK  # `voice.spoken_stops` ends such a sentence with "?"
 
 
 def asks(text: str, sentence_start: int, sentence_end: int) -> bool:

@@ -51,6 +51,7 @@ from .spelling import fix_typos
 from .spoken import spoken_no
 from .text import Normalised, normalise
 from .things import thing_subject
+from .voice import spoken_stops
 
 # A turn to the present: "mas agora", "porém hoje", "só que desde cedo".
 _NOW_CONTRAST = re.compile(
@@ -115,7 +116,7 @@ class TextScan:
 class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
-        self.norm = digits_for_words(spoken_no(fix_typos(normalise(raw))))
+        self.norm = spoken_stops(digits_for_words(spoken_no(fix_typos(normalise(raw)))))
         self.t = self.norm.text
         self.mode = mode
         self.words = WordStarts(self.t)

@@ -68,7 +68,10 @@ _NEAR = 60
 # "procede", "é verdade" at its end.
 _DICTATED_ASK = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:sera\s+que|e\s+verdade\s+que|capaz\s+que|e\s+possivel\s+que|pode\s+acontecer|"
-    r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$"
+    r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$|"
+    # ... or before a closing clause ("... mais fácil né, obrigada", "né, queria saber do exame")
+    r"\b(?:ne|procede|e\s+verdade)\s*,\s*(?:(?:muito\s+)?obrigad[oa]|brigad[oa]|valeu|grat[oa]|to\s+aqui|tou\s+aqui|"
+    r"estou\s+aqui|queria|gostaria|so\s+isso|era\s+so\s+isso|aguardo)\b"
 )
 
 

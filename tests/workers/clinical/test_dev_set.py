@@ -216,6 +216,7 @@ LABELLED = {
         "paraphrases-22.jsonl",  # s5-spec-time: time, resolution, negation put last, hypotheses (s5a/s5b)
         "paraphrases-23.jsonl",  # s5-spec-who: a thing as subject, clefts, diminutives, improvement answers
         "paraphrases-24.jsonl",  # engine-robust: flips of bench/clinical_metamorphic.py, with near misses
+        "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, by root cause, with near misses
     )
 }
 
@@ -261,6 +262,7 @@ PARAPHRASES = [
         "paraphrases-22.jsonl",
         "paraphrases-23.jsonl",
         "paraphrases-24.jsonl",
+        "paraphrases-26.jsonl",
     )
     for case in _cases(name)
 ]
@@ -352,6 +354,7 @@ FLOORS = {
     # engine-robust's flips of meaning-preserving rewrites (bench/clinical_metamorphic.py), each
     # root cause with its near misses: every case right.
     "paraphrases-24.jsonl": (1.0, 1.0, 1.0),
+    "paraphrases-26.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -70,7 +70,7 @@ _HYPO_QUESTION = re.compile(
 _SIDE_EFFECT = re.compile(
     # any drug class, and a generic user: "o anticoagulante causa sangramento", "quem toma marevan sangra"
     r"(?:\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido|xarope|pomada|colirio|insulina|"
-    r"quimio\w*|anti(?:coagul|inflam|depress|convuls|alerg|hist|psicot|hipertens|emet)\w*"
+    r"quimio\w*|anti(?:coagul|agreg|inflam|depress|convuls|alerg|hist|psicot|hipertens|emet|arritm|diabet|fung|vira)\w*"
     r"|corticoide|aspirina|varfarina|marevan)s?\b)[^.?!\n]{0,30}?\b(?:"
     # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
     r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"

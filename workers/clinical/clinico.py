@@ -124,7 +124,9 @@ def _analyze(
     # The word of a reading that was discounted ("febre de 39,5 semana retrasada, ... tô normal") is that
     # reading's, not a fever told without a value.
     dropped = [(m.start, m.end) for m in scan.temperatures if not m.counts]
-    fever_words = [m for m in scan.counted(scan.fever_mentions) if not any(a <= m.start < b for a, b in dropped)]
+    fever_words = [
+        m for m in scan.counted(scan.fever_mentions) if not any(a <= m.start < b for a, b in dropped)
+    ]
     if readings:
         t_max, _, trecho = max(readings, key=lambda r: r[0])
         if t_max >= threshold:

@@ -64,7 +64,8 @@ _CLAIM_BEFORE = re.compile(
 _FOR_A_WHILE = (
     r"\s+(?:(?:ja\s+)?(?:faz|fazem|ha)\s+(?:(?:uns|umas|mais\s+de|quase|muito|bastante|um|uma|[a-z]+|\d+)\s+){0,2}"
     r"(?:tempo|tempao|dias?|semanas?|mes|meses|anos?)|(?:(?:n?essa|n?esta)\s+semana|n?esse\s+mes|n?este\s+mes|"
-    r"n?esse\s+ano|ultimamente|(?:n?os|n?as)\s+ultim[oa]s\s+(?:\w+\s+)?(?:dias|semanas|meses|anos)))"
+    r"n?esse\s+ano|ultimamente|(?:n?os|n?as|n?esses|n?essas|n?estes|n?estas)\s+ultim[oa]s\s+(?:\w+\s+)?"
+    r"(?:dias|semanas|meses|anos)))"
 )
 
 # "falta de ar não tenho mais desde a cirurgia", "febre não teve não viu medi de noite": the denial put

@@ -184,7 +184,10 @@ def _rule_words() -> frozenset[str]:
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
         # (a dict of patterns too: the vital signs written in the text, "oxímetro", `TEXT_VITALS`)
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else (value,)
+        if isinstance(value, dict):
+            items = list(value.values())
+        else:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
         for item in items:
             if isinstance(item, lexicon.Family):
                 parts = (item.pattern, item.not_before, item.not_after, item.requires)

@@ -35,7 +35,9 @@ _NOT_VERBS = words("dia problema sistema clima mapa tema programa")
 # Words that never follow "em um" (a conjunction, an interjection, an answer word): "desmaio num mas fiquei
 # tonta", "febre tive num nem calafrio", "vontade de morrer num Deus me livre"; "só" only before a verb
 # ("convulsionou nada num só tremeu"; "num só dia" is "em um só").
-_NEVER_AFTER_EM_UM = words("mas nem porem e ou que tambem deus gracas graca sim ne viu ai entao nunca nada jamais")
+_NEVER_AFTER_EM_UM = words(
+    "mas nem porem e ou que tambem deus gracas graca sim ne viu ai entao nunca nada jamais"
+)
 _ONLY = re.compile(r"\s+so\s+([a-z]+)")
 # the contrast "X num, Y sim": "dor no peito num costas sim"
 _CONTRAST = re.compile(r"\s+[a-z]{3,}\s+sim\b")

@@ -216,7 +216,7 @@ LABELLED = {
         "paraphrases-22.jsonl",  # s5-spec-time: time, resolution, negation put last, hypotheses (s5a/s5b)
         "paraphrases-23.jsonl",  # s5-spec-who: a thing as subject, clefts, diminutives, improvement answers
         "paraphrases-24.jsonl",  # engine-robust: flips of bench/clinical_metamorphic.py, with near misses
-        "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, by root cause, with near misses
+        "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, with near misses
     )
 }
 

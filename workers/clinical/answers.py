@@ -239,6 +239,15 @@ def _numbers(folded: str) -> tuple[tuple[tuple[float, str, bool], ...], str, tup
     return tuple(out), text, tuple(labels)
 
 
+# A closing clause after the answer, the errand or the thanks ("às vezes sim, hoje de novo, tô aqui só pra
+# renovar a receita", "..., queria saber do exame", "..., obrigada"): no part of how long the answer is.
+_CLOSING = re.compile(
+    r"[\s,]+(?:(?:to|tou|estou|vim)\s+(?:aqui\s+)?(?:so\s+)?(?:pra|para)\s+(?:renovar|pegar|marcar|remarcar|buscar|"
+    r"saber|ver|mostrar)|(?:to|tou|estou)\s+aqui\s+so\b|(?:queria|gostaria\s+de|quero)\s+(?:tambem\s+)?(?:saber|marcar|"
+    r"remarcar|pedir|renovar|ver)|(?:muito\s+)?obrigad[oa]|brigad[oa]|valeu|grat[oa])\b[^.!?;\n]*$"
+)
+
+
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
     body = spoken_no_text(_FILLER.sub("", folded).strip())
@@ -266,7 +275,7 @@ def read_answer(folded: str) -> Answer:
         return Answer(
             "sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels
         )
-    if hedge is not None and len(first_clause.split()) <= 10:
+    if hedge is not None and len(_CLOSING.sub("", first_clause).split()) <= 10:
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
     return Answer(None, body, None, ongoing, numbers, bare, labels=labels)
 

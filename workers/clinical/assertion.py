@@ -68,10 +68,13 @@ _HYPO_QUESTION = re.compile(
 # when asked, or told with nobody having it; "tomei o remédio da pressão e desmaiei" and "tive uma
 # reação adversa, a boca inchou" are events.
 _SIDE_EFFECT = re.compile(
-    r"\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido)\b[^.?!\n]{0,30}?\b(?:"
+    # any drug class, and a generic user: "o anticoagulante causa sangramento", "quem toma marevan sangra"
+    r"(?:\b(?:vacina|remedio|medicamento|injecao|dose|antibiotico|comprimido|xarope|pomada|colirio|insulina|"
+    r"quimio\w*|anti(?=coagul|agreg|inflam|depress|convuls|alerg|hist|psicot|hipertens|emet|arritm|diabet|fung|vira)\w*"
+    r"|corticoide|aspirina|varfarina|marevan)s?\b)[^.?!\n]{0,30}?\b(?:"
     # "dá" the verb, never "da" before whose pills they are ("o comprimido de dormir da minha mãe")
     r"da(?!\s+(?:minha|meu|sua|seu|nossa|nosso|dona|mae|vo|avo|tia|irma|filha|vizinha|farmacia)\b)|dar|causa|causar|"
-    r"provoca|provocar)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
+    r"provoca|provocar|pode|podem)\b|\bquem\s+(?:toma|usa)\b|efeitos?\s+colatera\w*|reac\w+\s+advers\w*"
 )
 _EXPERIENCED = re.compile(
     r"\b(?:tive|tivemos|teve|fiquei|ficou|tava|senti|sinto|sentiu|sente|me\s+deu|deu\s+n[ea]l[ea]|"
@@ -107,11 +110,13 @@ def hypothetical_spans(
         else _HYPO_QUESTION.finditer(text, sentence_start, sentence_end)
     )
     spans = [m.span() for m in found]
-    side = (
-        _SIDE_EFFECT.search(text, sentence_start, sentence_end)
-        if may_match(_SIDE_EFFECT, text[sentence_start:sentence_end])  # its words, by `str.__contains__`
-        else None
-    )
+    side = None
+    if may_match(_SIDE_EFFECT, text[sentence_start:sentence_end]):  # its words, by `str.__contains__`
+        side = (
+            words.search_in(_SIDE_EFFECT, sentence_start, sentence_end)
+            if words is not None
+            else _SIDE_EFFECT.search(text, sentence_start, sentence_end)
+        )
     if side is not None and (
         asks(text, sentence_start, sentence_end)
         or not _EXPERIENCED.search(text, sentence_start, sentence_end)

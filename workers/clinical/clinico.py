@@ -121,7 +121,12 @@ def _analyze(
     ]
     if sinais is not None and sinais.temperatura_c is not None:
         readings.append((sinais.temperatura_c, "sinais_vitais", None))
-    fever_words = scan.counted(scan.fever_mentions)
+    # The word of a reading that was discounted ("febre de 39,5 semana retrasada, ... tô normal") is that
+    # reading's, not a fever told without a value.
+    dropped = [(m.start, m.end) for m in scan.temperatures if not m.counts]
+    fever_words = [
+        m for m in scan.counted(scan.fever_mentions) if not any(a <= m.start < b for a, b in dropped)
+    ]
     if readings:
         t_max, _, trecho = max(readings, key=lambda r: r[0])
         if t_max >= threshold:

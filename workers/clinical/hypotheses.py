@@ -71,6 +71,11 @@ _DICTATED_ASK = re.compile(
     r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$"
 )
 DICTATED_ASK = _DICTATED_ASK  # `voice.spoken_stops` ends such a sentence with "?"
+# ... or before a closing clause ("... mais fácil né, obrigada", "né, queria saber do exame")
+_ASK_THEN_CLOSE = re.compile(
+    r"\b(?:ne|procede|e\s+verdade)\s*,\s*(?:(?:muito\s+)?obrigad[oa]|brigad[oa]|valeu|grat[oa]|to\s+aqui|tou\s+aqui|"
+    r"estou\s+aqui|queria|gostaria|so\s+isso|era\s+so\s+isso|aguardo)\b"
+)
 
 
 def asks(text: str, sentence_start: int, sentence_end: int) -> bool:
@@ -80,7 +85,10 @@ def asks(text: str, sentence_start: int, sentence_end: int) -> bool:
         return True
     if any(c in text for c in "?.!;\n"):
         return False
-    return bool(_DICTATED_ASK.search(text[sentence_start:sentence_end]))
+    said = text[sentence_start:sentence_end]
+    if _DICTATED_ASK.search(said):
+        return True
+    return ("ne," in said or "ne ," in said or "de," in said) and _ASK_THEN_CLOSE.search(said) is not None
 
 
 # Something heard or read about the symptom ("vi na TV que falta de ar pode ser coração fraco"),

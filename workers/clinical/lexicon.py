@@ -230,15 +230,23 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:ficou|ficando|esta|ta|fica|estava)\s+(?:todo\s+|toda\s+|meio\s+)?(?:roxo|roxa|roxinho|roxinha|"
             r"azul|azulado|azulada|azuladinho|arroxeado|arroxeada)\b",
         ),
-        # Bruises turn purple too: "bati o joelho e ficou roxo", "o local da vacina ficou roxo".
+        # Bruises turn purple too: "bati o joelho e ficou roxo", "o local da vacina ficou roxo". A hand,
+        # foot or finger alone is no bruise (extremities are where cyanosis shows: "a mãozinha ficou
+        # roxinha"): the knock must be told, before ("bati a mão e ficou roxa") or right after (not_after).
         not_before=_re(
-            r"(?:joelho|perna|braco|mao|pe|dedo|olho|unha|hematoma|mancha|lugar|local|pele|batida|pancada|"
+            r"(?:joelho|perna|braco|olho|unha|hematoma|mancha|lugar|local|pele|batida|pancada|"
             r"machucado|canela|coxa|bunda|nadega|seio|barriga|vacina|injecao|queda|tombo|bati|cai|cotovelo|ombro|"
             r"quadril|testa|ralou|ralei|ralado|ralada|arranhao|escorreguei|tropecei)\b"
             r"(?:\s+[a-z]+){0,4}\s*$|"
             # the knock told in the sentence just before: "bati o braço. tá roxo"
             r"\b(?:bati|bateu|batida|pancada)\s+(?:com\s+)?(?:o|a|no|na)\s+(?:joelho|perna|braco|mao|pe|dedo|canela|"
             r"coxa|ombro|quadril|cotovelo)(?:\s+[a-z]+){0,3}\s*[.,;]+\s*$"
+        ),
+        # "o dedo ficou roxo porque bateu na porta", "a mão ficou roxa depois que caiu"
+        not_after=_re(
+            r"[\s,]*(?:(?:so\s+)?(?:porque|pq|que|de|da|do|depois\s+(?:que|da|do|de)|quando|onde|no\s+lugar)\s+)"
+            r"(?:(?:eu|ele|ela|a|o|uma|um)\s+)?(?:bat|pancad|tomb|queda|caiu|cai\b|machuc|prend|prens|torc|topad|"
+            r"tropec|escorreg|vacina|injec)"
         ),
     ),
     # Chest pain: any pain/pressure/weight in the chest, radiation to the left arm or jaw. "Peito" of

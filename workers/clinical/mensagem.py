@@ -25,6 +25,12 @@ from .text import fold
 # "no peito"): enough for a symptom told in pieces, few enough that old talk does not linger.
 THREAD_TURNS = 3
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
+# A greeting opening a turn is no part of what the thread tells ("tô com um aperto aqui" / "bom dia
+# doutora, no peito, e desce pro braço"): the turn is joined without it, as `conversation.read` reads it.
+_GREETING = re.compile(
+    r"^(?:(?:oi|ol[aá]|bom\s+dia|boa\s+tarde|boa\s+noite)\b[\s,.!]*)+(?:(?:doutora?|dra?|enfermeira|mo[cç]a)\b[\s,.!]*)?",
+    re.IGNORECASE,
+)
 # A message that settles the earlier complaint (it went away, it is normal, it was a joke, the
 # patient is well) is never joined with it: the newest word of the patient wins.
 _SETTLED = re.compile(
@@ -114,7 +120,7 @@ def thread_text(payload: AgentMessagePayload, text: str) -> str | None:
     earlier = [t.content for t in payload.conversation_history if t.role == "patient"][-THREAD_TURNS:]
     if not earlier:
         return None
-    parts = [p.strip() for p in (*earlier, text) if p.strip()]
+    parts = [_GREETING.sub("", p.strip()) or p.strip() for p in (*earlier, text) if p.strip()]
     return " ".join(p if _SENTENCE_END.search(p) else p + "." for p in parts)
 
 

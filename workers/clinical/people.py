@@ -29,22 +29,26 @@ _RELATIVES = words(
 )
 
 
-def _diminutives(nouns: frozenset[str]) -> frozenset[str]:
+def _diminutives(nouns: frozenset[str]) -> dict[str, str]:
     """Each noun with its diminutives, as relatives are named in affection: "o netinho", "a vozinha",
     "a mãezinha", "o paizinho", "a tiazinha", "o irmãozinho" (a consonant ending takes -inho: "neto"
     → "netinho"; a vowel or nasal one -zinho: "vó" → "vozinha", "mãe" → "mãezinha")."""
-    out = set(nouns)
-    for noun in nouns:
+    out = {noun: noun for noun in nouns}
+    for noun in sorted(nouns):
         if noun.endswith("s") or noun.endswith(("inho", "inha")):
             continue
         for ending in ("o", "a"):
-            out.add(f"{noun}zinh{ending}")
+            out.setdefault(f"{noun}zinh{ending}", noun)
             if noun[-1] in "oa" and len(noun) > 3:
-                out.add(f"{noun[:-1]}inh{ending}")
-    return frozenset(out)
+                dim = f"{noun[:-1]}inh{ending}"
+                out[dim] = noun if noun[-1] == ending or dim not in out else out[dim]  # "netinho": "neto"
+    return out
 
 
-_RELATIVES = _diminutives(_RELATIVES)
+# Each relative's diminutive with the word it is said of ("vozinha" → "vo", never "voz"): `spelling`
+# reads it so, before the sound key or the general diminutive makes another word of it.
+RELATIVE_BASE = _diminutives(_RELATIVES)
+_RELATIVES = frozenset(RELATIVE_BASE)
 _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "

@@ -59,14 +59,26 @@ _CLAIM_BEFORE = re.compile(
 )
 
 
+# How long the denial has held, told after it: "não sinto faz tempo", "não tive há uns dez dias", "nenhuma
+# essa semana", "não tenho mais faz meses" (the same time phrase as "desde ...").
+_FOR_A_WHILE = (
+    r"\s+(?:(?:ja\s+)?(?:faz|fazem|ha)\s+(?:(?:uns|umas|mais\s+de|quase|muito|bastante|um|uma|[a-z]+|\d+)\s+){0,2}"
+    r"(?:tempo|tempao|dias?|semanas?|mes|meses|anos?)|(?:(?:n?essa|n?esta)\s+semana|n?esse\s+mes|n?este\s+mes|"
+    r"n?esse\s+ano|ultimamente|(?:n?os|n?as|n?esses|n?essas|n?estes|n?estas)\s+ultim[oa]s\s+(?:\w+\s+)?"
+    r"(?:dias|semanas|meses|anos)))"
+)
+
 # "falta de ar não tenho mais desde a cirurgia", "febre não teve não viu medi de noite": the denial put
 # last, then a time since when, or (spoken, unpunctuated) a word that closes the clause.
 _DENIED_SINCE = re.compile(
     r"\s*(?:(?:eu|ele|ela)\s+)?(?:nao|num)\s+(?:tive|tenho|teve|tem|tinha|senti|sinto|sente|sentiu|sentia|houve)"
-    r"(?:\s+nao\b|(?:\s+mais)?(?:\s+(?:desde|depois\s+d[aeo]s?|apos)\b[^.;,!?\n]{0,40}?)?"
+    r"(?:\s+nao\b|(?:\s+mais)?(?:\s+(?:desde|depois\s+d[aeo]s?|apos)\b[^.;,!?\n]{0,40}?|"
+    + _FOR_A_WHILE
+    + r")?"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so)\b))|"
     # "febre nenhuma tá comendo bem": "nenhuma" put last, then a new clause (never "nenhum remédio")
-    r"\s*(?:nenhum|nenhuma)(?:\s+nao)?(?=\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|"
+    r"\s*(?:nenhum|nenhuma)(?:\s+nao)?(?=" + _FOR_A_WHILE + r"(?:\s*[.;,!)\n]|$|\s+[a-z])|"
+    r"\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|"
     r"esta|estou|ele|ela|eu|hoje|agora|ja|desde|graca)\b)"
 )
 # The complaint told back right after its denial: "não tinha mais, mas hoje voltou forte", "não

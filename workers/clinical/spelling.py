@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 from . import lexicon
 from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
-from .people import NAMES
+from .people import NAMES, RELATIVE_BASE
 from .text import Normalised, rewrite, words
 
 VOCABULARY = words(
@@ -183,7 +183,12 @@ def _rule_words() -> frozenset[str]:
     found: set[str] = set(VOCABULARY) | NAMES | KEEP
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
-        for item in value if isinstance(value, (list, tuple)) else (value,):
+        # (a dict of patterns too: the vital signs written in the text, "oxímetro", `TEXT_VITALS`)
+        if isinstance(value, dict):
+            items = list(value.values())
+        else:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+        for item in items:
             if isinstance(item, lexicon.Family):
                 parts = (item.pattern, item.not_before, item.not_after, item.requires)
                 patterns.extend(p for p in parts if p is not None)
@@ -267,10 +272,21 @@ def fix_word(token: str) -> str | None:
         return said
     if token in RULE_WORDS or read_by_rules(token):
         return None
-    return correct(token) or respell(token)
+    # ... and a slip in a word so spelt is the slip of its word ("peiru": "peiro", "peito"; "oxímetru")
+    restored = _restored_final(token)
+    if restored is not None and read_by_rules(restored):
+        return restored
+    return (restored and correct(restored)) or correct(token) or respell(token)
 
 
 _SPOKEN_FINAL = {"u": "o", "i": "e", "us": "os", "is": "es"}
+
+
+def _restored_final(token: str) -> str | None:
+    for end in ("us", "is", "u", "i"):
+        if token.endswith(end) and len(token) > len(end) + 2:
+            return token[: -len(end)] + _SPOKEN_FINAL[end]
+    return None
 
 
 def _final_vowel(token: str) -> str | None:
@@ -278,11 +294,8 @@ def _final_vowel(token: str) -> str | None:
     else changed ("tevi" is "teve", never "tive"; "dozi" is "doze", never "doce"; "direitu" is
     "direito", never "direita"): the writer kept every other letter, so the sound key's merged
     vowels and the commoner word must not choose another one."""
-    for end in ("us", "is", "u", "i"):
-        if token.endswith(end) and len(token) > len(end) + 2:
-            word = token[: -len(end)] + _SPOKEN_FINAL[end]
-            return word if word in RULE_WORDS or is_word(word) else None
-    return None
+    word = _restored_final(token)
+    return word if word is not None and (word in RULE_WORDS or is_word(word)) else None
 
 
 def fix_typos(norm: Normalised) -> Normalised:
@@ -294,8 +307,9 @@ def fix_typos(norm: Normalised) -> Normalised:
     suspects.update(tokens.intersection(ABBREVIATIONS))
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
     # Diminutives are real words: "durinho", "costelinha" read as their base ("diminutive.py").
-    dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in fixes and t not in _KEEP_DIMINUTIVES]
-    fixes.update((t, b) for t in dims if (b := base(t)) is not None)
+    # An unknown one too, before the sound key makes another word of it ("paizinho" is not "paezinhos").
+    dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in _KEEP_DIMINUTIVES]
+    fixes.update((t, b) for t in dims if (b := RELATIVE_BASE.get(t) or base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
     spoken_dor = "do" in tokens and _SPOKEN_DOR.search(norm.original) is not None
     if not fixes and not orphans and not spoken_dor:

@@ -32,8 +32,19 @@ _VERB_ENDING = re.compile(
 _NOT_VERBS = words("dia problema sistema clima mapa tema programa")
 
 
+# Words that never follow "em um" (a conjunction, an interjection, an answer word): "desmaio num mas fiquei
+# tonta", "febre tive num nem calafrio", "vontade de morrer num Deus me livre"; "só" only before a verb
+# ("convulsionou nada num só tremeu"; "num só dia" is "em um só").
+_NEVER_AFTER_EM_UM = words(
+    "mas nem porem e ou que tambem deus gracas graca sim ne viu ai entao nunca nada jamais"
+)
+_ONLY = re.compile(r"\s+so\s+([a-z]+)")
+# the contrast "X num, Y sim": "dor no peito num costas sim"
+_CONTRAST = re.compile(r"\s+[a-z]{3,}\s+sim\b")
+
+
 def _is_negator(following: str | None) -> bool:
-    if following is None or following in _NUM_VERBS:
+    if following is None or following in _NUM_VERBS or following in _NEVER_AFTER_EM_UM:
         return True
     if following in _NOT_VERBS or following in VOCABULARY or len(following) < 3:
         return False
@@ -54,7 +65,16 @@ def _is_negator(following: str | None) -> bool:
 def _negators(text: str) -> list[tuple[int, int, str]]:
     if "num" not in text:
         return []
-    return [(m.start(), m.end(), "nao") for m in _NUM.finditer(text) if _is_negator(m.group(1))]
+    return [(m.start(), m.end(), "nao") for m in _NUM.finditer(text) if _is_negator(_word_after(text, m))]
+
+
+def _word_after(text: str, m: re.Match[str]) -> str | None:
+    following = m.group(1)
+    if following is not None and _CONTRAST.match(text, m.end()):
+        return "sim"
+    if following == "so" and (only := _ONLY.match(text, m.end())) is not None:
+        return only.group(1) if _is_negator(only.group(1)) else "so"
+    return following
 
 
 def spoken_no(norm: Normalised) -> Normalised:

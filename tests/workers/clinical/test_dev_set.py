@@ -217,6 +217,7 @@ LABELLED = {
         "paraphrases-23.jsonl",  # s5-spec-who: a thing as subject, clefts, diminutives, improvement answers
         "paraphrases-24.jsonl",  # engine-robust: flips of bench/clinical_metamorphic.py, with near misses
         "paraphrases-25.jsonl",  # robust-voice: sentence ends of dictated messages, with near misses
+        "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, with near misses
     )
 }
 
@@ -263,6 +264,7 @@ PARAPHRASES = [
         "paraphrases-23.jsonl",
         "paraphrases-24.jsonl",
         "paraphrases-25.jsonl",
+        "paraphrases-26.jsonl",
     )
     for case in _cases(name)
 ]
@@ -354,7 +356,9 @@ FLOORS = {
     # engine-robust's flips of meaning-preserving rewrites (bench/clinical_metamorphic.py), each
     # root cause with its near misses: every case right.
     "paraphrases-24.jsonl": (1.0, 1.0, 1.0),
+    # robust-voice: sentence ends of dictated messages; robust-other: the other flips (both 1.0).
     "paraphrases-25.jsonl": (1.0, 1.0, 1.0),
+    "paraphrases-26.jsonl": (1.0, 1.0, 1.0),
 }
 
 

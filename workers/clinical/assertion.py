@@ -18,7 +18,7 @@ from .hypotheses import asks
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
-from .subject import another_complaint, foreign_subject
+from .subject import another_complaint, dated_other, foreign_subject
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -375,7 +375,9 @@ def episode_over(
         return True
     if (
         not critical
-        and search(_WAS_THEN)
+        and (was := search(_WAS_THEN)) is not None
+        # "tô febril desde a tarde, a imuno foi semana passada": "foi" dates its own subject
+        and not dated_other(was.string, was.start())
         and search(_PAST_ANCHOR)
         and not _STILL_NOW.search(text, sentence_start, sentence_end + 120)
     ):

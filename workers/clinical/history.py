@@ -96,3 +96,14 @@ def dated_ago(text: str, clause: str, start: int, end: int) -> bool:
     if _MONTHS_AGO.search(clause):
         return True
     return bool(_YEARS_AGO.match(text, end)) and text.find(" que ", start, end) < 0
+
+
+# An event placed in the family right after its mention is a relative's, or a family history: "teve
+# um desmaio na família, minha prima, ontem", "caso de AVC lá na família" (a comma before it starts
+# another clause: "tô com falta de ar, na família todo mundo tem asma" stays the writer's).
+_IN_THE_FAMILY = re.compile(r"\s+(?:(?:aqui|la|ai)\s+)?[nd]a\s+(?:minha\s+|nossa\s+)?familia\b")
+
+
+def in_the_family(text: str, end: int) -> bool:
+    """The mention ending at `end` is placed in the writer's family."""
+    return bool(_IN_THE_FAMILY.match(text, end))

@@ -28,7 +28,7 @@ from .denied_cue import fall_denied
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
 from .figurative import figurative, weather
-from .history import remote_history
+from .history import in_the_family, remote_history
 from .hyperbole import hyperbole
 from .hypotheses import (
     asked_not_had,
@@ -230,6 +230,7 @@ class Scanner:
             or media_report(t, a, start, b)
             or cleft_other(t, a, start, who.caregiver)
             or writer_focus_other(t, a, start, end)
+            or in_the_family(t, end)
         ):
             return "outra_pessoa"
         if codigo == "oncologico":

@@ -158,6 +158,9 @@ ABBREVIATIONS = {
     "caganera": "caganeira",
     "cagarera": "caganeira",
     "caganeria": "caganeira",
+    # "lh"/"li" dropped in speech: "na famia" is "na família"
+    "famia": "familia",
+    "famiia": "familia",
     "diarreira": "diarreia",
 }
 

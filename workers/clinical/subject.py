@@ -138,6 +138,11 @@ def _subject_head(text: str, verb_start: int) -> list[str] | None:
         return None  # "a dipirona resolveu": a remedy that works closes the complaint
     if _BEARER.match(text, verb_start):
         return None  # "o nariz parou de sangrar": the subject bears the symptom
+    return _phrase_before(text, verb_start)
+
+
+def _phrase_before(text: str, verb_start: int) -> list[str] | None:
+    """The head words of the noun phrase (with its determiner) right before `verb_start`."""
     tokens = _TOKEN.findall(text[max(0, verb_start - 60) : verb_start])
     if tokens[-1:] == ["ja"]:
         tokens.pop()
@@ -156,6 +161,13 @@ def _subject_head(text: str, verb_start: int) -> list[str] | None:
 def foreign_subject(text: str, verb_start: int) -> bool:
     """Whether the verb at `verb_start` has a subject of its own that is not a complaint."""
     head = _subject_head(text, verb_start)
+    return head is not None and not any(_complaint(w) for w in head)
+
+
+def dated_other(text: str, foi_start: int) -> bool:
+    """Whether the "foi" at `foi_start` dates a noun phrase of its own that is no complaint: "tô
+    febril desde a tarde, a imuno foi semana passada" dates the treatment, not the fever."""
+    head = _phrase_before(text, foi_start)
     return head is not None and not any(_complaint(w) for w in head)
 
 

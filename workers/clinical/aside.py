@@ -30,6 +30,13 @@ def set_aside(text: str, pos: int) -> bool:
 
 # "nada", "nenhuma" after "desde então" / "de lá pra cá" (`assertion`): the episode is over; never
 # "nenhuma melhora", "não passou" (it goes on).
+# A belief that proved wrong closes nothing (held-recall): "achei que tava curado", "pensei que já
+# tinha passado" (the writer thought it over; it is back). Fixed-width look-behinds for `assertion`.
+BELIEVED_OVER = "".join(
+    rf"(?<!{verb}\sque\s{aux}\s)"
+    for verb in ("achei", "pensei", "achava", "pensava", "jurava")
+    for aux in ("tava", "estava", "tinha", "ja")
+)
 NOTHING_SINCE = (
     r"(?:nada|nunca|nao|nenhuma|nenhum)\b(?!\s+(?:melhor\w*|melhora|alivio|diferenca|passou|parou|sarou|sumiu|"
     r"resolveu|adiantou|dia\s+sem))"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aside import NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .aside import BELIEVED_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .hypotheses import asks
 from .prefilter import WordStarts, may_match
 from .routine import masked
@@ -47,7 +47,8 @@ _HYPO_QUESTION = re.compile(
     r"o\s+que\s+(?:eu\s+|a\s+gente\s+)?(?:faco|fazer|(?:devo|posso|preciso)\s+fazer|fazemos|faz|faria)\s+(?:se|caso|quando|"
     r"em\s+caso|(?:pra|para)\s+(?:eu\s+)?(?:prevenir|previnir|evitar|nao\s+ter))|"
     r"(?:tem|existe|ha|corre|corro|correm)\s+(?:algum\s+)?(?:risco|perigo|chance)\s+de|"
-    r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|e\s+se\b|"
+    r"devo\s+me\s+preocupar\s+(?:se|caso|com\s+a\s+possibilidade)|"  # never "e se essa dor for infarto?"
+    r"e\s+se\b(?!\s+(?:essa|esse|esta|este)\s+(?:\w+\s+){1,4}?(?:for|fosse|forem|seria)\b)|"
     r"quando\s+(?:eu\s+)?(?:devo|preciso)\s+(?:procurar|ir|voltar)|"
     r"(?:pode|podem|costuma|costumam)\s+(?:dar|causar|provocar|trazer|deixar(?!\s+(?:pr[oa]|para|comigo)\b))\b|"
     r"(?:pode|podem)\s+(?:ser\s+que\s+(?:eu\s+)?(?:tenha|tenho|sinta|fique|de|venha)|acontecer|ter)\b[^.?!\n]*"
@@ -170,9 +171,10 @@ FREE_FOR_DAYS = (
     FREE_OF + r"(?:\s+nenhuma?)?\s+(?:" + _DAYS + "|" + _SINCE_DAY + r")\b|"
     r"(?:" + _DAYS + "|" + _SINCE_DAY + r")\b[^.;!?\n]{0,25}?\b" + FREE_OF
 )
-# A negated verb ("não passou", "nem sumiu") says the opposite: it goes on.
+# A negated verb ("não passou", "nem sumiu") says the opposite: it goes on; so does BELIEVED_OVER.
 _OVER = re.compile(
-    r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
+    rf"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s){BELIEVED_OVER}"
+    r"(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|sarou|sarei|curou|curei|curad[oa]|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|resolvid[oa]|cedeu|"
     r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso|de\s+la\s+pra\s+ca)[\s,]+"
     + NOTHING_SINCE
     + r"|"

@@ -168,6 +168,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # "puxo o ar e ele num vem", "sentei pra recuperar o ar" (docs/clinical-engine.md, clin-recall)
             r"\b(?:folego|respiracao)\s+(?:me\s+)?(?:some|sumiu|sumindo|acaba|acabou|acabando|vai\s+embora|foge|fugiu)\b|"
             r"\bo\s+ar\s+(?:me\s+)?(?:some|sumiu|sumindo|foge|fugiu)\b",
+            # the breath drawn with effort (held-recall): "tendo que puxar o ar com força", "puxando o
+            # fôlego com dificuldade" (never "puxei o ar fundo", an exercise)
+            r"\bpux(?:ar|o|a|ava|ei|ou|ando)\s+(?:o\s+|um\s+)?(?:ar|folego)\s+(?:\w+\s+)?(?:com\s+(?:muita\s+|toda\s+)?"
+            r"(?:forca|dificuldade|esforco|sacrificio)|a\s+(?:muito\s+)?custo|no\s+sacrificio)\b",
             r"\bpux(?:o|a|ava|ei|ou|ando)\s+(?:o\s+)?(?:ar|folego)\s+(?:e|mas)\s+(?:ele\s+|o\s+ar\s+|nada\s+)?"
             r"(?:n(?:ao|um)\s+(?:vem|veio|entra|entrou|chega|chegou|vai)|nada)\b",
             # (never "parei de fumar pra recuperar o fôlego")
@@ -259,7 +263,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bdor(?:es|zinha)?\s+" + GAP3 + r"(?:n[oa]|do|da|em|de|pelo|pela|no\s+meio\s+do|atras\s+do|"
             r"no\s+centro\s+do)\s+" + PEITO,
             r"\b(?:aperto|apertamento|pressao|peso|queimacao|ardencia|ardor|pontada|pontadas|fisgada|fisgadas|"
-            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco)\s+"
+            # "gastura" (Goiás, Minas, NE): an ill, pressing discomfort (held-recall)
+            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco|gastura)\s+"
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
@@ -819,6 +824,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             # "seria mais fácil se eu não acordasse mais"
             r"\bs[ei]\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
+            # ... and without the "mais" (held-recall): "seria melhor eu não acordar", "era mais fácil se eu
+            # não existisse" (never "melhor não acordar cedo / tarde / antes das oito")
+            r"\b(?:seria|era|ia\s+ser|fosse)\s+(?:bem\s+|muito\s+)?(?:melhor|mais\s+facil)\s+(?:se\s+)?(?:eu\s+)?"
+            r"(?:nao|n|num)\s+(?:acordar|acordasse|existir|existisse|ter\s+nascido|tivesse\s+nascido|estar\s+aqui|"
+            r"estivesse\s+aqui)\b(?!\s+(?:tao\s+|muito\s+|mais\s+)?(?:cedo|tarde|antes|depois|de\s+madrugada|a\s+noite))",
             # the means named next to ending it: "vontade de pegar a corda e acabar com tudo", "as cartelas
             # separadas... hoje vou acabar com isso de vez" (a prescribed medicine ending an illness is
             # not it)
@@ -854,6 +864,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?![^.?!\n]{0,40}?\b(?:pra|para|pro|pros|pras)\s+(?:(?:o|a|os|as)\s+)?(?:gado|bois?|vacas?|bezerr\w+|cavalos?|"
             r"eguas?|cachorr\w+|galinh\w+|porcos?|cabras?|ovelhas?|bichos?|criacao|animal|animais|porteira|cerca|portao|"
             r"lona|carga|roupas?|varal|rede|balanco|cortina|toldo|barraca)\b)",
+            # every pill of the house gathered and hidden, with a note left (held-recall): "juntou todas as
+            # cartelas de remédio da casa e escondeu ... deixou uma carta" (a carer hiding a confused
+            # parent's medicines leaves no letter)
+            r"\b(?:junt|separ|guard|acumul|estoc)\w*\s+(?:\w+\s+){0,2}?(?:tod[oa]s|tudo)\s+(?:[oa]s\s+)?(?:cartelas|"
+            r"comprimidos|remedios|pilulas|caixas)\b[^.?!\n]{0,80}?\bescond\w*[^\n]{0,120}?\b(?:cartas?|bilhetes?)\b",
             r"\b(?:escrevi|escrevendo|deixei|deixando|escrever)\s+(?:\w+\s+){0,2}?cartas?\s+(?:de\s+despedida|"
             r"(?:pr[oa]s?|para\s+(?:os|as|o|a|meus|minhas))\s+)|\bcartas?\s+de\s+despedida",
             r"\bme\s+desped(?:i|indo|ir)\s+de\s+(?:todo|todos|todas|tudo|cada|meus|minhas|voces)\b",
@@ -1166,6 +1181,10 @@ BARE_TEMPERATURE_WHOLE = _re(
 
 ONCOLOGY = _alt(
     r"\bquimio\w*|\bradioterapi\w*|\bimunoterapi\w*|\bneutropeni\w*|\btransplante\s+de\s+medula",
+    # a chemotherapy regimen or drug named instead of the word (held-recall): "4º ciclo de FOLFOX",
+    # "tô na carboplatina", "fiz o R-CHOP"
+    r"\b(?:folfox|folfiri|folfirinox|xelox|capox|r-?chop|abvd|mfolfox\w*|\w+platina|\w+taxel|\w+rubicina|"
+    r"\w+fosfamida|fluorouracil\w*|5-?fu|capecitabina|gencitabina|irinotecano|etoposideo|vincristina)\b",
     r"\b(?:faco|faz|fazendo|fiz|fez|sessao\s+de|sessoes\s+de)\s+(?:a\s+)?radio\b",
     r"\btratamento\s+(?:oncologico|de\s+cancer|contra\s+o\s+cancer|do\s+cancer|para\s+(?:o\s+)?cancer|"
     r"de\s+(?:leucemia|linfoma|tumor|neoplasia)|para\s+(?:leucemia|linfoma|tumor|neoplasia))",
@@ -1280,7 +1299,8 @@ DIARRHOEA_MENTION = _re(
     r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
     r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
     r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
-    r"\bcag(?:ando|uei|ou|ava)\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
+    # "obrar" is the regional (NE) word for passing stools: "tô obrando água desde ontem"
+    r"\b(?:cag(?:ando|uei|ou|ava)|obr(?:ando|ei|ou|ava|o))\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
 
 # --- vital signs written in the text ---------------------------------------------------------------
@@ -1303,7 +1323,7 @@ TEXT_VITALS = {
     ),
     # A pair read off a machine without the word: "medi no aparelho e deu 19/11" (plausibility in measures)
     "pressao_par": _re(
-        r"\b(?:deu|marcou|marcando|mediu|medi|aferi|aferiu)\s+(?:em\s+|a\s+)?(?P<s>\d{2,3})\s*(?:x|/|por)\s*"
+        r"\b(?:deu|marcou|marcando|mediu|medi|aferi|aferiu)\s+(?:em\s+|a\s+)?(?P<s>\d{1,3})\s*(?:x|/|por)\s*"
         r"(?P<d>\d{1,3})\b(?![/.,]\d)(?!\s*(?:reais|de\s+\d|vezes|parcelas|anos|dias|meses))"
     ),
     # "tá com 18 de pressão": the number before the word
@@ -1349,6 +1369,14 @@ TEXT_VITALS = {
         r"\b(?:deu|marcou|marcando|mostrou|bateu|ta|tava|esta|estava)\s+(?:em\s+|uns\s+|so\s+)?(?P<v>\d{2,3})\s+"
         r"(?:(?:a|o|de|da|do|na|no)\s+)?(?:glicose|glicemia|acucar|hgt|dextro|diabete\w*)\b"
     ),
+    # The meter unnamed, the glucose named earlier in the text (held-recall): "ontem a glicose tava 250
+    # ... agora o aparelho deu 487" (measures reads it only where the text names the glucose and the
+    # sentence names no other reading)
+    "glicemia_aparelho": _re(
+        r"\b(?P<r>(?:aparelh\w*|medidor\w*|maquininha)\s+(?:\w+\s+){0,2}?(?:deu|marcou|marcando|mostrou|bateu)\s+"
+        r"(?:em\s+|uns\s+|so\s+)?(?P<v>\d{2,3}))\b(?![.,]?\d)(?!\s*(?:x|/|por|anos|dias|%|reais|bpm|batim\w*|graus|"
+        r"de\s+(?:pressao|batim\w*|saturacao|oxigenio|febre|pulso)))"
+    ),
     "glicemia_mg_dl": _re(
         r"\b(?:glicemia|glicose|hgt|dextro|glicemia\s+capilar|glicosimetro|glico|acucar)\b"
         r"[^\d\n;]{0,25}?(?P<v>\d{2,4}(?:[.,]\d)?)\b(?!\s*(?:anos|dias|%|mmol|mg(?!\s*/)|g\b|gramas|kg|colher\w*|"
@@ -1362,6 +1390,11 @@ EXERCISE = _re(
 )
 AT_REST = _re(
     r"\b(?:repouso|parad[oa]|deitad[oa]|sentad[oa]|nao\s+(?:baixa|baixou|desce|desceu|para|passa))\b"
+)
+# Where an unnamed meter's reading is the glucose (TEXT_VITALS "glicemia_aparelho", held-recall).
+GLUCOSE_NAMED = _re(r"\b(?:glicose|glicemia|acucar|diabete\w*|hgt|dextro|glicosimetro)\b")
+OTHER_READING = _re(
+    r"\b(?:pressao|satur\w*|oximetro|termometro|febre|temperatura|batimentos?|pulso|balanca|peso)\b"
 )
 # Glucose meters print HI/LO outside their range.
 GLUCOSE_METER_HI = _re(r"\b(?:glicosimetro|dextro|hgt|glicemia|glicose)\b[^\n.;\d]{0,25}?\b(?:hi|high)\b")

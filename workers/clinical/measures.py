@@ -234,6 +234,8 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
     for m in sc.words.finditer(lx.TEXT_VITALS["pressao_par"]):
         s, d = float(m.group("s")), float(m.group("d"))
         lay = 7 <= s <= 30 and 4 <= d <= 20  # "deu 19/11"; a date or a score is rarely both in range
+        if s < 10 and "pressao" not in sc.t:
+            continue  # "deu 7 por 4": a reading only where the pressure is named (held-recall), never a score
         if s > d and (lay or (70 <= s <= 300 and 40 <= d <= 200)):
             value = s * 10 if lay else s
             out.append(_systolic(sc, m, value))
@@ -261,6 +263,11 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_leiga"]),
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_tira"]),
         *sc.words.finditer(lx.TEXT_VITALS["glicemia_depois"]),
+        *(
+            m
+            for m in sc.words.finditer(lx.TEXT_VITALS["glicemia_aparelho"])
+            if lx.GLUCOSE_NAMED.search(sc.t) and not lx.OTHER_READING.search(sc.sentence(m.start(), m.end()))
+        ),
     ):
         v = _num(m.group("v"))
         start = m.start("r") if "r" in m.re.groupindex else m.start()

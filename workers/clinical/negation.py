@@ -261,6 +261,17 @@ _KIND_REASON = {
 _NOW_IN_CONDITION = re.compile(
     r"\b(?:(?:me|lhe|te)\s+(?:da|deu|dava|vem|vinha|falta|doi|sobe|ataca)|fico|fica)\b"
 )
+# "se essa dor for infarto": a symptom pointed at and then named is present; only its cause is "if".
+_DEICTIC = words("essa esse esta este essas esses estas estes")
+_IS_WHAT = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:for|fosse|forem|seria)\s+(?:um\s+|uma\s+|o\s+|a\s+|algo\s+)?[a-z]"
+)
+
+
+def _pointed_then_named(tokens: list[str], text: str, end: int) -> bool:
+    return bool(tokens) and tokens[-1] in _DEICTIC and bool(_IS_WHAT.match(text, end))
+
+
 _COND_SUBJECTS = words("eu ele ela voce voces a o meu minha paciente crianca bebe gente")
 _SUBJUNCTIVE = words(
     "tenha tiver tiverem sinta sentir sentirem apresente apresentar comece comecar volte voltar der dar "
@@ -328,11 +339,17 @@ def suppression(
             reached = _list_scope_reaches(tokens[k:], match_is_verb)
             if reached and (_NOW_IN_CONDITION.search(prefix, m.end()) or rating_frame(prefix, m.end())):
                 reached = False  # "se eu ficar nervosa me dá falta de ar", "se for dar nota, é nove"
+            elif reached and _pointed_then_named(tokens, text, end):
+                reached = False  # "e se essa dor no peito for infarto?": the pain is here, its name the "if"
         else:
             reached = _list_scope_reaches(tokens, match_is_verb) and not verb_scope_closed(tokens)
         if reached:
             reason = _KIND_REASON[kind]
-    if reason is None and bare_condition(prefix, text[start:end], match_is_verb, text[end : end + 60]):
+    if (
+        reason is None
+        and bare_condition(prefix, text[start:end], match_is_verb, text[end : end + 60])
+        and not _pointed_then_named(prefix.split()[-1:], text, end)
+    ):
         reason = "condicional"  # "retornar se febre", "se a falta de ar voltar", "se o corte sangrar"
     if reason is None and prefix.rstrip().endswith(("cem", "100")) and _DICTATED_SEM.search(prefix):
         reason = "negado"

@@ -82,6 +82,13 @@ _FIRST_WORDS = words(
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _ANIMAL_WORDS = words(ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
+# Nouns a writer calls the reader by: bare (no determiner) at the head of a sentence or after a
+# greeting they are a vocative ("moço, a pressão pocou", "oi moça tô com dor"), never a third person.
+_ADDRESS_NOUNS = words("moco moca senhor senhora rapaz")
+_GREETINGS = words("oi ola ei alo bom boa dia tarde noite ai")
+_AFTER_ADDRESS = words(
+    "a o as os eu to tou estou tava tenho tive preciso queria minha meu me aqui hoje agora ontem"
+)
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 _TOLD = words("contou disse falou confessou confidenciou desabafou contava dizia falava")
 # Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
@@ -169,6 +176,12 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE) or text[toks[i][1] : toks[i][1] + 1] == ","
         ):
             continue  # "sim senhora", "não senhor, ...": the writer addresses the nurse
+        if (
+            noun in _ADDRESS_NOUNS
+            and (i == 0 or before in _GREETINGS or not text[toks[i - 1][1] : s0].isspace())
+            and (text[toks[i][1] : toks[i][1] + 1] == "," or (i + 1 < n and toks[i + 1][2] in _AFTER_ADDRESS))
+        ):
+            continue  # "moço a pressão pocou", "oi moça, ...": a vocative opening the sentence
         start = s0
         if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]

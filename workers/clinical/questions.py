@@ -175,7 +175,11 @@ def classify(question: str, history: Sequence[_HasContent] = ()) -> QuestionKind
     for sentence in (last, q):
         if _OPEN.match(sentence):
             continue
-        if _STOPPED.search(sentence):
+        stopped = _STOPPED.search(sentence)
+        ability = _ABILITY.search(sentence)
+        if stopped and ability and " sem " in sentence[ability.start() : stopped.start()]:
+            return QuestionKind.ABILITY  # "consegue falar frases sem parar pra respirar?" (held-recall)
+        if stopped:
             return QuestionKind.STOPPED
         if _STILL.search(sentence):
             return QuestionKind.STILL

@@ -219,6 +219,7 @@ LABELLED = {
         "paraphrases-25.jsonl",  # robust-voice: sentence ends of dictated messages, with near misses
         "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, with near misses
         "paraphrases-27.jsonl",  # lead: a "foi" dating another noun, an event placed "na família"
+        "paraphrases-28.jsonl",  # held-recall: s5c/s5d/s5e misses by root cause, with near misses
     )
 }
 
@@ -267,6 +268,7 @@ PARAPHRASES = [
         "paraphrases-25.jsonl",
         "paraphrases-26.jsonl",
         "paraphrases-27.jsonl",
+        "paraphrases-28.jsonl",
     )
     for case in _cases(name)
 ]
@@ -363,13 +365,17 @@ FLOORS = {
     "paraphrases-26.jsonl": (1.0, 1.0, 1.0),
     # the lead's two regressions found on the held-out s5c/s5e after scoring them: every case right
     "paraphrases-27.jsonl": (1.0, 1.0, 1.0),
+    # held-recall: the held-back sets' misses by root cause (vocatives, effortful breath, regional words,
+    # chemo regimens, wrong beliefs of cure, a symptom pointed at then named, unnamed meters)
+    "paraphrases-28.jsonl": (1.0, 1.0, 1.0),
     # Fifth session's three held-back sets (docs/first-sight/session5-s5c-closing.md, -s5d.md, -s5e.md),
     # scored at first sight on the final engine c0649b2: 0.938 / 0.900 / 0.833, 0.857 / 1.000 / 0.901
     # and 0.958 / 0.900 / 0.861; floors at those figures after the two regressions they showed were
     # fixed (paraphrases-27: s5c HIGH 10/10, s5e specificity 63/72).
-    "blind-s5c.jsonl": (0.937, 1.0, 0.833),
-    "blind-s5d.jsonl": (0.857, 1.0, 0.9),
-    "blind-s5e.jsonl": (0.958, 0.9, 0.875),
+    # held-recall: every miss of the three fixed by cause (paraphrases-28): CRITICAL and HIGH recall 1.0.
+    "blind-s5c.jsonl": (1.0, 1.0, 0.833),
+    "blind-s5d.jsonl": (1.0, 1.0, 0.9),
+    "blind-s5e.jsonl": (1.0, 1.0, 0.875),
 }
 
 

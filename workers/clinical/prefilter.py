@@ -78,11 +78,12 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_sorted", "by_key", "text")
+    __slots__ = ("_follow", "_sorted", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
+        self._follow: dict[str, Follow] = {}  # a short whole word's places by its next word's start
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
         heads: dict[str, list[int]] = {}
@@ -205,13 +206,12 @@ class WordStarts:
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return None
-        groups, lookup, keys, loose = plan
+        groups, lookup, keys, loose, nexts = plan
         text = self.text
         by_key = self.by_key
         starts: list[int] = []
         # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
         # The candidates of each key's groups, in one frame (about 400 groups a dense text).
-        n = len(text)
         startswith = text.startswith
         append = starts.append
         for index_key in by_key.keys() & keys:
@@ -221,15 +221,24 @@ class WordStarts:
                 if anchors is None:  # every anchor is the key itself: each position is a candidate
                     starts.extend(positions)
                 elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
-                    size = len(key) - 1
-                    for p in positions:
-                        q = p + size
-                        if q < n and text[q].isspace():
-                            q += 1
-                            while q < n and text[q].isspace():
-                                q += 1
-                            if startswith(anchors, q):
-                                append(p)
+                    follow = self._follow.get(key)
+                    if follow is None:
+                        follow = self._follow[key] = self._follow_index(len(key) - 1, positions)
+                    by1, by2, next_at = follow
+                    ones, twos = nexts[key]
+                    for c in ones:
+                        found = by1.get(c)
+                        if found:
+                            starts.extend(found)
+                    for two, longer in twos.items():
+                        found = by2.get(two)
+                        if found:
+                            if longer is None:
+                                starts.extend(found)
+                            else:
+                                for p in found:
+                                    if startswith(longer, next_at[p]):
+                                        append(p)
                 else:
                     for p in positions:
                         if startswith(anchors, p):
@@ -241,9 +250,42 @@ class WordStarts:
                 i = text.find(a, i + 1)
         return starts
 
+    def _follow_index(self, size: int, positions: list[int]) -> Follow:
+        """The places of a whole short word (`size` letters at each position, then white space) by
+        the next word's first character and first two, with where that next word starts: the
+        candidates of every pattern that needs this word followed by given prefixes, once per text."""
+        text = self.text
+        n = len(text)
+        by1: dict[str, list[int]] = {}
+        by2: dict[str, list[int]] = {}
+        next_at: dict[int, int] = {}
+        for p in positions:
+            q = p + size
+            if q < n and text[q].isspace():
+                q += 1
+                while q < n and text[q].isspace():
+                    q += 1
+                if q < n:  # no prefix starts at the text's end
+                    c = text[q]
+                    found = by1.get(c)
+                    if found is None:
+                        by1[c] = [p]
+                    else:
+                        found.append(p)
+                    two = text[q : q + 2]
+                    found = by2.get(two)
+                    if found is None:
+                        by2[two] = [p]
+                    else:
+                        found.append(p)
+                    next_at[p] = q
+        return by1, by2, next_at
 
+
+Follow = tuple[dict[str, list[int]], dict[str, list[int]], dict[int, int]]
+Nexts = dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]]
 Groups = dict[str, tuple[str, ...] | None]
-Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...]]
+Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...], Nexts]
 
 
 @lru_cache(maxsize=512)
@@ -291,4 +333,19 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
     lookup: dict[str, list[str]] = {}
     for key in packed:
         lookup.setdefault(key[:3] if len(key) == 4 and key[-1] == WORD_END else key, []).append(key)
-    return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose)
+    by_next: Nexts = {}
+    for key, anchors in packed.items():
+        if key[-1] == WORD_END and anchors is not None:
+            by_next[key] = _by_first_two(anchors)
+    return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose), by_next
+
+
+def _by_first_two(anchors: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]:
+    """The next word's prefixes as the follow index reads them: one-letter prefixes alone, the rest
+    by their first two characters (None when those two say it all), each place found once."""
+    ones = tuple(sorted({a for a in anchors if len(a) == 1}))
+    twos: dict[str, set[str]] = {}
+    for a in anchors:
+        if len(a) > 1 and a[0] not in ones:
+            twos.setdefault(a[:2], set()).add(a)
+    return ones, {t: None if t in v else tuple(sorted(v)) for t, v in twos.items()}

@@ -219,6 +219,7 @@ LABELLED = {
         "paraphrases-25.jsonl",  # robust-voice: sentence ends of dictated messages, with near misses
         "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, with near misses
         "paraphrases-27.jsonl",  # lead: a "foi" dating another noun, an event placed "na família"
+        "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
     )
 }
 
@@ -267,6 +268,7 @@ PARAPHRASES = [
         "paraphrases-25.jsonl",
         "paraphrases-26.jsonl",
         "paraphrases-27.jsonl",
+        "paraphrases-29.jsonl",
     )
     for case in _cases(name)
 ]
@@ -367,9 +369,13 @@ FLOORS = {
     # scored at first sight on the final engine c0649b2: 0.938 / 0.900 / 0.833, 0.857 / 1.000 / 0.901
     # and 0.958 / 0.900 / 0.861; floors at those figures after the two regressions they showed were
     # fixed (paraphrases-27: s5c HIGH 10/10, s5e specificity 63/72).
-    "blind-s5c.jsonl": (0.937, 1.0, 0.833),
-    "blind-s5d.jsonl": (0.857, 1.0, 0.9),
-    "blind-s5e.jsonl": (0.958, 0.9, 0.875),
+    # held-spec then fixed ten of their false alarms by cause (paraphrases-29): specificity 63/72,
+    # 67/71, 66/72.
+    "blind-s5c.jsonl": (0.937, 1.0, 0.875),
+    "blind-s5d.jsonl": (0.857, 1.0, 0.943),
+    "blind-s5e.jsonl": (0.958, 0.9, 0.916),
+    # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
+    "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -19,6 +19,7 @@ from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
 from .subject import another_complaint, dated_other, foreign_subject
+from .treated import treated
 
 # The assertion of docs/clinical-engine.md for each internal reason.
 ASSERTION = {
@@ -214,7 +215,7 @@ _OVER = re.compile(
 # When the episode was: far enough back that "it passed" closes it. "Agora há pouco ... passou" is
 # not: a chest pain that stopped five minutes ago is still an emergency.
 _PAST_ANCHOR = re.compile(
-    r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa])\s+(?:a\s+|o\s+)?(?:"
+    r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa]|d[aeo])\s+(?:a\s+|o\s+)?(?:"
     + WEEKDAY
     + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
@@ -267,8 +268,8 @@ _STILL_NOW = re.compile(
     r"valendo|ne|(?:o|a|os|as|com\s+a)\s+(?:xarope|remedio|antibiotico|medicac\w*|tratamento|dose|comprimido|"
     r"pomada|bombinha|nebulizac\w*|inalac\w*))\b)"
     r"(?!\s*\?)|persiste|ainda|piorou|piorando|"
-    r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
-    r"hoje\s+(?!nao\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|bo[am]\b|boazinh|normal|tranquil|100\b|cem\s+por|"
+    r"mas\s+volta|recomecou|outra\s+vez|(?:agora|hoje)\s+(?!so\s)(?:\w+\s+)?(?:to|estou|tou|acordei|amanheci)\s+com|"
+    r"hoje\s+(?!nao\s)(?!so\s)(?!(?:\w+\s+)?(?:to|estou|tou|me\s+sinto)\s+(?:bem|otim|bo[am]\b|boazinh|normal|tranquil|100\b|cem\s+por|"
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
     # "hoje tô sem febre" denies it
@@ -333,20 +334,6 @@ def _closed_next(text: str, sentence_end: int) -> bool:
     return bool(_CLOSED_NEXT.match(text, start, end)) and not _STILL_NOW.search(text, start, end)
 
 
-# "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
-_RECURRED = re.compile(
-    r"\b(?:(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)|"
-    r"(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente)\b"
-)
-
-
-def recurred_next(text: str, clause_end: int) -> bool:
-    """The sentence after the one ending at `clause_end` tells the episode again."""
-    start = clause_end + 1
-    stop = _SENTENCE_STOP.search(text, start, start + 200)
-    return bool(_RECURRED.search(text, start, stop.start() if stop else min(len(text), start + 200)))
-
-
 def episode_over(
     text: str,
     sentence_start: int,
@@ -396,4 +383,5 @@ def episode_over(
         return True
     if codigo != "sinais_avc" and search(_YESTERDAY_CLEAR):
         return True
-    return codigo not in _TRANSIENT_CRITICAL and bool(search(_NOW_FINE)) and not search(_RECENT)
+    fine = bool(search(_NOW_FINE)) and not search(_RECENT)
+    return codigo not in _TRANSIENT_CRITICAL and (fine or treated(search))

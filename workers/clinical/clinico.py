@@ -87,7 +87,7 @@ def _discount_resolved_high(scan: TextScan, mode: Mode) -> None:
         *(m for m in scan.symptoms if m.severidade == "HIGH"),
     ]
     for m in high:
-        if m.counts and resolved_complaint(t, m.start, m.end):
+        if m.counts and resolved_complaint(t, m.start, m.end, m.codigo):
             m.motivo = "resolvido"
 
 

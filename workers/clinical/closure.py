@@ -40,3 +40,18 @@ def dated_then_clear(text: str, start: int, end: int, sentence_end: int, reading
         return False
     tail = text[end : min(len(text), sentence_end + 120)]
     return (reading or bool(_NOW_CLEAR.search(tail))) and not _STILL_NOW.search(masked(tail))
+
+
+_SENTENCE_STOP = re.compile(r"[.;!?\n]")
+# "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
+_RECURRED = re.compile(
+    r"\b(?:(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)|"
+    r"(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente)\b"
+)
+
+
+def recurred_next(text: str, clause_end: int) -> bool:
+    """The sentence after the one ending at `clause_end` tells the episode again."""
+    start = clause_end + 1
+    stop = _SENTENCE_STOP.search(text, start, start + 200)
+    return bool(_RECURRED.search(text, start, stop.start() if stop else min(len(text), start + 200)))

@@ -16,8 +16,8 @@ import re
 
 _REMOTE_ANCHOR = re.compile(
     r"\b(?:(?:ha|faz)\s+(?:uns\s+|umas\s+|quase\s+|mais\s+de\s+|cerca\s+de\s+)?\w+\s+anos?|anos\s+atras|"
-    r"ano\s+passado|(?:em|de)\s+(?:19|20)\d\d|na\s+(?:primeira\s+|outra\s+|ultima\s+)?(?:gravidez|gestacao)\s+"
-    r"(?:d[oa]|anterior|passada)|na\s+epoca\s+d[aoe]|quando\s+(?:eu\s+)?(?:fazia|fiz|tava\s+fazendo)\s+quimio\w*|"
+    r"ano\s+passado|(?:em|de)\s+(?:19|20)\d\d|na\s+(?:primeira\s+|ultima\s+)?(?:gravidez|gestacao)\s+"
+    r"(?:d[oa]|anterior|passada)|na\s+outra\s+(?:gravidez|gestacao)|na\s+epoca\s+d[aoe]|quando\s+(?:eu\s+)?(?:fazia|fiz|tava\s+fazendo)\s+quimio\w*|"
     r"isso\s+(?:foi|faz)\s+(?:em\s+(?:19|20)\d\d|ha\s+\w+\s+anos?|muito\s+tempo))\b"
 )
 _TOLD_PAST = re.compile(
@@ -27,7 +27,8 @@ _TOLD_PAST = re.compile(
     r"\b(?:[a-z]{2,}ava|sentia|queria|vivia|fazia)\s+(?:em|com|de)\s+$"
 )
 _NOW_WELL_OR_ONLY = re.compile(
-    r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|normal|tranquil[oa]|"
+    r"\b(?:hoje|hj|agora|atualmente|hoje\s+em\s+dia|dessa\s+vez|desta\s+vez)\b[^.;!?\n]{0,30}?\b(?:bem|otim[oa]|"
+    r"normal|tranquil[oa]|nada\s+(?:nada|mesmo|disso)|"
     r"de\s+boa|sossegad[oa]|so\s+(?:com|vim|quero|queria|pra|para|passando|marcar|uma|um)|tudo\s+(?:certo|tranquilo|bem)|"
     # a check-up asked for now: "agora quero fazer endoscopia de controle"
     r"(?:quero|queria|preciso|vou|vim)\s+(?:so\s+)?(?:fazer|marcar|agendar|repetir|pegar|renovar))\b|"

@@ -247,10 +247,13 @@ def warded_off(text: str, sentence_start: int, start: int) -> bool:
 # ends in "?". "Pode ser infarto?" asks about what is happening: "ser" is no verb of this list.
 _MAY_HAPPEN = re.compile(
     r"\b(?:pode|podem|poderia|poderiam|costuma|costumam)\s+(?:(?:acontecer|ocorrer)\s+de\s+)?"
+    # ... or what it may make someone do: "pode fazer eu desmaiar?", "pode me fazer passar mal e desmaiar?"
+    r"(?:(?:me\s+|te\s+|o\s+|a\s+|nos\s+)?fazer\s+(?:(?:eu|ele|ela|a\s+gente|voce)\s+)?)?"
     # ... or a first verb before the one that governs it: "pode subir pra cabeça e dar um AVC?"
     r"(?:[a-z]+(?:ar|er|ir)\s+(?:[a-z]+\s+){0,3}?e\s+(?=(?:dar|causar|provocar|trazer|deixar)\s))?"
     # ... or what it may become: "o tremor pode virar convulsão um dia?", "pode evoluir pra um AVC?"
-    r"(?:(?:dar|ter|causar|provocar|trazer|deixar|virar|evoluir\s+(?:pr[oa]|para)|se\s+(?:transformar\s+em|tornar)|"
+    r"(?:(?:dar|ter|causar|provocar|trazer|deixar|virar|ficar(?:\s+com)?|evoluir\s+(?:pr[oa]|para)|"
+    r"se\s+(?:transformar\s+em|tornar)|"
     r"acabar\s+(?:em|virando|dando))\s+(?:um\s+|uma\s+|algum\s+|alguma\s+)?)?$|"
     # ... or what a thing causes, told in the present: "chá de arruda dá convulsão, é verdade?" (never
     # to the writer: "subir escada me dá falta de ar, é normal?" tells a symptom)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
+from .later_reading import supersede_readings
 from .mention import Mention, Scanner
 from .negation import suppression
 from .superseded import NORMAL_TEMPERATURE, superseded_scores
@@ -288,6 +289,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
             )
         )
     _supersede_pressure(sc, out)
+    supersede_readings(sc.t, out, lambda pos: sc.bounds(pos, pos)[0])
     return out
 
 

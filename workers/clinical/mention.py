@@ -20,10 +20,9 @@ from .assertion import (
     episode_over,
     hypothetical_question,
     hypothetical_spans,
-    recurred_next,
 )
 from .cleft import cleft_other, writer_focus_other
-from .closure import dated_then_clear
+from .closure import dated_then_clear, recurred_next
 from .denied_cue import fall_denied
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report

@@ -11,7 +11,7 @@ import re
 
 from .negation import clause_start
 from .routine import masked
-from .subject import foreign_subject
+from .subject import another_complaint, foreign_subject
 
 _RESOLVED_QUEIXA = re.compile(
     r"\b(?<!nao\s)(?<!nem\s)(?<!num\s)(?<!nunca\s)(?:ja\\s+)?(?:passou|(?<!que\s)(?<!me\s)passaram|melhorou|melhoraram|sarou|curou|(?<!metro\s)(?<!relho\s)(?<!medio\s)(?<!ceita\s)sumiu|sumiram|resolveu|cedeu|baixou|"
@@ -42,12 +42,17 @@ _MEDICATION_PURPOSE = re.compile(
 )
 
 
-def resolved_complaint(text: str, start: int, end: int) -> bool:
+def resolved_complaint(text: str, start: int, end: int, codigo: str = "") -> bool:
     s_start = clause_start(text, start, sentence=True)
     # Resolution may sit after "mas" ("tive febre, mas já passou"), so read to the end of the sentence.
     m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
     sentence = masked(text[s_start : m.start() if m else len(text)])
-    own = (m for m in _RESOLVED_QUEIXA.finditer(sentence) if not foreign_subject(sentence, m.start()))
+    # "a falta de ar passou, mas tô com febre": the verb ends another named complaint (held-spec)
+    own = (
+        m
+        for m in _RESOLVED_QUEIXA.finditer(sentence)
+        if not foreign_subject(sentence, m.start()) and not another_complaint(sentence, m.start(), codigo)
+    )
     return next(own, None) is not None and not _STILL.search(sentence)
 
 

@@ -111,6 +111,8 @@ _FAMILY: dict[str, tuple[str, ...]] = {
     "febre_alta": _FEVER,
     "febre_oncologica": _FEVER,
     "febre_sem_medicao": _FEVER,
+    "febre": _FEVER,
+    "temperatura": _FEVER,
     "vomitos_persistentes": ("vomit", "golf", "enjo", "nause"),
     "diarreia_grave": ("diarr", "soltur", "caganeira", "colic"),
     "dor_intensa": _PAIN,

@@ -220,6 +220,7 @@ LABELLED = {
         "paraphrases-26.jsonl",  # robust-other: metamorphic flips outside voice, with near misses
         "paraphrases-27.jsonl",  # lead: a "foi" dating another noun, an event placed "na família"
         "paraphrases-28.jsonl",  # held-recall: s5c/s5d/s5e misses by root cause, with near misses
+        "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
     )
 }
 
@@ -269,6 +270,7 @@ PARAPHRASES = [
         "paraphrases-26.jsonl",
         "paraphrases-27.jsonl",
         "paraphrases-28.jsonl",
+        "paraphrases-29.jsonl",
     )
     for case in _cases(name)
 ]
@@ -372,10 +374,13 @@ FLOORS = {
     # scored at first sight on the final engine c0649b2: 0.938 / 0.900 / 0.833, 0.857 / 1.000 / 0.901
     # and 0.958 / 0.900 / 0.861; floors at those figures after the two regressions they showed were
     # fixed (paraphrases-27: s5c HIGH 10/10, s5e specificity 63/72).
-    # held-recall: every miss of the three fixed by cause (paraphrases-28): CRITICAL and HIGH recall 1.0.
-    "blind-s5c.jsonl": (1.0, 1.0, 0.833),
-    "blind-s5d.jsonl": (1.0, 1.0, 0.9),
-    "blind-s5e.jsonl": (1.0, 1.0, 0.875),
+    # held-recall: every miss of the three fixed by cause (paraphrases-28): CRITICAL and HIGH recall 1.0;
+    # held-spec: ten of their false alarms fixed by cause (paraphrases-29): specificity 63/72, 67/71, 66/72.
+    "blind-s5c.jsonl": (1.0, 1.0, 0.875),
+    "blind-s5d.jsonl": (1.0, 1.0, 0.943),
+    "blind-s5e.jsonl": (1.0, 1.0, 0.916),
+    # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
+    "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
 }
 
 

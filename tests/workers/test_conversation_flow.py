@@ -273,15 +273,21 @@ def _critical(store: Store) -> tuple[Envelope, bytes]:
     return env, queued(store, env)
 
 
+def _parking_stage(tmp_path: Path) -> tuple[Store, list[bytes], Any, Any]:
+    """A rules stage with follow-ups after 60 s whose parked follow-ups land in the returned list."""
+    settings = make_settings(tmp_path, no_response_after_s=60)
+    store = Store(settings.database_url)
+    parked: list[bytes] = []
+    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    return store, parked, stage, followups
+
+
 def test_the_rules_stage_acks_once_the_follow_up_is_parked_and_remembers_the_message_with_the_task(
     tmp_path: Path,
 ) -> None:
     from workers.stages import Ack
 
-    settings = make_settings(tmp_path, no_response_after_s=60)
-    store = Store(settings.database_url)
-    parked: list[bytes] = []
-    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    store, parked, stage, followups = _parking_stage(tmp_path)
     try:
         env, body = _critical(store)
         outcome = stage.process(body)
@@ -455,10 +461,7 @@ def test_the_consumer_path_publishes_the_follow_up_only_once_the_reply_is_out(tm
     queue ahead of the reply; it starts from `Ack.then`, which the consumer runs after the replies."""
     from workers.stages import Ack
 
-    settings = make_settings(tmp_path, no_response_after_s=60)
-    store = Store(settings.database_url)
-    parked: list[bytes] = []
-    stage, followups = _rules_stage(settings, store, lambda _ex, _key, body, _h: parked.append(body))
+    store, parked, stage, followups = _parking_stage(tmp_path)
     try:
         env, body = _critical(store)
         [outcome], _ = stage.process_batch([(body, {})], defer=True)

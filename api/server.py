@@ -3,7 +3,6 @@ port through SO_REUSEPORT, each with its own app (broker connections, store writ
 
 from __future__ import annotations
 
-import gc
 import os
 import socket
 import sys
@@ -11,6 +10,7 @@ from typing import Any
 
 from api.http_limits import capped_http_protocol
 from api.main import ConfigurationError, create_app
+from shared.collector import quiet_collector
 from shared.config import get_settings
 from shared.logs import configure_logging
 
@@ -27,9 +27,7 @@ def tune_runtime() -> None:
       each SQLite call and must get it again from a busy loop; 0.5 ms instead of 5 ms keeps that
       wait short (lower store latency under load).
     """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
+    quiet_collector()
     sys.setswitchinterval(0.0005)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import threading
@@ -14,6 +13,7 @@ from shared.telemetry import quiet_third_party_telemetry
 quiet_third_party_telemetry()  # before anything imports CrewAI or OpenTelemetry
 
 from shared import provision, topology, tracing
+from shared.collector import quiet_collector
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging, get_logger
 from shared.store import Store
@@ -35,7 +35,6 @@ from workers.transport import Transport, confirmed_publisher
 ProcessRole = Literal["all", "rules", "llm"]
 SHUTDOWN_GRACE_S = 30.0
 # Young collections every 10,000 net allocations instead of 700 (api/server.py uses the same).
-GC_THRESHOLD = (10_000, 50, 100)
 
 log = get_logger("workers.worker")
 
@@ -136,16 +135,6 @@ def build_consumer(
         llm_concurrency=llm_concurrency,
         on_stopped=on_stopped,
     )
-
-
-def quiet_collector() -> None:
-    """The objects built at start-up (handlers, rules tables, pydantic schemas, SQLAlchemy and
-    pika state) live as long as the process: frozen out of the collector, and young collections
-    run less often (docs/workers.md, "The garbage collector"; the API does the same,
-    api/server.py)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
 
 
 def run_vhost(

@@ -76,6 +76,12 @@ def test_a_critical_message_gets_200_an_emergency_reply_and_a_delivered_alert_as
     assert reply["structuredData"]["findings"][0]["codigo"] == "dispneia"
     assert reply["statusUrl"].endswith(f"/api/clinico/status/{reply['taskId']}")
 
+    # The alert's POST runs beside the reply, so wait for its delivery before reading what the backend got.
+    status = wait_until(
+        lambda: (s := client.get(reply["statusUrl"]).json())["alerts"][0]["delivery"] == "delivered" and s,
+        timeout=30,
+        message="alert delivered",
+    )
     [sent] = [
         r.body for r in nestjs.requests if r.status == 201 and r.body["context"]["taskId"] == reply["taskId"]
     ]
@@ -88,11 +94,6 @@ def test_a_critical_message_gets_200_an_emergency_reply_and_a_delivered_alert_as
     assert context["symptoms"] == ["dispneia"]
     assert context["detectedBy"] == "rules_engine"
     assert 0 < context["confidence"] <= 1
-    status = wait_until(
-        lambda: (s := client.get(reply["statusUrl"]).json())["alerts"][0]["delivery"] == "delivered" and s,
-        timeout=30,
-        message="alert delivered",
-    )
     assert status["status"] == "completed" and status["task_type"] == "mensagem"
     assert status["result"]["resposta"]["response"] == reply["response"]
 

@@ -381,6 +381,10 @@ FLOORS = {
     "blind-s5e.jsonl": (1.0, 1.0, 0.916),
     # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
+    # Sixth session's opening sets (docs/first-sight/session6-*.md), floors at their first sight on
+    # 7a1e828: 0.979 / 0.900 / 0.806 and 0.938 / 0.700 / 0.903.
+    "blind-s6a.jsonl": (0.979, 0.9, 0.805),
+    "blind-s6b.jsonl": (0.937, 0.7, 0.902),
 }
 
 

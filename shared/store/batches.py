@@ -35,7 +35,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.store.schema import TASK_COLUMNS, TERMINAL, _json_dumps, now, task_alerts, tasks
+from shared.store.schema import TASK_COLUMNS, TERMINAL, now, task_alerts, tasks
 from shared.store.tasks import Statements, task_dict
 
 
@@ -182,48 +182,6 @@ def record(stmts: Statements, items: list[BatchTask]) -> Any:
         return answers
 
     return op
-
-
-# PostgreSQL, a batch of plain completions (no alerts, no `prepare`, no `also`: a drain of
-# hemogramas): the guard, the row lock in task id order and every task's write in one statement,
-# run in autocommit. One round trip and one statement for the batch instead of BEGIN, the locking
-# select, one UPDATE per task (pipelined) and COMMIT (docs/workers.md, "pg-scale"). The tasks it
-# does not return (missing rows to create, duplicates) go through `record` after it.
-_FAST = """WITH v AS (
-  SELECT * FROM unnest(%(ids)s::varchar[], %(guards)s::bigint[], %(statuses)s::varchar[],
-                       %(progresses)s::bigint[], %(counted)s::int[], %(done)s::bool[], %(results)s::jsonb[])
-    AS v(task_id, guard, status, progress, counted, done, result)
-), locked AS (
-  SELECT task_id FROM tasks WHERE task_id = ANY(%(ids)s) ORDER BY task_id FOR UPDATE
-)
-UPDATE tasks t SET status = v.status, progress = v.progress, updated_at = %(ts)s, error = NULL,
-  attempts = t.attempts + v.counted, result = CASE WHEN v.done THEN v.result ELSE t.result END
-FROM v, locked l
-WHERE t.task_id = v.task_id AND l.task_id = v.task_id AND t.progress < v.guard AND t.progress < v.progress
-RETURNING t.task_id"""
-
-
-def fast_eligible(items: list[BatchTask]) -> bool:
-    """A batch `record_fast` can write: no alerts, no `prepare`, no `also`, each task once."""
-    if len({it.task_id for it in items}) != len(items):
-        return False
-    return not any(it.alerts or it.also or it.prepare is not None for it in items)
-
-
-def record_fast(conn: Connection, items: list[BatchTask]) -> set[str]:
-    """PostgreSQL, autocommit: write the tasks of `items` still below their guard, in one
-    statement that is its own transaction; returns the ids written."""
-    params = {
-        "ids": [it.task_id for it in items],
-        "guards": [it.guard for it in items],
-        "statuses": [it.status for it in items],
-        "progresses": [it.progress for it in items],
-        "counted": [1 if it.count_attempt else 0 for it in items],
-        "done": [it.status in TERMINAL for it in items],
-        "results": [_json_dumps(it.result) if it.status in TERMINAL else None for it in items],
-        "ts": now(),
-    }
-    return {r[0] for r in conn.exec_driver_sql(_FAST, params)}
 
 
 def _ours(items: list[BatchTask], found: dict[str, int]) -> dict[str, BatchTask]:

@@ -184,16 +184,8 @@ class Store:
 
     def record_batch(self, items: list[BatchTask], timeout: float | None = 30) -> list[BatchAnswer]:
         """A rules batch's statuses, results and alerts in one transaction (shared.store.batches),
-        answers in the order of `items`. On PostgreSQL a batch of plain completions is one
-        statement first (`batches.record_fast`); what it did not write takes the full path."""
-        if not items:
-            return []
-        if not (self._direct and batches.fast_eligible(items)):
-            return self._batch_write(batches.record(self._stmts, items), timeout)
-        written = self._on_thread_conn("read", functools.partial(batches.record_fast, items=items))
-        rest = [it for it in items if it.task_id not in written]
-        others = iter(self._batch_write(batches.record(self._stmts, rest), timeout) if rest else [])
-        return [BatchAnswer(True) if it.task_id in written else next(others) for it in items]
+        answers in the order of `items`."""
+        return self._batch_write(batches.record(self._stmts, items), timeout) if items else []
 
     def enrich_result(
         self, task_id: str, result: dict[str, Any], *, only_if_estado: str = "pendente"

@@ -170,8 +170,8 @@ def test_a_task_that_ran_before_finds_the_alert_rows_of_its_first_run(store: Sto
 def test_a_batch_of_plain_completions_writes_new_ones_and_refuses_done_taken_and_unknown_rows_as_before(
     store: Store,
 ) -> None:
-    # On PostgreSQL such a batch is one statement (`record_fast`); what it does not write (a row
-    # to create, a task completed already or taken by a later delivery) takes the full path.
+    # What any write path for a batch without alerts must answer (docs/workers.md, "pg-scale"):
+    # a new task, a counted one, a completed one, one a later delivery has, one never issued.
     fresh, started, done, taken, unknown = (str(uuid.uuid4()) for _ in range(5))
     for task_id in (fresh, started, done, taken):
         store.create_task(_row(task_id))

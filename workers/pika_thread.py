@@ -3,6 +3,7 @@ thread-safe; `add_callback_threadsafe` is its one call that is):
 
 - `AckQueue`: acks need no answer, so they pile up and go out together in one wake-up of the
   connection thread, as one `multiple=True` ack per channel where the outstanding tags allow it;
+  acks above a tag still being worked on wait for it a little (`HOLD_S`) to go out with it;
 - `ThreadCalls`: a call whose result the caller waits for (publish with confirm, nack), failed
   at once when the connection is lost instead of waiting for its timeout.
 """
@@ -10,6 +11,7 @@ thread-safe; `add_callback_threadsafe` is its one call that is):
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -24,6 +26,12 @@ T = TypeVar("T")
 
 
 class AckQueue:
+    # How long the acks of a batch that finished before an older one of its channel wait for it,
+    # to go out with it as one `multiple=True` ack instead of one `basic.ack` (and one flush of the
+    # socket) each: a drain sent about 0.23 of them per task (docs/workers.md, "Acks held for
+    # the older batch"). Short, because held acks keep their messages in the prefetch window.
+    HOLD_S = 0.05
+
     def __init__(self, log: Any) -> None:
         self.log = log
         self._acks: list[Delivery] = []
@@ -31,6 +39,12 @@ class AckQueue:
         self._scheduled = False
         # Connection thread only: unsettled tags per channel, to know when multiple=True is safe.
         self.outstanding: dict[int, set[int]] = {}
+        # Connection thread only: channel number -> (channel, tags done but not acked, held since).
+        self.held: dict[int, tuple[Any, set[int], float]] = {}
+
+    def reset(self) -> None:
+        """A new connection: no tag of the old one is outstanding or held any more."""
+        self.outstanding, self.held = {}, {}
 
     def put(self, deliveries: list[Delivery], settled: Callable[[int], None]) -> bool:
         """Queue the acks; True when the caller must schedule a flush (none is pending)."""
@@ -51,12 +65,15 @@ class AckQueue:
         """The broker requeues whatever a lost connection left unacked; these acks are void."""
         with self._lock:
             self._acks, self._scheduled = [], False
+        self.held = {}
 
     def forget(self, delivery: Delivery) -> None:
         self.outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
 
-    def flush(self, generation: int) -> None:
-        """Connection thread: the queued acks, one `multiple=True` ack per channel where possible."""
+    def flush(self, generation: int, *, force: bool = False) -> None:
+        """Connection thread: the queued and held acks, one `multiple=True` ack per channel up to
+        the first tag still being worked on; those above it are held for up to `HOLD_S` (all sent
+        at once with `force`: the connection is about to close)."""
         with self._lock:
             acks, self._acks, self._scheduled = self._acks, [], False
         by_channel: dict[int, tuple[Any, set[int]]] = {}
@@ -64,6 +81,11 @@ class AckQueue:
             if d.generation != generation or not d.channel.is_open:
                 continue  # the broker already requeued it when that connection died
             by_channel.setdefault(d.channel.channel_number, (d.channel, set()))[1].add(d.tag)
+        held, self.held = self.held, {}
+        for number, (ch, tags, _since) in held.items():
+            if ch.is_open:
+                by_channel.setdefault(number, (ch, set()))[1].update(tags)
+        now = time.monotonic()
         for number, (ch, tags) in by_channel.items():
             outstanding = self.outstanding.get(number, set())
             others = outstanding - tags
@@ -71,16 +93,37 @@ class AckQueue:
             # multiple=True acks every unacked tag up to N: safe only below the first tag that is
             # still being worked on.
             below = sorted(t for t in tags if floor is None or t < floor)
-            rest = sorted(t for t in tags if floor is not None and t > floor)
+            rest = {t for t in tags if floor is not None and t > floor}
+            since = held[number][2] if number in held else now
+            send_rest = force or now - since >= self.HOLD_S
             try:
                 if below:
                     ch.basic_ack(below[-1], multiple=len(below) > 1)
-                for t in rest:
-                    ch.basic_ack(t)
+                if rest and send_rest:
+                    for t in sorted(rest):
+                        ch.basic_ack(t)
             except (pika.exceptions.AMQPError, OSError) as exc:
                 self.log.warning("ack_lost_connection", error=repr(exc))
                 return
-            outstanding -= tags
+            outstanding.difference_update(below)
+            if rest and send_rest:
+                outstanding.difference_update(rest)
+            elif rest:
+                self.held[number] = (ch, rest, since)
+
+    def wait_limit(self, limit: float) -> float:
+        """How long the connection thread may wait for events: `limit`, or less when a held
+        ack falls due sooner."""
+        if not self.held:
+            return limit
+        oldest = min(since for _ch, _tags, since in self.held.values())
+        return max(0.0, min(limit, oldest + self.HOLD_S - time.monotonic()))
+
+    def flush_held(self, generation: int) -> None:
+        """Connection thread, after each read: held acks go out once their channel's older tags
+        are settled (acked, nacked, republished) or once they are due."""
+        if self.held:
+            self.flush(generation)
 
 
 class ThreadCalls:

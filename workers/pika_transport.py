@@ -136,7 +136,7 @@ class PikaTransport:
         # pika tries the nodes of the list in order.
         self._conn = pika.BlockingConnection(params)
         self._generation += 1
-        self._acks.outstanding = {}
+        self._acks.reset()
         if self.declare is not None:
             ch = self._conn.channel()
             self.declare(ch)
@@ -180,8 +180,9 @@ class PikaTransport:
         cancelled = False
         drain_deadline = 0.0
         while True:
-            self._conn.process_data_events(time_limit=0.2)
+            self._conn.process_data_events(time_limit=self._acks.wait_limit(0.2))
             self._hand_over()
+            self._acks.flush_held(self._generation)
             if not self._stop.is_set():
                 continue
             if not cancelled:
@@ -203,7 +204,7 @@ class PikaTransport:
                 self.log.warning("shutdown_grace_expired", inflight=self.inflight)
                 break
         # Acks queued by work that finished just now go out before the connection closes.
-        self._acks.flush(self._generation)
+        self._acks.flush(self._generation, force=True)
         with contextlib.suppress(pika.exceptions.AMQPError, OSError):
             self._conn.close()
 

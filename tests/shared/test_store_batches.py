@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -164,3 +165,65 @@ def test_a_task_that_ran_before_finds_the_alert_rows_of_its_first_run(store: Sto
     task = store.get_task(task_id)
     assert task["status"] == "completed" and task["attempts"] == 2
     assert len(store.list_alerts(task_id)) == 1
+
+
+def test_a_batch_of_plain_completions_writes_new_ones_and_refuses_done_taken_and_unknown_rows_as_before(
+    store: Store,
+) -> None:
+    # What any write path for a batch without alerts must answer (docs/workers.md, "pg-scale"):
+    # a new task, a counted one, a completed one, one a later delivery has, one never issued.
+    fresh, started, done, taken, unknown = (str(uuid.uuid4()) for _ in range(5))
+    for task_id in (fresh, started, done, taken):
+        store.create_task(_row(task_id))
+    store.start_many([(started, progress_for("processing", attempt_key=1), None)])
+    store.transition(done, "completed", progress_for("completed"), result={"first": True})
+    store.transition(taken, "processing", progress_for("processing", attempt_key=2))
+    again = _done(started, {"n": 2})
+    again.guard, again.count_attempt = progress_for("processing", attempt_key=1) + 1, False
+
+    answers = store.record_batch(
+        [
+            _done(fresh, {"n": 1}),
+            again,
+            _done(done, {"second": True}),
+            _done(taken, {"x": 1}),
+            _done(unknown, {"n": 5}),
+        ]
+    )
+
+    assert [a.applied for a in answers] == [True, True, False, False, True]
+    assert answers[2].current is not None and answers[2].current["result"] == {"first": True}
+    assert store.get_task(fresh)["result"] == {"n": 1} and store.get_task(fresh)["attempts"] == 1
+    assert store.get_task(started)["result"] == {"n": 2}
+    assert store.get_task(started)["attempts"] == 1, (
+        "the attempt counted by `processing` is not counted again"
+    )
+    assert store.get_task(done)["result"] == {"first": True}, "a completed task is never written again"
+    assert store.get_task(taken)["status"] == "processing", "the later delivery's run stands"
+    assert store.get_task(unknown)["status"] == "completed", "a task the store never issued is created"
+
+
+def test_two_processes_completing_the_same_tasks_in_opposite_orders_write_each_once(store_url: str) -> None:
+    # Two workers holding copies of the same tasks (a message published twice) lock the rows in
+    # task id order, so neither waits for the other forever; each task is written by one of them.
+    ids = [str(uuid.uuid4()) for _ in range(64)]
+    stores = [Store(store_url), Store(store_url)]
+    try:
+        for task_id in ids:
+            stores[0].create_task(_row(task_id))
+        orders = [ids, ids[::-1]]
+        with ThreadPoolExecutor(2) as pool:
+            futures = [
+                pool.submit(s.record_batch, [_done(t, {"by": n}) for t in order])
+                for n, (s, order) in enumerate(zip(stores, orders, strict=True))
+            ]
+            answers = [f.result(timeout=20) for f in futures]
+        for i, task_id in enumerate(ids):
+            winners = [n for n, a in enumerate(answers) if a[i if n == 0 else len(ids) - 1 - i].applied]
+            assert len(winners) == 1, task_id
+            task = stores[0].get_task(task_id)
+            assert task["status"] == "completed" and task["attempts"] == 1
+            assert task["result"] == {"by": winners[0]}
+    finally:
+        for s in stores:
+            s.close()

@@ -1319,16 +1319,16 @@ DIARRHOEA_MENTION = _re(
     # the body draining away through the bowel: "tô me esvaindo pelas fezes", "esvaindo por baixo"
     r"\besvai\w*\s+(?:em\s+|pelas?\s+|pelo\s+|por\s+)(?:fezes|baixo|diarr\w*|agua|intestino)\b|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
-    # ("vô nu banheru": the spoken "vou" is "vô")
-    r"\b(?:vou|vo|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|aguaceir\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
-    r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"
-    # ... or to the bush or the outhouse (riverside and rural homes, s6-recall: "tô indo no mato toda
-    # hora, é uma aguaceira"), only with stools told as water: going to the bush is also for firewood
+    # ("vô nu banheru": the spoken "vou" is "vô") ... or to the bush or the outhouse (riverside and rural
+    # homes, s6-recall: "tô indo no mato toda hora, é uma aguaceira"), only with stools told as water:
+    # going to the bush is also for firewood. One alternative, so each verb is read once.
     r"\b(?:vou|vo|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra|na|pra\s+a)\s+"
+    r"(?:banheiro"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|aguaceir\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
+    r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
     r"(?:mato|moita|privada|casinha|patente|fossa|sanitario)\b"
     r"(?=[^\n]{0,120}?\b(?:so\s+(?:sai\s+)?agua|agua\s+pura|aguaceir\w*|aguad\w*|liquid\w*|moles?|solt[oa]|diarr\w*|"
-    r"torneira)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
+    r"torneira)\b))|"
     # "obrar" is the regional (NE) word for passing stools: "tô obrando água desde ontem"
     r"\b(?:cag(?:ando|uei|ou|ava)|obr(?:ando|ei|ou|ava|o))\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .aside import BELIEVED_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
-from .hypotheses import asks
+from .hypotheses import asks, told_because
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -141,7 +141,7 @@ def hypothetical_question(
         return False
     if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
-    asked_before = any(e <= start for _s, e in spans)
+    asked_before = any(e <= start and not told_because(text, e, start) for _s, e in spans)
     if not asked_before and not asks(text, sentence_start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a

@@ -91,6 +91,26 @@ def asks(text: str, sentence_start: int, sentence_end: int) -> bool:
     return ("ne," in said or "ne ," in said or "de," in said) and _ASK_THEN_CLOSE.search(said) is not None
 
 
+# A reason told after the question (s6-recall): "queria saber se esse remédio pode dar alergia, porque
+# desde que tomei a língua inchou" asks about the drug and tells the swelling. A mention after the
+# connector is no longer asked about when a verb of its clause tells something had or done; "porque vou
+# começar amanhã" tells nothing, and a symptom named before the connector stays asked.
+_BECAUSE = re.compile(r"\b(?:porque|pois|ja\s+que|visto\s+que|uma\s+vez\s+que)\b")
+_TOLD_AFTER_BECAUSE = re.compile(
+    r"\b(?:to|estou|tou|ta|esta|tava|estava|tenho|tive|teve|tem|sinto|sente|senti|comi|bebi|engoli|desde\s+que|"
+    r"[a-z]{3,}(?:ei|ou|aram|eram|iram))\b"
+)
+
+
+def told_because(text: str, asked_end: int, start: int) -> bool:
+    """Between a question that ends at `asked_end` and the mention at `start`, a "porque/pois"
+    clause tells what the writer had or did."""
+    because = None
+    for because in _BECAUSE.finditer(text, asked_end, start):  # noqa: B007 - the last one opens the clause
+        pass
+    return because is not None and _TOLD_AFTER_BECAUSE.search(text, because.end(), start) is not None
+
+
 # Something heard or read about the symptom ("vi na TV que falta de ar pode ser coração fraco"),
 # then denied by a pronoun that points back at it: "..., mas eu não tenho nada disso".
 _HEARD_THAT = re.compile(

@@ -402,6 +402,28 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
         ),
         blood_word=True,
     ),
+    # Blood coughed up, told by its colour (s6-recall): "tô cuspindo uma coisa vermelha quando tusso",
+    # "o catarro sai vermelho", "tusso e sai um negócio vermelho". Never a red throat, eye or face
+    # ("tosse, garganta vermelha"); a red explained by food or the teeth ("era do açaí", "escovando os
+    # dentes") is that, unless denied ("não é do açaí não").
+    Family(
+        "hemoptise",
+        "Hemoptise (tosse com sangue)",
+        "CRITICAL",
+        _alt(
+            r"\b(?:cusp\w*|escarr\w*|catarr\w*|expector\w*|secrec\w*|gosma)\b"
+            r"(?:(?!garganta|olho|nariz|pele|rosto|cara\b|labio|lingua)[^.;!?\n]){0,30}?"
+            r"\b(?:vermelh\w*|avermelhad\w*|cor\s+de\s+sangue)\b",
+            r"\bt[ou]ss\w*\b[^.;!?\n]{0,30}?\b(?:sai|saiu|saindo|sair|vem|veio|vindo|solt\w*)\b"
+            r"(?:(?!garganta|olho|nariz|pele|rosto|cara\b|labio|lingua)[^.;!?\n]){0,30}?"
+            r"\b(?:vermelh\w*|avermelhad\w*|cor\s+de\s+sangue)\b",
+        ),
+        not_sentence=_re(
+            r"(?<!\bnao\se\sdo\s)(?<!\bnao\se\sda\s)(?<!\bnao\sera\sdo\s)(?<!\bnao\sera\sda\s)(?<!\bnao\sfoi\so\s)"
+            r"\b(?:acai|beterraba|vinho|groselha|morango|melancia|pitaya|corante|suco|gelatina|jabuticaba|amora|"
+            r"ketchup|tomate|molho|escov\w*|dentes?|gengiva\w*)\b"
+        ),
+    ),
     # Black stools are upper GI bleeding in lay words; iron tablets also darken stools, but recall wins.
     Family(
         "melena",
@@ -1123,7 +1145,8 @@ _NOT_UNITS = (
     r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
     r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"
 )
-_NOT_TEMP_UNIT = r"(?!\s*(?:" + _NOT_UNITS + r"))"
+# A whole word: "10 mesmo", "9 minha nossa" are no months or minutes (s6-recall).
+_NOT_TEMP_UNIT = r"(?!\s*(?:%|(?:" + _NOT_UNITS + r")\b))"
 TEMPERATURE = (
     # "39°C", "39 ºC", "38.5 graus", "38,2 c"
     _re(
@@ -1296,9 +1319,16 @@ DIARRHOEA_MENTION = _re(
     # the body draining away through the bowel: "tô me esvaindo pelas fezes", "esvaindo por baixo"
     r"\besvai\w*\s+(?:em\s+|pelas?\s+|pelo\s+|por\s+)(?:fezes|baixo|diarr\w*|agua|intestino)\b|"
     # going to the toilet counts as diarrhoea when watery stools or cramps are told nearby
-    r"\b(?:vou|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra)\s+banheiro"
-    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
+    # ("vô nu banheru": the spoken "vou" is "vô") ... or to the bush or the outhouse (riverside and rural
+    # homes, s6-recall: "tô indo no mato toda hora, é uma aguaceira"), only with stools told as water:
+    # going to the bush is also for firewood. One alternative, so each verb is read once.
+    r"\b(?:vou|vo|fui|indo|ido|ir|vai|foi|correndo|corri)\s+(?:\w+\s+){0,3}?(?:ao|no|pro|para\s+o|pra|na|pra\s+a)\s+"
+    r"(?:banheiro"
+    r"(?=[^\n]{0,120}?\b(?:agua|aguad\w*|aguaceir\w*|liquid\w*|moles?|colica\w*|solt[oa]|diarr\w*|torneira)\b)"
     r"(?![^\n]{0,120}?\b(?:xixi|urin\w*|mij\w*)\b)|"  # the bladder: "fui 8 vezes, de tanto beber água, xixi"
+    r"(?:mato|moita|privada|casinha|patente|fossa|sanitario)\b"
+    r"(?=[^\n]{0,120}?\b(?:so\s+(?:sai\s+)?agua|agua\s+pura|aguaceir\w*|aguad\w*|liquid\w*|moles?|solt[oa]|diarr\w*|"
+    r"torneira)\b))|"
     # "obrar" is the regional (NE) word for passing stools: "tô obrando água desde ontem"
     r"\b(?:cag(?:ando|uei|ou|ava)|obr(?:ando|ei|ou|ava|o))\s+(?:\w+\s+)?(?:agua|liquido|mole)\b"
 )
@@ -1359,9 +1389,11 @@ TEXT_VITALS = {
     # (group r), so "sem tira" (out of strips) does not deny it.
     "glicemia_tira": _re(
         r"\b(?:(?:tiras?|fitinhas?|fitas?)\s+(?:pro|pra|do|da|de|para\s+o)\s+(?:aparelh\w*|glicosimetro|glicose|glicemia|"
-        r"diabete\w*|dedo|medir)|glicosimetro|fur(?:ei|o|ou|ar|amos)\s+o\s+dedo|furad\w+\s+no\s+dedo|picad\w+\s+no\s+dedo)"
+        r"diabete\w*|dedo|medir)|glicosimetro|fur(?:ei|o|ou|ar|amos|aram)\s+(?:o\s+)?(?:meu\s+|seu\s+|teu\s+)?dedo|"
+        # (s6-recall) "furou meu dedo", "fiz a fita agora e deu 520"
+        r"(?:fiz|fez|fizemos|fizeram)\s+a\s+(?:fita|fitinha)|ponta\s+de\s+dedo|furad\w+\s+no\s+dedo|picad\w+\s+no\s+dedo)"
         r"\b[^\n.;!?]{0,60}?\b(?P<r>(?:deu|marcou|marcando|mostrou|mostrando|bateu)\s+(?:em\s+|uns\s+|a\s+)?(?P<v>\d{2,3}))\b"
-        r"(?![.,]?\d)(?!\s*(?:x|/|por|anos|dias|%|reais|mg(?!\s*/)|comprimidos?|unidades|ui\b|bpm|vezes|graus))"
+        r"(?![.,]?\d)(?!\s*(?:x|/|por|anos|dias|%|reais|mg(?!\s*/)|comprimidos?|unidades|ui\b|bpm|vezes|graus|metros|cm\b))"
     ),
     # The analyte named after the reading (s4de-recall): "deu 42 a glicose", "marcou 380 de açúcar";
     # read before the number, "deu 42" alone would be a fever.
@@ -1392,7 +1424,12 @@ AT_REST = _re(
     r"\b(?:repouso|parad[oa]|deitad[oa]|sentad[oa]|nao\s+(?:baixa|baixou|desce|desceu|para|passa))\b"
 )
 # Where an unnamed meter's reading is the glucose (TEXT_VITALS "glicemia_aparelho", held-recall).
-GLUCOSE_NAMED = _re(r"\b(?:glicose|glicemia|acucar|diabete\w*|hgt|dextro|glicosimetro)\b")
+# The glucose is also named by what only it needs (s6-recall): the insulin, the meter's strips, the
+# finger prick ("tô tomando a insulina ... o aparelho marcou 486").
+GLUCOSE_NAMED = _re(
+    r"\b(?:glicose|glicemia|acucar|diabete\w*|hgt|dextro|glicosimetro|insulin\w*|(?:fitas?|fitinhas?|tiras?)\s+"
+    r"(?:do|pro|pra|para\s+o)\s+aparelh\w*|fur(?:ei|ou|ar|amos|aram|a|o)\s+(?:o\s+)?(?:meu\s+|seu\s+|teu\s+)?dedo)\b"
+)
 OTHER_READING = _re(
     r"\b(?:pressao|satur\w*|oximetro|termometro|febre|temperatura|batimentos?|pulso|balanca|peso)\b"
 )

@@ -337,7 +337,10 @@ def suppression(
             while k < len(tokens) and k < 3 and (tokens[k] in _COND_SUBJECTS or tokens[k] in _SUBJUNCTIVE):
                 k += 1
             reached = _list_scope_reaches(tokens[k:], match_is_verb)
-            if reached and (_NOW_IN_CONDITION.search(prefix, m.end()) or rating_frame(prefix, m.end())):
+            # The frame may be the score's own first words: "se for | de 0 a 10 é 9" (s6-recall).
+            if reached and (
+                _NOW_IN_CONDITION.search(prefix, m.end()) or rating_frame(text[c_start:end], m.end())
+            ):
                 reached = False  # "se eu ficar nervosa me dá falta de ar", "se for dar nota, é nove"
             elif reached and _pointed_then_named(tokens, text, end):
                 reached = False  # "e se essa dor no peito for infarto?": the pain is here, its name the "if"

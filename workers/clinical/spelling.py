@@ -55,6 +55,8 @@ VOCABULARY = words(
     "suicidio suicida matar morrer viver "
     # fever, pain, gut
     "febre temperatura termometro calafrio calafrios graus insuportavel diarreia infarto dificuldade "
+    # the gut in lay words (s6-recall: "disinteria", "caganera")
+    "disenteria caganeira banheiro "
     "muita muito forte"
 )
 # WhatsApp shorthand, expanded before the rules read the text ("n consigo", "vomito tudo q tomo").
@@ -260,7 +262,8 @@ def correct(token: str) -> str | None:
 
 
 _TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
-_SPOKEN_DOR = re.compile(r"(?<![^\W\d_])d[ôÔ](?![^\W\d_])", re.IGNORECASE)
+# ... also drawn out, the folded text's "do" once its stretch is collapsed: "doô", "dôo", "dôôô" (s6-recall)
+_SPOKEN_DOR = re.compile(r"(?<![^\W\d_])d[oô]*ô[oô]*(?![^\W\d_])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -320,9 +323,8 @@ def fix_typos(norm: Normalised) -> Normalised:
     # Visit only the occurrences of those few tokens, in text order, instead of every token.
     edits: list[tuple[int, int, str]] = []
     if spoken_dor:  # "dô di denti": "dor" with its r dropped and the vowel closed, never "do" (de + o)
-        edits += [
-            (s, e, "dor") for s, e, _t in _occurrences(text, ("do",)) if norm.excerpt(s, e).lower() == "dô"
-        ]
+        said = [(s, e) for s, e, _t in _occurrences(text, ("do",))]
+        edits += [(s, e, "dor") for s, e in said if _SPOKEN_DOR.fullmatch(norm.excerpt(s, e))]
     for s, e, token in _occurrences(text, (*fixes, *orphans)):
         fixed = fixes.get(token)
         if fixed is None:  # an orphan: joined to the word before it, when that makes a word

@@ -221,6 +221,7 @@ LABELLED = {
         "paraphrases-27.jsonl",  # lead: a "foi" dating another noun, an event placed "na família"
         "paraphrases-28.jsonl",  # held-recall: s5c/s5d/s5e misses by root cause, with near misses
         "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
+        "paraphrases-30.jsonl",  # s6-recall: s6a/s6b misses by root cause, with near misses
     )
 }
 
@@ -271,6 +272,7 @@ PARAPHRASES = [
         "paraphrases-27.jsonl",
         "paraphrases-28.jsonl",
         "paraphrases-29.jsonl",
+        "paraphrases-30.jsonl",
     )
     for case in _cases(name)
 ]
@@ -383,8 +385,11 @@ FLOORS = {
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
     # Sixth session's opening sets (docs/first-sight/session6-*.md), floors at their first sight on
     # 7a1e828: 0.979 / 0.900 / 0.806 and 0.938 / 0.700 / 0.903.
-    "blind-s6a.jsonl": (0.979, 0.9, 0.805),
-    "blind-s6b.jsonl": (0.937, 0.7, 0.902),
+    # s6-recall: every miss of both fixed by cause (paraphrases-30): CRITICAL and HIGH recall 1.0.
+    "blind-s6a.jsonl": (1.0, 1.0, 0.805),
+    "blind-s6b.jsonl": (1.0, 1.0, 0.902),
+    # s6-recall's own sentences: 29 that must alert, 21 near misses that must stay silent, all right
+    "paraphrases-30.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .prefixes import WORD_END, literal_prefixes, starts_at_word_boundary
+from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes, starts_at_word_boundary
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
 
@@ -31,7 +31,7 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 def _literals(pattern: str) -> tuple[str, ...] | None:
     """The literal prefixes as plain text, once per pattern: the assertion gates ask per mention."""
     anchors = literal_prefixes(pattern)
-    return None if anchors is None else tuple({a.rstrip(WORD_END) for a in anchors})
+    return None if anchors is None else tuple({a.strip(WORD_END + INSIDE_WORD) for a in anchors})
 
 
 def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -42,7 +42,11 @@ def finditer(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     `\\b` and look-behinds exactly as a scan does. Patterns without known prefixes are scanned.
     """
     anchors = literal_prefixes(pattern.pattern)
-    if anchors is None or min(len(a.rstrip(WORD_END)) for a in anchors) < FAST_MIN_PREFIX:
+    if (
+        anchors is None
+        or min(len(a.rstrip(WORD_END)) for a in anchors) < FAST_MIN_PREFIX
+        or any(a[0] == INSIDE_WORD for a in anchors)
+    ):
         # Two-letter prefixes ("de", "se") occur everywhere: a plain scan is cheaper.
         return list(pattern.finditer(text))
     starts: set[int] = set()
@@ -206,7 +210,7 @@ class WordStarts:
         plan = _word_anchor_groups(pattern.pattern)
         if plan is None:
             return None
-        groups, lookup, keys, loose, nexts = plan
+        groups, lookup, keys, loose, nexts, inside = plan
         text = self.text
         by_key = self.by_key
         starts: list[int] = []
@@ -248,6 +252,15 @@ class WordStarts:
             while i != -1:
                 starts.append(i)
                 i = text.find(a, i + 1)
+        for a in inside:  # "\\w+platina": the start of the word that holds "platina" after a letter
+            i = text.find(a, 1)
+            while i != -1:
+                w = i
+                while w and (text[w - 1].isalnum() or text[w - 1] == "_"):  # what `\w` reads
+                    w -= 1
+                if w < i:
+                    starts.append(w)
+                i = text.find(a, i + 1)
         return starts
 
     def _follow_index(self, size: int, positions: list[int]) -> Follow:
@@ -285,7 +298,7 @@ class WordStarts:
 Follow = tuple[dict[str, list[int]], dict[str, list[int]], dict[int, int]]
 Nexts = dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]]
 Groups = dict[str, tuple[str, ...] | None]
-Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...], Nexts]
+Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...], Nexts, tuple[str, ...]]
 
 
 @lru_cache(maxsize=512)
@@ -303,7 +316,11 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
         return None
     groups: dict[str, list[str]] = {}
     loose: list[str] = []
+    inside: list[str] = []
     for a in anchors:
+        if a[0] == INSIDE_WORD:
+            inside.append(a[1:])  # found with `str.find`, then back to its word's start
+            continue
         if not (a[0].isalnum() or a[0] == "_"):
             loose.append(a.rstrip(WORD_END))  # a punctuation mark: found with `str.find`
             continue
@@ -337,7 +354,14 @@ def _word_anchor_groups(pattern: str) -> Plan | None:
     for key, anchors in packed.items():
         if key[-1] == WORD_END and anchors is not None:
             by_next[key] = _by_first_two(anchors)
-    return packed, {k: tuple(v) for k, v in lookup.items()}, frozenset(lookup), tuple(loose), by_next
+    return (
+        packed,
+        {k: tuple(v) for k, v in lookup.items()},
+        frozenset(lookup),
+        tuple(loose),
+        by_next,
+        tuple(inside),
+    )
 
 
 def _by_first_two(anchors: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]:

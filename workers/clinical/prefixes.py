@@ -21,6 +21,9 @@ _C = sre_parse  # constants live on the parser module (LITERAL, BRANCH, SUBPATTE
 MIN_PREFIX = 2
 # Marks a prefix that is a whole word ("e" of "e\\s+um"): found through the word-start index only.
 WORD_END = "\x00"
+# Marks a literal found inside a word, after one or more word characters ("\\w+platina" of
+# "carboplatina"): the match starts where that word does (`prefilter.WordStarts`).
+INSIDE_WORD = "\x01"
 MAX_PREFIX = 12
 
 
@@ -55,6 +58,11 @@ def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[s
                 if more is not None:
                     return more
             return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
+        if not head and _is_word_run(op, av):
+            inside = _seq(items[index + 1 :], "")
+            if inside is None or not all(len(a) > MIN_PREFIX and a[0].isalpha() for a in inside):
+                return None
+            return {INSIDE_WORD + a.rstrip(WORD_END) for a in inside}
         choices = _small_choice(op, av)
         if choices is None and name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] == 0 and av[1] == 1:
             # "(?:eu\\s+)?tenho": the prefixes with the optional part, and those without it.
@@ -90,6 +98,18 @@ def _is_space_run(op: Any, av: Any) -> bool:
         len(sub) == 1
         and str(sub[0][0]) == "IN"
         and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in sub[0][1])
+    )
+
+
+def _is_word_run(op: Any, av: Any) -> bool:
+    """`\\w+` (one or more word characters, greedy or lazy)."""
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] < 1:
+        return False
+    sub = list(av[2])
+    return (
+        len(sub) == 1
+        and str(sub[0][0]) == "IN"
+        and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_WORD" for o, v in sub[0][1])
     )
 
 

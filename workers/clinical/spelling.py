@@ -317,7 +317,11 @@ def fix_typos(norm: Normalised) -> Normalised:
     dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in _KEEP_DIMINUTIVES]
     fixes.update((t, b) for t in dims if (b := RELATIVE_BASE.get(t) or base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
-    spoken_dor = "do" in tokens and _SPOKEN_DOR.search(norm.original) is not None
+    # The regex opens with a look-behind, so it is tried at every position: ask for its "ô" first.
+    original = norm.original
+    spoken_dor = (
+        "do" in tokens and ("ô" in original or "Ô" in original) and _SPOKEN_DOR.search(original) is not None
+    )
     if not fixes and not orphans and not spoken_dor:
         return norm
     # Visit only the occurrences of those few tokens, in text order, instead of every token.

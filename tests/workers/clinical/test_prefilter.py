@@ -202,3 +202,19 @@ def test_may_match_is_false_only_when_no_literal_prefix_occurs() -> None:
         for t in _texts():
             if pattern.search(t.lower()):
                 assert may_match(pattern, t.lower())
+
+
+def test_a_drug_named_by_its_ending_is_found_where_a_full_scan_finds_it() -> None:
+    # "\w+platina" matches from the start of the word that holds "platina" after a word character
+    from workers.clinical.prefilter import WordStarts
+
+    assert literal_prefixes(r"\b(?:\w+platina|quimio)\b") == ("quimio", "\x01platina")
+    texts = [
+        "fiz carboplatina e cisplatina, mas platina sozinha não; 9taxel _taxel paclitaxel",
+        "tô na oxaliplatinas, a doxorrubicina acabou e a ciclofosfamida fica pra semana",
+        "sem remédio: platinado, a.platina, ex-taxel, taxeltaxel",
+    ]
+    for t in texts:
+        got = [m.span() for m in WordStarts(t).finditer(lx.ONCOLOGY)]
+        assert got == [m.span() for m in lx.ONCOLOGY.finditer(t)], t
+    assert may_match(lx.ONCOLOGY, texts[0]) and not may_match(lx.ONCOLOGY, "dor de cabeça desde ontem")

@@ -52,4 +52,6 @@ def superseded_scores(
     return out
 
 
-_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")
+# A value's clause ends at a comma, a conjunction, or a new time that opens the next clause without
+# one ("tava nota 8 ontem de noite hoje tá só uns 2", spoken with no comma).
+_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s|\s(?:hoje|hj|agora)\b")

@@ -221,6 +221,7 @@ LABELLED = {
         "paraphrases-27.jsonl",  # lead: a "foi" dating another noun, an event placed "na família"
         "paraphrases-28.jsonl",  # held-recall: s5c/s5d/s5e misses by root cause, with near misses
         "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
+        "paraphrases-31.jsonl",  # s6-spec-who: another's episode beside "eu tô bem"/"eu não", a long-past one
     )
 }
 
@@ -271,6 +272,7 @@ PARAPHRASES = [
         "paraphrases-27.jsonl",
         "paraphrases-28.jsonl",
         "paraphrases-29.jsonl",
+        "paraphrases-31.jsonl",
     )
     for case in _cases(name)
 ]
@@ -381,10 +383,11 @@ FLOORS = {
     "blind-s5e.jsonl": (1.0, 1.0, 0.916),
     # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
+    "paraphrases-31.jsonl": (1.0, 1.0, 1.0),
     # Sixth session's opening sets (docs/first-sight/session6-*.md), floors at their first sight on
     # 7a1e828: 0.979 / 0.900 / 0.806 and 0.938 / 0.700 / 0.903.
-    "blind-s6a.jsonl": (0.979, 0.9, 0.805),
-    "blind-s6b.jsonl": (0.937, 0.7, 0.902),
+    "blind-s6a.jsonl": (0.979, 0.9, 0.888),
+    "blind-s6b.jsonl": (0.937, 0.7, 1.0),
 }
 
 

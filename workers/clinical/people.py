@@ -122,6 +122,14 @@ class _Tokens:
         return m.start(), m.end(), self.words[i]
 
 
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Nothing but white space between the last sentence end (or the text's start) and `pos`."""
+    j = pos - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return j < 0 or text[j] in ".!?;:\n"
+
+
 def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
     """One pass over the words: people named (start, end, noun, is a relative's relative), the
     first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
@@ -135,6 +143,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
     people: list[tuple[int, int, str, bool]] = []
     first_words: list[int] = []  # token indexes, judged once every person is known
     pronouns: list[int] = []
+    owned: set[int] = set()
     n = len(ws)
     # Only the few words that matter are visited (a C `findall` lists the words).
     for i in [i for i, w in enumerate(ws) if w in _NOTABLE or w.endswith("ei")]:
@@ -198,8 +207,11 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
                 of = True
                 end = toks[k + 1][1]
-        elif k < n and toks[k][2] in _PRONOUN_OWNERS and joined(end_i, k):
-            of, end = True, toks[k][1]  # "a irmã dele": the relative of someone already named
+        elif k < n and toks[k][2] in _PRONOUN_OWNERS and joined(end_i, k) and _opens_sentence(text, start):
+            # "A irmã dele, dona Lurdes, teve um desmaio": the relative of someone already named, as the
+            # subject that opens a sentence (never an object: "acha que sou a irmã dela e fala ...")
+            of, end = True, toks[k][1]
+            owned.add(toks[k][0])  # ... and that "dele" is no subject of its own
         people.append((start, end, noun, of))
     # People's spans start in text order (they may nest: "a filha do vizinho", "vizinho"), and so
     # do the words, so one walk through the spans tells whether a word lies inside one.
@@ -230,7 +242,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         if w not in _FIRST_PRONOUNS and k and toks[k - 1][1] in person_ends and joined(k - 1, k):
             continue
         firsts.append(s0)
-    return people, firsts, pronouns
+    return people, firsts, [p for p in pronouns if p not in owned] if owned else pronouns
 
 
 # For the rules that read a person noun on their own (`cleft`).

@@ -69,7 +69,7 @@ _CAREGIVER_INTRO = re.compile(
 _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
     # "minha sogra que teve convulsão, eu não": the writer set apart from another's episode
-    r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$))|"
+    r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$)|\s+gracas?\s+a\s+deus)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|quanto\s+a\s+mim\s+(?:\w+\s+)?(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
     # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
@@ -262,7 +262,7 @@ class Experiencer:
                 if (
                     k
                     and (self.people[k][2] in NAMES or self.people[k][2] == "dona")
-                    and t[self.people[k - 1][1] : self.people[k][0]].strip() == ","
+                    and t[self.people[k - 1][1] : self.people[k][0]].strip() in (",", "")
                 ):
                     k -= 1
                 k = self._outside_relative_clause(k, lo, start)

@@ -84,6 +84,7 @@ _FIRST_WORDS = words(
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _PRONOUN_OWNERS = words("dele dela deles delas")
+_CLAUSE_OPENERS = words("ai mas entao dai")  # never "e": "aqui é a prima dele" (é)
 _ANIMAL_WORDS = words(ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 # Nouns a writer calls the reader by: bare (no determiner) at the head of a sentence or after a
@@ -122,12 +123,17 @@ class _Tokens:
         return m.start(), m.end(), self.words[i]
 
 
-def _opens_sentence(text: str, pos: int) -> bool:
-    """Nothing but white space between the last sentence end (or the text's start) and `pos`."""
+def _opens_sentence(text: str, pos: int, before: str) -> bool:
+    """A sentence end (or the text's start) before `pos`, or in speech without stops a word that
+    opens a clause ("aí", "mas") or ends a person's name ("... do seu Tonho a irmã dele teve")."""
     j = pos - 1
     while j >= 0 and text[j].isspace():
         j -= 1
-    return j < 0 or text[j] in ".!?;:\n"
+    return j < 0 or text[j] in ".!?;:\n" or before in _CLAUSE_OPENERS or before in NAMES
+
+
+def _word_before(toks: _Tokens, i: int) -> str:
+    return toks[i - 1][2] if i > 0 else ""
 
 
 def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
@@ -207,7 +213,12 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
                 of = True
                 end = toks[k + 1][1]
-        elif k < n and toks[k][2] in _PRONOUN_OWNERS and joined(end_i, k) and _opens_sentence(text, start):
+        elif (
+            k < n
+            and toks[k][2] in _PRONOUN_OWNERS
+            and joined(end_i, k)
+            and _opens_sentence(text, start, _word_before(toks, i if start == s0 else i - 1))
+        ):
             # "A irmã dele, dona Lurdes, teve um desmaio": the relative of someone already named, as the
             # subject that opens a sentence (never an object: "acha que sou a irmã dela e fala ...")
             of, end = True, toks[k][1]

@@ -37,6 +37,12 @@ BELIEVED_OVER = "".join(
     for verb in ("achei", "pensei", "achava", "pensava", "jurava")
     for aux in ("tava", "estava", "tinha", "ja")
 )
+# Over for good (`assertion`): "melhorou totalmente", "sarei de vez", "passou 100%" (a bare
+# "melhorou" may be partial).
+FULLY_OVER = (
+    r"(?:melhor(?:ou|ei)|sar(?:ou|ei)|pass(?:ou|aram)|sumi(?:u|ram)|resolveu)\s+(?:totalmente|completamente|"
+    r"de\s+vez|100\s*%?|cem\s+por\s+cento)"
+)
 NOTHING_SINCE = (
     r"(?:nada|nunca|nao|nenhuma|nenhum)\b(?!\s+(?:melhor\w*|melhora|alivio|diferenca|passou|parou|sarou|sumiu|"
     r"resolveu|adiantou|dia\s+sem))"

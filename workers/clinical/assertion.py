@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .aside import BELIEVED_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .aside import BELIEVED_OVER, FULLY_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .hypotheses import asks, told_because
+from .lexicon import ACTIVITY_AGAIN, AGAIN_OF_ACTIVITY
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -179,7 +180,9 @@ _OVER = re.compile(
     r"melhorei|(?:me\s+)?recuperei|fiquei\s+(?:boa|bom|curad[oa])|(?:desde\s+entao|depois\s+disso|de\s+la\s+pra\s+ca)[\s,]+"
     + NOTHING_SINCE
     + r"|"
-    r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
+    r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|"
+    + FULLY_OVER
+    + r"|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa]|"
     r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n)\b)|"  # "tô bem não" (said after) is not fine
@@ -261,7 +264,9 @@ _STILL_NOW = re.compile(
     r"funcionou|passou|melhorou|cortou)|nada\s+(?:resolve|adianta|alivia|passa|melhora)"
     r")\b|"
     r"\b(?:(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal|\s+(?:pra|para|a)\s+(?:a\s+|o\s+)?(?:escola|creche|trabalho|rotina|"
-    r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)(?:voltaram|voltei\s+a)|de\s+novo|novamente|"
+    r"aulas?|academia|vida\s+normal|brincar|comer)\b)|(?<!nao\s)(?<!mais\s)(?:voltaram|voltei\s+a)|"
+    + AGAIN_OF_ACTIVITY
+    + r"de\s+novo|novamente|"
     # "continua usando" is the medicine; "a consulta de quinta continua né?" the appointment
     # ... nor a medicine asked about ("quer saber se continua o xarope")
     r"(?<!\bse\s)continu[ao](?!\s+(?:usando|tomando|fazendo|com\s+o|marcad[oa]|agendad[oa]|confirmad[oa]|de\s+pe|"
@@ -321,7 +326,11 @@ _CLOSED_NEXT = re.compile(
     r"suave|joia|firme|beleza|"
     r"tranquil[oa]|de\s+boa)|(?:ta|esta)\s+tudo\s+(?:bem|certo|normal)|"
     # what the patient can do again today: "hoje já subo a ladeira sem parar", "agora já consigo correr"
-    r"(?:hoje|agora)\s+(?:ja\s+)?(?:consigo|subo|ando|corro|caminho|trabalho|jogo|danco|respiro|durmo)\b)"
+    r"(?:hoje|agora)\s+(?:ja\s+)?(?:consigo|subo|ando|corro|caminho|trabalho|jogo|danco|respiro|durmo)\b|"
+    # a full recovery told as news: "queria contar que melhorou totalmente"
+    r"(?:(?:queria|quero|vim|venho)\s+(?:te\s+|lhes?\s+)?(?:contar|dizer|avisar|falar)\s+(?:que\s+)?)?(?:ja\s+)?"
+    + FULLY_OVER
+    + r")"
 )
 _SENTENCE_STOP = re.compile(r"[.;!?\n]")
 
@@ -331,7 +340,10 @@ def _closed_next(text: str, sentence_end: int) -> bool:
     start = sentence_end + 1
     stop = _SENTENCE_STOP.search(text, start, start + 200)
     end = stop.start() if stop else min(len(text), start + 200)
-    return bool(_CLOSED_NEXT.match(text, start, end)) and not _STILL_NOW.search(text, start, end)
+    if not _CLOSED_NEXT.match(text, start, end):
+        return False
+    rest = ACTIVITY_AGAIN.sub(lambda m: " " * len(m.group(0)), text[start:end])  # not the complaint's
+    return not _STILL_NOW.search(rest)
 
 
 def episode_over(

@@ -44,14 +44,21 @@ def dated_then_clear(text: str, start: int, end: int, sentence_end: int, reading
 
 _SENTENCE_STOP = re.compile(r"[.;!?\n]")
 # "Tive uma convulsão em 1998. Hoje tive outra": the next sentence says the old episode came back.
+_TOLD_AGAIN = r"(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)"
 _RECURRED = re.compile(
-    r"\b(?:(?:tive|teve|deu|veio|aconteceu|tivemos)\s+(?:outr[oa]|de\s+novo|novamente|outra\s+vez)|"
+    r"\b(?:" + _TOLD_AGAIN + r"|"
     r"(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente)\b"
 )
+# ... or the rest of its own sentence, by a verb of having told again: "minha última convulsão foi
+# há 8 anos, mas essa noite tive outra" (not "hoje tô grávida de novo": the pregnancy repeats).
+_TOLD_AGAIN_RE = re.compile(r"\b" + _TOLD_AGAIN + r"\b")
 
 
-def recurred_next(text: str, clause_end: int) -> bool:
-    """The sentence after the one ending at `clause_end` tells the episode again."""
+def recurred_next(text: str, clause_end: int, mention_end: int | None = None) -> bool:
+    """The sentence after the one ending at `clause_end` tells the episode again, or the rest of
+    the mention's own sentence (after `mention_end`) tells another one."""
+    if mention_end is not None and _TOLD_AGAIN_RE.search(text, mention_end, clause_end):
+        return True
     start = clause_end + 1
     stop = _SENTENCE_STOP.search(text, start, start + 200)
     return bool(_RECURRED.search(text, start, stop.start() if stop else min(len(text), start + 200)))

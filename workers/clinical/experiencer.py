@@ -39,7 +39,7 @@ _RELATIVE = (
 _BYSTANDER = (
     r"vizinh[oa]s?|colegas?|amig[oa]s?|conhecid[oa]s?|chefe|patra[oa]|moca|moco|rapaz|senhora|senhor|"
     r"homem|pessoa|pessoas|alguem|cara|fulan[oa]|outr[oa]\s+paciente|companheir[oa]\s+de\s+quarto|"
-    r"comadres?|compadres?|cumadi|cumpadi|madrinha|padrinho|afilhad[oa]|vizim|vizin|vizinhu|visinh[oa]|"
+    r"comadres?|compadres?|cumadi|cumpadi|c[ou]m(?:ad|pad)r?e|madrinha|padrinho|afilhad[oa]|vizim|vizin|vizinhu|visinh[oa]|"
     r"cuidador[a]?|" + _ANIMALS_RE
 )
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
@@ -67,7 +67,9 @@ _CAREGIVER_INTRO = re.compile(
 )
 # The writer talks about their own state or care: a relative's symptom is not theirs to report.
 _SELF_FOCUS = re.compile(
-    r"\b(?:eu\s+(?:aqui\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
+    r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
+    # "minha sogra que teve convulsão, eu não": the writer set apart from another's episode
+    r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$)|\s+gracas?\s+a\s+deus)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|quanto\s+a\s+mim\s+(?:\w+\s+)?(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
     # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
@@ -259,8 +261,8 @@ class Experiencer:
                 # A name in apposition ("a irmã da igreja, a Dalva, me contou") is the noun before it.
                 if (
                     k
-                    and self.people[k][2] in NAMES
-                    and t[self.people[k - 1][1] : self.people[k][0]].strip() == ","
+                    and (self.people[k][2] in NAMES or self.people[k][2] == "dona")
+                    and t[self.people[k - 1][1] : self.people[k][0]].strip() in (",", "")
                 ):
                     k -= 1
                 k = self._outside_relative_clause(k, lo, start)
@@ -340,10 +342,8 @@ class Experiencer:
         if self.caregiver:
             # The caregiver writes about the patient; only a bystander is someone else.
             return bool(noun and (of or _BYSTANDER_RE.match(noun)) and noun not in ("cuidador", "cuidadora"))
-        if noun is None:
-            return (
-                self.self_focus
-            )  # "ele"/"ela" with no one named: a caregiver, unless the writer is the topic
+        if noun is None:  # "ele"/"ela" with no one named: a caregiver, unless the writer is the topic
+            return self.self_focus
         if of or _BYSTANDER_RE.match(noun):
             return True
         if noun in _EXTENDED and _DISTRESS.search(self.text):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import AGAIN_OF_ACTIVITY
+
 _REMOTE_ANCHOR = re.compile(
     r"\b(?:(?:ha|faz)\s+(?:uns\s+|umas\s+|quase\s+|mais\s+de\s+|cerca\s+de\s+)?\w+\s+anos?|anos\s+atras|"
     r"ano\s+passado|(?:em|de)\s+(?:19|20)\d\d|na\s+(?:primeira\s+|ultima\s+)?(?:gravidez|gestacao)\s+"
@@ -36,8 +38,11 @@ _NOW_WELL_OR_ONLY = re.compile(
     r"\b(?:sem\s+(?:sintomas?|queixas?|nada\s+disso)|assintomatic[oa]|nunca\s+mais\s+(?:tive|teve|senti))\b"
 )
 _GOES_ON = re.compile(
-    r"\b(?:de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|voltei|voltando|continu\w+|piorou|piorando|repetiu|"
-    r"(?:hoje|agora)\s+(?:tive|teve|senti|deu))\b"
+    r"\b(?:"
+    + AGAIN_OF_ACTIVITY
+    + r"de\s+novo|novamente|outra\s+vez|ainda|voltou|voltaram|volta|voltei|voltando|continu\w+|piorou|"
+    r"piorando|repetiu|"
+    r"(?:hoje|agora)\s+(?:tive|teve|senti|deu)|(?:tive|teve|deu|senti|sentiu)\s+(?:outra|outro|mais\s+uma?))\b"
 )
 
 

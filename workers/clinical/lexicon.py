@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from workers.findings import Severity
 
-from .text import NUMBER_WORDS_RE
+from .text import NUMBER_WORDS_RE, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -1455,14 +1455,30 @@ REMOTE_PAST = _re(
     r"(?:tive|teve|fiz|fez)\s+(?:[a-z]+\s+){0,6}?com\s+(?:\d+|um|uma)\s+an[ou]s?(?:\s+de\s+idade)?)\b"
 )
 
+# "De novo" after a pregnancy or an everyday activity says that repeats, not the complaint: "hoje tô
+# grávida de novo", "já tô correndo de novo" (fixed-width look-behinds, one per word).
+_ACTIVITIES = words(
+    "gravida gestante correndo pedalando treinando trabalhando jogando nadando malhando caminhando "
+    "andando dirigindo estudando dancando viajando namorando casada casado"
+)
+AGAIN_OF_ACTIVITY = "".join(rf"(?<!{w}\s)" for w in sorted(_ACTIVITIES))
+# ... also a few words on: "já tô correndo no parque de novo" (`assertion`, the next sentence's closure).
+ACTIVITY_AGAIN = _re(r"\b(?:" + "|".join(sorted(_ACTIVITIES)) + r")\b[^,.;!?\n]{0,40}?\bde\s+novo\b")
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
 STILL_NOW = _re(
-    r"\b(?:tenho|to|tou|estou|sinto|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)volt(?:ou|ando)|"
-    r"de\s+novo|novamente|desde(?!\s+(?:entao|aquela\s+epoca|aquele\s+tempo|aquele\s+dia|(?:19|20)\d\d))|agora)\b"
+    r"\b(?:(?<!nao\s)(?<!nunca\s)(?:tenho|sinto)|to|tou|estou|ainda|continua|continuo|persiste|piorou|piorando|(?<!nao\s)(?<!mais\s)volt(?:ou|ando)|"
+    r"(?:\b" + AGAIN_OF_ACTIVITY + r")de\s+novo|novamente|"
+    r"desde(?!\s+(?:entao|aquela\s+epoca|aquele\s+tempo|aquele\s+dia|(?:19|20)\d\d))|agora|"
+    # another episode: "... foi há 8 anos, mas essa noite tive outra"
+    r"(?:tive|teve|deu|senti|sentiu)\s+(?:outra|outro|mais\s+uma?))\b"
     # a stable baseline ("continua igual", "do mesmo jeito") is no current episode
     # ... nor is the age now ("agora tá com 6 anos")
-    r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
+    r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|gravida|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
     r"a\s+mesma|o\s+mesmo|(?:ta|esta)\s+com\s+\d{1,2}\s+(?:anos|meses)\b|"
+    # ... nor a freedom ("tô sem crise desde então"; never "tô sem conseguir respirar")
+    r"sem\s+(?:crises?|nada|febre|dor|sintomas?|queixas?|problemas?)\b|"
+    # ... nor years free of it ("agora faz 20 anos que não tenho nada")
+    r"(?:faz|ha)\s+(?:mais\s+de\s+|uns\s+|quase\s+)?\w+\s+(?:an[ou]s?|mes|meses)\s+que\s+(?:nao|nunca)\b|"
     # ... nor the visit's errand ("tô aqui só pra renovar a receita")
     r"(?:aqui\s+)?(?:(?:so|somente|apenas)\s+)?(?:pra|para)\s))"
 )

@@ -12,7 +12,7 @@ from . import lexicon as lx
 from .later_reading import supersede_readings
 from .mention import Mention, Scanner
 from .negation import suppression
-from .superseded import NORMAL_TEMPERATURE, superseded_scores
+from .superseded import LOW_NOW_SCORE, NORMAL_TEMPERATURE, superseded_scores
 from .text import parse_number
 
 
@@ -134,8 +134,12 @@ def scan_pain(sc: Scanner) -> tuple[list[Mention], list[Mention]]:
             )
     scores.sort(key=lambda x: x.start)
     counted = [x for x in scores if x.counts]
-    # "ontem tava 9/10, hoje tá 4": the later score is the current one.
-    for k in superseded_scores(t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0]):
+    # "ontem tava 9/10, hoje tá 4": the later score is the current one; so is a low bare number
+    # told of now ("ontem tava 8, hoje acordei com 2"), which only ever replaces.
+    lows = [m.span(1) for m in LOW_NOW_SCORE.finditer(t)] if any((x.valor or 0) >= 8 for x in counted) else []
+    for k in superseded_scores(
+        t, [(x.start, x.end) for x in counted], lambda pos: sc.bounds(pos, pos)[0], lows
+    ):
         counted[k].motivo = "valor_anterior"
     severe = [
         sc.mention("dor_intensa", "Dor intensa (≥ 8/10)", "HIGH", m.start(), m.end())

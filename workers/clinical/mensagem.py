@@ -37,7 +37,9 @@ _SETTLED = re.compile(
     r"\b(?:passou|passaram|sumiu|sumiram|melhorou|estancou|parou|pararam|normal|normais|otim[oa]|"
     r"(?:to|estou|tou|ta|esta|sinto|tudo|fiquei|ficou|eu|agora|hoje)\s+(?:\w+\s+)?(?:bem|melhor)|"
     r"tranquil[oa]|suave|zoeira|brincadeira|mentira|engano|enganei|expressei\s+mal|nao\s+foi|nao\s+era|"
-    r"ja\s+voltou|voltou\s+(?:a|ao)|rosad\w*|nunca)\b"
+    r"ja\s+voltou|voltou\s+(?:a|ao)|rosad\w*|nunca|"
+    # "tô de boa", "foi só aquela vez": the one episode told before, over
+    r"(?:to|estou|tou|ta|esta|tudo|fiquei)\s+de\s+boa|so\s+(?:aquela|essa|daquela|uma)\s+vez)\b"
 )
 # A cancer diagnosis with a treatment under way, or a treatment that names chemotherapy agents.
 _CANCER = re.compile(

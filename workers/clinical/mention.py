@@ -168,7 +168,7 @@ class Scanner:
                 past
                 and (remote_past or event)
                 and not nearer_recent(self.t, *clause, start, end, lx.REMOTE_PAST)
-                and not recurred_next(self.t, self.bounds(start, end)[1])
+                and not recurred_next(self.t, self.bounds(start, end)[1], end)
             ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:

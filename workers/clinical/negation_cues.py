@@ -52,7 +52,8 @@ CUES = re.compile(
     r"se acontecer de (?:eu |ele |ela |voce )?(?:sentir|ter|ficar)|"
     r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
     r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
-    r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|risco de|profilaxia|prevencao|prevenir|"
+    r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|pavor de|panico de|terror de|risco de|"
+    r"profilaxia|prevencao|prevenir|"
     r"evitar|para investigar|investigar|investigacao de|pesquisar|rastrear|rastreio de|"
     r"procurar (?:o |a )?(?:ps|pronto|upa|emergencia|atendimento|hospital)\w*|"
     # follow-up of a known finding ("controle de pneumotórax"): the current state is stated elsewhere
@@ -65,7 +66,7 @@ CUES = re.compile(
 
 _STEMS = (
     r"(?:nao|nunca|jamais|no(?=\s+[tsh])|nu[mn]|neg|nenhum|nem|ni|ausen|inexist|livre|isent|nada|sin|sem|"
-    r"descart|afast|exclui|pesquisa|caso|presenca|diante|s[ei](?=\s)|sinais|sintomas|orienta|medo|receio|risco|"
+    r"descart|afast|exclui|pesquisa|caso|presenca|diante|s[ei](?=\s)|sinais|sintomas|orienta|medo|receio|pavor|panico|terror|risco|"
     r"profilaxia|preven|evitar|investiga|rastre|procurar|controle|seguimento|reavaliacao|historic|historia|"
     r"antecedente|hpp|passado|status|pos)"
 )

@@ -25,7 +25,9 @@ _RELATIVES = words(
     "avo avos vovo vo "
     "tio tia tios primo prima primos primas sobrinho sobrinha sobrinhos sobrinhas neto neta netos netas "
     "marido esposo esposa mulher namorado namorada sogro sogra cunhado cunhada genro nora padrasto madrasta "
-    "bebe nene crianca menino menina enteado enteada"
+    "bebe nene crianca menino menina enteado enteada "
+    # the south's words for a child or a lad ("o guri", "a guria", "o piá"), said of one's own or another's
+    "guri guria guris gurias pia pias"
 )
 
 
@@ -53,7 +55,8 @@ _BYSTANDERS = words(
     "vizinho vizinha vizinhos vizinhas colega colegas amigo amiga amigos amigas conhecido conhecida "
     "conhecidos conhecidas chefe patrao patroa moca moco rapaz senhora senhor homem pessoa pessoas alguem "
     "vizim vizin vizinhu visinho visinha cara fulano fulana cuidador cuidadora comadre compadre comadres "
-    "compadres cumadi cumpadi madrinha padrinho afilhado afilhada " + ANIMALS
+    "compadres cumadi cumpadi comade compade cumade cumpade cumadre cumpadre madrinha padrinho afilhado "
+    "afilhada " + ANIMALS
 )
 # Given names and their nicknames, a person only after a determiner ("o Zé da venda", "a Maria do
 # bar", "seu Tonho"): a named adult is read like a relative (docs/clinical-engine.md, "Fourth
@@ -80,6 +83,8 @@ _FIRST_WORDS = words(
     "eu comigo sou to tou estou tenho tive sinto senti me meu minha fui fiz faco medi cai comi perdi dormi"
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
+_PRONOUN_OWNERS = words("dele dela deles delas")
+_CLAUSE_OPENERS = words("ai mas entao dai")  # never "e": "aqui é a prima dele" (é)
 _ANIMAL_WORDS = words(ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 # Nouns a writer calls the reader by: bare (no determiner) at the head of a sentence or after a
@@ -91,9 +96,10 @@ _AFTER_ADDRESS = words(
 )
 _FIRST_PRONOUNS = words("eu comigo me meu minha sou")
 _TOLD = words("contou disse falou confessou confidenciou desabafou contava dizia falava")
-# Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner.
-_INTERJECTIONS = words("egua cara")
-_MASCULINE_DETERMINERS = words("o um esse aquele outro do no")
+# Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner;
+# "piá" only after a masculine one ("a pia" is the sink).
+_INTERJECTIONS = words("egua cara pia pias")
+_MASCULINE_DETERMINERS = words("o os um uns esse esses aquele aqueles outro outros do dos no nos")
 _WORD_RE = re.compile(r"[a-z]+")
 
 
@@ -117,6 +123,19 @@ class _Tokens:
         return m.start(), m.end(), self.words[i]
 
 
+def _opens_sentence(text: str, pos: int, before: str) -> bool:
+    """A sentence end (or the text's start) before `pos`, or in speech without stops a word that
+    opens a clause ("aí", "mas") or ends a person's name ("... do seu Tonho a irmã dele teve")."""
+    j = pos - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return j < 0 or text[j] in ".!?;:\n" or before in _CLAUSE_OPENERS or before in NAMES
+
+
+def _word_before(toks: _Tokens, i: int) -> str:
+    return toks[i - 1][2] if i > 0 else ""
+
+
 def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
     """One pass over the words: people named (start, end, noun, is a relative's relative), the
     first-person words outside them ("meu" of "meu vizinho" is not the writer) and the
@@ -130,6 +149,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
     people: list[tuple[int, int, str, bool]] = []
     first_words: list[int] = []  # token indexes, judged once every person is known
     pronouns: list[int] = []
+    owned: set[int] = set()
     n = len(ws)
     # Only the few words that matter are visited (a C `findall` lists the words).
     for i in [i for i, w in enumerate(ws) if w in _NOTABLE or w.endswith("ei")]:
@@ -167,7 +187,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         if noun is None:
             continue
         before = toks[i - 1][2] if i > 0 else ""
-        needed = _MASCULINE_DETERMINERS if noun == "cara" else _DETERMINERS
+        needed = _MASCULINE_DETERMINERS if noun in ("cara", "pia", "pias") else _DETERMINERS
         if noun in _INTERJECTIONS and before not in needed:
             continue  # "a cara tronxa" is a face, "o cara" a bystander
         if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
@@ -193,6 +213,16 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
                 of = True
                 end = toks[k + 1][1]
+        elif (
+            k < n
+            and toks[k][2] in _PRONOUN_OWNERS
+            and joined(end_i, k)
+            and _opens_sentence(text, start, _word_before(toks, i if start == s0 else i - 1))
+        ):
+            # "A irmã dele, dona Lurdes, teve um desmaio": the relative of someone already named, as the
+            # subject that opens a sentence (never an object: "acha que sou a irmã dela e fala ...")
+            of, end = True, toks[k][1]
+            owned.add(toks[k][0])  # ... and that "dele" is no subject of its own
         people.append((start, end, noun, of))
     # People's spans start in text order (they may nest: "a filha do vizinho", "vizinho"), and so
     # do the words, so one walk through the spans tells whether a word lies inside one.
@@ -223,7 +253,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         if w not in _FIRST_PRONOUNS and k and toks[k - 1][1] in person_ends and joined(k - 1, k):
             continue
         firsts.append(s0)
-    return people, firsts, pronouns
+    return people, firsts, [p for p in pronouns if p not in owned] if owned else pronouns
 
 
 # For the rules that read a person noun on their own (`cleft`).

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 from . import lexicon
 from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
-from .people import NAMES, RELATIVE_BASE
+from .people import BYSTANDER_WORDS, NAMES, RELATIVE_BASE
 from .text import Normalised, rewrite, words
 
 VOCABULARY = words(
@@ -74,6 +74,8 @@ ABBREVIATIONS = {
     "oji": "hoje",
     "oje": "hoje",
     "anu": "ano",
+    # "fas 20 anu" ("fãs" would be fans, not a word of a health message)
+    "fas": "faz",
     "mt": "muito",
     "mto": "muito",
     "mta": "muita",
@@ -81,6 +83,7 @@ ABBREVIATIONS = {
     "mtas": "muitas",
     "td": "tudo",
     "tds": "todos",
+    "qd": "quando",
     "qdo": "quando",
     "qnd": "quando",
     "qndo": "quando",
@@ -185,7 +188,8 @@ def _rule_words() -> frozenset[str]:
     """Every word the engine's own patterns spell out ("afebril", "dispineia", "sangui"): known,
     even when the general lexicon lacks a medical term or a typo the rules already expect."""
     # "o Tonho da oficina" is no typo of "túnel"; "fui no SUS" no typo of "sua"
-    found: set[str] = set(VOCABULARY) | NAMES | KEEP
+    # ... nor a person's word of the region ("meu compade" is no "compare")
+    found: set[str] = set(VOCABULARY) | NAMES | KEEP | BYSTANDER_WORDS
     for value in vars(lexicon).values():
         patterns: list[re.Pattern[str]] = []
         # (a dict of patterns too: the vital signs written in the text, "oxímetro", `TEXT_VITALS`)

@@ -22,6 +22,12 @@ _PAIN_NOW = re.compile(
 )
 
 
+# A low score told of now as a bare number ("hoje acordei com 2", "agora tá uns 3"): a later value
+# of a score read before (never a count or an age: "hoje com 2 anos", "agora com 3 dias").
+LOW_NOW_SCORE = re.compile(
+    r"\b(?:hoje|hj|agora)\b[^.;!?\n\d]{0,25}?\b(?:com|em|no|uns|tipo|so|ta|esta)\s+(?:(?:so|uns|um|tipo)\s+)?"
+    r"([0-7]|zero|um|dois|tres|quatro|cinco|seis|sete)(?=\s*(?:[,.;!?]|$|e\s|mas\s|so\s|o\s|de\s+dor\b))"
+)
 # A normal temperature is no reading the rules count (it alerts nothing), but it is a later value:
 # "no sábado deu 38,2 ... desde domingo a temperatura tá 36,5".
 NORMAL_TEMPERATURE = re.compile(r"(?<![\d.,/])\b3[56][.,]\d\b(?![.,/]?\d)")
@@ -52,4 +58,6 @@ def superseded_scores(
     return out
 
 
-_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s")
+# A value's clause ends at a comma, a conjunction, or a new time that opens the next clause without
+# one ("tava nota 8 ontem de noite hoje tá só uns 2", spoken with no comma).
+_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s|\s(?:hoje|hj|agora)\b")

@@ -222,6 +222,7 @@ LABELLED = {
         "paraphrases-28.jsonl",  # held-recall: s5c/s5d/s5e misses by root cause, with near misses
         "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
         "paraphrases-30.jsonl",  # s6-recall: s6a/s6b misses by root cause, with near misses
+        "paraphrases-31.jsonl",  # s6-spec-who: another's episode beside "eu tô bem"/"eu não", a long-past one
     )
 }
 
@@ -273,6 +274,7 @@ PARAPHRASES = [
         "paraphrases-28.jsonl",
         "paraphrases-29.jsonl",
         "paraphrases-30.jsonl",
+        "paraphrases-31.jsonl",
     )
     for case in _cases(name)
 ]
@@ -383,11 +385,14 @@ FLOORS = {
     "blind-s5e.jsonl": (1.0, 1.0, 0.916),
     # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
+    # s6-spec-who's own sentences: 26 that must alert, 27 that must stay silent, all right
+    "paraphrases-31.jsonl": (1.0, 1.0, 1.0),
     # Sixth session's opening sets (docs/first-sight/session6-*.md), floors at their first sight on
     # 7a1e828: 0.979 / 0.900 / 0.806 and 0.938 / 0.700 / 0.903.
-    # s6-recall: every miss of both fixed by cause (paraphrases-30): CRITICAL and HIGH recall 1.0.
-    "blind-s6a.jsonl": (1.0, 1.0, 0.805),
-    "blind-s6b.jsonl": (1.0, 1.0, 0.902),
+    # s6-recall: every miss of both fixed by cause (paraphrases-30): CRITICAL and HIGH recall 1.0;
+    # s6-spec-who: their false alarms of other people and the past fixed by cause (paraphrases-31).
+    "blind-s6a.jsonl": (1.0, 1.0, 0.888),
+    "blind-s6b.jsonl": (1.0, 1.0, 1.0),
     # s6-recall's own sentences: 29 that must alert, 21 near misses that must stay silent, all right
     "paraphrases-30.jsonl": (1.0, 1.0, 1.0),
 }

@@ -72,11 +72,16 @@ class AckQueue:
             # still being worked on.
             below = sorted(t for t in tags if floor is None or t < floor)
             rest = sorted(t for t in tags if floor is not None and t > floor)
+            # The channel's own (asynchronous) ack only queues the frame: the connection thread's
+            # loop writes it on its next turn, with the replies queued before it.
+            # BlockingChannel.basic_ack ran the I/O loop until the socket had taken each ack
+            # (docs/agent-message.md, "Sixth session").
+            ack = ch._impl.basic_ack
             try:
                 if below:
-                    ch.basic_ack(below[-1], multiple=len(below) > 1)
+                    ack(below[-1], multiple=len(below) > 1)
                 for t in rest:
-                    ch.basic_ack(t)
+                    ack(t)
             except (pika.exceptions.AMQPError, OSError) as exc:
                 self.log.warning("ack_lost_connection", error=repr(exc))
                 return

@@ -318,10 +318,12 @@ class PikaTransport:
             ch = self._reply_ch
             if ch is None or not ch.is_open:
                 return
+            # Queued, written by the loop's next turn (docs/agent-message.md, "Sixth session").
+            publish = ch._impl.basic_publish
             for reply_to, correlation_id, body in replies:
                 props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
                 try:
-                    ch.basic_publish("", reply_to, body, props)
+                    publish("", reply_to, body, props)
                 except (pika.exceptions.AMQPError, OSError) as exc:
                     self.log.warning("reply_not_sent", error=repr(exc))
                     return

@@ -23,6 +23,23 @@ from workers.transport import ConnectionUnavailable, Delivery
 T = TypeVar("T")
 
 
+def publish_replies(ch: Any, replies: list[tuple[str, str, bytes]], log: Any) -> None:
+    """Connection thread: (reply_to, correlation_id, body) each on the reply channel `ch`. The
+    channel's own (asynchronous) publish only queues the frames, which the connection thread's
+    loop writes on its next turn, with the acks queued after them: BlockingChannel.basic_publish
+    ran the I/O loop until the socket had taken each reply (docs/agent-message.md, "Sixth session")."""
+    if ch is None or not ch.is_open:
+        return
+    publish = ch._impl.basic_publish
+    for reply_to, correlation_id, body in replies:
+        props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
+        try:
+            publish("", reply_to, body, props)
+        except (pika.exceptions.AMQPError, OSError) as exc:
+            log.warning("reply_not_sent", error=repr(exc))
+            return
+
+
 class AckQueue:
     def __init__(self, log: Any) -> None:
         self.log = log

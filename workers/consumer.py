@@ -175,25 +175,31 @@ class VhostConsumer:
             # a store that answers slowly (PostgreSQL on a busy machine) is no reason to spread,
             # which would only multiply the transactions (docs/workers.md, "Group commit").
             self._pool.min_batch = self._fast_batch if handlers_s / len(batch) < FAST_HANDLER_S else 1
-        self._send_replies(batch, outcomes)
-        # Then the broker work the replies must not queue behind (a follow-up's confirmed publish).
-        for outcome in outcomes:
-            for start in getattr(outcome, "then", ()):
-                start()
-        acks = []
+        acks, others, later = [], [], []
         for d, outcome in zip(batch, outcomes, strict=True):
             if not isinstance(outcome, Ack):
-                self._carry_out(d, outcome)
+                others.append((d, outcome))
             elif outcome.after and not all(f.done() for f in outcome.after):
-                self._ack_when_settled(d, outcome.after)
+                later.append((d, outcome.after))
             elif any(f.exception() is not None for f in outcome.after):
-                self._carry_out(d, Requeue("an alert could not be delivered or parked"))
+                others.append((d, Requeue("an alert could not be delivered or parked")))
             else:
                 acks.append(d)
         if acks:
             TASKS.labels(self.domain, "ack").inc(len(acks))
             observability.tasks_finished(self.domain, [d.properties for d in acks], "ack")
-            self.transport.ack_many(acks)
+        # The replies and the acks in one wake-up of the connection thread (docs/agent-message.md,
+        # "Sixth session"); the replies first.
+        self._send_replies(batch, outcomes, acks)
+        for d, after in later:
+            self._ack_when_settled(d, after)
+        # Then the broker work the replies must not queue behind (a follow-up's confirmed publish,
+        # a retry's or a hand-off's).
+        for outcome in outcomes:
+            for start in getattr(outcome, "then", ()):
+                start()
+        for d, outcome in others:
+            self._carry_out(d, outcome)
 
     def _ack_when_settled(self, d: Delivery, futures: tuple[Future[Any], ...]) -> None:
         """Ack once every alert of the task is delivered, failed for good or parked; requeue when
@@ -235,17 +241,19 @@ class VhostConsumer:
         self._send_replies([d], [outcome])
         self._carry_out(d, outcome)
 
-    def _send_replies(self, batch: list[Delivery], outcomes: list[Outcome]) -> None:
-        """Answers for publishers waiting on `reply_to` (the agent route), sent before the acks:
-        the outcomes exist only once results are stored (an alert's POST may still be under way:
-        `Ack.after`)."""
+    def _send_replies(
+        self, batch: list[Delivery], outcomes: list[Outcome], acks: list[Delivery] | None = None
+    ) -> None:
+        """Answers for publishers waiting on `reply_to` (the agent route), sent before the acks
+        (`acks`: those of the batch that go with them): the outcomes exist only once results are
+        stored (an alert's POST may still be under way: `Ack.after`)."""
         replies = []
         for d, outcome in zip(batch, outcomes, strict=True):
             reply = getattr(outcome, "reply", None)
             reply_to = getattr(d.properties, "reply_to", None)
             if reply is not None and reply_to:
                 replies.append((reply_to, str(reply["taskId"]), orjson.dumps(reply)))
-        self.transport.send_replies(replies)
+        self.transport.send_replies(replies, acks or [])
 
     def _carry_out(self, d: Delivery, outcome: Outcome) -> None:
         TASKS.labels(self.domain, type(outcome).__name__.lower()).inc()

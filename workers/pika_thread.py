@@ -25,6 +25,23 @@ from workers.transport import ConnectionUnavailable, Delivery
 T = TypeVar("T")
 
 
+def publish_replies(ch: Any, replies: list[tuple[str, str, bytes]], log: Any) -> None:
+    """Connection thread: (reply_to, correlation_id, body) each on the reply channel `ch`. The
+    channel's own (asynchronous) publish only queues the frames, which the connection thread's
+    loop writes on its next turn, with the acks queued after them: BlockingChannel.basic_publish
+    ran the I/O loop until the socket had taken each reply (docs/agent-message.md, "Sixth session")."""
+    if ch is None or not ch.is_open:
+        return
+    publish = ch._impl.basic_publish
+    for reply_to, correlation_id, body in replies:
+        props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
+        try:
+            publish("", reply_to, body, props)
+        except (pika.exceptions.AMQPError, OSError) as exc:
+            log.warning("reply_not_sent", error=repr(exc))
+            return
+
+
 class AckQueue:
     # How long the acks of a batch that finished before an older one of its channel wait for it,
     # to go out with it as one `multiple=True` ack instead of one `basic.ack` (and one flush of the
@@ -96,12 +113,17 @@ class AckQueue:
             rest = {t for t in tags if floor is not None and t > floor}
             since = held[number][2] if number in held else now
             send_rest = force or now - since >= self.HOLD_S
+            # The channel's own (asynchronous) ack only queues the frame: the connection thread's
+            # loop writes it on its next turn, with the replies queued before it.
+            # BlockingChannel.basic_ack ran the I/O loop until the socket had taken each ack
+            # (docs/agent-message.md, "Sixth session").
+            ack = ch._impl.basic_ack
             try:
                 if below:
-                    ch.basic_ack(below[-1], multiple=len(below) > 1)
+                    ack(below[-1], multiple=len(below) > 1)
                 if rest and send_rest:
                     for t in sorted(rest):
-                        ch.basic_ack(t)
+                        ack(t)
             except (pika.exceptions.AMQPError, OSError) as exc:
                 self.log.warning("ack_lost_connection", error=repr(exc))
                 return

@@ -24,7 +24,7 @@ import pika.exceptions
 
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
-from workers.pika_thread import AckQueue, ThreadCalls
+from workers.pika_thread import AckQueue, ThreadCalls, publish_replies
 from workers.transport import ConnectionUnavailable, Delivery, OnBatch
 
 T = TypeVar("T")
@@ -309,23 +309,19 @@ class PikaTransport:
 
         self.call(do)
 
-    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None:
-        """(reply_to, correlation_id, body) each, sent in one wake-up of the connection thread
-        without waiting: an answer that cannot go out only costs its requester a 202."""
+    def send_replies(self, replies: list[tuple[str, str, bytes]], acks: list[Delivery]) -> None:
+        """(reply_to, correlation_id, body) each, then `acks` (as `ack_many`), in one wake-up of the
+        connection thread without waiting: an answer that cannot go out costs its requester a 202."""
         if not replies:
+            self.ack_many(acks)
             return
+        if acks:
+            self._acks.put(acks, self._settled)  # flushed below, after the replies
 
         def do() -> None:
-            ch = self._reply_ch
-            if ch is None or not ch.is_open:
-                return
-            for reply_to, correlation_id, body in replies:
-                props = pika.BasicProperties(content_type="application/json", correlation_id=correlation_id)
-                try:
-                    ch.basic_publish("", reply_to, body, props)
-                except (pika.exceptions.AMQPError, OSError) as exc:
-                    self.log.warning("reply_not_sent", error=repr(exc))
-                    return
+            publish_replies(self._reply_ch, replies, self.log)
+            if acks:
+                self._acks.flush(self._generation)
 
         conn = self._conn
         try:
@@ -333,6 +329,7 @@ class PikaTransport:
                 raise ConnectionUnavailable("not connected to RabbitMQ")
             conn.add_callback_threadsafe(do)
         except (pika.exceptions.ConnectionWrongStateError, ConnectionUnavailable) as exc:
+            self._acks.unschedule()
             self.log.warning("reply_not_sent", error=str(exc))
 
     def call(self, fn: Callable[[], T], timeout: float = 60.0) -> T:

@@ -92,7 +92,8 @@ class Transport(Protocol):
 
     def publish(self, exchange: str, routing_key: str, body: bytes, props: Any) -> None: ...
 
-    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None: ...
+    def send_replies(self, replies: list[tuple[str, str, bytes]], acks: list[Delivery]) -> None:
+        """The replies, then `acks` (as `ack_many`), without waiting for either."""
 
 
 def confirmed_publisher(transport: Transport) -> Callable[[str, str, bytes, dict[str, Any]], None]:

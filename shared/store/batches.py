@@ -80,15 +80,31 @@ class RowInsert:
 
 
 def run_also(conn: Connection, ops: list[Callable[[Connection], Any]]) -> None:
-    """`ops` in one transaction, the `RowInsert`s of one statement as one executemany."""
-    rows: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    """`ops` in one transaction, the `RowInsert`s of one statement and one set of columns as one
+    executemany, compiled once per process (`DriverStatement`): `conn.execute` compiled the
+    parameters of every row again, which cost an agent message more CPU on SQLite than the
+    batch's status update (docs/agent-message.md, "Sixth session")."""
+    rows: dict[tuple[int, tuple[str, ...]], tuple[Any, list[dict[str, Any]]]] = {}
     for op in ops:
         if isinstance(op, RowInsert):
-            rows.setdefault(id(op.stmt), (op.stmt, []))[1].append(op.row)
+            rows.setdefault((id(op.stmt), tuple(op.row)), (op.stmt, []))[1].append(op.row)
         else:
             op(conn)
-    for stmt, params in rows.values():
-        conn.execute(stmt, params)
+    for (_, keys), (stmt, params) in rows.items():
+        _row_insert(conn, stmt, keys).executemany(conn, params)
+
+
+# (id of the statement, dialect, columns) -> (the statement, kept so that its id stays its own;
+# the statement compiled for those columns).
+_row_inserts: dict[tuple[int, str, tuple[str, ...]], tuple[Any, DriverStatement]] = {}
+
+
+def _row_insert(conn: Connection, stmt: Any, keys: tuple[str, ...]) -> DriverStatement:
+    key = (id(stmt), conn.dialect.name, keys)
+    found = _row_inserts.get(key)
+    if found is None:
+        found = _row_inserts[key] = (stmt, DriverStatement(stmt, conn.dialect, column_keys=list(keys)))
+    return found[1]
 
 
 @dataclass
@@ -199,8 +215,9 @@ class DriverStatement:
     compiling the parameters of every row again (`construct_params` per row cost more CPU than
     SQLite's executemany itself)."""
 
-    def __init__(self, stmt: Any, dialect: Any) -> None:
-        compiled = stmt.compile(dialect=dialect)
+    def __init__(self, stmt: Any, dialect: Any, column_keys: list[str] | None = None) -> None:
+        # `column_keys`: the columns an INSERT without values sets (those of its rows).
+        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
         self.sql = compiled.string
         self.names: list[str] | None = list(compiled.positiontup or ()) if compiled.positional else None
         # Literal binds of the statement itself (`attempts + 1`); the callers' are named `b_*`.

@@ -134,7 +134,11 @@ def test_restarting_the_worker_while_the_follow_up_waits_neither_loses_nor_dupli
     delay_queue = topology.followup_delay_queue_name(6)
     with clinico_worker(settings, log, **env), api(settings) as (_, client):
         post(client, "estou com sangramento que não para", "c-restart", patient)
-        assert count(settings, "clinico", delay_queue) == 1
+        # The reply goes out once the result is stored, the follow-up right after it (its confirm
+        # holds the ack, not the reply: docs/agent-message.md).
+        wait_until(
+            lambda: count(settings, "clinico", delay_queue) == 1, timeout=10, message="the follow-up parked"
+        )
     # The worker is gone; the follow-up waits in the broker.
     assert sent(nestjs, "c-restart", "NO_RESPONSE") == []
     with clinico_worker(settings, log, **env):

@@ -168,9 +168,10 @@ class MemoryTransport:
         if exchange == "" and routing_key in self._subs:
             self.deliver(routing_key, body, message.headers, **_props_of(props))
 
-    def send_replies(self, replies: list[tuple[str, str, bytes]]) -> None:
+    def send_replies(self, replies: list[tuple[str, str, bytes]], acks: list[Delivery]) -> None:
         with self._lock:
             self.replies.extend(replies)
+        self.ack_many(acks)
 
 
 def _props_of(properties: Any) -> dict[str, Any]:

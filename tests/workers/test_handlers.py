@@ -126,3 +126,38 @@ def test_opme_and_ingestion_never_alert_and_expose_their_verdicts(offline_settin
     )
     assert result["contagens"] == {"total": 2, "validos": 1, "invalidos": 1, "duplicados": 0}
     assert rec.alerts == []
+
+
+def test_an_agent_message_is_read_against_its_conversation_once_and_the_reply_says_how(
+    offline_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The handler's reading (`read_as`) and the analysis's are one: the answer "sim, bastante" to
+    # "Você está com falta de ar?" is read once, as dyspnoea, and the reply says so
+    # (docs/agent-message.md, "Sixth session").
+    from workers.clinical import mensagem as clinical_mensagem
+
+    reads: list[str] = []
+    real_read = clinical_mensagem.read
+
+    def counting_read(message: str, history: Any) -> Any:
+        reads.append(message)
+        return real_read(message, history)
+
+    monkeypatch.setattr(clinical_mensagem, "read", counting_read)
+    clinical_mensagem._reading.cache_clear()
+    message = f"sim, bastante ({uuid.uuid4().hex[:6]})"
+    result, rec = run(
+        "clinico",
+        "mensagem",
+        {
+            "patientId": str(uuid.uuid4()),
+            "message": message,
+            "conversationHistory": [{"role": "agent", "content": "Você está com falta de ar?"}],
+        },
+        offline_settings,
+    )
+
+    assert reads == [message]
+    assert result["resposta"]["structuredData"]["readAs"].startswith("estou com falta de ar")
+    assert "dispneia" in result["resposta"]["criticalSymptoms"]
+    assert len(rec.alerts) == 1

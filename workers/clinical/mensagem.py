@@ -51,8 +51,18 @@ _CHEMO = re.compile(r"\b(?:ciclo|ciclos|\w+platina|\w+taxel|\w+rubicina|\w+mabe|
 
 def reading(payload: AgentMessagePayload) -> Reading:
     """How the message reads given the conversation history (oldest first)."""
-    history = [Turn(t.role, t.content) for t in payload.conversation_history]
-    return read(payload.message, history)
+    return _reading(payload.message, tuple(Turn(t.role, t.content) for t in payload.conversation_history))
+
+
+# The worker's handler asks for the reading (`read_as`) and so does `analyze_mensagem`, on the
+# same message: read once (docs/agent-message.md, "Sixth session"). `Reading` and `Turn` are
+# frozen, so a cached reading cannot be changed by whoever got it.
+READING_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=READING_CACHE_SIZE)
+def _reading(message: str, history: tuple[Turn, ...]) -> Reading:
+    return read(message, history)
 
 
 def read_as(payload: AgentMessagePayload) -> str:

@@ -85,7 +85,10 @@ def test_worsening_score_change_and_repeated_complaints_in_one_conversation(
         post(client, "estou com dor, nota 3", "c-score", patient)
         eight = post(client, "agora a dor está nota 8", "c-score", patient)
         assert ("SCORE_CHANGE", "HIGH") in [(a["type"], a["severity"]) for a in eight["alerts"]]
-        [change] = sent(nestjs, "c-score", "SCORE_CHANGE")
+        # The alert's POST runs beside the reply: wait for the backend to have it.
+        [change] = wait_until(
+            lambda: sent(nestjs, "c-score", "SCORE_CHANGE"), timeout=30, message="SCORE_CHANGE"
+        )
         assert (change["context"]["previousScore"], change["context"]["currentScore"]) == (3, 8)
         assert change["context"]["currentMessageId"] == change["context"]["messageId"]
         assert change["context"]["previousMessageId"] not in (None, change["context"]["messageId"])

@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pika
+import pika.channel
 
 from shared import topology
 from shared.config import Settings
@@ -35,13 +36,15 @@ def _worker(settings: Settings, steps: list[tuple[int, int]], wait_released: boo
     """Child: take the N messages, ack the slices of `steps` in order (by delivery tag), tell the
     parent what it acked and how many `basic.ack` frames went out, then wait to be killed."""
     frames: list[bool] = []
-    plain_ack = pika.adapters.blocking_connection.BlockingChannel.basic_ack
+    # The transport acks through the channel's own (asynchronous) basic_ack, which the blocking
+    # channel's wraps too, so counting there sees every frame either way.
+    plain_ack = pika.channel.Channel.basic_ack
 
     def counted_ack(self: Any, delivery_tag: int = 0, multiple: bool = False) -> None:
         frames.append(multiple)
         plain_ack(self, delivery_tag, multiple)
 
-    pika.adapters.blocking_connection.BlockingChannel.basic_ack = counted_ack  # type: ignore[method-assign]
+    pika.channel.Channel.basic_ack = counted_ack  # type: ignore[method-assign]
     vhost = topology.vhost_for("clinico", settings.vhost_prefix)
     transport = PikaTransport(settings, vhost, connection_name="ack-test")
     got: list[Delivery] = []

@@ -112,7 +112,7 @@ _DENIAL_ENDS = (
 _BARE_DENIAL_ENDS = _DENIAL_ENDS.replace("so|mas|porem|apenas|somente|", "mas|porem|")
 # The denial right after the mention (`negation.suppression`): "febre não", "febre não tive", "nega".
 POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b"
+    r"^\s*(?:[?:=\-]\s*)?(?:tambem\s+(?=nao\b|(?:eu|ele|ela)\s+nao\b))?(?:\(\s*-\s*\)|nao\b"
     + _BARE_DENIAL_ENDS
     + r"|(?:nenhum|nenhuma|nada|jamais)\b"
     + _DENIAL_ENDS
@@ -131,9 +131,21 @@ POST_NEGATION = re.compile(
 )
 
 
+# The verb named, then denied in its own finite form: "desmaiar não desmaiei", "cair eu não caí".
+_ECHO_DENIAL = re.compile(r"\s*(?:(?:eu|ele|ela)\s+)?(?:nao|num|nem)\s+([a-z]+)")
+
+
+def echo_denied(infinitive: str, after: str) -> bool:
+    """ "desmaiar não desmaiei": an infinitive denied by "não" + the same verb."""
+    m = _ECHO_DENIAL.match(after)
+    return bool(m and len(infinitive) > 4 and m.group(1).startswith(infinitive[:-2][:5]))
+
+
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]
+    if text.endswith(("ar", "er", "ir"), start, end) and echo_denied(text[start:end], after):
+        return True
     if _NOT_BACK.match(after) or _NEVER_LAST.match(after) or _NONE_RUN_ON.match(after):
         return True
     if _DENIED_SINCE.match(after):

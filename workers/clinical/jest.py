@@ -206,7 +206,7 @@ def corrected_after(text: str, codigo: str, end: int) -> bool:
     window = text[end : end + 90]
     m = re.match(
         r"[^.;!?\n]{0,60}?\b(?:mas|porem|so\s+que)\s+(?:eu\s+)?(?:(?:desmaiar|cair|convulsionar)\s+)?"
-        r"(?:nao|nem)\s+(?:cheguei\s+a\s+|chegou\s+a\s+)?" + plain + r"\b",
+        r"(?:nao|num|nem)\s+(?:cheguei\s+a\s+|chegou\s+a\s+)?" + plain + r"\b",
         window,
     )
     if m is None:

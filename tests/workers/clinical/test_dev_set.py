@@ -378,8 +378,10 @@ FLOORS = {
     # fixed (paraphrases-27: s5c HIGH 10/10, s5e specificity 63/72).
     # held-recall: every miss of the three fixed by cause (paraphrases-28): CRITICAL and HIGH recall 1.0;
     # held-spec: ten of their false alarms fixed by cause (paraphrases-29): specificity 63/72, 67/71, 66/72.
-    "blind-s5c.jsonl": (1.0, 1.0, 0.875),
-    "blind-s5d.jsonl": (1.0, 1.0, 0.943),
+    # s6-spec-what: "40 graus na sombra", a phone's "convulsão" (s5c-094, -098) and a "também não"
+    # list (s5d-036), the known limits of the fifth session: 65/72 and 68/71.
+    "blind-s5c.jsonl": (1.0, 1.0, 0.902),
+    "blind-s5d.jsonl": (1.0, 1.0, 0.957),
     "blind-s5e.jsonl": (1.0, 1.0, 0.916),
     # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),

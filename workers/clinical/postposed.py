@@ -108,17 +108,22 @@ _LISTED = (
 # Where a denial put after its complaint ends: a pause, or, dictated without one, the word that opens
 # what is said next ("febre não tem só quero um chá", "desmaiou não graças a Deus", "dor no peito não
 # costas sim"); never "é" or a verb, which the "não" governs ("falta de ar não tô aguentando").
+# dictated lists of denials: "febre não falta de ar não desmaio também não" (the next complaint,
+# itself denied and ended; never "a febre não baixa não", where the "não" governs a verb, nor "falta
+# de ar também não consigo falar")
+_NEXT_DENIED = (
+    r"\s+(?:e\s+)?" + _LISTED + r"\b(?:\s+[a-z]+){0,3}?\s+(?:tambem\s+)?nao"
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|e|tambem|" + _LISTED + r")\b)"
+)
 _DENIAL_ENDS = (
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
-    r"\s+[a-z]{3,}\s+sim\b|"
-    # dictated lists of denials: "febre não falta de ar não desmaio também não" (the next complaint,
-    # itself denied and ended; never "a febre não baixa não", where the "não" governs a verb, nor
-    # "falta de ar também não consigo falar")
-    r"\s+(?:e\s+)?" + _LISTED + r"\b(?:\s+[a-z]+){0,3}?\s+(?:tambem\s+)?nao"
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|e|tambem|" + _LISTED + r")\b))"
+    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
 )
 # ... and a bare "não" is never ended by "só": "a falta de ar não só piora" is "not only"
-_BARE_DENIAL_ENDS = _DENIAL_ENDS.replace("so|mas|porem|apenas|somente|", "mas|porem|")
+_BARE_DENIAL_ENDS = (
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:mas|porem|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
+    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
+)
 # The denial right after the mention (`negation.suppression`): "febre não", "febre não tive", "nega".
 POST_NEGATION = re.compile(
     r"^\s*(?:[?:=\-]\s*)?(?:tambem\s+(?=nao\b|(?:eu|ele|ela)\s+nao\b))?(?:\(\s*-\s*\)|"

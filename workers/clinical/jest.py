@@ -19,8 +19,10 @@ present, and a sign told again after the turn ("kkk falando sério, tô sem ar")
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .people import RELATIVE_WORDS
+from .prefilter import may_match
 
 # --- laughter, retraction, earnest ----------------------------------------------------------------
 
@@ -172,13 +174,23 @@ _TOLD_EVENT = re.compile(
 _PAST_VERB = re.compile(r"[a-z]{3,}(?:ou|eu|iu|ei)\b")
 
 
+@lru_cache(maxsize=8)
+def _in_text(text: str) -> tuple[bool, bool]:
+    """Whether a rule for whoever and a lesson's head may occur in the text, once per text: every
+    mention of a text without them skips both searches."""
+    return "quem " in text or " que " in text, may_match(_TOPIC_HEAD, text)
+
+
 def lesson_topic(text: str, sentence_start: int, start: int) -> bool:
     """The sign is a topic of a course, a training, a talk, or of a rule for whoever has it."""
     if _PAST_VERB.match(text, start):
         return False  # "desmaiou", "desmaiei": an event, whoever had it
-    lo = max(sentence_start, start - 200)
-    if _WHOEVER.search(text, max(sentence_start, start - 80), start):
+    whoever, lesson = _in_text(text)
+    if whoever and _WHOEVER.search(text, max(sentence_start, start - 80), start):
         return True
+    if not lesson:
+        return False
+    lo = max(sentence_start, start - 200)
     heads = [m.end() for m in _TOPIC_HEAD.finditer(text, lo, start)]
     if not heads:
         return False

@@ -40,6 +40,7 @@ _RETRACT = re.compile(
     r"falando\s+serio|"
     r"(?:brincadeiras?|zoeiras?|zueiras?)\s+a\s+parte)\b(?!\s+(?:nenhuma|nao|de\s+mau\s+gosto))"
 )
+_RETRACT_WORDS = ("brinc", "brinks", "zoe", "zue", "zoa", "zua", "piada", "falando", "mentira")
 # "kkk mentira" after a laugh only ("mentira" alone may open an earnest correction).
 _LAUGH_LIE = re.compile(_LAUGH + r"[\s,.!]*mentira\b")
 # In earnest, or still going on (as `figurative._EARNEST`, but "falando sério" is the turn away).
@@ -108,6 +109,8 @@ def retracted(text: str, start: int, end: int) -> bool:
     """ "tô com falta de ar kkkk brincadeira, tô bem": the sign itself taken back as a joke, right
     after it (a laugh, then the retraction, or the retraction alone as an interjection)."""
     window = text[end : end + 45]
+    if not any(w in window for w in _RETRACT_WORDS):
+        return False  # the common case, without a regex
     m = _RETRACT.search(window)
     if m is None:
         return bool(_LAUGH_LIE.search(window)) and joked_after(text, end)

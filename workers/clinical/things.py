@@ -94,7 +94,10 @@ def thing_subject(text: str, sentence_start: int, start: int) -> bool:
         return False
     if not _VERB_FORM.match(first.group(0)):
         # ... or a noun the thing "had": "o celular teve uma convulsão e desligou" (s6-spec-what)
-        had = _HAD.search(text, max(sentence_start, start - 24), start)
+        lo = max(sentence_start, start - 24)
+        if "te" not in text[lo:start] and "com" not in text[lo:start]:
+            return False  # the common case (a noun, nothing "had" it), without a regex
+        had = _HAD.search(text, lo, start)
         if had is None:
             return False
         start = had.start()

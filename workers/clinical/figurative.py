@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .jest import craze_fever, idle_cause, retracted
 from .prefilter import may_match
 
 # --- figurative use ------------------------------------------------------------------------------
@@ -252,6 +253,8 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True
     if fell_asleep(text, start, end) or hot_head(text, start, end):
         return True
+    if idle_cause(text, start, end) or retracted(text, start, end) or craze_fever(text, start, end):
+        return True  # "o Inter me deu um AVC kkkk", "falta de ar kkkk brincadeira", "febre de Black Friday"
     if nonbody_cause(text, start, end) or made_a_face(text, start, end):
         return True
     if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
@@ -304,12 +307,20 @@ def figurative(text: str, start: int, end: int) -> bool:
 
 
 # The weather, an oven, a bath: "tá 39 graus na sombra", "aqui em Cuiabá faz 40 graus".
-_WEATHER_AFTER = re.compile(r"^\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
+_WEATHER_AFTER = re.compile(r"\s*(?:graus\s+)?(?:na\s+sombra|la\s+fora|de\s+calor|de\s+sensacao|no\s+sol)\b")
 _WEATHER_BEFORE = re.compile(r"\b(?:calor|calorao|mormaco|sol|clima)\s+(?:de\s+)?$")
 _WEATHER_SENTENCE = re.compile(
     r"\b(?:sensacao\s+termica|previsao\s+do\s+tempo|derretendo|calorao|(?:o\s+)?(?:dia|tempo|clima)\s+(?:ta|esta)|"
     r"(?:aqui|la)\s+(?:em|no|na)\s+\w+\s+(?:ta|esta|faz|fez|fazendo))\b"
 )
+
+
+# "o calor aqui tá 40 graus" (s6-spec-what): the heat as the subject of the sentence, with no word
+# of a body's temperature in it ("39 graus de febre e esse calor tá piorando" is the child's).
+_HOT_DAY = re.compile(
+    r"\b(?:o|esse|este|que|um|nesse|neste)\s+calor\s+(?:\w+\s+)?(?:ta|esta|faz|fez|fazendo|de)\b"
+)
+_BODY_TEMPERATURE = re.compile(r"\b(?:febre\w*|febril|termometro|axila\w*|medi|medimos|mediu|testa|corpo)\b")
 
 
 def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
@@ -318,4 +329,8 @@ def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: 
         _WEATHER_AFTER.match(text, end)
         or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
         or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+        or (
+            _HOT_DAY.search(text, sentence_start, sentence_end)
+            and not _BODY_TEMPERATURE.search(text, sentence_start, sentence_end)
+        )
     )

@@ -38,6 +38,7 @@ from .hypotheses import (
     reported_question_denied,
     warded_off,
 )
+from .jest import corrected_after, lesson_topic
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
@@ -203,6 +204,8 @@ class Scanner:
             return "figurado"
         if thing_subject(t, a, start):
             return "figurado"  # "o trator apagou no meio do talhão": a machine's, not a person's
+        if corrected_after(t, codigo, end):
+            return "negado"  # "apaguei total kkk, mas não desmaiei não"
         if codigo == "sincope" and fall_denied(t, start, end):
             return "negado"  # "a vista escureceu ..., não caí nem apaguei"
         spans = self._hypo.get((a, b))
@@ -215,6 +218,7 @@ class Scanner:
             or asked_not_had(t, a, start, end, b)
             or warded_off(t, a, start)
             or may_happen_question(t, a, start, end, b)
+            or lesson_topic(t, a, start)
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):

@@ -101,18 +101,36 @@ def came_back(after: str) -> bool:
     return bool(_CAME_BACK.match(after))
 
 
+_LISTED = (
+    r"(?:dor|dores|febre|desmaio|desmaios|falta|tontura|tosse|sangue|sangramento|convulsao|vomito|enjoo|"
+    r"diarreia|inchaco|cansaco|fraqueza|calafrio|manchas?)"
+)
 # Where a denial put after its complaint ends: a pause, or, dictated without one, the word that opens
 # what is said next ("febre não tem só quero um chá", "desmaiou não graças a Deus", "dor no peito não
 # costas sim"); never "é" or a verb, which the "não" governs ("falta de ar não tô aguentando").
+# dictated lists of denials: "febre não falta de ar não desmaio também não" (the next complaint,
+# itself denied and ended; never "a febre não baixa não", where the "não" governs a verb, nor "falta
+# de ar também não consigo falar")
+_NEXT_DENIED = (
+    r"\s+(?:e\s+)?" + _LISTED + r"\b(?:\s+[a-z]+){0,3}?\s+(?:tambem\s+)?nao"
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|e|tambem|" + _LISTED + r")\b)"
+)
 _DENIAL_ENDS = (
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
-    r"\s+[a-z]{3,}\s+sim\b)"
+    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
 )
 # ... and a bare "não" is never ended by "só": "a falta de ar não só piora" is "not only"
-_BARE_DENIAL_ENDS = _DENIAL_ENDS.replace("so|mas|porem|apenas|somente|", "mas|porem|")
+_BARE_DENIAL_ENDS = (
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:mas|porem|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
+    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
+)
 # The denial right after the mention (`negation.suppression`): "febre não", "febre não tive", "nega".
 POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:\(\s*-\s*\)|nao\b"
+    r"^\s*(?:[?:=\-]\s*)?(?:tambem\s+(?=nao\b|(?:eu|ele|ela)\s+nao\b))?(?:\(\s*-\s*\)|"
+    # "desmaio também não só uma tosse": after "também" the "não" closes the list item, "só" included
+    r"(?<=tambem\s)nao\b(?:\s+(?:tive|tenho|teve|tem|tinha|senti|sinto|sentiu))?(?:\s+e(?=\s+(?:so|apenas)\b))?"
+    + _DENIAL_ENDS
+    + r"|nao\b"
     + _BARE_DENIAL_ENDS
     + r"|(?:nenhum|nenhuma|nada|jamais)\b"
     + _DENIAL_ENDS
@@ -131,9 +149,21 @@ POST_NEGATION = re.compile(
 )
 
 
+# The verb named, then denied in its own finite form: "desmaiar não desmaiei", "cair eu não caí".
+_ECHO_DENIAL = re.compile(r"\s*(?:(?:eu|ele|ela)\s+)?(?:nao|num|nem)\s+([a-z]+)")
+
+
+def echo_denied(infinitive: str, after: str) -> bool:
+    """ "desmaiar não desmaiei": an infinitive denied by "não" + the same verb."""
+    m = _ECHO_DENIAL.match(after)
+    return bool(m and len(infinitive) > 4 and m.group(1).startswith(infinitive[:-2][:5]))
+
+
 def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
     """The words right after text[start:end] take the complaint back."""
     after = text[end : end + 80]
+    if text.endswith(("ar", "er", "ir"), start, end) and echo_denied(text[start:end], after):
+        return True
     if _NOT_BACK.match(after) or _NEVER_LAST.match(after) or _NONE_RUN_ON.match(after):
         return True
     if _DENIED_SINCE.match(after):

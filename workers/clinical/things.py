@@ -67,6 +67,8 @@ _VERB_FORM = re.compile(
     r"(?:apag|desmai|dismai|desfalec|sangr|trem|trav|queim|convuls|engasg|sufoc|inch|vomit|ferv)[a-z]*"
     r"(?:ou|ava|avam|ando|endo|indo|eu|iu|ia|iam|a|am|e|em)$"
 )
+# A thing "had" the sign, never "deu" (a reading: "o termômetro deu febre").
+_HAD = re.compile(r"\b(?:teve|tem|tinha|(?:ta|tava|esta|estava|ficou)\s+com)\s+(?:um\s+|uma\s+)?$")
 _FIRST = words("to tou estou tive tenho sinto senti fiquei")
 _FINITE = re.compile(r"[a-z]{3,}(?:ou|eu|iu|ei)$")
 _CLAUSE_WORDS = words("mas porem que quando se porque pq pois so")
@@ -88,8 +90,17 @@ def _thing_head(tokens: list[str]) -> bool:
 def thing_subject(text: str, sentence_start: int, start: int) -> bool:
     """Whether the verb that opens the mention at `start` has a thing as its subject."""
     first = re.match(r"[a-z]+", text[start : start + 20])
-    if first is None or _FIRST_PERSON_VERB.match(first.group(0)) or not _VERB_FORM.match(first.group(0)):
+    if first is None or _FIRST_PERSON_VERB.match(first.group(0)):
         return False
+    if not _VERB_FORM.match(first.group(0)):
+        # ... or a noun the thing "had": "o celular teve uma convulsão e desligou" (s6-spec-what)
+        lo = max(sentence_start, start - 24)
+        if "te" not in text[lo:start] and "com" not in text[lo:start]:
+            return False  # the common case (a noun, nothing "had" it), without a regex
+        had = _HAD.search(text, lo, start)
+        if had is None:
+            return False
+        start = had.start()
     lo = max(sentence_start, start - _WINDOW)
     tokens = _TOKEN.findall(text[lo:start])
     if not tokens or not any(t in THINGS for t in tokens):

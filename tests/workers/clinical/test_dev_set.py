@@ -223,6 +223,7 @@ LABELLED = {
         "paraphrases-29.jsonl",  # held-spec: over with a treatment, a weekday-dated episode, a later reading
         "paraphrases-30.jsonl",  # s6-recall: s6a/s6b misses by root cause, with near misses
         "paraphrases-31.jsonl",  # s6-spec-who: another's episode beside "eu tô bem"/"eu não", a long-past one
+        "paraphrases-32.jsonl",  # s6-spec-what: jokes, crazes, lessons' topics, "também não" lists (s6a)
     )
 }
 
@@ -275,6 +276,7 @@ PARAPHRASES = [
         "paraphrases-29.jsonl",
         "paraphrases-30.jsonl",
         "paraphrases-31.jsonl",
+        "paraphrases-32.jsonl",
     )
     for case in _cases(name)
 ]
@@ -380,8 +382,10 @@ FLOORS = {
     # fixed (paraphrases-27: s5c HIGH 10/10, s5e specificity 63/72).
     # held-recall: every miss of the three fixed by cause (paraphrases-28): CRITICAL and HIGH recall 1.0;
     # held-spec: ten of their false alarms fixed by cause (paraphrases-29): specificity 63/72, 67/71, 66/72.
-    "blind-s5c.jsonl": (1.0, 1.0, 0.875),
-    "blind-s5d.jsonl": (1.0, 1.0, 0.943),
+    # s6-spec-what: "40 graus na sombra", a phone's "convulsão" (s5c-094, -098) and a "também não"
+    # list (s5d-036), the known limits of the fifth session: 65/72 and 68/71.
+    "blind-s5c.jsonl": (1.0, 1.0, 0.902),
+    "blind-s5d.jsonl": (1.0, 1.0, 0.957),
     "blind-s5e.jsonl": (1.0, 1.0, 0.916),
     # held-spec's own sentences: 17 that must stay silent, 19 near misses that must alert, all right
     "paraphrases-29.jsonl": (1.0, 1.0, 1.0),
@@ -390,11 +394,14 @@ FLOORS = {
     # Sixth session's opening sets (docs/first-sight/session6-*.md), floors at their first sight on
     # 7a1e828: 0.979 / 0.900 / 0.806 and 0.938 / 0.700 / 0.903.
     # s6-recall: every miss of both fixed by cause (paraphrases-30): CRITICAL and HIGH recall 1.0;
-    # s6-spec-who: their false alarms of other people and the past fixed by cause (paraphrases-31).
-    "blind-s6a.jsonl": (1.0, 1.0, 0.888),
+    # s6-spec-who: their false alarms of other people and the past fixed by cause (paraphrases-31);
+    # s6-spec-what: eight of s6a's fixed by cause (jokes, a craze, a lesson's topics, a "também não"
+    # list; paraphrases-32).
+    "blind-s6a.jsonl": (1.0, 1.0, 1.0),
     "blind-s6b.jsonl": (1.0, 1.0, 1.0),
     # s6-recall's own sentences: 29 that must alert, 21 near misses that must stay silent, all right
     "paraphrases-30.jsonl": (1.0, 1.0, 1.0),
+    "paraphrases-32.jsonl": (1.0, 1.0, 1.0),
 }
 
 

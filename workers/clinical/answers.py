@@ -17,6 +17,7 @@ from .numbers import digits_for_words
 from .spelling import fix_typos
 from .spoken import spoken_no_text
 from .text import normalise
+from .voice import answer_clause_end
 
 # Fillers a patient puts before the answer itself: "ah... às vezes", "infelizmente não".
 _FILLER = re.compile(
@@ -52,7 +53,8 @@ _YES = re.compile(
     r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
     r"demais|um\s+pouco)\b[\s,.!;:-]*"
     # "Já parou?" "já, tá sequinho": the adverb echoed on its own is a yes
-    r"|^ja(?:\s+sim)?(?=\s*(?:[,.!]|$))[\s,.!]*"
+    r"|^ja(?:\s+sim)?(?=\s*(?:[,.!]|$)|\s+(?:gracas|graca|gloria)\b|\s+(?:ta|esta)\s+(?:sequinh|sec[oa]|limp[oa]|"
+    r"parad[oa]|bom|boa|melhor|otim[oa]|normal))[\s,.!]*"
     # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
     # "estou melhor" the verb starts a statement of its own.
     r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
@@ -252,15 +254,20 @@ def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
     body = spoken_no_text(_FILLER.sub("", folded).strip())
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
+    said_next = answer_clause_end(first_clause)  # dictated: "às vezes sim ontem fiquei …"
+    if said_next is not None:
+        first_clause = first_clause[:said_next]
     numbers, digits, labels = _numbers(body)
     bare = bool(numbers) and len(re.findall(r"[a-z]+", digits)) <= 4 and len(digits) <= 40
-    ongoing: bool | None = True if _ONGOING.search(first_clause) else None
-    if ongoing is None and _STOPPED.search(first_clause):
+    no = _NO.match(body)
+    # "tá não parou ontem": the "não" of the verb said back is the answer, no part of "não parou"
+    told = first_clause[no.end() :] if no is not None and not body.startswith("nao") else first_clause
+    ongoing: bool | None = True if _ONGOING.search(told) else None
+    if ongoing is None and _STOPPED.search(told):
         ongoing = False
     if _ONGOING_START.match(body):
         return Answer("sim", body, None, True, numbers, bare, labels=labels)
     hedge = _HEDGE.search(first_clause)
-    no = _NO.match(body)
     # "não sei", "não, às vezes": a hedge right after the "não" is not a no.
     if no is not None and not (hedge and hedge.start() < 12 and hedge.group(0) in _HEDGE_OVER_NO):
         # "não, só tosse": the rest follows the no. "não tive febre", "nenhuma dor no peito", "nunca

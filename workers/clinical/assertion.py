@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .aside import BELIEVED_OVER, FULLY_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
-from .hypotheses import asks, told_because
+from .hypotheses import asks, asks_about, told_because
 from .lexicon import ACTIVITY_AGAIN, AGAIN_OF_ACTIVITY
 from .prefilter import WordStarts, may_match
 from .routine import masked
@@ -143,7 +143,7 @@ def hypothetical_question(
     if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
     asked_before = any(e <= start and not told_because(text, e, start) for _s, e in spans)
-    if not asked_before and not asks(text, sentence_start, sentence_end):
+    if not asked_before and not asks_about(text, sentence_start, start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a
     # question asked after the symptom was told ("ficou com febre de 39,5, e se tiver convulsão?").

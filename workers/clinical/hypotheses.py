@@ -50,8 +50,8 @@ def reported_question_denied(text: str, sentence_start: int, start: int, end: in
 # The writer denies having it: "eu mesma não sinto não", "agora tô sem febre nenhuma", "não tenho nada disso".
 _SELF_DENIAL = re.compile(
     r"\b(?:(?:eu\s+)?(?:mesm[oa]\s+)?(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti|to\s+com|estou\s+com)"
-    r"(?:\s+(?:nao|nada|isso|nada\s+disso))?\s*(?=[,.;!?\n]|$)|"
-    r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso)\b|"
+    r"(?:\s+(?:nao|nada|isso|nada\s+disso))?\s*(?=[,.;!?\n]|$|\s+(?:so|mas|porem|gracas|graca|gloria|e|foi|ai|entao)\b)|"
+    r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso|(?:[a-z]+\s+){1,3}?nenhum|(?:[a-z]+\s+){1,3}?nenhuma)\b|"
     r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+))"
 )
 _HAVING = re.compile(r"\b(?:to|estou|tou|ta|esta|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
@@ -66,9 +66,14 @@ _NEAR = 60
 # A dictated message has no "?" (nor any other sentence mark): its question is told by its words,
 # "será que", "é verdade que", "capaz que", "pode acontecer de", "é normal" near its start, or "né",
 # "procede", "é verdade" at its end.
+# ... or what something "pode dar/causar" or "pode fazer <someone> ter/ficar" ("a glicose alta pode subir
+# demais e dar convulsão", "o calor pode fazer a gente ficar sem ar"): a possibility, told or asked.
 _DICTATED_ASK = re.compile(
-    r"^\W*(?:\w+\W+){0,6}?(?:sera\s+que|e\s+verdade\s+que|capaz\s+que|e\s+possivel\s+que|pode\s+acontecer|"
-    r"e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado)\b|\b(?:ne|procede|e\s+verdade|e\s+normal)\W*$"
+    r"^\W*(?:\w+\W+){0,6}?(?:sera\s+que|sera\s+possivel|e\s+verdade\s+que|capaz\s+que|e\s+possivel\s+que|"
+    r"pode\s+acontecer|pode\s+ser\s+que|e\s+normal|e\s+comum|e\s+perigoso|e\s+arriscado|"
+    r"(?:pode|podem|poderia)\s+(?:\w+\s+){0,4}?(?:dar|causar|provocar)|"
+    r"(?:pode|podem|poderia)\s+fazer\s+(?:\w+\s+){1,2}?(?:ter|ficar|sentir|desmaiar|sangrar|convulsionar))\b|"
+    r"\b(?:ne|procede|e\s+verdade(?:\s+isso)?|e\s+normal)\W*$"
 )
 DICTATED_ASK = _DICTATED_ASK  # `voice.spoken_stops` ends such a sentence with "?"
 # ... or before a closing clause ("... mais fácil né, obrigada", "né, queria saber do exame")
@@ -109,6 +114,16 @@ def told_because(text: str, asked_end: int, start: int) -> bool:
     for because in _BECAUSE.finditer(text, asked_end, start):  # noqa: B007 - the last one opens the clause
         pass
     return because is not None and _TOLD_AFTER_BECAUSE.search(text, because.end(), start) is not None
+
+
+def asks_about(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
+    """The sentence asks (`asks`), and no "pois/porque" clause telling what the writer had or did
+    stands between a dictated question ("queria saber se amendoim pode causar alergia") and the
+    mention at `start`."""
+    if not asks(text, sentence_start, sentence_end):
+        return False
+    asked = _DICTATED_ASK.search(text[sentence_start:start])  # its "^" holds at the sentence's start
+    return asked is None or not told_because(text, sentence_start + asked.end(), start)
 
 
 # Something heard or read about the symptom ("vi na TV que falta de ar pode ser coração fraco"),

@@ -29,11 +29,16 @@ _NOT_BACK = re.compile(
     r"\s*(?:(?:nao|num|nunca)\s+(?:mais\s+)?(?:voltou|volto|vorto|vortou|voltaram|retornou|retornaram|reapareceu|reapareceram|"
     r"repetiu|repetiram|(?:apareceu|veio|deu)\s+mais)|nunca\s+mais\s+(?:voltou|apareceu|veio|deu))"
     r"(?:\s+mais)?(?:\s+(?:nao|nada))?"
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:e|nem|desde|depois|gracas|graca|gloria|tambem|mais)\b)"
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:e|nem|desde|depois|gracas|graca|gloria|tambem|mais)\b|"
+    # spoken, run on into a new subject: "não voltou o remédio tá ajudando", "não voltou eu tô bem"
+    r"\s+(?:(?:o|os)\s+[a-z]+|eu|ele|ela|hoje|agora|so|mas|porem)\s+(?:ta|to|tou|esta|estou|tao|sao|e|foi|"
+    r"[a-z]{3,}(?:ou|ei|iu|ando|endo|indo))\b)"
 )
 # "me matar nunca", "febre eu ter nunca": the last word of the clause.
 _NEVER_LAST = re.compile(
-    r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:ter|sentir|fazer)\s+)?nunca(?=\s*(?:[.;,!)\n]|$))|"
+    r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:ter|sentir|fazer)\s+)?nunca(?=\s*(?:[.;,!)\n]|$)|"
+    # spoken, run on: "tirar minha vida nunca tá amarrado", "me matar nunca graças a Deus"
+    r"\s+(?:(?:ta|esta|isso|e)\s+(?:repreendid|amarrad)|(?:so|mas|porem|gracas|graca|gloria|deus)\b))|"
     # "me matar nunca passou pela cabeça", "isso nem passa pela minha cabeça"
     r"\s*(?:isso\s+)?(?:nunca|nem|jamais)\s+(?:me\s+)?(?:passou|passa|passaria|passava)\s+pela\s+(?:minha\s+)?cabeca"
 )
@@ -115,18 +120,37 @@ _NEXT_DENIED = (
     r"\s+(?:e\s+)?" + _LISTED + r"\b(?:\s+[a-z]+){0,3}?\s+(?:tambem\s+)?nao"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|e|tambem|" + _LISTED + r")\b)"
 )
-_DENIAL_ENDS = (
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
-    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
+_ENDS_BEFORE_LIST = (
+    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem|"
+    r"eu|ele|ela|e\s+so)\b|\s+[a-z]{3,}\s+sim\b|"
 )
-# ... and a bare "não" is never ended by "só": "a falta de ar não só piora" is "not only"
+_DENIAL_ENDS = _ENDS_BEFORE_LIST + _NEXT_DENIED + r")"
+# ... a bare "não" ended by a word of how the patient stayed ("desmaiou não lúcida conversando") or
+# by "porque" ("febre não porque tomei dipirona"), never by "só" ("a falta de ar não só piora" is "not
+# only") nor by a subject ("febre não ele tá ...": which clause the "não" closes is unsure); the list's
+# own ends stay whole ("desmaio também não só uma tosse")
 _BARE_DENIAL_ENDS = (
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:mas|porem|nem|ai|entao|gracas|graca|gloria|deus|tambem)\b|"
-    r"\s+[a-z]{3,}\s+sim\b|" + _NEXT_DENIED + r")"
+    _ENDS_BEFORE_LIST.replace(
+        "so|mas|porem|apenas|somente|",
+        "mas|porem|porque|por\\s+que|lucid[oa]|consciente|acordad[oa]|conversando|",
+    ).replace("|eu|ele|ela", "")
+    + _NEXT_DENIED
+    + r")"
+)
+# "febre tive não tosse um pouco": a "não" after a verb of having closes its clause, whatever noun
+# follows; before a verb it may govern ("dor no peito tenho não aguento mais" alerts).
+_HAVE_NOT_ENDS = (
+    r"(?!\s+(?:sei|sabe|consigo|consegue|aguento|aguenta|para|passa|passou|baixa|baixou|sai|saiu|melhora|"
+    r"melhorou|deixa|tem|tenho|tive|teve|e|ta|to|tava|estou|esta|posso|pode|quero|vou)\b)"
 )
 # The denial right after the mention (`negation.suppression`): "febre não", "febre não tive", "nega".
 POST_NEGATION = re.compile(
-    r"^\s*(?:[?:=\-]\s*)?(?:tambem\s+(?=nao\b|(?:eu|ele|ela)\s+nao\b))?(?:\(\s*-\s*\)|"
+    r"^\s*(?:[?:=\-]\s*)?"
+    # the "?" read aloud as "aí" or "e" ("dor no peito aí nenhuma", "febre e não"): before "nenhuma", a
+    # "não" that ends the text, or after "aí" a "não" its clause ends ("dor peito aí não aí costas");
+    # never before "nada" ("tá 9 de 10 e nada": nothing helps); and a list's "também não"
+    r"(?:(?:ai|e)\s+(?=(?:nenhum|nenhuma)\b|nao\s*$)|ai\s+(?=nao\b)|tambem\s+(?=nao\b|(?:eu|ele|ela)\s+nao\b))?"
+    r"(?:\(\s*-\s*\)|"
     # "desmaio também não só uma tosse": after "também" the "não" closes the list item, "só" included
     r"(?<=tambem\s)nao\b(?:\s+(?:tive|tenho|teve|tem|tinha|senti|sinto|sentiu))?(?:\s+e(?=\s+(?:so|apenas)\b))?"
     + _DENIAL_ENDS
@@ -143,7 +167,9 @@ POST_NEGATION = re.compile(
     r"(?:\s+mais|\s+nao)?" + _DENIAL_ENDS + r"|"
     # Libras word order puts the negation last, after an infinitive: "febre eu ter não", "dor sentir não"
     # and the North-East puts it after the finite verb: "febre tive não", "desmaio senti não"
-    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|estar|tenho|tive|teve|tem|tinha|sinto|senti|sente|sentiu|to|tava|estou|esta)"
+    r"(?:(?:eu|ele|ela)\s+)?(?:ter|sentir|tenho|tive|teve|tem|tinha|sinto|senti|sente|sentiu)\s+nao\b"
+    + _HAVE_NOT_ENDS
+    + r"|(?:(?:eu|ele|ela)\s+)?(?:estar|to|tava|estou|esta)"
     r"\s+nao" + _DENIAL_ENDS + r"|neg\b|nega\b|negad[oa]s?\b|"
     r"ausentes?\b|descartad[oa]s?\b|afastad[oa]s?\b|excluid[oa]s?\b|inexistentes?\b|negativ[oa]s?\b)"
 )

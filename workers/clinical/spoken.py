@@ -36,7 +36,8 @@ _NOT_VERBS = words("dia problema sistema clima mapa tema programa")
 # tonta", "febre tive num nem calafrio", "vontade de morrer num Deus me livre"; "só" only before a verb
 # ("convulsionou nada num só tremeu"; "num só dia" is "em um só").
 _NEVER_AFTER_EM_UM = words(
-    "mas nem porem e ou que tambem deus gracas graca sim ne viu ai entao nunca nada jamais"
+    "mas nem porem e ou que tambem deus gracas graca sim ne viu ai entao nunca nada jamais porque "
+    "lucida lucido consciente conversando"  # "desmaiou num lúcida o tempo todo" (`postposed`)
 )
 _ONLY = re.compile(r"\s+so\s+([a-z]+)")
 # the contrast "X num, Y sim": "dor no peito num costas sim"

@@ -44,8 +44,9 @@ def superseded_scores(
     out: set[int] = set()
     extra = later_values or []
     for i, (s, e) in enumerate(spans):
-        after = _VALUE_CLAUSE_END.search(text, e, e + 20)
-        around = text[max(sentence_start(s), s - 40) : after.start() if after else e + 20]
+        after = _VALUE_CLAUSE_END.search(text[e : e + 50])  # the lookahead reads past the 20
+        end = e + after.start() if after and after.start() < 20 else e + 20
+        around = text[max(sentence_start(s), s - 40) : end]
         later = [ls for ls, _le in spans[i + 1 :]] + [ls for ls, _le in extra if ls > e]
         # the earlier value is of a past time, and not itself "agora" ("deu 39,5 agora e ontem 37")
         if (
@@ -58,6 +59,13 @@ def superseded_scores(
     return out
 
 
-# A value's clause ends at a comma, a conjunction, or a new time that opens the next clause without
-# one ("tava nota 8 ontem de noite hoje tá só uns 2", spoken with no comma).
-_VALUE_CLAUSE_END = re.compile(r",|\s(?:e|mas|porem|so\s+que)\s|\s(?:hoje|hj|agora)\b")
+# The value's clause ends at a comma or a conjunction or, dictated without a pause, at a time of the
+# present or a "depois" that opens the next one ("ontem tava 9/10 hoje tá 4", "deu 52 depois do suco
+# subiu"): read past it, the later clause's "hoje" would date the earlier value too.
+_VALUE_CLAUSE_END = re.compile(
+    r",|\s(?:e|mas|porem|so\s+que)\s|"
+    # ... when a verb or a value of its own follows within two words ("hoje tá 4", "agora no quarto tá
+    # 4", "hoje de manhã 118"); "tava 9 agora e ontem 3" keeps "agora" as the value's own time
+    r"\s(?:hoje|hj|agora|atualmente|depois)\s(?=(?:(?!(?:e|mas|ontem)\s)[a-z]+\s+){0,3}"
+    r"(?:ta|to|tou|esta|estou|deu|da|foi|fica|ficou|baixou|subiu|caiu|melhorou|passou|\d))"
+)

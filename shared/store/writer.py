@@ -23,6 +23,13 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from shared.store.checkpoint import (
+    WalCheckpointer,
+    checkpoints_off_commit,
+    raise_autocheckpoint,
+    restart_checkpoint,
+)
+
 T = TypeVar("T")
 
 
@@ -149,6 +156,13 @@ class Writer(threading.Thread):
         # group commit cost as much as a small batch's statements. Dropped after an error.
         self._conn: Connection | None = None
         self.q: queue.SimpleQueue[tuple[Callable[[Connection], Any], Settable] | None] = queue.SimpleQueue()
+        # SQLite's WAL checkpoints off the group commit (shared/store/checkpoint.py).
+        self.checkpointer = WalCheckpointer(engine) if checkpoints_off_commit(engine) else None
+
+    def start(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.start()
+        super().start()
 
     def submit(self, op: Callable[[Connection], T]) -> Future[T]:
         fut: Future[T] = Future()
@@ -158,6 +172,8 @@ class Writer(threading.Thread):
     def stop(self) -> None:
         self.q.put(None)
         self.join(timeout=10)
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         if not self.is_alive():
             self._drop()
             if self.lock is not None:
@@ -167,6 +183,9 @@ class Writer(threading.Thread):
         conn = self._conn
         if conn is None or conn.closed or conn.invalidated:
             conn = self._conn = self.engine.connect()
+            if self.checkpointer is not None:
+                raise_autocheckpoint(conn)
+                conn.commit()
         return conn
 
     def _drop(self) -> None:
@@ -192,6 +211,17 @@ class Writer(threading.Thread):
                     break
                 batch.append(nxt)
             self._run_batch(batch)
+            if self.checkpointer is not None and self.checkpointer.restart_due:
+                self._restart_wal(self.checkpointer)
+
+    def _restart_wal(self, checkpointer: WalCheckpointer) -> None:
+        """Between two group commits, after the batch's answers went out (shared/store/checkpoint.py)."""
+        try:
+            restart_checkpoint(self._connection())
+        except Exception:
+            self._drop()  # SQLite's own checkpoint in the commit remains; tried again later
+        checkpointer.restart_due = False
+        checkpointer.wrote.set()
 
     def _run_batch(self, batch: list[tuple[Callable[[Connection], Any], Settable]]) -> None:
         try:
@@ -226,6 +256,8 @@ class Writer(threading.Thread):
             for single in batch:
                 self._run_batch([single])
             return
+        if self.checkpointer is not None:
+            self.checkpointer.wrote.set()
         # The asyncio futures of one event loop (the API's requests) are settled by one
         # callback on that loop: one hand-off per group commit, not one per request.
         by_loop: dict[

@@ -59,6 +59,9 @@ def _worker(settings: Settings, steps: list[tuple[int, int]], wait_released: boo
         transport.call(lambda: None)  # this step's acks are flushed before the next step's
     if wait_released:
         _poll(lambda: transport.call(lambda: not transport._acks.held), "held acks never went out")
+    # Acks go out on the connection thread's next turn; a round trip on their channel (the broker
+    # answers in order) makes sure it has taken them before the parent kills this process.
+    transport.call(lambda: deliveries[0].channel.basic_qos(prefetch_count=N))
     pipe.send((acked, frames))
     threading.Event().wait()
 

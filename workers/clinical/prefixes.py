@@ -52,13 +52,13 @@ def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[s
                     return None
                 out |= got
             return out
-        if head and _is_space_run(op, av):
+        if head and _is_run_of(op, av, "CATEGORY_SPACE"):
             if follow and WORD_END not in head:
                 more = _seq(items[index + 1 :], head + WORD_END, follow)
                 if more is not None:
                     return more
             return {head + WORD_END}  # "e\\s+": the word "e" itself, whatever white space follows
-        if not head and _is_word_run(op, av):
+        if not head and _is_run_of(op, av, "CATEGORY_WORD"):
             inside = _seq(items[index + 1 :], "")
             if inside is None or not all(len(a) > MIN_PREFIX and a[0].isalpha() for a in inside):
                 return None
@@ -89,27 +89,16 @@ def _seq(items: list[tuple[Any, Any]], head: str, follow: bool = False) -> set[s
     return {head} if _long_enough(head) else None
 
 
-def _is_space_run(op: Any, av: Any) -> bool:
-    """`\\s+` (or `\\s*`-free `[ ]+`-like runs of white space only)."""
+def _is_run_of(op: Any, av: Any, category: str) -> bool:
+    """One or more characters of one class, greedy or lazy: `\\s+` for CATEGORY_SPACE, `\\w+` for
+    CATEGORY_WORD."""
     if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] < 1:
         return False
     sub = list(av[2])
     return (
         len(sub) == 1
         and str(sub[0][0]) == "IN"
-        and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_SPACE" for o, v in sub[0][1])
-    )
-
-
-def _is_word_run(op: Any, av: Any) -> bool:
-    """`\\w+` (one or more word characters, greedy or lazy)."""
-    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] < 1:
-        return False
-    sub = list(av[2])
-    return (
-        len(sub) == 1
-        and str(sub[0][0]) == "IN"
-        and all(str(o) == "CATEGORY" and str(v) == "CATEGORY_WORD" for o, v in sub[0][1])
+        and all(str(o) == "CATEGORY" and str(v) == category for o, v in sub[0][1])
     )
 
 

@@ -614,7 +614,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
             r"quem\s+(?:eu\s+)?(?:e|sou|so|somos)\b|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
-            r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
+            r"\bach(?:a|ando|ava)\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Lost where one lives (s3de-recall): "me perdi dentro da minha própria casa", "se perdeu no
@@ -629,6 +629,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
             r"(?:d?o\s+)?que\s+aconteceu)",
             r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
+            # held-recall2: not knowing one's own family, "não me conhece mais", "não me conhece, me chama de
+            # dona", "não conhece a própria filha" (never "o médico não me conhece ainda")
+            r"\b(?:nao|num|nem)\s+(?:me|nos)\s+conhec(?:e|eu|ia)\b(?:\s+mais\b|(?=\s*,?\s*(?:(?:fica|ta|tava)\s+)?"
+            r"(?:me|nos)\s+(?:cham\w*|confund\w*|trat\w*)\b|\s*,?\s*(?:acha|pensa|jura|diz)\s+que\s+(?:eu\s+)?(?:sou|so|e)\b))|"
+            r"\b(?:nao|num|nem)\s+conhec(?:e|eu|ia)\s+(?:mais\s+)?(?:a\s+|o\s+)?(?:propri[oa]|propri[oa]s)\s+",
         ),
         # "fiquei confuso com a receita" is about instructions, not the patient's mind.
         not_before=_re(

@@ -68,6 +68,12 @@ _DOUBT = frozenset(
 _TEMPERATURE_TALK = re.compile(r"\b(?:febre|febril|quente|calafrio\w*|tremend\w*|termometro|temperatura)\b")
 _PAIN_TALK = re.compile(r"\b(?:dor|dores|doi|doendo|doem|dolorid\w*|colica\w*)\b")
 _GLUCOSE_TALK = re.compile(r"\b(?:glicose|glicemia|glicosimetro|insulina|diabet\w*|hipoglicemia|acucar)\b")
+# The patient's own talk of measuring oxygen: "mandou medir o oxigênio no aparelhinho de dedo"
+# (held-recall2; oxygen alone may be a cylinder, "o oxigênio acabou").
+_SATURATION_TALK = re.compile(
+    r"\b(?:oximetro|saturacao|saturando|oxigenacao|(?:medir|medi|mediu|medindo|medimos)\s+(?:o\s+|a\s+)?"
+    r"(?:oxigenio|saturacao)|aparelh\w*\s+(?:de|do|no)\s+dedo)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,7 @@ def _number_reading(kind: QuestionKind, answer: Answer) -> str | None:
 
 
 def _with_context(history: Sequence[Turn], answer: Answer) -> tuple[QuestionKind, str] | None:
-    """A bare number after the patient's own talk of fever, pain or glucose."""
+    """A bare number after the patient's own talk of fever, pain, glucose or oxygen."""
     for earlier in _earlier_patient(history):
         if _GLUCOSE_TALK.search(earlier) and answer.glucose is not None and answer.temperature is None:
             return QuestionKind.GLUCOSE, earlier
@@ -142,6 +148,8 @@ def _with_context(history: Sequence[Turn], answer: Answer) -> tuple[QuestionKind
             return QuestionKind.TEMPERATURE, earlier
         if _PAIN_TALK.search(earlier) and answer.pain is not None:
             return QuestionKind.PAIN_SCALE, earlier
+        if _SATURATION_TALK.search(earlier) and answer.saturation is not None:
+            return QuestionKind.SATURATION, earlier
     return None
 
 

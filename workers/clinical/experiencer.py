@@ -94,8 +94,8 @@ FIRST_PERSON_FEVER = re.compile(
 _RELATIVE_PAST = re.compile(
     r"\b(?:morreu|morreram|faleceu|faleceram|falecid[oa]|obito|enterr\w*|velorio|internad[oa]|hospitalizad[oa]|"
     r"na\s+uti|no\s+hospital|visita\w*|desde\s+(?:pequen|crianca|sempre|"
-    r"que\s+nasceu)|no\s+fim\s+da\s+vida|historico|antecedente|(?:em|de)\s+(?:19|20)\d\d|ano\s+passado|"
-    r"anos\s+atras|ha\s+\d+\s+anos)"
+    r"que\s+nasceu)|no\s+fim\s+da\s+vida|historico|antecedente|ano\s+passado|anos\s+atras|ha\s+\d+\s+anos|"
+    r"(?<!ta\s)(?<!esta\s)(?<!tamo\s)(?:em|de)\s+(?:19|20)\d\d)"  # never "acha que tá em 1980" (held-recall2)
 )
 
 

@@ -284,7 +284,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # "parece que sentaram em cima de mim", "um elefante no peito"
             r"\bsentaram\s+em\s+cima\s+de\s+mim|\belefante\s+(?:sentado\s+)?(?:em\s+cima|no\s+peito)",
             # a weight sitting on the chest: "um elefante sentado no meu peito", "uma pedra em cima do peito"
-            r"\b(?:elefante|alguem|peso|pedra|boi|caminhao|tonelada|tijolo|saco\s+de\s+cimento)\s+(?:\w+\s+)?"
+            # (any heavy beast or thing, held-recall2: "uma vaca em cima do meu peito", "um piano no peito")
+            r"\b(?:elefante|alguem|peso|pedra|boi|vaca|cavalo|touro|hipopotamo|rinoceronte|piano|geladeira|caminhao|"
+            r"tonelada|tijolo|saco\s+de\s+cimento)\s+(?:\w+\s+)?"
             r"(?:sentad[oa]|em\s+cima|pisando|apertando|esmagando)\s+(?:\w+\s+){0,2}?" + PEITO,
             # the heart as the chest: "meu coração tá doendo" (never "de saudade", "partido")
             r"\bcoracao\s+(?:\w+\s+)?(?:doendo|doi|doeu|apertado|apertando|pontada|fisgada)\b"
@@ -547,6 +549,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:\w+\s+)?responsiv\w*|\birresponsiv\w*|\barresponsiv\w*",
             r"\b(?:ficou|ficava|fiquei|estava|tava|caid[oa]|estirad[oa]|deitad[oa])\s+(?:\w+\s+){0,4}?sem\s+"
             r"(?:responder|reagir|responder\s+a\s+nada)\b",
+            # held-recall2: the world going dark and a fall, "o mundo apaga e eu vou pro chão", "a vista
+            # escureceu e caí", "caí duas vezes sem ver nada" (never a light: "a luz apaga", nor dizziness)
+            r"\b(?:o\s+mundo|tudo|a\s+vista|as\s+vistas)\s+(?:\w+\s+)?(?:apag\w*|escure\w*|ficou\s+(?:preto|escuro))\s+"
+            r"(?:e\s+)?(?:eu\s+|ele\s+|ela\s+)?(?:vou|fui|foi|vai|cai|caio|caiu)\s+(?:pro|para\s+o|no|ao)\s+chao\b",
+            r"\b(?:cai|caiu|caio)\s+(?:\w+\s+){0,3}?sem\s+(?:ver|sentir|perceber)\s+nada\b",
         ),
         not_before=_re(
             r"(?:luz|luzes|energia|tela|celular|fogo|vela|lampada|mensagem|mensagens|arquivo|foto|"
@@ -607,7 +614,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
             r"quem\s+(?:eu\s+)?(?:e|sou|so|somos)\b|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
-            r"\bacha\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
+            r"\bach(?:a|ando|ava)\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Lost where one lives (s3de-recall): "me perdi dentro da minha própria casa", "se perdeu no
@@ -622,6 +629,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"onde\s+(?:estou|esta|estava|to|ta)\b|(?:d?o\s+)?que\s+(?:eu\s+)?fiz|de\s+nada\s+(?:do|que)|"
             r"(?:d?o\s+)?que\s+aconteceu)",
             r"\bcham(?:ei|ou|a|ando)\s+(?:\w+\s+){0,2}?pelo\s+nome\s+d[oa]s?\s+(?:minha|meu|sua|seu)\s+",
+            # held-recall2: not knowing one's own family, "não me conhece mais", "não me conhece, me chama de
+            # dona", "não conhece a própria filha" (never "o médico não me conhece ainda")
+            r"\b(?:nao|num|nem)\s+(?:me|nos)\s+conhec(?:e|eu|ia)\b(?:\s+mais\b|(?=\s*,?\s*(?:(?:fica|ta|tava)\s+)?"
+            r"(?:me|nos)\s+(?:cham\w*|confund\w*|trat\w*)\b|\s*,?\s*(?:acha|pensa|jura|diz)\s+que\s+(?:eu\s+)?(?:sou|so|e)\b))|"
+            r"\b(?:nao|num|nem)\s+conhec(?:e|eu|ia)\s+(?:mais\s+)?(?:a\s+|o\s+)?(?:propri[oa]|propri[oa]s)\s+",
         ),
         # "fiquei confuso com a receita" is about instructions, not the patient's mind.
         not_before=_re(
@@ -663,6 +675,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"dificuldade\s+(?:para|pra|de|em))\s+(?:falar|articular)(?!\s+(?:com|no|por|ao|pelo|nada|ingles)\b)|\bperd(?:eu|i)\s+a\s+fala|\bafasi\w*|\bdisartri\w*",
             r"\bhemipar\w*|\bhemipleg\w*|\bdeficit\s+(?:motor|neurologico|focal)|\bparesia\b|\bplegia\b",
             # sudden loss of sight and words coming out wrong are on the SAMU stroke list too
+            # held-recall2: one eye gone dark, "fiquei sem enxergar do olho direito", "parou de enxergar de
+            # um olho"
+            r"\b(?:fiquei|ficou|fica|to|ta|estou|esta)\s+sem\s+(?:enxergar|ver|vista)\s+(?:nada\s+)?"
+            r"(?:d[eo]|com\s+[ou])\s+(?:um\s+|o\s+)?olho\b|"
+            r"\bpar(?:ei|ou)\s+de\s+enxergar\s+(?:nada\s+)?(?:d[eo]|com\s+[ou])\s+(?:um\s+|o\s+)?olho\b",
             r"\bperd\w+\s+(?:a\s+|toda\s+a\s+)?(?:visao|vista)\b|\b(?:fiquei|ficou|fica)\s+(?:cego|cega)\b|"
             r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+|a\s+)?palavras?\b",
             # "a fala enrolou do nada", "enrolou a língua"
@@ -831,6 +848,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"viaduto|janela|laje|sacada|varanda|terraco|penhasco|precipicio|andar)\b"
             r"(?![^.;!?\n]{0,30}?\b(?:pra|para)\s+(?:entrar|sair|fugir|pegar))",
             r"\bpensamentos?\s+(?:de|sobre|em)\s+(?:morte|morrer|suicid\w*|me\s+matar)",
+            # held-recall2: "tenho pensado em acabar com tudo", "vou acabar com tudo hoje": a wish to end
+            # "tudo" said bare, never "tudo isso/aquilo/que/do..." (a chore, a diet, a debt)
+            r"\b(?:pens\w*\s+em|vontade\s+de|quero|queria|vou|ideia\s+de)\s+(?:\w+\s+)?(?:acabar|dar\s+(?:um\s+)?fim|"
+            r"por\s+(?:um\s+)?fim)\s+(?:com|em|a|n)\s*tudo\b(?!\s+(?:isso|isto|aquilo|o\s|a\s|os\s|as\s|de\s+(?!vez|uma)\w|"
+            r"que\s|d[oa]s?\s|n[oa]s?\s|(?:no|na|em)\s))",
             r"\bnao\s+vejo\s+(?:mais\s+)?sentido\s+(?:na|em|de)\s+(?:vida|viver|continuar)",
             r"\bme\s+(?:cortar|cortando|machucar|ferir)\b(?!\s+(?:sem\s+querer|com\s+a\s+faca\s+sem))",
             r"\bme\s+(?:jogar|jogo|atirar|atiro|lancar)\s+"
@@ -858,7 +880,6 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"(?:tudo|isso|a\s+vida|minha\s+vida)\b",
             r"\b(?:cartelas?|comprimidos|remedios|pilulas|caixas)\s+(?:\w+\s+){0,5}?(?:separad\w*|juntad\w*|guardad\w*|"
             r"escondid\w*)[^.?!\n]{0,80}?\bacab(?:ar|o|aria)\s+com\s+(?:tudo|isso)\b",
-            r"\b(?:quero|vou|pensando\s+em|penso\s+em|vontade\s+de|queria)\s+acabar\s+com\s+tudo",
             # A passive wish to die ("peço pra Deus me levar", "não quero mais acordar") and the Libras
             # order with the verb last ("morrer querer", "vida cansar").
             r"\b(?:deus|senhor|jesus|ele)\s+(?:\w+\s+)?me\s+(?:lev(?:ar|e|asse|a)|buscar|busque|recolher)\b",

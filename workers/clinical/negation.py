@@ -42,7 +42,9 @@ class Mode(StrEnum):
 
 _BOUNDARY = re.compile(
     r"[;!?\n]|(?<!\d)\.|\.(?!\d)|\b(?:mas|pero|porem|contudo|entretanto|todavia|no entanto|exceto|apenas|"
-    r"somente|so|porque|pois|por causa|ja que|embora|enquanto|e sim|alem disso)\b"
+    r"somente|so|porque|pois|por causa|ja que|embora|enquanto|e sim|alem disso|"
+    # "não tive convulsão, o problema é que vomito tudo": what is wrong comes after (held-recall2)
+    r"o (?:problema|negocio|pior|chato|ruim) (?:mesmo )?e que)\b"
 )
 # Resolution in a discharge summary is judged over the whole clause, where commas do not end it.
 _SENTENCE_BOUNDARY = re.compile(

@@ -99,6 +99,13 @@ _TOLD = words("contou disse falou confessou confidenciou desabafou contava dizia
 # Also interjections ("égua, mana, a Dalva caiu", "cara, tô mal"): a person only after a determiner;
 # "piá" only after a masculine one ("a pia" is the sink).
 _INTERJECTIONS = words("egua cara pia pias")
+# Words that make "um boi" a comparison: "parece (que tem)", "como (se fosse)", "feito", "tipo".
+_IMAGE_BEFORE = frozenset(("parece", "parecia", "como", "feito", "tipo", "igual"))
+# A measuring device and its owner: "o termômetro da vizinha deu 38", "usei o da vizinha" (the
+# reading is the patient's; held-recall2). "o"/"a" alone is "the one" of "o da vizinha".
+_INSTRUMENTS = words(
+    "o a termometro termometros aparelho aparelhinho oximetro medidor mercurio digital glicosimetro balanca"
+)
 _MASCULINE_DETERMINERS = words("o os um uns esse esses aquele aqueles outro outros do dos no nos")
 _WORD_RE = re.compile(r"[a-z]+")
 
@@ -192,9 +199,20 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             continue  # "a cara tronxa" is a face, "o cara" a bystander
         if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
             continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
-        if noun in ("senhor", "senhora") and (
-            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE) or text[toks[i][1] : toks[i][1] + 1] == ","
+        j = i - 2 if before in ("do", "da") else i - 3
+        if j >= 0 and ws[j + 1] in ("do", "da") and ws[j] in _INSTRUMENTS:
+            continue  # "o de mercúrio da vizinha deu 38": she owns the thermometer, not the reading
+        if (
+            noun in _ANIMAL_WORDS
+            and before in ("um", "uma")
+            and not _IMAGE_BEFORE.isdisjoint(ws[max(0, i - 6) : i - 1])
         ):
+            continue  # "parece que tem um boi sentado no meu peito": an image (held-recall2)
+        if noun in ("senhor", "senhora") and (
+            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE)
+            or before in ("nossa", "nosso")
+            or text[toks[i][1] : toks[i][1] + 1] == ","
+        ):  # ("uma dor que nossa senhora", "nosso senhor!": an exclamation, held-recall2)
             continue  # "sim senhora", "não senhor, ...": the writer addresses the nurse
         if (
             noun in _ADDRESS_NOUNS

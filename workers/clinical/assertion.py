@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aside import BELIEVED_OVER, FULLY_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .aside import BELIEVED_OVER, FULLY_OVER, FULLY_OVER_NO_LONGER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .hypotheses import asks, asks_about, told_because
 from .lexicon import ACTIVITY_AGAIN, AGAIN_OF_ACTIVITY
 from .prefilter import WordStarts, may_match
@@ -181,11 +181,11 @@ _OVER = re.compile(
     + NOTHING_SINCE
     + r"|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|"
-    + FULLY_OVER
+    + FULLY_OVER_NO_LONGER
     + r"|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa]|"
-    r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n)\b)|"  # "tô bem não" (said after) is not fine
+    r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n|mal|ruim|pior)\b)|"  # "tô bem não", "tô bem mal"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
     r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
@@ -278,7 +278,7 @@ _STILL_NOW = re.compile(
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
     # "hoje tô sem febre" denies it
-    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b))\b"
+    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b|estavel|(?:muito|super)\s+bem|(?:ha|faz)\s+\d))\b"
 )
 
 

@@ -242,16 +242,15 @@ _PAST_ANCHOR = re.compile(
     r"que\s+(?:eu\s+)?(?:te\s+|lhe\s+|ti\s+|vos\s+)?(?:contei|falei|mencionei|comentei|disse|relatei|expliquei)|"
     r"antes\s+d[ao]s?\s+(?:cirurgia|operacao|tratamento|transplante|marcapasso|stent|cateterismo))\b"
 )
-# "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
+# "Ontem", when today is told free of it ("foi ontem ... hoje não senti mais nada", "não voltou mais"). Not
 # for stroke signs: a transient one (a TIA) still needs care the day after.
 _YESTERDAY_CLEAR = re.compile(
-    r"\b(?:ontem|anteontem|"
-    + WEEKDAY
-    + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
+    r"\b(?:ontem|anteontem|" + WEEKDAY + r")\b(?=.*\b(?:nao\s+(?:voltou|voltaram|repetiu)\s+mais|"
+    r"hoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
     r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento|"
-    r"suave|joia|firme|beleza)\b))"
+    r"suave|joia|firme|beleza)\b)))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"

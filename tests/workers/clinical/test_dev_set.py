@@ -408,15 +408,15 @@ FLOORS = {
     "paraphrases-32.jsonl": (1.0, 1.0, 1.0),
     # robust-voice2: dictated run-ons, 23 written before tuning (15/23 on 13bce57) and 9 after, all right
     "paraphrases-33.jsonl": (1.0, 1.0, 1.0),
-    # held-spec-who2: 21 written before tuning (10/21 on 6c58ac3) and 8 after, all right
+    # held-spec-who2: 21 written before tuning (10/21 on 6c58ac3) and 17 after, all right
     "paraphrases-35.jsonl": (1.0, 1.0, 1.0),
     # Sixth session's three held-back sets (docs/first-sight/session6-s6c-closing.md, -s6d.md, -s6e.md),
     # scored at first sight on the final engine 72f1b52: 0.939 / 1.000 / 0.845, 0.958 / 1.000 / 0.875
     # and 0.938 / 0.800 / 0.903. held-spec-who2 (others' episodes, the past, warn-if lists, asked
     # and denied) raised their specificity.
-    "blind-s6c.jsonl": (0.938, 1.0, 0.915),
-    "blind-s6d.jsonl": (0.958, 1.0, 0.916),
-    "blind-s6e.jsonl": (0.937, 0.8, 0.944),
+    "blind-s6c.jsonl": (0.938, 1.0, 0.943),
+    "blind-s6d.jsonl": (0.958, 1.0, 0.930),
+    "blind-s6e.jsonl": (0.937, 0.8, 0.972),
 }
 
 

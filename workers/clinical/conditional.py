@@ -42,7 +42,7 @@ _SUBJUNCTIVE_VERB = re.compile(
 _SE_LIST = re.compile(
     r"(?<!-)\bse\s+(?!e\b)(?:(?!(?:eu|ele|ela|voce|nao|to|tou|estou|tenho|sinto|fico|ta|tava)\b)"
     # a value is an item's word too: "retornar se febre acima de 38,5 ou falta de ar"
-    r"(?>[a-z]{1,3}\b|[a-z]+(?<![a-z]{2}[aei]r)\b|\d+\b)\s*(?:(?:,|\bou\b|\be\b)\s*)?){1,12}$"
+    r"(?>[a-z]{1,3}\b|[a-z]+(?<![a-z]{2}[aei]r)\b|\d+(?:\.\d+)?\b)\s*(?:(?:,|\bou\b|\be\b)\s*)?){1,12}$"
 )
 _LIST_END = re.compile(r"(?:,|\bou\b|\be\b)\s*$")
 # A return instruction in speech, the final r dropped: "vortá si tivé febri", "voltar no posto se

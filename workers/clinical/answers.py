@@ -84,6 +84,12 @@ _ONGOING = re.compile(
     # "já parou, mas voltou agora": it came back
     r"(?<!nao\s)(?<!mais\s)voltou(?!\s+(?:tudo\s+)?ao\s+normal)|de\s+novo|recomecou|outra\s+vez)\b"
 )
+# Effort done without stopping to rest is breath regained, not a thing that does not stop: "subo a
+# ladeira da padaria de boa sem parar" (held-spec-who2).
+_EFFORT_NONSTOP = re.compile(
+    r"\b(?:subo|subi|ando|andei|caminho|caminhei|corro|corri|nado|nadei|pedalo|pedalei|consigo|consegui)\b"
+    r"[^.,;!?]{0,40}?\bsem\s+parar\b"
+)
 _STOPPED = re.compile(
     r"\b(?:parou|estancou|passou|sumiu|melhorou|acabou|secou|sequinh[oa]|ja\s+nao|nao\s+(?:tenho|tem|sinto|esta|ta)\s+mais|"
     r"ya\s+no)\b"
@@ -262,7 +268,7 @@ def read_answer(folded: str) -> Answer:
     no = _NO.match(body)
     # "tá não parou ontem": the "não" of the verb said back is the answer, no part of "não parou"
     told = first_clause[no.end() :] if no is not None and not body.startswith("nao") else first_clause
-    ongoing: bool | None = True if _ONGOING.search(told) else None
+    ongoing: bool | None = True if _ONGOING.search(_EFFORT_NONSTOP.sub(" ", told)) else None
     if ongoing is None and _STOPPED.search(told):
         ongoing = False
     if _ONGOING_START.match(body):

@@ -47,3 +47,16 @@ NOTHING_SINCE = (
     r"(?:nada|nunca|nao|nenhuma|nenhum)\b(?!\s+(?:melhor\w*|melhora|alivio|diferenca|passou|parou|sarou|sumiu|"
     r"resolveu|adiantou|dia\s+sem))"
 )
+# No longer, for a while (`assertion._OVER`, held-spec-who2): "já não sinto faz uma semana", "sem esses
+# pensamentos há três anos", "tô há 3 anos limpa", "isso nem passa mais pela minha cabeça", "hoje tô
+# muito bem", "hoje estou estável"; what bled has healed or cleared ("já cicatrizou", "já clareou").
+NO_LONGER = (
+    r"|(?:ja\s+)?nao\s+(?:sinto|tenho|tive|senti|sente|tem|teve)\s+(?:mais\s+)?(?:faz|ha)\s+(?:uns\s+|umas\s+|mais\s+de\s+)?"
+    r"(?:\d+|uma?|dois|duas|tres|alguns|algumas)\s+(?:dias?|semanas?|mes|meses|anos?)|"
+    r"sem\s+(?:esses?|essas?|aqueles?|aquelas?)\s+(?:pensamentos?|ideias?|vontades?|crises?|episodios?|sintomas?)\s+"
+    r"(?:ha|faz)\b|(?:to|estou|tou)\s+(?:ha|faz)\s+(?:\w+\s+){1,3}?(?:limp[oa]|bem|estavel)|"
+    r"(?:nem|nao)\s+passa\s+mais\s+pela\s+(?:minha\s+|sua\s+)?cabeca|nao\s+penso\s+mais\s+nisso|"
+    r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto)\s+(?:(?:muito|super|bem)\s+(?:bem|melhor|estavel)|estavel)|"
+    r"(?:ja\s+)?(?:clareou|cicatrizou|cicatrizad[oa])"
+)
+FULLY_OVER_NO_LONGER = FULLY_OVER + NO_LONGER

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .aside import BELIEVED_OVER, FULLY_OVER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
+from .aside import BELIEVED_OVER, FULLY_OVER, FULLY_OVER_NO_LONGER, NOTHING_SINCE, TREATMENT_OBJECT, set_aside
 from .hypotheses import asks, asks_about, told_because
 from .lexicon import ACTIVITY_AGAIN, AGAIN_OF_ACTIVITY
 from .prefilter import WordStarts, may_match
@@ -181,11 +181,11 @@ _OVER = re.compile(
     + NOTHING_SINCE
     + r"|"
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|"
-    + FULLY_OVER
+    + FULLY_OVER_NO_LONGER
     + r"|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
     r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa]|"
-    r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n)\b)|"  # "tô bem não" (said after) is not fine
+    r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n|mal|ruim|pior)\b)|"  # "tô bem não", "tô bem mal"
     r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
     r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
@@ -242,16 +242,15 @@ _PAST_ANCHOR = re.compile(
     r"que\s+(?:eu\s+)?(?:te\s+|lhe\s+|ti\s+|vos\s+)?(?:contei|falei|mencionei|comentei|disse|relatei|expliquei)|"
     r"antes\s+d[ao]s?\s+(?:cirurgia|operacao|tratamento|transplante|marcapasso|stent|cateterismo))\b"
 )
-# "Ontem", when today is told as free of it ("foi ontem à noite ... hoje não senti mais nada"). Not
+# "Ontem", when today is told free of it ("foi ontem ... hoje não senti mais nada", "não voltou mais"). Not
 # for stroke signs: a transient one (a TIA) still needs care the day after.
 _YESTERDAY_CLEAR = re.compile(
-    r"\b(?:ontem|anteontem|"
-    + WEEKDAY
-    + r")\b(?=.*\bhoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
+    r"\b(?:ontem|anteontem|" + WEEKDAY + r")\b(?=.*\b(?:nao\s+(?:voltou|voltaram|repetiu)\s+mais|"
+    r"hoje\s+(?:\w+\s+)?(?:nao\s+(?:senti|tive|sinto|tenho)|sem\s+nada|"
     # "hoje acordei normal", "hoje amanheci bem disposta", "hoje levantei ótimo"
     r"(?:to|estou|tou|ta|esta|acordei|amanheci|levantei|acordou|amanheceu)\s+(?!nao\b)(?:\w+\s+)?"
     r"(?:bem|normal|otim[oa]|boa|bom|nov[oa]|novinh[oa]|tranquil[oa]|zerad[oa]|inteir[oa]|100|cem\s+por\s+cento|"
-    r"suave|joia|firme|beleza)\b))"
+    r"suave|joia|firme|beleza)\b)))"
 )
 _STILL_NOW = re.compile(
     r"\b(?:"
@@ -278,7 +277,7 @@ _STILL_NOW = re.compile(
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
     # "hoje tô sem febre" denies it
-    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b))\b"
+    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b|estavel|(?:muito|super)\s+bem|(?:ha|faz)\s+\d))\b"
 )
 
 

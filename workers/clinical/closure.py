@@ -51,7 +51,14 @@ _RECURRED = re.compile(
 )
 # ... or the rest of its own sentence, by a verb of having told again: "minha última convulsão foi
 # há 8 anos, mas essa noite tive outra" (not "hoje tô grávida de novo": the pregnancy repeats).
-_TOLD_AGAIN_RE = re.compile(r"\b" + _TOLD_AGAIN + r"\b")
+# ... or the episode taken up again by a pointer (held-spec-who2): "tive ideação suicida em 2020 e esses
+# pensamentos voltaram", "..., mas hoje tô com esses pensamentos de novo" (never "voltou ao normal").
+_TOLD_AGAIN_RE = re.compile(
+    r"\b(?:"
+    + _TOLD_AGAIN
+    + r"|(?:esses?|essas?|aqueles?|aquelas?|isso)\s+(?:[a-z]+\s+){0,2}?(?:(?<!nao\s)(?<!mais\s)"
+    r"(?:voltou|voltaram)(?!\s+(?:a|ao|pra|para)\b)|de\s+novo|novamente|outra\s+vez))\b"
+)
 
 
 def recurred_next(text: str, clause_end: int, mention_end: int | None = None) -> bool:

@@ -41,20 +41,35 @@ _SUBJUNCTIVE_VERB = re.compile(
 # message took 200 ms here; `bench/clinical_rules.py`).
 _SE_LIST = re.compile(
     r"(?<!-)\bse\s+(?!e\b)(?:(?!(?:eu|ele|ela|voce|nao|to|tou|estou|tenho|sinto|fico|ta|tava)\b)"
-    r"(?>[a-z]{1,3}\b|[a-z]+(?<![a-z]{2}[aei]r)\b)\s*(?:(?:,|\bou\b|\be\b)\s*)?){1,12}$"
+    # a value is an item's word too: "retornar se febre acima de 38,5 ou falta de ar"
+    r"(?>[a-z]{1,3}\b|[a-z]+(?<![a-z]{2}[aei]r)\b|\d+(?:\.\d+)?\b)\s*(?:(?:,|\bou\b|\be\b)\s*)?){1,12}$"
 )
 _LIST_END = re.compile(r"(?:,|\bou\b|\be\b)\s*$")
 # A return instruction in speech, the final r dropped: "vortá si tivé febri", "voltar no posto se
 # sentir dor no peito", "procurar a UPA se der falta de ar". The return verb makes "se tive" the
 # future subjunctive ("tivé"), not the past.
-_RETURN_IF = re.compile(
-    r"\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a))\s+(?:[a-z]+\s+){0,3}?s[ei]\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?"
-    r"(?:(?:tive|tiver|tiverem|senti|sentir|fica|ficar|aparece|aparecer|der|da|vier|vie|comeca|comecar|"
+_IF_VERB = (
+    r"(?:tive|tiver|tiverem|senti|sentir|fica|ficar|aparece|aparecer|der|da|vier|vie|comeca|comecar|"
     # the instruction reported, in the past subjunctive: "falou pra voltar se tivesse sangramento"
-    r"tivesse|sentisse|ficasse|aparecesse|desse|viesse|comecasse)\s+)"
+    r"tivesse|sentisse|ficasse|aparecesse|desse|viesse|comecasse)"
+)
+_RETURN_IF = re.compile(
+    # ... or to warn the team: "pediu pra eu avisar se tivesse dor no peito", "ligar se tiver falta de ar"
+    r"\b(?:v[oa][lr]t(?:ar|a|e)|retorn(?:ar|a|e)|procur(?:ar|a|e)|corr(?:er|e|a)|avis(?:ar|a|e)|lig(?:ar|a|ue))\s+"
+    r"(?:[a-z]+\s+){0,3}?s[ei]\s+(?:eu\s+|ele\s+|ela\s+|voce\s+)?" + _IF_VERB + r"\s+"
+    # the instruction's list goes on past an "ou": "se tivesse febre de novo ou ficasse com falta de
+    # ar" (never across a turn to what is so: "..., mas agora tô com falta de ar")
+    r"(?:(?:(?!(?:mas|porem|agora|hoje|so|to|tou|estou|tenho|sinto)\b)(?:[a-z]+|\d+)[\s,]+){0,6}?ou\s+"
+    r"(?:" + _IF_VERB + r"\s+)?)?"
     r"(?:(?:com|um|uma|de)\s+)?$"
 )
 
+# The instruction invoked right after it: "vc perguntou se eu ia avisar se tivesse dor no peito né?
+# então, tá doendo agora" (held-spec-who2): a symptom going on now, in words of its own.
+_INVOKED_NOW = re.compile(
+    r"\b(?:(?:ta|esta|to|estou|tou)\s+(?:me\s+)?(?:doendo|sangrando|apertando|queimando)|"
+    r"(?:to|estou|tou)\s+(?:sentindo|tendo)\s+(?:isso|ela|ele|agora))\b"
+)
 
 # ... and the other order, the "if" first: "si dé febri é pra vortá no hospital", "se tiver falta de
 # ar, volta no posto", "caso sinta dor no peito tem que procurar a UPA", "se um dia eu sentir dor no
@@ -84,7 +99,7 @@ def bare_condition(prefix: str, mention: str, match_is_verb: bool, after: str = 
     if match_is_verb:
         return False
     if _RETURN_IF.search(prefix[-80:]):
-        return True
+        return not _INVOKED_NOW.search(after)  # "... avisar se tivesse dor no peito né? então, tá doendo"
     tail = prefix[-40:]
     if after and _IF_CUES.search(tail) and _IF_VERB_BEFORE.search(tail) and _THEN_RETURN.match(after):
         return True

@@ -45,13 +45,13 @@ _BYSTANDER = (
 _BYSTANDER_RE = re.compile(r"^(?:" + _BYSTANDER + r"|outr[oa] paciente|companheir[oa] de quarto)$")
 _CARRY_OVER_CHARS = 40
 _OBJECT_OF = re.compile(r"\b(?:pro|pra|para|pros|pras|ao|aos|com|pelo|pela)\s+$")
-# "quem caiu e ralou o joelho sangrando foi o filho da vizinha": the "quem" clause may run long, but
-# not through the writer ("quem me levou quando desmaiei foi meu marido").
+# "quem caiu e ralou o joelho sangrando foi o filho da vizinha" ("a outra senhora", held-spec-who2): the
+# "quem" clause may run long, but not through the writer ("quem me levou quando desmaiei foi meu marido").
 _WHO_BEFORE = re.compile(
     r"\bquem\s+(?:(?!(?:me|eu|mim|comigo|to|tou|estou|tenho|sinto|mas|porem)\b|[a-z]+ei\b)[a-z]+,?\s+){0,8}$"
 )
 _IS_PERSON_AFTER = re.compile(
-    r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|um|uma|meu|minha|nosso|nossa)\s+(?P<noun>[a-z]+)"
+    r"[^.;!?\n]{0,40}?\b(?:e|eh|sao|foi)\s+(?:o|a|os|as|um|uma|meu|minha|nosso|nossa)\s+(?P<other>outr[oa]s?\s+)?(?P<noun>[a-z]+)"
     r"(?P<of>\s+(?:dele|dela|deles|delas)\b)?"
 )
 _EI_VERB = re.compile(r"[a-z]{2,}ei\b")  # "desmaiei": the mention itself says who
@@ -205,7 +205,7 @@ class Experiencer:
             return None
         if not self.caregiver:
             return True
-        return bool(m.group("of")) or bool(_BYSTANDER_RE.match(m.group("noun")))
+        return bool(m.group("of") or m.group("other") or _BYSTANDER_RE.match(m.group("noun")))  # "a outra"
 
     @property
     def firsts(self) -> list[int]:

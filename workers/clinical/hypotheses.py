@@ -20,13 +20,14 @@ import re
 # "o médico perguntou se ...", "a enfermeira quis saber se ...": the mention after "se", in the same
 # sentence.
 _REPORTED_QUESTION = re.compile(
-    r"\b(?:perguntou|perguntaram|perguntava|perguntavam|perguntando|quis\s+saber|quiseram\s+saber|"
+    # ... or the writer asked it: "perguntei se ele já pensou em se matar e ele disse que não"
+    r"\b(?:perguntou|perguntaram|perguntava|perguntavam|perguntando|perguntei|perguntamos|quis\s+saber|quiseram\s+saber|"
     r"queria\s+saber|queriam\s+saber)\b[^.;!?\n]{0,60}?\bse\b[^.;!?\n]*$"
 )
 # The answer, told after it: "e eu disse que não", ", não teve não", "nunca desmaiei", "respondi que nunca".
 _ANSWERED_NO = re.compile(
     r"[^.;!?\n]{0,60}?(?:"
-    r"\b(?:disse|falei|respondi|neguei|expliquei)\s+(?:(?:pra|para|a)\s+\w+\s+)?que\s+(?:nao|nunca)\b"
+    r"\b(?:disse|falei|falou|respondi|respondeu|neguei|negou|expliquei|explicou)\s+(?:(?:pra|para|a)\s+\w+\s+)?que\s+(?:nao|nunca)\b"
     r"(?!\s+(?:sei|lembro|sabia|tenho\s+certeza|lembrava))|"
     r"(?<![a-z])(?:nao|num|nunca|jamais)\s+(?:\w+\s+)?(?:teve|tive|tem|tenho|tinha|penso|pensei|pensou|pensa|sinto|"
     r"senti|sente|sentiu|desmai\w+|aconteceu|acontece)\b|"

@@ -166,7 +166,9 @@ _TOPIC_HEAD = re.compile(
     r"brigadistas?|simulac\w+|simulados?|apostila|"
     # a lesson with its topic marker: "palestra sobre", "curso de como", "aula sobre"
     r"(?:curso|cursos|treinamento|treinamentos|aula|aulas|palestra|palestras|capacitac\w+|oficina|workshop|"
-    r"modulo|modulos)\s+(?:sobre|de\s+como|para\s+(?:agir|atender|socorrer)))\b"
+    r"modulo|modulos)\s+(?:sobre|de\s+como|para\s+(?:agir|atender|socorrer))|"
+    # a leaflet and its topic: "nada disso que apareceu no panfleto de AVC" (held-spec-who2)
+    r"(?:panfletos?|folhetos?|cartaz|cartazes|cartilhas?|campanhas?|reportagens?|materias?)\s+(?:sobre|de|do|da)(?:\s+prevencao\s+d[eoa])?)\b"
 )
 # A person or a first-person word after the head makes it an event: "no treinamento eu desmaiei",
 # "na aula tive uma convulsão", "no curso a minha colega desmaiou".

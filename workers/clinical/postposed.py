@@ -120,8 +120,9 @@ _NEXT_DENIED = (
     r"\s+(?:e\s+)?" + _LISTED + r"\b(?:\s+[a-z]+){0,3}?\s+(?:tambem\s+)?nao"
     r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|e|tambem|" + _LISTED + r")\b)"
 )
+# ... or a bracket opened on the reading behind it: "febre não (36,8 no termômetro)" (held-spec-who2)
 _ENDS_BEFORE_LIST = (
-    r"(?=\s*(?:[.;,!)\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem|"
+    r"(?=\s*(?:[.;,!()\n]|$)|\s+(?:so|mas|porem|apenas|somente|nem|ai|entao|gracas|graca|gloria|deus|tambem|"
     r"eu|ele|ela|e\s+so)\b|\s+[a-z]{3,}\s+sim\b|"
 )
 _DENIAL_ENDS = _ENDS_BEFORE_LIST + _NEXT_DENIED + r")"

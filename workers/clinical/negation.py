@@ -282,7 +282,8 @@ _SUBJUNCTIVE = words(
 _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
-_NONE_INSIDE = re.compile(r"[a-z]+\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
+# ... also after an adjective of the complaint: "dor física nenhuma, nem no peito", "dor forte nenhuma"
+_NONE_INSIDE = re.compile(r"[a-z]+(?:\s+[a-z]{4,})?\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
 _POST_STEMS = re.compile(r"nao|neg|ausen|descart|afast|exclu|inexist")  # in every word `_post_negated` reads
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "

@@ -225,6 +225,7 @@ LABELLED = {
         "paraphrases-31.jsonl",  # s6-spec-who: another's episode beside "eu tô bem"/"eu não", a long-past one
         "paraphrases-32.jsonl",  # s6-spec-what: jokes, crazes, lessons' topics, "também não" lists (s6a)
         "paraphrases-33.jsonl",  # robust-voice2: dictated run-ons (questions, later readings, late denials)
+        "paraphrases-36.jsonl",  # held-spec-what2: spoken verbs/kin, denials put last, idioms, born-so signs
     )
 }
 
@@ -279,6 +280,7 @@ PARAPHRASES = [
         "paraphrases-31.jsonl",
         "paraphrases-32.jsonl",
         "paraphrases-33.jsonl",
+        "paraphrases-36.jsonl",
     )
     for case in _cases(name)
 ]
@@ -409,9 +411,14 @@ FLOORS = {
     # Sixth session's three held-back sets (docs/first-sight/session6-s6c-closing.md, -s6d.md, -s6e.md),
     # scored at first sight on the final engine 72f1b52: 0.939 / 1.000 / 0.845, 0.958 / 1.000 / 0.875
     # and 0.938 / 0.800 / 0.903.
-    "blind-s6c.jsonl": (0.938, 1.0, 0.845),
-    "blind-s6d.jsonl": (0.958, 1.0, 0.875),
-    "blind-s6e.jsonl": (0.937, 0.8, 0.902),
+    # held-spec-what2 (paraphrases-36): nine of their false alarms fixed by what is said and how it is
+    # spelt, specificity 0.845 -> 0.901, 0.875 -> 0.917, 0.903 -> 0.931.
+    "blind-s6c.jsonl": (0.938, 1.0, 0.901),
+    "blind-s6d.jsonl": (0.958, 1.0, 0.916),
+    "blind-s6e.jsonl": (0.937, 0.8, 0.930),
+    # held-spec-what2's own sentences: 19 near misses that must stay silent, 13 that must alert (14 of the
+    # 19 alerted on main 7402006; the eight phonetic ones were written after the first fix)
+    "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
 }
 
 

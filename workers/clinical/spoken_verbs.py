@@ -48,15 +48,23 @@ _GO = re.compile(
     r"posto|emergencia)\b)"
 )
 
-_KIN = {"painho": "meu pai", "mainha": "minha mae", "voinho": "meu avo", "voinha": "minha avo"}
-_KIN_RE = re.compile(r"\b(?:(meu|minha)\s+)?(painho|mainha|voinho|voinha)\b")
+_KIN = {
+    "painho": "meu pai",
+    "painhu": "meu pai",
+    "mainha": "minha mae",
+    "voinho": "meu avo",
+    "voinhu": "meu avo",
+    "voinha": "minha avo",
+}
+# ... also with the final vowel as it sounds ("painhu", "voinhu")
+_KIN_RE = re.compile(r"\b(?:(meu|minha)\s+)?(painh[ou]|mainha|voinh[ou]|voinha)\b")
 
 
 def regional_kin(norm: Normalised) -> Normalised:
     """ "painho", "mainha" as "meu pai", "minha mãe": before the spelling pass, which would otherwise
     make "painel" and "marinha" of them."""
     text = norm.text
-    if "nho" not in text and "nha" not in text:  # the common case, without a regex
+    if "inh" not in text:  # the common case, without a regex
         return norm
     edits = [(*m.span(), _KIN[m.group(2)]) for m in _KIN_RE.finditer(text)]
     return rewrite(norm, edits) if edits else norm

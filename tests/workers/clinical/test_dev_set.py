@@ -416,8 +416,8 @@ FLOORS = {
     "blind-s6c.jsonl": (0.938, 1.0, 0.901),
     "blind-s6d.jsonl": (0.958, 1.0, 0.916),
     "blind-s6e.jsonl": (0.937, 0.8, 0.930),
-    # held-spec-what2's own sentences: 19 near misses that must stay silent, 13 that must alert (14 of the
-    # 19 alerted on main 7402006; the eight phonetic ones were written after the first fix)
+    # held-spec-what2's own sentences: 20 that must stay silent, 14 near misses that must alert (14 of the
+    # first 18 silent ones alerted on main 7402006; spoken-verb and "painhu" ones came after the first fix)
     "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
 }
 

@@ -39,7 +39,10 @@ _COMPLAINT_BEFORE = re.compile(
     r"diarreia|inchaco|coceira|pressao|crise|colica|ferida|corte|machucado|hemorragia)\b(?:\s+[a-z]+){0,4}?\s+$"
 )
 # A complement makes it the present of a verb with an object: "paro de comer", "passo mal", "acabo com".
-_COMPLEMENT_AFTER = re.compile(r"\s+(?:de|di|com|cum|mal|a|o|u|pra|para|no|na|nu|por)\b")
+# A place, even after a time word, makes it a going: "febri passo ontem no postu" (I went by).
+_COMPLEMENT_AFTER = re.compile(
+    r"\s+(?:(?:ontem|onti|hoje|hoji|cedo|cedu)\s+)?(?:de|di|com|cum|mal|a|o|u|pra|para|no|na|nu|por|pelo|pela|em|la|aqui)\b"
+)
 _EU_NEAR = re.compile(r"\b(?:eu|nao|num|nem|nunca|que|se|si|quando|quandu)\s+$")
 
 _GO = re.compile(

@@ -152,6 +152,46 @@ _WITH_NEWS_AFTER = re.compile(
 )
 
 
+# (held-spec-what2) The idiom told with its thing: "quase tive um infarto quando o Palmeiras tomou o gol",
+# "quase tive um ataque cardíaco com a fatura": a near catastrophe at a game, a bill, news.
+_NEAR_MISS_THING = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,3}?(?:quando|com|no|na|vendo|assistindo|depois\s+d[aeo])\b[^.;!?\n]{0,40}?"
+    + _NONBODY_CAUSE
+)
+# Sunk in work: "tô me afogando em trabalho", "sufocada de tanta tarefa", "afogado nas dívidas". A
+# choking verb whose medium is a load of things (never "me afogando no catarro", "sufocando com a fumaça").
+_SUNK_IN = re.compile(
+    r"\s*(?:em|no|na|nos|nas|de|com)\s+(?:(?:tant[oa]s?|muit[oa]s?|ess[ae]s?|meus?|minhas?|[oa]s?|tanta\s+coisa\s+d[aeo]s?)\s+)?"
+    r"(?:trabalhos?|servicos?|tarefas?|compromissos?|problemas?|reunio\w*|contas?|boletos?|dividas?|burocracia|"
+    r"papelada|afazeres|provas?|demandas?|pepinos?|entregas?|clientes?|pedidos?|emails?|prazos?|planilhas?|"
+    r"relatorios?|estudos?|coisas?|preocupac\w*|responsabilidades?)\b"
+)
+# The heart tight or broken with longing, a farewell, a parting (s6d): an emotion, unless a sign of the
+# body goes with it ("coração apertado e doendo, suando frio").
+_LONGING = re.compile(
+    r"\b(?:saudades?|tristeza|separacao|despedida|luto|magoa|desilusao|decepcao|partiu|foi\s+embora|"
+    r"(?:se\s+)?mudou|viajou|emocionad[oa]|emocao|chorei|chorando)\b"
+)
+_BODY_SIGN = re.compile(
+    r"\b(?<!saudade\s)(?<!saudades\s)(?:doendo|doi|dor|suor|suando|suad[oa]|braco|queixo|falta\s+de\s+ar|sem\s+ar|desmai\w*|tont\w*)\b"
+)
+
+
+def heart_longing(text: str, start: int, end: int) -> bool:
+    """ "meu coração ficou apertado quando meu filho mudou pro Japão": the heart of a feeling."""
+    if not text.startswith("coracao", start):
+        return False
+    cut = re.search(r"[.!?\n]", text[end : end + 100])
+    window = text[end : end + (cut.start() if cut else 100)]
+    return bool(_LONGING.search(window)) and not _BODY_SIGN.search(window)
+
+
+def sunk_in(text: str, start: int, end: int) -> bool:
+    """ "tô me afogando em trabalho": choking on a load of things is being busy."""
+    mention = text[start:end]
+    return ("afog" in mention or "sufoc" in mention or "asfix" in mention) and bool(_SUNK_IN.match(text, end))
+
+
 def nonbody_cause(text: str, start: int, end: int) -> bool:
     """ "a conta me deixou sem ar", "me deixou sem ar com aquela notícia", "o jogo quase me deu um
     infarto": a breath or a heart taken by a thing, unless it goes on ("até agora", "ainda")."""
@@ -287,8 +327,13 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True
     if _FIG_AFTER.match(after):
         return True
-    if near_miss and _FIG_NEAR_MISS_BEFORE.search(before) and _FIG_NEAR_MISS_REASON.match(after):
-        return True
+    if near_miss and _FIG_NEAR_MISS_BEFORE.search(before):
+        if _FIG_NEAR_MISS_REASON.match(after):
+            return True
+        if (_CATASTROPHE.match(mention) or mention.startswith("ataque")) and _NEAR_MISS_THING.match(after):
+            return True  # "quase tive um infarto quando o Palmeiras tomou o gol"
+    if sunk_in(text, start, end) or heart_longing(text, start, end):
+        return True  # "me afogando em trabalho", "coração apertado quando meu filho mudou"
     if _KILL.search(mention) and (
         re.search(r"\b(?:vai|vao|ia|iam|quer|querem|acaba|acabam)\s+$", before)
         or re.match(r"^\s*de\s+(?:raiva|rir|trabalhar|estudar|tanto|vergonha|susto)", after)

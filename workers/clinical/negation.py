@@ -13,9 +13,8 @@ text (lowercase, no accents), and returns why the mention does not count, or Non
 - ``indicacao`` (reports only): the request reason ("Indicação: suspeita de TEP") is not a finding.
 - ``motivo_internacao`` (discharge summaries only): "Internado por dor torácica" is why the patient
   came in; it alerts only when the clause says it goes on ("mantém", "ainda", "persiste").
-The scope rules (a clause boundary ends a scope, a negator runs over a list, a bare "não" only
-through a verb of having or feeling, doubt is not denial, ...) are listed with examples in
-docs/clinical-engine.md, "Assertion of every mention".
+Scope rules (a clause boundary ends a scope, a negator runs over a list, a bare "não" only through a
+verb of having or feeling, doubt is not denial...): docs/clinical-engine.md, "Assertion of every mention".
 """
 
 from __future__ import annotations
@@ -282,9 +281,10 @@ _SUBJUNCTIVE = words(
 # Work-up words: in a report they ask a question ("para investigar TEP"); in a complaint or an
 # admission reason they name what happened ("investigação de síncope").
 _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
-# "cem febre" is how dictation writes "sem febre" (and the numbers step makes it "100 febre").
+# "cem febre" is how dictation writes "sem febre" (the numbers step makes it "100 febre"); "nenhuma"
+# may follow an adjective of the complaint ("dor física nenhuma, nem no peito").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
-_NONE_INSIDE = re.compile(r"[a-z]+\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
+_NONE_INSIDE = re.compile(r"[a-z]+(?:\s+[a-z]{4,})?\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
 _POST_STEMS = re.compile(r"nao|neg|ausen|descart|afast|exclu|inexist")  # in every word `_post_negated` reads
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "

@@ -36,9 +36,11 @@ _NOT_BACK = re.compile(
 )
 # "me matar nunca", "febre eu ter nunca": the last word of the clause.
 _NEVER_LAST = re.compile(
-    r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:ter|sentir|fazer)\s+)?nunca(?=\s*(?:[.;,!)\n]|$)|"
+    r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:ter|sentir|fazer|tive|tenho|teve|senti|sinto)\s+)?nunca"
+    # "desmaiei nunca na vida", "convulsão tive nunca na minha vida": the clause still ends after it
+    r"(?:\s+(?:na|em)\s+(?:minha\s+|toda\s+a\s+|toda\s+minha\s+)?vida)?(?=\s*(?:[.;,!)\n]|$)|"
     # spoken, run on: "tirar minha vida nunca tá amarrado", "me matar nunca graças a Deus"
-    r"\s+(?:(?:ta|esta|isso|e)\s+(?:repreendid|amarrad)|(?:so|mas|porem|gracas|graca|gloria|deus)\b))|"
+    r"\s+(?:(?:ta|esta|isso|e)\s+(?:repreendid|amarrad)|(?:so|mas|porem|gracas|graca|gloria|deus|quero|queria|preciso)\b))|"
     # "me matar nunca passou pela cabeça", "isso nem passa pela minha cabeça"
     r"\s*(?:isso\s+)?(?:nunca|nem|jamais)\s+(?:me\s+)?(?:passou|passa|passaria|passava)\s+pela\s+(?:minha\s+)?cabeca"
 )

@@ -31,8 +31,19 @@ _CHANGED = re.compile(
 )
 
 
+# (held-spec-what2) Born so: "a boca fica repuxada quando sorrio desde que nasci", "rosto caído de
+# nascença", "desde criança". A trait for life is no new sign, unless the sentence says it changed.
+_LIFELONG = re.compile(
+    r"\b(?:desde\s+que\s+(?:eu\s+)?(?:nasci|naci|era\s+(?:crianca|pequen[oa]|bebe))|de\s+nascenca|de\s+nascimento|"
+    r"desde\s+(?:crianca|pequen[oa]|bebe|sempre|o\s+nascimento)|(?:a|minha)\s+vida\s+(?:toda|inteira)|"
+    r"(?:sempre\s+)?(?:foi|fui|e)\s+assim\s+desde\s+sempre)\b"
+)
+
+
 def stable_sequela(text: str, sentence_start: int, sentence_end: int) -> bool:
-    """The sentence dates the deficit to a remote event and says it has stayed the same."""
+    """The sentence dates the deficit to a remote event and says it has stayed the same, or to birth."""
+    if _LIFELONG.search(text, sentence_start, sentence_end):
+        return not _CHANGED.search(text, sentence_start, sentence_end)
     return bool(
         _STABLE.search(text, sentence_start, sentence_end)
         and REMOTE_PAST.search(text, sentence_start, sentence_end)

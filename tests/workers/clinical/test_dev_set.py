@@ -227,6 +227,7 @@ LABELLED = {
         "paraphrases-33.jsonl",  # robust-voice2: dictated run-ons (questions, later readings, late denials)
         "paraphrases-34.jsonl",  # held-recall2: s6c/s6d/s6e misses by root cause, with near misses
         "paraphrases-35.jsonl",  # held-spec-who2: warn-if lists, no longer felt for a while, asked and denied
+        "paraphrases-36.jsonl",  # held-spec-what2: spoken verbs/kin, denials put last, idioms, born-so signs
     )
 }
 
@@ -283,6 +284,7 @@ PARAPHRASES = [
         "paraphrases-33.jsonl",
         "paraphrases-34.jsonl",
         "paraphrases-35.jsonl",
+        "paraphrases-36.jsonl",
     )
     for case in _cases(name)
 ]
@@ -417,11 +419,14 @@ FLOORS = {
     # and 0.938 / 0.800 / 0.903.
     # held-recall2 fixed all ten of their misses by cause (paraphrases-34): CRITICAL and HIGH recall 1.000
     # on each; held-spec-who2 (others' episodes, the past, warn-if lists, asked and denied) raised their
-    # specificity.
-    "blind-s6c.jsonl": (1.0, 1.0, 0.943),
-    "blind-s6d.jsonl": (1.0, 1.0, 0.930),
-    "blind-s6e.jsonl": (1.0, 1.0, 0.972),
+    # specificity, and held-spec-what2 (paraphrases-36) by what is said and how it is spelt.
+    "blind-s6c.jsonl": (1.0, 1.0, 1.0),
+    "blind-s6d.jsonl": (1.0, 1.0, 0.972),
+    "blind-s6e.jsonl": (1.0, 1.0, 1.0),
     "paraphrases-34.jsonl": (1.0, 1.0, 1.0),
+    # held-spec-what2's own sentences: 20 that must stay silent, 14 near misses that must alert (14 of the
+    # first 18 silent ones alerted on main 7402006; spoken-verb and "painhu" ones came after the first fix)
+    "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
 }
 
 

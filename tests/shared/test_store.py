@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
 from shared.store import Store, progress_for
+from tests.support.task_rows import task_row
 
 
 @pytest.fixture
@@ -20,16 +20,7 @@ def store(store_url: str):
 
 
 def _row(tenant: str = "a", key: str | None = None, h: str | None = None) -> dict:
-    return Store.new_task_row(
-        task_id=str(uuid.uuid4()),
-        tenant_id=tenant,
-        domain="clinico",
-        task_type="consulta",
-        created_at=datetime.now(UTC),
-        correlation_id="c",
-        idempotency_key=key,
-        request_hash=h,
-    )
+    return task_row(tenant_id=tenant, idempotency_key=key, request_hash=h)
 
 
 def test_created_task_is_queued_with_zero_attempts(store: Store) -> None:

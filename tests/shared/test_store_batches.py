@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from shared.store import BatchTask, Store, progress_for
+from tests.support.task_rows import task_row
 
 
 @pytest.fixture
@@ -21,16 +21,7 @@ def store(store_url: str) -> Iterator[Store]:
 
 
 def _row(task_id: str) -> dict:
-    return Store.new_task_row(
-        task_id=task_id,
-        tenant_id="a",
-        domain="exames",
-        task_type="hemograma",
-        created_at=datetime.now(UTC),
-        correlation_id=None,
-        idempotency_key=None,
-        request_hash=None,
-    )
+    return task_row(task_id=task_id, domain="exames", task_type="hemograma", correlation_id=None)
 
 
 def test_a_batch_starts_new_and_known_tasks_and_refuses_completed_ones_and_duplicates(store: Store) -> None:

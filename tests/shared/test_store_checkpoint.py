@@ -6,9 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,20 +14,11 @@ from sqlalchemy.engine import Connection
 
 from shared.store import Store, tasks
 from shared.store import checkpoint as checkpoint_module
+from tests.support.task_rows import task_row
 
 
 def _row() -> dict:
-    return Store.new_task_row(
-        task_id=str(uuid.uuid4()),
-        tenant_id="a",
-        domain="clinico",
-        task_type="consulta",
-        created_at=datetime.now(UTC),
-        correlation_id="c",
-        idempotency_key=None,
-        request_hash=None,
-        payload={"texto": "x" * 300},
-    )
+    return task_row(payload={"texto": "x" * 300})
 
 
 def _ids_in_file_alone(db: Path, tmp: Path) -> set[str]:

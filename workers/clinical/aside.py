@@ -47,7 +47,7 @@ NOTHING_SINCE = (
     r"(?:nada|nunca|nao|nenhuma|nenhum)\b(?!\s+(?:melhor\w*|melhora|alivio|diferenca|passou|parou|sarou|sumiu|"
     r"resolveu|adiantou|dia\s+sem))"
 )
-# No longer, for a while (`assertion._OVER`, held-spec-who2): "já não sinto faz uma semana", "sem esses
+# No longer, for a while (`episode_times.OVER`, held-spec-who2): "já não sinto faz uma semana", "sem esses
 # pensamentos há três anos", "tô há 3 anos limpa", "isso nem passa mais pela minha cabeça", "hoje tô
 # muito bem", "hoje estou estável"; what bled has healed or cleared ("já cicatrizou", "já clareou").
 NO_LONGER = (

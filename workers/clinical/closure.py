@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .assertion import _PAST_ANCHOR, _STILL_NOW, FREE_FOR_DAYS, WAS_AT
+from .episode_times import FREE_FOR_DAYS, PAST_ANCHOR, STILL_NOW, WAS_AT
 from .routine import masked
 
 # "foi" right after the mention, its subject: "o sangue nas fezes foi há três semanas", "a falta de ar
@@ -36,10 +36,10 @@ def dated_then_clear(text: str, start: int, end: int, sentence_end: int, reading
     if text.find("foi", end, end + 40) < 0:
         return False  # the common case, without a regex
     dated = _DATED_AFTER.match(text, end)
-    if dated is None or not _PAST_ANCHOR.search(masked(text[dated.start() : dated.end() + 40])):
+    if dated is None or not PAST_ANCHOR.search(masked(text[dated.start() : dated.end() + 40])):
         return False
     tail = text[end : min(len(text), sentence_end + 120)]
-    return (reading or bool(_NOW_CLEAR.search(tail))) and not _STILL_NOW.search(masked(tail))
+    return (reading or bool(_NOW_CLEAR.search(tail))) and not STILL_NOW.search(masked(tail))
 
 
 _SENTENCE_STOP = re.compile(r"[.;!?\n]")

@@ -25,7 +25,7 @@ from .cleft import cleft_other, writer_focus_other
 from .closure import dated_then_clear, recurred_next
 from .denied_cue import fall_denied
 from .episodes import closed_care_episode
-from .experiencer import FIRST_PERSON_FEVER, Experiencer, media_report
+from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .figurative import figurative, weather
 from .history import in_the_family, remote_history
 from .hyperbole import hyperbole
@@ -39,6 +39,7 @@ from .hypotheses import (
     warded_off,
 )
 from .jest import corrected_after, lesson_topic
+from .media import media_report
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .assertion import _PAST_ANCHOR, _RECENT, _STILL_NOW, FREE_FOR_DAYS
+from .episode_times import FREE_FOR_DAYS, PAST_ANCHOR, RECENT, STILL_NOW
 from .lexicon import REMOTE_PAST
 
 # The findings a past event can leave for good; an active one (bleeding, dyspnoea) is never a sequela.
@@ -95,9 +95,9 @@ def closed_since(text: str, sentence_start: int, start: int, end: int, sentence_
     comma = text.find(",", end, sentence_end)
     return bool(
         (
-            _PAST_ANCHOR.search(text, sentence_start, start)
-            or _PAST_ANCHOR.search(text, end, comma if comma >= 0 else sentence_end)
+            PAST_ANCHOR.search(text, sentence_start, start)
+            or PAST_ANCHOR.search(text, end, comma if comma >= 0 else sentence_end)
         )
-        and not _STILL_NOW.search(text, sentence_start, sentence_end)
-        and not _RECENT.search(text, sentence_start, sentence_end)
+        and not STILL_NOW.search(text, sentence_start, sentence_end)
+        and not RECENT.search(text, sentence_start, sentence_end)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .normalise import is_word
-from .spelling import VOCABULARY
+from .spelling_tables import VOCABULARY
 from .text import Normalised, rewrite, words
 
 # "num" is both "em um" ("tá num nove", "num instante") and the spoken "não" ("febre num tem", "num

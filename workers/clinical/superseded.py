@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .assertion import WEEKDAY
+from .episode_times import WEEKDAY
 
 _PAIN_PAST = re.compile(
     r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"

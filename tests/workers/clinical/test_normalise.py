@@ -11,7 +11,8 @@ import pytest
 
 from tests.workers.clinical.helpers import codes, consulta
 from workers.clinical import normalise
-from workers.clinical.spelling import ABBREVIATIONS, RULE_WORDS, fix_typos, fix_word
+from workers.clinical.spelling import RULE_WORDS, fix_typos, fix_word
+from workers.clinical.spelling_tables import ABBREVIATIONS
 from workers.clinical.spoken import spoken_no
 from workers.clinical.text import normalise as fold_text
 

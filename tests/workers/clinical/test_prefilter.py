@@ -176,10 +176,10 @@ def test_clause_boundaries_from_the_word_index_are_a_full_scans() -> None:
 def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> None:
     import random
 
-    from workers.clinical import assertion, experiencer
+    from workers.clinical import episode_times, media
     from workers.clinical.prefilter import WordStarts
 
-    patterns = [assertion._OVER, assertion._STILL_NOW, experiencer._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
+    patterns = [episode_times.OVER, episode_times.STILL_NOW, media._MEDIA, lx.REMOTE_PAST, lx.FEVER_MENTION]
     rng = random.Random(16)
     texts = [make_scanner(t, Mode.QUEIXA).t for t in _texts()]
     for t in texts:
@@ -196,9 +196,9 @@ def test_a_search_inside_a_sentence_finds_what_a_search_of_the_slice_finds() -> 
 
 
 def test_may_match_is_false_only_when_no_literal_prefix_occurs() -> None:
-    from workers.clinical import assertion, experiencer
+    from workers.clinical import assertion, experiencer, media
 
-    for pattern in (assertion._SIDE_EFFECT, experiencer._MEDIA, experiencer._TOPIC_SWITCH):
+    for pattern in (assertion._SIDE_EFFECT, media._MEDIA, experiencer._TOPIC_SWITCH):
         for t in _texts():
             if pattern.search(t.lower()):
                 assert may_match(pattern, t.lower())

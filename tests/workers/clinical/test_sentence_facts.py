@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.clinical import assertion
+from workers.clinical import assertion, episode_times
 from workers.clinical.negation import Mode
 from workers.clinical.prefilter import WordStarts
 from workers.clinical.routine import masked
@@ -20,7 +20,12 @@ def test_each_search_is_the_search_of_the_sentence_as_its_own_string() -> None:
     words = WordStarts(t)
     for a, b in ((0, len(t)), (0, 40), (43, 90), (5, 7), (len(t) - 30, len(t))):
         facts = SentenceFacts(t, a, b, words)
-        for pattern in (assertion._STILL_NOW, assertion._PAST_ANCHOR, assertion._OVER, assertion._RECENT):
+        for pattern in (
+            episode_times.STILL_NOW,
+            episode_times.PAST_ANCHOR,
+            episode_times.OVER,
+            episode_times.RECENT,
+        ):
             want = pattern.search(t[a:b])
             for got in (facts.search(pattern), facts.search(pattern), facts.search_slice(pattern)):
                 assert (got and got.span()) == (want and want.span())
@@ -28,7 +33,7 @@ def test_each_search_is_the_search_of_the_sentence_as_its_own_string() -> None:
 
 def test_without_a_word_index_the_slice_search_is_a_plain_search() -> None:
     facts = SentenceFacts("a febre passou ontem", 0, 20)
-    found = facts.search_slice(assertion._OVER)
+    found = facts.search_slice(episode_times.OVER)
     assert found is not None and found.group(0) == "passou"
 
 

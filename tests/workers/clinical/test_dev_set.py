@@ -427,6 +427,14 @@ FLOORS = {
     # held-spec-what2's own sentences: 20 that must stay silent, 14 near misses that must alert (14 of the
     # first 18 silent ones alerted on main 7402006; spoken-verb and "painhu" ones came after the first fix)
     "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
+    # Seventh session's six opening sets (docs/first-sight/session7-s7a.md ... -s7f.md), at first sight on
+    # main 2577564; the floors rise as this round's branches fix them by cause.
+    "blind-s7a.jsonl": (0.936, 1.0, 0.931),
+    "blind-s7b.jsonl": (0.936, 1.0, 0.902),
+    "blind-s7c.jsonl": (0.958, 1.0, 0.944),
+    "blind-s7d.jsonl": (0.959, 1.0, 0.859),
+    "blind-s7e.jsonl": (0.895, 0.9, 0.888),
+    "blind-s7f.jsonl": (0.875, 1.0, 0.930),
 }
 
 

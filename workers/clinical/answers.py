@@ -101,9 +101,11 @@ _SPANISH_NUMBERS = {
 _NUMBER = re.compile(r"(?<![\d:/,.])(\d{1,4})(?:\s*[.,]\s*(\d{1,2}))?(?![\d:])")
 # "39 e meio", "39 e 2": how a temperature is said aloud.
 _SAID_DECIMAL = re.compile(r"\b(3[4-9]|4[0-4])\s+e\s+(meio|meia|\d)\b")
+# A number followed by a unit is a dose, a duration or a price, not a reading. Counts ("12 vezes",
+# "3x") are left alone: they answer "quantas vezes?" (docs/clinical-engine.md, "Seventh session").
 _UNIT_AFTER = re.compile(
-    r"^\s*(?:x\b|vezes|comprimidos?|cps?|gotas|ml|mg|mcg|ui|u\b|h\b|hs?\b|horas?|min\w*|copos?|anos?|dias?|"
-    r"semanas?|meses|kg|reais|r\$|litros?|da\s+manha|da\s+tarde|da\s+noite|:\d)"
+    r"\s*(?:(?:comprimidos?|cps?|gotas|ml|mg|mcg|ui|u|hs?|horas?|min|minutos?|copos?|anos?|dias?|"
+    r"semanas?|meses|kg|reais|litros?|da\s+manha|da\s+tarde|da\s+noite)\b|r\$|:\d)"
 )
 _TIME_BEFORE = re.compile(r"(?:\b(?:as|a|desde|ate|das|de|dia|n[oº°]|numero|sala)\s*|:)$")
 _READING_BEFORE = re.compile(

@@ -202,3 +202,21 @@ def test_a_correction_moves_the_symptom_to_someone_else_or_to_the_past() -> None
         [("patient", "tive uma convulsão"), ("agent", "Entendi. Quando foi isso?")],
     )
     assert past["codes"] == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "já tomei 8 comprimidos de dipirona desde ontem",
+        "9 mg de morfina e a dor tá 2",
+        "a dor tá 2, dormi 9 horas",
+        "faz 9 dias que comecei o remédio, a dor tá 3",
+    ],
+)
+def test_a_dose_or_a_duration_is_never_read_as_the_pain_score_asked_for(answer: str) -> None:
+    assert agent_case(answer, [("agent", "De 0 a 10, quanto está a dor agora?")])["codes"] == []
+
+
+@pytest.mark.parametrize("answer", ["oito minha fia", "tá uns 9, tomei 2 comprimidos e nada"])
+def test_a_score_beside_a_dose_is_still_the_pain_score(answer: str) -> None:
+    assert agent_case(answer, [("agent", "De 0 a 10, quanto está a dor agora?")])["codes"] == ["dor_intensa"]

@@ -262,7 +262,7 @@ class Scanner:
                 )
             if (
                 over
-                or closed_since(t, a, start, end, b)
+                or closed_since(t, a, start, end, b, self.words)
                 or dated_then_clear(t, start, end, b, reading=codigo == "temperatura")
             ):
                 return "resolvido"

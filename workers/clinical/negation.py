@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from enum import StrEnum
 
 from .conditional import bare_condition
@@ -205,11 +206,13 @@ def suppression(
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None
-    cues = (
-        CUES.finditer(prefix)
-        if ctx.text is not text or may_hold_cue(text, ctx.cue_starts(), c_start, start)
-        else ()
-    )
+    cues: Iterable[re.Match[str]] = ()
+    if ctx.text is not text:
+        cues = CUES.finditer(prefix)
+    elif may_hold_cue(text, ctx.cue_starts(), c_start, start):
+        # The same matches, on `prefix`, tried only where the text's word index says a cue may start.
+        index = ctx._words
+        cues = CUES.finditer(prefix) if index is None else index.finditer_slice(CUES, c_start, start, prefix)
     for m in cues:
         kind = m.lastgroup or ""
         if kind == "ruleout" and _DOUBLE_NEGATIVE.search(prefix[: m.start()]):

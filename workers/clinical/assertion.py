@@ -24,6 +24,7 @@ from .episode_times import (
     YESTERDAY_CLEAR,
 )
 from .hypotheses import asks, asks_about, told_because
+from .indexed import search_in
 from .lexicon import ACTIVITY_AGAIN
 from .prefilter import WordStarts, may_match
 from .routine import masked
@@ -149,7 +150,7 @@ def hypothetical_question(
         spans = hypothetical_spans(text, sentence_start, sentence_end)
     if not spans:
         return False
-    if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
+    if search_in(_HAPPENING_NOW, text, sentence_start, sentence_end):  # it opens with look-behinds
         return False
     asked_before = any(e <= start and not told_because(text, e, start) for _s, e in spans)
     if not asked_before and not asks_about(text, sentence_start, start, sentence_end):

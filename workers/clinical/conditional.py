@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 
 _SE_DETERMINER = re.compile(r"(?<!-)\bse\s+(?:o|a|os|as|essa|esse|minha|meu|a\s+minha|o\s+meu)\s*$")
+# The last word of each `_SE_DETERMINER` match, as `str.rsplit` gives it (white space as `\s` reads it).
+_DETERMINER_LAST = frozenset(("o", "a", "os", "as", "essa", "esse", "minha", "meu"))
 _KNOWING_BEFORE_SE = re.compile(
     r"\b(?:sei|sabe|sabemos|saber|certeza|duvida|pergunto|perguntar|ver|entender|entendo|descobrir|lembro)\s+se\b"
 )
@@ -113,6 +115,10 @@ def bare_condition(prefix: str, mention: str, match_is_verb: bool, after: str = 
         return not _KNOWING_BEFORE_SE.search(tail, max(0, se_list.start() - 20), se_list.start() + 3)
     for pattern in (_SE_DETERMINER, _SE_SUBJECT):
         if pattern is _SE_SUBJECT and not _SUBJUNCTIVE_VERB.match(mention):
+            continue
+        # `_SE_DETERMINER` ends in a determiner, then white space: the clause's last word is one. Its
+        # search tries every position of the clause, on every mention (`bench/clinical_rules.py`).
+        if pattern is _SE_DETERMINER and (prefix.rsplit(None, 1) or [""])[-1] not in _DETERMINER_LAST:
             continue
         se = pattern.search(prefix)
         if se is not None and not _KNOWING_BEFORE_SE.search(prefix, max(0, se.start() - 20), se.end()):

@@ -297,7 +297,13 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True  # "o Inter me deu um AVC kkkk", "falta de ar kkkk brincadeira", "febre de Black Friday"
     if nonbody_cause(text, start, end) or made_a_face(text, start, end):
         return True
-    if _OUTRAGEOUS.search(before) and re.match(r"[a-z]+(?:ar|er|ir)$", mention):
+    # `_OUTRAGEOUS` ends in white space, "de", white space: two string tests before its search.
+    if (
+        before[-1:].isspace()
+        and before.rsplit(None, 1)[-1:] == ["de"]
+        and _OUTRAGEOUS.search(before)
+        and re.match(r"[a-z]+(?:ar|er|ir)$", mention)
+    ):
         return True  # "o preço da gasolina tá de infartar", "um calor de desmaiar"
     if _CATASTROPHE.match(mention) and _GIVING_ME.search(before):
         return True  # "a sogra tá me dando um AVC"

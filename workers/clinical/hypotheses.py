@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from .indexed import search_in
+
 # "o médico perguntou se ...", "a enfermeira quis saber se ...": the mention after "se", in the same
 # sentence.
 _REPORTED_QUESTION = re.compile(
@@ -321,10 +323,10 @@ def may_happen_question(text: str, sentence_start: int, start: int, end: int, se
         ("saber" in text[sentence_start:start] or "pergunt" in text[sentence_start:start])
         and bool(_ASKED_IF.search(text, max(sentence_start, start - 120), start))
     )
-    if not asked or _HAVING.search(text, sentence_start, start):
+    if not asked or search_in(_HAVING, text, sentence_start, start):
         return False
     lo = max(sentence_start, start - 40)
-    if _MAY_HAPPEN.search(text, lo, start) or (
+    if search_in(_MAY_HAPPEN, text, lo, start) or (
         any(w in text[lo:start] for w in _POSSIBLE_CUES) and _POSSIBLE.search(text, lo, start)
     ):
         return True

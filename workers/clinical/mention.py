@@ -38,6 +38,7 @@ from .hypotheses import (
     reported_question_denied,
     warded_off,
 )
+from .indexed import register
 from .jest import corrected_after, lesson_topic
 from .media import media_report
 from .negation import _BOUNDARY as BOUNDARY
@@ -124,6 +125,7 @@ class Scanner:
         self.t = self.norm.text
         self.mode = mode
         self.words = WordStarts(self.t)
+        register(self.words)  # for the rules' window searches (`indexed`)
         # The clause boundaries through the word index: `_BOUNDARY` tried only where one can start.
         self.ctx = ctx = TextContext(
             self.t, mode, [m.span() for m in self.words.finditer(BOUNDARY)], self.words

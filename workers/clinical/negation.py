@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from enum import StrEnum
 
 from .conditional import bare_condition
@@ -184,7 +185,8 @@ _WORKUP = re.compile(r"(?:para\s+)?(?:investiga|pesquis|rastre)")
 # may follow an adjective of the complaint ("dor física nenhuma, nem no peito").
 _DICTATED_SEM = re.compile(r"\b(?:cem|100)\s+$")
 _NONE_INSIDE = re.compile(r"[a-z]+(?:\s+[a-z]{4,})?\s+(?:nenhum|nenhuma|ninhuma|nenhu)\b")
-_POST_STEMS = re.compile(r"nao|neg|ausen|descart|afast|exclu|inexist")  # in every word `_post_negated` reads
+# In every word `_post_negated` reads; looked for with `str.__contains__` (seven C scans of a short head).
+_POST_STEMS = ("nao", "neg", "ausen", "descart", "afast", "exclu", "inexist")
 _POST_WORDS = words(
     "negado negada negados negadas ausente ausentes descartado descartada descartados descartadas afastado "
     "afastada afastados afastadas excluido excluida inexistente negativo negativa"
@@ -199,17 +201,22 @@ def suppression(
         ctx = TextContext(text, mode)
     if any(a <= start < b for a, b in ctx.indications):
         return "indicacao"
-    if _NONE_INSIDE.match(text, start, end):
+    # Its match lies inside the mention and holds "nenhu" or "ninhuma": two C scans before the regex.
+    if (text.find("nenhu", start, end) >= 0 or text.find("ninhuma", start, end) >= 0) and _NONE_INSIDE.match(
+        text, start, end
+    ):
         return "negado"  # "dor nenhuma no peito": the negator sits inside the matched words
     match_is_verb = bool(_FINITE_VERB.match(text, start))
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None
-    cues = (
-        CUES.finditer(prefix)
-        if ctx.text is not text or may_hold_cue(text, ctx.cue_starts(), c_start, start)
-        else ()
-    )
+    cues: Iterable[re.Match[str]] = ()
+    if ctx.text is not text:
+        cues = CUES.finditer(prefix)
+    elif may_hold_cue(text, ctx.cue_starts(), c_start, start):
+        # The same matches, on `prefix`, tried only where the text's word index says a cue may start.
+        index = ctx._words
+        cues = CUES.finditer(prefix) if index is None else index.finditer_slice(CUES, c_start, start, prefix)
     for m in cues:
         kind = m.lastgroup or ""
         if kind == "ruleout" and _DOUBLE_NEGATIVE.search(prefix[: m.start()]):
@@ -285,7 +292,7 @@ def suppression(
 def _post_negated(after: str) -> bool:
     """ "TEP: pesquisa negativa", "dor torácica negada", "pneumotórax não caracterizado" """
     head = after.split(",", 1)[0]  # "dor no peito, TEP descartado" (no clause boundary holds a comma)
-    words = _TOKEN.findall(head[: clause_end(head, 0)])[:4] if _POST_STEMS.search(head) else []
+    words = _TOKEN.findall(head[: clause_end(head, 0)])[:4] if any(s in head for s in _POST_STEMS) else []
     for i, w in enumerate(words):
         if w in _POST_WORDS:
             return True

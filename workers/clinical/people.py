@@ -117,13 +117,14 @@ _NOTABLE = _PERSON_WORDS | _FIRST_WORDS | _PRONOUNS
 
 class _Tokens:
     """The words of a text as `(start, end, word)` by index, built only for the indexes asked:
-    the words come from one `findall`, the spans from match objects kept as they are."""
+    the spans from match objects kept as they are."""
 
     __slots__ = ("matches", "words")
 
     def __init__(self, text: str) -> None:
-        self.words: list[str] = _WORD_RE.findall(text)
+        # One scan: the words read off its matches (a second `findall` scan cost more).
         self.matches = list(_WORD_RE.finditer(text))
+        self.words: list[str] = list(map(re.Match.group, self.matches))
 
     def __getitem__(self, i: int) -> tuple[int, int, str]:
         m = self.matches[i]

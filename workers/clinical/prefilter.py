@@ -163,6 +163,23 @@ class WordStarts:
                 return m
         return None
 
+    def finditer_slice(self, pattern: re.Pattern[str], start: int, end: int, sub: str) -> list[re.Match[str]]:
+        """Same matches as `pattern.finditer(sub)`, `sub` being `text[start:end]`, tried at the slice's
+        first position and where the text's candidates fall inside it (see `search_slice`). A slice
+        that ends inside a word is scanned: a short word cut there is whole in it, not in the text."""
+        starts = self._sorted_starts(pattern)
+        if starts is None or (sub and (sub[-1].isalnum() or sub[-1] == "_")):  # what `\w` reads
+            return list(pattern.finditer(sub))
+        out: list[re.Match[str]] = []
+        done = 0
+        for p in (start, *starts[bisect_right(starts, start) : bisect_left(starts, end)]):
+            if p - start >= done:
+                m = pattern.match(sub, p - start)
+                if m is not None:
+                    out.append(m)
+                    done = max(m.end(), m.start() + 1)
+        return out
+
     def search_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> re.Match[str] | None:
         """Same match as `pattern.search(text, pos, endpos)` (a clause of the text, read with what
         lies before it for `\\b` and look-behinds, as if the text ended at `endpos`): the first

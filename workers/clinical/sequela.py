@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .episode_times import FREE_FOR_DAYS, PAST_ANCHOR, RECENT, STILL_NOW
+from .indexed import search_in
 from .lexicon import REMOTE_PAST
 
 # The findings a past event can leave for good; an active one (bleeding, dyspnoea) is never a sequela.
@@ -89,8 +90,9 @@ _CLOSED_SINCE = re.compile(
 
 def closed_since(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:
     """A past anchor before the mention (or in its own comma clause) and a closure after it, with
-    nothing that goes on. The closure is asked first: it is the rare part, and every mention asks."""
-    if not _CLOSED_SINCE.search(text, end, sentence_end):
+    nothing that goes on. The closure is asked first: it is the rare part, and every mention asks
+    (through the text's word index: `indexed.search_in`)."""
+    if not search_in(_CLOSED_SINCE, text, end, sentence_end):
         return False
     comma = text.find(",", end, sentence_end)
     return bool(

@@ -125,6 +125,23 @@ _TOKEN = re.compile(r"d\+|[scp]/|[a-z]+")
 _SPOKEN_DOR = re.compile(r"(?<![^\W\d_])d[oô]*ô[oô]*(?![^\W\d_])", re.IGNORECASE)
 
 
+def _spoken_dor_in(original: str) -> bool:
+    """`_SPOKEN_DOR.search(original)` found something. The regex opens with a look-behind, so a search
+    tries it at every position, and "ô" is common ("estômago", "ônibus"). A match is a "d" right before
+    the run of o's that holds its "ô" (the only two characters `d[ôÔ]` reads with IGNORECASE, checked
+    over all of Unicode), so it is tried only there: where each run of [oôOÔ] with an "ô" opens."""
+    for hat in ("ô", "Ô"):
+        i = original.find(hat)
+        while i != -1:
+            k = i
+            while k and original[k - 1] in "oôOÔ":
+                k -= 1
+            if k and _SPOKEN_DOR.match(original, k - 1) is not None:
+                return True
+            i = original.find(hat, i + 1)
+    return False
+
+
 @lru_cache(maxsize=65536)
 def fix_word(token: str) -> str | None:
     """What a token stands for, or None to keep it: shorthand, a symptom typo, a phonetic spelling."""
@@ -176,11 +193,8 @@ def fix_typos(norm: Normalised) -> Normalised:
     dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in _KEEP_DIMINUTIVES]
     fixes.update((t, b) for t in dims if (b := RELATIVE_BASE.get(t) or base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
-    # The regex opens with a look-behind, so it is tried at every position: ask for its "ô" first.
     original = norm.original
-    spoken_dor = (
-        "do" in tokens and ("ô" in original or "Ô" in original) and _SPOKEN_DOR.search(original) is not None
-    )
+    spoken_dor = "do" in tokens and _spoken_dor_in(original)
     if not fixes and not orphans and not spoken_dor:
         return norm
     # Visit only the occurrences of those few tokens, in text order, instead of every token.

@@ -218,3 +218,38 @@ def test_a_drug_named_by_its_ending_is_found_where_a_full_scan_finds_it() -> Non
         got = [m.span() for m in WordStarts(t).finditer(lx.ONCOLOGY)]
         assert got == [m.span() for m in lx.ONCOLOGY.finditer(t)], t
     assert may_match(lx.ONCOLOGY, texts[0]) and not may_match(lx.ONCOLOGY, "dor de cabeça desde ontem")
+
+
+def test_negation_cues_found_through_the_index_in_a_clause_are_those_a_scan_of_the_clause_finds() -> None:
+    # `suppression` reads the cues of the clause before a mention through the text's word index
+    from workers.clinical.negation_cues import CUES
+    from workers.clinical.prefilter import WordStarts
+
+    t = (
+        "não tenho febre, nunca tive falta de ar, sem dor no peito; se eu desmaiar ligo. "
+        "nao senti nada e nem tontura, caso de febre volto, livre de dor. ex-nao"
+    )
+    words = WordStarts(t)
+    windows = [(a, b) for a in range(0, len(t), 3) for b in range(a, min(len(t), a + 90), 5)]
+    for a, b in windows:
+        sub = t[a:b]
+        got = [(m.span(), m.lastgroup) for m in words.finditer_slice(CUES, a, b, sub)]
+        assert got == [(m.span(), m.lastgroup) for m in CUES.finditer(sub)], (a, b)
+
+
+def test_the_spoken_dor_is_found_wherever_a_search_finds_it() -> None:
+    from workers.clinical.spelling import _SPOKEN_DOR, _spoken_dor_in
+
+    for s in (
+        "tô com dô di denti",
+        "DÔ nas costa",
+        "doôo",
+        "estômago e dô",
+        "adô",
+        "dô1",
+        "o dô",
+        "ô",
+        "dooooô",
+        "d",
+    ):
+        assert _spoken_dor_in(s) == (_SPOKEN_DOR.search(s) is not None), s

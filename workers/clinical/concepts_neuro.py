@@ -31,7 +31,10 @@ CONFUSION = Concept(
             r"(?:sem\s+saber|nao\s+sabe\s+mais)\s+(?:quem\s+e\s+quem|onde\s+(?:esta|ta)(?=\s*[,.;!?]|\s*$|\s+e\b)|"
             r"que\s+dia\s+e\s+hoje)|"
             r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
-            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
+            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|"
+            # "não fala coisa com coisa", and the North-East order "falando coisa com coisa não"
+            r"n(?:ao|um)\s+(?:ta\s+|esta\s+|tava\s+)?(?:fal|diz)(?:a|ando|ia|ava)\s+coisa\s+com\s+coisa|"
+            r"(?:fal|diz)(?:a|ando|ia|ava)\s+coisa\s+com\s+coisa\s+n(?:ao|um)\b|aluad[oa]|abilolad[oa]|"
             r"fal(?:ando|a|ou)\s+(?:\w+\s+){0,3}?sem\s+pe\s+nem\s+cabeca|"
             r"perd(?:eu|endo)\s+o\s+tino|sem\s+tino|"
             # asking to go home while at home
@@ -45,7 +48,7 @@ CONFUSION = Concept(
             r"\b(?:sem\s+saber|nao\s+(?:\w+\s+)?sab\w*|nao\s+(?:\w+\s+)?lembr\w*|esque(?:ceu|ci|cendo))\s+"
             r"(?:nem\s+)?(?:de\s+)?(?:que|qual|em\s+que)\s+(?:dia|ano|mes|lugar|cidade)\b(?!\s+(?:e|vai\s+ser|sera|foi|tem|"
             r"marc\w*|era)\s+(?:a|o|as|os|minha|meu|sua|seu)\s)|"
-            r"\b(?:acha|achando|acho|jura|falou|disse|diz)\s+que\s+(?:ainda\s+)?(?:e|era|estamos|ta\s+em)\s+(?:19[0-9]{2}|"
+            r"\b(?:acha|achando|acho|jura|falou|disse|diz)\s+que\s+(?:ainda\s+)?(?:e|era|estamos(?:\s+em)?|(?:ta|esta|tava|estava)\s+em)\s+(?:19[0-9]{2}|"
             r"20[01][0-9])\b"
         ),
         "mistaking": _re(
@@ -74,8 +77,42 @@ CONFUSION = Concept(
             r"(?:com\s+|pel[oa]\s+)?(?:\w+\s+){0,3}?que\s+(?:ninguem\s+ve|nao\s+(?:esta|ta|existe)|(?:ja\s+)?(?:morreu|"
             r"faleceu|se\s+foi)))(?![^.;!?\n]{0,60}?\b(?:cemiterio|tumulo|saudade|lucid\w*|reza\w*|oracao|missa|foto\w*))"
         ),
+        # (s7-recall-lay) the family become strangers: "não tá me conhecendo", "olha pra gente como se não
+        # nos conhecesse", "não nos reconhece mais" (the progressive, "mais" or "como se": a change, never
+        # "a moça do caixa não me reconheceu")
+        "strangers": _re(
+            r"\bn(?:ao|um)\s+(?:ta|esta|tava|estava)\s+(?:me|nos)\s+(?:re)?conhecendo\b|"
+            r"\bn(?:ao|um)\s+(?:me|nos)\s+(?:re)?conhec(?:e|ia)\s+mais\b|"
+            r"\bcomo\s+se\s+n(?:ao|um)\s+(?:(?:me|nos|a|o)\s+)?(?:re)?conhec(?:esse|essem)\b"
+        ),
+        # someone of the family asked who they are: "me perguntou quem eu era", "pergunta quem somos";
+        # a stranger may ask that too (the doorman), so it pairs with another cue
+        "who": _re(
+            r"\b(?:pergunt(?:ou|a|ava|ando)|quer\s+saber)\s+(?:\w+\s+)?quem\s+(?:eu\s+(?:sou|era)|(?:nos\s+)?somos|"
+            r"(?:nos\s+)?eramos|a\s+gente\s+(?:e|era)|sou\s+eu|era\s+eu|e\s+(?:voce|vc|a\s+senhora|o\s+senhor))\b"
+        ),
+        # asking for, calling, waiting for or looking for someone dead or something long gone, as if
+        # there: "perguntou se mainha já chegou da feira e mainha morreu faz dez anos", "fala com o meu
+        # pai, que faleceu, como se estivesse na sala", "saiu procurando o cavalo que vendeu faz trinta
+        # anos" (never a photo, a grave, a dream, a memory or grief: those are about the dead, not to them)
+        "sought": _re(
+            r"\b(?:pergunt(?:ou|a|ava|ando)|cham(?:ou|a|ava|ando)|procur(?:ou|a|ava|ando)|esper(?:ou|a|ava|ando)|"
+            r"convers(?:ou|a|ava|ando)|fal(?:ou|a|ava|ando)\s+com|cade)\b"
+            r"(?![^.;!?\n]{0,90}?\b(?:foto\w*|retrato|tumulo|cemiterio|saudade|sonh\w*|lembr\w*|historia|missa|reza\w*|"
+            r"oracao|velorio|enterro|luto)\b)"
+            # the dead as the object ("que já morreu"), or gone long ago ("morreu faz dez anos", "vendeu em
+            # 1990"); never a cause told ("meu pai morreu de câncer", "de que morreu")
+            r"[^.;!?\n]{0,90}?\b(?:(?<!de\s)que\s+(?:ja\s+)?(?:morreu|faleceu|morreram|faleceram|se\s+foi)|"
+            r"(?:(?:morr|falec)(?:eu|eram)|(?:vend|perd|demol)(?:eu|emos|eram|ido|ida))\s+(?:\w+\s+)?"
+            r"(?:(?:faz|ha)\s+(?:\w+\s+)?(?:anos?|tempo)|em\s+(?:19|20)\d\d))\b"
+        ),
+        # talking to the absent as if there: "conversa com o vovô como se ele estivesse na cozinha"
+        "as_if_there": _re(
+            r"\b(?:fal(?:a|ou|ava|ando)|convers(?:a|ou|ava|ando))\s+com\b[^.;!?\n]{0,80}?\bcomo\s+se\s+(?:ele\s+|ela\s+)?"
+            r"(?:estivesse|tivesse|fosse)\s+(?:ali|aqui|vivo|viva|presente|em\s+casa|n[ao]\s+\w+|do\s+lado)\b"
+        ),
     },
-    strong=frozenset({"lost", "seeing"}),
+    strong=frozenset({"lost", "seeing", "strangers", "sought", "as_if_there"}),
     weak=frozenset({"waking"}),
 )
 

@@ -148,6 +148,7 @@ def clause_end(text: str, pos: int, *, sentence: bool = False) -> int:
 
 
 _FINITE_VERB = re.compile(r"[a-z]+(?:ou|ei|iu|eu|aram|eram|iram)\b")
+_OWN_DENIAL = re.compile(r"\b(?:nao|num|nem|nunca)\b")
 
 
 _KIND_REASON = {
@@ -202,6 +203,10 @@ def suppression(
     if _NONE_INSIDE.match(text, start, end):
         return "negado"  # "dor nenhuma no peito": the negator sits inside the matched words
     match_is_verb = bool(_FINITE_VERB.match(text, start))
+    # The cue holds its own denial ("não sabe onde está", "a bombinha não resolveu"): a "não" right
+    # before it closed the clause before ("falando coisa com coisa não num sabe onde tá"), and a "nada"
+    # or "não" after it is the verb's own object or the North-East echo ("não consigo respirar não").
+    own_denial = _OWN_DENIAL.search(text, start, end) is not None
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None
@@ -218,7 +223,7 @@ def suppression(
         if kind == "cond" and mode is Mode.QUEIXA and _WORKUP.match(m.group(0)):
             continue  # "internação para investigação de síncope": the syncope happened
         if kind == "nao":
-            reached = nao_reaches(tokens, match_is_verb)
+            reached = nao_reaches(tokens, match_is_verb) and not (own_denial and not tokens)
             if reached and m.group(0) == "nunca" and _NEVER_LIKE_THIS.match(text, end):
                 reached = False  # "nunca senti uma dor no peito tão forte" is a superlative, not a denial
             if (
@@ -261,7 +266,9 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    negated = POST_NEGATION.match(after) and not came_back(text[end : end + 140])  # "..., mas voltou"
+    negated = (
+        not own_denial and POST_NEGATION.match(after) and not came_back(text[end : end + 140])
+    )  # "..., mas voltou"
     if negated or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 

@@ -21,6 +21,7 @@ from .measures import (
 )
 from .mention import Mention, Scanner, TextScan
 from .negation import Mode
+from .topic_shift import topic_of
 
 __all__ = ["Mention", "TextScan", "make_scanner", "scan_families", "scan_text"]
 
@@ -56,7 +57,7 @@ def scan_families(sc: Scanner, families: tuple[lx.Family, ...]) -> list[Mention]
                 continue
             if fam.requires and not fam.requires.search(t, *sc.with_previous(s, e)):
                 continue
-            if fam.not_sentence and fam.not_sentence.search(sc.sentence(s, e)):
+            if fam.not_sentence and fam.not_sentence.search(t, *topic_of(t, *sc.bounds(s, e), s, e)):
                 continue
             if fam.blood_word and _blood_is_a_test(t, s, e):
                 continue

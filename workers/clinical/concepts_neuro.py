@@ -97,7 +97,9 @@ CONFUSION = Concept(
         # anos" (never a photo, a grave, a dream, a memory or grief: those are about the dead, not to them)
         "sought": _re(
             r"\b(?:pergunt(?:ou|a|ava|ando)|cham(?:ou|a|ava|ando)|procur(?:ou|a|ava|ando)|esper(?:ou|a|ava|ando)|"
-            r"convers(?:ou|a|ava|ando)|fal(?:ou|a|ava|ando)\s+com|cade)\b"
+            r"convers(?:ou|a|ava|ando)|fal(?:ou|a|ava|ando)\s+com|cade|"
+            # the infinitive after a verb of starting or keeping on: "começou a conversar com o meu pai"
+            r"(?:comec(?:ou|a)|pass(?:ou|a)|deu|vive|fic(?:ou|a))\s+a\s+(?:convers|fal|cham|pergunt|procur|esper)ar)\b"
             r"(?![^.;!?\n]{0,90}?\b(?:foto\w*|retrato|tumulo|cemiterio|saudade|sonh\w*|lembr\w*|historia|missa|reza\w*|"
             r"oracao|velorio|enterro|luto)\b)"
             # the dead as the object ("que já morreu"), or gone long ago ("morreu faz dez anos", "vendeu em
@@ -108,7 +110,7 @@ CONFUSION = Concept(
         ),
         # talking to the absent as if there: "conversa com o vovô como se ele estivesse na cozinha"
         "as_if_there": _re(
-            r"\b(?:fal(?:a|ou|ava|ando)|convers(?:a|ou|ava|ando))\s+com\b[^.;!?\n]{0,80}?\bcomo\s+se\s+(?:ele\s+|ela\s+)?"
+            r"\b(?:fal(?:a|ou|ava|ando|ar)|convers(?:a|ou|ava|ando|ar))\s+com\b[^.;!?\n]{0,80}?\bcomo\s+se\s+(?:ele\s+|ela\s+)?"
             r"(?:estivesse|tivesse|fosse)\s+(?:ali|aqui|vivo|viva|presente|em\s+casa|n[ao]\s+\w+|do\s+lado)\b"
         ),
     },

@@ -205,7 +205,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # (never "um dia puxado", "um treino puxado": the adjective after its noun)
             r"\b(?:com|deu|dando|atacou|ataca|atacando|teve|tive)\s+(?:um|o|uma|esse|aquele)\s+puxado\b",
             r"\b(?:bombinha|aerolin\w*|salbutamol|inalador|nebuliza\w*)\b[^.?!\n]{0,25}?\bnao\s+(?:\w+\s+)?"
-            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)",
+            # ("não resolveu nada": the "nada" is the failure's, in the match, never a denial after it)
+            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)(?:\s+(?:nada|efeito\s+nenhum))?",
             r"\b(?:cansaco|canseira|cansad[oa]|canso|cansa|cansando|cansei)\s+"
             + GAP1
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",

@@ -203,10 +203,11 @@ def suppression(
     if _NONE_INSIDE.match(text, start, end):
         return "negado"  # "dor nenhuma no peito": the negator sits inside the matched words
     match_is_verb = bool(_FINITE_VERB.match(text, start))
-    # The cue holds its own denial ("não sabe onde está", "a bombinha não resolveu"): a "não" right
-    # before it closed the clause before ("falando coisa com coisa não num sabe onde tá"), and a "nada"
-    # or "não" after it is the verb's own object or the North-East echo ("não consigo respirar não").
-    own_denial = _OWN_DENIAL.search(text, start, end) is not None
+    # The cue opens with its own denial ("não sabe onde está", "num tô podendo respirar"): a "não" right
+    # before it closed the clause before ("falando coisa com coisa não num sabe onde tá"), and one after
+    # it is the North-East echo ("não consigo respirar não"). (A "não" inside a match may be a gap's word
+    # that denies: "peito não dói nada".)
+    own_denial = _OWN_DENIAL.match(text, start) is not None
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None

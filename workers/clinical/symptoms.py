@@ -10,6 +10,7 @@ in `concepts`, numbers (temperatures, pain scores, episode counts, vital signs) 
 from __future__ import annotations
 
 from . import lexicon as lx
+from .baseline import CHRONIC_STATES, unchanged_baseline
 from .concepts import scan_concepts
 from .measures import (
     scan_counts,
@@ -80,6 +81,9 @@ def scan_text(raw: str, mode: Mode, oncology: bool = False) -> TextScan:
     result.symptoms = sorted(
         scan_families(sc, lx.SYMPTOM_FAMILIES) + scan_concepts(sc), key=lambda m: m.start
     )
+    for m in result.symptoms:
+        if m.counts and m.codigo in CHRONIC_STATES and unchanged_baseline(sc.t, m.start, m.end):
+            m.motivo = "estado_basal"  # "a demência é de anos, nada diferente de antes"
     result.temperatures = scan_temperatures(sc)
     result.fever_mentions = scan_fever_mentions(sc)
     result.pain_scores, result.severe_pain = scan_pain(sc)

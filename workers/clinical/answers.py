@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .answer_preamble import without_preamble
 from .numbers import digits_for_words
 from .spelling import fix_typos
 from .spoken import spoken_no_text
@@ -260,7 +261,7 @@ _CLOSING = re.compile(
 
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
-    body = spoken_no_text(_FILLER.sub("", folded).strip())
+    body = spoken_no_text(without_preamble(_FILLER.sub("", folded).strip()))
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
     said_next = answer_clause_end(first_clause)  # dictated: "às vezes sim ontem fiquei …"
     if said_next is not None:

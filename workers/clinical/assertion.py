@@ -43,6 +43,7 @@ ASSERTION = {
     "resolvido": "resolvido",
     "motivo_internacao": "resolvido",
     "tratamento_cronico": "resolvido",
+    "estado_basal": "resolvido",
     "valor_anterior": "resolvido",
     "outra_pessoa": "outra_pessoa",
     "figurado": "figurado",

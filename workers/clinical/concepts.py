@@ -11,29 +11,10 @@ an animal's, over).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from workers.findings import Severity
-
+from .concept_base import WINDOW, Concept
+from .concept_base import cue_pattern as _re
+from .concepts_neuro import CONFUSION, STROKE
 from .mention import Mention, Scanner
-
-WINDOW = 180  # characters between the first and the last cue of one description
-
-
-@dataclass(frozen=True)
-class Concept:
-    codigo: str
-    descricao: str
-    severidade: Severity
-    cues: dict[str, re.Pattern[str]]
-    strong: frozenset[str] = frozenset()  # groups that are enough on their own
-    weak: frozenset[str] = frozenset()  # groups that never pair with each other only
-
-
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
 
 _NOT_FROM_COLD = r"(?!\s+(?:de\s+)?(?:frio|febre|medo|nervoso|raiva|ansiedade|emocao|fome))"
 
@@ -116,99 +97,6 @@ SYNCOPE = Concept(
         ),
     },
     strong=frozenset({"went_down"}),
-)
-
-_KIN = (
-    r"filh[oa]|irma|irmao|mae|pai|marido|esposa|mulher|net[oa]|sobrinh[oa]|genro|nora|tia|tio|avo|vo|"
-    r"cunhad[oa]|prim[oa]|vizinh[oa]|cuidador[a]?|enfermeir[oa]"
-)
-
-CONFUSION = Concept(
-    "confusao_mental",
-    "Confusão mental / delirium (descrita em palavras leigas)",
-    "CRITICAL",
-    {
-        "lost": _re(
-            # someone else not recognising family, never "não reconheci o número"
-            r"\b(?:sem\s+reconhecer\s+(?:a\s+gente|ninguem|ningue|os?\s+\w+|as?\s+\w+|nada)|"
-            r"nao\s+(?:\w+\s+){0,2}(?:reconhec(?:e|eu|ia|endo|em|eram)\s+(?:mais\s+)?(?:ninguem|ningue)|"
-            # "conhecer" as the lay "reconhecer" only in the progressive or with "mais" ("não tá conhecendo
-            # nós", "não conhece mais a filha"), never a stranger ("o médico novo não conhece a gente")
-            r"(?:reconhec(?:e|eu|ia|endo|em|eram)|(?:(?<=ta\s)|(?<=tava\s)|(?<=esta\s)|(?<=estava\s))conhecendo|"
-            r"conhec(?:e|ia|em)(?=\s+mais))\s+(?:mais\s+)?(?:a\s+gente|nos|nois|"
-            r"ningue|os\s+filhos|a\s+familia|a\s+propria|o\s+proprio|sua|seu|(?:a|o)\s+(?:mae|pai|filh[oa]|esposa|"
-            r"marido|irma|irmao|neta|neto)))|perd(?:eu|endo|ia)\s+dentro\s+d[ae]\s+(?:propria\s+)?"
-            r"casa|(?:perguntando|pergunta)\s+(?:que|qual|onde)\s+(?:casa|lugar|dia|ano|esta|e\s+(?:aqui|isso))|"
-            r"nao\s+sab(?:e|ia)\s+(?:onde(?!\s+(?:fica|e\s+[oa]|tem|compr\w*|vend\w*|pega|marca\w*))|em\s+que|que\s+dia(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|quem)|(?:esta|ta)\s+variando|comecou\s+a\s+variar|"
-            r"(?:sem\s+saber|nao\s+sabe\s+mais)\s+(?:quem\s+e\s+quem|onde\s+(?:esta|ta)(?=\s*[,.;!?]|\s*$|\s+e\b)|"
-            r"que\s+dia\s+e\s+hoje)|"
-            r"desnortead[oa]|fora\s+do\s+juizo|perdeu\s+o\s+juizo|falando\s+(?:coisa\s+)?sem\s+sentido|"
-            r"trocando\s+(?:as\s+)?bolas|coisa\s+com\s+coisa\s+nenhuma|aluad[oa]|abilolad[oa]|"
-            r"fal(?:ando|a|ou)\s+(?:\w+\s+){0,3}?sem\s+pe\s+nem\s+cabeca|"
-            r"perd(?:eu|endo)\s+o\s+tino|sem\s+tino|"
-            # asking to go home while at home
-            r"(?:quer|querendo|queria|pede|pedindo)\s+(?:pra\s+)?(?:ir\s+)?(?:embora\s+)?(?:pra|para)\s+casa\s+"
-            r"(?:sendo\s+que|mas|e)\s+(?:ja\s+)?(?:ta|esta)\s+em\s+casa)"
-        ),
-        # (s4-recall) not knowing the day, month or year, and mistaking one relative for another: either
-        # pairs with the other, or with waking so ("acordei sem saber que dia é, confundi minha filha com
-        # minha irmã"); one alone may be a busy week or a slip of the tongue
-        "when": _re(
-            r"\b(?:sem\s+saber|nao\s+(?:\w+\s+)?sab\w*|nao\s+(?:\w+\s+)?lembr\w*|esque(?:ceu|ci|cendo))\s+"
-            r"(?:nem\s+)?(?:de\s+)?(?:que|qual|em\s+que)\s+(?:dia|ano|mes|lugar|cidade)\b(?!\s+(?:e|vai\s+ser|sera|foi|tem|"
-            r"marc\w*|era)\s+(?:a|o|as|os|minha|meu|sua|seu)\s)|"
-            r"\b(?:acha|achando|acho|jura|falou|disse|diz)\s+que\s+(?:ainda\s+)?(?:e|era|estamos|ta\s+em)\s+(?:19[0-9]{2}|"
-            r"20[01][0-9])\b"
-        ),
-        "mistaking": _re(
-            r"\b(?:confund\w+|trocou|troquei|troca|trocando)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
-            + _KIN
-            + r")\s+(?:com|pel[oa])\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
-            + _KIN
-            + r")\b|"
-            r"\b(?:chamou|chama|chamando|achou|acha|achando)\s+(?:que\s+)?(?:(?:a|o)\s+(?:minha\s+|meu\s+|sua\s+|"
-            r"seu\s+)?[a-z]{3,}|(?:minha\s+|meu\s+|sua\s+|seu\s+)?(?:"
-            + _KIN
-            + r")|eu)\s+(?:de|era|e|fosse|sou)\s+(?:a\s+|o\s+)?(?:minha\s+|meu\s+|sua\s+|seu\s+)?"
-            r"(?:mae|pai|irma|irmao|marido|esposa|tia|tio|avo|vo|falecid[oa])\b|"
-            # "ficou me chamando de mãe" (a look-behind, so the cue keeps its literal prefilter)
-            r"(?<=\bme\s)(?:chamou|chama|chamando)\s+(?:de|pelo\s+nome\s+d[ao])\s+(?:minha\s+|sua\s+)?(?:"
-            + _KIN
-            + r")\b"
-        ),
-        "waking": _re(
-            r"\b(?:acordei|acordou|amanheci|amanheceu|levantei|levantou)\s+(?:\w+\s+){0,2}?(?:confus\w*|"
-            r"perdid[oa]|desorientad[oa]|esquisit[oa]|estranh[oa])\b"
-        ),
-        "seeing": _re(
-            r"\b(?:vendo\s+(?:bicho|bichos|gente|pessoas|vultos?|coisas|inseto\w*|cobra\w*)|"
-            r"(?:falando|conversando|chamando|vendo)\s+"
-            r"(?:com\s+|pel[oa]\s+)?(?:\w+\s+){0,3}?que\s+(?:ninguem\s+ve|nao\s+(?:esta|ta|existe)|(?:ja\s+)?(?:morreu|"
-            r"faleceu|se\s+foi)))(?![^.;!?\n]{0,60}?\b(?:cemiterio|tumulo|saudade|lucid\w*|reza\w*|oracao|missa|foto\w*))"
-        ),
-    },
-    strong=frozenset({"lost", "seeing"}),
-    weak=frozenset({"waking"}),
-)
-
-STROKE = Concept(
-    "sinais_avc",
-    "Sinais de AVC (descritos em palavras leigas)",
-    "CRITICAL",
-    {
-        "face": _re(
-            r"\b(?:boca|rosto|cara|labio|sorriso)\s+(?:\w+\s+){0,4}?(?:puxando|puxad[oa]|repuxando|virando|virad[oa])\s+"
-            r"(?:pro|para\s+o|pra\s+um|para\s+um|de\s+um)\s+lado"
-        ),
-        # "ainda não fala direito" is a toddler; speech pairs with the face or a sudden onset.
-        "speech": _re(
-            r"\b(?<!ainda\s)nao\s+(?:esta\s+|ta\s+|tava\s+|estava\s+)?(?:fala|falando|falava|consegue\s+falar|"
-            r"consigo\s+falar|conseguia\s+falar)\s+direito\b|\bfala\s+(?:toda\s+)?(?:embolada|enrolada|arrastada)"
-        ),
-        "sudden": _re(r"\b(?:de\s+repente|do\s+nada|subitamente|acordou\s+assim|caid[oa])\b"),
-    },
-    strong=frozenset({"face"}),
-    weak=frozenset({"sudden"}),
 )
 
 ANAPHYLAXIS = Concept(

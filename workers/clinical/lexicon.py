@@ -94,7 +94,7 @@ SIDED = (
     r"\bum\s+lado\s+(?:do\s+corpo|so)\b)"
 )
 DEFICIT = (
-    r"\b(?:fraquez\w*|fracos?|fracas?|enfraquec\w*|sem\s+forcas?|perd\w+\s+(?:a\s+|da\s+|toda\s+a\s+)?forcas?|"
+    r"\b(?:fraquez\w*|fracos?|fracas?|bamb[oa]s?|enfraquec\w*|sem\s+forcas?|perd\w+\s+(?:a\s+|da\s+|toda\s+a\s+)?forcas?|"
     r"perda\s+de\s+forca|dormen\w*|adormec\w*|amortec\w*|formig\w*|paralis\w*|"
     r"n(?:ao|um)\s+(?:mexe|mexo|mexia|consigo\s+(?:mexer|levantar|segurar|mover|sentir)|consegue\s+(?:mexer|levantar|segurar|mover)|"
     r"(?:ta\s+|esta\s+|tava\s+)?conseguindo\s+(?:mexer|levantar|segurar|mover)|"
@@ -127,7 +127,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bsem\s+(?:ar|folego)\b(?![\s-]+(?:condicionado|livre))",
             r"\b(?:nao|nem|mal|num)\s+"
             + GAP2
-            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou)"
+            + r"(?:consigo|consegue|conseguia|consegui|conseguiu|conseguindo|da|dava|deixa|deixava|deixou|"
+            # "poder" as the body's ability (s7-recall-lay): "num tô podendo respirar", "não posso respirar"
+            r"posso|pode|podia|podendo)"
             r"\s+(?:nem\s+)?(?:pra\s+|para\s+)?(?:eu\s+)?(?:respirar?|puxar?\s+(?:o\s+)?(?:ar|folego)|pegar\s+ar|tomar\s+ar|tomar\s+folego)",
             r"\bsem\s+conseguir\s+respirar",
             # Compositional (s3de-recall): a FAILURE cue, then an AIR verb and the air within the clause:
@@ -199,8 +201,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bofeg(?:ante|antes|ando|a|o)\b|\barfando\b|\barquej(?:ando|ante|a|o|ou|ava)\b|\bsufoc\w*|\basfixi\w*|\bme\s+afogando\b",
             # An asthma crisis in lay and regional words: "tô puxado", "chiando", the inhaler not working.
             r"\b(?:to|estou|tou|ta|esta|ficou|fiquei|anda|ando)\s+(?:\w+\s+)?puxad[oa]\b|\bpuxado\s+(?:do|no)\s+peito\b",
+            # the Nordeste noun for the attack (s7-recall-lay): "tô com um puxado danado", "deu um puxado"
+            # (never "um dia puxado", "um treino puxado": the adjective after its noun)
+            r"\b(?:com|deu|dando|atacou|ataca|atacando|teve|tive)\s+(?:um|o|uma|esse|aquele)\s+puxado\b",
             r"\b(?:bombinha|aerolin\w*|salbutamol|inalador|nebuliza\w*)\b[^.?!\n]{0,25}?\bnao\s+(?:\w+\s+)?"
-            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)",
+            # ("não resolveu nada": the "nada" is the failure's, in the match, never a denial after it)
+            r"(?:fazendo|faz|fez|resolv\w*|adiant\w*|melhor\w*)(?:\s+(?:nada|efeito\s+nenhum))?",
             r"\b(?:cansaco|canseira|cansad[oa]|canso|cansa|cansando|cansei)\s+"
             + GAP1
             + r"(?:pra|para|p|ao|de|quando|so\s+de)\s+respirar",
@@ -683,7 +689,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bperd\w+\s+(?:a\s+|toda\s+a\s+)?(?:visao|vista)\b|\b(?:fiquei|ficou|fica)\s+(?:cego|cega)\b|"
             r"\bvisao\s+dupla\s+(?:de\s+repente|do\s+nada)|\btroc(?:ando|ou|a)\s+(?:as\s+|a\s+)?palavras?\b",
             # "a fala enrolou do nada", "enrolou a língua"
-            r"\bfala\s+(?:\w+\s+)?enrol(?:ou|ando)\b|\benrolou\s+(?:a\s+|toda\s+a\s+)?(?:fala|lingua)\b",
+            r"\b(?:fala|lingua)\s+(?:\w+\s+)?(?:enrol|embol|embaralh)(?:ou|ando)\b|\b(?:enrol|embol)ou\s+(?:a\s+|toda\s+a\s+)?(?:fala|lingua)\b",
             # a limb that does not obey, even with no side named: "o braço num obedece mais"
             r"\b(?:braco|perna|mao)\s+(?:\w+\s+)?n(?:ao|um)\s+(?:ta\s+|esta\s+|quer\s+)?obedec\w*",
             # a limb that drops limp with no side named: "o braço caiu mole", "a mão amoleceu"

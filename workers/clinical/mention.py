@@ -54,6 +54,7 @@ from .spoken import spoken_no
 from .spoken_verbs import regional_kin, spoken_verbs
 from .text import Normalised, normalise
 from .things import thing_subject
+from .topic_shift import topic_stops
 from .voice import spoken_stops
 
 # A turn to the present: "mas agora", "porém hoje", "só que desde cedo".
@@ -119,8 +120,8 @@ class TextScan:
 class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
-        self.norm = spoken_stops(
-            digits_for_words(spoken_no(spoken_verbs(fix_typos(regional_kin(normalise(raw))))))
+        self.norm = topic_stops(
+            spoken_stops(digits_for_words(spoken_no(spoken_verbs(fix_typos(regional_kin(normalise(raw)))))))
         )
         self.t = self.norm.text
         self.mode = mode

@@ -149,6 +149,7 @@ def clause_end(text: str, pos: int, *, sentence: bool = False) -> int:
 
 
 _FINITE_VERB = re.compile(r"[a-z]+(?:ou|ei|iu|eu|aram|eram|iram)\b")
+_OWN_DENIAL = re.compile(r"\b(?:nao|num|nem|nunca)\b")
 
 
 _KIND_REASON = {
@@ -207,6 +208,11 @@ def suppression(
     ):
         return "negado"  # "dor nenhuma no peito": the negator sits inside the matched words
     match_is_verb = bool(_FINITE_VERB.match(text, start))
+    # The cue opens with its own denial ("não sabe onde está", "num tô podendo respirar"): a "não" right
+    # before it closed the clause before ("falando coisa com coisa não num sabe onde tá"), and one after
+    # it is the North-East echo ("não consigo respirar não"). (A "não" inside a match may be a gap's word
+    # that denies: "peito não dói nada".)
+    own_denial = _OWN_DENIAL.match(text, start) is not None
     c_start = ctx.clause_start(start)
     prefix = text[c_start:start]
     reason: str | None = None
@@ -225,7 +231,7 @@ def suppression(
         if kind == "cond" and mode is Mode.QUEIXA and _WORKUP.match(m.group(0)):
             continue  # "internação para investigação de síncope": the syncope happened
         if kind == "nao":
-            reached = nao_reaches(tokens, match_is_verb)
+            reached = nao_reaches(tokens, match_is_verb) and not (own_denial and not tokens)
             if reached and m.group(0) == "nunca" and _NEVER_LIKE_THIS.match(text, end):
                 reached = False  # "nunca senti uma dor no peito tão forte" is a superlative, not a denial
             if (
@@ -268,7 +274,9 @@ def suppression(
         return reason
 
     after = text[end : end + 80]
-    negated = POST_NEGATION.match(after) and not came_back(text[end : end + 140])  # "..., mas voltou"
+    negated = (
+        not own_denial and POST_NEGATION.match(after) and not came_back(text[end : end + 140])
+    )  # "..., mas voltou"
     if negated or _post_negated(after) or denied_after(text, c_start, start, end):
         return "negado"
 

@@ -62,6 +62,7 @@ MOTIVO_LABELS = {
     "indicacao": "indicação do exame",
     "motivo_internacao": "motivo da internação, sem persistência relatada",
     "tratamento_cronico": "tratamento de condição crônica",
+    "estado_basal": "estado de base conhecido, sem mudança relatada",
     "hipotetico": "pergunta hipotética",
     "outra_pessoa": "outra pessoa",
     "figurado": "sentido figurado",

@@ -36,6 +36,15 @@ _WATCHING = re.compile(
 )
 
 
+# "depois da novela", "durante o jornal", "na hora do jogo": the programme tells when, never whose
+# (s7-recall-lay: "Depois da novela, agora há pouco, a perna direita ficou fraca de repente").
+_WHEN = re.compile(
+    r"\b(?:(?:depois|antes|perto|na\s+hora|no\s+meio|no\s+fim|no\s+final|no\s+comeco|no\s+inicio|logo\s+apos|apos|"
+    r"ate\s+o\s+fim)\s+d[aoe]s?|durante\s+(?:[oa]s?|um|uma)|(?:acabou|terminou|comecou)\s+(?:[oa]|um|uma))\s+$"
+)
+
+
 def watching_scene(text: str, media_start: int) -> bool:
-    """The media word at media_start is the object of an ongoing "watching" verb."""
-    return bool(_WATCHING.search(text, max(0, media_start - 30), media_start))
+    """The media word at media_start is the object of an ongoing "watching" verb, or a time."""
+    window = max(0, media_start - 30)
+    return bool(_WATCHING.search(text, window, media_start) or _WHEN.search(text, window, media_start))

@@ -10,6 +10,7 @@ in `concepts`, numbers (temperatures, pain scores, episode counts, vital signs) 
 from __future__ import annotations
 
 from . import lexicon as lx
+from .baseline import CHRONIC_STATES, unchanged_baseline
 from .concepts import scan_concepts
 from .measures import (
     scan_counts,
@@ -21,6 +22,7 @@ from .measures import (
 )
 from .mention import Mention, Scanner, TextScan
 from .negation import Mode
+from .topic_shift import topic_of
 
 __all__ = ["Mention", "TextScan", "make_scanner", "scan_families", "scan_text"]
 
@@ -56,7 +58,7 @@ def scan_families(sc: Scanner, families: tuple[lx.Family, ...]) -> list[Mention]
                 continue
             if fam.requires and not fam.requires.search(t, *sc.with_previous(s, e)):
                 continue
-            if fam.not_sentence and fam.not_sentence.search(sc.sentence(s, e)):
+            if fam.not_sentence and fam.not_sentence.search(t, *topic_of(t, *sc.bounds(s, e), s, e)):
                 continue
             if fam.blood_word and _blood_is_a_test(t, s, e):
                 continue
@@ -79,6 +81,9 @@ def scan_text(raw: str, mode: Mode, oncology: bool = False) -> TextScan:
     result.symptoms = sorted(
         scan_families(sc, lx.SYMPTOM_FAMILIES) + scan_concepts(sc), key=lambda m: m.start
     )
+    for m in result.symptoms:
+        if m.counts and m.codigo in CHRONIC_STATES and unchanged_baseline(sc.t, m.start, m.end):
+            m.motivo = "estado_basal"  # "a demência é de anos, nada diferente de antes"
     result.temperatures = scan_temperatures(sc)
     result.fever_mentions = scan_fever_mentions(sc)
     result.pain_scores, result.severe_pain = scan_pain(sc)

@@ -429,12 +429,16 @@ FLOORS = {
     "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
     # Seventh session's six opening sets (docs/first-sight/session7-s7a.md ... -s7f.md), at first sight on
     # main 2577564; the floors rise as this round's branches fix them by cause.
-    "blind-s7a.jsonl": (0.936, 1.0, 0.931),
-    "blind-s7b.jsonl": (0.936, 1.0, 0.902),
-    "blind-s7c.jsonl": (0.958, 1.0, 0.944),
-    "blind-s7d.jsonl": (0.959, 1.0, 0.859),
+    "blind-s7a.jsonl": (0.978, 1.0, 0.931),  # s7-recall-lay: 44 -> 46/47 CRITICAL
+    "blind-s7b.jsonl": (0.957, 1.0, 0.902),  # s7-recall-lay: 44 -> 45/47
+    "blind-s7c.jsonl": (0.979, 1.0, 0.944),  # s7-recall-lay: 46 -> 47/48
+    "blind-s7d.jsonl": (0.979, 1.0, 0.859),  # s7-recall-lay: 47 -> 48/49
     "blind-s7e.jsonl": (0.895, 0.9, 0.888),
-    "blind-s7f.jsonl": (0.875, 1.0, 0.930),
+    "blind-s7f.jsonl": (0.958, 1.0, 0.930),  # s7-recall-lay: 42 -> 46/48
+    # s7-recall-lay: lay confusion, stroke and breathlessness; 36 written before any fix (6/18 CRITICAL,
+    # 16/18 silent on 70978cd), 12 after. Three silent near misses still alert (an old stroke's weakness
+    # "desde o AVC de 2010", a numb leg "já passou", "não me reconheceu de máscara"): floors, not PARAPHRASES.
+    "paraphrases-37.jsonl": (1.0, 1.0, 0.875),
 }
 
 

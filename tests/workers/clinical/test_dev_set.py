@@ -433,8 +433,12 @@ FLOORS = {
     "blind-s7b.jsonl": (0.936, 1.0, 0.902),
     "blind-s7c.jsonl": (0.958, 1.0, 0.944),
     "blind-s7d.jsonl": (0.959, 1.0, 0.859),
-    "blind-s7e.jsonl": (0.895, 0.9, 0.888),
+    "blind-s7e.jsonl": (0.937, 1.0, 0.916),  # robust-phonetic: spoken endings read (s7e-006, -043, -072, ...)
     "blind-s7f.jsonl": (0.875, 1.0, 0.930),
+    # robust-phonetic: spoken spellings ("passô", "tivé", "vomitano", "vorta"), 28 written before tuning
+    # (19/28 on 70978cd); 27/28 now, the one left another's stroke ("o derrame foi do meu cunhado"), a
+    # who-question of s7-spec-who's kind, so the set is held by its floor, not case by case.
+    "paraphrases-39.jsonl": (1.0, 1.0, 0.928),
 }
 
 

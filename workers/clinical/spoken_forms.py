@@ -129,18 +129,23 @@ def stressed_endings(norm: Normalised) -> Normalised:
 _GERUND = {"ano": "ando", "eno": "endo", "ino": "indo", "anu": "ando", "enu": "endo", "inu": "indo"}
 # An r that closes a syllable, where an l was ("vorta", "armoco", "convursao", "curpa").
 _R_BEFORE_CONSONANT = re.compile(r"(?<=[aeiou])r(?=[bcdfgjkmnpqstvxz])")
+_N_BEFORE_VOWEL = re.compile(r"(?<=[aeiou])n(?=[aeiou])")
 _MAX_RAISED = 4  # positions tried: 2**4 variants at most
 
 
 @lru_cache(maxsize=65536)
 def spoken_variant(token: str) -> str | None:
-    """The real word a token that is not one spells as said: a gerund without its d, an l said r before
-    a consonant, unstressed o/e raised to u/i; None when no such word exists."""
+    """The real word a token that is not one spells as said: a gerund or another "nd" without its d, an
+    l said r before a consonant, unstressed o/e raised to u/i; None when no such word exists."""
     if len(token) < 4 or is_word(token):
         return None
     gerund = _GERUND.get(token[-3:])
-    if gerund is not None and len(token) >= 6 and is_word(written := token[:-3] + gerund):
+    if gerund is not None and is_word(written := token[:-3] + gerund):
         return written
+    # ... and the same d dropped after an n elsewhere: "quano", "aina", "muno" ("quando", "ainda", "mundo")
+    for m in _N_BEFORE_VOWEL.finditer(token):
+        if is_word(written := f"{token[: m.end()]}d{token[m.end() :]}"):
+            return written
     return raised_word(token)
 
 

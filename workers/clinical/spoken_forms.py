@@ -151,7 +151,8 @@ def spoken_variant(token: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def raised_word(token: str) -> str | None:
-    """The real word with the fewest letters changed back: each u to o, i to e, r to l before a consonant."""
+    """The real word with the fewest letters changed back: each u to o, i to e, r to l before a consonant
+    (a rare word only one change away)."""
     spots = [(i, "o") for i, ch in enumerate(token) if ch == "u"]
     spots += [(i, "e") for i, ch in enumerate(token) if ch == "i"]
     spots += [(m.start(), "l") for m in _R_BEFORE_CONSONANT.finditer(token)]
@@ -165,7 +166,8 @@ def raised_word(token: str) -> str | None:
             for i, ch in chosen:
                 letters[i] = ch
             cand = "".join(letters)
-            if is_word(cand):
+            # past one change, only a common word: "inxadu" is "inchado" (sound key), not "enxado"
+            if is_word(cand) and (n == 1 or cand in common):
                 found.append((common.get(cand, 0.0), cand))
         if found:
             return max(found)[1]

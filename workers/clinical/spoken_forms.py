@@ -192,5 +192,7 @@ def spoken_if(norm: Normalised) -> Normalised:
         after = text[m.end() : m.end() + 8].split()
         if (before and before[-1] in _PRONOUN_SI) or (after and after[0] in _SELF):
             continue
+        if norm.excerpt(m.start(), m.end()).lower() != "si":
+            continue  # a stressed "sí" is a yes ("sí, me falta el aire"), never the unstressed "se"
         edits.append((m.start(), m.end(), "se"))
     return rewrite(norm, edits) if edits else norm

@@ -140,8 +140,10 @@ def spoken_variant(token: str) -> str | None:
     if len(token) < 4 or is_word(token):
         return None
     gerund = _GERUND.get(token[-3:])
-    if gerund is not None and is_word(written := token[:-3] + gerund):
-        return written
+    if gerund is not None:
+        written = token[:-3] + gerund
+        if is_word(written) or (written := raised_word(written)) is not None:  # "iscarrano": "escarrando"
+            return written
     # ... and the same d dropped after an n elsewhere: "quano", "aina", "muno" ("quando", "ainda", "mundo")
     for m in _N_BEFORE_VOWEL.finditer(token):
         if is_word(written := f"{token[: m.end()]}d{token[m.end() :]}"):

@@ -26,6 +26,8 @@ Transforms (`TRANSFORMS`):
 - phon_vowels: unstressed final -o/-e spelt -u/-i ("peito" → "peitu", "forte" → "forti");
 - phon_short: "não" → "num", "você" → "vc", "está" → "tá", "estou" → "tô";
 - phon_n: "não" → "n";
+- phon_spoken: spoken Brazilian Portuguese as typed ("passou" → "passô", "tiver" → "tivé",
+  "vomitando" → "vomitano", "volta" → "vorta", "de" → "di", "ontem" → "onti"; `bench/metamorphic_spoken.py`);
 - diminutive: body parts and people with -inho/-inha ("barriga" → "barriguinha"; never "dorzinha",
   "febrinha", which say the complaint is mild);
 - relative: one relative for another of the same gender ("mãe" ↔ "vó", "pai" ↔ "avô", "filho" ↔ "neto").
@@ -49,6 +51,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.metamorphic_spoken import phon_spoken  # noqa: E402
 
 # --- transforms -------------------------------------------------------------------------------
 
@@ -276,6 +280,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "phon_vowels": _phon_vowels,
     "phon_short": _swap_words(_SHORT),
     "phon_n": _swap_words(_N),
+    "phon_spoken": phon_spoken,
     "diminutive": _swap_words(_DIMINUTIVE),
     "relative": _swap_words(_RELATIVE),
 }

@@ -31,6 +31,7 @@ from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
 from .people import BYSTANDER_WORDS, NAMES, RELATIVE_BASE
 from .spelling_tables import ABBREVIATIONS, KEEP, VOCABULARY
+from .spoken_forms import raised_word, spoken_if, spoken_variant, stressed_endings
 from .text import Normalised, rewrite
 
 # A letter after these names a kind, not a shorthand: "vitamina D" (never "vitamina de"), "hepatite B".
@@ -158,7 +159,9 @@ def fix_word(token: str) -> str | None:
     restored = _restored_final(token)
     if restored is not None and read_by_rules(restored):
         return restored
-    return (restored and correct(restored)) or correct(token) or respell(token)
+    # ... a word spelt as said, every other letter kept ("vomitano", "vorta", "dismaio"), before a
+    # symptom typo or the sound key guess at one (`spoken_forms`)
+    return (restored and correct(restored)) or spoken_variant(token) or correct(token) or respell(token)
 
 
 _SPOKEN_FINAL = {"u": "o", "i": "e", "us": "os", "is": "es"}
@@ -182,6 +185,7 @@ def _final_vowel(token: str) -> str | None:
 
 def fix_typos(norm: Normalised) -> Normalised:
     """Shorthand, misspelt symptom words and phonetic spellings rewritten, in one pass."""
+    norm = spoken_if(stressed_endings(norm))  # "passô", "tivé": read while the accent tells them apart
     text = norm.text
     # Most words of most messages are real words: one set difference (in C) finds the few others.
     tokens = set(_TOKEN.findall(text))
@@ -190,7 +194,13 @@ def fix_typos(norm: Normalised) -> Normalised:
     fixes = {t: f for t in suspects if (f := fix_word(t)) is not None}
     # Diminutives are real words: "durinho", "costelinha" read as their base ("diminutive.py").
     # An unknown one too, before the sound key makes another word of it ("paizinho" is not "paezinhos").
-    dims = [t for t in tokens if t.endswith(SUFFIXES) and t not in _KEEP_DIMINUTIVES]
+    # ... unless it is a real word said with raised vowels ("cuzinha" is "cozinha").
+    known = known_words()
+    dims = [
+        t
+        for t in tokens
+        if t.endswith(SUFFIXES) and t not in _KEEP_DIMINUTIVES and (t in known or raised_word(t) is None)
+    ]
     fixes.update((t, b) for t in dims if (b := RELATIVE_BASE.get(t) or base(t)) is not None)
     orphans = {t for t in suspects if t not in fixes and t.isalpha() and not _known(t)}
     original = norm.original

@@ -119,6 +119,11 @@ ABBREVIATIONS = {
     "deis": "dez",
     "im": "em",
     "deiz": "dez",
+    # ... and "veiz", spelt out by the episode-count pattern, which reads "vez" too: "acabar com tudo de vez"
+    "veiz": "vez",
+    # "quando" with its d dropped after the n, as the gerunds ("vomitano"), spelt out by a rule's exclusions
+    "quano": "quando",
+    "quanu": "quando",
     # the chest with its t palatalised or dropped, as spoken in the Northeast ("dor nu pexo", "peitchu"):
     # the sound key reads x between vowels as z ("peço"); "ino" is "indo" with the d dropped
     "pexo": "peito",

@@ -433,12 +433,16 @@ FLOORS = {
     "blind-s7b.jsonl": (0.957, 1.0, 0.902),  # s7-recall-lay: 44 -> 45/47
     "blind-s7c.jsonl": (0.979, 1.0, 0.944),  # s7-recall-lay: 46 -> 47/48
     "blind-s7d.jsonl": (0.979, 1.0, 0.859),  # s7-recall-lay: 47 -> 48/49
-    "blind-s7e.jsonl": (0.895, 0.9, 0.888),
+    "blind-s7e.jsonl": (0.937, 1.0, 0.916),  # robust-phonetic: spoken endings read (s7e-006, -043, -072, ...)
     "blind-s7f.jsonl": (0.958, 1.0, 0.930),  # s7-recall-lay: 42 -> 46/48
     # s7-recall-lay: lay confusion, stroke and breathlessness; 36 written before any fix (6/18 CRITICAL,
     # 16/18 silent on 70978cd), 12 after. Three silent near misses still alert (an old stroke's weakness
     # "desde o AVC de 2010", a numb leg "já passou", "não me reconheceu de máscara"): floors, not PARAPHRASES.
     "paraphrases-37.jsonl": (1.0, 1.0, 0.875),
+    # robust-phonetic: spoken spellings ("passô", "tivé", "vomitano", "vorta"), 28 written before tuning
+    # (19/28 on 70978cd); 27/28 now, the one left another's stroke ("o derrame foi do meu cunhado"), a
+    # who-question of s7-spec-who's kind, so the set is held by its floor, not case by case.
+    "paraphrases-39.jsonl": (1.0, 1.0, 0.928),
 }
 
 

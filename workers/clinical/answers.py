@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from .numbers import digits_for_words
 from .spelling import fix_typos
+from .hedged_answers import FREQUENCY, after_reluctance
 from .spoken import spoken_no_text
 from .text import normalise
 from .voice import answer_clause_end
@@ -47,7 +48,9 @@ _NO = re.compile(
 _HEDGE = re.compile(
     # "sei não" is the North-East "não sei", a doubt, never a denial
     r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+(?:que|q)\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|sei\s+nao|"
-    r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser)\b"
+    r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser|"
+    + FREQUENCY
+    + r")\b"
 )
 _YES = re.compile(
     r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
@@ -68,6 +71,7 @@ _HEDGE_OVER_NO = frozenset(
         "nao sei",
         "sei la",
         "as vezes",
+        "as vez",
         "de vez em quando",
         "mais ou menos",
         "talvez",
@@ -259,6 +263,8 @@ _CLOSING = re.compile(
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
     body = spoken_no_text(_FILLER.sub("", folded).strip())
+    # "tenho vergonha... mas pensei sim": the answer follows the shame (`hedged_answers`)
+    body = after_reluctance(body)
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
     said_next = answer_clause_end(first_clause)  # dictated: "às vezes sim ontem fiquei …"
     if said_next is not None:

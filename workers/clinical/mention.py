@@ -50,6 +50,7 @@ from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .spoken import spoken_no
+from .spoken_infinitive import spoken_infinitive
 from .spoken_verbs import regional_kin, spoken_verbs
 from .text import Normalised, normalise
 from .things import thing_subject
@@ -119,7 +120,7 @@ class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
         self.norm = spoken_stops(
-            digits_for_words(spoken_no(spoken_verbs(fix_typos(regional_kin(normalise(raw))))))
+            digits_for_words(spoken_no(spoken_infinitive(spoken_verbs(fix_typos(regional_kin(normalise(raw)))))))
         )
         self.t = self.norm.text
         self.mode = mode

@@ -12,7 +12,14 @@ import re
 
 # Codes of readings taken with a device, where a person named before is often only the operator.
 READINGS = frozenset(
-    {"temperatura", "glicemia_mg_dl", "spo2_pct", "pressao_sistolica", "pressao", "frequencia_cardiaca_bpm"}
+    {
+        "temperatura",
+        "glicemia_mg_dl",
+        "spo2_pct",
+        "pressao_sistolica_mmhg",
+        "pressao_diastolica_mmhg",
+        "frequencia_cardiaca_bpm",
+    }
 )
 _MEASURED = re.compile(
     r"\b(?:mediu|mediram|medindo|aferiu|aferiram|checou|verificou|testou|furou|furaram|"
@@ -23,8 +30,9 @@ _THEIRS = re.compile(r"\b(?:dela|dele|delas|deles|nela|nele|nelas|neles|propri[o
 
 
 def measured_by_helper(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """A measuring verb stands between the sentence's start and the reading, with no "dela"/"dele"."""
-    if not _MEASURED.search(text, sentence_start, start):
+    """A measuring verb stands between the sentence's start and the reading, with no "dela"/"dele"
+    (the verb may open the mention: "mediu o oxigênio no dedo, deu 86")."""
+    if not _MEASURED.search(text, sentence_start, end):
         return False
     return not _THEIRS.search(text, sentence_start, end)
 

@@ -25,6 +25,7 @@ from .episode_times import (
 )
 from .hypotheses import asks, asks_about, told_because
 from .lexicon import ACTIVITY_AGAIN
+from .overtaken import overtaken
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -151,7 +152,10 @@ def hypothetical_question(
         return False
     if _HAPPENING_NOW.search(text, sentence_start, sentence_end):
         return False
-    asked_before = any(e <= start and not told_because(text, e, start) for _s, e in spans)
+    # ... never one the writer overtook: "ia perguntar o que fazer caso sangrasse, mas já tá sangrando"
+    asked_before = any(
+        e <= start and not told_because(text, e, start) and not overtaken(text, e, start) for _s, e in spans
+    )
     if not asked_before and not asks_about(text, sentence_start, start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a

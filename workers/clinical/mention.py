@@ -43,6 +43,7 @@ from .media import media_report
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
+from .overtaken import just_measured
 from .prefilter import WordStarts, may_match
 from .roles import READINGS, measured_by_helper
 from .routine import masked
@@ -167,6 +168,11 @@ class Scanner:
         remote_past: bool = False,
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
+        # "o que acontece se a pressão tá 19 por 12, acabei de medir e deu isso": the reading asked
+        # about is the writer's own, just taken (`overtaken`)
+        reading_now = valor is not None and just_measured(self.t, end)
+        if motivo == "condicional" and reading_now:
+            motivo = None
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
             clause = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
             past, event = self._remote_past(*clause)
@@ -178,7 +184,7 @@ class Scanner:
             ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
-            motivo = self.context_assertion(codigo, severidade, start, end)
+            motivo = self.context_assertion(codigo, severidade, start, end, asked=not reading_now)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
@@ -194,8 +200,11 @@ class Scanner:
             found = self._past[key] = (past, past and bool(search(lx.PAST_EVENT, c0, c1)))
         return found
 
-    def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
-        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""
+    def context_assertion(
+        self, codigo: str, severidade: Severity, start: int, end: int, asked: bool = True
+    ) -> str | None:
+        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA).
+        `asked`: False when the mention is a reading the writer says they just took."""
         t = self.t
         who = self.experiencer
         if who is None:
@@ -216,7 +225,7 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b, self.words)
-        if (
+        if asked and (
             hypothetical_question(t, a, start, b, spans)
             or averted(t, start, a, b)
             or conditional_question(t, self._protasis(a, b), start, end)

@@ -22,7 +22,7 @@ from .text import Normalised, rewrite
 _WANTS = (
     r"\b(?:quer(?:o|ia|iamos|emos)?|vou|vai|vamos|vamo|ia|iam|iria|posso|pode|podia|consigo|consegue|"
     r"preciso|precisa|devo|deve|tenho\s+que|tem\s+que|(?:pensando|penso|pensei|pensava)\s+em|"
-    r"vontade\s+de|ideia\s+de)\s+"
+    r"vontade\s+de|ideia\s+de|acab(?:ei|ou|amos|aram)\s+de)\s+"
 )
 _AFTER_WANT = re.compile(_WANTS + r"(?:(?:me|se|te)\s+([a-z]{3,}[aei])|([a-z]{3,}i))\b")
 _ACCENTED = re.compile(r"\b([a-z]{3,}a)\b")

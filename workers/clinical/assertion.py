@@ -71,7 +71,7 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     # (never the indirect "não sei o que é que tá acontecendo", which reports what is going on)
-    r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
+    r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza|quer\s+dizer)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
     # a general knowledge question: "qual a diferença entre desmaio e convulsão?"
     r"(?:qual|quais)\s+(?:e\s+)?(?:a\s+|as\s+)?diferencas?\s+(?:entre|de|do|da)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"

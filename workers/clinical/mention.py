@@ -43,7 +43,7 @@ from .media import media_report
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
-from .overtaken import just_measured
+from .overtaken import came_true_after, just_measured
 from .prefilter import WordStarts, may_match
 from .roles import READINGS, measured_by_helper
 from .routine import masked
@@ -169,9 +169,9 @@ class Scanner:
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         # "o que acontece se a pressão tá 19 por 12, acabei de medir e deu isso": the reading asked
-        # about is the writer's own, just taken (`overtaken`)
-        reading_now = valor is not None and just_measured(self.t, end)
-        if motivo == "condicional" and reading_now:
+        # about is the writer's own, just taken; "... caso a dor voltasse, só que agora ela voltou": the
+        # hypothetical came true (`overtaken`)
+        if motivo == "condicional" and self._came_true(start, end, valor):
             motivo = None
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
             clause = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
@@ -184,10 +184,18 @@ class Scanner:
             ):
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
-            motivo = self.context_assertion(codigo, severidade, start, end, asked=not reading_now)
+            motivo = self.context_assertion(codigo, severidade, start, end)
+            if motivo == "hipotetico" and self._came_true(start, end, valor):
+                motivo = self.context_assertion(codigo, severidade, start, end, asked=False)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
+
+    def _came_true(self, start: int, end: int, valor: float | None) -> bool:
+        """A reading asked about that the writer says they just took, or a hypothetical that came true."""
+        if valor is not None and just_measured(self.t, end):
+            return True
+        return came_true_after(self.t, end, self.bounds(start, end)[1])
 
     def _remote_past(self, c0: int, c1: int) -> tuple[bool, bool]:
         """(the clause is anchored in the remote past and not still going on, it names a past

@@ -6,7 +6,8 @@
   isso". The question is about the writer's own reading: the number counts. A reading asked about
   with no such claim ("o que acontece se a pressão chegar a 20 por 12?") stays a question; so does
   one followed by another reading of the writer's own ("... a minha hoje deu 12 por 8").
-- A hypothetical turned present by a "mas" and "já"/"agora": "eu ia perguntar o que fazer caso eu
+- A hypothetical turned present by a "mas" and "já"/"agora" (a mention after the turn counts; one
+  inside the "if" counts when the turn says its event came: "só que agora ela voltou"): "eu ia perguntar o que fazer caso eu
   tivesse sangramento mas já tá sangrando", "o que fazer se a falta de ar voltasse, mas ela já voltou
   agora". What follows the turn is told as now ("mas graças a Deus não tive nada" is no turn).
 """
@@ -50,3 +51,16 @@ _TURN_NOW = re.compile(
 def overtaken(text: str, question_end: int, start: int) -> bool:
     """Between a hypothetical question and the mention, the writer turns to what is so now."""
     return _TURN_NOW.search(text, question_end, start) is not None
+
+
+# ... and the hypothetical's own event said to have come: "caso a dor no peito voltasse, só que agora ela
+# voltou", "se sangrasse, mas já tá sangrando" (never "mas agora tô bem": a state, no event).
+_CAME_TRUE = re.compile(
+    r"\b(?:mas|mais|so\s+que|porem)\s+(?:(?:ela|ele|isso|a\s+gente)\s+)?(?:ja|agora|agr)\s+(?:(?:ela|ele|isso)\s+)?"
+    r"(?:voltou|voltaram|aconteceu|comecou|veio|apareceu|(?:ta|esta|to|estou|tou)\s+(?:acontecendo|[a-z]{3,}ndo))\b"
+)
+
+
+def came_true_after(text: str, end: int, sentence_end: int) -> bool:
+    """After a hypothetical mention, in its sentence, the writer says the event has come."""
+    return _CAME_TRUE.search(text, end, sentence_end) is not None

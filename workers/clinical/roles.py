@@ -28,12 +28,9 @@ _MEASURED = re.compile(
     r"verifiquei|testei|furei|(?:botou|botei|coloquei|colocou|pus|pos)\s+o\s+(?:aparelh\w*|termometro|oximetro)|"
     r"tirei\s+a\s+(?:temperatura|pressao|febre))\b"
 )
-# ... unless the reading is said to be the helper's own: "mediu a dela", "a glicose dele deu 300", "medi a
-# minha pressão"
-_THEIRS = re.compile(
-    r"\b(?:dela|dele|delas|deles|nela|nele|nelas|neles|propri[oa]|minha\s+(?:pressao|glicose|glicemia|temperatura|"
-    r"saturacao|febre)|meu\s+(?:acucar|oxigenio|dextro))\b"
-)
+# ... unless the reading is said to be the helper's own: "mediu a dela", "a glicose dele deu 300" ("mediu
+# meu oxigênio" is the writer's: a caregiver's "medi a minha pressão" is read as the patient's, recall first)
+_THEIRS = re.compile(r"\b(?:dela|dele|delas|deles|nela|nele|nelas|neles|propri[oa])\b")
 
 
 def measured_by_helper(text: str, sentence_start: int, start: int, end: int) -> bool:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .hedged_answers import FREQUENCY, after_reluctance
 from .numbers import digits_for_words
 from .spelling import fix_typos
-from .hedged_answers import FREQUENCY, after_reluctance
 from .spoken import spoken_no_text
 from .text import normalise
 from .voice import answer_clause_end

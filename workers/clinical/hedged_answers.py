@@ -32,9 +32,7 @@ _RELUCTANT_CLAUSE = (
     r"(?:e|eh)\s+(?:muito\s+)?dificil\s+(?:de\s+)?(?:falar|dizer|admitir|contar)|(?:me\s+)?custa\s+(?:falar|dizer|admitir))"
     r"[^.,;!?…\n]{0,30}"
 )
-_RELUCTANCE = re.compile(
-    r"^(?:" + _RELUCTANT_CLAUSE + r"[\s,.;!…-]*)+(?:mas|mais|so\s+que)\b[\s,.;!…-]*"
-)
+_RELUCTANCE = re.compile(r"^(?:" + _RELUCTANT_CLAUSE + r"[\s,.;!…-]*)+(?:mas|mais|so\s+que)\b[\s,.;!…-]*")
 
 # The last clause takes the thought back: "mas pensar nisso não", "mas agora não penso mais (não)",
 # "mas isso nunca", "mas hoje não".

@@ -121,7 +121,9 @@ class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
         self.norm = spoken_stops(
-            digits_for_words(spoken_no(spoken_infinitive(spoken_verbs(fix_typos(regional_kin(normalise(raw)))))))
+            digits_for_words(
+                spoken_no(spoken_infinitive(spoken_verbs(fix_typos(regional_kin(normalise(raw))))))
+            )
         )
         self.t = self.norm.text
         self.mode = mode

@@ -6,10 +6,10 @@
   isso". The question is about the writer's own reading: the number counts. A reading asked about
   with no such claim ("o que acontece se a pressão chegar a 20 por 12?") stays a question; so does
   one followed by another reading of the writer's own ("... a minha hoje deu 12 por 8").
-- A hypothetical turned present by a "mas" and "já"/"agora" (a mention after the turn counts; one
-  inside the "if" counts when the turn says its event came: "só que agora ela voltou"): "eu ia perguntar o que fazer caso eu
+- A hypothetical turned present by a "mas" and "já"/"agora": "eu ia perguntar o que fazer caso eu
   tivesse sangramento mas já tá sangrando", "o que fazer se a falta de ar voltasse, mas ela já voltou
-  agora". What follows the turn is told as now ("mas graças a Deus não tive nada" is no turn).
+  agora". What follows the turn is told as now ("mas graças a Deus não tive nada" is no turn); a
+  mention inside the "if" counts when the turn says its event came ("só que agora ela voltou").
 """
 
 from __future__ import annotations

@@ -228,6 +228,7 @@ LABELLED = {
         "paraphrases-34.jsonl",  # held-recall2: s6c/s6d/s6e misses by root cause, with near misses
         "paraphrases-35.jsonl",  # held-spec-who2: warn-if lists, no longer felt for a while, asked and denied
         "paraphrases-36.jsonl",  # held-spec-what2: spoken verbs/kin, denials put last, idioms, born-so signs
+        "paraphrases-38.jsonl",  # s7-recall-context: plans, hedged yeses, buried or asked readings
     )
 }
 
@@ -285,6 +286,7 @@ PARAPHRASES = [
         "paraphrases-34.jsonl",
         "paraphrases-35.jsonl",
         "paraphrases-36.jsonl",
+        "paraphrases-38.jsonl",
     )
     for case in _cases(name)
 ]
@@ -429,12 +431,15 @@ FLOORS = {
     "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
     # Seventh session's six opening sets (docs/first-sight/session7-s7a.md ... -s7f.md), at first sight on
     # main 2577564; the floors rise as this round's branches fix them by cause.
-    "blind-s7a.jsonl": (0.936, 1.0, 0.931),
-    "blind-s7b.jsonl": (0.936, 1.0, 0.902),
-    "blind-s7c.jsonl": (0.958, 1.0, 0.944),
-    "blind-s7d.jsonl": (0.959, 1.0, 0.859),
-    "blind-s7e.jsonl": (0.895, 0.9, 0.888),
-    "blind-s7f.jsonl": (0.875, 1.0, 0.930),
+    "blind-s7a.jsonl": (0.957, 1.0, 0.931),
+    "blind-s7b.jsonl": (0.978, 1.0, 0.902),
+    "blind-s7c.jsonl": (0.979, 1.0, 0.944),
+    "blind-s7d.jsonl": (0.979, 1.0, 0.859),
+    "blind-s7e.jsonl": (0.958, 0.9, 0.888),
+    "blind-s7f.jsonl": (0.916, 1.0, 0.930),
+    # s7-recall-context's own sentences: 39 written before tuning (10/22 alerts, 14/17 silences on 70978cd)
+    # and 13 after the first fixes (8/10 of the first ten), all right
+    "paraphrases-38.jsonl": (1.0, 1.0, 1.0),
 }
 
 

@@ -10,7 +10,8 @@ first ("eu não queria falar disso... tenho vergonha... mas pensei sim") or how 
 - a frequency is a hedged yes ("todo dia", "toda noite", "várias vezes"), as "às vezes" already was;
 - a hedge the patient takes back in a last clause of denial is no yes: "às vezes fico triste, mas
   pensar nisso não", "pensei uma vez, faz anos, mas agora não penso mais". A clause that denies
-  something else ("às vezes sim, mas não tenho coragem") takes nothing back.
+  something else ("às vezes sim, mas não tenho coragem") takes nothing back, nor does any after a
+  plain "sim".
 """
 
 from __future__ import annotations
@@ -34,13 +35,16 @@ _RELUCTANT_CLAUSE = (
 )
 _RELUCTANCE = re.compile(r"^(?:" + _RELUCTANT_CLAUSE + r"[\s,.;!…-]*)+(?:mas|mais|so\s+que)\b[\s,.;!…-]*")
 
-# The last clause takes the thought back: "mas pensar nisso não", "mas agora não penso mais (não)",
-# "mas isso nunca", "mas hoje não".
+# The last clause takes the thought back (a closing word may follow: "..., obrigada"): "mas pensar
+# nisso não", "mas agora não penso mais (não)", "mas isso nunca", "mas hoje não".
 _TAKEN_BACK = re.compile(
     r"\b(?:mas|mais|so\s+que)\s+(?:agora\s+|hoje\s+|hj\s+|isso\s+)?(?:(?:pensar\s+)?(?:nisso|isso)\s+(?:nao|nunca|jamais)|"
     r"(?:nao|nunca|jamais)\s+(?:penso|pensei|pensar|pensaria)(?:\s+(?:mais|nisso))?(?:\s+nao)?|"
-    r"(?:nao|nunca|jamais)(?:\s+mais)?)\s*[.!…]*\s*$"
+    r"(?:nao|nunca|jamais)(?:\s+mais)?)(?=\s*(?:[,.;!?…\n]|$))"
 )
+
+
+_SIM = re.compile(r"\bsim\b")
 
 
 def after_reluctance(body: str) -> str:
@@ -50,5 +54,7 @@ def after_reluctance(body: str) -> str:
 
 
 def taken_back(folded: str) -> bool:
-    """Whether a hedged answer ends by denying the thought it was asked about."""
-    return _TAKEN_BACK.search(folded) is not None
+    """Whether a hedged answer ends by denying the thought it was asked about (never after a plain
+    "sim": "às vezes sim, mas agora não" keeps its yes, recall first)."""
+    m = _TAKEN_BACK.search(folded)
+    return m is not None and _SIM.search(folded, 0, m.start()) is None

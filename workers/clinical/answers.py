@@ -294,7 +294,12 @@ def read_answer(folded: str) -> Answer:
         return Answer(
             "sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels
         )
-    if hedge is not None and len(_CLOSING.sub("", first_clause).split()) <= 10:
+    # "às vez sim mais de noite quando fico sozinho", dictated: a hedge and its "sim" open the answer,
+    # however long the clause runs on (s7-recall-context)
+    if hedge is not None and (
+        len(_CLOSING.sub("", first_clause).split()) <= 10
+        or (hedge.start() == 0 and body.startswith(" sim", hedge.end()))
+    ):
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
     return Answer(None, body, None, ongoing, numbers, bare, labels=labels)
 

@@ -28,7 +28,7 @@ FREQUENCY = (
 # A clause of reluctance or shame: "não queria falar disso", "tenho vergonha", "me dá vergonha de
 # dizer", "é difícil falar", "nem sei como dizer".
 _RELUCTANT_CLAUSE = (
-    r"(?:eu\s+)?(?:(?:nao|nem)\s+(?:queria|quero|gosto\s+de|sei\s+como|sei\s+se\s+devo)\s+(?:falar|dizer|contar|admitir)|"
+    r"(?:e\s+)?(?:eu\s+)?(?:(?:nao|nem)\s+(?:queria|quero|gosto\s+de|sei\s+como|sei\s+se\s+devo)\s+(?:falar|dizer|contar|admitir)|"
     r"(?:tenho|me\s+da|da|sinto|fico\s+com|to\s+com|estou\s+com)\s+(?:muita\s+|um\s+pouco\s+de\s+)?vergonha|"
     r"(?:e|eh)\s+(?:muito\s+)?dificil\s+(?:de\s+)?(?:falar|dizer|admitir|contar)|(?:me\s+)?custa\s+(?:falar|dizer|admitir))"
     r"[^.,;!?…\n]{0,30}"

@@ -12,14 +12,7 @@ import re
 
 # Codes of readings taken with a device, where a person named before is often only the operator.
 READINGS = frozenset(
-    {
-        "temperatura",
-        "glicemia_mg_dl",
-        "spo2_pct",
-        "pressao_sistolica_mmhg",
-        "pressao_diastolica_mmhg",
-        "frequencia_cardiaca_bpm",
-    }
+    {"temperatura", "glicemia_mg_dl", "spo2_pct", "pressao_sistolica", "pressao", "frequencia_cardiaca_bpm"}
 )
 # ... the caregiver too, in the first person (s7-recall-context): "sou a esposa do Lauro, ele tá quente,
 # botei o termômetro agora e deu 38,3" is the patient's reading, not the writer's.

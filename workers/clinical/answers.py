@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .answer_preamble import without_preamble
+from .hedged_answers import FREQUENCY, after_reluctance
 from .numbers import digits_for_words
 from .spelling import fix_typos
 from .spoken import spoken_no_text
@@ -48,7 +49,9 @@ _NO = re.compile(
 _HEDGE = re.compile(
     # "sei não" is the North-East "não sei", a doubt, never a denial
     r"\b(?:as\s+vezes|de\s+vez\s+em\s+quando|acho\s+(?:que|q)\s+sim|talvez|mais\s+ou\s+menos|sei\s+la|nao\s+sei|sei\s+nao|"
-    r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser)\b"
+    r"ja\s+pensei|penso|pensei|tenho\s+pensado|passou\s+sim|um\s+pouco|meio\s+que|pode\s+ser|"
+    + FREQUENCY
+    + r")\b"
 )
 _YES = re.compile(
     r"^(?:sim|s|ss|si|yes|isso|aham|uhum|claro|com\s+certeza|certeza|exato|positivo|bastante|muito|muita|"
@@ -69,6 +72,7 @@ _HEDGE_OVER_NO = frozenset(
         "nao sei",
         "sei la",
         "as vezes",
+        "as vez",
         "de vez em quando",
         "mais ou menos",
         "talvez",
@@ -262,6 +266,8 @@ _CLOSING = re.compile(
 def read_answer(folded: str) -> Answer:
     """Read an answer (folded text: lower case, no accents)."""
     body = spoken_no_text(without_preamble(_FILLER.sub("", folded).strip()))
+    # "tenho vergonha... mas pensei sim": the answer follows the shame (`hedged_answers`)
+    body = after_reluctance(body)
     first_clause = re.split(r"[.!?;\n]", body, maxsplit=1)[0]
     said_next = answer_clause_end(first_clause)  # dictated: "às vezes sim ontem fiquei …"
     if said_next is not None:
@@ -291,7 +297,12 @@ def read_answer(folded: str) -> Answer:
         return Answer(
             "sim", body[yes.end() :].strip(" ,.!;:-"), intensity, ongoing, numbers, bare, labels=labels
         )
-    if hedge is not None and len(_CLOSING.sub("", first_clause).split()) <= 10:
+    # "às vez sim mais de noite quando fico sozinho", dictated: a hedge and its "sim" open the answer,
+    # however long the clause runs on (s7-recall-context)
+    if hedge is not None and (
+        len(_CLOSING.sub("", first_clause).split()) <= 10
+        or (hedge.start() == 0 and body.startswith(" sim", hedge.end()))
+    ):
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
     return Answer(None, body, None, ongoing, numbers, bare, labels=labels)
 

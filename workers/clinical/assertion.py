@@ -26,6 +26,7 @@ from .episode_times import (
 from .hypotheses import asks, asks_about, told_because
 from .indexed import search_in
 from .lexicon import ACTIVITY_AGAIN
+from .overtaken import overtaken
 from .prefilter import WordStarts, may_match
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -72,7 +73,7 @@ _HYPO_QUESTION = re.compile(
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
     r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     # (never the indirect "não sei o que é que tá acontecendo", which reports what is going on)
-    r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
+    r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza|quer\s+dizer)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
     # a general knowledge question: "qual a diferença entre desmaio e convulsão?"
     r"(?:qual|quais)\s+(?:e\s+)?(?:a\s+|as\s+)?diferencas?\s+(?:entre|de|do|da)\b|"
     r"\b(?:bula|folheto|literatura)\b[^.;!?\n]{0,40}?\b(?:fala\w*|diz|dizia|menciona\w*|cita|avisa|informa|alerta|"
@@ -153,7 +154,10 @@ def hypothetical_question(
         return False
     if search_in(_HAPPENING_NOW, text, sentence_start, sentence_end):  # it opens with look-behinds
         return False
-    asked_before = any(e <= start and not told_because(text, e, start) for _s, e in spans)
+    # ... never one the writer overtook: "ia perguntar o que fazer caso sangrasse, mas já tá sangrando"
+    asked_before = any(
+        e <= start and not told_because(text, e, start) and not overtaken(text, e, start) for _s, e in spans
+    )
     if not asked_before and not asks_about(text, sentence_start, start, sentence_end):
         return False
     # "tô com falta de ar, o que eu faço?" asks about a symptom stated as present; so does a

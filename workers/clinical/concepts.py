@@ -135,7 +135,16 @@ SELF_HARM = Concept(
             r"janela|laje|sacada|varanda|terraco|alto|penhasco|precipicio|andar|frente|linha|trilhos?|rio|mar|represa|"
             r"trem|metro|onibus|caminhao|carro)|(?:jogar|bater|enfiar)\s+o\s+carro|"
             r"(?:atravessar|entrar|me\s+jogar)\s+na\s+frente|tomar\s+(?:veneno|chumbinho|raticida|todos|tudo))|pensad[oa]\s+em\s+como\s+(?:fazer|vou)|"
-            r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora))"
+            r"pensando\s+em\s+como\s+(?:fazer|vou)|escolhi\s+(?:o\s+dia|a\s+data|o\s+lugar|a\s+hora)|"
+            # (s7-recall-context) a poison named, then the intent to swallow it at a chosen time: "comprei
+            # veneno de rato e tô pensando em tomar hoje de noite quando todo mundo dormir" (spread in the
+            # yard for the rats, or "vou tomar cuidado", it names no swallowing at an hour)
+            r"(?:veneno|chumbinho|raticida|formicida|inseticida|soda\s+caustica|agua\s+sanitaria)\b[^.;!?\n]{0,60}?"
+            r"\b(?:pens\w*\s+em|vou|quero|queria|vontade\s+de|ideia\s+de|decidi)\s+(?:tomar|beber|engolir)"
+            r"(?:\s+(?:ele|ela|isso|tudo|o\s+vidro|a\s+caixa|o\s+pacote|tud[oa]))?\s+(?:hoje|amanha|de\s+noite|a\s+noite|"
+            r"de\s+madrugada|quando|assim\s+que|antes\s+d[eo]|depois\s+que|enquanto|mais\s+tarde|agora)\b|"
+            r"(?:vou|quero|queria|pens\w*\s+em|vontade\s+de|ideia\s+de|decidi)\s+(?:tomar|beber|engolir)\s+"
+            r"(?:o|a|esse|essa|aquele|aquela|um|uma)\s+(?:\w+\s+)?(?:veneno|chumbinho|raticida|formicida))"
         ),
         "preparation": _re(
             r"\b(?:carta\s+(?:\w+\s+)?(?:se\s+)?despedi\w*|carta\s+de\s+despedida|me\s+despedi\w*\s+de|"

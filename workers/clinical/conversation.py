@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answers import Answer, fails_orientation, read_answer
+from .hedged_answers import taken_back
 from .questions import MEASURED, QuestionKind, classify, statement, symptom_phrase
 from .spelling import fix_typos
 from .spoken import spoken_no_text
@@ -208,6 +209,8 @@ def _by_kind(
         if answer.polarity == "nao":
             return "nao penso em acabar com a minha vida" + tail
         if answer.polarity in ("sim", "talvez"):
+            if taken_back(folded):  # "às vezes fico triste, mas pensar nisso não"
+                return "nao penso em acabar com a minha vida. " + folded
             return "penso em acabar com a minha vida. " + folded
         return None
     if kind is QuestionKind.ORIENTATION:

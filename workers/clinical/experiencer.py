@@ -24,6 +24,7 @@ from .antecedent import reporter
 from .history import dated_ago
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
+from .roles import treated_at
 from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
@@ -370,6 +371,7 @@ class Experiencer:
             or any(
                 # "chamando minha mãe que já faleceu": a death told of someone else named in the story
                 not _OF_SOMEONE_ELSE.search(clause, 0, m.start())
+                and not (m.group(0) == "no hospital" and treated_at(clause, m.start()))
                 for m in _RELATIVE_PAST.finditer(clause)
             )
         )

@@ -1373,6 +1373,15 @@ TEXT_VITALS = {
         r"dedo\w*\b[^\d\n;.!?]{0,40}?(?P<v>\d{2,3})\b(?![.,]?\d)"
         r"(?!\s*(?:x|/|por|bpm|batim\w*|batidas|de\s+(?:batim\w*|pulso|coracao|frequencia)|anos|reais|graus))"
     ),
+    # The oxygen measured, then what it gave (s7-recall-context): "a moça mediu o oxigênio no dedo, deu 86";
+    # "oxigênio" alone may be the cylinder's flow ("o oxigênio tá em 2 litros"), so only after a verb of
+    # measuring or on the finger, and only a reading said with a reading verb.
+    "spo2_medido": _re(
+        r"\b(?:(?:med(?:i|iu|imos|iram|ir|indo)|afer(?:i|iu|ir|imos|iram)|verifi(?:quei|cou|car)|olh(?:ou|ei|aram|ar)|"
+        r"tir(?:ou|ei|aram|ar)|che(?:quei|cou|car))\s+(?:\w+\s+){0,2}?oxigenio|oxigenio\s+(?:no|do|pelo|na\s+ponta\s+do)\s+dedo)"
+        r"\b[^\d\n;.!?]{0,40}?\b(?:deu|marcou|marcando|mostrou|mostrando|ta|tava|esta|estava|bateu)\s+(?:em\s+|uns\s+|so\s+)?"
+        r"(?P<v>\d{2,3})\b(?![.,]?\d)(?!\s*(?:litros?|l\b|x\b|/|por|bpm|batim\w*|batidas|de\s+(?:batim\w*|pulso)|anos|reais|graus))"
+    ),
     "pressao": _re(
         # "medi a pressão agora há pouco no aparelho da farmácia e deu 18x11": the reading may come late
         r"\b(?:pa|p\.a\.?|pressao(?:\s+arterial)?)\b[^\d\n;!?]{0,60}?(?P<s>\d{1,3})\s*(?:x|/|por|\\)\s*"

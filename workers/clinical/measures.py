@@ -215,6 +215,7 @@ def scan_text_vitals(sc: Scanner) -> list[Mention]:
     for m in (
         *sc.words.finditer(lx.TEXT_VITALS["spo2_pct"]),
         *sc.words.finditer(lx.TEXT_VITALS["spo2_dedo"]),
+        *sc.words.finditer(lx.TEXT_VITALS["spo2_medido"]),
     ):
         v = _num(m.group("v"))
         if v is not None and 50 <= v <= 100:

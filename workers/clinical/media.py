@@ -16,7 +16,10 @@ _MEDIA = re.compile(
 )
 _FIRST_PERSON_CLAIM = re.compile(
     r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
-    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
+    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
+    # a reading the writer took is the writer's, after any story: "a novela foi boa ... aí medi o açúcar
+    # e deu 487" (s7-recall-context)
+    r"medi|aferi|medimos|aferimos)\b"
 )
 
 

@@ -44,6 +44,7 @@ from .media import media_report
 from .negation import _BOUNDARY as BOUNDARY
 from .negation import Mode, TextContext, suppression
 from .numbers import digits_for_words
+from .overtaken import came_true_after, just_measured
 from .prefilter import WordStarts, may_match
 from .roles import READINGS, measured_by_helper
 from .routine import masked
@@ -51,6 +52,7 @@ from .sentence_facts import SentenceFacts
 from .sequela import DEFICITS, closed_since, nearer_recent, stable_sequela
 from .spelling import fix_typos
 from .spoken import spoken_no
+from .spoken_infinitive import spoken_infinitive
 from .spoken_verbs import regional_kin, spoken_verbs
 from .text import Normalised, normalise
 from .things import thing_subject
@@ -121,7 +123,11 @@ class Scanner:
     def __init__(self, raw: str, mode: Mode) -> None:
         # Typos first ("trinta e oito" is spelt right more often than "convulcao"), then numbers.
         self.norm = topic_stops(
-            spoken_stops(digits_for_words(spoken_no(spoken_verbs(fix_typos(regional_kin(normalise(raw)))))))
+            spoken_stops(
+                digits_for_words(
+                    spoken_no(spoken_infinitive(spoken_verbs(fix_typos(regional_kin(normalise(raw))))))
+                )
+            )
         )
         self.t = self.norm.text
         self.mode = mode
@@ -169,6 +175,11 @@ class Scanner:
         remote_past: bool = False,
     ) -> Mention:
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
+        # "o que acontece se a pressão tá 19 por 12, acabei de medir e deu isso": the reading asked
+        # about is the writer's own, just taken; "... caso a dor voltasse, só que agora ela voltou": the
+        # hypothetical came true (`overtaken`)
+        if motivo == "condicional" and self._came_true(start, end, valor):
+            motivo = None
         if motivo is None and (remote_past or self.mode is Mode.QUEIXA):
             clause = self.ctx.clause_start(start, sentence=True), self.ctx.clause_end(end, sentence=True)
             past, event = self._remote_past(*clause)
@@ -181,9 +192,17 @@ class Scanner:
                 motivo = "historico"
         if motivo is None and self.experiencer is not None:
             motivo = self.context_assertion(codigo, severidade, start, end)
+            if motivo == "hipotetico" and self._came_true(start, end, valor):
+                motivo = self.context_assertion(codigo, severidade, start, end, asked=False)
         return Mention(
             codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
         )
+
+    def _came_true(self, start: int, end: int, valor: float | None) -> bool:
+        """A reading asked about that the writer says they just took, or a hypothetical that came true."""
+        if valor is not None and just_measured(self.t, end):
+            return True
+        return came_true_after(self.t, end, self.bounds(start, end)[1])
 
     def _remote_past(self, c0: int, c1: int) -> tuple[bool, bool]:
         """(the clause is anchored in the remote past and not still going on, it names a past
@@ -196,8 +215,11 @@ class Scanner:
             found = self._past[key] = (past, past and bool(search(lx.PAST_EVENT, c0, c1)))
         return found
 
-    def context_assertion(self, codigo: str, severidade: Severity, start: int, end: int) -> str | None:
-        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA)."""
+    def context_assertion(
+        self, codigo: str, severidade: Severity, start: int, end: int, asked: bool = True
+    ) -> str | None:
+        """Figurative, hypothetical, someone else's or over: what the whole message says (QUEIXA).
+        `asked`: False when the mention is a reading the writer says they just took."""
         t = self.t
         who = self.experiencer
         if who is None:
@@ -218,7 +240,7 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b, self.words)
-        if (
+        if asked and (
             hypothetical_question(t, a, start, b, spans)
             or averted(t, start, a, b)
             or conditional_question(t, self._protasis(a, b), start, end)

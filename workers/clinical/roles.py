@@ -14,17 +14,22 @@ import re
 READINGS = frozenset(
     {"temperatura", "glicemia_mg_dl", "spo2_pct", "pressao_sistolica", "pressao", "frequencia_cardiaca_bpm"}
 )
+# ... the caregiver too, in the first person (s7-recall-context): "sou a esposa do Lauro, ele tá quente,
+# botei o termômetro agora e deu 38,3" is the patient's reading, not the writer's.
 _MEASURED = re.compile(
-    r"\b(?:mediu|mediram|medindo|aferiu|aferiram|checou|verificou|testou|furou|furaram|"
-    r"botou\s+o\s+(?:aparelh\w*|termometro|oximetro))\b"
+    r"\b(?:mediu|mediram|medindo|aferiu|aferiram|checou|verificou|testou|furou|furaram|medi|aferi|chequei|"
+    r"verifiquei|testei|furei|(?:botou|botei|coloquei|colocou|pus|pos)\s+o\s+(?:aparelh\w*|termometro|oximetro)|"
+    r"tirei\s+a\s+(?:temperatura|pressao|febre))\b"
 )
-# ... unless the reading is said to be the helper's own: "mediu a dela", "a glicose dele deu 300"
+# ... unless the reading is said to be the helper's own: "mediu a dela", "a glicose dele deu 300" ("mediu
+# meu oxigênio" is the writer's: a caregiver's "medi a minha pressão" is read as the patient's, recall first)
 _THEIRS = re.compile(r"\b(?:dela|dele|delas|deles|nela|nele|nelas|neles|propri[oa])\b")
 
 
 def measured_by_helper(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """A measuring verb stands between the sentence's start and the reading, with no "dela"/"dele"."""
-    if not _MEASURED.search(text, sentence_start, start):
+    """A measuring verb stands between the sentence's start and the reading, with no "dela"/"dele"
+    (the verb may open the mention: "mediu o oxigênio no dedo, deu 86")."""
+    if not _MEASURED.search(text, sentence_start, end):
         return False
     return not _THEIRS.search(text, sentence_start, end)
 
@@ -48,3 +53,17 @@ def watching_scene(text: str, media_start: int) -> bool:
     """The media word at media_start is the object of an ongoing "watching" verb, or a time."""
     window = max(0, media_start - 30)
     return bool(_WATCHING.search(text, window, media_start) or _WHEN.search(text, window, media_start))
+
+
+# The hospital where a relative is treated, said in the present, is no stay of theirs told as history:
+# "o pai faz quimioterapia no Hospital do Câncer", "ela trata no hospital de base" (s7-recall-context);
+# "ficou internado no hospital" still is.
+_TREATED_AT = re.compile(
+    r"\b(?:faz|fazendo|faco|trata|tratando|trato|acompanha|acompanhando|consulta|consultando|segue|seguindo)\b"
+    r"[^.;!?\n]{0,40}$"
+)
+
+
+def treated_at(text: str, place_start: int) -> bool:
+    """The "no hospital" at place_start names where a present treatment is done."""
+    return _TREATED_AT.search(text, max(0, place_start - 45), place_start) is not None

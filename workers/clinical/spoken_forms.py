@@ -142,8 +142,10 @@ def spoken_variant(token: str) -> str | None:
     gerund = _GERUND.get(token[-3:])
     if gerund is not None:
         written = token[:-3] + gerund
-        if is_word(written) or (written := raised_word(written)) is not None:  # "iscarrano": "escarrando"
+        if is_word(written):
             return written
+        if (raised := raised_word(written)) is not None:  # "iscarrano": "escarrando"
+            return raised
     # ... and the same d dropped after an n elsewhere: "quano", "aina", "muno" ("quando", "ainda", "mundo")
     for m in _N_BEFORE_VOWEL.finditer(token):
         if is_word(written := f"{token[: m.end()]}d{token[m.end() :]}"):

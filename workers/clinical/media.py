@@ -12,7 +12,10 @@ from .roles import watching_scene
 _MEDIA = re.compile(
     r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
     r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
-    r"apresentador\w*|influencer|blogueir[oa])\b"
+    r"apresentador\w*|influencer|blogueir[oa]|"
+    # who tells the news (s7-spec-when): "o repórter falou que no calor tá dando muito infarto em idoso"
+    # ("radio" only after an article: "radio e quimio" is radiotherapy)
+    r"reporter|jornalista|locutor\w*|radialista|(?<=\bo\s)radio|(?<=\bno\s)radio|televisao|tv)\b"
 )
 _FIRST_PERSON_CLAIM = re.compile(
     r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"

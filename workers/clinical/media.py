@@ -19,7 +19,9 @@ _MEDIA = re.compile(
 )
 _FIRST_PERSON_CLAIM = re.compile(
     r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
-    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
+    r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
+    # the writer's own body told changing: "o repórter falou de AVC e minha boca ficou torta agora"
+    r"(?:meu|minha|meus|minhas)\s+[a-z]+\s+(?:ficou|ficaram|ta|esta|tao|estao|comecou|[a-z]{3,}(?:ou|iu|eu)))\b"
 )
 
 

@@ -69,7 +69,8 @@ OVER = re.compile(
 PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa]|d[aeo])\s+(?:a\s+|o\s+)?(?:"
     + WEEKDAY
-    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia|adolescencia)|mes\s+passado|meses\s+atras|"
+    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia|adolescencia)|"
+    r"mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
     # a cycle of treatment before this one: "no ciclo passado", "na sessão anterior", "na primeira quimio"
     r"(?:ciclo|sessao|quimio|aplicacao|infusao|internacao)\s+(?:passad[oa]|anterior|retrasad[oa])|"

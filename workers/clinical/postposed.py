@@ -90,13 +90,16 @@ _DENIED_SINCE = re.compile(
 )
 # The verb of having denied by a "nenhum(a)" put after it (s7-spec-when): "falta de ar num tô tendo
 # nenhuma", "febre não tive nenhuma vez", "sangramento não tive nenhum depois da cirurgia", "falta de ar
-# senti nenhuma". "Nenhuma vez" is a whole adverb; a bare "nenhum(a)" must end its clause (a pause, a
-# word that opens the next one, a time since when), never run into a noun it determines: "falta de ar
-# não tive nenhuma melhora" tells the complaint goes on.
+# senti nenhuma". "Nenhuma vez" is a whole adverb, and a noun of trouble is denied with it ("nenhuma
+# dificuldade"); a bare "nenhum(a)" must end its clause (a pause, a word that opens the next one, a
+# time since when), never run into another noun it determines: "falta de ar não tive nenhuma melhora"
+# tells the complaint goes on.
 _NONE_AFTER_VERB = re.compile(
     r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:nao|num)\s+)?(?:(?:to|tou|estou|ta|esta|tava|estava)\s+(?:tendo|sentindo)|"
     r"tive|tenho|teve|tem|tinha|senti|sinto|sente|sentiu|sentia|apresentou|apresentei|houve)\s+(?:nenhum|nenhuma)"
-    r"(?:\s+(?:vez|vezinha|uma\s+vez)\b|(?:\s+nao)?(?="
+    # ... or a noun of trouble, which the "nenhum" denies with it ("não tô tendo nenhuma dificuldade")
+    r"(?:\s+(?:vez|vezinha|uma\s+vez|dificuldade|problema|sintoma|crise|episodio|sinal|queixa|incomodo)\b|"
+    r"(?:\s+nao)?(?="
     + _FOR_A_WHILE
     + r"|\s*(?:[.;,!?)\n]|$)|\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|esta|"
     r"estou|ele|ela|eu|hoje|agora|ja|desde|depois|apos|durante|nao|mesmo)\b))"

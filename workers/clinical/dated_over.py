@@ -49,12 +49,18 @@ _STOP = re.compile(r"[.;!?\n]")
 
 
 _FINE = (NOW_FINE, OVER, _SINCE_FREE, NOT_NOW)
+_UNDONE = re.compile(r"\s+(?:nao|n|mal|ruim|pior)\b")
 
 
 def _fine(told: str) -> bool:
     """A statement of the present being fine, not said of everything but the complaint ("mas fora
     isso tô respirando bem" keeps the pain told before it)."""
-    return any((m := p.search(told)) is not None and not set_aside(told, m.start()) for p in _FINE)
+    return any(
+        (m := p.search(told)) is not None
+        and not set_aside(told, m.start())
+        and not _UNDONE.match(told, m.end())  # "agora tô bom não, voltou ontem"
+        for p in _FINE
+    )
 
 
 def dated_then_fine(text: str, facts: SentenceFacts, end: int, sentence_end: int, codigo: str) -> bool:

@@ -17,6 +17,12 @@ import re
 
 from .hypotheses import asks
 
+# (never being fine, or taking the medicine: "tô ótima", "tô tomando certinho")
+_CLAIM = re.compile(
+    r"\b(?:(?:to|tou|estou|ta|esta|tava|estava)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|bo[am]|tomando|usando|"
+    r"fazendo|aqui)\b)|tenho|tive|teve|senti|sinto|sente|sentiu|me\s+deu|acontec\w+|"
+    r"(?!tomando|usando|fazendo)[a-z]{4,}(?:ei|ou|iu|ando|endo|indo))\b"
+)
 _SOURCES = ("bula", "folheto", "internet", "google", "site", "literatura")
 _INSERT_SAYS = re.compile(
     r"\b(?:(?:li|vi|ouvi|leio|vejo|ta\s+escrito|esta\s+escrito|diz|dizia|fala|falava|consta)\s+"
@@ -31,7 +37,7 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-def insert_says(text: str, sentence_start: int, start: int) -> bool:
+def insert_says(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
     """The mention lies in what a leaflet or a page says ("li na bula que ...")."""
     lo = max(sentence_start, start - 120)
     window = text[lo:start]
@@ -40,7 +46,13 @@ def insert_says(text: str, sentence_start: int, start: int) -> bool:
     said = None
     for said in _INSERT_SAYS.finditer(text, lo, start):  # noqa: B007 - the last one opens the clause
         pass
-    return said is not None and not _CLAUSE_BREAK.search(text, said.end(), start)
+    # ... and the writer claims nothing after it: "li na bula que pode inchar a língua e é o que tá
+    # acontecendo agora" (dictated, with no pause to end the clause) tells it happening
+    return (
+        said is not None
+        and not _CLAUSE_BREAK.search(text, said.end(), start)
+        and not _CLAIM.search(text, said.end(), sentence_end)
+    )
 
 
 # "se" + (subject) + future subjunctive: the condition. Its subject (or a negation) tells it from the
@@ -59,10 +71,6 @@ _WOULD_FOLLOW = re.compile(
     r"(?:voltar|volta|vir|vem|acontecer|acontece|aparecer|aparece|dar|da|ter|piorar|piora|repetir|repete)\b"
 )
 # A claim of the writer's own in the sentence: "tô com", "tive", "ele tá se debatendo", "desmaiei".
-_CLAIM = re.compile(
-    r"\b(?:to|tou|estou|ta|esta|tava|estava|tenho|tive|teve|senti|sinto|sente|sentiu|me\s+deu|"
-    r"[a-z]{4,}(?:ei|ou|iu|ando|endo|indo))\b"
-)
 
 
 def consequence_question(text: str, sentence_start: int, start: int, end: int, sentence_end: int) -> bool:

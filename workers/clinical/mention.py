@@ -225,7 +225,7 @@ class Scanner:
             or warded_off(t, a, start)
             or may_happen_question(t, a, start, end, b)
             or lesson_topic(t, a, start)
-            or insert_says(t, a, start)
+            or insert_says(t, a, start, b)
             or consequence_question(t, a, start, end, b)
         ):
             return "hipotetico"

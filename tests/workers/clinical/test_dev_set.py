@@ -228,7 +228,7 @@ LABELLED = {
         "paraphrases-34.jsonl",  # held-recall2: s6c/s6d/s6e misses by root cause, with near misses
         "paraphrases-35.jsonl",  # held-spec-who2: warn-if lists, no longer felt for a while, asked and denied
         "paraphrases-36.jsonl",  # held-spec-what2: spoken verbs/kin, denials put last, idioms, born-so signs
-        "paraphrases-40.jsonl",  # s7-spec-when: dated then fine, "nenhum(a)" after the verb, leaflets, "if" asked
+        "paraphrases-40.jsonl",  # s7-spec-when: dated then fine, "nenhum(a)" put after, leaflets, "if"
     )
 }
 

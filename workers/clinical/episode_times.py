@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .aside import BELIEVED_OVER, FULLY_OVER_NO_LONGER, NOTHING_SINCE, TREATMENT_OBJECT
-from .lexicon import AGAIN_OF_ACTIVITY
+from .lexicon import ACTIVITY_WORDS, AGAIN_OF_ACTIVITY
 
 WEEKDAY = r"(?:segunda|terca|quarta|quinta|sexta)(?:-feira|\s+feira)?|sabado|domingo"
 # Free of it for days, or since a later day: "tô sem febre faz 5 dias", "desde segunda tá sem febre"
@@ -69,7 +69,8 @@ OVER = re.compile(
 PAST_ANCHOR = re.compile(
     r"\b(?:anteontem|semana\s+(?:passada|retrasada)|(?:desde|n[oa]|d[aeo])\s+(?:a\s+|o\s+)?(?:"
     + WEEKDAY
-    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia)|mes\s+passado|meses\s+atras|"
+    + r")(?:\s+passad[oa])?|semanas\s+atras|na\s+(?:juventude|mocidade|infancia|adolescencia)|"
+    r"mes\s+passado|meses\s+atras|"
     r"(?:ano|inverno|verao|outono|carnaval|natal)\s+passado|anos\s+atras|"
     # a cycle of treatment before this one: "no ciclo passado", "na sessão anterior", "na primeira quimio"
     r"(?:ciclo|sessao|quimio|aplicacao|infusao|internacao)\s+(?:passad[oa]|anterior|retrasad[oa])|"
@@ -79,7 +80,7 @@ PAST_ANCHOR = re.compile(
     r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
-    r"(?:ha|faz)\s+(?:mais\s+de\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
+    r"(?:ha|faz)\s+(?:(?:mais\s+de|uns|umas|quase|cerca\s+de)\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
     # "lá em março", "no começo de janeiro": a month named
     r"(?:la\s+)?(?:em|no\s+(?:mes|comeco|inicio|final|fim)\s+de)\s+(?:janeiro|fevereiro|marco|abril|maio|junho|"
     r"julho|agosto|setembro|outubro|novembro|dezembro)|"
@@ -126,7 +127,9 @@ STILL_NOW = re.compile(
     r"suave|joia|firme|beleza|de\s+boa))"
     r"(?:\w+\s+)?(?:to|estou|tive|senti|teve)\s+(?!bem|bo[am]\b|boazinh|tranquil|100\b|cem\s+por|respirando\s+(?:bem|normal)|suave|joia|"
     # "hoje tô sem febre" denies it
-    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b|estavel|(?:muito|super)\s+bem|(?:ha|faz)\s+\d))\b"
+    r"firme|beleza|de\s+boa|sem\s+(?:febre|dor|nada|sintomas?|queixas?)\b|estavel|(?:muito|super)\s+bem|(?:ha|faz)\s+\d|"
+    # ... nor an everyday activity: "hoje tô trabalhando e bem"
+     + ACTIVITY_WORDS + r"))\b"
 )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .episode_times import PAST_ANCHOR
 from .indexed import search_in
 
 # "o médico perguntou se ...", "a enfermeira quis saber se ...": the mention after "se", in the same
@@ -40,14 +41,27 @@ _ANSWERED_YES = re.compile(
 )
 
 
+# ... or answered yes for a time long past and no for now, over the question's stop (s7-spec-when):
+# "perguntou se eu já pensei em suicídio. Anos atrás, na separação, pensei sim. Hoje não, ..."
+_THEN_YES_NOW_NO = re.compile(
+    r"[^?!\n]{0,20}?[.?;]?\s*(?P<yes>[^?!\n]{0,80}?\b(?:sim|pensei|tive|teve|senti|sentiu|aconteceu)\b)"
+    r"[^?!\n]{0,30}?[.,;]\s*(?:mas\s+)?(?:hoje|agora|atualmente)(?:\s+em\s+dia)?\s*,?\s+(?:nao|mais\s+nao|nunca\s+mais)"
+    r"\s*(?:[,.;!]|$)"
+)
+
+
 def reported_question_denied(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """The mention sits in a question someone asked, answered no right after it."""
+    """The mention sits in a question someone asked, answered no right after it (or yes only for
+    a time long past: `_THEN_YES_NOW_NO`)."""
     lo = max(sentence_start, start - 160)
     if text.find("pergunt", lo, start) < 0 and text.find("saber", lo, start) < 0:
         return False  # the common case, without a regex
     if not _REPORTED_QUESTION.search(text, lo, start):
         return False
-    return bool(_ANSWERED_NO.match(text, end)) and not _ANSWERED_YES.match(text, end)
+    if _ANSWERED_NO.match(text, end) and not _ANSWERED_YES.match(text, end):
+        return True
+    then = _THEN_YES_NOW_NO.match(text, end)
+    return then is not None and bool(PAST_ANCHOR.search(then.group("yes")))
 
 
 # The writer denies having it: "eu mesma não sinto não", "agora tô sem febre nenhuma", "não tenho nada disso".

@@ -1480,12 +1480,12 @@ CHRONIC_TREATMENT = _re(
     r"(?:de|da|do|para|pra|contra|pro|pela|pelo)(?:\s+a|\s+o)?\s*$"
 )
 REMOTE_PAST = _re(
-    r"\b(?:ha\s+(?:mais\s+de\s+)?(?:\d+|"
+    r"\b(?:ha\s+(?:(?:mais\s+de|uns|umas|quase|cerca\s+de)\s+)?(?:\d+|"
     + NUMBER_WORDS_RE
     + r"|alguns|muitos|varios)\s+an[ou]s?|anos\s+atras|ano\s+passado|"
     r"(?:em|de)\s+(?:19|20)\d\d|quando\s+(?:eu\s+|ele\s+|ela\s+)?(?:era\s+)?(?:crianca|pequen[oa]|jovem|bebe|nenem|"
     r"menin[oa]|adolescente|moc[oa]|mocinh[oa]|rapaz|rapazinho|novinh[oa]|solteir[oa])|"
-    r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:mais\s+de\s+)?(?:\d+\s+|uns\s+|muitos\s+|varios\s+)?an[ou]s?|"
+    r"na\s+(?:infancia|adolescencia|juventude|mocidade)|ha\s+muito\s+tempo|faz\s+(?:(?:mais\s+de|uns|umas|quase|cerca\s+de)\s+)?(?:(?:\d+|muitos|varios)\s+)?an[ou]s?|"
     r"aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|ficou\s+no\s+passado|"
     # the age at the event, told after it: "teve convulsão febril com 1 ano" (not "meu filho com 2 anos teve")
     r"(?:tive|teve|fiz|fez)\s+(?:[a-z]+\s+){0,6}?com\s+(?:\d+|um|uma)\s+an[ou]s?(?:\s+de\s+idade)?)\b"
@@ -1498,6 +1498,8 @@ _ACTIVITIES = words(
     "andando dirigindo estudando dancando viajando namorando casada casado"
 )
 AGAIN_OF_ACTIVITY = "".join(rf"(?<!{w}\s)" for w in sorted(_ACTIVITIES))
+# The activities themselves, told of today: "hoje tô trabalhando e bem" is no present complaint.
+ACTIVITY_WORDS = "|".join(sorted(_ACTIVITIES))
 # ... also a few words on: "já tô correndo no parque de novo" (`assertion`, the next sentence's closure).
 ACTIVITY_AGAIN = _re(r"\b(?:" + "|".join(sorted(_ACTIVITIES)) + r")\b[^,.;!?\n]{0,40}?\bde\s+novo\b")
 # A remote date with a present-tense state ("tenho falta de ar há 2 anos e piorou") is not history.
@@ -1509,7 +1511,9 @@ STILL_NOW = _re(
     r"(?:tive|teve|deu|senti|sentiu)\s+(?:outra|outro|mais\s+uma?))\b"
     # a stable baseline ("continua igual", "do mesmo jeito") is no current episode
     # ... nor is the age now ("agora tá com 6 anos")
-    r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|gravida|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
+    r"(?!\s+(?:bem|otim|normal|curad|ao\s+normal|so\s+faco|"
+    + ACTIVITY_WORDS
+    + r"|quero|queria|usando|tomando|fazendo|igual|do\s+mesmo\s+jeito|"
     r"a\s+mesma|o\s+mesmo|(?:ta|esta)\s+com\s+\d{1,2}\s+(?:anos|meses)\b|"
     # ... nor a freedom ("tô sem crise desde então"; never "tô sem conseguir respirar")
     r"sem\s+(?:crises?|nada|febre|dor|sintomas?|queixas?|problemas?)\b|"

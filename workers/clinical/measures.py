@@ -187,8 +187,13 @@ def scan_counts(sc: Scanner) -> list[Mention]:
         s0 = min(subject[0], m.start())
         e0 = max(subject[1], m.end())
         mention = sc.mention(subject[2], "Episódios por dia", "HIGH", s0, e0, valor=n, unidade="episódios")
-        # The subject decides negation ("sem diarreia há 3 dias, 2 vezes por semana").
+        # The subject decides negation ("sem diarreia há 3 dias, 2 vezes por semana"); what the message
+        # says of the episode stays (s7-spec-when): "anteontem tive caganeira, fui umas 12 vezes, mas desde
+        # ontem parou tudo" is over, as the same episode told without its count. Read at the count: "parou
+        # ontem, mas hoje já fui umas dez vezes" is today's.
         mention.motivo = suppression(t, subject[0], subject[1], sc.mode, sc.ctx)
+        if mention.motivo is None:
+            mention.motivo = sc.context_assertion(subject[2], "HIGH", m.start(), m.end())
         out.append(mention)
     return out
 

@@ -12,14 +12,19 @@ from .roles import watching_scene
 _MEDIA = re.compile(
     r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
     r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
-    r"apresentador\w*|influencer|blogueir[oa])\b"
+    r"apresentador\w*|influencer|blogueir[oa]|"
+    # who tells the news (s7-spec-when): "o repórter falou que no calor tá dando muito infarto em idoso"
+    # ("radio" only after an article: "radio e quimio" is radiotherapy)
+    r"reporter|jornalista|locutor\w*|radialista|(?<=\bo\s)radio|(?<=\bno\s)radio|televisao|tv)\b"
 )
 _FIRST_PERSON_CLAIM = re.compile(
     r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
     r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
     # a reading the writer took is the writer's, after any story: "a novela foi boa ... aí medi o açúcar
     # e deu 487" (s7-recall-context)
-    r"medi|aferi|medimos|aferimos)\b"
+    r"medi|aferi|medimos|aferimos|"
+    # the writer's own body told changing: "o repórter falou de AVC e minha boca ficou torta agora"
+    r"(?:meu|minha|meus|minhas)\s+[a-z]+\s+(?:ficou|ficaram|ta|esta|tao|estao|comecou|[a-z]{3,}(?:ou|iu|eu)))\b"
 )
 
 

@@ -23,10 +23,12 @@ from .assertion import (
 )
 from .cleft import cleft_other, writer_focus_other
 from .closure import dated_then_clear, recurred_next
+from .dated_over import dated_then_fine
 from .denied_cue import fall_denied
 from .episodes import closed_care_episode
 from .experiencer import FIRST_PERSON_FEVER, Experiencer
 from .figurative import figurative, weather
+from .hearsay import consequence_question, insert_says
 from .history import in_the_family, remote_history
 from .hyperbole import hyperbole
 from .hypotheses import (
@@ -248,6 +250,8 @@ class Scanner:
             or warded_off(t, a, start)
             or may_happen_question(t, a, start, end, b)
             or lesson_topic(t, a, start)
+            or insert_says(t, a, start, b)
+            or consequence_question(t, a, start, end, b)
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):
@@ -289,6 +293,7 @@ class Scanner:
                 over
                 or closed_since(t, a, start, end, b)
                 or dated_then_clear(t, start, end, b, reading=codigo == "temperatura")
+                or dated_then_fine(t, self.facts(a, b), end, b, codigo)
             ):
                 return "resolvido"
         return None

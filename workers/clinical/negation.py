@@ -194,6 +194,12 @@ _POST_WORDS = words(
 )
 
 
+# A finite indicative verb inside the mention ("boca ficou torta", "braço tá fraco"): an event told,
+# which a condition or a fear does not reach (s7-spec-when); what is feared or supposed is in the
+# subjunctive or the infinitive ("medo que a boca fique torta", "se a boca entortar").
+_TOLD_EVENT = re.compile(r"\b(?:ficou|ficaram|ta|esta|tao|estao|[a-z]{3,}(?:ou|iu|eu|aram|eram|iram))\b")
+
+
 def suppression(
     text: str, start: int, end: int, mode: Mode = Mode.QUEIXA, ctx: TextContext | None = None
 ) -> str | None:
@@ -258,6 +264,8 @@ def suppression(
                 reached = False  # "se eu ficar nervosa me dá falta de ar", "se for dar nota, é nove"
             elif reached and _pointed_then_named(tokens, text, end):
                 reached = False  # "e se essa dor no peito for infarto?": the pain is here, its name the "if"
+            elif reached and _TOLD_EVENT.search(text, start, end):
+                reached = False  # "medo que seja um AVC(,) a boca ficou torta agora": an event told
         else:
             reached = list_scope_reaches(tokens, match_is_verb) and not verb_scope_closed(tokens)
         if reached:

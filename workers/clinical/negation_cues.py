@@ -52,7 +52,12 @@ CUES = re.compile(
     r"se acontecer de (?:eu |ele |ela |voce )?(?:sentir|ter|ficar)|"
     r"sinais (?:e sintomas )?de (?:alarme|alerta|gravidade|perigo)|sintomas de (?:alarme|alerta)|"
     r"orientad[oa]s?\s+(?:a|sobre|quanto|para|em\s+relacao|acerca)|orienta(?:cao|coes|do|da)\s+(?:sobre|de|quanto|para)|"
-    r"orientacoes(?:\s+de\s+alta)?:|medo de|receio de|pavor de|panico de|terror de|risco de|"
+    r"orientacoes(?:\s+de\s+alta)?:|risco de|"
+    # the feared event, also told as a cleft or of someone ("tenho medo é dela desmaiar", "receio de a
+    # mãe desmaiar", "medo que ela convulsione", "medo do meu pai ter um infarto"): what is feared has
+    # not happened ("medo da dor" may be of a pain felt now: a person and a verb of getting it, or no cue)
+    r"(?:medo|receio|pavor|panico|terror)(?: e)? (?:de|del[ae]s?|que|"
+    r"d[oa] (?:(?:meu|minha|seu|sua|nosso|nossa) )?[a-z]+ (?:ter|ficar|sentir|dar|pegar|sofrer|passar mal))|"
     r"profilaxia|prevencao|prevenir|"
     r"evitar|para investigar|investigar|investigacao de|pesquisar|rastrear|rastreio de|"
     r"procurar (?:o |a )?(?:ps|pronto|upa|emergencia|atendimento|hospital)\w*|"

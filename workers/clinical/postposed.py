@@ -88,6 +88,22 @@ _DENIED_SINCE = re.compile(
     r"\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|"
     r"esta|estou|ele|ela|eu|hoje|agora|ja|desde|graca)\b)"
 )
+# The verb of having denied by a "nenhum(a)" put after it (s7-spec-when): "falta de ar num tô tendo
+# nenhuma", "febre não tive nenhuma vez", "sangramento não tive nenhum depois da cirurgia", "falta de ar
+# senti nenhuma". "Nenhuma vez" is a whole adverb, and a noun of trouble is denied with it ("nenhuma
+# dificuldade"); a bare "nenhum(a)" must end its clause (a pause, a word that opens the next one, a
+# time since when), never run into another noun it determines: "falta de ar não tive nenhuma melhora"
+# tells the complaint goes on.
+_NONE_AFTER_VERB = re.compile(
+    r"\s*(?:(?:eu|ele|ela)\s+)?(?:(?:nao|num)\s+)?(?:(?:to|tou|estou|ta|esta|tava|estava)\s+(?:tendo|sentindo)|"
+    r"tive|tenho|teve|tem|tinha|senti|sinto|sente|sentiu|sentia|apresentou|apresentei|houve)\s+(?:nenhum|nenhuma)"
+    # ... or a noun of trouble, which the "nenhum" denies with it ("não tô tendo nenhuma dificuldade")
+    r"(?:\s+(?:vez|vezinha|uma\s+vez|dificuldade|problema|sintoma|crise|episodio|sinal|queixa|incomodo)\b|"
+    r"(?:\s+nao)?(?="
+    + _FOR_A_WHILE
+    + r"|\s*(?:[.;,!?)\n]|$)|\s+(?:viu|ne|sabe|entendeu|gracas|graca|mas|porem|so|e|nem|ta|to|tou|tava|esta|"
+    r"estou|ele|ela|eu|hoje|agora|ja|desde|depois|apos|durante|nao|mesmo)\b))"
+)
 # The complaint told back right after its denial: "não tinha mais, mas hoje voltou forte", "não
 # tinha, mas agora tenho" (a verb of having ends its clause: "febre não tive, mas hoje tive tosse" has
 # an object of its own).
@@ -195,7 +211,7 @@ def denied_after(text: str, clause_start: int, start: int, end: int) -> bool:
         return True
     if _NOT_BACK.match(after) or _NEVER_LAST.match(after) or _NONE_RUN_ON.match(after):
         return True
-    if _DENIED_SINCE.match(after):
+    if _DENIED_SINCE.match(after) or _NONE_AFTER_VERB.match(after):
         return not came_back(text[end : end + 140])
     if "repreend" not in after and "amarr" not in after and "jesus" not in after and "sai pra" not in after:
         return False  # the common case, without a regex

@@ -37,7 +37,7 @@ def measured_by_helper(text: str, sentence_start: int, start: int, end: int) -> 
 # "tava vendo a novela", "assistindo o jornal": a progressive verb and the programme as its object is
 # the scene, never the source of the story ("vi no jornal", "passou na novela").
 _WATCHING = re.compile(
-    r"\b(?:vendo|assistindo|assistia|olhando|ouvindo|escutando)\s+(?:o|a|os|as|um|uma|aquel[ea])\s+$"
+    r"\b(?:vendo|assistindo|assistia|olhando|ouvindo|escutando)\s+(?:(?:o|a|os|as|um|uma|aquel[ea])\s+)?$"
 )
 
 

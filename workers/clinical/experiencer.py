@@ -22,6 +22,7 @@ from functools import cached_property
 from .antecedent import feminine as gender
 from .antecedent import reporter
 from .history import dated_ago
+from .named_patient import another_relative, patient_words
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
 from .text import words
@@ -69,6 +70,8 @@ _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
     # "minha sogra que teve convulsão, eu não": the writer set apart from another's episode
     r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$)|\s+gracas?\s+a\s+deus)|"
+    # "minha irmã tá com febre e eu tô só com uma coriza": the writer's own lesser complaint, set apart
+    r"eu\s+(?:to|estou|tou)\s+so\s+com\s+(?!(?:medo|raiva|pressa|saudade|preocupac)\w*)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|quanto\s+a\s+mim\s+(?:\w+\s+)?(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
     # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
@@ -166,6 +169,10 @@ class Experiencer:
         return bool(self.index.search(_SELF_FOCUS) if self.index else _SELF_FOCUS.search(self.text))
 
     @cached_property
+    def patient(self) -> frozenset[str]:
+        return patient_words(self.text)
+
+    @cached_property
     def sentence_starts(self) -> list[int]:
         if self._sentences is not None:
             return self._sentences
@@ -258,9 +265,14 @@ class Experiencer:
                 while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
                     k -= 1
                 # A name in apposition ("a irmã da igreja, a Dalva, me contou") is the noun before it.
+                # So is a noun with a bare article: "a irmã dela, a tia Dalva, teve um infarto".
                 if (
                     k
-                    and (self.people[k][2] in NAMES or self.people[k][2] == "dona")
+                    and (
+                        self.people[k][2] in NAMES
+                        or self.people[k][2] == "dona"
+                        or _BARE_ARTICLE.match(t, self.people[k][0])
+                    )
                     and t[self.people[k - 1][1] : self.people[k][0]].strip() in (",", "")
                 ):
                     k -= 1
@@ -338,6 +350,8 @@ class Experiencer:
             return True
         if who == "none":
             return False
+        if noun is not None and another_relative(noun, self.patient):
+            return True  # "a vó, que é a paciente de vocês, tá ótima": "minha irmã teve sangramento"
         if self.caregiver:
             # The caregiver writes about the patient; only a bystander is someone else.
             return bool(noun and (of or _BYSTANDER_RE.match(noun)) and noun not in ("cuidador", "cuidadora"))

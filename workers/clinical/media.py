@@ -14,8 +14,9 @@ _MEDIA = re.compile(
     r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
     r"apresentador\w*|influencer|blogueir[oa])\b"
 )
+# (never that the writer is fine: "o mocinho teve um infarto ... mas eu tô bem")
 _FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
     r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim)\b"
 )
 

@@ -265,13 +265,14 @@ class Experiencer:
                 while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
                     k -= 1
                 # A name in apposition ("a irmã da igreja, a Dalva, me contou") is the noun before it.
-                # So is a noun with a bare article: "a irmã dela, a tia Dalva, teve um infarto".
+                # So is a noun with a bare article after a relative's relative: "a irmã dela, a tia Dalva,
+                # teve um infarto" (never after a vocative: "oi vizinha, a mãe tá com febre").
                 if (
                     k
                     and (
                         self.people[k][2] in NAMES
                         or self.people[k][2] == "dona"
-                        or _BARE_ARTICLE.match(t, self.people[k][0])
+                        or (self.people[k - 1][3] and _BARE_ARTICLE.match(t, self.people[k][0]))
                     )
                     and t[self.people[k - 1][1] : self.people[k][0]].strip() in (",", "")
                 ):

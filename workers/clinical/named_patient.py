@@ -11,8 +11,10 @@ import re
 from .people import RELATIVE_BASE
 
 # "a vó, que é a paciente de vocês", "o paciente daqui é o meu pai"
+# (never "a mãe e a paciente do lado", where "e" is "and")
 _NAMED = re.compile(
-    r"\b(?:a|o|minha|meu)\s+(?P<a>[a-z]+)\s*,?\s*(?:que\s+)?(?:e|eh)\s+(?:a|o)\s+paciente\b|"
+    r"\b(?:a|o|minha|meu)\s+(?P<a>[a-z]+)\s*,?\s*(?:que\s+(?:e|eh)\s+(?:a|o)\s+paciente\b|"
+    r"(?:e|eh)\s+(?:a|o)\s+paciente\s+(?:de\s+voces|de\s+vcs|daqui|ai|aqui)\b)|"
     r"\b(?:a|o)\s+paciente\s+(?:de\s+voces\s+|daqui\s+|ai\s+)?(?:e|eh)\s+(?:a\s+|o\s+)?(?:minha|meu)\s+(?P<b>[a-z]+)"
 )
 # The writer's kinship in a caregiver's introduction, and the patient's word it implies.

@@ -104,6 +104,7 @@ _RELATIVE_PAST = re.compile(
 # "Minha filha viu o primo ter uma convulsão": the one a third person saw is not the one who saw.
 _WITNESSED = re.compile(r"\b(?:viu|viram|presenciou|presenciaram|assistiu|testemunhou)\s+(?:a\s+|ao\s+)?$")
 _BARE_ARTICLE = re.compile(r"(?:o|a|os|as)\s")
+_MY = ("minha ", "meu ", "minhas ", "meus ")
 # An uncle, a cousin, a nephew whose crisis the writer is shaken by ("meu sobrinho tentou se matar,
 # tô muito abalado", "grupo de apoio pra família"): the writer is the family, not the caregiver.
 _EXTENDED = words(
@@ -351,8 +352,10 @@ class Experiencer:
             return True
         if who == "none":
             return False
-        if noun is not None and another_relative(noun, self.patient):
-            return True  # "a vó, que é a paciente de vocês, tá ótima": "minha irmã teve sangramento"
+        # "a vó, que é a paciente de vocês, tá ótima": "minha irmã teve sangramento" (the writer's own
+        # relative named, never a pronoun's antecedent nor "a mãe", which a grandchild may say of the patient)
+        if noun is not None and self.text.startswith(_MY, at) and another_relative(noun, self.patient):
+            return True
         if self.caregiver:
             # The caregiver writes about the patient; only a bystander is someone else.
             return bool(noun and (of or _BYSTANDER_RE.match(noun)) and noun not in ("cuidador", "cuidadora"))

@@ -1,7 +1,8 @@
-"""Who the patient is, when the message says it: "a vó, que é a paciente de vocês, tá ótima", "aqui é
-o Matheus, neto da dona Irene". A relative of the writer named as the subject of a symptom who is not
-that person ("minha irmã tá com dengue e teve sangramento") is someone else (docs/clinical-engine.md,
-"s7-spec-who"). Only relatives are compared: a name or "dona" may be the patient under another word.
+"""Who the patient is, when the message says it: "a vó, que é a paciente de vocês, tá ótima", "aqui
+é o Matheus, neto da dona Irene. A vó tá bem". The writer's own relative named as the subject of a
+symptom who is not that person ("minha irmã tá com dengue e teve sangramento") is someone else
+(docs/clinical-engine.md, "s7-spec-who"). Only relatives are compared: a name or "dona" may be the
+patient under another word.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ _NAMED = re.compile(
 _INTRO_KIN = re.compile(
     r"\b(?:sou|aqui\s+e|quem\s+fala\s+e|eu\s+sou)\s+(?:(?:a|o)\s+)?(?:[a-z]+\s*,?\s+(?:a\s+|o\s+)?)?"
     r"(?P<kin>neto|neta|filho|filha|esposa|esposo|marido|mulher|genro|nora|sobrinho|sobrinha)\s+d[oa]\b"
+)
+_PATIENT_WELL = re.compile(
+    r"\b(?:ela|ele|a\s+[a-z]+|o\s+[a-z]+)\s+(?:ta|esta|segue|continua)\s+(?:muito\s+)?(?:bem|otim[oa]|normal|firme|"
+    r"tranquil[oa]|bo[am])\b"
 )
 # Words for the same person: "a vó" is "a vovó", "a avó"; "a mamãe" is "a mãe".
 _SAME = {"vovo": "vo", "avo": "vo", "mamae": "mae", "papai": "pai", "esposo": "marido", "mulher": "esposa"}
@@ -46,8 +51,12 @@ def patient_words(text: str) -> frozenset[str]:
     if m is not None:
         word = _word(m.group("a") or m.group("b"))
         return frozenset((word,)) if word else frozenset()
+    # The introduction alone may be loose ("neta da dona Luzia ... mainha tá com cocô preto"): the
+    # patient it implies counts only when the message says the patient is well ("a vó tá bem").
     m = _INTRO_KIN.search(text)
-    return _PATIENT_OF.get(m.group("kin"), frozenset()) if m else frozenset()
+    if m is None or not _PATIENT_WELL.search(text, m.end()):
+        return frozenset()
+    return _PATIENT_OF.get(m.group("kin"), frozenset())
 
 
 def another_relative(noun: str, patient: frozenset[str]) -> bool:

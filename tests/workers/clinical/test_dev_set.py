@@ -438,7 +438,7 @@ FLOORS = {
     "blind-s7d.jsonl": (0.959, 1.0, 0.929),
     "blind-s7e.jsonl": (0.895, 0.9, 0.944),
     "blind-s7f.jsonl": (0.875, 1.0, 0.944),
-    # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 22 alerting near misses, all right
+    # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 23 alerting near misses, all right
     "paraphrases-41.jsonl": (1.0, 1.0, 1.0),
 }
 

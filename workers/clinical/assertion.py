@@ -71,7 +71,9 @@ _HYPO_QUESTION = re.compile(
     # "a bula fala em pensamentos suicidas como efeito colateral"
     r"posso\s+(?:ter|sentir|ficar\s+com|desenvolver)\b|"
     # what counts as the symptom, asked as a definition: "a partir de quanto é considerado febre?"
-    r"a\s+partir\s+de\s+quant[oa]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
+    r"a\s+partir\s+de\s+quant[oa]s?\b|"
+    # what one may do after the event, asked in general: "quanto tempo depois do AVC a pessoa pode dirigir?"
+    r"quanto\s+tempo\s+(?:depois|apos)\s+d[aeo]s?\b|(?:e|eh|sao|seria)\s+considerad[oa]s?\b|"
     # (never the indirect "não sei o que é que tá acontecendo", which reports what is going on)
     r"(?<!\bsei\s)(?<!\bsabe\s)o\s+que\s+(?:e|eh|significa|caracteriza|quer\s+dizer)\b(?!\s+que\s+(?:ta|esta)\s+acontecendo)|"
     # a general knowledge question: "qual a diferença entre desmaio e convulsão?"

@@ -22,6 +22,7 @@ from functools import cached_property
 from .antecedent import feminine as gender
 from .antecedent import reporter
 from .history import dated_ago
+from .named_patient import another_relative, patient_words
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
 from .roles import treated_at
@@ -70,6 +71,8 @@ _SELF_FOCUS = re.compile(
     r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
     # "minha sogra que teve convulsão, eu não": the writer set apart from another's episode
     r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$)|\s+gracas?\s+a\s+deus)|"
+    # "minha irmã tá com febre e eu tô só com uma coriza": the writer's own lesser complaint, set apart
+    r"eu\s+(?:to|estou|tou)\s+so\s+com\s+(?!(?:medo|raiva|pressa|saudade|preocupac)\w*)|"
     r"(?:mas|e)\s+eu\s+(?:to|estou|tou)\s+bem|quanto\s+a\s+mim\s+(?:\w+\s+)?(?:to|estou|tou)\s+bem|sou\s+eu\b|eu\s+so\s+(?:to|estou|tenho)|"
     # "eu que tô com febre", never "nem eu, que sou neta dela" (who the writer is to the patient)
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
@@ -102,6 +105,7 @@ _RELATIVE_PAST = re.compile(
 # "Minha filha viu o primo ter uma convulsão": the one a third person saw is not the one who saw.
 _WITNESSED = re.compile(r"\b(?:viu|viram|presenciou|presenciaram|assistiu|testemunhou)\s+(?:a\s+|ao\s+)?$")
 _BARE_ARTICLE = re.compile(r"(?:o|a|os|as)\s")
+_MY = ("minha ", "meu ", "minhas ", "meus ")
 # An uncle, a cousin, a nephew whose crisis the writer is shaken by ("meu sobrinho tentou se matar,
 # tô muito abalado", "grupo de apoio pra família"): the writer is the family, not the caregiver.
 _EXTENDED = words(
@@ -165,6 +169,10 @@ class Experiencer:
     @cached_property
     def self_focus(self) -> bool:
         return bool(self.index.search(_SELF_FOCUS) if self.index else _SELF_FOCUS.search(self.text))
+
+    @cached_property
+    def patient(self) -> frozenset[str]:
+        return patient_words(self.text)
 
     @cached_property
     def sentence_starts(self) -> list[int]:
@@ -259,9 +267,15 @@ class Experiencer:
                 while k and self.people[k - 1][0] < person < self.people[k - 1][1]:
                     k -= 1
                 # A name in apposition ("a irmã da igreja, a Dalva, me contou") is the noun before it.
+                # So is a noun with a bare article after a relative's relative: "a irmã dela, a tia Dalva,
+                # teve um infarto" (never after a vocative: "oi vizinha, a mãe tá com febre").
                 if (
                     k
-                    and (self.people[k][2] in NAMES or self.people[k][2] == "dona")
+                    and (
+                        self.people[k][2] in NAMES
+                        or self.people[k][2] == "dona"
+                        or (self.people[k - 1][3] and _BARE_ARTICLE.match(t, self.people[k][0]))
+                    )
                     and t[self.people[k - 1][1] : self.people[k][0]].strip() in (",", "")
                 ):
                     k -= 1
@@ -339,6 +353,10 @@ class Experiencer:
             return True
         if who == "none":
             return False
+        # "a vó, que é a paciente de vocês, tá ótima": "minha irmã teve sangramento" (the writer's own
+        # relative named, never a pronoun's antecedent nor "a mãe", which a grandchild may say of the patient)
+        if noun is not None and self.text.startswith(_MY, at) and another_relative(noun, self.patient):
+            return True
         if self.caregiver:
             # The caregiver writes about the patient; only a bystander is someone else.
             return bool(noun and (of or _BYSTANDER_RE.match(noun)) and noun not in ("cuidador", "cuidadora"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .figure_cause import figure_by_cause, public_thermometer
 from .jest import craze_fever, idle_cause, retracted
 from .prefilter import may_match
 
@@ -295,8 +296,8 @@ def figurative(text: str, start: int, end: int) -> bool:
         return True
     if idle_cause(text, start, end) or retracted(text, start, end) or craze_fever(text, start, end):
         return True  # "o Inter me deu um AVC kkkk", "falta de ar kkkk brincadeira", "febre de Black Friday"
-    if nonbody_cause(text, start, end) or made_a_face(text, start, end):
-        return True
+    if nonbody_cause(text, start, end) or made_a_face(text, start, end) or figure_by_cause(text, start, end):
+        return True  # ... "quase tive um infarto, mas foi só o susto", "a conta me deu um infarto"
     # `_OUTRAGEOUS` ends in white space, "de", white space: two string tests before its search.
     if (
         before[-1:].isspace()
@@ -380,6 +381,7 @@ def weather(text: str, start: int, end: int, sentence_start: int, sentence_end: 
         _WEATHER_AFTER.match(text, end)
         or _WEATHER_BEFORE.search(text, max(0, start - 20), start)
         or _WEATHER_SENTENCE.search(text, sentence_start, sentence_end)
+        or public_thermometer(text, sentence_start, sentence_end)
         or (
             _HOT_DAY.search(text, sentence_start, sentence_end)
             and not _BODY_TEMPERATURE.search(text, sentence_start, sentence_end)

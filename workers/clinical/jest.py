@@ -31,6 +31,7 @@ _LAUGH = (
     r"[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F601\U0001F61C\U0001F92A])"
 )
 _LAUGH_RE = re.compile(_LAUGH)
+LAUGH_RE = _LAUGH_RE  # for `figure_cause`
 # Taking it back: "brincadeira", "zoeira", "brinks", "tô brincando", "mentira", "falando sério" (a
 # turn from the joke); never "sem brincadeira", "não é brincadeira", "brincadeira nenhuma/não".
 _RETRACT = re.compile(
@@ -140,11 +141,21 @@ _SPENT_AFTER = re.compile(
 _OF_SOMETHING = re.compile(r"\s+d[eoa]s?\s+[a-z]")
 
 
+# "tá numa febre de boneca que não tem tamanho": in the grip of a craze for a thing (never a time,
+# a value or a return: "numa febre de 39", "numa febre de noite", "numa febre de novo").
+_IN_A_CRAZE = re.compile(r"\b(?:numa|na\s+maior|numa\s+baita)\s+$")
+_CRAZE_THING = re.compile(
+    r"\s+d[eoa]s?\s+(?!(?:novo|noite|madrugada|repente|manha|tarde|dia|hoje|ontem|quase|mais|uns|umas|\d))[a-z]"
+)
+
+
 def craze_fever(text: str, start: int, end: int) -> bool:
     """ "tô com febre de Black Friday": a craze, not a temperature."""
     if not text.startswith("febr", start):
         return False
     if _CRAZE_FEVER.match(text, end):
+        return True
+    if _IN_A_CRAZE.search(text, max(0, start - 16), start) and _CRAZE_THING.match(text, end):
         return True
     return bool(_OF_SOMETHING.match(text, end) and _SPENT_AFTER.match(text[end : end + 60]))
 

@@ -252,11 +252,12 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:bati|bateu|batida|pancada)\s+(?:com\s+)?(?:o|a|no|na)\s+(?:joelho|perna|braco|mao|pe|dedo|canela|"
             r"coxa|ombro|quadril|cotovelo)(?:\s+[a-z]+){0,3}\s*[.,;]+\s*$"
         ),
-        # "o dedo ficou roxo porque bateu na porta", "a mão ficou roxa depois que caiu"
+        # "o dedo ficou roxo porque bateu na porta", "a mão ficou roxa depois que caiu"; the thing that
+        # struck it may be named ("desde que a canoa bateu nele", "porque deixei cair a marreta em cima")
         not_after=_re(
-            r"[\s,]*(?:(?:so\s+)?(?:porque|pq|que|de|da|do|depois\s+(?:que|da|do|de)|quando|onde|no\s+lugar)\s+)"
-            r"(?:(?:eu|ele|ela|a|o|uma|um)\s+)?(?:bat|pancad|tomb|queda|caiu|cai\b|machuc|prend|prens|torc|topad|"
-            r"tropec|escorreg|vacina|injec)"
+            r"[\s,]*(?:(?:so\s+)?(?:porque|pq|que|de|da|do|depois\s+(?:que|da|do|de)|desde\s+que|quando|onde|no\s+lugar)\s+)"
+            r"(?:(?:eu|ele|ela|a|o|uma|um)\s+(?:[a-z]{3,}\s+)?)?(?:bat|pancad|tomb|queda|caiu|cai\b|machuc|prend|prens|torc|"
+            r"topad|tropec|escorreg|vacina|injec|deixei\s+cair|deixou\s+cair|pisou|pisei|esmag)"
         ),
     ),
     # Chest pain: any pain/pressure/weight in the chest, radiation to the left arm or jaw. "Peito" of

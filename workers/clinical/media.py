@@ -17,8 +17,9 @@ _MEDIA = re.compile(
     # ("radio" only after an article: "radio e quimio" is radiotherapy)
     r"reporter|jornalista|locutor\w*|radialista|(?<=\bo\s)radio|(?<=\bno\s)radio|televisao|tv)\b"
 )
+# (never that the writer is fine: "o mocinho teve um infarto ... mas eu tô bem")
 _FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|to|estou|tou|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
     r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
     # a reading the writer took is the writer's, after any story: "a novela foi boa ... aí medi o açúcar
     # e deu 487" (s7-recall-context)

@@ -84,7 +84,8 @@ _FIRST_WORDS = words(
 )
 _PRONOUNS = words("ele ela eles elas dele dela deles delas")
 _PRONOUN_OWNERS = words("dele dela deles delas")
-_CLAUSE_OPENERS = words("ai mas entao dai")  # never "e": "aqui é a prima dele" (é)
+# never "e": "aqui é a prima dele" (é); "porque a irmã dela, a tia Dalva, teve um infarto" opens a clause
+_CLAUSE_OPENERS = words("ai mas entao dai porque pq pois quando")
 _ANIMAL_WORDS = words(ANIMALS)
 _ADDRESS_BEFORE = words("sim nao s n ss obrigado obrigada brigado brigada ok isso pois bom boa")
 # Nouns a writer calls the reader by: bare (no determiner) at the head of a sentence or after a
@@ -142,6 +143,16 @@ def _opens_sentence(text: str, pos: int, before: str) -> bool:
 
 def _word_before(toks: _Tokens, i: int) -> str:
     return toks[i - 1][2] if i > 0 else ""
+
+
+def _companion_clause(toks: _Tokens, k: int, person_ends: set[int]) -> bool:
+    """Word k lies in a relative clause ("que ...") opened right after a person named, within five words."""
+    for j in range(k - 1, max(0, k - 6), -1):
+        if toks[j][2] == "que":
+            return toks[j - 1][1] in person_ends
+        if toks[j][2] in _FIRST_WORDS:
+            return False
+    return False
 
 
 def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int], list[int]]:
@@ -236,7 +247,11 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
             k < n
             and toks[k][2] in _PRONOUN_OWNERS
             and joined(end_i, k)
-            and _opens_sentence(text, start, _word_before(toks, i if start == s0 else i - 1))
+            # an animal's owner is always that: "o Pipoca, o cachorro dela, que teve uma convulsão"
+            and (
+                noun in _ANIMAL_WORDS
+                or _opens_sentence(text, start, _word_before(toks, i if start == s0 else i - 1))
+            )
         ):
             # "A irmã dele, dona Lurdes, teve um desmaio": the relative of someone already named, as the
             # subject that opens a sentence (never an object: "acha que sou a irmã dela e fala ...")
@@ -266,6 +281,10 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
                 or (k + 1 < n and toks[k + 1][2] in _TOLD)
             )
         ):
+            continue
+        # "a vizinha que faz quimio comigo tá internada com febre": the company in a relative clause of
+        # someone named is not the subject (never "me": "a vizinha que me levou ao PS com dor no peito").
+        if w == "comigo" and _companion_clause(toks, k, person_ends):
             continue
         # "meu vizinhu tevi infartu" read as "meu vizinho tive": a verb right after a person named
         # is that person's, whatever ending the spelling gave it.

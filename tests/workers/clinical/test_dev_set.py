@@ -230,6 +230,7 @@ LABELLED = {
         "paraphrases-36.jsonl",  # held-spec-what2: spoken verbs/kin, denials put last, idioms, born-so signs
         "paraphrases-38.jsonl",  # s7-recall-context: plans, hedged yeses, buried or asked readings
         "paraphrases-40.jsonl",  # s7-spec-when: dated then fine, "nenhum(a)" put after, leaflets, "if"
+        "paraphrases-41.jsonl",  # s7-spec-who: others' and idioms' false alarms of s7a-f, with near misses
     )
 }
 
@@ -289,6 +290,7 @@ PARAPHRASES = [
         "paraphrases-36.jsonl",
         "paraphrases-38.jsonl",
         "paraphrases-40.jsonl",
+        "paraphrases-41.jsonl",
     )
     for case in _cases(name)
 ]
@@ -432,13 +434,14 @@ FLOORS = {
     # first 18 silent ones alerted on main 7402006; spoken-verb and "painhu" ones came after the first fix)
     "paraphrases-36.jsonl": (1.0, 1.0, 1.0),
     # Seventh session's six opening sets (docs/first-sight/session7-s7a.md ... -s7f.md), at first sight on
-    # main 2577564; the floors rise as this round's branches fix them by cause.
-    "blind-s7a.jsonl": (0.978, 1.0, 0.931),  # s7-recall-lay: 44 -> 46/47 CRITICAL
-    "blind-s7b.jsonl": (0.957, 1.0, 0.902),  # s7-recall-lay: 44 -> 45/47
-    "blind-s7c.jsonl": (0.979, 1.0, 0.944),  # s7-recall-lay: 46 -> 47/48
-    "blind-s7d.jsonl": (0.979, 1.0, 0.859),  # s7-recall-lay: 47 -> 48/49
-    "blind-s7e.jsonl": (0.937, 1.0, 0.916),  # robust-phonetic: spoken endings read (s7e-006, -043, -072, ...)
-    "blind-s7f.jsonl": (0.958, 1.0, 0.930),  # s7-recall-lay: 42 -> 46/48
+    # main 2577564; after this round's five rule branches (s7-recall-lay, s7-recall-context, robust-phonetic,
+    # s7-spec-when, s7-spec-who) they stand at the figures below (docs/clinical-engine.md, "Seventh session").
+    "blind-s7a.jsonl": (1.0, 1.0, 0.986),
+    "blind-s7b.jsonl": (1.0, 1.0, 1.0),
+    "blind-s7c.jsonl": (1.0, 1.0, 0.986),
+    "blind-s7d.jsonl": (1.0, 1.0, 0.971),
+    "blind-s7e.jsonl": (0.979, 1.0, 0.986),
+    "blind-s7f.jsonl": (1.0, 1.0, 1.0),
     # s7-recall-lay: lay confusion, stroke and breathlessness; 36 written before any fix (6/18 CRITICAL,
     # 16/18 silent on 70978cd), 12 after. Three silent near misses still alert (an old stroke's weakness
     # "desde o AVC de 2010", a numb leg "já passou", "não me reconheceu de máscara"): floors, not PARAPHRASES.
@@ -454,6 +457,8 @@ FLOORS = {
     # s7-spec-when's own sentences: 36 written before any change (16/16 alerts, 6/20 silences on
     # 2577564) and 18 after the first fix, all right
     "paraphrases-40.jsonl": (1.0, 1.0, 1.0),
+    # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 23 alerting near misses, all right
+    "paraphrases-41.jsonl": (1.0, 1.0, 1.0),
 }
 
 

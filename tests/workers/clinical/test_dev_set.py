@@ -459,6 +459,11 @@ FLOORS = {
     "paraphrases-40.jsonl": (1.0, 1.0, 1.0),
     # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 23 alerting near misses, all right
     "paraphrases-41.jsonl": (1.0, 1.0, 1.0),
+    # Seventh session's two held-back sets (docs/first-sight/session7-s7g-closing.md, -s7h.md), at first
+    # sight on the final engine b139bfd, the same figures as on the starting engine: left for the next
+    # round to fix by cause.
+    "blind-s7g.jsonl": (0.914, 0.909, 0.972),
+    "blind-s7h.jsonl": (0.937, 0.9, 0.916),
 }
 
 

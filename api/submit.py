@@ -220,7 +220,7 @@ class Submitter:
             payload=data,
             idempotency_key=self.idempotency_key,
             correlation_id=self.correlation_id or ids.uuid4_hex(),
-            task_id=ids.uuid4(),
+            task_id=ids.uuid7(),  # time-ordered: appended to the task table's index (shared/ids.py)
         )
         task_id = str(envelope.task_id)
         digest = None

@@ -35,6 +35,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from shared.store.driver import DriverStatement
 from shared.store.schema import TASK_COLUMNS, TERMINAL, now, task_alerts, tasks
 from shared.store.tasks import Statements, task_dict
 
@@ -207,32 +208,6 @@ def _ours(items: list[BatchTask], found: dict[str, int]) -> dict[str, BatchTask]
         if it.task_id not in ours and found.get(it.task_id, it.guard) < it.guard:
             ours[it.task_id] = it
     return ours
-
-
-class DriverStatement:
-    """A Core statement compiled once for a dialect and run with `exec_driver_sql`: the same SQL
-    and the same bind processing (JSON, timestamps) as `conn.execute`, without SQLAlchemy
-    compiling the parameters of every row again (`construct_params` per row cost more CPU than
-    SQLite's executemany itself)."""
-
-    def __init__(self, stmt: Any, dialect: Any, column_keys: list[str] | None = None) -> None:
-        # `column_keys`: the columns an INSERT without values sets (those of its rows).
-        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
-        self.sql = compiled.string
-        self.names: list[str] | None = list(compiled.positiontup or ()) if compiled.positional else None
-        # Literal binds of the statement itself (`attempts + 1`); the callers' are named `b_*`.
-        self.fixed = {name: bp.value for name, bp in compiled.binds.items() if not name.startswith("b_")}
-        self.processors = dict(compiled._bind_processors)
-
-    def params(self, row: dict[str, Any]) -> Any:
-        values = {**self.fixed, **row}
-        proc = self.processors
-        if self.names is not None:
-            return tuple(proc[n](values[n]) if n in proc else values[n] for n in self.names)
-        return {n: (proc[n](v) if n in proc else v) for n, v in values.items()}
-
-    def executemany(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        conn.exec_driver_sql(self.sql, [self.params(r) for r in rows])
 
 
 _driver: dict[tuple[str, bool, bool], DriverStatement] = {}

@@ -129,8 +129,8 @@ Settable = Future[Any] | LoopFuture
 
 class BatchableInsert:
     """An op the writer may run together with the ops of the same kind next to it in its queue,
-    as one executemany of `many_stmt` over their `row`s, each then answered `batched_result`.
-    Alone it runs as any op: `__call__(conn)`."""
+    as one `many_stmt.executemany(conn, rows)` over their `row`s (`shared.store.driver.ManyInsert`),
+    each then answered `batched_result`. Alone it runs as any op: `__call__(conn)`."""
 
     __slots__ = ("batched_result", "many_stmt", "row")
 
@@ -240,7 +240,7 @@ class Writer(threading.Thread):
                         while j < len(batch) and isinstance(batch[j][0], BatchableInsert):
                             j += 1
                         if j - i > 1:
-                            conn.execute(op.many_stmt, [b[0].row for b in batch[i:j]])  # type: ignore[attr-defined]
+                            op.many_stmt.executemany(conn, [b[0].row for b in batch[i:j]])  # type: ignore[attr-defined]
                             results.extend([op.batched_result] * (j - i))
                             i = j
                             continue

@@ -1,4 +1,5 @@
-"""shared/ids.py: ids of the same form as uuid4() and secrets.token_hex(), never repeating bytes."""
+"""shared/ids.py: ids of the same form as uuid4() and secrets.token_hex(), never repeating bytes, and
+time-ordered version 7 task ids."""
 
 from __future__ import annotations
 
@@ -41,3 +42,16 @@ def test_a_forked_child_does_not_reuse_the_parent_s_pool() -> None:
     os.close(read)
     os.waitpid(pid, 0)
     assert child != ids.random_bytes(16)
+
+
+def test_uuid7_is_a_version_7_uuid_that_sorts_in_creation_order() -> None:
+    first = [ids.uuid7() for _ in range(600)]  # past one 4 KiB pool
+    for value in first:
+        assert value.version == 7 and value.variant == uuid.RFC_4122
+        assert uuid.UUID(str(value)) == value and hash(value) == hash(uuid.UUID(value.hex))
+    assert len(set(first)) == 600
+    later = first[-1]
+    while later.int >> 80 == first[-1].int >> 80:  # the next millisecond (polled, no sleep)
+        later = ids.uuid7()
+    # The task table's key is the id as text: a later task's id sorts after an earlier one's.
+    assert all(str(value) < str(later) for value in first)

@@ -1,0 +1,70 @@
+"""Statements compiled once and run through the driver: what `conn.execute` does per call (compile
+the parameters of every row, look the statement up in the cache) without doing it per call.
+
+`DriverStatement`: a Core statement compiled for one dialect. `ManyInsert`: an INSERT run over a
+list of rows as one driver executemany, compiled once per dialect and set of columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+
+class DriverStatement:
+    """A Core statement compiled once for a dialect and run with `exec_driver_sql`: the same SQL
+    and the same bind processing (JSON, timestamps) as `conn.execute`, without SQLAlchemy
+    compiling the parameters of every row again (`construct_params` per row cost more CPU than
+    SQLite's executemany itself)."""
+
+    def __init__(self, stmt: Any, dialect: Any, column_keys: list[str] | None = None) -> None:
+        # `column_keys`: the columns an INSERT without values sets (those of its rows).
+        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
+        self.sql = compiled.string
+        self.names: list[str] | None = list(compiled.positiontup or ()) if compiled.positional else None
+        # Literal binds of the statement itself (`attempts + 1`); the callers' are named `b_*`.
+        # Those the rows set themselves (`column_keys`) are left out: nothing to merge per row.
+        given = set(column_keys or ())
+        self.fixed = {
+            name: bp.value
+            for name, bp in compiled.binds.items()
+            if not name.startswith("b_") and name not in given
+        }
+        self.processors = dict(compiled._bind_processors)
+        proc = self.processors
+        # Positional (SQLite): each parameter's name and its bind processor, or None.
+        self.plan = [(n, proc.get(n)) for n in self.names] if self.names is not None else None
+
+    def params(self, row: dict[str, Any]) -> Any:
+        values = {**self.fixed, **row} if self.fixed else row
+        if self.plan is not None:
+            return tuple([p(values[n]) if p is not None else values[n] for n, p in self.plan])
+        proc = self.processors
+        return {n: (proc[n](v) if n in proc else v) for n, v in values.items()}
+
+    def executemany(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        conn.exec_driver_sql(self.sql, [self.params(r) for r in rows])
+
+
+class ManyInsert:
+    """`executemany(conn, rows)`: the INSERT `stmt` over `rows` (dicts with the same keys), compiled
+    for their columns the first time. Rows with differing keys go through `conn.execute`, which
+    sorts that out itself."""
+
+    __slots__ = ("_compiled", "stmt")
+
+    def __init__(self, stmt: Any) -> None:
+        self.stmt = stmt
+        self._compiled: dict[tuple[str, tuple[str, ...]], DriverStatement] = {}
+
+    def executemany(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        keys = tuple(rows[0])
+        if any(tuple(r) != keys for r in rows):
+            conn.execute(self.stmt, rows)
+            return
+        key = (conn.dialect.name, keys)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = DriverStatement(self.stmt, conn.dialect, column_keys=list(keys))
+        compiled.executemany(conn, rows)

@@ -4,8 +4,10 @@ thread-safe; `add_callback_threadsafe` is its one call that is):
 - `AckQueue`: acks need no answer, so they pile up and go out together in one wake-up of the
   connection thread, as one `multiple=True` ack per channel where the outstanding tags allow it;
   acks above a tag still being worked on wait for it a little (`HOLD_S`) to go out with it;
-- `ThreadCalls`: a call whose result the caller waits for (publish with confirm, nack), failed
-  at once when the connection is lost instead of waiting for its timeout.
+- `ThreadCalls`: a call whose result the caller waits for (a nack, a publish's confirm), failed
+  at once when the connection is lost instead of waiting for its timeout;
+- `Confirms`: confirmed publishes settled by the broker's `Basic.Ack`, without running the
+  connection's I/O loop until it comes.
 """
 
 from __future__ import annotations

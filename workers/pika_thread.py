@@ -90,6 +90,23 @@ class AckQueue:
     def forget(self, delivery: Delivery) -> None:
         self.outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
 
+    def settle_republished(
+        self, delivery: Delivery, exc: BaseException | None, exchange: str, routing_key: str
+    ) -> str:
+        """Connection thread, on the confirm of `delivery`'s republish: ack it, or put it back
+        when the broker refused the publish. The channel's own ack and nack only queue the frame:
+        this runs inside pika's read of the confirm, where BlockingChannel's would run the I/O
+        loop again."""
+        if exc is None:
+            delivery.channel._impl.basic_ack(delivery.tag)
+            self.forget(delivery)
+            return "acked"
+        if isinstance(exc, (pika.exceptions.UnroutableError, pika.exceptions.NackError)):
+            self.log.error("republish_refused", error=repr(exc), exchange=exchange, routing_key=routing_key)
+        delivery.channel._impl.basic_nack(delivery.tag, requeue=True)
+        self.forget(delivery)
+        return "requeued"
+
     def flush(self, generation: int, *, force: bool = False) -> None:
         """Connection thread: the queued and held acks, one `multiple=True` ack per channel up to
         the first tag still being worked on; those above it are held for up to `HOLD_S` (all sent

@@ -274,20 +274,8 @@ class PikaTransport:
             def confirmed(exc: BaseException | None) -> None:
                 if not self._usable(delivery):
                     finish("lost")  # the broker requeues it with its connection
-                elif exc is None:
-                    # The channel's own ack only queues the frame: this runs inside pika's read of
-                    # the confirm, where BlockingChannel's would run the I/O loop again.
-                    delivery.channel._impl.basic_ack(delivery.tag)
-                    self._forget(delivery)
-                    finish("acked")
                 else:
-                    if isinstance(exc, (pika.exceptions.UnroutableError, pika.exceptions.NackError)):
-                        self.log.error(
-                            "republish_refused", error=repr(exc), exchange=exchange, routing_key=routing_key
-                        )
-                    delivery.channel._impl.basic_nack(delivery.tag, requeue=True)
-                    self._forget(delivery)
-                    finish("requeued")
+                    finish(self._acks.settle_republished(delivery, exc, exchange, routing_key))
 
             assert self._conn is not None  # this runs on the connection thread
             self._confirms.publish(self._conn, exchange, routing_key, body, props, confirmed)

@@ -4,8 +4,10 @@ thread-safe; `add_callback_threadsafe` is its one call that is):
 - `AckQueue`: acks need no answer, so they pile up and go out together in one wake-up of the
   connection thread, as one `multiple=True` ack per channel where the outstanding tags allow it;
   acks above a tag still being worked on wait for it a little (`HOLD_S`) to go out with it;
-- `ThreadCalls`: a call whose result the caller waits for (publish with confirm, nack), failed
-  at once when the connection is lost instead of waiting for its timeout.
+- `ThreadCalls`: a call whose result the caller waits for (a nack, a publish's confirm), failed
+  at once when the connection is lost instead of waiting for its timeout;
+- `Confirms`: confirmed publishes settled by the broker's `Basic.Ack`, without running the
+  connection's I/O loop until it comes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 
 import pika
 import pika.exceptions
+from pika.adapters.blocking_connection import ReturnedMessage
 
 from workers.transport import ConnectionUnavailable, Delivery
 
@@ -86,6 +89,23 @@ class AckQueue:
 
     def forget(self, delivery: Delivery) -> None:
         self.outstanding.get(delivery.channel.channel_number, set()).discard(delivery.tag)
+
+    def settle_republished(
+        self, delivery: Delivery, exc: BaseException | None, exchange: str, routing_key: str
+    ) -> str:
+        """Connection thread, on the confirm of `delivery`'s republish: ack it, or put it back
+        when the broker refused the publish. The channel's own ack and nack only queue the frame:
+        this runs inside pika's read of the confirm, where BlockingChannel's would run the I/O
+        loop again."""
+        if exc is None:
+            delivery.channel._impl.basic_ack(delivery.tag)
+            self.forget(delivery)
+            return "acked"
+        if isinstance(exc, (pika.exceptions.UnroutableError, pika.exceptions.NackError)):
+            self.log.error("republish_refused", error=repr(exc), exchange=exchange, routing_key=routing_key)
+        delivery.channel._impl.basic_nack(delivery.tag, requeue=True)
+        self.forget(delivery)
+        return "requeued"
 
     def flush(self, generation: int, *, force: bool = False) -> None:
         """Connection thread: the queued and held acks, one `multiple=True` ack per channel up to
@@ -183,6 +203,49 @@ class ThreadCalls:
         except FutureTimeout as exc:
             raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
 
+    def start(
+        self,
+        conn: pika.BlockingConnection | None,
+        fn: Callable[[Callable[[T | BaseException], None]], None],
+        timeout: float,
+    ) -> T:
+        """Run `fn(finish)` on the connection thread and wait until it calls `finish` with the
+        result (or an exception), from that thread, later: `fn` itself does not wait."""
+        if conn is None or not conn.is_open:
+            raise ConnectionUnavailable("not connected to RabbitMQ")
+        fut: Future[T] = Future()
+
+        def finish(value: T | BaseException) -> None:
+            with self._lock:
+                self._pending.discard(fut)
+            if fut.done():
+                return  # failed already with the connection
+            if isinstance(value, BaseException):
+                fut.set_exception(value)
+            else:
+                fut.set_result(value)
+
+        def run() -> None:
+            if fut.done():
+                return
+            try:
+                fn(finish)
+            except BaseException as exc:
+                finish(exc)
+
+        with self._lock:
+            self._pending.add(fut)
+        try:
+            conn.add_callback_threadsafe(run)
+        except pika.exceptions.ConnectionWrongStateError as exc:
+            with self._lock:
+                self._pending.discard(fut)
+            raise ConnectionUnavailable(str(exc)) from exc
+        try:
+            return fut.result(timeout)
+        except FutureTimeout as exc:
+            raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
+
     def fail_all(self) -> None:
         """The connection is gone: every waiting caller gets ConnectionUnavailable now."""
         with self._lock:
@@ -190,3 +253,98 @@ class ThreadCalls:
         for fut in pending:
             if not fut.done():
                 fut.set_exception(ConnectionUnavailable("connection to RabbitMQ lost"))
+
+
+class Confirms:
+    """Confirmed publishes that do not block the connection thread (connection thread only).
+
+    `BlockingChannel.basic_publish` in confirm mode runs pika's I/O loop until the broker's
+    `Basic.Ack` arrives: meanwhile the deliveries read are not handed over, and the other threads'
+    calls (a batch's replies and acks, another publish) run nested inside that loop. Here a
+    publish only queues its frames and registers `done` under its confirm sequence number;
+    `Basic.Ack`/`Nack` settle it, with the exceptions BlockingChannel raises (`NackError`,
+    `UnroutableError` for a mandatory publish the broker returned), so callers see the same
+    outcomes (docs/agent-message.md, "Seventh session").
+
+    A `Basic.Return` does not say which publish it returns: it comes before that publish's
+    confirm, so it marks the oldest unconfirmed publish of the same exchange, routing key and body
+    (two such publishes are routed alike)."""
+
+    def __init__(self, log: Any) -> None:
+        self.log = log
+        self._ch: Any = None
+        self._seq = 0
+        # sequence number -> (done, exchange, routing key, body, returned message or None)
+        self._pending: dict[int, list[Any]] = {}
+
+    def open(self, conn: pika.BlockingConnection) -> None:
+        """A confirm-mode channel of our own callbacks; waits for `Confirm.SelectOk`."""
+        ch = conn.channel()
+        ready: list[bool] = []
+        ch._impl.confirm_delivery(ack_nack_callback=self._on_confirm, callback=lambda _f: ready.append(True))
+        ch._flush_output(lambda: bool(ready))  # BlockingChannel.confirm_delivery's own wait
+        ch._impl.add_on_return_callback(self._on_return)
+        ch._impl.add_on_close_callback(self._on_close)
+        self._ch, self._seq = ch, 0
+
+    def publish(
+        self,
+        conn: pika.BlockingConnection,
+        exchange: str,
+        routing_key: str,
+        body: bytes,
+        props: Any,
+        done: Callable[[BaseException | None], None],
+    ) -> None:
+        """Connection thread: publish (mandatory); `done(None)` once confirmed, `done(exc)` when
+        nacked, returned, or lost with the channel or connection."""
+        try:
+            if self._ch is None or not self._ch.is_open:
+                self.open(conn)  # closed by the broker (a publish to a missing exchange): reopen
+            self._ch._impl.basic_publish(exchange, routing_key, body, props, mandatory=True)
+        except (pika.exceptions.AMQPError, OSError) as exc:
+            done(exc)
+            return
+        self._seq += 1
+        self._pending[self._seq] = [done, exchange, routing_key, body, None]
+
+    def _on_confirm(self, frame: Any) -> None:
+        method = frame.method
+        tag = method.delivery_tag
+        tags = [t for t in self._pending if t <= tag] if method.multiple else [tag]
+        nacked = isinstance(method, pika.spec.Basic.Nack)
+        for t in tags:
+            entry = self._pending.pop(t, None)
+            if entry is None:
+                continue
+            done, returned = entry[0], entry[4]
+            if nacked:
+                done(pika.exceptions.NackError([returned] if returned is not None else []))
+            elif returned is not None:
+                done(pika.exceptions.UnroutableError([returned]))
+            else:
+                done(None)
+
+    def _on_return(self, _ch: Any, method: Any, props: Any, body: bytes) -> None:
+        key = (method.exchange, method.routing_key, body)
+        for entry in self._pending.values():
+            if entry[4] is None and (entry[1], entry[2], entry[3]) == key:
+                entry[4] = ReturnedMessage(method, props, body)
+                return
+
+    def _on_close(self, ch: Any, reason: BaseException) -> None:
+        if self._ch is None or ch is not self._ch._impl:
+            return  # a channel already replaced
+        self.fail_all(ConnectionUnavailable(f"publish channel closed: {reason!r}"))
+
+    def reset(self) -> None:
+        """The connection is gone: its channel with it."""
+        self.fail_all(ConnectionUnavailable("connection to RabbitMQ lost"))
+        self._ch = None
+
+    def fail_all(self, exc: BaseException) -> None:
+        """The channel or the connection is gone: every unconfirmed publish fails (the caller
+        requeues; nothing it published is counted as confirmed)."""
+        pending, self._pending = self._pending, {}
+        for done, *_rest in pending.values():
+            done(exc)

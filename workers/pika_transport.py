@@ -24,7 +24,7 @@ import pika.exceptions
 
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
-from workers.pika_thread import AckQueue, ThreadCalls, publish_replies
+from workers.pika_thread import AckQueue, Confirms, ThreadCalls, publish_replies
 from workers.transport import ConnectionUnavailable, Delivery, OnBatch
 
 T = TypeVar("T")
@@ -61,7 +61,8 @@ class PikaTransport:
         self._subs: list[_Subscription] = []
         self._stop = threading.Event()
         self._conn: pika.BlockingConnection | None = None
-        self._pub_ch: Any = None
+        # Confirmed publishes, settled by the broker's confirm without blocking this thread.
+        self._confirms = Confirms(self.log)
         self._reply_ch: Any = None
         self._consumers: list[tuple[Any, str]] = []
         self._generation = 0
@@ -141,8 +142,7 @@ class PikaTransport:
             ch = self._conn.channel()
             self.declare(ch)
             ch.close()
-        self._pub_ch = self._conn.channel()
-        self._pub_ch.confirm_delivery()
+        self._confirms.open(self._conn)
         # Answers to waiting publishers (direct reply-to) are transient by nature: no confirm
         # round trip, and one that finds its requester gone is simply dropped by the broker.
         self._reply_ch = self._conn.channel()
@@ -221,6 +221,7 @@ class PikaTransport:
                 conn.close()
             except Exception as exc:  # already broken
                 self.log.debug("close_failed", error=repr(exc))
+        self._confirms.reset()
         self._calls.fail_all()
 
     # --- settling deliveries (any thread) -------------------------------------------------------
@@ -265,24 +266,25 @@ class PikaTransport:
         """Publish (confirmed, mandatory), then ack `delivery`; if the broker refuses the publish,
         the delivery goes back to its queue instead of being lost. Returns what happened."""
 
-        def do() -> str:
+        def start(finish: Callable[[str | BaseException], None]) -> None:
             if not self._usable(delivery):
-                return "stale"
-            try:
-                self._pub_ch.basic_publish(exchange, routing_key, body, props, mandatory=True)
-            except (pika.exceptions.UnroutableError, pika.exceptions.NackError) as exc:
-                self.log.error(
-                    "republish_refused", error=repr(exc), exchange=exchange, routing_key=routing_key
-                )
-                delivery.channel.basic_nack(delivery.tag, requeue=True)
-                self._forget(delivery)
-                return "requeued"
-            delivery.channel.basic_ack(delivery.tag)
-            self._forget(delivery)
-            return "acked"
+                finish("stale")
+                return
+
+            def confirmed(exc: BaseException | None) -> None:
+                if not self._usable(delivery):
+                    finish("lost")  # the broker requeues it with its connection
+                else:
+                    finish(self._acks.settle_republished(delivery, exc, exchange, routing_key))
+
+            assert self._conn is not None  # this runs on the connection thread
+            self._confirms.publish(self._conn, exchange, routing_key, body, props, confirmed)
 
         try:
-            return self._settle_on_connection(do) or "lost"
+            return self._calls.start(self._conn, start, 60.0)
+        except ConnectionUnavailable as exc:
+            self.log.warning("ack_lost_connection", error=str(exc))
+            return "lost"
         finally:
             self._settled()
 
@@ -304,10 +306,11 @@ class PikaTransport:
     def publish(self, exchange: str, routing_key: str, body: bytes, props: Any) -> None:
         """Publish persistent and mandatory with a broker confirm. Raises when not confirmed."""
 
-        def do() -> None:
-            self._pub_ch.basic_publish(exchange, routing_key, body, props, mandatory=True)
+        def start(finish: Callable[[BaseException | None], None]) -> None:
+            assert self._conn is not None  # this runs on the connection thread
+            self._confirms.publish(self._conn, exchange, routing_key, body, props, finish)
 
-        self.call(do)
+        self._calls.start(self._conn, start, 60.0)
 
     def send_replies(self, replies: list[tuple[str, str, bytes]], acks: list[Delivery]) -> None:
         """(reply_to, correlation_id, body) each, then `acks` (as `ack_many`), in one wake-up of the

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BROKER_ENV := set -a; [ -f .run/broker.env ] && . .run/broker.env; set +a;
 
-.PHONY: run test test-slow test-contract test-cluster test-compose env venv dev-venv broker browser provision migrate api \
+.PHONY: run test test-slow test-contract test-cluster test-compose env venv dev-venv broker browser wrk provision migrate api \
 	workers lint typecheck bench bench-scale bench-ops clean
 
 $(BIN)/python:
@@ -31,6 +31,10 @@ broker: | $(BIN)/python
 # Debian's chromium for the browser tests (Playwright itself comes with requirements.dev.txt).
 browser: | $(BIN)/python
 	@$(BIN)/python deploy/dev_setup.py browser
+
+# Debian's wrk, the API bench's load generator (bench/api_publish.py falls back to aiohttp without it).
+wrk: | $(BIN)/python
+	@$(BIN)/python deploy/dev_setup.py wrk
 
 provision: venv broker
 	@$(BROKER_ENV) $(BIN)/python -m shared.provision
@@ -81,7 +85,7 @@ lint: dev-venv
 typecheck: dev-venv
 	$(BIN)/mypy api shared workers
 
-bench: dev-venv broker
+bench: dev-venv broker wrk
 	@$(BROKER_ENV) $(BIN)/python bench/api_publish.py
 	@$(BROKER_ENV) $(BIN)/python bench/worker_drain.py
 	@$(BROKER_ENV) $(BIN)/python bench/agent_message.py

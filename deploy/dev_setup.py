@@ -5,8 +5,9 @@ python deploy/dev_setup.py broker    make sure a RabbitMQ answers at RABBITMQ_UR
                                      under .run/ and write .run/broker.env for the next steps
 python deploy/dev_setup.py api-key   with no API_KEYS anywhere, generate a local key into .env
 python deploy/dev_setup.py browser   make sure Debian's chromium is installed (browser tests)
+python deploy/dev_setup.py wrk       make sure Debian's wrk is installed (the API bench's load generator)
 
-Missing system packages (rabbitmq-server, chromium) are installed from the distribution's own
+Missing system packages (rabbitmq-server, chromium, wrk) are installed from the distribution's own
 packages (apt-get) when this runs as root or with passwordless sudo, after saying so; otherwise the
 one command to run is printed. DEV_SETUP_NO_INSTALL=1 turns the installing off.
 """
@@ -79,6 +80,15 @@ def ensure_browser() -> int:
         print(f"chromium: {shutil.which('chromium')}")
         return 0
     return 0 if apt_install(["chromium"], "The browser tests need Debian's chromium") else 1
+
+
+def ensure_wrk() -> int:
+    # Without wrk, bench/api_publish.py falls back to an aiohttp load generator that takes about half
+    # a core from the API on a 2-core box, so its figures are not comparable (bench/RESULTS.md).
+    if shutil.which("wrk"):
+        print(f"wrk: {shutil.which('wrk')}")
+        return 0
+    return 0 if apt_install(["wrk"], "The API bench's load generator is Debian's wrk") else 1
 
 
 def ensure_broker() -> int:
@@ -155,7 +165,7 @@ def ensure_api_key() -> int:
 
 
 def main(argv: list[str]) -> int:
-    steps = {"broker": ensure_broker, "api-key": ensure_api_key, "browser": ensure_browser}
+    steps = {"broker": ensure_broker, "api-key": ensure_api_key, "browser": ensure_browser, "wrk": ensure_wrk}
     if len(argv) != 1 or argv[0] not in steps:
         print(__doc__, file=sys.stderr)
         return 2

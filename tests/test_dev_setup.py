@@ -38,9 +38,11 @@ def test_without_privileges_the_one_install_command_is_printed(bare_box: Path, m
     monkeypatch.setenv("DEV_SETUP_NO_INSTALL", "1")
     assert dev_setup.ensure_broker() == 1
     assert dev_setup.ensure_browser() == 1
+    assert dev_setup.ensure_wrk() == 1
     err = capsys.readouterr().err
     assert "sudo apt-get install -y rabbitmq-server" in err
     assert "sudo apt-get install -y chromium" in err
+    assert "sudo apt-get install -y wrk" in err
     assert not (bare_box / "apt.log").exists()
 
 
@@ -49,12 +51,16 @@ def test_as_root_it_says_so_then_installs_from_the_distribution(bare_box: Path, 
     monkeypatch.delenv("DEV_SETUP_NO_INSTALL", raising=False)
     dev_setup.ensure_broker()  # the fake apt-get installs nothing, so no node starts afterwards
     dev_setup.ensure_browser()
+    dev_setup.ensure_wrk()
     out = capsys.readouterr().out
     assert "installing rabbitmq-server from the distribution's packages (as root, apt-get)" in out
     assert "installing chromium" in out
+    assert "installing wrk" in out
     assert (bare_box / "apt.log").read_text().splitlines() == [
         "update -qq",
         "install -y -qq rabbitmq-server",
         "update -qq",
         "install -y -qq chromium",
+        "update -qq",
+        "install -y -qq wrk",
     ]

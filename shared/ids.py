@@ -60,15 +60,20 @@ _set = object.__setattr__
 _UNKNOWN = uuid.SafeUUID.unknown
 
 
-def uuid4() -> uuid.UUID:
-    """As `uuid.uuid4()`."""
-    b = _uuid4_bytes()
+def _from_bytes(b: bytearray) -> uuid.UUID:
+    """The UUID of 16 bytes, built without `UUID.__init__`'s checks where the interpreter allows it."""
     if not _PLAIN_UUID:
         return uuid.UUID(bytes=bytes(b))
     value = _new(uuid.UUID)
     _set(value, "int", int.from_bytes(b))
     _set(value, "is_safe", _UNKNOWN)
     return value
+
+
+def uuid4() -> uuid.UUID:
+    """As `uuid.uuid4()`."""
+    b = _uuid4_bytes()
+    return _from_bytes(b)
 
 
 def uuid7() -> uuid.UUID:
@@ -83,12 +88,7 @@ def uuid7() -> uuid.UUID:
     b = bytearray((time.time_ns() // 1_000_000).to_bytes(6) + random_bytes(10))
     b[6] = (b[6] & 0x0F) | 0x70  # version 7
     b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 / 9562 variant
-    if not _PLAIN_UUID:
-        return uuid.UUID(bytes=bytes(b))
-    value = _new(uuid.UUID)
-    _set(value, "int", int.from_bytes(b))
-    _set(value, "is_safe", _UNKNOWN)
-    return value
+    return _from_bytes(b)
 
 
 def uuid4_hex() -> str:

@@ -190,18 +190,7 @@ class ThreadCalls:
                 with self._lock:
                     self._pending.discard(fut)
 
-        with self._lock:
-            self._pending.add(fut)
-        try:
-            conn.add_callback_threadsafe(run)
-        except pika.exceptions.ConnectionWrongStateError as exc:
-            with self._lock:
-                self._pending.discard(fut)
-            raise ConnectionUnavailable(str(exc)) from exc
-        try:
-            return fut.result(timeout)
-        except FutureTimeout as exc:
-            raise ConnectionUnavailable("RabbitMQ did not answer in time") from exc
+        return self._submit(conn, fut, run, timeout)
 
     def start(
         self,
@@ -233,6 +222,12 @@ class ThreadCalls:
             except BaseException as exc:
                 finish(exc)
 
+        return self._submit(conn, fut, run, timeout)
+
+    def _submit(
+        self, conn: pika.BlockingConnection, fut: Future[T], run: Callable[[], None], timeout: float
+    ) -> T:
+        """Hand `run` to the connection thread and wait for `fut`, which `run` settles."""
         with self._lock:
             self._pending.add(fut)
         try:

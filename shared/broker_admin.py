@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
@@ -149,10 +150,15 @@ class HttpAdmin:
         return str(self._ok(resp).json().get("type"))
 
 
+# rabbitmqctl's exit status when it cannot reach the node at all (sysexits EX_UNAVAILABLE).
+_CTL_UNREACHABLE = 69
+
+
 class CtlAdmin:
     """`rabbitmqctl` on this machine (needs to run as root or as the rabbitmq user)."""
 
-    def __init__(self, node: str | None = None) -> None:
+    def __init__(self, node: str | None = None, unreachable_grace_s: float = 90.0) -> None:
+        self.unreachable_grace_s = unreachable_grace_s
         exe = shutil.which("rabbitmqctl") or (
             "/usr/sbin/rabbitmqctl" if os.path.exists("/usr/sbin/rabbitmqctl") else None
         )
@@ -169,12 +175,22 @@ class CtlAdmin:
         if self.node:
             cmd += ["-n", self.node]
         cmd += ["-q", *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, input=stdin)
-        if proc.returncode != 0:
-            raise ProvisionError(
-                f"{' '.join(cmd)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()[:500]}"
-            )
-        return proc.stdout
+        deadline = time.monotonic() + self.unreachable_grace_s
+        delay = 0.5
+        while True:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, input=stdin)
+            if proc.returncode == 0:
+                return proc.stdout
+            # 69 (EX_UNAVAILABLE) means the CLI never reached the node, so nothing was done and a
+            # retry is safe. A running node that dropped out of epmd (a throwaway node's epmd
+            # restarted, say) registers again within a minute (docs/testing.md, "Broker CLI").
+            if proc.returncode != _CTL_UNREACHABLE or time.monotonic() + delay > deadline:
+                raise ProvisionError(
+                    f"{' '.join(cmd)} failed ({proc.returncode}): "
+                    f"{(proc.stderr or proc.stdout).strip()[:4000]}"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 8.0)
 
     def list_vhosts(self) -> list[str]:
         out = self._run("list_vhosts", "name", "--no-table-headers")

@@ -22,6 +22,8 @@ from typing import Any
 from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload, SinaisVitais
 from workers.findings import SEVERITY_RANK, Finding
 
+from . import backstop
+from .backstop.features import compose
 from .negation import Mode
 from .resolution import medication_purpose, resolved_complaint
 from .result import MOTIVO_LABELS, ClinicalAnalysis, build, symptom_alert_message
@@ -271,6 +273,15 @@ def _resumo(findings: list[Finding], detalhes: dict[str, Any], what: str) -> str
 
 
 def analyze_consulta(p: ConsultaPayload) -> ClinicalAnalysis:
+    """The rules, then the statistical backstop on the same complaint."""
+    return backstop.review(analyze_consulta_rules(p), backstop_text(p), p.queixa)
+
+
+def backstop_text(p: ConsultaPayload) -> str:
+    return compose(p.queixa, oncology=bool(p.em_tratamento_oncologico))
+
+
+def analyze_consulta_rules(p: ConsultaPayload) -> ClinicalAnalysis:
     findings, detalhes, _ = _analyze(
         p.queixa, "queixa", Mode.QUEIXA, p.sinais_vitais, p.em_tratamento_oncologico
     )

@@ -14,7 +14,9 @@ from uuid import UUID
 
 from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
 
-from .clinico import analyze_consulta
+from . import backstop
+from .backstop.features import compose
+from .clinico import analyze_consulta_rules
 from .conversation import Reading, Turn, read
 from .lexicon import ONCOLOGY
 from .questions import MEASURED
@@ -81,7 +83,7 @@ ANALYSIS_CACHE_SIZE = 2048
 def _analysis(
     text: str, age: int | None, sex: str | None, name: str | None, oncology: bool
 ) -> ClinicalAnalysis:
-    return analyze_consulta(
+    return analyze_consulta_rules(
         ConsultaPayload(
             paciente_id=_NO_ID,
             queixa=text,
@@ -171,8 +173,19 @@ def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
             analysis = joined
             analysis.detalhes["conversa_combinada"] = thread
     analysis.detalhes["lida_como"] = how.text
+    analysis = backstop.review(analysis, backstop_text(payload), payload.message)
     if how.kind is not None or how.text != payload.message:
         analysis.detalhes["leitura_conversa"] = how.explain() | {
             "achados": [f.codigo for f in analysis.achados]
         }
     return analysis
+
+
+def backstop_text(payload: AgentMessagePayload) -> str:
+    """The message with the agent's last question and the patient's earlier turns, each marked,
+    as the backstop was trained to read it (`backstop.features.compose`)."""
+    history = payload.conversation_history
+    question = next((t.content for t in reversed(history) if t.role == "agent"), "")
+    earlier = " ".join(t.content for t in history if t.role == "patient")
+    oncology = bool(consulta_payload(payload, payload.message).em_tratamento_oncologico)
+    return compose(payload.message, question=question, earlier=earlier, oncology=oncology)

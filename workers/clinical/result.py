@@ -45,6 +45,7 @@ SHORT_LABELS = {
     "anafilaxia": "anafilaxia",
     "ideacao_suicida": "ideação suicida",
     "intoxicacao": "intoxicação",
+    "suspeita_critica": "relato compatível com emergência",
     "febre_alta": "febre alta",
     "febre_oncologica": "febre em paciente oncológico",
     "hipotermia": "hipotermia",
@@ -67,6 +68,7 @@ MOTIVO_LABELS = {
     "outra_pessoa": "outra pessoa",
     "figurado": "sentido figurado",
     "valor_anterior": "valor anterior, substituído por um mais recente",
+    "modelo_estatistico": "improvável pelo modelo estatístico",
 }
 VITAL_CODES = frozenset(
     {

@@ -464,6 +464,16 @@ FLOORS = {
     # round to fix by cause.
     "blind-s7g.jsonl": (0.914, 0.909, 0.972),
     "blind-s7h.jsonl": (0.937, 0.9, 0.916),
+    # Eighth session's six opening sets (docs/first-sight/session8-s8a.md ... -s8f.md). At first sight on
+    # the rules alone (main 3059d81): 272/290 CRITICAL, 53/60 HIGH, 365/430 silent; with the statistical
+    # backstop trained without them (docs/clinical-engine.md, "Statistical backstop"): 285/290, 53/60,
+    # 397/430. The floors are what the engine reaches with the backstop retrained on them as well.
+    "blind-s8a.jsonl": (1.0, 0.9, 0.944),
+    "blind-s8b.jsonl": (0.979, 0.7, 0.944),
+    "blind-s8c.jsonl": (1.0, 1.0, 0.914),
+    "blind-s8d.jsonl": (0.979, 0.9, 0.958),
+    "blind-s8e.jsonl": (1.0, 1.0, 0.958),
+    "blind-s8f.jsonl": (1.0, 0.8, 0.902),
 }
 
 

@@ -1,0 +1,134 @@
+"""Apply the backstop's verdict to a rules result (docs/clinical-engine.md, "Statistical backstop")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workers.findings import Finding
+
+from ..result import ClinicalAnalysis, symptom_alert_message
+from .model import Verdict, score
+
+CODE = "suspeita_critica"
+DESCRIPTION = "Relato compatível com emergência (modelo estatístico do motor)"
+SET_ASIDE = "modelo_estatistico"
+
+# The CRITICAL symptom concepts of SPEC §7 (their codes in `workers.clinical.lexicon`).
+CRITICAL_CONCEPTS = frozenset(
+    {
+        "dispneia",
+        "cianose",
+        "dor_toracica",
+        "sindrome_coronariana",
+        "hematemese",
+        "hemoptise",
+        "melena",
+        "sangramento",
+        "convulsao",
+        "sincope",
+        "rebaixamento_consciencia",
+        "confusao_mental",
+        "sinais_avc",
+        "anafilaxia",
+        "ideacao_suicida",
+        "intoxicacao",
+    }
+)
+# What may be set aside: words about a symptom, never a number someone measured or scored.
+MENTIONS = CRITICAL_CONCEPTS | {"vomitos_persistentes", "diarreia_grave", "febre_sem_medicao"}
+
+
+# Under this many words the rules read a message alone: short texts are where they are exact and
+# where the model, trained on chatty messages, is least sure ("não estou com dor no peito" scored
+# high). No first-sight case was lost to this gate (docs/clinical-engine.md).
+MIN_WORDS = 8
+
+
+def review(analysis: ClinicalAnalysis, text: str, message: str) -> ClinicalAnalysis:
+    """`analysis` after the backstop has read `text`, the patient's `message` composed as it was
+    trained. It escalates only a silent result: a HIGH the rules found is theirs to grade."""
+    if len(message.split()) < MIN_WORDS:
+        return analysis
+    verdict = score(text)
+    if verdict is None:
+        return analysis
+    detalhes = {**analysis.detalhes, "modelo_estatistico": verdict.explain()}
+    if analysis.achados:
+        if _only_mentions(analysis.achados) and verdict.alert < verdict.weights.alert.threshold:
+            return _set_aside(analysis, verdict, detalhes)
+    elif verdict.critical >= verdict.weights.critical.threshold:
+        return _escalate(analysis, verdict, detalhes)
+    return analysis.model_copy(update={"detalhes": detalhes})
+
+
+def _only_mentions(findings: list[Finding]) -> bool:
+    return all(f.codigo in MENTIONS and f.valor is None for f in findings)
+
+
+def _set_aside(analysis: ClinicalAnalysis, verdict: Verdict, detalhes: dict[str, Any]) -> ClinicalAnalysis:
+    terms = verdict.terms(verdict.weights.alert, sign=-1.0)
+    detalhes["modelo_estatistico"] |= {"decisao": "menções improváveis", "termos": terms}
+    aside = [
+        {
+            "codigo": f.codigo,
+            "descricao": f.descricao,
+            "trecho": f.trecho,
+            "assercao": "presente",
+            "motivo": SET_ASIDE,
+        }
+        for f in analysis.achados
+    ]
+    detalhes["mencoes_desconsideradas"] = [*(detalhes.get("mencoes_desconsideradas") or []), *aside]
+    resumo = (
+        "Regras determinísticas: nenhum sinal de alarme mantido. Menções lidas como presentes e "
+        f"desconsideradas pelo modelo estatístico (probabilidade de alerta {verdict.alert:.3f}, limiar "
+        f"{verdict.weights.alert.threshold:.2f}; termos: {', '.join(terms)}): "
+        + ", ".join(str(m["trecho"] or m["descricao"]) for m in aside)
+        + "."
+    )
+    return analysis.model_copy(
+        update={
+            "achados": [],
+            "severidade": None,
+            "resumo": resumo,
+            "detalhes": detalhes,
+            "mensagem_alerta": None,
+        }
+    )
+
+
+def _escalate(analysis: ClinicalAnalysis, verdict: Verdict, detalhes: dict[str, Any]) -> ClinicalAnalysis:
+    terms = verdict.terms(verdict.weights.critical, sign=1.0)
+    detalhes["modelo_estatistico"] |= {"decisao": "crítico", "termos": terms}
+    # When the rules saw a critical concept and set it aside (negated, hypothetical, someone
+    # else's...), the finding names that concept: the model overrules the assertion, not the reading.
+    discarded = [
+        m for m in detalhes.get("mencoes_desconsideradas") or [] if m.get("codigo") in CRITICAL_CONCEPTS
+    ]
+    code, description = (
+        (str(discarded[0]["codigo"]), str(discarded[0].get("descricao") or DESCRIPTION))
+        if discarded
+        else (CODE, DESCRIPTION)
+    )
+    added = Finding(
+        codigo=code,
+        descricao=description,
+        severidade="CRITICAL",
+        trecho=", ".join(terms) or None,
+        confianca=round(verdict.critical, 2),
+    )
+    achados = [added, *analysis.achados]
+    resumo = (
+        f"{analysis.resumo} Modelo estatístico: relato compatível com emergência (probabilidade "
+        f"{verdict.critical:.2f}, limiar {verdict.weights.critical.threshold:.2f}; "
+        f"termos: {', '.join(terms)})."
+    )
+    return analysis.model_copy(
+        update={
+            "achados": achados,
+            "severidade": "CRITICAL",
+            "resumo": resumo,
+            "detalhes": detalhes,
+            "mensagem_alerta": symptom_alert_message(achados),
+        }
+    )

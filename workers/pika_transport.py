@@ -24,11 +24,14 @@ import pika.exceptions
 
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
+from workers import pika_writes
 from workers.pika_thread import AckQueue, Confirms, ThreadCalls, publish_replies
 from workers.transport import ConnectionUnavailable, Delivery, OnBatch
 
 T = TypeVar("T")
 log = get_logger("workers.transport")  # the name operators filter on; kept from before the split
+# One send() per turn of the I/O loop, not one per frame (workers/pika_writes.py).
+pika_writes.install()
 
 
 @dataclass(frozen=True)

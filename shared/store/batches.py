@@ -251,7 +251,7 @@ def _write_alerts(
     stored: dict[tuple[str, str], dict[str, Any]] = {}
     if not rows:
         return stored
-    conn.execute(stmts.insert(task_alerts).on_conflict_do_nothing(), rows)
+    stmts.insert_alerts_many.executemany(conn, rows)
     # A task at progress 0 (queued) never ran: its alert rows are the ones just inserted. One that
     # ran before may have rows of that run (delivered, parked): those stand.
     again = [task_id for task_id, it in ours.items() if it.alerts and found[task_id] > 0]

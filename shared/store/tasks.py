@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from shared.store import alerts
 from shared.store.alerts import alert_view
 from shared.store.driver import ManyInsert
-from shared.store.schema import TASK_COLUMNS, aware, tasks
+from shared.store.schema import TASK_COLUMNS, aware, task_alerts, tasks
 from shared.store.writer import BatchableInsert
 
 PUBLISH_UNCONFIRMED = "publish not confirmed by the broker; retry with the same Idempotency-Key: "
@@ -51,6 +51,8 @@ class Statements:
         # The API's runs of new tasks, one driver executemany per group commit: SQLAlchemy's
         # parameter processing of each row was ~30 % of the writer's time (docs/operations.md).
         self.insert_task_many = ManyInsert(self.insert_task)
+        # A rules batch's alert rows, one driver executemany (shared.store.batches).
+        self.insert_alerts_many = ManyInsert(self.insert(task_alerts).on_conflict_do_nothing())
         self._transitions: dict[tuple[bool, bool], Any] = {}
         self._start: Any = None
 

@@ -75,6 +75,21 @@ def sampled_flag(traceparent: str) -> bool:
     return bool(int(traceparent[-1], 16) & 1)
 
 
+# Spans per OTLP export (the SDK's default is 512). The exporter thread encodes a batch in Python
+# under the GIL, ~80 us a span: 512 spans were ~40 ms taken from the API's event loop in one
+# stretch, which every request in flight waited through (p99, docs/operations.md "Eighth session").
+# Small batches spread the same work thinly. OTEL_BSP_MAX_EXPORT_BATCH_SIZE still overrides.
+EXPORT_BATCH_SPANS = 64
+
+
+def export_batch() -> int | None:
+    """`max_export_batch_size` for the span processor: None leaves it to the SDK's environment
+    variables when the operator set them (the batch may not exceed the queue)."""
+    if os.environ.get("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") or os.environ.get("OTEL_BSP_MAX_QUEUE_SIZE"):
+        return None
+    return EXPORT_BATCH_SPANS
+
+
 def make_provider(service: str, *, decides_roots: bool = False) -> TracerProvider | None:
     """A tracer provider exporting over OTLP/HTTP, or None when export is not configured.
     `decides_roots`: the caller only starts a root span once it decided to record it (the API's
@@ -93,7 +108,7 @@ def make_provider(service: str, *, decides_roots: bool = False) -> TracerProvide
         resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME") or service}),
         sampler=ParentBased(root),
     )
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), max_export_batch_size=export_batch()))
     return provider
 
 

@@ -33,6 +33,7 @@ class FakeOtlpCollector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._spans: list[RecordedSpan] = []
+        self._exports: list[int] = []  # spans per export request, in arrival order
         app = Starlette(routes=[Route("/v1/traces", self._traces, methods=["POST"])])
         self._server = ServerThread(app)
 
@@ -44,6 +45,11 @@ class FakeOtlpCollector:
     def spans(self) -> list[RecordedSpan]:
         with self._lock:
             return list(self._spans)
+
+    @property
+    def exports(self) -> list[int]:
+        with self._lock:
+            return list(self._exports)
 
     def start(self) -> FakeOtlpCollector:
         self._server.start()
@@ -74,4 +80,5 @@ class FakeOtlpCollector:
                     )
         with self._lock:
             self._spans.extend(received)
+            self._exports.append(len(received))
         return Response(ExportTraceServiceResponse().SerializeToString(), media_type="application/x-protobuf")

@@ -23,7 +23,7 @@ from shared.messages import AltaPayload, ConsultaPayload, InternacaoPayload, Sin
 from workers.findings import SEVERITY_RANK, Finding
 
 from . import backstop
-from .backstop.features import compose
+from .backstop.features import Composed
 from .negation import Mode
 from .resolution import medication_purpose, resolved_complaint
 from .result import MOTIVO_LABELS, ClinicalAnalysis, build, symptom_alert_message
@@ -274,11 +274,11 @@ def _resumo(findings: list[Finding], detalhes: dict[str, Any], what: str) -> str
 
 def analyze_consulta(p: ConsultaPayload) -> ClinicalAnalysis:
     """The rules, then the statistical backstop on the same complaint."""
-    return backstop.review(analyze_consulta_rules(p), backstop_text(p), p.queixa)
+    return backstop.review(analyze_consulta_rules(p), backstop_reading(p))
 
 
-def backstop_text(p: ConsultaPayload) -> str:
-    return compose(p.queixa, oncology=bool(p.em_tratamento_oncologico))
+def backstop_reading(p: ConsultaPayload) -> Composed:
+    return Composed(p.queixa, oncology=bool(p.em_tratamento_oncologico))
 
 
 def analyze_consulta_rules(p: ConsultaPayload) -> ClinicalAnalysis:

@@ -15,7 +15,7 @@ from uuid import UUID
 from shared.messages import AgentMessagePayload, ConsultaPayload, PatientContext
 
 from . import backstop
-from .backstop.features import compose
+from .backstop.features import Composed
 from .clinico import analyze_consulta_rules
 from .conversation import Reading, Turn, read
 from .lexicon import ONCOLOGY
@@ -173,7 +173,7 @@ def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
             analysis = joined
             analysis.detalhes["conversa_combinada"] = thread
     analysis.detalhes["lida_como"] = how.text
-    analysis = backstop.review(analysis, backstop_text(payload), payload.message)
+    analysis = backstop.review(analysis, backstop_reading(payload))
     if how.kind is not None or how.text != payload.message:
         analysis.detalhes["leitura_conversa"] = how.explain() | {
             "achados": [f.codigo for f in analysis.achados]
@@ -181,11 +181,11 @@ def analyze_mensagem(payload: AgentMessagePayload) -> ClinicalAnalysis:
     return analysis
 
 
-def backstop_text(payload: AgentMessagePayload) -> str:
+def backstop_reading(payload: AgentMessagePayload) -> Composed:
     """The message with the agent's last question and the patient's earlier turns, each marked,
     as the backstop was trained to read it (`backstop.features.compose`)."""
     history = payload.conversation_history
     question = next((t.content for t in reversed(history) if t.role == "agent"), "")
     earlier = " ".join(t.content for t in history if t.role == "patient")
     oncology = bool(consulta_payload(payload, payload.message).em_tratamento_oncologico)
-    return compose(payload.message, question=question, earlier=earlier, oncology=oncology)
+    return Composed(payload.message, question=question, earlier=earlier, oncology=oncology)

@@ -56,6 +56,48 @@ def compose(message: str, question: str = "", earlier: str = "", oncology: bool 
     return f"{text}{QUESTION}{question}" if question else text
 
 
+_PIECES = re.compile(r"(?<=[.!?;\n])\s+|,\s+|\s+(?:e|mas|ai|aí|daí|porque|pq)\s+")
+WINDOW_CHUNKS = 8
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A message with its context, as the backstop reads it (`compose`)."""
+
+    message: str
+    question: str = ""
+    earlier: str = ""
+    oncology: bool = False
+
+    def text(self) -> str:
+        return compose(self.message, self.question, self.earlier, self.oncology)
+
+    def windows(self, min_words: int) -> list[Composed]:
+        """Overlapping stretches of the message, each of at least `min_words` words, with the same
+        context. Neutral words dilute an L2-normalised text: a critical sentence followed by an
+        errand scores lower than the sentence alone, so the backstop also reads the stretches."""
+        pieces = [p for p in _PIECES.split(self.message) if p and p.strip()]
+        total = sum(len(p.split()) for p in pieces)
+        if total < 2 * min_words:
+            return []
+        size = max(min_words // 2, -(-total // WINDOW_CHUNKS))
+        chunks: list[str] = []
+        current: list[str] = []
+        for piece in pieces:
+            current.append(piece)
+            if sum(len(p.split()) for p in current) >= size:
+                chunks.append(" ".join(current))
+                current = []
+        if current:
+            chunks.append(" ".join(current))
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise(chunks)]
+        return [
+            Composed(p, self.question, self.earlier, self.oncology)
+            for p in pairs
+            if len(p.split()) >= min_words
+        ]
+
+
 @dataclass(frozen=True)
 class Hashed:
     """Bucket ids with counts, per block, and a way back from a bucket to the n-gram."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from workers.findings import Finding
 
 from ..result import ClinicalAnalysis, symptom_alert_message
+from .features import Composed
 from .model import Verdict, score
 
 CODE = "suspeita_critica"
@@ -42,16 +44,29 @@ MENTIONS = CRITICAL_CONCEPTS | {"vomitos_persistentes", "diarreia_grave", "febre
 # where the model, trained on chatty messages, is least sure ("não estou com dor no peito" scored
 # high). No first-sight case was lost to this gate (docs/clinical-engine.md).
 MIN_WORDS = 8
+# A stretch of the message escalates only at this probability (or the whole message's threshold,
+# whichever is higher): on the s8 sets 0.9 kept the stretches' extra catches and cost 2 silences.
+WINDOW_THRESHOLD = 0.9
+WINDOW_WORDS = 12
 
 
-def review(analysis: ClinicalAnalysis, text: str, message: str) -> ClinicalAnalysis:
-    """`analysis` after the backstop has read `text`, the patient's `message` composed as it was
-    trained. It escalates only a silent result: a HIGH the rules found is theirs to grade."""
-    if len(message.split()) < MIN_WORDS:
+def review(analysis: ClinicalAnalysis, reading: Composed) -> ClinicalAnalysis:
+    """`analysis` after the backstop has read the patient's message in its context. It escalates
+    only a silent result: a HIGH the rules found is theirs to grade."""
+    if len(reading.message.split()) < MIN_WORDS:
         return analysis
-    verdict = score(text)
+    verdict = score(reading.text())
     if verdict is None:
         return analysis
+    if not analysis.achados:
+        for window in reading.windows(WINDOW_WORDS):
+            # Neutral words dilute an L2-normalised text: a critical sentence followed by an errand
+            # scores lower than the sentence alone. A stretch of the message may therefore speak
+            # for it, at a stricter threshold since there are several stretches to err on. Only
+            # the critical head reads stretches; setting aside needs the whole message improbable.
+            other = score(window.text(), verdict.weights)
+            if other is not None and other.critical >= max(WINDOW_THRESHOLD, verdict.critical):
+                verdict = replace(other, alert=verdict.alert)
     detalhes = {**analysis.detalhes, "modelo_estatistico": verdict.explain()}
     if analysis.achados:
         if _only_mentions(analysis.achados) and verdict.alert < verdict.weights.alert.threshold:

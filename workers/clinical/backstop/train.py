@@ -6,7 +6,8 @@ scikit-learn from requirements.dev.txt).
         [--data DIR] [--report-only]
 
 Every consulta and agent-message case of tests/workers/clinical/data/*.jsonl is read as the worker
-reads it (`clinico.backstop_text`, `mensagem.backstop_text`). Two heads share the features: one
+reads it (`clinico.backstop_reading`, `mensagem.backstop_reading`), once as written and once with a
+neutral aside (`augment.py`). Two heads share the features: one
 learns "expects CRITICAL", the other "expects any alert". Prints, out of fold by set (a set is never
 split between training and scoring), what each head would do at several thresholds. Held-back sets
 must be excluded here until they have been scored at first sight (docs/clinical-engine.md,
@@ -31,6 +32,7 @@ from shared.messages import AgentMessagePayload, ConsultaPayload
 
 from .. import clinico, mensagem
 from ..evaluate import load, route
+from .augment import with_aside
 from .features import CHAR_BITS, WORD_BITS, hashed
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "workers" / "clinical" / "data"
@@ -43,9 +45,9 @@ def text_of(case: dict[str, Any]) -> str | None:
     domain, task_type, payload = route(case["endpoint"], case["payload"])
     model = kind(domain, task_type).payload_model.model_validate(payload)
     if isinstance(model, AgentMessagePayload):
-        return mensagem.backstop_text(model)
+        return mensagem.backstop_reading(model).text()
     if isinstance(model, ConsultaPayload):
-        return clinico.backstop_text(model)
+        return clinico.backstop_reading(model).text()
     return None
 
 
@@ -56,14 +58,15 @@ def cases(data: Path, exclude: set[str]) -> tuple[list[str], np.ndarray, np.ndar
         if path.stem in exclude:
             continue
         digest.update(path.read_bytes())
-        for case in load(path):
-            text = text_of(case)
-            if text is None:
-                continue
-            texts.append(text)
-            critical.append(case["expect"].get("severity") == "CRITICAL")
-            alert.append(bool(case["expect"].get("alert")))
-            groups.append(path.stem)
+        for original in load(path):
+            for case in (original, with_aside(original)):
+                text = None if case is None else text_of(case)
+                if case is None or text is None:
+                    continue
+                texts.append(text)
+                critical.append(case["expect"].get("severity") == "CRITICAL")
+                alert.append(bool(case["expect"].get("alert")))
+                groups.append(path.stem)
     return texts, np.array(critical), np.array(alert), groups, digest.hexdigest()[:12]
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .anchor_plans import EVERY, FOLLOW, Combined, Follow, combined, word_anchor_groups
+from .anchor_plans import Combined, Follow, combined, word_anchor_groups
 from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
@@ -253,35 +253,35 @@ class WordStarts:
         # Only the keys this text has: the table's set, looked up with the text's (fewer) keys.
         for index_key in table.keys.intersection(by_key):
             positions = by_key[index_key]
-            for pid, how, key, anchors, nexts in entries[index_key]:
+            every, follow_groups, prefix_groups = entries[index_key]
+            for pid in every:  # every anchor is the key itself: each position is a candidate
+                out[pid].extend(positions)
+            for pid, anchors in prefix_groups:
                 starts = out[pid]
-                if how == EVERY:  # every anchor is the key itself: each position is a candidate
-                    starts.extend(positions)
-                elif how == FOLLOW:  # a whole word, then white space and the next word's prefix
-                    if follows is None:
-                        follows = self._follow_all()
-                    follow = follows.get(key)
-                    if follow is None:  # the word is never followed by white space and a word
-                        continue
-                    by1, by2, next_at = follow
-                    ones, twos = nexts  # type: ignore[misc]
-                    for c in ones:
-                        found = by1.get(c)
-                        if found:
+                for p in positions:
+                    if startswith(anchors, p):
+                        starts.append(p)
+            for pid, key, (ones, twos) in follow_groups:  # a whole word, white space, the next word
+                if follows is None:
+                    follows = self._follow_all()
+                follow = follows.get(key)
+                if follow is None:  # the word is never followed by white space and a word
+                    continue
+                by1, by2, next_at = follow
+                starts = out[pid]
+                for c in ones:
+                    found = by1.get(c)
+                    if found:
+                        starts.extend(found)
+                for two, longer in twos.items():
+                    found = by2.get(two)
+                    if found:
+                        if longer is None:
                             starts.extend(found)
-                    for two, longer in twos.items():
-                        found = by2.get(two)
-                        if found:
-                            if longer is None:
-                                starts.extend(found)
-                            else:
-                                for p in found:
-                                    if startswith(longer, next_at[p]):
-                                        starts.append(p)
-                else:
-                    for p in positions:
-                        if startswith(anchors, p):  # type: ignore[arg-type]
-                            starts.append(p)
+                        else:
+                            for p in found:
+                                if startswith(longer, next_at[p]):
+                                    starts.append(p)
         for pid, loose, inside in table.extras:
             starts = out[pid]
             for a in loose:  # "a.v.c": not a run of word characters, found the slow way

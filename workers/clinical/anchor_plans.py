@@ -26,13 +26,11 @@ NextWords = tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]
 Nexts = dict[str, NextWords]
 Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...], Nexts, tuple[str, ...]]
 
-# A key's groups over all patterns, by how their candidates are read off the key's positions
-# (see `WordStarts`): every position (the key says it all), a whole short word then the next
-# word's prefixes (the follow index), positions whose text starts with one of the group's anchors.
-Every = tuple[int, ...]
-Follows = tuple[tuple[int, str, NextWords], ...]
-Prefixes = tuple[tuple[int, tuple[str, ...]], ...]
-Entry = tuple[Every, Follows, Prefixes]
+# How a group's candidates are read off a present key's positions (see `WordStarts`).
+EVERY = 0  # every position: the key says it all
+FOLLOW = 1  # a whole short word, then the next word's prefixes (the follow index)
+PREFIX = 2  # positions whose text starts with one of the group's anchors
+Entry = tuple[int, int, str, tuple[str, ...] | None, NextWords | None]
 
 
 class Combined:
@@ -45,12 +43,11 @@ class Combined:
     def __init__(
         self,
         ids: dict[str, int],
-        by_key: dict[str, Entry],
+        by_key: dict[str, tuple[Entry, ...]],
         extras: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...],
     ) -> None:
         self.ids = ids  # pattern source -> its number
-        # index key -> its groups: (numbers), (number, key, next words), (number, anchors)
-        self.by_key = by_key
+        self.by_key = by_key  # index key -> (number, how, group key, anchors, next-word prefixes)
         self.keys = set(by_key)  # a `set`, so intersecting it with a text's keys walks the smaller
         self.extras = extras  # (number, loose anchors, inside-word anchors): found with `str.find`
         self.size = len(ids)
@@ -74,16 +71,16 @@ def _register(pattern: str, plan: Plan) -> None:
         groups, lookup, _, loose, nexts, inside = plan
         by_key = dict(old.by_key)
         for index_key, keys in lookup.items():
-            every, follows, prefixes = by_key.get(index_key, ((), (), ()))
+            entries = list(by_key.get(index_key, ()))
             for key in keys:
                 anchors = groups[key]
                 if anchors is None:
-                    every = (*every, pid)
+                    entries.append((pid, EVERY, key, None, None))
                 elif key[-1] == WORD_END:
-                    follows = (*follows, (pid, key, nexts[key]))
+                    entries.append((pid, FOLLOW, key, anchors, nexts[key]))
                 else:
-                    prefixes = (*prefixes, (pid, anchors))
-            by_key[index_key] = (every, follows, prefixes)
+                    entries.append((pid, PREFIX, key, anchors, None))
+            by_key[index_key] = tuple(entries)
         extras = (*old.extras, (pid, loose, inside)) if loose or inside else old.extras
         _CURRENT[0] = Combined({**old.ids, pattern: pid}, by_key, extras)
 

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .anchor_plans import Combined, Follow, combined, word_anchor_groups
+from .anchor_plans import EVERY, FOLLOW, Combined, Follow, combined, word_anchor_groups
 from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
@@ -75,9 +75,6 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
 
 
 _WORD_START = re.compile(r"\b\w\w?\w?")
-# A whole word of one to three characters, the white space after it, up to the next non-space
-# (`\s` is `str.isspace`): the places a whole short word anchor ("de\x00", "nao\x00") goes on from.
-_SHORT_WORD_THEN = re.compile(r"\b(\w{1,3})\s+(?=\S)")
 
 
 class WordStarts:
@@ -85,11 +82,12 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_all", "_sorted", "_table", "by_key", "text")
+    __slots__ = ("_all", "_follow", "_sorted", "_table", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
+        self._follow: dict[str, Follow] = {}  # a short whole word's places by its next word's start
         self._table: Combined | None = None  # the patterns' table the candidates were found for
         self._all: list[list[int]] = []  # every pattern's candidates, by its number in `_table`
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
@@ -248,40 +246,38 @@ class WordStarts:
         by_key = self.by_key
         out: list[list[int]] = [[] for _ in range(table.size)]
         startswith = text.startswith
-        follows: dict[str, Follow] | None = None
+        follows = self._follow
         entries = table.by_key
         # Only the keys this text has: the table's set, looked up with the text's (fewer) keys.
         for index_key in table.keys.intersection(by_key):
             positions = by_key[index_key]
-            every, follow_groups, prefix_groups = entries[index_key]
-            for pid in every:  # every anchor is the key itself: each position is a candidate
-                out[pid].extend(positions)
-            for pid, anchors in prefix_groups:
+            for pid, how, key, anchors, nexts in entries[index_key]:
                 starts = out[pid]
-                for p in positions:
-                    if startswith(anchors, p):
-                        starts.append(p)
-            for pid, key, (ones, twos) in follow_groups:  # a whole word, white space, the next word
-                if follows is None:
-                    follows = self._follow_all()
-                follow = follows.get(key)
-                if follow is None:  # the word is never followed by white space and a word
-                    continue
-                by1, by2, next_at = follow
-                starts = out[pid]
-                for c in ones:
-                    found = by1.get(c)
-                    if found:
-                        starts.extend(found)
-                for two, longer in twos.items():
-                    found = by2.get(two)
-                    if found:
-                        if longer is None:
+                if how == EVERY:  # every anchor is the key itself: each position is a candidate
+                    starts.extend(positions)
+                elif how == FOLLOW:  # a whole word, then white space and the next word's prefix
+                    follow = follows.get(key)
+                    if follow is None:
+                        follow = follows[key] = self._follow_index(len(key) - 1, positions)
+                    by1, by2, next_at = follow
+                    ones, twos = nexts  # type: ignore[misc]
+                    for c in ones:
+                        found = by1.get(c)
+                        if found:
                             starts.extend(found)
-                        else:
-                            for p in found:
-                                if startswith(longer, next_at[p]):
-                                    starts.append(p)
+                    for two, longer in twos.items():
+                        found = by2.get(two)
+                        if found:
+                            if longer is None:
+                                starts.extend(found)
+                            else:
+                                for p in found:
+                                    if startswith(longer, next_at[p]):
+                                        starts.append(p)
+                else:
+                    for p in positions:
+                        if startswith(anchors, p):  # type: ignore[arg-type]
+                            starts.append(p)
         for pid, loose, inside in table.extras:
             starts = out[pid]
             for a in loose:  # "a.v.c": not a run of word characters, found the slow way
@@ -300,34 +296,33 @@ class WordStarts:
                     i = text.find(a, i + 1)
         return out
 
-    def _follow_all(self) -> dict[str, Follow]:
-        """Every whole word of one to three characters followed by white space, by its key ("de\x00"),
-        with its places by the next word's first character and first two and where that next word
-        starts: the candidates of every pattern that needs a short word followed by given prefixes.
-        One scan of the text for all of them (a word's places, looked at one key at a time, cost
-        more than the rest of the pass)."""
+    def _follow_index(self, size: int, positions: list[int]) -> Follow:
+        """The places of a whole short word (`size` letters at each position, then white space) by
+        the next word's first character and first two, with where that next word starts: the
+        candidates of every pattern that needs this word followed by given prefixes, once per text."""
         text = self.text
-        follows: dict[str, Follow] = {}
-        get = follows.get
-        for m in _SHORT_WORD_THEN.finditer(text):
-            key = m.group(1) + WORD_END
-            follow = get(key)
-            if follow is None:
-                follow = follows[key] = ({}, {}, {})
-            by1, by2, next_at = follow
-            p = m.start()
-            q = m.end()  # the next word's start: no prefix starts at the text's end
-            c = text[q]
-            found = by1.get(c)
-            if found is None:
-                by1[c] = [p]
-            else:
-                found.append(p)
-            two = text[q : q + 2]
-            found = by2.get(two)
-            if found is None:
-                by2[two] = [p]
-            else:
-                found.append(p)
-            next_at[p] = q
-        return follows
+        n = len(text)
+        by1: dict[str, list[int]] = {}
+        by2: dict[str, list[int]] = {}
+        next_at: dict[int, int] = {}
+        for p in positions:
+            q = p + size
+            if q < n and text[q].isspace():
+                q += 1
+                while q < n and text[q].isspace():
+                    q += 1
+                if q < n:  # no prefix starts at the text's end
+                    c = text[q]
+                    found = by1.get(c)
+                    if found is None:
+                        by1[c] = [p]
+                    else:
+                        found.append(p)
+                    two = text[q : q + 2]
+                    found = by2.get(two)
+                    if found is None:
+                        by2[two] = [p]
+                    else:
+                        found.append(p)
+                    next_at[p] = q
+        return by1, by2, next_at

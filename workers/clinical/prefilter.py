@@ -15,7 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes, starts_at_word_boundary
+from .anchor_plans import EVERY, FOLLOW, Combined, Follow, combined, word_anchor_groups
+from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
 
@@ -74,7 +75,6 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
 
 
 _WORD_START = re.compile(r"\b\w\w?\w?")
-_HEAD = re.compile(r"\w+")
 
 
 class WordStarts:
@@ -82,12 +82,14 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_follow", "_sorted", "by_key", "text")
+    __slots__ = ("_all", "_follow", "_sorted", "_table", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
         self._follow: dict[str, Follow] = {}  # a short whole word's places by its next word's start
+        self._table: Combined | None = None  # the patterns' table the candidates were found for
+        self._all: list[list[int]] = []  # every pattern's candidates, by its number in `_table`
         # Positions by whole head first (one dict look-up per word), then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
         heads: dict[str, list[int]] = {}
@@ -222,31 +224,43 @@ class WordStarts:
         return starts
 
     def _starts(self, pattern: re.Pattern[str]) -> list[int] | None:
-        """Where a match of `pattern` may start (unsorted, maybe repeated), or None when the pattern
-        does not start at a word with known prefixes."""
-        plan = _word_anchor_groups(pattern.pattern)
-        if plan is None:
+        """Where a match of `pattern` may start (unsorted, maybe repeated; shared, never to be
+        changed), or None when the pattern does not start at a word with known prefixes."""
+        table = self._table
+        if table is not None:
+            pid = table.ids.get(pattern.pattern)
+            if pid is not None:
+                return self._all[pid]
+        if word_anchor_groups(pattern.pattern) is None:  # enters the pattern in the table
             return None
-        groups, lookup, keys, loose, nexts, inside = plan
+        # A pattern met for the first time in this process (or since this text's pass): the pass
+        # again, over the grown table.
+        table = self._table = combined()
+        self._all = self._all_starts(table)
+        return self._all[table.ids[pattern.pattern]]
+
+    def _all_starts(self, table: Combined) -> list[list[int]]:
+        """The candidates of every pattern in `table`, in one pass over the keys this text has
+        (`anchor_plans`): each present key's positions are read for the groups of all patterns."""
         text = self.text
         by_key = self.by_key
-        starts: list[int] = []
-        # Only the keys this text has (a set intersection in C): most of a pattern's keys are absent.
-        # The candidates of each key's groups, in one frame (about 400 groups a dense text).
+        out: list[list[int]] = [[] for _ in range(table.size)]
         startswith = text.startswith
-        append = starts.append
-        for index_key in by_key.keys() & keys:
+        follows = self._follow
+        entries = table.by_key
+        # Only the keys this text has: the table's set, looked up with the text's (fewer) keys.
+        for index_key in table.keys.intersection(by_key):
             positions = by_key[index_key]
-            for key in lookup[index_key]:
-                anchors = groups[key]
-                if anchors is None:  # every anchor is the key itself: each position is a candidate
+            for pid, how, key, anchors, nexts in entries[index_key]:
+                starts = out[pid]
+                if how == EVERY:  # every anchor is the key itself: each position is a candidate
                     starts.extend(positions)
-                elif key[-1] == WORD_END:  # a whole word, then white space and the next word's prefix
-                    follow = self._follow.get(key)
+                elif how == FOLLOW:  # a whole word, then white space and the next word's prefix
+                    follow = follows.get(key)
                     if follow is None:
-                        follow = self._follow[key] = self._follow_index(len(key) - 1, positions)
+                        follow = follows[key] = self._follow_index(len(key) - 1, positions)
                     by1, by2, next_at = follow
-                    ones, twos = nexts[key]
+                    ones, twos = nexts  # type: ignore[misc]
                     for c in ones:
                         found = by1.get(c)
                         if found:
@@ -259,26 +273,28 @@ class WordStarts:
                             else:
                                 for p in found:
                                     if startswith(longer, next_at[p]):
-                                        append(p)
+                                        starts.append(p)
                 else:
                     for p in positions:
-                        if startswith(anchors, p):
-                            append(p)
-        for a in loose:  # "a.v.c": not a run of word characters, found the slow way
-            i = text.find(a)
-            while i != -1:
-                starts.append(i)
-                i = text.find(a, i + 1)
-        for a in inside:  # "\\w+platina": the start of the word that holds "platina" after a letter
-            i = text.find(a, 1)
-            while i != -1:
-                w = i
-                while w and (text[w - 1].isalnum() or text[w - 1] == "_"):  # what `\w` reads
-                    w -= 1
-                if w < i:
-                    starts.append(w)
-                i = text.find(a, i + 1)
-        return starts
+                        if startswith(anchors, p):  # type: ignore[arg-type]
+                            starts.append(p)
+        for pid, loose, inside in table.extras:
+            starts = out[pid]
+            for a in loose:  # "a.v.c": not a run of word characters, found the slow way
+                i = text.find(a)
+                while i != -1:
+                    starts.append(i)
+                    i = text.find(a, i + 1)
+            for a in inside:  # "\\w+platina": the start of the word that holds "platina" after a letter
+                i = text.find(a, 1)
+                while i != -1:
+                    w = i
+                    while w and (text[w - 1].isalnum() or text[w - 1] == "_"):  # what `\w` reads
+                        w -= 1
+                    if w < i:
+                        starts.append(w)
+                    i = text.find(a, i + 1)
+        return out
 
     def _follow_index(self, size: int, positions: list[int]) -> Follow:
         """The places of a whole short word (`size` letters at each position, then white space) by
@@ -310,83 +326,3 @@ class WordStarts:
                         found.append(p)
                     next_at[p] = q
         return by1, by2, next_at
-
-
-Follow = tuple[dict[str, list[int]], dict[str, list[int]], dict[int, int]]
-Nexts = dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]]
-Groups = dict[str, tuple[str, ...] | None]
-Plan = tuple[Groups, dict[str, tuple[str, ...]], frozenset[str], tuple[str, ...], Nexts, tuple[str, ...]]
-
-
-@lru_cache(maxsize=512)
-def _word_anchor_groups(pattern: str) -> Plan | None:
-    """Anchors grouped by their first three characters (two for two-letter anchors), for patterns
-    whose every alternative starts at a word boundary with a word character; None otherwise. A
-    group's anchors are None when the key says it all (no further `startswith` needed); anchors
-    whose first two characters are not word characters ("a.v.c") come back apart, to be found
-    with `str.find`. A whole two- or three-letter word is its own key ("nao\x00"), and its group holds
-    the prefixes of the word after it, or None when some alternative does not say. `lookup` maps
-    the index's keys to the groups tried at their positions (a three-letter word is looked up
-    under its head: white space after it shows it whole)."""
-    anchors = literal_prefixes(pattern)
-    if anchors is None or not starts_at_word_boundary(pattern):
-        return None
-    groups: dict[str, list[str]] = {}
-    loose: list[str] = []
-    inside: list[str] = []
-    for a in anchors:
-        if a[0] == INSIDE_WORD:
-            inside.append(a[1:])  # found with `str.find`, then back to its word's start
-            continue
-        if not (a[0].isalnum() or a[0] == "_"):
-            loose.append(a.rstrip(WORD_END))  # a punctuation mark: found with `str.find`
-            continue
-        head = _HEAD.match(a)
-        if head is None:
-            return None
-        word = head.group()
-        if len(word) == 1 and len(a) == 1 and not word.isdigit():
-            return None  # a lone letter that may go on: no key narrows it
-        if len(word) == 1 and not word.isdigit() and a[1:] != WORD_END:
-            loose.append(a.rstrip(WORD_END))  # "a.v.c": found with `str.find`
-            continue
-        plain = a.rstrip(WORD_END)
-        # The key names the candidates; a longer anchor is checked with `startswith`, a whole word
-        # (WORD_END) needs nothing more: the index holds one-letter words under themselves and
-        # two-letter words under the word and WORD_END.
-        key = a if len(word) <= 3 and a == word + WORD_END else word[:3]
-        groups.setdefault(key, []).append(key if plain == key or key == a else plain)
-    packed: Groups = {k: None if all(a == k for a in v) else tuple(v) for k, v in groups.items()}
-    follow = literal_prefixes(pattern, True) or ()
-    for key in packed:
-        if key[-1] == WORD_END:
-            # The next word's prefix; a whole next word ("o\x00dia\x00") is checked as its letters.
-            nexts = [f[len(key) :].rstrip(WORD_END) for f in follow if f.startswith(key)]
-            if nexts and all(x and not x[0].isspace() and WORD_END not in x for x in nexts):
-                packed[key] = tuple(nexts)
-    lookup: dict[str, list[str]] = {}
-    for key in packed:
-        lookup.setdefault(key[:3] if len(key) == 4 and key[-1] == WORD_END else key, []).append(key)
-    by_next: Nexts = {}
-    for key, anchors in packed.items():
-        if key[-1] == WORD_END and anchors is not None:
-            by_next[key] = _by_first_two(anchors)
-    return (
-        packed,
-        {k: tuple(v) for k, v in lookup.items()},
-        frozenset(lookup),
-        tuple(loose),
-        by_next,
-        tuple(inside),
-    )
-
-
-def _by_first_two(anchors: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]:
-    """The next word's prefixes as the follow index reads them: one-letter prefixes alone, the rest
-    by their first two characters (None when those two say it all), each place found once."""
-    ones = tuple(sorted({a for a in anchors if len(a) == 1}))
-    twos: dict[str, set[str]] = {}
-    for a in anchors:
-        if len(a) > 1 and a[0] not in ones:
-            twos.setdefault(a[:2], set()).add(a)
-    return ones, {t: None if t in v else tuple(sorted(v)) for t, v in twos.items()}

@@ -253,3 +253,20 @@ def test_the_spoken_dor_is_found_wherever_a_search_finds_it() -> None:
         "d",
     ):
         assert _spoken_dor_in(s) == (_SPOKEN_DOR.search(s) is not None), s
+
+
+def test_a_pattern_first_asked_after_a_texts_pass_is_found_where_a_full_scan_finds_it() -> None:
+    import re
+    import uuid
+
+    from workers.clinical.prefilter import WordStarts
+
+    text = make_scanner("to com dor de cabeca e febre de 39, e a dor de barriga passou", Mode.QUEIXA).t
+    index = WordStarts(text)
+    assert [m.span() for m in index.finditer(lx.ONCOLOGY)] == []  # the text's pass, over the table so far
+    # A source never seen before (the comment makes it new): entered in the table after that pass.
+    fresh = re.compile(rf"\b(?:dor|febre)\s+de\s+(?:cabeca|barriga|39)(?#{uuid.uuid4().hex})")
+    expected = [m.span() for m in fresh.finditer(text)]
+    assert len(expected) == 3
+    assert [m.span() for m in index.finditer(fresh)] == expected
+    assert [m.span() for m in WordStarts(text).finditer(fresh)] == expected

@@ -461,8 +461,9 @@ FLOORS = {
     "paraphrases-40.jsonl": (1.0, 1.0, 1.0),
     # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 23 alerting near misses, all right
     "paraphrases-41.jsonl": (1.0, 1.0, 1.0),
-    # spec8's own sentences: 36 written before any change (12/12 alerts, 17/24 silences on main 70d11dc),
-    # all right after the "if"-clause and dated-then-fine rules (docs/clinical-engine.md, "### spec8")
+    # spec8's own sentences: 36 written before any change (12/12 alerts, 17/24 silences on main 70d11dc)
+    # and 4 HIGH near misses after; all right after the rules by mechanism (docs/clinical-engine.md,
+    # "### spec8")
     "paraphrases-43.jsonl": (1.0, 1.0, 1.0),
     # Seventh session's two held-back sets (docs/first-sight/session7-s7g-closing.md, -s7h.md), at first
     # sight on the final engine b139bfd, the same figures as on the starting engine: left for the next
@@ -473,11 +474,11 @@ FLOORS = {
     # the rules alone (main 3059d81): 272/290 CRITICAL, 53/60 HIGH, 365/430 silent; with the statistical
     # backstop trained without them (docs/clinical-engine.md, "Statistical backstop"): 285/290, 53/60,
     # 397/430. The floors are what the engine reaches with the backstop retrained on them as well.
-    # spec8 raised the specificity floors (s8a 68->69/72, s8b 68->70, s8c 64->68/70, s8d 69->70,
-    # s8e 69->71, s8f 65->69; s7h 70->71, s3d 70->72): 15 false alarms fixed by mechanism, no alert lost.
-    "blind-s8a.jsonl": (1.0, 0.9, 0.958),
+    # spec8 raised the specificity floors (s8a 68->70/72, s8b 68->70, s8c 64->69/70, s8d 69->70,
+    # s8e 69->71, s8f 65->69; s7h 70->71, s3d 70->72): 18 false alarms fixed by mechanism, no alert lost.
+    "blind-s8a.jsonl": (1.0, 0.9, 0.972),
     "blind-s8b.jsonl": (0.979, 0.7, 0.972),
-    "blind-s8c.jsonl": (1.0, 1.0, 0.971),
+    "blind-s8c.jsonl": (1.0, 1.0, 0.985),
     "blind-s8d.jsonl": (0.979, 0.9, 0.972),
     "blind-s8e.jsonl": (1.0, 1.0, 0.986),
     "blind-s8f.jsonl": (1.0, 0.8, 0.958),

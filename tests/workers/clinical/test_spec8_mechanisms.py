@@ -124,3 +124,41 @@ def test_tudo_bem_told_as_an_intensifier_does_not_close_the_episode() -> None:
 def test_an_activity_again_is_no_episode_again() -> None:
     text = "quando eu tinha 25 anos tive uma hemorragia no parto. agora estou grávida de novo, tudo tranquilo"
     assert consulta(text).achados == []
+
+
+# --- 3. The writer worried for their own risk after a relative's episode -------------------------
+
+_RELATIVES = ("meu cunhado", "minha prima", "minha irmã", "meu tio", "minha vizinha")
+_EVENTS = ("teve um infarto ontem", "desmaiou no trabalho", "teve um avc semana passada")
+_WORRIES = ("tô preocupado", "fiquei com medo", "tô assustada")
+_OWN_RISK = (
+    "eu também tenho pressão",
+    "será que eu posso ter isso?",
+    "se eu tiver a pressão alta também, o que faço?",
+    "isso é hereditário?",
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "event", "worry", "risk"), list(product(_RELATIVES, _EVENTS, _WORRIES, _OWN_RISK))[::4]
+)
+def test_a_relatives_episode_that_makes_the_writer_fear_for_themself_is_the_relatives(
+    who: str, event: str, worry: str, risk: str
+) -> None:
+    text = f"{who} {event}, {worry}, {risk}"
+    assert consulta(text).achados == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a worry alone is what a caregiver says of the patient
+        "tô preocupada, minha mãe desmaiou agora na cozinha e não acorda direito",
+        "fiquei com medo, meu pai tá com dor no peito forte desde cedo",
+        # the writer's own symptom beside the relative's episode
+        "meu cunhado teve um infarto ontem, fiquei com medo, e eu também tô com dor no peito agora",
+        "minha prima desmaiou semana passada, será que eu tô com o mesmo? tô com falta de ar desde ontem",
+    ],
+)
+def test_a_worry_without_the_writers_own_risk_or_with_their_own_symptom_still_alerts(text: str) -> None:
+    assert consulta(text).severidade == "CRITICAL", text

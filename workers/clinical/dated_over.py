@@ -21,6 +21,7 @@ import re
 
 from .aside import NOTHING_SINCE, set_aside
 from .episode_times import FREE_OF, NOW_FINE, OVER, PAST_ANCHOR, RECENT, STILL_NOW
+from .lexicon import AGAIN_OF_ACTIVITY
 from .roles import READINGS
 from .routine import masked
 from .sentence_facts import SentenceFacts
@@ -42,7 +43,10 @@ NOT_NOW = re.compile(
 )
 # It came back, told in the next sentence ("Hoje voltou", "tive outra").
 _BACK = re.compile(
-    r"\b(?:(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|de\s+novo|outra\s+vez|novamente|"
+    # ... never an activity again: "agora estou grávida de novo, tudo tranquilo"
+    r"\b(?:(?<!nao\s)(?<!mais\s)(?:voltou|voltaram|repetiu)|"
+    + AGAIN_OF_ACTIVITY
+    + r"de\s+novo|outra\s+vez|novamente|"
     r"(?:tive|teve|deu)\s+(?:outr[oa]|mais\s+uma?))\b"
 )
 _STOP = re.compile(r"[.;!?\n]")

@@ -77,7 +77,10 @@ PAST_ANCHOR = re.compile(
     r"n[oa]\s+primeir[oa]\s+(?:ciclo|sessao|quimio|aplicacao|infusao)|"
     r"(?:ha|faz)\s+(?:(?:uns|umas|alguns|algumas|varios|varias|mais\s+de)\s+)?(?:\d+\s+)?(?:dias|semanas|meses|anos)|"
     r"(?:ha|faz)\s+(?:muito\s+)?tempo|(?:na\s+)?consulta\s+passada|na\s+ultima\s+consulta|na\s+epoca|"
-    r"naquela\s+epoca|aos\s+\d+\s+anos|quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|"
+    r"naquela\s+epoca|aos\s+\d+\s+anos|antes\s+de\s+ontem|"
+    # a bare weekday after a past errand: "fui no pronto-socorro sábado por uma falta de ar"
+    r"(?:fui|foi|fomos|fiquei|ficou)\s+(?:[a-z-]+\s+){0,3}?(?:" + WEEKDAY + r")|"
+    r"quando\s+(?:eu\s+|ele\s+|ela\s+)?tinha\s+(?:uns\s+|umas\s+)?(?:\d+|um)\s+an[ou]s?|"
     r"(?:ha|faz)\s+(?:uma|um|mais\s+de\s+uma?)\s+(?:semana|mes|ano)|"
     # "faz mais de 50 ano" (the plural dropped in speech), "2 anu" (a phonetic spelling)
     r"(?:ha|faz)\s+(?:(?:mais\s+de|uns|umas|quase|cerca\s+de)\s+)?\d+\s+(?:semanas?|mes|meses|an[ou]s?)|mes\s+retrasado|ano\s+retrasado|"
@@ -139,7 +142,17 @@ NOW_FINE = re.compile(
     r"\b(?:(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|me\s+sinto|fiquei)\s+(?:bem|otim[oa]|normal|boa|bom)|"
     r"(?:ta|esta)\s+tudo\s+bem|(?:respiro|respirando)\s+(?:normal|bem|normalmente)|voltou\s+ao\s+normal|"
     r"nao\s+sinto\s+(?:mais\s+)?nada|"
-    r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada))\b"
+    r"(?:hoje|agora)\s+(?:\w+\s+)?sem\s+(?:febre|nada)|"
+    # The present told fine in other words (spec8): whoever says it ("tô", "ela tá", "estão"), and
+    # whatever the word for well: "tá tudo limpo", "tudo tranquilo", "tá faceiro", "em casa tá
+    # orientada", "tô ótima", "tô bem." (bare "bem" only where its clause ends: "tô bem ruim" is not),
+    # "não saiu mais nada", "faz 20 anos que não tenho nada", "ficou normal", "voltou a cor normal".
+    r"(?:ta|esta)\s+tudo\s+(?:limpo|tranquilo|normal|certo|ok|em\s+ordem)|"
+    r"tudo\s+(?:tranquilo|normal|certo|limpo|em\s+ordem)(?=\s*(?:[,.;!?]|$))|"
+    r"(?:to|tou|estou|ta|esta|estao|tao)\s+(?:(?:so|ja|bem|super|muito)\s+)?(?:otim[oa]s?|tranquil[oa]s?|orientad[oa]s?|"
+    r"faceir[oa]s?|novinh[oa]s?|zerad[oa]s?|brincando|de\s+boa|bem(?=\s*(?:[,.;!?]|$|\s+(?:e|mas|gracas|obrigad[oa])\b)))|"
+    r"nao\s+(?:tenho|tive|sinto|senti|saiu|teve|sentiu|apareceu|aconteceu)\s+(?:mais\s+)?nada|"
+    r"(?:ficou|fiquei|ficaram)\s+normal|voltou\s+(?:a\s+)?cor\s+normal)\b"
 )
 RECENT = re.compile(r"\b(?:agora\s+(?:ha\s+|a\s+)?pouco|agorinha|faz\s+pouco|minutos?|min|acabou\s+de)\b")
 # The complaint dated by "foi": "a diarreia forte foi no mês passado", "foi na semana retrasada".

@@ -23,6 +23,7 @@ from .antecedent import feminine as gender
 from .antecedent import reporter
 from .history import dated_ago
 from .named_patient import another_relative, patient_words
+from .own_risk import worried_for_self
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
 from .roles import treated_at
@@ -168,7 +169,8 @@ class Experiencer:
 
     @cached_property
     def self_focus(self) -> bool:
-        return bool(self.index.search(_SELF_FOCUS) if self.index else _SELF_FOCUS.search(self.text))
+        found = self.index.search(_SELF_FOCUS) if self.index else _SELF_FOCUS.search(self.text)
+        return bool(found) or worried_for_self(self.text)
 
     @cached_property
     def patient(self) -> frozenset[str]:

@@ -184,15 +184,36 @@ def asked_not_had(text: str, sentence_start: int, start: int, end: int, sentence
 
 
 # "se <subject> <adverb> <future subjunctive> ...": the "if" clause, up to its comma or question mark.
+# The mechanism (spec8), not a wording: whoever the subject ("eu", "meu pai, que fuma,"), wherever the
+# adverb ("se um dia eu", "se eu um dia"), whatever the subjunctive's spelling: future ("tiver",
+# "sentir", "der" and its accented "dê"), past ("fosse", "tivesse"), or spoken with the final r
+# dropped, which folds onto the past ("si eu sinti" -> "senti", "tivé" -> "tive": `_SPOKEN_PAST`).
+# "imagina se" and "já pensou se" make any verb an imagined one ("imagina se eu desmaio lá").
+_IF_ADVERB = (
+    r"(?:(?:um|algum)\s+dia|por\s+acaso|de\s+repente|alguma\s+vez|de\s+novo|novamente|ainda|tambem|"
+    r"(?:de|a|durante\s+a)\s+noite|de\s+madrugada|la|aqui|em\s+casa|sozinh[oa])\s+"
+)
+_IF_SUBJECT = (
+    r"(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+[a-z]+"
+    # a relative clause told about the subject: "se meu pai, que tem 60 e fuma, tiver ..."
+    r"(?:\s*,\s*que\s+[^,.;!?\n]{1,50},)?)\s+"
+)
 _PROTASIS = re.compile(
     # spoken "si" for "se", only before a subject pronoun: "si eu tiver sangramento posso ir?"
-    r"\b(?:si\s+(?=(?:eu|ele|ela|voce|a\s+gente)\s)|se\s+|caso\s+)"
-    r"(?:(?:eu|ele|ela|voce|a\s+gente|(?:(?:o|a)\s+)?(?:o|a|os|as|meu|minha|seu|sua|nosso|nossa)\s+"
-    r"[a-z]+)\s+)?"
-    r"(?:(?:um|algum)\s+dia\s+|por\s+acaso\s+|de\s+repente\s+|alguma\s+vez\s+|de\s+novo\s+|novamente\s+|"
-    r"ainda\s+|tambem\s+)?"
-    r"(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
-    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b[^,.;!?\n]*"
+    r"\b(?:(?P<imagined>(?:imagina|imagine|imaginar|ja\s+pensou|pensa)\s+se\s+)|"
+    r"si\s+(?=(?:(?:um|algum)\s+dia\s+)?(?:eu|ele|ela|voce|a\s+gente)\s)|se\s+|caso\s+)"
+    r"(?:" + _IF_ADVERB + r")?(?:" + _IF_SUBJECT + r")?(?:" + _IF_ADVERB + r")?(?:(?:me|lhe|te)\s+)?"
+    r"(?:(?P<verb>tiver|tiverem|estiver|estiverem|for|forem|der|derem|de|vier|vierem|houver|fizer|puder|"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?|[a-z]{2,}ss(?:e|em))|(?P<spoken>senti|tive)|(?(imagined)(?P<any>[a-z]{3,})))\b"
+    r"[^,.;!?\n]*"
+)
+# The dropped-r spelling reads as a past ("se eu senti dor no peito ontem, tenho que ir?" tells one):
+# only a clause with no time of its own is a condition.
+_SPOKEN_PAST_TOLD = re.compile(r"\b(?:ontem|anteontem|hoje|agora|ja|semana\s+passada|mes\s+passado|faz|ha)\b")
+# A plan the clause leads to, asked or not: "... eu vô aí na hora", "tomo o isordil e espero?"
+_PLAN = re.compile(
+    r"\b(?:(?:eu\s+|a\s+gente\s+)?(?:vou|vo|corro|ligo|chamo|procuro|tomo|espero|levo|aviso|volto|venho|passo)|"
+    r"e\s+pra|e\s+melhor|pode\s+deixar|tem\s+que|teria|pra\s+(?:qual|quem|onde))\b"
 )
 # Where an "if" clause may open: the sentence's start, a comma, or a connective ("e se", "mas se").
 _OPENERS = frozenset(("e", "mas", "ou", "que", "entao", "tipo", "agora"))
@@ -206,7 +227,7 @@ _STATED_NOW = re.compile(
 # ("tiver convulsão por causa de febre", "e a garganta começar a fechar").
 _SUBJUNCTIVE = re.compile(
     r"\b(?:tiver|tiverem|estiver|estiverem|for|forem|der|derem|vier|vierem|houver|fizer|puder|"
-    r"[a-z]{2,}(?:ar|er|ir)(?:em)?)\b"
+    r"[a-z]{2,}(?:ar|er|ir)(?:em)?|[a-z]{2,}ss(?:e|em)|senti|tive)\b"
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _TIME_ADVERB = re.compile(r"\b(?:de\s+novo|novamente|outra\s+vez|(?:um|algum)\s+dia|de\s+repente)\b")
@@ -231,16 +252,22 @@ def protasis_spans(text: str, sentence_start: int, sentence_end: int) -> list[tu
     for m in _PROTASIS.finditer(text, sentence_start, sentence_end):
         before = text[max(sentence_start, m.start() - 12) : m.start()].rstrip()
         opens = (
-            not text[sentence_start : m.start()].strip()
+            m.group("imagined") is not None
+            or not text[sentence_start : m.start()].strip()
             or before[-1:] in (",", ".", ";", "!", "?", "\n")
             or (bool(before) and before.rsplit(None, 1)[-1] in _OPENERS)
         )
+        # What the clause says after its verb: a relative clause about the subject ("que tem 60")
+        # states nothing of the condition, and the verb itself is the condition's.
+        verb_end = max(m.end("verb"), m.end("spoken"), m.end("any"), m.start())
+        if m.group("spoken") and _SPOKEN_PAST_TOLD.search(text, m.start(), m.end()):
+            continue
         if (
             opens
-            and not _STATED_NOW.search(text, m.start(), m.end())
-            and (asked or _ADVICE_AFTER.match(text, m.end()))
+            and not _STATED_NOW.search(text, verb_end, m.end())
+            and (asked or _ADVICE_AFTER.match(text, m.end()) or _PLAN.search(text, verb_end, sentence_end))
         ):
-            out.append(m.span())
+            out.append((m.start(), m.end()))
     return out
 
 
@@ -249,6 +276,8 @@ def conditional_question(text: str, spans: list[tuple[int, int]], start: int, en
     of its subjunctives."""
     for s0, e0 in spans:
         if s0 <= start and end <= e0:
+            if _SUBJUNCTIVE.fullmatch(text, start, end):
+                return True  # the mention is the clause's own verb: "e sangrar muito", "se eu desmaio"
             verbs = [v.end() for v in _SUBJUNCTIVE.finditer(text, s0, start)]
             # an adverb of time is no word of the gap: "tiver convulsão de novo por causa de febre"
             if not verbs or len(_WORD.findall(_TIME_ADVERB.sub(" ", text[verbs[-1] : start]))) <= 5:

@@ -231,6 +231,7 @@ LABELLED = {
         "paraphrases-38.jsonl",  # s7-recall-context: plans, hedged yeses, buried or asked readings
         "paraphrases-40.jsonl",  # s7-spec-when: dated then fine, "nenhum(a)" put after, leaflets, "if"
         "paraphrases-41.jsonl",  # s7-spec-who: others' and idioms' false alarms of s7a-f, with near misses
+        "paraphrases-43.jsonl",  # spec8: s8a-f false alarms by mechanism ("if" clauses, dated then fine)
     )
 }
 
@@ -291,6 +292,7 @@ PARAPHRASES = [
         "paraphrases-38.jsonl",
         "paraphrases-40.jsonl",
         "paraphrases-41.jsonl",
+        "paraphrases-43.jsonl",
     )
     for case in _cases(name)
 ]
@@ -351,7 +353,7 @@ FLOORS = {
     # Two more sets written after every engine change had landed, scored on 44918e3 at first sight
     # (docs/first-sight/session3-s3d.md, -s3e.md), then fixed by general rules (s3de-recall,
     # paraphrases-11; s3de-spec, paraphrases-12).
-    "blind-s3d.jsonl": (1.0, 1.0, 0.94),
+    "blind-s3d.jsonl": (1.0, 1.0, 1.0),
     "blind-s3e.jsonl": (1.0, 1.0, 0.98),
     # Fourth session's opening sets (docs/first-sight/session4-*.md), floors at their first sight:
     # 0.896 / 0.800 / 0.944 and 0.872 / 0.818 / 0.903; their misses then fixed by general rules
@@ -461,21 +463,27 @@ FLOORS = {
     "paraphrases-40.jsonl": (1.0, 1.0, 1.0),
     # s7-spec-who's own sentences: 21 silent (3/21 on main 70978cd), 23 alerting near misses, all right
     "paraphrases-41.jsonl": (1.0, 1.0, 1.0),
+    # spec8's own sentences: 36 written before any change (12/12 alerts, 17/24 silences on main 70d11dc)
+    # and 4 HIGH near misses after; all right after the rules by mechanism (docs/clinical-engine.md,
+    # "### spec8")
+    "paraphrases-43.jsonl": (1.0, 1.0, 1.0),
     # Seventh session's two held-back sets (docs/first-sight/session7-s7g-closing.md, -s7h.md), at first
     # sight on the final engine b139bfd, the same figures as on the starting engine: left for the next
     # round to fix by cause.
     "blind-s7g.jsonl": (0.914, 0.909, 0.972),
-    "blind-s7h.jsonl": (0.937, 0.9, 0.916),
+    "blind-s7h.jsonl": (0.937, 0.9, 0.986),
     # Eighth session's six opening sets (docs/first-sight/session8-s8a.md ... -s8f.md). At first sight on
     # the rules alone (main 3059d81): 272/290 CRITICAL, 53/60 HIGH, 365/430 silent; with the statistical
     # backstop trained without them (docs/clinical-engine.md, "Statistical backstop"): 285/290, 53/60,
     # 397/430. The floors are what the engine reaches with the backstop retrained on them as well.
-    "blind-s8a.jsonl": (1.0, 0.9, 0.944),
-    "blind-s8b.jsonl": (0.979, 0.7, 0.944),
-    "blind-s8c.jsonl": (1.0, 1.0, 0.914),
-    "blind-s8d.jsonl": (0.979, 0.9, 0.958),
-    "blind-s8e.jsonl": (1.0, 1.0, 0.958),
-    "blind-s8f.jsonl": (1.0, 0.8, 0.902),
+    # spec8 raised the specificity floors (s8a 68->70/72, s8b 68->70, s8c 64->69/70, s8d 69->70,
+    # s8e 69->71, s8f 65->69; s7h 70->71, s3d 70->72): 18 false alarms fixed by mechanism, no alert lost.
+    "blind-s8a.jsonl": (1.0, 0.9, 0.972),
+    "blind-s8b.jsonl": (0.979, 0.7, 0.972),
+    "blind-s8c.jsonl": (1.0, 1.0, 0.985),
+    "blind-s8d.jsonl": (0.979, 0.9, 0.972),
+    "blind-s8e.jsonl": (1.0, 1.0, 0.986),
+    "blind-s8f.jsonl": (1.0, 0.8, 0.958),
 }
 
 

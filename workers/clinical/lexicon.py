@@ -1251,7 +1251,8 @@ TEMPERATURE_SERIES_NEXT = _re(
     + _TEMP_NUM
     + r"\b(?![.,]?\d)"
     + _NOT_TEMP_UNIT
-    + r"(?!\s*(?:reais|real|mil|pontos?|kg|quilos?|de\s+(?:pressao|saturacao|glicose|dor)))"
+    + r"(?!\s*(?:reais|real|mil|pontos?|kg|quilos?|minutos?|segundos?|metros?|"
+    r"de\s+(?:pressao|saturacao|glicose|dor)))"
 )
 SERIES_REACH = 80
 

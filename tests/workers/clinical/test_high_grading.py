@@ -274,3 +274,15 @@ def test_an_answer_with_a_series_is_read_by_its_latest_reading(answer: str, aler
         answer, [("patient", "tô sentindo um friozinho"), ("agent", "Quanto deu a temperatura?")], **ONCOLOGY
     )
     assert ("febre_oncologica" in got["codes"]) is alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "medi 37,2 de manhã, depois 40 minutos tomei banho",
+        "temperatura 36,8, hoje 39 anos que faço aniversário",
+        "tomei dipirona quando deu 37,8, depois 40 gotas de novo",
+    ],
+)
+def test_a_duration_age_or_dose_after_a_reading_is_no_next_reading(text: str) -> None:
+    assert consulta(text, em_tratamento_oncologico=True).severidade is None

@@ -95,11 +95,15 @@ def _series_next(sc: Scanner, out: list[Mention], spans: list[tuple[int, int]]) 
     38" (the latest reading is the one that counts; `superseded_scores` then retires the earlier)."""
     if not out:
         return
-    ends = [m.end for m in out]
-    for m in sc.words.finditer(lx.TEMPERATURE_SERIES_NEXT):
+    # read only the stretch after each reading, never the whole message
+    found = [
+        m
+        for e in sorted({x.end for x in out})
+        for m in lx.TEMPERATURE_SERIES_NEXT.finditer(sc.t, e, min(len(sc.t), e + lx.SERIES_REACH + 40))
+        if m.start() - e <= lx.SERIES_REACH
+    ]
+    for m in found:
         if _overlaps(spans, m.start("int"), m.end("int")):
-            continue
-        if not any(0 <= m.start() - e <= lx.SERIES_REACH for e in ends):
             continue
         value = _temperature_value(m)
         if value is None or "," in sc.t[m.start() : m.start("int")]:

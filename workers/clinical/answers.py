@@ -115,7 +115,9 @@ _UNIT_AFTER = re.compile(
 _TIME_BEFORE = re.compile(r"(?:\b(?:as|a|desde|ate|das|de|dia|n[oº°]|numero|sala)\s*|:)$")
 _READING_BEFORE = re.compile(
     r"\b(?:deu|da|marcou|marca|mostrou|ta|esta|tava|estava|uns|umas|tipo|nota|e|foi|dou|daria|quase|"
-    r"mais\s+ou\s+menos|medi|mediu|agora)\s*$"
+    r"mais\s+ou\s+menos|medi|mediu|agora|"
+    # a reading told as where it went: "agora baixou pra 37,2", "subiu pra 39"
+    r"(?:baixou|subiu|caiu|foi|voltou|passou|desceu|aumentou|abaixou)\s+(?:pra|para|a))\s*$"
 )
 
 
@@ -162,18 +164,23 @@ class Answer:
             return list(self.numbers)
         return [n for n, lab in zip(self.numbers, self.labels, strict=True) if lab in (None, label)]
 
-    def _pick(self, lo: float, hi: float, integer: bool = False, label: str = "") -> tuple[float, str] | None:
+    def _pick(
+        self, lo: float, hi: float, integer: bool = False, label: str = "", latest: bool = False
+    ) -> tuple[float, str] | None:
         candidates = [
             (v, s, r) for v, s, r in self._mine(label) if lo <= v <= hi and (not integer or v == int(v))
         ]
         if not candidates:
             return None
+        if latest:  # the last one told, as a series is told in the order it was measured
+            candidates.reverse()
         v, s, _ = next((c for c in candidates if c[2]), candidates[0])
         return v, s
 
     @property
     def temperature(self) -> str | None:
-        got = self._pick(34.0, 44.0, label="temperatura")
+        # "38,3 há pouco, agora baixou pra 37,2": the latest reading of a series is the one that counts
+        got = self._pick(34.0, 44.0, label="temperatura", latest=True)
         return got[1] if got else None
 
     @property

@@ -27,6 +27,7 @@ from .own_risk import worried_for_self
 from .people import ANIMALS, NAMES, scan_people
 from .prefilter import WordStarts, may_match
 from .roles import treated_at
+from .subject import own_complaint_clause
 from .text import words
 
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
@@ -353,7 +354,7 @@ class Experiencer:
             and _WITNESSED.search(self.text, max(0, at - 30), at)
         ):
             return True
-        if who == "none":
+        if who == "none" or (who == "third" and own_complaint_clause(self.text, at, start)):
             return False
         # "a vó, que é a paciente de vocês, tá ótima": "minha irmã teve sangramento" (the writer's own
         # relative named, never a pronoun's antecedent nor "a mãe", which a grandchild may say of the patient)

@@ -1028,7 +1028,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + r"(?:sem\s+parar|o\s+dia\s+(?:todo|inteiro)|a\s+noite\s+(?:toda|inteira)|"
             r"toda\s+hora|o\s+tempo\s+todo|direto|sem\s+para|tudo\s+(?:o\s+)?que|varias\s+vezes|muitas\s+vezes|"
             r"a\s+cada|de\s+hora\s+em\s+hora)",
-            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava)\s+(?:nem\s+)?"
+            # "não paro nada no estômago": the first person of the same verb (s8b-005)
+            r"\bn(?:ao|um)\s+(?:para|parou|fica|ficou|segura|segurou|permanece|se\s+mantem|param|ficam|parava|paro|"
+            r"seguro|consigo\s+segurar)\s+(?:nem\s+)?"
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho)",
@@ -1064,9 +1066,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             + VOMIT
             + r"|volta|devolv\w*)",
             r"\btudo\s+(?:o\s+)?(?:que|quanto)\s+(?:eu\s+|ele\s+|ela\s+|a\s+gente\s+)?(?:como|bebo|tomo|ingiro|come|"
-            r"bebe|toma|ingere|comer|beber|comemos|coloco|ponho|boto|engulo|da|dou|damos|dava)\b[^.;!?\n]{0,40}?\b(?:"
-            + VOMIT
-            + r"|volta|sai|devolv\w*|bot\w+\s+(?:pra|para)\s+fora|"
+            r"bebe|toma|ingere|comer|beber|comemos|coloco|coloca|ponho|poe|boto|bota|engulo|engole|da|dou|damos|dava)\b"
+            r"[^.;!?\n]{0,40}?\b(?:" + VOMIT + r"|volta|sai|devolv\w*|bot\w+\s+(?:pra|para)\s+fora|"
             r"p(?:o|on)\w*\s+(?:pra|para)\s+fora)",
             r"\bv[ou]mitos?\s+(?:incoerciveis|persistentes|de\s+repeticao|repetidos|repetitivos|incontrolaveis|"
             r"intrataveis|frequentes|continuos|incessantes)|\bhiperemese\w*",
@@ -1075,6 +1076,11 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             # "tudo que entra volta", "qualquer golinho de água eu boto pra fora": nothing stays down
             # (the match starts after "tudo": "como vou beber se tudo que entra volta?" states a fact)
             # (two look-behinds, not an optional "o": a literal start keeps the family's prefilter)
+            # what goes in told as "o que" + a verb of putting in + "pra dentro", coming back (high8): "o que
+            # eu ponho pra dentro vorta tudo" (never "volta a doer", "volta pro prato")
+            r"\bo\s+que\s+(?:\w+\s+){0,2}?(?:como|bebo|tomo|coloco|coloca|ponho|poe|boto|bota|engulo|engole|dou|da)\s+"
+            r"(?:\w+\s+)?(?:pra|para)\s+dentro\s+(?:\w+\s+)?(?:volta|devolv\w*|" + VOMIT + r")\b"
+            r"(?!\s+(?:a|ao|pra|para|pro)\b)",
             r"(?<=tudo\s)" + _ALL_THAT_GOES_IN,
             r"(?<=tudo\so\s)" + _ALL_THAT_GOES_IN,
             r"\bqualquer\s+coisa\s+que\s+(?:\w+\s+){0,2}?(?:como|bebo|tomo|engulo|coloco|ponho|come|bebe|toma|engole|"
@@ -1162,6 +1168,12 @@ FEVER_MENTION = _alt(
     r"\b(?:corpo|testa|cabeca|pele)\s+" + GAP2 + r"(?:muito\s+)?(?:quente|pelando|fervendo)\b",
     r"\b(?:estou|to|tou|fiquei|ficou|sinto-me|me\s+sinto)\s+(?:muito\s+)?(?:quente|pelando|fervendo)\b",
     r"\b(?:ardendo|queimando|pelando|fervendo)\s+(?:em|de)\s+febre",
+    # a fever felt by hand (high8): "pus a mão na testa dele e tá pelando", "encostei a mão, tava quente
+    # demais" (a hand on a person: never "pus a mão na panela")
+    r"\b(?:pus|pos|coloquei|botei|passei|encostei|ponho|boto|coloco)\s+a\s+mao\s+"
+    r"(?!(?:\w+\s+){0,2}?(?:panela|agua|forno|chapa|fogao|ferro|caneca|xicara|leite|mamadeira|banho)\b)"
+    r"(?:[a-z]+[\s,]+){1,7}?(?:ta|esta|tava|estava)\s+(?:muito\s+|bem\s+)?"
+    r"(?:quente|quentinh[oa]|pelando|fervendo|queimando|em\s+brasa)\b",
 )
 FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
@@ -1229,6 +1241,20 @@ BARE_TEMPERATURE_WHOLE = _re(
     r"(?!\s+(?:(?:a|o|de|da|do|na|no)\s+)?(?:glicose|glicemia|acucar|hgt|dextro|diabete\w*|pressao|saturacao|"
     r"oxigenio|batimentos?))"
 )
+
+# The next reading of a series, told as a bare number after a word of time or change (high8): "37,9
+# há uma hora, agora 38", "tava 38 de manhã, subiu pra 39", "38,2 e depois 39". Read only within
+# SERIES_REACH characters after a reading already found (measures.scan_temperatures).
+TEMPERATURE_SERIES_NEXT = _re(
+    r"\b(?:agora|depois|hoje|ja|subiu|passou|foi|chegou|aumentou|baixou|caiu|voltou|desceu|abaixou)\s+"
+    r"(?:(?:ta|esta|tá|deu|marcou|marca|mede|(?:pra|para|a|em|com|uns|quase|no|de\s+novo|de\s+novo\s+pra)\b)\s*){0,2}"
+    + _TEMP_NUM
+    + r"\b(?![.,]?\d)"
+    + _NOT_TEMP_UNIT
+    + r"(?!\s*(?:reais|real|mil|pontos?|kg|quilos?|minutos?|segundos?|metros?|"
+    r"de\s+(?:pressao|saturacao|glicose|dor)))"
+)
+SERIES_REACH = 80
 
 ONCOLOGY = _alt(
     r"\bquimio\w*|\bradioterapi\w*|\bimunoterapi\w*|\bneutropeni\w*|\btransplante\s+de\s+medula",
@@ -1306,7 +1332,7 @@ PAIN_SCORE_NOT_BEFORE = _re(r"(?:desde|dia|data|em|ate|no\s+dia|de)\s*$")
 SEVERE_PAIN_WORDS = _alt(
     r"\bdor(?:es)?\s+(?:[a-z]+\s+){0,4}?(?:insuportave\w*|excruciante\w*|lancinante\w*|fortissima\w*|absurda\w*|"
     r"infernal|infernais|terrive\w*|horrive\w*\s+demais)\b",
-    r"\bpior\s+dor\s+(?:[a-z]+\s+){0,4}?da\s+(?:minha\s+|sua\s+)?vida",
+    r"\bpior\s+dor\s+(?:[a-z]+\s+){0,4}?[dn]a\s+(?:minha\s+|sua\s+)?vida",
     r"\bnunca\s+senti\s+(?:uma\s+)?dor\s+(?:tao\s+forte|assim|igual|dessas)",
     r"\b(?:chorando|gritando|urrando|berrando|morrendo|rolando|se\s+contorcendo|me\s+contorcendo)\s+de\s+dor",
     r"\bnao\s+aguent\w+\s+(?:mais\s+)?de\s+dor",
@@ -1320,14 +1346,27 @@ SEVERE_PAIN_WORDS = _alt(
 # "está insuportável" is severe pain only when the sentence is about pain.
 SEVERE_PAIN_BARE = _re(
     r"\b(?:insuportave\w*|excruciante\w*|lancinante\w*)\b|"
-    r"\bpior\s+(?:[a-z]+\s+){0,3}?da\s+(?:minha\s+|sua\s+)?vida"
+    # (never a worst time or thing: "a pior semana da minha vida, mas a dor é leve")
+    r"\bpior\s+(?!(?:semana|dia|ano|mes|fase|epoca|noite|momento|viagem|festa|coisa|experiencia|decisao)\b)"
+    r"(?:[a-z]+\s+){0,3}?[dn]a\s+(?:minha\s+|sua\s+)?vida|"
+    # never felt the like, in a sentence about pain: "tá muito forte, nunca senti igual", "num nível que
+    # eu nunca senti"; climbing the walls; so strong that one cries or screams
+    r"\bnunca\s+(?:tinha\s+)?(?:senti|sentiu|sentido|tive|teve)\s+(?:nada\s+|coisa\s+)?(?:igual|parecido|assim|"
+    r"tao\s+forte)\b|\bque\s+(?:eu\s+|ele\s+|ela\s+)?(?:nunca|jamais)\s+(?:tinha\s+)?(?:senti|sentiu|sentido)\b|"
+    r"\bsub(?:indo|ir|o|i)\s+(?:n?[ao]s\s+|pel[ao]s\s+)?parede|"
+    r"\b(?:tao|muito)\s+forte\s+que\s+(?:\w+\s+){0,4}?(?:chor\w+|grit\w+|berr\w+|urr\w+|se\s+contorc\w+)|"
+    # the worst ever felt, with or without "na vida" (high8): "é a pior que eu já senti"
+    r"\b(?:a|uma)\s+pior\s+que\s+(?:eu\s+|ele\s+|ela\s+)?(?:ja\s+)?(?:senti|sentiu|tive|teve)\b"
 )
 
 COUNT = _re(
     r"\b(?P<n>\d{1,2}|"
     + NUMBER_WORDS_RE
     + r")\s*(?:x\b|vezes|vez\b|vei\b|veis\b|veiz\b|vezis\b|episodios|evacuac\w*|idas?\s+ao\s+banheiro|"
-    r"cocos\b|fraldas?\s+(?:so\s+)?(?:de\s+)?(?:agua|aguad\w*|liquid\w*|de\s+coco|com\s+coco|sujas?\s+de\s+coco))"
+    r"cocos\b|fraldas?\s+(?:so\s+)?(?:de\s+)?(?:agua|aguad\w*|liquid\w*|de\s+coco|com\s+coco|sujas?\s+de\s+coco)|"
+    # nappies changed, counted only against a diarrhoea told in the sentence (scan_counts): "o cocô tá
+    # que nem água, já troquei umas 10 fraldas" (never the wet ones: "6 fraldas de xixi")
+    r"fraldas?\b(?!\s+(?:\w+\s+)?(?:de\s+)?(?:xixi|urina|mijo)))"
 )
 COUNT_MORE_THAN = _re(r"\b(?:mais\s+de|acima\s+de|pelo\s+menos)\s+$")
 VOMIT_MENTION = _re(
@@ -1342,6 +1381,11 @@ DIARRHOEA_MENTION = _re(
     # the bowel become water (s4de-recall): "o intestino virou água", "a barriga tá só água"
     r"(?:intestino|barriga)\s+(?:(?:ta|esta|ficou|virou|vira|so)\s+){1,2}(?:agua|aguad\w*|liquid\w*)\b|"
     r"fraldas?\s+(?:so\s+)?(?:de\s+)?agua|so\s+sai\s+agua|"
+    # stools told as water without a word for them (high8): "tá saindo só água por baixo", "o cocô tá
+    # que nem água de arroz" (never a waters' breaking: a count or "toda hora" is still needed to alert)
+    r"(?:saindo|sai|saiu|descendo|desce)\s+(?:\w+\s+){0,2}?agua\s+(?:\w+\s+)?por\s+baixo|"
+    r"(?:coco|fezes|caca|evacuac\w*)\b[^.;!?\n]{0,25}?\b(?:que\s+nem|feito|igual|parece|parecendo|como)\s+"
+    r"(?:(?:uma|um|so)\s+)?agua\b|"
     r"fezes\s+(?:liquidas|aquosas|moles)|cocos?\s+(?:moles?|liquidos?|aguad\w*|agua)|evacu\w*\s+(?:liquid\w*|"
     r"aquos\w*)|evacua\w*|evacuei)|\btudo\s+(?:aguad\w*|liquid\w*)\b|\b(?:fezes|coco)[\s,]+(?:\w+[\s,]+){0,3}?(?:aguad\w*|liquid\w*)|"
     # the body draining away through the bowel: "tô me esvaindo pelas fezes", "esvaindo por baixo"

@@ -78,6 +78,7 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
         if reading.motivo == "negado" and _AFTER_COMMA.search(t, max(0, m.start() - 3), m.start()):
             reading.motivo = None  # "sem apetite, 38,2": a measured value is no item of a "sem" list
         out.append(reading)
+    _series_next(sc, out, spans)
     out.sort(key=lambda x: x.start)
     counted = [x for x in out if x.counts]
     # "ontem deu 39,5, hoje tá 37,5": the later reading is the current one; a normal one ("desde
@@ -87,6 +88,38 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
     for k in superseded_scores(t, [(x.start, x.end) for x in counted], starts, normal):
         counted[k].motivo = "valor_anterior"
     return out
+
+
+def _series_next(sc: Scanner, out: list[Mention], spans: list[tuple[int, int]]) -> None:
+    """A bare number told as the next of a series of readings is one too: "37,9 há uma hora, agora
+    38" (the latest reading is the one that counts; `superseded_scores` then retires the earlier)."""
+    if not out:
+        return
+    # read only the stretch after each reading, never the whole message
+    found = [
+        m
+        for e in sorted({x.end for x in out})
+        for m in lx.TEMPERATURE_SERIES_NEXT.finditer(sc.t, e, min(len(sc.t), e + lx.SERIES_REACH + 40))
+        if m.start() - e <= lx.SERIES_REACH
+    ]
+    for m in found:
+        if _overlaps(spans, m.start("int"), m.end("int")):
+            continue
+        value = _temperature_value(m)
+        if value is None or "," in sc.t[m.start() : m.start("int")]:
+            continue
+        spans.append((m.start("int"), m.end("int")))
+        out.append(
+            sc.mention(
+                "temperatura",
+                "Temperatura relatada",
+                "HIGH",
+                m.start("int"),
+                m.end(),
+                valor=value,
+                unidade="°C",
+            )
+        )
 
 
 def scan_fever_mentions(sc: Scanner) -> list[Mention]:

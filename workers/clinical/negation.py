@@ -66,6 +66,8 @@ _NEVER_LIKE_THIS = re.compile(
 _ECHO_OPEN = re.compile(r"\bnao\s+(?:e|eh|foi)\s+(?:[a-z]+\s+){1,5}$")
 _ECHO_NEXT = words("to tou estou ta tava")
 _EMPHATIC = words("exagero frescura mentira brincadeira drama besteira invencao manha fingimento piada")
+# "não é modo de dizer", "não é força de expressão": insisting that it is literal (s7h-099)
+_MANNER = words("modo jeito maneira forca figura")
 # A double negative keeps the finding: "não é possível descartar TEP", "não afasta dissecção".
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:nao|sem|impossivel|dificil)\b[\w\s]{0,25}$")
 
@@ -244,7 +246,7 @@ def suppression(
                 reached
                 and tokens[:1] in (["e"], ["eh"], ["foi"], ["ta"])
                 and tokens[1:2]
-                and tokens[1] in _EMPHATIC
+                and (tokens[1] in _EMPHATIC or (tokens[1] in _MANNER and tokens[2:3] == ["de"]))
             ):
                 reached = False  # "não é exagero não, o aperto no tórax é de verdade": insisting, not denying
             if reached and tokens[:1] and tokens[0] in _ECHO_NEXT and _ECHO_OPEN.search(prefix, 0, m.start()):

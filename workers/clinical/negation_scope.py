@@ -69,6 +69,10 @@ def list_scope_reaches(tokens: list[str], match_is_verb: bool = False, copula: b
             return False
         if copula and tok == "e" and last_connector == "," and words == 0:
             return False
+        if copula and (tok == ":" or (i == 0 and tok == ",")):
+            # "acho que não é: a dor tá em 8", "não é normal: ...": after a denied copula a colon, or
+            # a pause with no complement, opens what is, not a list of what is not (high8)
+            return False
         if tok in _CONNECTORS:
             words = 0
             after_connector = True

@@ -146,6 +146,16 @@ ABBREVIATIONS = {
     "famia": "familia",
     "famiia": "familia",
     "diarreira": "diarreia",
+    # "desinteria" is glued from "de" + a misread "sentiria" by the word splitter (s8b-124)
+    "desinteria": "disenteria",
+    "desenteria": "disenteria",
+    "dizenteria": "disenteria",
+    "dizinteria": "disenteria",
+    "desinteira": "disenteria",
+    # the stomach as spoken ("num paro nada no estamago")
+    "estamago": "estomago",
+    "estambago": "estomago",
+    "estomo": "estomago",
 }
 
 

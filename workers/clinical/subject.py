@@ -116,6 +116,10 @@ _FAMILY: dict[str, tuple[str, ...]] = {
     "vomitos_persistentes": ("vomit", "golf", "enjo", "nause"),
     "diarreia_grave": ("diarr", "soltur", "caganeira", "colic"),
     "dor_intensa": _PAIN,
+    # the HIGH readings by their own codes (high8): "a tosse parou, mas a dor tá em 9" keeps the score
+    "dor_escala": _PAIN,
+    "vomitos": ("vomit", "golf", "enjo", "nause"),
+    "diarreia": ("diarr", "soltur", "caganeira", "colic"),
 }
 # Short words match whole, never as stems ("ar" is no "armário", "pé" no "pedido").
 _COMPLAINT_WORDS = words("ar pe pes mal pus trem cara lado mao maos voz fala")
@@ -187,3 +191,18 @@ def another_complaint(text: str, verb_start: int, codigo: str) -> bool:
         and len(named) == sum(1 for w in head if _complaint(w))
         and not any(w.startswith(family) for w in named)
     )
+
+
+# A complaint that opens its own clause after a pause ("o patrão não deixou sair, e essa dor no dente tá
+# nota 8"): the person before the pause is the subject of another clause, not the complaint's owner,
+# unless the complaint is said to be theirs ("a dor dela").
+_OWN_COMPLAINT_CLAUSE = re.compile(
+    r"[,;:]\s*(?:e\s+|mas\s+|ai\s+|agora\s+)?(?:essa|esta|esse|este|minha|meu)\s+(?:dor|dores|febre|diarreia|tosse|"
+    r"vomito|vomitos|caganeira|disenteria)\b(?![^,.;!?]{0,40}\b(?:dele|dela|deles|delas)\b)"
+)
+
+
+def own_complaint_clause(text: str, subject_at: int, start: int) -> bool:
+    """Whether a complaint of the writer's own ("essa dor", "minha febre") opens a clause between
+    the subject found at `subject_at` and the mention at `start`."""
+    return _OWN_COMPLAINT_CLAUSE.search(text, subject_at, start) is not None

@@ -11,6 +11,8 @@ from .episode_times import WEEKDAY
 
 _PAIN_PAST = re.compile(
     r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"
+    # an hour or so ago (high8): "38,3 há pouco, agora baixou pra 37,2"
+    r"ha\s+(?:pouco|(?:uma?|meia|\d+|umas?\s+\d+)\s+(?:hora|horas|minutos?))|mais\s+cedo|de\s+madrugada|"
     # the stay before home: "lá no hospital chegou a 9, agora em casa tá 3"
     r"(?:la\s+)?no\s+hospital|internad[oa]|na\s+internacao|na\s+uti|(?:n[oa]\s+)?(?:" + WEEKDAY + r"))\b"
 )

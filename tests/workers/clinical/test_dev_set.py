@@ -231,6 +231,7 @@ LABELLED = {
         "paraphrases-38.jsonl",  # s7-recall-context: plans, hedged yeses, buried or asked readings
         "paraphrases-40.jsonl",  # s7-spec-when: dated then fine, "nenhum(a)" put after, leaflets, "if"
         "paraphrases-41.jsonl",  # s7-spec-who: others' and idioms' false alarms of s7a-f, with near misses
+        "paraphrases-42.jsonl",  # high8: HIGH findings and fever grading told in lay words, with near misses
         "paraphrases-43.jsonl",  # spec8: s8a-f false alarms by mechanism ("if" clauses, dated then fine)
     )
 }
@@ -292,6 +293,7 @@ PARAPHRASES = [
         "paraphrases-38.jsonl",
         "paraphrases-40.jsonl",
         "paraphrases-41.jsonl",
+        "paraphrases-42.jsonl",
         "paraphrases-43.jsonl",
     )
     for case in _cases(name)
@@ -470,20 +472,28 @@ FLOORS = {
     # Seventh session's two held-back sets (docs/first-sight/session7-s7g-closing.md, -s7h.md), at first
     # sight on the final engine b139bfd, the same figures as on the starting engine: left for the next
     # round to fix by cause.
-    "blind-s7g.jsonl": (0.914, 0.909, 0.972),
-    "blind-s7h.jsonl": (0.937, 0.9, 0.986),
+    # high8 (paraphrases-42): HIGH told in lay words and fever graded by its latest reading: s7g-106,
+    # s7h-055 (pain scores another clause took), s7h-061 (a series' latest reading), s7h-099 ("não é
+    # modo de dizer") now caught by the rules: s7g HIGH 11/11, s7h CRITICAL 48/48 and HIGH 10/10.
+    "blind-s7g.jsonl": (0.914, 1.0, 0.972),
+    "blind-s7h.jsonl": (1.0, 1.0, 0.986),
     # Eighth session's six opening sets (docs/first-sight/session8-s8a.md ... -s8f.md). At first sight on
     # the rules alone (main 3059d81): 272/290 CRITICAL, 53/60 HIGH, 365/430 silent; with the statistical
     # backstop trained without them (docs/clinical-engine.md, "Statistical backstop"): 285/290, 53/60,
     # 397/430. The floors are what the engine reaches with the backstop retrained on them as well.
     # spec8 raised the specificity floors (s8a 68->70/72, s8b 68->70, s8c 64->69/70, s8d 69->70,
     # s8e 69->71, s8f 65->69; s7h 70->71, s3d 70->72): 18 false alarms fixed by mechanism, no alert lost.
-    "blind-s8a.jsonl": (1.0, 0.9, 0.972),
-    "blind-s8b.jsonl": (0.979, 0.7, 0.972),
+    # high8: their seven HIGH misses (53/60) fixed by mechanism (stools told as water and counted,
+    # nothing staying down in any person, a pain score another clause took): HIGH 60/60.
+    "blind-s8a.jsonl": (1.0, 1.0, 0.972),
+    "blind-s8b.jsonl": (0.979, 1.0, 0.972),
     "blind-s8c.jsonl": (1.0, 1.0, 0.985),
-    "blind-s8d.jsonl": (0.979, 0.9, 0.972),
+    "blind-s8d.jsonl": (0.979, 1.0, 0.972),
     "blind-s8e.jsonl": (1.0, 1.0, 0.986),
-    "blind-s8f.jsonl": (1.0, 0.8, 0.958),
+    "blind-s8f.jsonl": (1.0, 1.0, 0.958),
+    # high8's own sentences: 41 written before any change (33/41 on main 70d11dc: HIGH 15/22, CRITICAL
+    # 8/8, silent 10/11) and 10 after the fixes; all 51 right.
+    "paraphrases-42.jsonl": (1.0, 1.0, 1.0),
 }
 
 

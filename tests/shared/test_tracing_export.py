@@ -30,24 +30,24 @@ def _record(provider: TracerProvider, n: int) -> None:
         tracer.start_span(f"span {i}").end()
 
 
-def test_every_span_reaches_the_collector_in_small_exports(collector: FakeOtlpCollector) -> None:
-    # A large export is encoded in one stretch under the GIL, which stalls the API's event loop
-    # for every request in flight; small ones spread the same work (docs/operations.md).
+def _export_300_spans() -> None:
     provider = tracing.make_provider("api", decides_roots=True)
     assert provider is not None
     _record(provider, 300)
     assert provider.force_flush(10_000)  # type: ignore[attr-defined]
     provider.shutdown()  # type: ignore[attr-defined]
+
+
+def test_every_span_reaches_the_collector_in_small_exports(collector: FakeOtlpCollector) -> None:
+    # A large export is encoded in one stretch under the GIL, which stalls the API's event loop
+    # for every request in flight; small ones spread the same work (docs/operations.md).
+    _export_300_spans()
     assert len(collector.spans) == 300
     assert collector.exports and max(collector.exports) <= tracing.EXPORT_BATCH_SPANS
 
 
 def test_the_operators_batch_size_wins(collector: FakeOtlpCollector, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "200")
-    provider = tracing.make_provider("api", decides_roots=True)
-    assert provider is not None
-    _record(provider, 300)
-    assert provider.force_flush(10_000)  # type: ignore[attr-defined]
-    provider.shutdown()  # type: ignore[attr-defined]
+    _export_300_spans()
     assert len(collector.spans) == 300
     assert max(collector.exports) > tracing.EXPORT_BATCH_SPANS

@@ -29,6 +29,10 @@ def _temperature_value(m: re.Match[str]) -> float | None:
 _AFTER_COMMA = re.compile(r",\s*$")
 
 
+def _temperature(sc: Scanner, start: int, end: int, value: float) -> Mention:
+    return sc.mention("temperatura", "Temperatura relatada", "HIGH", start, end, valor=value, unidade="°C")
+
+
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
@@ -45,17 +49,7 @@ def scan_temperatures(sc: Scanner) -> list[Mention]:
             if value is None:
                 continue
             spans.append((m.start("int"), m.end("int")))
-            out.append(
-                sc.mention(
-                    "temperatura",
-                    "Temperatura relatada",
-                    "HIGH",
-                    m.start(),
-                    m.end(),
-                    valor=value,
-                    unidade="°C",
-                )
-            )
+            out.append(_temperature(sc, m.start(), m.end(), value))
     bare = [
         *sc.words.finditer(lx.BARE_TEMPERATURE),
         *sc.words.finditer(lx.BARE_TEMPERATURE_WHOLE),
@@ -109,17 +103,7 @@ def _series_next(sc: Scanner, out: list[Mention], spans: list[tuple[int, int]]) 
         if value is None or "," in sc.t[m.start() : m.start("int")]:
             continue
         spans.append((m.start("int"), m.end("int")))
-        out.append(
-            sc.mention(
-                "temperatura",
-                "Temperatura relatada",
-                "HIGH",
-                m.start("int"),
-                m.end(),
-                valor=value,
-                unidade="°C",
-            )
-        )
+        out.append(_temperature(sc, m.start("int"), m.end(), value))
 
 
 def scan_fever_mentions(sc: Scanner) -> list[Mention]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from workers.findings import Finding
 
+from ..lexicon import SYMPTOM_FAMILIES
 from ..result import ClinicalAnalysis, symptom_alert_message
 from .features import Composed
 from .model import Verdict, score
@@ -15,29 +16,10 @@ CODE = "suspeita_critica"
 DESCRIPTION = "Relato compatível com emergência (modelo estatístico do motor)"
 SET_ASIDE = "modelo_estatistico"
 
-# The CRITICAL symptom concepts of SPEC §7 (their codes in `workers.clinical.lexicon`).
-CRITICAL_CONCEPTS = frozenset(
-    {
-        "dispneia",
-        "cianose",
-        "dor_toracica",
-        "sindrome_coronariana",
-        "hematemese",
-        "hemoptise",
-        "melena",
-        "sangramento",
-        "convulsao",
-        "sincope",
-        "rebaixamento_consciencia",
-        "confusao_mental",
-        "sinais_avc",
-        "anafilaxia",
-        "ideacao_suicida",
-        "intoxicacao",
-    }
-)
+# The CRITICAL symptom concepts of SPEC §7, as the lexicon grades them.
+CRITICAL_CONCEPTS = frozenset(f.codigo for f in SYMPTOM_FAMILIES if f.severidade == "CRITICAL")
 # What may be set aside: words about a symptom, never a number someone measured or scored.
-MENTIONS = CRITICAL_CONCEPTS | {"vomitos_persistentes", "diarreia_grave", "febre_sem_medicao"}
+MENTIONS = frozenset(f.codigo for f in SYMPTOM_FAMILIES) | {"febre_sem_medicao"}
 
 
 # Under this many words the rules read a message alone: short texts are where they are exact and

@@ -31,6 +31,12 @@ EVERY = 0  # every position: the key says it all
 FOLLOW = 1  # a whole short word, then the next word's prefixes (the follow index)
 PREFIX = 2  # positions whose text starts with one of the group's anchors
 Entry = tuple[int, int, str, tuple[str, ...] | None, NextWords | None]
+# One index key's reading for all patterns (`Combined.plans`): the patterns that take every position;
+# the whole-word groups (pattern, word key, next word's one-letter prefixes, next word's two-letter
+# prefixes as a dict); and the prefix groups as a ladder: the anchors' lengths beyond the key, and by
+# each anchor prefix of those lengths the patterns whose anchor it completes first (`_ladder`).
+FollowGroup = tuple[int, str, tuple[str, ...], dict[str, tuple[str, ...] | None]]
+KeyPlan = tuple[tuple[int, ...], tuple[FollowGroup, ...], tuple[int, ...], dict[str, tuple[int, ...]]]
 
 
 class Combined:
@@ -38,23 +44,25 @@ class Combined:
     Never changed once built: registering a pattern builds a new one (`_register`), so a text that
     read one keeps a consistent table while another thread registers."""
 
-    __slots__ = ("by_key", "extras", "ids", "keys", "size")
+    __slots__ = ("by_key", "extras", "ids", "keys", "plans", "size")
 
     def __init__(
         self,
         ids: dict[str, int],
         by_key: dict[str, tuple[Entry, ...]],
         extras: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...],
+        plans: dict[str, KeyPlan],
     ) -> None:
         self.ids = ids  # pattern source -> its number
         self.by_key = by_key  # index key -> (number, how, group key, anchors, next-word prefixes)
+        self.plans = plans  # index key -> its entries as one text's pass reads them (`KeyPlan`)
         self.keys = set(by_key)  # a `set`, so intersecting it with a text's keys walks the smaller
         self.extras = extras  # (number, loose anchors, inside-word anchors): found with `str.find`
         self.size = len(ids)
 
 
 _LOCK = threading.Lock()
-_CURRENT: list[Combined] = [Combined({}, {}, ())]
+_CURRENT: list[Combined] = [Combined({}, {}, (), {})]
 
 
 def combined() -> Combined:
@@ -70,6 +78,7 @@ def _register(pattern: str, plan: Plan) -> None:
         pid = old.size
         groups, lookup, _, loose, nexts, inside = plan
         by_key = dict(old.by_key)
+        plans = dict(old.plans)
         for index_key, keys in lookup.items():
             entries = list(by_key.get(index_key, ()))
             for key in keys:
@@ -81,8 +90,53 @@ def _register(pattern: str, plan: Plan) -> None:
                 else:
                     entries.append((pid, PREFIX, key, anchors, None))
             by_key[index_key] = tuple(entries)
+            plans[index_key] = _key_plan(index_key, entries)
         extras = (*old.extras, (pid, loose, inside)) if loose or inside else old.extras
-        _CURRENT[0] = Combined({**old.ids, pattern: pid}, by_key, extras)
+        _CURRENT[0] = Combined({**old.ids, pattern: pid}, by_key, extras, plans)
+
+
+def _key_plan(index_key: str, entries: list[Entry]) -> KeyPlan:
+    every: list[int] = []
+    follows: list[FollowGroup] = []
+    prefixes: list[tuple[int, tuple[str, ...]]] = []
+    for pid, how, key, anchors, nexts in entries:
+        if how == EVERY:
+            every.append(pid)
+        elif how == FOLLOW and nexts is not None:
+            follows.append((pid, key, *nexts))
+        elif anchors is not None:
+            prefixes.append((pid, anchors))
+    return (tuple(every), tuple(follows), *_ladder(index_key, prefixes))
+
+
+Ladder = tuple[tuple[int, ...], dict[str, tuple[int, ...]]]
+
+
+def _ladder(index_key: str, groups: list[tuple[int, tuple[str, ...]]]) -> Ladder:
+    """The prefix groups of one index key, read at a position by slicing the text there at a few
+    lengths instead of one `startswith` per group. The anchors that match at a position are prefixes
+    of one another, so they are met in order of length: under each slice of a length the ladder holds,
+    the patterns whose anchor it is (and whose shorter anchors are not its prefixes, so a pattern takes
+    a position once); every prefix of a longer anchor is held too (perhaps with no pattern), so a slice
+    missing from the table ends the climb. Every position of the key starts with the key itself: a
+    pattern with the key among its anchors takes them all (under the key, length included)."""
+    size = len(index_key)
+    owners: dict[str, set[int]] = {}
+    for pid, anchors in groups:
+        for a in anchors:
+            owners.setdefault(a, set()).add(pid)
+    lengths = sorted({len(a) for a in owners if len(a) > size})
+    if index_key in owners:
+        lengths.insert(0, size)
+    ladder: dict[str, tuple[int, ...]] = {}
+    for a in owners:
+        for n in lengths:
+            if n <= len(a):
+                ladder.setdefault(a[:n], ())
+    for step in sorted(ladder, key=len):
+        earlier = {pid for n in lengths if n < len(step) for pid in owners.get(step[:n], ())}
+        ladder[step] = tuple(sorted(owners.get(step, set()) - earlier))
+    return tuple(lengths), ladder
 
 
 @lru_cache(maxsize=512)

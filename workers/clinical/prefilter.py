@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .anchor_plans import EVERY, FOLLOW, Combined, Follow, combined, word_anchor_groups
+from .anchor_plans import Combined, Follow, combined, word_anchor_groups
 from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
@@ -245,39 +245,42 @@ class WordStarts:
         text = self.text
         by_key = self.by_key
         out: list[list[int]] = [[] for _ in range(table.size)]
-        startswith = text.startswith
         follows = self._follow
-        entries = table.by_key
+        plans = table.plans
         # Only the keys this text has: the table's set, looked up with the text's (fewer) keys.
         for index_key in table.keys.intersection(by_key):
             positions = by_key[index_key]
-            for pid, how, key, anchors, nexts in entries[index_key]:
+            every, groups, lengths, ladder = plans[index_key]
+            for pid in every:  # every anchor is the key itself: each position is a candidate
+                out[pid].extend(positions)
+            for pid, key, ones, twos in groups:  # a whole word, then white space and the next word's prefix
+                follow = follows.get(key)
+                if follow is None:
+                    follow = follows[key] = self._follow_index(len(key) - 1, positions)
+                by1, by2, next_at = follow
                 starts = out[pid]
-                if how == EVERY:  # every anchor is the key itself: each position is a candidate
-                    starts.extend(positions)
-                elif how == FOLLOW:  # a whole word, then white space and the next word's prefix
-                    follow = follows.get(key)
-                    if follow is None:
-                        follow = follows[key] = self._follow_index(len(key) - 1, positions)
-                    by1, by2, next_at = follow
-                    ones, twos = nexts  # type: ignore[misc]
-                    for c in ones:
-                        found = by1.get(c)
-                        if found:
-                            starts.extend(found)
-                    for two, longer in twos.items():
-                        found = by2.get(two)
-                        if found:
-                            if longer is None:
-                                starts.extend(found)
-                            else:
-                                for p in found:
-                                    if startswith(longer, next_at[p]):
-                                        starts.append(p)
-                else:
-                    for p in positions:
-                        if startswith(anchors, p):  # type: ignore[arg-type]
-                            starts.append(p)
+                for c in ones:
+                    found = by1.get(c)
+                    if found:
+                        starts.extend(found)
+                # The next words' prefixes the text has and the pattern needs (a C-level intersection).
+                for two in by2.keys() & twos.keys():
+                    longer = twos[two]
+                    if longer is None:
+                        starts.extend(by2[two])
+                    else:
+                        for p in by2[two]:
+                            if text.startswith(longer, next_at[p]):
+                                starts.append(p)
+            if lengths:
+                get = ladder.get
+                for p in positions:
+                    for n in lengths:
+                        owners = get(text[p : p + n])
+                        if owners is None:
+                            break
+                        for pid in owners:
+                            out[pid].append(p)
         for pid, loose, inside in table.extras:
             starts = out[pid]
             for a in loose:  # "a.v.c": not a run of word characters, found the slow way

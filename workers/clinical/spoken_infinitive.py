@@ -36,9 +36,10 @@ def spoken_infinitive(norm: Normalised) -> Normalised:
     if "á" in original:  # the common case, without a regex
         for m in _ACCENTED.finditer(text):
             word = m.group(1)
-            if word in _NOT_VERBS or not norm.excerpt(*m.span()).endswith("á"):
+            # The word test first: it is a set look-up, the accent a walk back to the original text.
+            if word in _NOT_VERBS or not is_word(word + "r"):
                 continue
-            if is_word(word + "r"):
+            if norm.excerpt(*m.span()).endswith("á"):
                 edits[m.start()] = (m.start(), m.end(), word + "r")
     for m in _AFTER_WANT.finditer(text):
         group = 1 if m.group(1) else 2

@@ -25,7 +25,9 @@ futures registered here, `Basic.Return` fails the message's future with `Publish
 (`on_return_raises`), a closed channel or connection rejects them all. One step of that is done
 here (`_on_confirm_frame`): aiormq settles the messages a multiple `Basic.Ack` confirms in
 callbacks of the loop's next pass, one each; here they are settled when the frame is handled,
-by aiormq's own `_confirm_delivery`, which saves every confirm that extra pass.
+by aiormq's own `_confirm_delivery`, which saves every confirm that extra pass; and an ack is
+handled when aiormq's connection reader parses it rather than a pass later by the channel's
+reader, unless frames wait before it in the channel's queue (`_frame_in`).
 
 Confirm sequence numbers count the `Basic.Publish` frames of a channel in the order the broker
 reads them, so every publish on a channel given to `ConfirmedPublisher` must go through it: the
@@ -163,7 +165,7 @@ def content_header(
 class ConfirmedPublisher:
     """Publishes to one exchange and routing key on a confirm channel, `mandatory` set."""
 
-    __slots__ = ("_aiormq_on_confirm", "_channel", "_fixed", "_loop", "_method", "_open")
+    __slots__ = ("_aiormq_on_confirm", "_aiormq_put", "_channel", "_fixed", "_loop", "_method", "_open")
 
     def __init__(
         self, channel: aiormq.Channel, exchange: str, routing_key: str, fixed: FixedProperties
@@ -173,6 +175,8 @@ class ConfirmedPublisher:
         self._channel = channel
         self._aiormq_on_confirm = channel._on_confirm_frame
         channel._on_confirm_frame = self._on_confirm_frame  # type: ignore[method-assign]
+        self._aiormq_put = channel.frames.put
+        channel.frames.put = self._frame_in  # type: ignore[method-assign]
         self._fixed = fixed
         self._loop = channel.loop
         self._method = marshal(
@@ -260,6 +264,18 @@ class ConfirmedPublisher:
     def _seal(self) -> None:
         """Next pass, right behind the writer's wake-up: later messages start a new frame."""
         self._open = None
+
+    async def _frame_in(self, item: tuple[int, Any]) -> None:
+        """The channel's frame queue as aiormq's connection reader fills it: a `Basic.Ack`/`Nack`
+        that finds the queue empty is handled right away, in the connection reader's step, not a
+        pass later by the channel's reader. Only with the queue empty: a returned message's
+        frames (`Basic.Return`, its header and body, which the broker sends before the ack) are
+        then all handled already, so its future fails with `PublishError` before any ack."""
+        frame = item[1]
+        if isinstance(frame, spec.Basic.Ack | spec.Basic.Nack) and self._channel.frames.empty():
+            await self._on_confirm_frame(frame)
+            return
+        await self._aiormq_put(item)
 
     async def _on_confirm_frame(self, frame: ConfirmationFrameType) -> None:
         """The channel's handler of `Basic.Ack`/`Nack`: aiormq's, except that the messages a

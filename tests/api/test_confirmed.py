@@ -151,6 +151,7 @@ class FakeChannel:
         self.confirmations: dict[int, asyncio.Future[object]] = {}
         self.message_id_delivery_tag: dict[str, int] = {}
         self.write_queue: asyncio.Queue[ChannelFrame] = asyncio.Queue(maxsize=10)  # as aiormq's
+        self.frames: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()  # filled by the connection
 
     def create_future(self) -> asyncio.Future[object]:
         return self.loop.create_future()
@@ -256,3 +257,25 @@ async def multiple_ack() -> None:
     assert channel.confirmations == {}
     await asyncio.sleep(0)
     assert channel.message_id_delivery_tag == {}  # each message's id forgotten once settled
+
+
+def test_an_ack_is_handled_as_the_connection_reads_it_unless_frames_wait_before_it() -> None:
+    asyncio.run(ack_as_read())
+
+
+async def ack_as_read() -> None:
+    channel = FakeChannel()
+    sender = ConfirmedPublisher(channel, "eventos", "eventos", fixed())  # type: ignore[arg-type]
+    futures = [sender.publish(b"x", **message(i)) for i in range(3)]
+    # What aiormq's connection reader does with a frame for the channel: nothing waits before it.
+    await channel.frames.put((1, spec.Basic.Ack(delivery_tag=1, multiple=False)))
+    assert futures[0].done() and channel.frames.empty()
+    # A returned message's frames wait in the queue: the ack behind them waits its turn, so the
+    # channel's reader fails the returned message first (PublishError), as aiormq orders it.
+    returned = spec.Basic.Return(reply_code=312, reply_text="NO_ROUTE", exchange="eventos", routing_key="x")
+    await channel.frames.put((1, returned))
+    ack = spec.Basic.Ack(delivery_tag=3, multiple=True)
+    await channel.frames.put((1, ack))
+    assert not futures[1].done() and not futures[2].done()
+    assert channel.frames.get_nowait()[1] is returned
+    assert channel.frames.get_nowait()[1] is ack

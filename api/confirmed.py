@@ -8,13 +8,26 @@ per message: the content header frame is encoded directly (`content_header`, the
 pamqp's, the properties that never change encoded once), the confirm future is registered
 exactly as `basic_publish` registers it, and the frames are appended to a buffer; the
 `Basic.Publish` method frame is the same bytes for every message (same exchange, routing key and
-mandatory flag) and is marshalled once. The buffer goes to aiormq's writer as one frame per loop
-iteration, so the messages published by the requests of one iteration cost one socket write.
+mandatory flag) and is marshalled once. The messages published by the requests of one pass of the
+event loop go to aiormq's writer as one frame, so they cost one socket write.
+
+That frame enters the connection's write queue with the pass's first message, and the pass's later
+messages are appended to it while it waits there (docs/operations.md, "perf-api9"). It used to wait
+for a callback on the loop's next pass, which queued it for the writer task, which wrote it on the
+pass after that: under load every pass of the loop serves dozens of requests, and that extra pass
+was a few milliseconds of every publish's wait for its confirm. The writer takes a frame on the
+next pass at the earliest, and the callback that ends the appending is queued right behind the
+writer's wake-up, so no byte is appended to a frame the writer has already taken.
 
 What stays aiormq's: the connection and its writer, the channel (open, close, confirm mode, the
 agent's reply consumer), and every frame the broker sends back: `Basic.Ack`/`Nack` settle the
 futures registered here, `Basic.Return` fails the message's future with `PublishError`
-(`on_return_raises`), a closed channel or connection rejects them all.
+(`on_return_raises`), a closed channel or connection rejects them all. One step of that is done
+here (`_on_confirm_frame`): aiormq settles the messages a multiple `Basic.Ack` confirms in
+callbacks of the loop's next pass, one each; here they are settled when the frame is handled,
+by aiormq's own `_confirm_delivery`, which saves every confirm that extra pass; and an ack is
+handled when aiormq's connection reader parses it rather than a pass later by the channel's
+reader, unless frames wait before it in the channel's queue (`_frame_in`).
 
 Confirm sequence numbers count the `Basic.Publish` frames of a channel in the order the broker
 reads them, so every publish on a channel given to `ConfirmedPublisher` must go through it: the
@@ -30,7 +43,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiormq
-from aiormq.abc import ChannelFrame
+from aiormq.abc import ChannelFrame, ConfirmationFrameType
 from aiormq.exceptions import ChannelInvalidStateError
 from pamqp import commands as spec
 from pamqp import constants, encode
@@ -152,7 +165,7 @@ def content_header(
 class ConfirmedPublisher:
     """Publishes to one exchange and routing key on a confirm channel, `mandatory` set."""
 
-    __slots__ = ("_channel", "_fixed", "_flush_scheduled", "_loop", "_method", "_pending")
+    __slots__ = ("_aiormq_on_confirm", "_aiormq_put", "_channel", "_fixed", "_loop", "_method", "_open")
 
     def __init__(
         self, channel: aiormq.Channel, exchange: str, routing_key: str, fixed: FixedProperties
@@ -160,13 +173,17 @@ class ConfirmedPublisher:
         if not channel.publisher_confirms:
             raise ValueError("ConfirmedPublisher needs a channel in confirm mode")
         self._channel = channel
+        self._aiormq_on_confirm = channel._on_confirm_frame
+        channel._on_confirm_frame = self._on_confirm_frame  # type: ignore[method-assign]
+        self._aiormq_put = channel.frames.put
+        channel.frames.put = self._frame_in  # type: ignore[method-assign]
         self._fixed = fixed
         self._loop = channel.loop
         self._method = marshal(
             spec.Basic.Publish(exchange=exchange, routing_key=routing_key, mandatory=True), channel.number
         )
-        self._pending: list[bytes] = []
-        self._flush_scheduled = False
+        # The payload of this pass's frame, queued for the writer and still open for appending.
+        self._open: bytearray | None = None
 
     def publish(
         self,
@@ -219,19 +236,55 @@ class ConfirmedPublisher:
                 by_id.pop(message_id)
 
         confirmation.add_done_callback(forget_message_id)
-        self._pending.append(b"".join(parts))
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            self._loop.call_soon(self._flush)
+        frames = b"".join(parts)
+        payload = self._open
+        if payload is not None:
+            payload += frames  # still queued: goes out with this pass's socket write, in tag order
+            return confirmation
+        self._open = payload = bytearray(frames)
+        self._enqueue(payload)
         return confirmation
 
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        if not self._pending:
+    def _enqueue(self, payload: bytearray) -> None:
+        channel = self._channel
+        if channel.is_closed:
+            self._open = None  # the channel's close already failed every future registered here
             return
-        payload = b"".join(self._pending)
-        self._pending.clear()
-        if self._channel.is_closed:
-            return  # the channel's close already failed every future registered above
-        # Unbounded queue: never blocks. aiormq's writer writes it as one socket write.
-        self._channel.write_queue.put_nowait(ChannelFrame(payload=payload, should_close=False))
+        queue = channel.write_queue
+        if queue.full():
+            # aiormq's writer is behind (its queue holds 10 frames): this pass's messages keep
+            # going into the payload, which is queued on a later pass, still in tag order.
+            self._loop.call_soon(self._enqueue, payload)
+            return
+        # aiormq's writer wakes on the loop's next pass and writes the payload as it is then, in
+        # one socket write; frames queued before it (a channel's Close-Ok) stay before it.
+        queue.put_nowait(ChannelFrame(payload=payload, should_close=False))  # type: ignore[arg-type]
+        self._loop.call_soon(self._seal)
+
+    def _seal(self) -> None:
+        """Next pass, right behind the writer's wake-up: later messages start a new frame."""
+        self._open = None
+
+    async def _frame_in(self, item: tuple[int, Any]) -> None:
+        """The channel's frame queue as aiormq's connection reader fills it: a `Basic.Ack`/`Nack`
+        that finds the queue empty is handled right away, in the connection reader's step, not a
+        pass later by the channel's reader. Only with the queue empty: a returned message's
+        frames (`Basic.Return`, its header and body, which the broker sends before the ack) are
+        then all handled already, so its future fails with `PublishError` before any ack."""
+        frame = item[1]
+        if isinstance(frame, spec.Basic.Ack | spec.Basic.Nack) and self._channel.frames.empty():
+            await self._on_confirm_frame(frame)
+            return
+        await self._aiormq_put(item)
+
+    async def _on_confirm_frame(self, frame: ConfirmationFrameType) -> None:
+        """The channel's handler of `Basic.Ack`/`Nack`: aiormq's, except that the messages a
+        multiple frame confirms are settled now rather than one callback each on the next pass."""
+        channel = self._channel
+        confirmations = channel.confirmations
+        if not getattr(frame, "multiple", False) or frame.delivery_tag not in confirmations:
+            await self._aiormq_on_confirm(frame)  # a single tag is settled at once there too
+            return
+        last = frame.delivery_tag
+        for tag in [tag for tag in confirmations if tag <= last]:
+            channel._confirm_delivery(tag, frame)

@@ -9,7 +9,8 @@
 Runs `RulesStage.process_many` in-process on the agent mix of bench/agent_rules_cpu.py in batches
 of `--batch` and marks the measured part with two failed `open()`s of `WIRE_START` / `WIRE_END`
 (under bench/.work), so that the strace log can be cut to it. Each `recvfrom` is one wait for the
-server's answer. Prints the CPU per message (`time.process_time()`, slowed by strace).
+server's answer. Prints the CPU per message (`time.process_time()`, slowed by strace) and that of
+the PostgreSQL backends serving the store's connections (from /proc, so on the same host).
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import agent_rules_cpu
 from bench.common import WORK
+
+
+def backend_cpu(pids: list[int]) -> float:
+    """Seconds of CPU (user + system) the processes `pids` have used."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -67,17 +77,20 @@ def main() -> int:
             time.sleep(0.3)  # the writer thread's last commit, before the mark
             with contextlib.suppress(OSError):
                 open(WORK / "WIRE_START")  # noqa: SIM115 - a marker in the strace log
+            backends = [c.connection.driver_connection.info.backend_pid for c in store._held]
+            pg_before = backend_cpu(backends)
             started = time.process_time()
             for i in range(0, len(bodies), args.batch):
                 outcomes = stage.process_many([(b, {}) for b in bodies[i : i + args.batch]])
                 assert all(getattr(o, "reply", None) for o in outcomes), outcomes
             cpu = (time.process_time() - started) / len(bodies) * 1000
+            pg_cpu = (backend_cpu(backends) - pg_before) / len(bodies) * 1000
             with contextlib.suppress(OSError):
                 open(WORK / "WIRE_END")  # noqa: SIM115
         finally:
             dispatcher.shutdown()
             store.close()
-    print(f"batch {args.batch}: {cpu:.3f} ms CPU per message")
+    print(f"batch {args.batch}: {cpu:.3f} ms CPU per message, PostgreSQL backends {pg_cpu:.3f} ms")
     return 0
 
 

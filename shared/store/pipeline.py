@@ -60,9 +60,9 @@ class PgBatch:
         if raw is None or raw.pgconn.transaction_status != _IDLE:
             yield None
             return
-        raw.autocommit = True  # `BEGIN` is ours, sent with the locked read
         batch = cls(conn, raw)
         try:
+            raw.autocommit = True  # `BEGIN` is ours, sent with the locked read
             yield batch
         except conn.dialect.loaded_dbapi.Error as exc:
             batch._reset()

@@ -274,3 +274,31 @@ def test_postgresql_runs_a_batch_transaction_on_the_driver_and_leaves_the_connec
                 assert [a["delivery"] for a in s.list_alerts(t)] == ["pending"]
         finally:
             s.close()
+
+
+def test_postgresql_a_batch_on_a_dropped_connection_is_store_unavailable_and_the_next_one_reconnects(
+    pg_url: str,
+) -> None:
+    from shared.store import StoreUnavailable
+    from tests.conftest import pg_schema
+
+    with pg_schema(pg_url) as url:
+        s = Store(url)
+        try:
+            ids = [str(uuid.uuid4()) for _ in range(2)]
+            for t in ids:
+                s.create_task(_row(t))
+            s.record_batch([_done(ids[0], {"n": 0})])
+            pid = s._local.write.connection.driver_connection.info.backend_pid
+            with s.engine.connect() as admin:
+                admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                admin.commit()
+
+            with pytest.raises(StoreUnavailable):
+                s.record_batch([_done(ids[1], {"n": 1})])
+
+            assert s.get_task(ids[1])["status"] == "queued"
+            [answer] = s.record_batch([_done(ids[1], {"n": 1})])
+            assert answer.applied and s.get_task(ids[1])["status"] == "completed"
+        finally:
+            s.close()

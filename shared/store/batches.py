@@ -248,7 +248,10 @@ def _write_pipelined(
     ):
         pg.add(compiled, rows)
     pg.commit_writes()
-    return {(row["task_id"], row["alert_key"]): row for row in alert_rows}
+    stored: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in alert_rows:  # a key twice: the first row is the one stored
+        stored.setdefault((row["task_id"], row["alert_key"]), row)
+    return stored
 
 
 def _ours(items: list[BatchTask], found: dict[str, int]) -> dict[str, BatchTask]:

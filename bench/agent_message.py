@@ -278,10 +278,13 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
         stored = settle(settings.database_url, 60)
         time.sleep(1.0)  # bench.roundtrips writes its counts twice a second
         trips = roundtrips.read_all(str(trips_file))
-        res["store_per_message"] = {
-            k: round((trips.get(k, 0) - trips0.get(k, 0)) / max(1, res["sent"]), 2)
-            for k in ("statements", "transactions", "rollbacks", "pings")
+        per_message = {
+            k: (trips.get(k, 0) - trips0.get(k, 0)) / max(1, res["sent"]) for k in set(trips) | set(trips0)
         }
+        res["store_per_message"] = {
+            k: round(per_message.get(k, 0), 2) for k in ("statements", "transactions", "rollbacks", "pings")
+        }
+        res["store_per_message"]["round_trips"] = round(roundtrips.round_trips(per_message), 2)
         completed = common.json_events(worker_log, "tasks_completed")[batches_before:]
         sizes = [len(e["task_ids"]) for e in completed]
         res["batches"] = {
@@ -384,7 +387,8 @@ def render(args: Any, results: dict[str, dict[str, Any]], background: float) -> 
         lines.append(
             f"- {kind}, where the time goes: worker batches of {batches['mean']:.2f} messages on average "
             f"({100 * batches['share_alone']:.0f} % of the messages alone in theirs); store statements / "
-            f"commits per message {trips['statements']:.2f} / {trips['transactions']:.2f}; CPU ms per "
+            f"commits per message {trips['statements']:.2f} / {trips['transactions']:.2f} (PostgreSQL round "
+            f"trips {trips.get('round_trips', 0):.2f}); CPU ms per "
             f"message PostgreSQL {r['cpu_ms_per_message']['postgres']:.2f}, RabbitMQ "
             f"{r['cpu_ms_per_message']['broker']:.2f}; API accept to worker commit p50 / p90 / p99 "
             f"{after['p50']:.0f} / {after['p90']:.0f} / {after['p99']:.0f} ms"

@@ -13,8 +13,13 @@ What is counted, per engine of the process (SQLAlchemy events, so every statemen
   go through the pool), one round trip each on PostgreSQL;
 - `pings`: connection checkouts of an engine with `pool_pre_ping` (one `SELECT 1` round trip).
 
-Round trips ≈ statements + 2 × transactions + rollbacks + pings on PostgreSQL. On SQLite nothing leaves the
-process; the same counts say how many statements and transactions a task costs.
+A PostgreSQL rules batch runs its transaction on the driver (shared.store.pipeline): `BEGIN` with
+the locked read, the writes with `COMMIT`, each one round trip (`pipelines`). Its statements are
+counted in `statements` and in `pipelined_statements`, its commit in `transactions` and in
+`pipelined_transactions`.
+
+Round trips on PostgreSQL: `round_trips(counts)`. On SQLite nothing leaves the process; the same
+counts say how many statements and transactions a task costs.
 """
 
 from __future__ import annotations
@@ -62,6 +67,44 @@ def _checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
     pool = getattr(record, "_pool", None) or getattr(proxy, "_pool", None)
     if getattr(pool, "_pre_ping", False):
         _bump("pings")
+
+
+def _count_pipelines() -> None:
+    from shared.store.pipeline import PgBatch
+
+    lock_rows, commit_writes = PgBatch.lock_rows, PgBatch.commit_writes
+
+    # Their statements reach `_statement` through SQLAlchemy's event, as PgBatch announces them.
+    def counted_lock(self: PgBatch, ids: list[str]) -> dict[str, int]:
+        for name in ("pipelines", "pipelined_statements", "pipelined_transactions"):
+            _bump(name)
+        return lock_rows(self, ids)
+
+    def counted_writes(self: PgBatch) -> None:
+        _bump("pipelines")
+        for _ in self.writes:
+            _bump("pipelined_statements")
+        commit_writes(self)
+
+    PgBatch.lock_rows = counted_lock  # type: ignore[method-assign]
+    PgBatch.commit_writes = counted_writes  # type: ignore[method-assign]
+
+
+_count_pipelines()
+
+
+def round_trips(t: dict[str, float]) -> float:
+    """Round trips to PostgreSQL from the counts (per task or in all): a statement each, `BEGIN`
+    and `COMMIT` each, a pooled connection's reset, a pre-ping; a pipeline one for all it holds."""
+    plain_statements = t.get("statements", 0) - t.get("pipelined_statements", 0)
+    plain_transactions = t.get("transactions", 0) - t.get("pipelined_transactions", 0)
+    return (
+        plain_statements
+        + 2 * plain_transactions
+        + t.get("pipelines", 0)
+        + t.get("rollbacks", 0)
+        + t.get("pings", 0)
+    )
 
 
 def snapshot() -> dict[str, int]:

@@ -328,9 +328,7 @@ def drain_ours(
     measured = max(1, n - done_before)
     out["trips"] = t = {k: (trips.get(k, 0) - trips0.get(k, 0)) / measured for k in set(trips) | set(trips0)}
     out["round_trips_per_task"] = (
-        t.get("statements", 0) + 2 * t.get("transactions", 0) + t.get("rollbacks", 0) + t.get("pings", 0)
-        if out["database"].startswith("postgresql")
-        else t.get("statements", 0)
+        roundtrips.round_trips(t) if out["database"].startswith("postgresql") else t.get("statements", 0)
     )
     per_proc = " + ".join(f"{cpu[f'worker{i}']:.0f}%" for i in range(processes))
     print(
@@ -547,7 +545,7 @@ def _flags(args: argparse.Namespace) -> str:
 
 def _trips(o: dict[str, Any]) -> str:
     if o["database"].startswith("postgresql"):
-        return f"{o['round_trips_per_task']:.3f} (statements + BEGIN/COMMIT + resets + pings)"
+        return f"{o['round_trips_per_task']:.3f} (bench.roundtrips.round_trips)"
     return "none (in-process)"
 
 

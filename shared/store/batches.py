@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from shared.store.driver import DriverStatement
+from shared.store.pipeline import PgBatch, grouped
 from shared.store.schema import TASK_COLUMNS, TERMINAL, now, task_alerts, tasks
 from shared.store.tasks import Statements, task_dict
 
@@ -165,40 +166,92 @@ def progress_of(conn: Connection, ids: list[str], *, lock: bool = False) -> dict
 
 def record(stmts: Statements, items: list[BatchTask]) -> Any:
     """The op writing a batch: one select of the rows (locked), one multi-row statement per kind
-    of write, one multi-row insert of the alerts. Answers in the order of `items`."""
+    of write, one multi-row insert of the alerts. Answers in the order of `items`. On PostgreSQL
+    the locked select goes out with `BEGIN` and the writes with `COMMIT` (shared.store.pipeline)."""
 
     def op(conn: Connection) -> list[BatchAnswer]:
-        found = progress_of(conn, [it.task_id for it in items], lock=True)
-        missing: dict[str, dict[str, Any]] = {}
-        for it in items:
-            if it.task_id not in found and it.ensure is not None:
-                missing.setdefault(it.task_id, it.ensure)
-        if missing:
-            conn.execute(stmts.insert_task, list(missing.values()))
-            found.update((task_id, 0) for task_id in missing)
-        ours = _ours(items, found)
-        for it in sorted((it for it in ours.values() if it.prepare), key=lambda it: it.prepare_order):
-            assert it.prepare is not None
-            it.prepare(conn)
-        ts = now()
-        _write_statuses(conn, stmts, ours.values(), ts)
-        run_also(conn, [extra for it in ours.values() if it.status in TERMINAL for extra in it.also])
-        stored = _write_alerts(conn, stmts, ours, found, ts)
-        refused = sorted({it.task_id for it in items} - set(ours))
-        current: dict[str, dict[str, Any]] = {}
-        if refused:
-            rows = conn.execute(sa.select(*TASK_COLUMNS).where(tasks.c.task_id.in_(refused)))
-            current = {r.task_id: task_dict(r._mapping) for r in rows}
-        answers = []
-        for it in items:
-            if ours.get(it.task_id) is it:
-                alerts = {a["alert_key"]: stored[(it.task_id, a["alert_key"])] for a in it.alerts}
-                answers.append(BatchAnswer(True, None, alerts))
-            else:
-                answers.append(BatchAnswer(False, current.get(it.task_id) or {"missing": True}))
-        return answers
+        with PgBatch.open(conn) as pg:
+            return _record(conn, pg, stmts, items)
 
     return op
+
+
+def _record(
+    conn: Connection, pg: PgBatch | None, stmts: Statements, items: list[BatchTask]
+) -> list[BatchAnswer]:
+    ids = sorted({it.task_id for it in items})
+    found = pg.lock_rows(ids) if pg is not None else progress_of(conn, ids, lock=True)
+    missing: dict[str, dict[str, Any]] = {}
+    for it in items:
+        if it.task_id not in found and it.ensure is not None:
+            missing.setdefault(it.task_id, it.ensure)
+    if missing:
+        conn.execute(stmts.insert_task, list(missing.values()))
+        found.update((task_id, 0) for task_id in missing)
+    ours = _ours(items, found)
+    for it in sorted((it for it in ours.values() if it.prepare), key=lambda it: it.prepare_order):
+        assert it.prepare is not None
+        it.prepare(conn)
+    refused = sorted({it.task_id for it in items} - set(ours))
+    current: dict[str, dict[str, Any]] = {}
+    if refused:
+        rows = conn.execute(sa.select(*TASK_COLUMNS).where(tasks.c.task_id.in_(refused)))
+        current = {r.task_id: task_dict(r._mapping) for r in rows}
+    ts = now()
+    also = [extra for it in ours.values() if it.status in TERMINAL for extra in it.also]
+    if pg is not None and _pipelines(ours, found, also):
+        stored = _write_pipelined(conn, pg, stmts, ours, also, ts)
+    else:
+        _write_statuses(conn, stmts, ours.values(), ts)
+        run_also(conn, also)
+        stored = _write_alerts(conn, stmts, ours, found, ts)
+        if pg is not None:
+            pg.commit()
+    answers = []
+    for it in items:
+        if ours.get(it.task_id) is it:
+            alerts = {a["alert_key"]: stored[(it.task_id, a["alert_key"])] for a in it.alerts}
+            answers.append(BatchAnswer(True, None, alerts))
+        else:
+            answers.append(BatchAnswer(False, current.get(it.task_id) or {"missing": True}))
+    return answers
+
+
+def _pipelines(ours: dict[str, BatchTask], found: dict[str, int], also: list[Any]) -> bool:
+    """Whether the batch's writes can go out as one pipeline: only one-row inserts among the
+    handlers' writes, and no alerts of an earlier run to read back."""
+    return all(isinstance(op, RowInsert) for op in also) and not any(
+        it.alerts and found[task_id] > 0 for task_id, it in ours.items()
+    )
+
+
+def _write_pipelined(
+    conn: Connection,
+    pg: PgBatch,
+    stmts: Statements,
+    ours: dict[str, BatchTask],
+    also: list[Any],
+    ts: Any,
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """`_write_statuses`, `run_also` and `_write_alerts` (of tasks that never ran before), in the
+    same order, then `COMMIT`: one round trip."""
+    for (count_attempt, done), params in _status_params(ours.values(), ts).items():
+        pg.add(_transition(conn, stmts, count_attempt, done), params)
+    inserts: dict[tuple[int, tuple[str, ...]], tuple[Any, list[dict[str, Any]]]] = {}
+    for op in also:
+        inserts.setdefault((id(op.stmt), tuple(op.row)), (op.stmt, []))[1].append(op.row)
+    for (_, keys), (stmt, rows) in inserts.items():
+        pg.add(_row_insert(conn, stmt, keys), rows)
+    alert_rows = _alert_rows(ours, ts)
+    for compiled, rows in grouped(
+        alert_rows, lambda keys: stmts.insert_alerts_many.compiled(conn.dialect, keys)
+    ):
+        pg.add(compiled, rows)
+    pg.commit_writes()
+    stored: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in alert_rows:  # a key twice: the first row is the one stored
+        stored.setdefault((row["task_id"], row["alert_key"]), row)
+    return stored
 
 
 def _ours(items: list[BatchTask], found: dict[str, int]) -> dict[str, BatchTask]:
@@ -221,7 +274,8 @@ def _transition(conn: Connection, stmts: Statements, count_attempt: bool, done: 
     return stmt
 
 
-def _write_statuses(conn: Connection, stmts: Statements, items: Any, ts: Any) -> None:
+def _status_params(items: Any, ts: Any) -> dict[tuple[bool, bool], list[dict[str, Any]]]:
+    """The status update's parameters by shape (count the attempt?, terminal?)."""
     shapes: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
     for it in items:
         done = it.status in TERMINAL
@@ -235,19 +289,27 @@ def _write_statuses(conn: Connection, stmts: Statements, items: Any, ts: Any) ->
         if done:
             params["b_result"] = it.result
         shapes.setdefault((it.count_attempt, done), []).append(params)
-    for (count_attempt, done), params_list in shapes.items():
+    return shapes
+
+
+def _write_statuses(conn: Connection, stmts: Statements, items: Any, ts: Any) -> None:
+    for (count_attempt, done), params_list in _status_params(items, ts).items():
         # executemany: psycopg 3 pipelines it, one round trip for the whole list.
         _transition(conn, stmts, count_attempt, done).executemany(conn, params_list)
+
+
+def _alert_rows(ours: dict[str, BatchTask], ts: Any) -> list[dict[str, Any]]:
+    return [
+        {**alert, "delivery": "pending", "attempts": 0, "parked": False, "created_at": ts, "updated_at": ts}
+        for it in ours.values()
+        for alert in it.alerts
+    ]
 
 
 def _write_alerts(
     conn: Connection, stmts: Statements, ours: dict[str, BatchTask], found: dict[str, int], ts: Any
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    rows = [
-        {**alert, "delivery": "pending", "attempts": 0, "parked": False, "created_at": ts, "updated_at": ts}
-        for it in ours.values()
-        for alert in it.alerts
-    ]
+    rows = _alert_rows(ours, ts)
     stored: dict[tuple[str, str], dict[str, Any]] = {}
     if not rows:
         return stored

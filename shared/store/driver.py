@@ -63,8 +63,12 @@ class ManyInsert:
         if any(tuple(r) != keys for r in rows):
             conn.execute(self.stmt, rows)
             return
-        key = (conn.dialect.name, keys)
+        self.compiled(conn.dialect, keys).executemany(conn, rows)
+
+    def compiled(self, dialect: Any, keys: tuple[str, ...]) -> DriverStatement:
+        """The INSERT compiled for `dialect` and rows with the columns `keys`."""
+        key = (dialect.name, keys)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = DriverStatement(self.stmt, conn.dialect, column_keys=list(keys))
-        compiled.executemany(conn, rows)
+            compiled = self._compiled[key] = DriverStatement(self.stmt, dialect, column_keys=list(keys))
+        return compiled

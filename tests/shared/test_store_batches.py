@@ -218,3 +218,89 @@ def test_two_processes_completing_the_same_tasks_in_opposite_orders_write_each_o
     finally:
         for s in stores:
             s.close()
+
+
+def test_a_batch_whose_write_fails_leaves_nothing_and_the_next_batch_commits(store: Store) -> None:
+    # On PostgreSQL the writes and COMMIT go out as one pipeline (shared.store.pipeline): an error
+    # in any of them must skip the COMMIT, roll back the locked read's transaction and leave the
+    # connection as it was for the next batch.
+    from shared.store.batches import RowInsert
+    from shared.store.schema import tasks
+
+    task_id, other = str(uuid.uuid4()), str(uuid.uuid4())
+    for t in (task_id, other):
+        store.create_task(_row(t))
+    failing = _done(task_id, {"alerta": True}, [_alert(task_id)])
+    failing.also = [RowInsert(sa.insert(tasks), _row(other))]  # the task exists: a duplicate key
+
+    with pytest.raises(sa.exc.IntegrityError):
+        store.record_batch([failing])
+
+    task = store.get_task(task_id)
+    assert task["status"] == "queued" and task["result"] is None
+    assert store.list_alerts(task_id) == [], "the alert row went with the rest"
+    [answer] = store.record_batch([_done(task_id, {"alerta": True}, [_alert(task_id)])])
+    assert answer.applied and answer.alerts["plaquetas"]["delivery"] == "pending"
+    assert store.get_task(task_id)["status"] == "completed"
+    assert store.get_task(task_id)["attempts"] == 1
+
+
+def test_postgresql_runs_a_batch_transaction_on_the_driver_and_leaves_the_connection_as_it_was(
+    pg_url: str,
+) -> None:
+    # BEGIN with the locked read, then the writes with COMMIT, each one pipeline of the driver's
+    # (docs/agent-message.md, "perf-pg9"); the connection is back to psycopg's own transactions.
+    from tests.conftest import pg_schema
+
+    with pg_schema(pg_url) as url:
+        s = Store(url)
+        try:
+            ids = [str(uuid.uuid4()) for _ in range(4)]
+            for t in ids:
+                s.create_task(_row(t))
+            s.batch_state(ids)  # the rules thread's connections, opened
+            s.record_batch([_done(ids[0], {"n": 0})])
+            statements: list[str] = []
+            sa.event.listen(s.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+            s.batch_state(ids[1:])
+            answers = s.record_batch([_done(t, {"n": 1}, [_alert(t)]) for t in ids[1:]])
+            assert all(a.applied for a in answers)
+            # The statements are announced to SQLAlchemy's listeners, as its own are.
+            kinds = [" ".join(sql.split()[:2]) for sql in statements]
+            assert kinds == ["SELECT task_id,", "SELECT task_id,", "UPDATE tasks", "INSERT INTO"], kinds
+            assert statements[1].endswith("FOR UPDATE")
+            raw = s._local.write.connection.driver_connection
+            assert raw.autocommit is False and raw.pgconn.transaction_status == 0  # idle
+            for t in ids[1:]:
+                assert s.get_task(t)["status"] == "completed"
+                assert [a["delivery"] for a in s.list_alerts(t)] == ["pending"]
+        finally:
+            s.close()
+
+
+def test_postgresql_a_batch_on_a_dropped_connection_is_store_unavailable_and_the_next_one_reconnects(
+    pg_url: str,
+) -> None:
+    from shared.store import StoreUnavailable
+    from tests.conftest import pg_schema
+
+    with pg_schema(pg_url) as url:
+        s = Store(url)
+        try:
+            ids = [str(uuid.uuid4()) for _ in range(2)]
+            for t in ids:
+                s.create_task(_row(t))
+            s.record_batch([_done(ids[0], {"n": 0})])
+            pid = s._local.write.connection.driver_connection.info.backend_pid
+            with s.engine.connect() as admin:
+                admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                admin.commit()
+
+            with pytest.raises(StoreUnavailable):
+                s.record_batch([_done(ids[1], {"n": 1})])
+
+            assert s.get_task(ids[1])["status"] == "queued"
+            [answer] = s.record_batch([_done(ids[1], {"n": 1})])
+            assert answer.applied and s.get_task(ids[1])["status"] == "completed"
+        finally:
+            s.close()

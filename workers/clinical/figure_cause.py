@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .indexed import search_in
 from .jest import LAUGH_RE
 
 # Still going on, or real: "e ainda tô tonta", "não passa", "fui parar na UPA"; never a recovery
@@ -33,6 +34,8 @@ _FRIGHT_WINDOW = 160
 
 def fright_only(text: str, start: int, end: int) -> bool:
     """The mention told before "foi só o susto", with nothing still going on in between or after it."""
+    if text.find("susto", end, end + _FRIGHT_WINDOW) < 0:
+        return False  # every match holds the word: one C scan instead of the look-behind at each place
     m = _FRIGHT_ONLY.search(text, end, end + _FRIGHT_WINDOW)
     if m is None or _STILL.search(text, end, m.start()):
         return False
@@ -52,7 +55,7 @@ _AT_A_THING = re.compile(
 
 def near_miss_at_thing(text: str, start: int, end: int) -> bool:
     """ "quase desmaiei no gol do Remo": a near miss told with a game or a bill, and nothing still on."""
-    if not _NEAR_MISS_BEFORE.search(text, max(0, start - 40), start) or not _AT_A_THING.match(text, end):
+    if not search_in(_NEAR_MISS_BEFORE, text, max(0, start - 40), start) or not _AT_A_THING.match(text, end):
         return False
     stop = re.compile(r"[.;!?\n]").search(text, end)
     return not _STILL.search(text, end, stop.start() if stop else len(text))
@@ -76,7 +79,7 @@ _AGENT_GIVES = re.compile(
 def agent_gives(text: str, start: int, end: int) -> bool:
     """ "a conta da farmácia me deu um infarto", "minha sogra me dá dor de cabeça nota 10 kkk": a
     catastrophe, or anything told laughing, given by a bill or a person, and nothing still on."""
-    if not _AGENT_GIVES.search(text, max(0, start - 90), start):
+    if not search_in(_AGENT_GIVES, text, max(0, start - 90), start):  # where an agent's word starts
         return False
     stop = re.compile(r"[.;!?\n]").search(text, end)
     sentence_end = stop.start() if stop else len(text)

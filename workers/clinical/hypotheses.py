@@ -299,7 +299,7 @@ _DENIED_EVENT = re.compile(
 def averted(text: str, start: int, sentence_start: int, sentence_end: int) -> bool:
     """A feared event the writer says did not happen."""
     return bool(
-        _FEARED.search(text, max(sentence_start, start - 40), start)
+        search_in(_FEARED, text, max(sentence_start, start - 40), start)  # tried where its words start
         and _DENIED_EVENT.search(text, start, sentence_end)
     )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .indexed import search_in
 from .people import RELATIVE_WORDS
 from .prefilter import may_match
 
@@ -202,7 +203,7 @@ def lesson_topic(text: str, sentence_start: int, start: int) -> bool:
     if _PAST_VERB.match(text, start):
         return False  # "desmaiou", "desmaiei": an event, whoever had it
     whoever, lesson = _in_text(text)
-    if whoever and _WHOEVER.search(text, max(sentence_start, start - 80), start):
+    if whoever and search_in(_WHOEVER, text, max(sentence_start, start - 80), start):  # its words' places
         return True
     if not lesson:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .prefilter import may_match
+from .indexed import search_in
 from .roles import watching_scene
 
 # A soap-opera character, a footballer on the news, a video: their symptoms are not the writer's.
@@ -31,8 +31,8 @@ _FIRST_PERSON_CLAIM = re.compile(
 
 def media_report(text: str, sentence_start: int, start: int, sentence_end: int) -> bool:
     """The sentence tells a story from the media before the mention, with no claim of the writer's own."""
-    if not may_match(_MEDIA, text[sentence_start:start]):
-        return False  # its words first, by `str.__contains__`: every mention asks
+    if search_in(_MEDIA, text, sentence_start, start) is None:
+        return False  # no story before it (tried where the word index has its words): every mention asks
     # "tava vendo o jornal e de repente ...": the programme watched is the scene, not the story
     if all(watching_scene(text, m.start()) for m in _MEDIA.finditer(text, sentence_start, start)):
         return False

@@ -6,6 +6,7 @@ them who each mention is about (docs/clinical-engine.md, "Assertion of every men
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
 
 from .text import words
 
@@ -142,15 +143,15 @@ def _opens_sentence(text: str, pos: int, before: str) -> bool:
 
 
 def _word_before(toks: _Tokens, i: int) -> str:
-    return toks[i - 1][2] if i > 0 else ""
+    return toks.words[i - 1] if i > 0 else ""
 
 
 def _companion_clause(toks: _Tokens, k: int, person_ends: set[int]) -> bool:
     """Word k lies in a relative clause ("que ...") opened right after a person named, within five words."""
     for j in range(k - 1, max(0, k - 6), -1):
-        if toks[j][2] == "que":
+        if toks.words[j] == "que":
             return toks[j - 1][1] in person_ends
-        if toks[j][2] in _FIRST_WORDS:
+        if toks.words[j] in _FIRST_WORDS:
             return False
     return False
 
@@ -170,8 +171,11 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
     pronouns: list[int] = []
     owned: set[int] = set()
     n = len(ws)
-    # Only the few words that matter are visited (a C `findall` lists the words).
-    for i in [i for i, w in enumerate(ws) if w in _NOTABLE or w.endswith("ei")]:
+    # Only the few words that matter are visited, picked out by C loops (`compress` over the set's
+    # and `str.endswith`'s answers for every word) instead of a Python test per word.
+    visit = set(compress(count(), map(_NOTABLE.__contains__, ws)))
+    visit.update(compress(count(), map(str.endswith, ws, repeat("ei"))))
+    for i in sorted(visit):
         s0, w = toks[i][0], ws[i]
         if w in _FIRST_WORDS or (len(w) >= 4 and w.endswith("ei")):
             first_words.append(i)
@@ -183,33 +187,33 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         end_i = i
         if w in _RELATIVES or w in _BYSTANDERS:
             noun = w
-        elif w in NAMES and i > 0 and toks[i - 1][2] in _NAME_BEFORE and joined(i - 1, i):
+        elif w in NAMES and i > 0 and ws[i - 1] in _NAME_BEFORE and joined(i - 1, i):
             noun = w  # "o Zé da venda", "seu Tonho"
         elif (
             w == "dona"
             and i + 1 < n
             and joined(i, i + 1)
-            and (toks[i + 1][2] not in _PERSON_WORDS or toks[i + 1][2] in NAMES)
+            and (ws[i + 1] not in _PERSON_WORDS or ws[i + 1] in NAMES)
         ):
             noun, end_i = "dona", i + 1  # "dona Maria (do quarto ao lado)": a person named
-        elif w in ("outro", "outra") and i + 1 < n and toks[i + 1][2] == "paciente" and joined(i, i + 1):
+        elif w in ("outro", "outra") and i + 1 < n and ws[i + 1] == "paciente" and joined(i, i + 1):
             noun, end_i = f"{w} paciente", i + 1
         elif (
             w in ("companheiro", "companheira")
             and i + 2 < n
-            and toks[i + 1][2] == "de"
-            and toks[i + 2][2] == "quarto"
+            and ws[i + 1] == "de"
+            and ws[i + 2] == "quarto"
             and joined(i, i + 1)
             and joined(i + 1, i + 2)
         ):
             noun, end_i = f"{w} de quarto", i + 2
         if noun is None:
             continue
-        before = toks[i - 1][2] if i > 0 else ""
+        before = ws[i - 1] if i > 0 else ""
         needed = _MASCULINE_DETERMINERS if noun in ("cara", "pia", "pias") else _DETERMINERS
         if noun in _INTERJECTIONS and before not in needed:
             continue  # "a cara tronxa" is a face, "o cara" a bystander
-        if noun in _ANIMAL_WORDS and not (i > 0 and toks[i - 1][2] in _DETERMINERS):
+        if noun in _ANIMAL_WORDS and not (i > 0 and ws[i - 1] in _DETERMINERS):
             continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
         j = i - 2 if before in ("do", "da") else i - 3
         if j >= 0 and ws[j + 1] in ("do", "da") and ws[j] in _INSTRUMENTS:
@@ -221,7 +225,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         ):
             continue  # "parece que tem um boi sentado no meu peito": an image (held-recall2)
         if noun in ("senhor", "senhora") and (
-            (i > 0 and toks[i - 1][2] in _ADDRESS_BEFORE)
+            (i > 0 and ws[i - 1] in _ADDRESS_BEFORE)
             or before in ("nossa", "nosso")
             or text[toks[i][1] : toks[i][1] + 1] == ","
         ):  # ("uma dor que nossa senhora", "nosso senhor!": an exclamation, held-recall2)
@@ -229,23 +233,23 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         if (
             noun in _ADDRESS_NOUNS
             and (i == 0 or before in _GREETINGS or not text[toks[i - 1][1] : s0].isspace())
-            and (text[toks[i][1] : toks[i][1] + 1] == "," or (i + 1 < n and toks[i + 1][2] in _AFTER_ADDRESS))
+            and (text[toks[i][1] : toks[i][1] + 1] == "," or (i + 1 < n and ws[i + 1] in _AFTER_ADDRESS))
         ):
             continue  # "moço a pressão pocou", "oi moça, ...": a vocative opening the sentence
         start = s0
-        if i > 0 and toks[i - 1][2] in _DETERMINERS and joined(i - 1, i):
+        if i > 0 and ws[i - 1] in _DETERMINERS and joined(i - 1, i):
             start = toks[i - 1][0]
         end = toks[end_i][1]
         of = False
         k = end_i + 1
-        if k + 1 < n and toks[k][2] in ("do", "da", "dos", "das") and joined(end_i, k) and joined(k, k + 1):
-            owner = toks[k + 1][2]
+        if k + 1 < n and ws[k] in ("do", "da", "dos", "das") and joined(end_i, k) and joined(k, k + 1):
+            owner = ws[k + 1]
             if owner in _OF_OWNERS or owner.startswith(("vizinh", "amig")):
                 of = True
                 end = toks[k + 1][1]
         elif (
             k < n
-            and toks[k][2] in _PRONOUN_OWNERS
+            and ws[k] in _PRONOUN_OWNERS
             and joined(end_i, k)
             # an animal's owner is always that: "o Pipoca, o cachorro dela, que teve uma convulsão"
             and (
@@ -264,7 +268,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
     c = 0
     person_ends = {p[1] for p in people}
     for k in first_words:
-        s0, w = toks[k][0], toks[k][2]
+        s0, w = toks[k][0], ws[k]
         while c < len(people) and people[c][1] <= s0:
             c += 1
         if c < len(people) and people[c][0] <= s0:
@@ -275,11 +279,7 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         if (
             w == "me"
             and k
-            and (
-                toks[k - 1][2] in _PRONOUNS
-                or toks[k - 1][2] in _RELATIVES
-                or (k + 1 < n and toks[k + 1][2] in _TOLD)
-            )
+            and (ws[k - 1] in _PRONOUNS or ws[k - 1] in _RELATIVES or (k + 1 < n and ws[k + 1] in _TOLD))
         ):
             continue
         # "a vizinha que faz quimio comigo tá internada com febre": the company in a relative clause of

@@ -333,9 +333,10 @@ FLOORS = {
     "clinical-dev-cases-v3.jsonl": (1.0, 0.95, 0.97),
     "blind-opening.jsonl": (0.98, 1.0, 0.98),
     "blind-closing.jsonl": (1.0, 1.0, 1.0),
-    # blind-final and blind-s4b lose one silence each to the backstop's stretches (docs/clinical-engine.md,
-    # "Statistical backstop"): a neighbour's stroke and a denial list read out of their context.
-    "blind-final.jsonl": (1.0, 1.0, 0.983),
+    # blind-s4b loses one silence to the backstop's stretches (docs/clinical-engine.md, "Statistical
+    # backstop"): a denial list read out of its context. blind-final lost one too (a neighbour's stroke)
+    # until stretches were read only in messages that already score 0.3 ("backstop9").
+    "blind-final.jsonl": (1.0, 1.0, 1.0),
     # Second session's opening sets (docs/first-sight/session2-*.md): first sight 0.880 / 0.800 / 0.971
     # and 0.896 / 0.727 / 0.859; their misses and false alarms were then fixed by general rules.
     "blind-s2a.jsonl": (1.0, 1.0, 1.0),

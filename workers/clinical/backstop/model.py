@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import Hashed, char_ngram_of, hashed, word_ngrams
+from .features import char_ngram_of, hashed, occurrences, word_ngrams
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "backstop.npz"
 TERMS_SHOWN = 6
@@ -73,11 +73,34 @@ class _Block:
 
 
 def _block(ids: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> _Block:
-    known = idf[ids] > 0
+    weight = idf[ids]
+    known = weight > 0
     ids = ids[known]
-    values = (1.0 + np.log(counts[known])) * idf[ids]
+    values = (1.0 + np.log(counts[known])) * weight[known]
     norm = float(np.sqrt(np.dot(values, values)))
     return _Block(ids, values / norm if norm else values)
+
+
+def _char_logits(char: np.ndarray, w: Weights) -> tuple[float, float]:
+    """Both heads' share of the logit from the character block, read from the buckets as they
+    occur: each occurrence carries 1/count of its bucket's tf-idf, so no sort is needed to
+    gather the repeats (sorting a message's 8,000 n-grams cost more than the rest of the score).
+    The sums are those of the sorted block up to float rounding."""
+    counts = np.bincount(char, minlength=len(w.char_idf))[char]
+    weight = w.char_idf[char]
+    known = weight > 0
+    if not known.all():
+        char, counts, weight = char[known], counts[known], weight[known]
+    c = counts.astype(np.float32)
+    values = (1.0 + np.log(c)) * weight
+    share = values / c
+    norm = float(np.sqrt(np.dot(values, share)))
+    if not norm:
+        return 0.0, 0.0
+    return (
+        float(np.dot(share, w.critical.char_coef[char])) / norm,
+        float(np.dot(share, w.alert.char_coef[char])) / norm,
+    )
 
 
 @dataclass(frozen=True)
@@ -87,21 +110,22 @@ class Verdict:
     critical: float
     alert: float
     weights: Weights
-    hashed: Hashed
-    char: _Block
-    word: _Block
+    text: str
 
     def terms(self, head: Head, sign: float) -> list[str]:
         """The words and fragments that pushed `head` most in the direction of `sign`."""
-        folded = self.hashed.folded
+        h = hashed(self.text)
+        char = _block(h.char_ids, h.char_counts, self.weights.char_idf)
+        word = _block(h.word_ids, h.word_counts, self.weights.word_idf)
+        folded = h.folded
         words = dict(word_ngrams(folded))
         parts = [
             ("w", int(b), float(c))
-            for b, c in zip(self.word.ids, self.word.values * head.word_coef[self.word.ids], strict=True)
+            for b, c in zip(word.ids, word.values * head.word_coef[word.ids], strict=True)
         ]
         parts += [
             ("c", int(b), float(c))
-            for b, c in zip(self.char.ids, self.char.values * head.char_coef[self.char.ids], strict=True)
+            for b, c in zip(char.ids, char.values * head.char_coef[char.ids], strict=True)
         ]
         ranked = sorted((p for p in parts if p[2] * sign > 0), key=lambda p: -abs(p[2]))
         out: list[str] = []
@@ -125,9 +149,8 @@ class Verdict:
         }
 
 
-def _probability(head: Head, char: _Block, word: _Block) -> float:
-    z = head.intercept + float(np.dot(char.values, head.char_coef[char.ids]))
-    z += float(np.dot(word.values, head.word_coef[word.ids]))
+def _probability(head: Head, z_char: float, word: _Block) -> float:
+    z = head.intercept + z_char + float(np.dot(word.values, head.word_coef[word.ids]))
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -135,7 +158,7 @@ def score(text: str, w: Weights | None = None) -> Verdict | None:
     w = w or weights()
     if w is None:
         return None
-    h = hashed(text)
-    char = _block(h.char_ids, h.char_counts, w.char_idf)
-    word = _block(h.word_ids, h.word_counts, w.word_idf)
-    return Verdict(_probability(w.critical, char, word), _probability(w.alert, char, word), w, h, char, word)
+    occ = occurrences(text)
+    z_critical, z_alert = _char_logits(occ.char, w)
+    word = _block(occ.word_ids, occ.word_counts, w.word_idf)
+    return Verdict(_probability(w.critical, z_critical, word), _probability(w.alert, z_alert, word), w, text)

@@ -30,6 +30,11 @@ MIN_WORDS = 8
 # whichever is higher): on the s8 sets 0.9 kept the stretches' extra catches and cost 2 silences.
 WINDOW_THRESHOLD = 0.9
 WINDOW_WORDS = 12
+# Stretches are read only when the whole message already scores this much: on every labelled set
+# the stretches that escalated came from messages at 0.62 and above, while those from messages
+# under 0.3 were false alarms (docs/clinical-engine.md, "backstop9"). Reading them costs about
+# twice the whole message's score, paid by every long message the rules leave silent.
+WINDOW_GATE = 0.3
 
 
 def review(analysis: ClinicalAnalysis, reading: Composed) -> ClinicalAnalysis:
@@ -40,7 +45,7 @@ def review(analysis: ClinicalAnalysis, reading: Composed) -> ClinicalAnalysis:
     verdict = score(reading.text())
     if verdict is None:
         return analysis
-    if not analysis.achados:
+    if not analysis.achados and verdict.critical >= WINDOW_GATE:
         for window in reading.windows(WINDOW_WORDS):
             # Neutral words dilute an L2-normalised text: a critical sentence followed by an errand
             # scores lower than the sentence alone. A stretch of the message may therefore speak

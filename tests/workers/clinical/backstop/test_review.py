@@ -11,6 +11,7 @@ import pytest
 from shared.messages import AgentMessagePayload, ConsultaPayload
 from workers.clinical import analyze, backstop
 from workers.clinical.backstop import model
+from workers.clinical.backstop.review import WINDOW_GATE
 from workers.clinical.clinico import analyze_consulta_rules
 
 
@@ -101,3 +102,33 @@ def test_without_weights_the_rules_run_alone(monkeypatch: pytest.MonkeyPatch) ->
     analysis = consulta(PRICE_JOKE)
     assert analysis.severidade == "CRITICAL"
     assert "modelo_estatistico" not in analysis.detalhes
+
+
+NEIGHBOURS_STROKE = (
+    "Doutor, vou contar uma coisa que me deixou abalada. Minha vizinha de porta, a dona Cleide, ontem "
+    "de manhã tava estendendo roupa e de repente ficou com a boca torta e o braço caído, não conseguia "
+    "falar. Eu que chamei o SAMU, segurei a mão dela até a ambulância chegar. Ela tá internada no "
+    "regional. Fiquei tão nervosa que nem dormi direito. Eu mesma tô bem, a pressão tá controlada, só "
+    "quero aproveitar e pedir os exames de rotina do ano, colesterol, glicemia, essas coisas."
+)
+LOW_GLUCOSE_AMONG_ERRANDS = (
+    "Oi boa tarde, preciso renovar a receita da glibenclamida e da metformina, a última foi em abril. "
+    "Também queria trocar o horário da consulta porque agora trabalho de manhã. Ah, o aparelho deu 32 "
+    "agora quando medi e tô meio suado e tremendo, mas já vou comer alguma coisa. Se tiver horário na "
+    "sexta à tarde eu prefiro."
+)
+
+
+def test_a_neighbours_stroke_told_in_a_long_message_is_not_read_out_of_its_context() -> None:
+    # One stretch of it alone reads as a stroke; the whole message does not come near, so its
+    # stretches are not read at all.
+    analysis = consulta(NEIGHBOURS_STROKE)
+    assert analysis.severidade is None
+    assert analysis.detalhes["modelo_estatistico"]["probabilidade_critico"] < WINDOW_GATE
+
+
+def test_a_critical_sentence_among_errands_still_escalates_through_its_stretch() -> None:
+    analysis = consulta(LOW_GLUCOSE_AMONG_ERRANDS)
+    assert analysis.severidade == "CRITICAL"
+    explained = analysis.detalhes["modelo_estatistico"]
+    assert explained["decisao"] == "crítico"

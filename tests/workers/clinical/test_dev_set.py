@@ -511,6 +511,12 @@ FLOORS = {
     "blind-s9a.jsonl": (1.0, 1.0, 0.942),
     "blind-s9b.jsonl": (1.0, 1.0, 0.986),
     "blind-s9c.jsonl": (1.0, 0.9, 0.972),
+    # Ninth session's three held-back sets (docs/first-sight/session9-s9g-closing.md, -s9h.md, -s9i.md),
+    # at first sight on the final engine 9fee186, whose backstop had never seen them: s9g 47/47, 12/12,
+    # 69/71; s9h 49/49, 10/10, 69/71; s9i 49/49, 9/10, 69/71 (rules alone: 139/145, 31/32, 202/213).
+    "blind-s9g.jsonl": (1.0, 1.0, 0.971),
+    "blind-s9h.jsonl": (1.0, 1.0, 0.971),
+    "blind-s9i.jsonl": (1.0, 0.9, 0.971),
 }
 
 

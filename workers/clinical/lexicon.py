@@ -1302,7 +1302,10 @@ PAIN_SCORE: tuple[re.Pattern[str], ...] = (
     _re(
         r"\b(?:(?:dou|daria|dava|seria|diria|coloco|colocaria|poria|ponho|ta|esta|tava|estava|fica|ficou|chegou\s+a|"
         # "tá no 9" is "tá num 9" (numbers.py reads that "num" as "no")
-        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de)\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+|no\s+(?:nivel\s+)?|em\s+)?|"
+        r"chega\s+a|bateu|beira|marca|vai\s+a|passa\s+de|"
+        # a later reading of the same scale: "ontem tava uns 4, hoje pulou pra 9" (s9i-045)
+        r"(?:subiu|pulou|aumentou|piorou|foi|passou|baixou|diminuiu|caiu|voltou)\s+(?:pra|para|pro|a))"
+        r"\s+(?:um\s+|uns\s+|nota\s+|o\s+|a\s+|no\s+(?:nivel\s+)?|em\s+)?|"
         r"e\s+(?:um|uns|nota)\s+)"
         + _PAIN_N
         + r"\b"
@@ -1571,7 +1574,9 @@ STILL_NOW = _re(
 # anos", "a dor no peito foi em 2019"); a present one ("tenho falta de ar há 2 anos") is chronic.
 PAST_EVENT = _re(
     r"\b(?:tive|teve|tivemos|tinha|senti|sentiu|foi|fiquei|ficou|peguei|pegou|fiz|fez|tentei|tentou|sofri|"
-    r"sofreu|apresentei|apresentou)\b"
+    r"sofreu|apresentei|apresentou|"
+    # what used to happen, in the imperfect: "quando eu era criança ficava sem ar" (s9a-045, s9g-045)
+    r"ficava|ficavam|vivia|viviam|sentia|sofria|passava|andava|costumava)\b"
 )
 # Oncology treatment that ended: "terminei a radioterapia em 2021", "fiz quimio há 3 anos, curada".
 TREATMENT_OVER = _re(

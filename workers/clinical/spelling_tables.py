@@ -156,6 +156,11 @@ ABBREVIATIONS = {
     "estamago": "estomago",
     "estambago": "estomago",
     "estomo": "estomago",
+    # "se embora" said as one word ("a febre já foi simbora", Nordeste): an ending like "foi embora"
+    "simbora": "embora",
+    "sinbora": "embora",
+    "sembora": "embora",
+    "imbora": "embora",
 }
 
 

@@ -23,6 +23,12 @@ _PAIN_NOW = re.compile(
     + r")))\b"
 )
 
+# A later score told as a change from the earlier one: "chegou a 8 de madrugada, com o remédio caiu
+# pra 2" (the pain score patterns of `lexicon` read "caiu pra 2" from its verb on).
+_CHANGED_TO = re.compile(
+    r"(?:subiu|pulou|aumentou|piorou|foi|passou|baixou|diminuiu|caiu|voltou)\s+(?:pra|para|pro|a)\b"
+)
+
 
 # A low score told of now as a bare number ("hoje acordei com 2", "agora tá uns 3"): a later value
 # of a score read before (never a count or an age: "hoje com 2 anos", "agora com 3 dias").
@@ -55,7 +61,7 @@ def superseded_scores(
             later
             and _PAIN_PAST.search(around)
             and not _PAIN_NOW.search(around)
-            and any(_PAIN_NOW.search(text[e:ls]) for ls in later)
+            and any(_PAIN_NOW.search(text[e:ls]) or _CHANGED_TO.match(text, ls) for ls in later)
         ):
             out.add(i)
     return out

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
 
-from bench.clinical_rules import messages  # noqa: E402
-from shared.messages import ConsultaPayload  # noqa: E402
-from workers.clinical import analyze  # noqa: E402
+from bench.clinical_rules import messages
+from shared.messages import ConsultaPayload
+from workers.clinical import analyze
 
 
 def main(argv: list[str]) -> int:

@@ -50,10 +50,10 @@ def _combining_class() -> re.Pattern[str]:
 # NFKD then dropping the combining marks, in C: a Python loop over the characters cost 0.2 ms per
 # 2,000 characters. A mark outside the BMP (rare; an emoji is not one) still sends the text through it.
 _COMBINING = _combining_class()
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
 # Every byte but a-z and 0-9 becomes a space: one `bytes.translate` instead of a regex substitution.
-_SEPARATORS = bytes(b if chr(b).isascii() and (chr(b).islower() or chr(b).isdigit()) else 32 for b in range(256))
+_SEPARATORS = bytes(b if 97 <= b <= 122 or 48 <= b <= 57 else 32 for b in range(256))
 _MARK_BYTES = [(mark.encode(), word.encode()) for mark, word in _MARKS.items()]
 
 

@@ -22,11 +22,13 @@ alert HTTP delivery, the follow-up publish.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +67,11 @@ def envelopes(store: Any, n: int) -> list[bytes]:
     return out
 
 
-def run(url: str, messages: int, batch: int) -> float:
+@contextlib.contextmanager
+def rules_stage(url: str) -> Iterator[tuple[Any, Any]]:
+    """The worker's rules stage of `clinico` on the store at `url`, with (stage, store). No
+    BACKEND_URL: the critical message's alert is recorded pending with its task, as a worker
+    without a backend does."""
     from shared.config import Settings
     from shared.store import Store
     from shared.store.conversations import ConversationLog
@@ -76,17 +82,25 @@ def run(url: str, messages: int, batch: int) -> float:
 
     settings = Settings(_env_file=None, database_url=url, log_level="WARNING", backend_url="")  # type: ignore[call-arg]
     store = Store(url, pool_size=12)
-    # No BACKEND_URL: the critical message's alert is recorded pending with its task, as a
-    # worker without a backend does.
     dispatcher = AlertDispatcher(settings, store, AlertClient(settings), lambda *_: None)
     try:
-        stage = RulesStage(
-            settings,
-            "clinico",
+        yield (
+            RulesStage(
+                settings,
+                "clinico",
+                store,
+                dispatcher=dispatcher,
+                conversation=ConversationServices(settings, ConversationLog(store), None),
+            ),
             store,
-            dispatcher=dispatcher,
-            conversation=ConversationServices(settings, ConversationLog(store), None),
         )
+    finally:
+        dispatcher.shutdown()
+        store.close()
+
+
+def run(url: str, messages: int, batch: int) -> float:
+    with rules_stage(url) as (stage, store):
         warm, bodies = envelopes(store, 50), envelopes(store, messages)
         stage.process_many([(b, {}) for b in warm])
         started = time.process_time()
@@ -94,9 +108,6 @@ def run(url: str, messages: int, batch: int) -> float:
             outcomes = stage.process_many([(b, {}) for b in bodies[i : i + batch]])
             assert all(getattr(o, "reply", None) for o in outcomes), outcomes
         return (time.process_time() - started) / len(bodies) * 1000
-    finally:
-        dispatcher.shutdown()
-        store.close()
 
 
 def measure(kind: str, batch: int, messages: int, pg_url: str) -> float:

@@ -47,49 +47,29 @@ def main() -> int:
     from bench.worker_drain import pg_schema
     from shared.config import Settings
     from shared.logs import configure_logging
-    from shared.store import Store
-    from shared.store.conversations import ConversationLog
     from workers import clinical
-    from workers.alert_dispatch import AlertDispatcher
-    from workers.alerts import AlertClient
-    from workers.conversation_flow import ConversationServices
     from workers.registry import load_handlers
-    from workers.stages import RulesStage
 
     configure_logging(Settings(_env_file=None, log_level="WARNING"), "bench")  # type: ignore[call-arg]
     load_handlers()
     clinical.warm_up()
-    with pg_schema(args.pg_url) as url:
-        settings = Settings(_env_file=None, database_url=url, log_level="WARNING", backend_url="")  # type: ignore[call-arg]
-        store = Store(url, pool_size=12)
-        dispatcher = AlertDispatcher(settings, store, AlertClient(settings), lambda *_: None)
-        try:
-            stage = RulesStage(
-                settings,
-                "clinico",
-                store,
-                dispatcher=dispatcher,
-                conversation=ConversationServices(settings, ConversationLog(store), None),
-            )
-            warm = agent_rules_cpu.envelopes(store, 50)
-            bodies = agent_rules_cpu.envelopes(store, args.messages)
-            stage.process_many([(b, {}) for b in warm])
-            time.sleep(0.3)  # the writer thread's last commit, before the mark
-            with contextlib.suppress(OSError):
-                open(WORK / "WIRE_START")  # noqa: SIM115 - a marker in the strace log
-            backends = [c.connection.driver_connection.info.backend_pid for c in store._held]
-            pg_before = backend_cpu(backends)
-            started = time.process_time()
-            for i in range(0, len(bodies), args.batch):
-                outcomes = stage.process_many([(b, {}) for b in bodies[i : i + args.batch]])
-                assert all(getattr(o, "reply", None) for o in outcomes), outcomes
-            cpu = (time.process_time() - started) / len(bodies) * 1000
-            pg_cpu = (backend_cpu(backends) - pg_before) / len(bodies) * 1000
-            with contextlib.suppress(OSError):
-                open(WORK / "WIRE_END")  # noqa: SIM115
-        finally:
-            dispatcher.shutdown()
-            store.close()
+    with pg_schema(args.pg_url) as url, agent_rules_cpu.rules_stage(url) as (stage, store):
+        warm = agent_rules_cpu.envelopes(store, 50)
+        bodies = agent_rules_cpu.envelopes(store, args.messages)
+        stage.process_many([(b, {}) for b in warm])
+        time.sleep(0.3)  # the writer thread's last commit, before the mark
+        with contextlib.suppress(OSError):
+            open(WORK / "WIRE_START")  # noqa: SIM115 - a marker in the strace log
+        backends = [c.connection.driver_connection.info.backend_pid for c in store._held]
+        pg_before = backend_cpu(backends)
+        started = time.process_time()
+        for i in range(0, len(bodies), args.batch):
+            outcomes = stage.process_many([(b, {}) for b in bodies[i : i + args.batch]])
+            assert all(getattr(o, "reply", None) for o in outcomes), outcomes
+        cpu = (time.process_time() - started) / len(bodies) * 1000
+        pg_cpu = (backend_cpu(backends) - pg_before) / len(bodies) * 1000
+        with contextlib.suppress(OSError):
+            open(WORK / "WIRE_END")  # noqa: SIM115
     print(f"batch {args.batch}: {cpu:.3f} ms CPU per message, PostgreSQL backends {pg_cpu:.3f} ms")
     return 0
 

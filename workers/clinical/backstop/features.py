@@ -182,8 +182,8 @@ def _word_buckets(folded: str, salt: np.uint64 = np.uint64(0)) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Occurrences:
-    """What scoring needs, without sorting the character n-grams: every character bucket as it
-    occurs (repeats included), and the word buckets with their counts."""
+    """What scoring needs: every character bucket as it occurs (32-bit, repeats included), and the
+    word buckets with their counts."""
 
     char: np.ndarray
     word_ids: np.ndarray
@@ -198,7 +198,7 @@ def occurrences(text: str) -> Occurrences:
         words = np.concatenate([words, _word_buckets(fold(question), _QUESTION_SALT)])
     word_ids, word_counts = np.unique(words, return_counts=True)
     return Occurrences(
-        _char_buckets(folded).astype(np.intp), word_ids.astype(np.int64), word_counts.astype(np.float32)
+        _char_buckets(folded), word_ids.astype(np.int64), word_counts.astype(np.float32)
     )
 
 

@@ -85,7 +85,7 @@ def test_folding_is_the_nfkd_definition_however_the_text_is_written(text: str) -
     assert fold(text) == _reference_fold(text)
 
 
-def test_scoring_without_sorting_gives_the_probabilities_of_the_sorted_tf_idf() -> None:
+def test_a_score_is_the_logistic_of_the_sorted_tf_idf_blocks() -> None:
     w = weights()
     assert w is not None
     text = "minha mãe tá com a boca torta e o braço esquerdo fraco desde cedo, fala enrolada, dor dor dor"

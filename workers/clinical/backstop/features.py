@@ -197,9 +197,7 @@ def occurrences(text: str) -> Occurrences:
     if question:
         words = np.concatenate([words, _word_buckets(fold(question), _QUESTION_SALT)])
     word_ids, word_counts = np.unique(words, return_counts=True)
-    return Occurrences(
-        _char_buckets(folded), word_ids.astype(np.int64), word_counts.astype(np.float32)
-    )
+    return Occurrences(_char_buckets(folded), word_ids.astype(np.int64), word_counts.astype(np.float32))
 
 
 def hashed(text: str) -> Hashed:

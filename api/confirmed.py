@@ -173,6 +173,8 @@ class ConfirmedPublisher:
         if not channel.publisher_confirms:
             raise ValueError("ConfirmedPublisher needs a channel in confirm mode")
         self._channel = channel
+        # Two of aiormq 7.2.4's channel internals (pinned in requirements.api.txt) are wrapped here:
+        # re-check them when the pin moves; tests/api/test_confirmed.py fails if they change shape.
         self._aiormq_on_confirm = channel._on_confirm_frame
         channel._on_confirm_frame = self._on_confirm_frame  # type: ignore[method-assign]
         self._aiormq_put = channel.frames.put

@@ -25,12 +25,13 @@ from shared.config import Settings
 from tests.conftest import make_settings
 from tests.support.fake_openai import EgressRecorder, FakeOpenAI
 from workers.crews import CREWS, config_dir
-from workers.llm import LlmPartResult, run_crew, run_triage
+from workers.llm import LlmPartResult, preload, run_crew, run_triage
 from workers.redaction import endpoint_is_local, redact
 
 REPO = Path(__file__).resolve().parents[2]
 BUDGET_S = 2.0
 MARGIN_S = 1.0  # workers.llm._JOIN_MARGIN_S
+SETUP_S = 1.0  # the triage client, built once per configuration before the call is timed
 PATIENT = {
     "nome": "Maria Conceição da Silva",
     "cpf": "123.456.789-09",
@@ -41,6 +42,14 @@ PATIENT = {
 
 
 # --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="module")
+def preloaded() -> None:
+    """CrewAI and langchain imported before any call is timed, as a worker does at start-up
+    (`workers.worker`): in whichever test ran first, the ~5 s import otherwise counted against the
+    call's budget."""
+    preload()
 
 
 @pytest.fixture(scope="module")
@@ -577,7 +586,10 @@ def test_a_hanging_triage_call_is_abandoned_within_the_budget(fake: FakeOpenAI, 
     result, elapsed = timed(run_triage, "dor no peito", local)
 
     assert result.erro is not None and "timeout" in result.erro.lower()
-    assert elapsed < BUDGET_S + MARGIN_S
+    # `latencia_ms` counts from the call itself. The wall time also holds building the client,
+    # once per configuration: 1 s more on a busy 2-core box (a CI run measured 3.017 s in all).
+    assert result.latencia_ms < (BUDGET_S + MARGIN_S) * 1000
+    assert elapsed < BUDGET_S + MARGIN_S + SETUP_S
 
 
 def test_the_triage_prompt_to_a_remote_endpoint_is_redacted(fake: FakeOpenAI, remote: Settings) -> None:

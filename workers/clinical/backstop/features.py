@@ -181,36 +181,20 @@ def _word_buckets(folded: str, salt: np.uint64 = np.uint64(0)) -> np.ndarray:
     return mixed >> np.uint64(64 - WORD_BITS)
 
 
-@dataclass(frozen=True)
-class Occurrences:
-    """What scoring needs: every character bucket as it occurs (32-bit, repeats included), and the
-    word buckets with their counts."""
-
-    char: np.ndarray
-    word_ids: np.ndarray
-    word_counts: np.ndarray
-
-
-def occurrences(text: str) -> Occurrences:
+def hashed(text: str) -> Hashed:
     text, _, question = text.partition(QUESTION)
     folded = fold(text)
+    char_ids, char_counts = np.unique(_char_buckets(folded), return_counts=True)
     words = _word_buckets(folded)
     if question:
         words = np.concatenate([words, _word_buckets(fold(question), _QUESTION_SALT)])
     word_ids, word_counts = np.unique(words, return_counts=True)
-    return Occurrences(_char_buckets(folded), word_ids.astype(np.int64), word_counts.astype(np.float32))
-
-
-def hashed(text: str) -> Hashed:
-    """Bucket ids with their counts (what training reads, and what explains a verdict)."""
-    occ = occurrences(text)
-    char_ids, char_counts = np.unique(occ.char, return_counts=True)
     return Hashed(
         char_ids.astype(np.int64),
         char_counts.astype(np.float32),
-        occ.word_ids,
-        occ.word_counts,
-        fold(text.partition(QUESTION)[0]),
+        word_ids.astype(np.int64),
+        word_counts.astype(np.float32),
+        folded,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import char_ngram_of, hashed, occurrences, word_ngrams
+from .features import Hashed, char_ngram_of, hashed, word_ngrams
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "backstop.npz"
 TERMS_SHOWN = 6
@@ -81,19 +81,6 @@ def _block(ids: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> _Block:
     return _Block(ids, values / norm if norm else values)
 
 
-def _char_logits(char: np.ndarray, w: Weights) -> tuple[float, float]:
-    """Both heads' share of the logit from the character block. The buckets are 32-bit, which
-    `np.unique` sorts about twice as fast as 64-bit ones. Counting them with `np.bincount` instead
-    needs a 2^19 array per text: in a worker that is a 4 MB `memset`, 10 % of a dense message's
-    instructions under callgrind (docs/clinical-engine.md, "backstop9")."""
-    ids, counts = np.unique(char, return_counts=True)
-    block = _block(ids, counts.astype(np.float32), w.char_idf)
-    return (
-        float(np.dot(block.values, w.critical.char_coef[block.ids])),
-        float(np.dot(block.values, w.alert.char_coef[block.ids])),
-    )
-
-
 @dataclass(frozen=True)
 class Verdict:
     """Both heads' probabilities for one text, and what it takes to explain them."""
@@ -101,22 +88,21 @@ class Verdict:
     critical: float
     alert: float
     weights: Weights
-    text: str
+    hashed: Hashed
+    char: _Block
+    word: _Block
 
     def terms(self, head: Head, sign: float) -> list[str]:
         """The words and fragments that pushed `head` most in the direction of `sign`."""
-        h = hashed(self.text)
-        char = _block(h.char_ids, h.char_counts, self.weights.char_idf)
-        word = _block(h.word_ids, h.word_counts, self.weights.word_idf)
-        folded = h.folded
+        folded = self.hashed.folded
         words = dict(word_ngrams(folded))
         parts = [
             ("w", int(b), float(c))
-            for b, c in zip(word.ids, word.values * head.word_coef[word.ids], strict=True)
+            for b, c in zip(self.word.ids, self.word.values * head.word_coef[self.word.ids], strict=True)
         ]
         parts += [
             ("c", int(b), float(c))
-            for b, c in zip(char.ids, char.values * head.char_coef[char.ids], strict=True)
+            for b, c in zip(self.char.ids, self.char.values * head.char_coef[self.char.ids], strict=True)
         ]
         ranked = sorted((p for p in parts if p[2] * sign > 0), key=lambda p: -abs(p[2]))
         out: list[str] = []
@@ -140,8 +126,9 @@ class Verdict:
         }
 
 
-def _probability(head: Head, z_char: float, word: _Block) -> float:
-    z = head.intercept + z_char + float(np.dot(word.values, head.word_coef[word.ids]))
+def _probability(head: Head, char: _Block, word: _Block) -> float:
+    z = head.intercept + float(np.dot(char.values, head.char_coef[char.ids]))
+    z += float(np.dot(word.values, head.word_coef[word.ids]))
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -149,7 +136,7 @@ def score(text: str, w: Weights | None = None) -> Verdict | None:
     w = w or weights()
     if w is None:
         return None
-    occ = occurrences(text)
-    z_critical, z_alert = _char_logits(occ.char, w)
-    word = _block(occ.word_ids, occ.word_counts, w.word_idf)
-    return Verdict(_probability(w.critical, z_critical, word), _probability(w.alert, z_alert, word), w, text)
+    h = hashed(text)
+    char = _block(h.char_ids, h.char_counts, w.char_idf)
+    word = _block(h.word_ids, h.word_counts, w.word_idf)
+    return Verdict(_probability(w.critical, char, word), _probability(w.alert, char, word), w, h, char, word)

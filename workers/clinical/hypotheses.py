@@ -24,7 +24,7 @@ from .indexed import search_in
 # sentence.
 _REPORTED_QUESTION = re.compile(
     # ... or the writer asked it: "perguntei se ele já pensou em se matar e ele disse que não"
-    r"\b(?:perguntou|perguntaram|perguntava|perguntavam|perguntando|perguntei|perguntamos|quis\s+saber|quiseram\s+saber|"
+    r"\b(?:p(?:er|re|ri)gunt(?:ou|aram|ava|avam|ando|ei|amos)|quis\s+saber|quiseram\s+saber|"
     r"queria\s+saber|queriam\s+saber)\b[^.;!?\n]{0,60}?\bse\b[^.;!?\n]*$"
 )
 # The answer, told after it: "e eu disse que não", ", não teve não", "nunca desmaiei", "respondi que nunca".
@@ -54,7 +54,7 @@ def reported_question_denied(text: str, sentence_start: int, start: int, end: in
     """The mention sits in a question someone asked, answered no right after it (or yes only for
     a time long past: `_THEN_YES_NOW_NO`)."""
     lo = max(sentence_start, start - 160)
-    if text.find("pergunt", lo, start) < 0 and text.find("saber", lo, start) < 0:
+    if text.find("gunt", lo, start) < 0 and text.find("saber", lo, start) < 0:
         return False  # the common case, without a regex
     if not _REPORTED_QUESTION.search(text, lo, start):
         return False

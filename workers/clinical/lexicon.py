@@ -1055,7 +1055,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bate\s+(?:a\s+)?agua\s+(?:que\s+(?:eu\s+|ele\s+|ela\s+)?(?:bebo|tomo|bebe|toma)\s+)?(?:volta|sai|vomit\w*)",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"
             r"(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|soro\s+caseiro|cha|nada)\b",
-            r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar)\s+(?:nem\s+)?"
+            # ... also told as a while without it: "três dias sem conseguir segurar nada no estômago"
+            r"\b(?:nao\s+(?:consigo|consegue|conseguia|conseguimos)|sem\s+conseguir)\s+(?:manter|reter|segurar|deixar)\s+(?:nem\s+)?"
             r"(?:nada|agua|liquido\w*|comida|alimento\w*|soro)\s+"
             + GAP1
             + r"(?:no\s+estomago|na\s+barriga|no\s+bucho|"
@@ -1178,9 +1179,7 @@ FEVER_MENTION = _alt(
 FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
 # "39,5", "39 e meio", and "39 e 5" as it is said aloud
-_TEMP_NUM = (
-    r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?![\d,.]))?"
-)
+_TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?!\d|[,.]\d))?"
 _NOT_UNITS = (
     r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
     r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"
@@ -1231,12 +1230,18 @@ BARE_TEMPERATURE_BEFORE_VERB = _re(
     r"(?:(?:cravad[oa]|certinho|redondo|exat[oa]|certo|e\s+pouco|e\s+pouquinho)\s+)?(?:que\s+)?(?:o\s+|no\s+)?"
     r"(?:deu|marcou|marcava|mostrou|bateu|termometro)\b"
 )
-# "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence.
+# "deu 39", "marcou 38": a whole number after a reading verb, in the same kind of sentence; the
+# decimal may be said aloud ("deu 38 e 6"), and waking up with it is a reading too ("hoje amanheceu
+# 38 e 6"), as is "tá 38 e 6" (the spoken decimal says it is no price or count).
 BARE_TEMPERATURE_WHOLE = _re(
-    r"\b(?:deu|marcou|marcando|mostrou|mediu|bateu|(?:to|tou|estou|ta|esta|tava|estava)\s+com)\s+"
-    r"(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])\b(?![.,]?\d)"
+    r"\b(?:deu|marcou|marcando|mostrou|mediu|bateu|amanheceu|amanheci|acordou|acordei|"
+    r"(?:to|tou|estou|ta|esta|tava|estava|amanheceu|amanheci|acordou|acordei|ficou|fiquei)\s+com|"
+    r"(?:to|tou|estou|ta|esta|tava|estava)(?=\s+(?:3[89]|4[0-2])\s+e\s+\d(?!\d|[,.]\d)))\s+"
+    r"(?:uns\s+|quase\s+)?(?P<int>3[89]|4[0-2])(?:\s+e\s+(?P<dec2>\d)(?!\d|[,.]\d)"
     + _NOT_TEMP_UNIT
-    + r"(?!\s*(?:reais|real|pila|conto|mil|pontos?|kg|quilos?))"
+    + r")?\b(?![.,]?\d)"
+    + _NOT_TEMP_UNIT
+    + r"(?!\s*(?:reais|real|pila|conto|mil|pontos?|kg|quilos?|minutos?))"
     # the reading's own name after it says what was measured: "deu 42 a glicose", "marcou 40 de saturação"
     r"(?!\s+(?:(?:a|o|de|da|do|na|no)\s+)?(?:glicose|glicemia|acucar|hgt|dextro|diabete\w*|pressao|saturacao|"
     r"oxigenio|batimentos?))"

@@ -61,9 +61,11 @@ from .things import thing_subject
 from .topic_shift import topic_stops
 from .voice import spoken_stops
 
-# A turn to the present: "mas agora", "porém hoje", "só que desde cedo".
+# A turn to the present: "mas agora", "porém hoje", "só que desde cedo", and after a pause, "...
+# passou depois do remédio, agora é só a diarreia".
 _NOW_CONTRAST = re.compile(
-    r"\b(?:mas|porem|so\s+que)\s+(?:\w+\s+)?(?:agora|hoje|atualmente|desde\s+(?:hoje|cedo|ontem|a\s+madrugada))\b"
+    r"\b(?:mas|porem|so\s+que)\s+(?:\w+\s+)?(?:agora|hoje|atualmente|desde\s+(?:hoje|cedo|ontem|a\s+madrugada))\b|"
+    r"[,;]\s*(?:e\s+)?(?:agora|atualmente)\b"
 )
 
 

@@ -33,7 +33,10 @@ CUES = re.compile(
     # spoken "num"/"nun" before a verb ("num tive dor", "nun sinto"); elsewhere "num" is "em um"
     r"nu[mn](?=\s+(?:tive|tenho|teve|tem|tinha|tava|to|tou|ta|estou|esta|estava|sinto|senti|sente|sentiu|sentia|"
     r"fiquei|ficou|deu|da|houve|ha|[a-z]{2,}(?:ei|ou|iu)\b)|\s*$))"
-    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|(?<!jeito\s)(?<!lugar\s)(?<!momento\s)(?<!forma\s)(?<!maneira\s)(?<!modo\s)(?<!hora\s)nenhuma?|(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)nem|ni|ausencia|ausente|ausentes|"
+    r"|(?P<neg>neg(?:a|o|ou|am|aram|ando|ava|ando-se)|(?<!jeito\s)(?<!lugar\s)(?<!momento\s)(?<!forma\s)(?<!maneira\s)(?<!modo\s)(?<!hora\s)nenhuma?|"
+    # "nem" after a verb of letting intensifies, also with a spoken subject: "não deixa eu nem levantar"
+    r"(?<!que\s)(?<!deixa\s)(?<!deixava\s)(?<!deixou\s)(?<!deixa eu\s)(?<!deixa ele\s)(?<!deixa ela\s)"
+    r"(?<!deixava eu\s)(?<!deixou eu\s)nem|ni|ausencia|ausente|ausentes|"
     r"inexistencia|livre de|livres de|isento de|isenta de|nada de|"
     # Spanish "sin" as "sem" ("sin fiebre ni nada de ahogo"), but "sin aire" is the symptom
     r"sin(?!\s+(?:parar|aire)\b)|"
@@ -60,6 +63,9 @@ CUES = re.compile(
     r"d[oa] (?:(?:meu|minha|seu|sua|nosso|nossa) )?[a-z]+ (?:ter|ficar|sentir|dar|pegar|sofrer|passar mal))|"
     r"profilaxia|prevencao|prevenir|"
     r"evitar|para investigar|investigar|investigacao de|pesquisar|rastrear|rastreio de|"
+    # a test of whether it is there: "vou fazer o teste de esforço pra ver se tenho dor no peito"
+    r"(?:(?<=pra\s)|(?<=para\s))ver\s+se\s+(?:eu\s+|ele\s+|ela\s+)?(?:tenho|tem|teria|tinha|to\s+com|tou\s+com|"
+    r"estou\s+com|ta\s+com|esta\s+com)|"
     r"procurar (?:o |a )?(?:ps|pronto|upa|emergencia|atendimento|hospital)\w*|"
     # follow-up of a known finding ("controle de pneumotórax"): the current state is stated elsewhere
     r"(?:controle|seguimento|reavaliacao)\s+(?:radiologico\s+|evolutivo\s+|tomografico\s+)?(?:de|do|da))"
@@ -72,7 +78,7 @@ CUES = re.compile(
 _STEMS = (
     r"(?:nao|nunca|jamais|no(?=\s+[tsh])|nu[mn]|neg|nenhum|nem|ni|ausen|inexist|livre|isent|nada|sin|sem|"
     r"descart|afast|exclui|pesquisa|caso|presenca|diante|s[ei](?=\s)|sinais|sintomas|orienta|medo|receio|pavor|panico|terror|risco|"
-    r"profilaxia|preven|evitar|investiga|rastre|procurar|controle|seguimento|reavaliacao|historic|historia|"
+    r"profilaxia|preven|evitar|investiga|rastre|procurar|controle|seguimento|reavaliacao|historic|historia|ver(?=\s+se\b)|"
     r"antecedente|hpp|passado|status|pos)"
 )
 _STEM = re.compile(r"\b" + _STEMS)

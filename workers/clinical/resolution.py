@@ -35,6 +35,9 @@ _STILL = re.compile(
     # "continua tomando o antibiótico" is the treatment; "ontem ainda tinha febre" is the past
     r"continu[ao](?!\s+(?:tomando|usando|fazendo|com\s+o\s+(?:remedio|antibiotico)))|ainda(?!\s+(?:tinha|tava|estava|sentia)))\b"
 )
+# A turn to the present between an ending told first and the complaint after it: "a dor no peito
+# passou depois do remédio, agora é só a diarreia" ends the pain, not the diarrhoea told after "agora".
+_TURN_TO_NOW = re.compile(r"\b(?:agora|mas|so\s+que|porem|atualmente|o\s+que\s+(?:tem|ficou|sobrou)\s+e)\b")
 # "remédio para febre", "dipirona pra dor": the purpose of a medicine, not a complaint.
 _MEDICATION_PURPOSE = re.compile(
     r"\b(?:remedio|remedios|medicamento|medicacao|antitermico|dipirona|paracetamol|novalgina|tylenol|"
@@ -48,10 +51,13 @@ def resolved_complaint(text: str, start: int, end: int, codigo: str = "") -> boo
     m = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)").search(text, end)
     sentence = masked(text[s_start : m.start() if m else len(text)])
     # "a falta de ar passou, mas tô com febre": the verb ends another named complaint (held-spec)
+    at = start - s_start
     own = (
         m
         for m in _RESOLVED_QUEIXA.finditer(sentence)
-        if not foreign_subject(sentence, m.start()) and not another_complaint(sentence, m.start(), codigo)
+        if not foreign_subject(sentence, m.start())
+        and not another_complaint(sentence, m.start(), codigo)
+        and not (m.end() <= at and _TURN_TO_NOW.search(sentence, m.end(), at))
     )
     return next(own, None) is not None and not _STILL.search(sentence)
 

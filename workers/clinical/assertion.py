@@ -115,6 +115,27 @@ _HAPPENING_NOW = re.compile(
     r"agora\b|(?<!\bnao\s)(?<!\bnum\s)(?<!\bsei\s)\b(?:ta|esta)\s+acontecendo\s+agora\b"
 )
 
+# ... and the same said right after the question, as its own sentence: "se uma pessoa tosse sangue,
+# tem que ir pro hospital? Porque é isso que tá acontecendo comigo desde cedo" (the "isso" points back).
+_HAPPENING_NEXT = re.compile(
+    r"[\s?.!]*(?:(?:porque|pq|pois|e|mas|que|ai|entao)\s+)?(?:(?:bem|exatamente|justamente)\s+)?"
+    r"(?:e|foi)\s+(?:exatamente\s+|bem\s+|justamente\s+)?isso\s+(?:que\s+)?(?:(?:ta|esta|tava|estava)\s+"
+    r"(?:me\s+)?acontecendo|(?:me\s+)?aconteceu)\b"
+)
+
+
+def happening_next(text: str, sentence_end: int) -> str | None:
+    """The sentence after a question says the asked-about thing is happening (`_HAPPENING_NEXT`):
+    "comigo" when it says to whom (the "uma pessoa" of the question is then the writer), else "".
+    None when it does not."""
+    m = _HAPPENING_NEXT.match(text, sentence_end)
+    if m is None:
+        return None
+    return "comigo" if _TO_ME.match(text, m.end()) else ""
+
+
+_TO_ME = re.compile(r"\s+(?:aqui\s+)?comigo\b")
+
 
 def hypothetical_spans(
     text: str, sentence_start: int, sentence_end: int, words: WordStarts | None = None

@@ -1179,7 +1179,10 @@ FEVER_MENTION = _alt(
 FEVER_NOT_AFTER = _re(r"\s+(?:amarela|reumatica|do\s+feno)")
 
 # "39,5", "39 e meio", and "39 e 5" as it is said aloud
-_TEMP_NUM = r"(?P<int>3[4-9]|4[0-4])(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?!\d|[,.]\d))?"
+_TEMP_NUM = (
+    r"(?P<int>3[4-9]|4[0-4])"
+    r"(?:\s*[.,](?P<dec>\d{1,2})|\s+e\s+(?P<meio>meio)|\s+e\s+(?P<dec2>\d)(?!\d|[,.]\d))?"
+)
 _NOT_UNITS = (
     r"anos|ano|dias|dia|horas|hora|h\b|min|kg|semanas|semana|mes|meses|vezes|x\b|%|mm|ml|mg|bpm|irpm|cm|"
     r"vomitos|comprimidos|gotas|remedios|pessoas|filhos|episodios|evacuac\w*|idas"

@@ -18,6 +18,7 @@ from . import lexicon as lx
 from .assertion import (
     ASSERTION,
     episode_over,
+    happening_next,
     hypothetical_question,
     hypothetical_spans,
 )
@@ -244,16 +245,21 @@ class Scanner:
         spans = self._hypo.get((a, b))
         if spans is None:
             spans = self._hypo[(a, b)] = hypothetical_spans(t, a, b, self.words)
-        if asked and (
-            hypothetical_question(t, a, start, b, spans)
-            or averted(t, start, a, b)
-            or conditional_question(t, self._protasis(a, b), start, end)
-            or asked_not_had(t, a, start, end, b)
-            or warded_off(t, a, start)
-            or may_happen_question(t, a, start, end, b)
-            or lesson_topic(t, a, start)
-            or insert_says(t, a, start, b)
-            or consequence_question(t, a, start, end, b)
+        now_next = happening_next(t, b)
+        if (
+            asked
+            and now_next is None
+            and (
+                hypothetical_question(t, a, start, b, spans)
+                or averted(t, start, a, b)
+                or conditional_question(t, self._protasis(a, b), start, end)
+                or asked_not_had(t, a, start, end, b)
+                or warded_off(t, a, start)
+                or may_happen_question(t, a, start, end, b)
+                or lesson_topic(t, a, start)
+                or insert_says(t, a, start, b)
+                or consequence_question(t, a, start, end, b)
+            )
         ):
             return "hipotetico"
         if reported_question_denied(t, a, start, end):
@@ -264,6 +270,7 @@ class Scanner:
             (
                 who.other_person(start, end)
                 and not (codigo in READINGS and measured_by_helper(t, a, start, end))
+                and now_next != "comigo"
             )
             or media_report(t, a, start, b)
             or cleft_other(t, a, start, who.caregiver)

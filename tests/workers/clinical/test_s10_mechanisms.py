@@ -1,7 +1,8 @@
-"""Six mechanisms the tenth session's opening blind sets showed (docs/clinical-engine.md, "Tenth
-session", "rules10"), as our own wordings with near misses: "não deixa eu nem levantar", a turn to
-the present after an ending told first, "sem conseguir segurar nada", a decimal said aloud ("38 e
-6"), a reported question in spoken spelling ("priguntô"), and a test of whether a symptom is there."""
+"""Mechanisms the tenth session's blind sets showed (docs/clinical-engine.md, "Tenth session",
+"rules10"), as our own wordings with near misses: "não deixa eu nem levantar", a turn to the present
+after an ending told first, "sem conseguir segurar nada", a decimal said aloud ("38 e 6"), a
+reported question in spoken spelling ("priguntô"), a test of whether a symptom is there, and a
+question about "uma pessoa" that the next sentence makes the writer's own."""
 
 from __future__ import annotations
 
@@ -183,3 +184,35 @@ def test_a_test_to_see_whether_there_is_chest_pain_is_hypothetical(text: str) ->
 )
 def test_a_symptom_told_beside_the_test_still_alerts(text: str) -> None:
     assert consulta(text).severidade == "CRITICAL"
+
+
+# --- 7. A question about "uma pessoa", then "é isso que tá acontecendo comigo" -----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"queria saber, {frame}, se {someone} {symptom}, tem que ir pro hospital ou pode esperar? "
+        f"{link} é isso que tá acontecendo comigo desde cedo"
+        for frame, someone, symptom, link in product(
+            ("hipoteticamente", "só por curiosidade"),
+            ("uma pessoa", "alguém"),
+            ("tosse sangue", "desmaia", "fica com falta de ar"),
+            ("Porque", "Pois"),
+        )
+    ],
+)
+def test_a_question_made_real_by_the_next_sentence_is_the_writers_own(text: str) -> None:
+    assert consulta(text).severidade == "CRITICAL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "se uma pessoa desmaia tem que ir pro hospital? porque é isso que tá acontecendo com a minha vizinha",
+        "se a pessoa tosse sangue precisa ir na upa? não é isso que tá acontecendo, só quero saber",
+        "se alguém desmaiar o que eu faço? foi isso que aconteceu com meu marido ontem",
+    ],
+)
+def test_the_question_stays_hypothetical_or_someone_elses_otherwise(text: str) -> None:
+    assert consulta(text).severidade is None

@@ -192,5 +192,7 @@ def backstop_reading(payload: AgentMessagePayload) -> Composed:
     history = payload.conversation_history
     question = next((t.content for t in reversed(history) if t.role == "agent"), "")
     earlier = " ".join(t.content for t in history if t.role == "patient")
-    oncology = bool(consulta_payload(payload, payload.message).em_tratamento_oncologico)
+    patient = payload.patient_context or PatientContext()
+    # As consulta_payload reads it, without validating a whole ConsultaPayload for one flag.
+    oncology = bool(patient.oncology_treatment or _oncology_context(patient))
     return Composed(payload.message, question=question, earlier=earlier, oncology=oncology)

@@ -12,7 +12,9 @@ What runs, per store (SQLite file under bench/.work/, or a fresh PostgreSQL sche
 default settings, no LLM) and a fake NestJS backend on loopback (tests/support/fake_nestjs.py, the
 JWT/DTO-checking one the tests use) that receives the alerts. The load is open loop: message i is
 sent at `start + i / rate` whatever happened to the ones before (a stall is not hidden by the
-clients slowing down), latency is measured from that scheduled time, at most 512 connections.
+clients slowing down), latency is measured from that scheduled time, at most 512 connections
+(bench/openloop.py: raw keep-alive connections on uvloop by default, `--client aiohttp` for the
+client the bench used before; the client's own CPU per message is reported).
 The mix repeats every 10 messages: 7 ordinary ("bom dia, estou bem hoje"), 2 answers to the agent's
 question (with the question in `conversationHistory`), 1 critical ("falta de ar": rules, an alert
 delivered to the backend, the reply over direct reply-to).
@@ -32,21 +34,19 @@ reply's.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, roundtrips
+from bench import common, openloop, roundtrips
 from bench.common import WORK
 
 API_KEY = "bench-key"
@@ -99,46 +99,21 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
 
 
-async def open_loop(url: str, rate: float, seconds: float) -> dict[str, Any]:
+def open_loop(url: str, rate: float, seconds: float, client: str = "raw") -> dict[str, Any]:
     """Message i at start + i / rate, each its own request; latency from the scheduled time."""
-    import aiohttp
-
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"}
     n = int(rate * seconds)
-    bodies = [(MIX[i % len(MIX)], body(MIX[i % len(MIX)])) for i in range(n)]
-    latencies: list[float] = []
-    statuses: Counter[int | str] = Counter()
-    critical_tasks: list[str] = []
-    alerted_replies = 0
-
-    async def send(session: aiohttp.ClientSession, kind: str, payload: bytes, due: float) -> None:
-        nonlocal alerted_replies
-        try:
-            async with session.post(url, data=payload, headers=headers) as resp:
-                data = await resp.read()
-                statuses[resp.status] += 1
-                if resp.status == 200:
-                    latencies.append(time.perf_counter() - due)
-                    reply = json.loads(data)
-                    if kind == "critical":
-                        critical_tasks.append(reply["taskId"])
-                    if reply.get("alerts"):
-                        alerted_replies += 1
-        except Exception as exc:
-            statuses[type(exc).__name__] += 1
-
-    conn = aiohttp.TCPConnector(limit=MAX_CONNECTIONS)
-    async with aiohttp.ClientSession(connector=conn, timeout=aiohttp.ClientTimeout(total=30)) as session:
-        started = time.perf_counter()
-        pending = []
-        for i, (kind, payload) in enumerate(bodies):
-            due = started + i / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            pending.append(asyncio.create_task(send(session, kind, payload, due)))
-        await asyncio.gather(*pending)
-    duration = time.perf_counter() - started
+    kinds = [MIX[i % len(MIX)] for i in range(n)]
+    out = openloop.run(client, url, headers, [body(k) for k in kinds], rate, MAX_CONNECTIONS)
+    # Read after the load phase, so the client's CPU figure is what sending and receiving cost.
+    critical_tasks, alerted_replies = [], 0
+    for index, data in out["replies"]:
+        reply = json.loads(data)
+        if kinds[index] == "critical":
+            critical_tasks.append(reply["taskId"])
+        if reply.get("alerts"):
+            alerted_replies += 1
+    latencies, statuses, duration = out["latencies"], out["statuses"], out["seconds"]
     ok = statuses.get(200, 0)
     return {
         "sent": n,
@@ -152,6 +127,8 @@ async def open_loop(url: str, rate: float, seconds: float) -> dict[str, Any]:
         "max_ms": max(latencies) * 1000 if latencies else float("nan"),
         "critical_tasks": critical_tasks,
         "alerted_replies": alerted_replies,
+        "loadgen_cpu_s": out["cpu_s"],
+        "connections": out["connections"],
     }
 
 
@@ -256,7 +233,7 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
             proc=api,
             log=api_log,
         )
-        warm = asyncio.run(open_loop(url, args.rate / 4, 2.0))
+        warm = open_loop(url, args.rate / 4, 2.0, args.client)
         batches_before = len(common.json_events(worker_log, "tasks_completed"))
         trips0 = roundtrips.read_all(str(trips_file))
         meter = common.CpuMeter(
@@ -268,13 +245,14 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
                 "loadgen": [os.getpid()],
             }
         )
-        res = asyncio.run(open_loop(url, args.rate, args.duration))
+        res = open_loop(url, args.rate, args.duration, args.client)
         cpu = meter.stop()
         res["cpu_pct"] = {k: round(v) for k, v in cpu.items()}
         res["cpu_ms_per_message"] = {
             k: round(cpu[k] / 100 * res["seconds"] / max(1, res["sent"]) * 1000, 2)
             for k in ("api", "worker", "postgres", "broker")
         }
+        res["cpu_ms_per_message"]["loadgen"] = round(res.pop("loadgen_cpu_s") / max(1, res["sent"]) * 1000, 2)
         stored = settle(settings.database_url, 60)
         time.sleep(1.0)  # bench.roundtrips writes its counts twice a second
         trips = roundtrips.read_all(str(trips_file))
@@ -329,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=10.0, help="seconds of load per store (default 10)")
     p.add_argument("--rate", type=float, default=TARGET_RATE, help="messages/s (default 400)")
     p.add_argument("--worker-args", default="", help="extra arguments for python -m workers")
+    p.add_argument(
+        "--client",
+        choices=("raw", "aiohttp"),
+        default="raw",
+        help="open-loop client: raw keep-alive connections on uvloop (default) or aiohttp "
+        "(bench/openloop.py)",
+    )
     p.add_argument("--stores", default="sqlite,postgresql", help="which stores (default both)")
     common.add_run_options(p)
     p.add_argument(
@@ -366,8 +351,8 @@ def render(args: Any, results: dict[str, dict[str, Any]], background: float) -> 
         "critical (alert to the backend)",
         "",
         "| store | sent | answered 200 | p50 / p90 / p99 / max (ms) | statuses | CPU ms per message, API / "
-        "worker | CPU % API / worker / others | alerts stored / created at the backend / missing | "
-        "exactly once |",
+        "worker / load generator | CPU % API / worker / others | alerts stored / created at the backend / "
+        "missing | exactly once |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, r in results.items():
@@ -376,7 +361,8 @@ def render(args: Any, results: dict[str, dict[str, Any]], background: float) -> 
             f"| {kind} | {r['sent']:,} | {100 * r['ok_share']:.2f} % | "
             f"{r['p50_ms']:.1f} / {r['p90_ms']:.1f} / "
             f"**{r['p99_ms']:.1f}** / {r['max_ms']:.0f} | {r['statuses']} | "
-            f"{r['cpu_ms_per_message']['api']:.2f} / {r['cpu_ms_per_message']['worker']:.2f} | "
+            f"{r['cpu_ms_per_message']['api']:.2f} / {r['cpu_ms_per_message']['worker']:.2f} / "
+            f"{r['cpu_ms_per_message']['loadgen']:.2f} | "
             f"{cpu['api']} / {cpu['worker']} / {cpu['others']} | "
             f"{r['alerts_stored']} / {r['alerts_created']} / "
             f"{r['alerts_missing']} | {'yes' if r['exactly_once'] else 'NO'} |"
@@ -399,8 +385,9 @@ def render(args: Any, results: dict[str, dict[str, Any]], background: float) -> 
             f"once: **{common.verdict(r['ok'])}**"
         )
     lines.append(
-        "- the load generator (aiohttp) and the fake backend run on the same 2 cores as the API, the "
-        "worker, RabbitMQ, PostgreSQL and other sessions' work ('others')"
+        f"- the load generator ({args.client} client, bench/openloop.py; its CPU is its loop's thread over "
+        "the load phase) and the fake backend run on the same 2 cores as the API, the worker, RabbitMQ, "
+        "PostgreSQL and other sessions' work ('others')"
     )
     return "\n".join(lines) + "\n"
 

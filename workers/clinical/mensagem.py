@@ -8,6 +8,7 @@ rules with the patient's oncology treatment. See docs/agent-message.md, "Reading
 
 from __future__ import annotations
 
+import pickle
 import re
 from functools import lru_cache
 from uuid import UUID
@@ -80,10 +81,12 @@ ANALYSIS_CACHE_SIZE = 2048
 
 
 @lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
-def _analysis(
-    text: str, age: int | None, sex: str | None, name: str | None, oncology: bool
-) -> ClinicalAnalysis:
-    return analyze_consulta_rules(
+def _analysis(text: str, age: int | None, sex: str | None, name: str | None, oncology: bool) -> bytes:
+    # Kept pickled: every caller gets a copy it may change (the handler adds to `detalhes`), and
+    # unpickling one costs a third of `model_copy(deep=True)`, whose Python-level walk of some 25
+    # objects was the handler's largest cost after the rules themselves (10-16 us against 27-49 us
+    # per message; docs/agent-message.md, "Tenth session").
+    found = analyze_consulta_rules(
         ConsultaPayload(
             paciente_id=_NO_ID,
             queixa=text,
@@ -93,13 +96,15 @@ def _analysis(
             em_tratamento_oncologico=oncology,
         )
     )
+    return pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _consulta(payload: AgentMessagePayload, text: str) -> ClinicalAnalysis:
     """The consulta rules on `text` for this patient: a copy the caller may change."""
     c = consulta_payload(payload, text)
-    found = _analysis(c.queixa, c.idade_anos, c.sexo, c.paciente_nome, c.em_tratamento_oncologico)
-    return found.model_copy(deep=True)
+    pickled = _analysis(c.queixa, c.idade_anos, c.sexo, c.paciente_nome, c.em_tratamento_oncologico)
+    found: ClinicalAnalysis = pickle.loads(pickled)  # noqa: S301 - this process's own bytes, never input
+    return found
 
 
 def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload:
@@ -187,5 +192,7 @@ def backstop_reading(payload: AgentMessagePayload) -> Composed:
     history = payload.conversation_history
     question = next((t.content for t in reversed(history) if t.role == "agent"), "")
     earlier = " ".join(t.content for t in history if t.role == "patient")
-    oncology = bool(consulta_payload(payload, payload.message).em_tratamento_oncologico)
+    patient = payload.patient_context or PatientContext()
+    # As consulta_payload reads it, without validating a whole ConsultaPayload for one flag.
+    oncology = bool(patient.oncology_treatment or _oncology_context(patient))
     return Composed(payload.message, question=question, earlier=earlier, oncology=oncology)

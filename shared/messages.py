@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -364,5 +365,23 @@ class Envelope(BaseModel):
         for the task row and the message), spliced in as it is."""
         if payload_json is None:
             return self.model_dump_json().encode()
-        head = self.model_dump_json(exclude={"payload"}).encode()
-        return head[:-1] + b',"payload":' + payload_json + b"}"
+        return _head_json(self)[:-1] + b',"payload":' + payload_json + b"}"
+
+
+# The envelope's fields but the payload, as orjson writes them when they hold what the API puts
+# there: the same bytes as pydantic's `model_dump_json(exclude={"payload"})` (a UTC time as "Z",
+# a UUID as text, UTF-8 unescaped) in a third of the time, for every accepted task
+# (tests/shared/test_envelope_json.py compares). Anything else goes through pydantic.
+_PLAIN_TYPES = (str, int, type(None), uuid.UUID)
+
+
+def _head_json(envelope: Envelope) -> bytes:
+    fields = {k: v for k, v in envelope.__dict__.items() if k != "payload"}
+    created = fields.get("created_at")
+    if (
+        type(created) is datetime
+        and created.tzinfo is UTC
+        and all(type(v) in _PLAIN_TYPES for k, v in fields.items() if k != "created_at")
+    ):
+        return orjson.dumps(fields, option=orjson.OPT_UTC_Z)
+    return envelope.model_dump_json(exclude={"payload"}).encode()

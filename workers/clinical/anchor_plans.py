@@ -20,7 +20,6 @@ __all__ = ["Combined", "Plan", "combined", "word_anchor_groups"]
 
 _HEAD = re.compile(r"\w+")
 
-Follow = tuple[dict[str, list[int]], dict[str, list[int]], dict[int, int]]
 Groups = dict[str, tuple[str, ...] | None]
 NextWords = tuple[tuple[str, ...], dict[str, tuple[str, ...] | None]]
 Nexts = dict[str, NextWords]
@@ -36,7 +35,11 @@ Entry = tuple[int, int, str, tuple[str, ...] | None, NextWords | None]
 # prefixes as a dict); and the prefix groups as a ladder: the anchors' lengths beyond the key, and by
 # each anchor prefix of those lengths the patterns whose anchor it completes first (`_ladder`).
 FollowGroup = tuple[int, str, tuple[str, ...], dict[str, tuple[str, ...] | None]]
-KeyPlan = tuple[tuple[int, ...], tuple[FollowGroup, ...], tuple[int, ...], dict[str, tuple[int, ...]]]
+# A whole short word's groups of all patterns at once (`_follow_plan`): the word's length, and by the
+# next word's first character and by its first two, the patterns that take the place (with the longer
+# prefixes still to check after those two, or None).
+FollowPlan = tuple[int, dict[str, tuple[int, ...]], dict[str, tuple[tuple[int, tuple[str, ...] | None], ...]]]
+KeyPlan = tuple[tuple[int, ...], tuple[FollowPlan, ...], tuple[int, ...], dict[str, tuple[int, ...]]]
 
 
 class Combined:
@@ -106,7 +109,23 @@ def _key_plan(index_key: str, entries: list[Entry]) -> KeyPlan:
             follows.append((pid, key, *nexts))
         elif anchors is not None:
             prefixes.append((pid, anchors))
-    return (tuple(every), tuple(follows), *_ladder(index_key, prefixes))
+    return (tuple(every), _follow_plans(follows), *_ladder(index_key, prefixes))
+
+
+def _follow_plans(follows: list[FollowGroup]) -> tuple[FollowPlan, ...]:
+    """The whole-word groups inverted, by word: read per place of the word, a text's pass looks up the
+    next word's prefix once for all patterns instead of walking each pattern's prefixes."""
+    by_word: dict[str, tuple[dict[str, list[int]], dict[str, list[tuple[int, tuple[str, ...] | None]]]]] = {}
+    for pid, key, ones, twos in follows:
+        by_one, by_two = by_word.setdefault(key, ({}, {}))
+        for c in ones:
+            by_one.setdefault(c, []).append(pid)
+        for two, longer in twos.items():
+            by_two.setdefault(two, []).append((pid, longer))
+    return tuple(
+        (len(key) - 1, {c: tuple(p) for c, p in by_one.items()}, {t: tuple(p) for t, p in by_two.items()})
+        for key, (by_one, by_two) in by_word.items()
+    )
 
 
 Ladder = tuple[tuple[int, ...], dict[str, tuple[int, ...]]]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
-from .anchor_plans import Combined, Follow, combined, word_anchor_groups
+from .anchor_plans import Combined, combined, word_anchor_groups
 from .prefixes import INSIDE_WORD, WORD_END, literal_prefixes
 
 __all__ = ["WORD_END", "WordStarts", "finditer", "literal_prefixes", "may_match"]
@@ -74,7 +76,10 @@ def _matches_from(pattern: re.Pattern[str], text: str, starts: Iterable[int]) ->
     return out
 
 
-_WORD_START = re.compile(r"\b\w\w?\w?")
+_WORD = re.compile(r"\w+")
+_HEAD = itemgetter(slice(3))  # a word's first three characters (all of a shorter one)
+_GROUP = re.Match.group
+_START = re.Match.start
 
 
 class WordStarts:
@@ -82,25 +87,21 @@ class WordStarts:
     per text, so a pattern that starts at a word boundary is tried only where one of its prefixes
     starts a word (three characters narrow "de…", "co…", "se…" to a handful of places)."""
 
-    __slots__ = ("_all", "_follow", "_sorted", "_table", "by_key", "text")
+    __slots__ = ("_all", "_sorted", "_table", "by_key", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._sorted: dict[str, list[int] | None] = {}  # a pattern's candidates, for `search_slice`
-        self._follow: dict[str, Follow] = {}  # a short whole word's places by its next word's start
         self._table: Combined | None = None  # the patterns' table the candidates were found for
         self._all: list[list[int]] = []  # every pattern's candidates, by its number in `_table`
-        # Positions by whole head first (one dict look-up per word), then the derived keys once per
+        # Positions by head (a word's first three characters) first, then the derived keys once per
         # distinct head. Lists are unsorted concatenations: every reader sorts its candidates.
-        heads: dict[str, list[int]] = {}
-        get = heads.get
-        for m in _WORD_START.finditer(text):
-            head = m.group()
-            found = get(head)
-            if found is None:
-                heads[head] = [m.start()]
-            else:
-                found.append(m.start())
+        # A run of word characters starts where `\b\w` does; reading the head off the whole run costs
+        # the scan less than `\b` tried at every position inside a word.
+        runs = list(_WORD.finditer(text))
+        heads: defaultdict[str, list[int]] = defaultdict(list)
+        # Grouped by C loops (`map` over the runs and `list.append`), no Python step per word.
+        deque(map(list.append, map(heads.__getitem__, map(_HEAD, map(_GROUP, runs))), map(_START, runs)), 0)
         by_key = dict(heads)
         more: dict[str, list[int]] = {}
         for head, positions in heads.items():
@@ -243,35 +244,31 @@ class WordStarts:
         """The candidates of every pattern in `table`, in one pass over the keys this text has
         (`anchor_plans`): each present key's positions are read for the groups of all patterns."""
         text = self.text
+        stop = len(text)
         by_key = self.by_key
         out: list[list[int]] = [[] for _ in range(table.size)]
-        follows = self._follow
         plans = table.plans
         # Only the keys this text has: the table's set, looked up with the text's (fewer) keys.
         for index_key in table.keys.intersection(by_key):
             positions = by_key[index_key]
-            every, groups, lengths, ladder = plans[index_key]
+            every, follows, lengths, ladder = plans[index_key]
             for pid in every:  # every anchor is the key itself: each position is a candidate
                 out[pid].extend(positions)
-            for pid, key, ones, twos in groups:  # a whole word, then white space and the next word's prefix
-                follow = follows.get(key)
-                if follow is None:
-                    follow = follows[key] = self._follow_index(len(key) - 1, positions)
-                by1, by2, next_at = follow
-                starts = out[pid]
-                for c in ones:
-                    found = by1.get(c)
-                    if found:
-                        starts.extend(found)
-                # The next words' prefixes the text has and the pattern needs (a C-level intersection).
-                for two in by2.keys() & twos.keys():
-                    longer = twos[two]
-                    if longer is None:
-                        starts.extend(by2[two])
-                    else:
-                        for p in by2[two]:
-                            if text.startswith(longer, next_at[p]):
-                                starts.append(p)
+            for size, by_one, by_two in follows:
+                # A whole short word, then white space and the next word's prefix: read once per place
+                # of the word for every pattern (`anchor_plans._follow_plans`).
+                for p in positions:
+                    q = p + size
+                    if q < stop and text[q].isspace():
+                        q += 1
+                        while q < stop and text[q].isspace():
+                            q += 1
+                        if q < stop:  # no prefix starts at the text's end
+                            for pid in by_one.get(text[q], ()):
+                                out[pid].append(p)
+                            for pid, longer in by_two.get(text[q : q + 2], ()):
+                                if longer is None or text.startswith(longer, q):
+                                    out[pid].append(p)
             if lengths:
                 get = ladder.get
                 for p in positions:
@@ -298,34 +295,3 @@ class WordStarts:
                         starts.append(w)
                     i = text.find(a, i + 1)
         return out
-
-    def _follow_index(self, size: int, positions: list[int]) -> Follow:
-        """The places of a whole short word (`size` letters at each position, then white space) by
-        the next word's first character and first two, with where that next word starts: the
-        candidates of every pattern that needs this word followed by given prefixes, once per text."""
-        text = self.text
-        n = len(text)
-        by1: dict[str, list[int]] = {}
-        by2: dict[str, list[int]] = {}
-        next_at: dict[int, int] = {}
-        for p in positions:
-            q = p + size
-            if q < n and text[q].isspace():
-                q += 1
-                while q < n and text[q].isspace():
-                    q += 1
-                if q < n:  # no prefix starts at the text's end
-                    c = text[q]
-                    found = by1.get(c)
-                    if found is None:
-                        by1[c] = [p]
-                    else:
-                        found.append(p)
-                    two = text[q : q + 2]
-                    found = by2.get(two)
-                    if found is None:
-                        by2[two] = [p]
-                    else:
-                        found.append(p)
-                    next_at[p] = q
-        return by1, by2, next_at

@@ -53,6 +53,7 @@ def _combining_class() -> re.Pattern[str]:
 _COMBINING = _combining_class()
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
+_NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
 # Every byte but a-z and 0-9 becomes a space: one `bytes.translate` instead of a regex substitution.
 _SEPARATORS = bytes(b if 97 <= b <= 122 or 48 <= b <= 57 else 32 for b in range(256))
 _MARK_BYTES = [(mark.encode(), word.encode()) for mark, word in _MARKS.items()]
@@ -62,7 +63,11 @@ def _folded_bytes(text: str) -> bytes:
     """`fold`, as ASCII bytes (what the hashing reads)."""
     text = unicodedata.normalize("NFKD", text.lower())
     if not text.isascii():
-        text = _COMBINING.sub("", text)
+        # The few distinct characters outside ASCII, each looked up once: the marks among them are
+        # removed with `str.replace` (C loops), not with a class of every mark tried at each position.
+        for ch in set(_NON_ASCII_CHAR.findall(text)):
+            if unicodedata.combining(ch):
+                text = text.replace(ch, "")
         if any(unicodedata.combining(ch) for ch in _ASTRAL.findall(text)):
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
         # Any other character separates words, as it would in `_NON_WORD`.

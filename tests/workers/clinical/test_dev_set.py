@@ -526,6 +526,13 @@ FLOORS = {
     "blind-s10a.jsonl": (1.0, 1.0, 1.0),
     "blind-s10b.jsonl": (1.0, 1.0, 1.0),
     "blind-s10c.jsonl": (1.0, 1.0, 0.986),
+    # Tenth session's three held-back sets (docs/first-sight/session10-s10g-closing.md, -s10h.md,
+    # -s10i.md), at first sight on the final engine c58cf78, whose backstop had never seen them: s10g
+    # 47/48, 10/10, 71/72; s10h 48/48, 9/10, 70/72; s10i 48/48, 7/10, 69/72 (the starting engine gave
+    # the same). Their misses are left for the next round to fix by cause.
+    "blind-s10g.jsonl": (0.979, 1.0, 0.986),
+    "blind-s10h.jsonl": (1.0, 0.9, 0.972),
+    "blind-s10i.jsonl": (1.0, 0.7, 0.958),
 }
 
 

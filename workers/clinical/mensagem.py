@@ -117,12 +117,14 @@ def consulta_payload(payload: AgentMessagePayload, text: str) -> ConsultaPayload
         paciente_nome=patient.name,
         conversa_id=payload.conversation_id,
         mensagem_id=payload.message_id,
-        em_tratamento_oncologico=patient.oncology_treatment or _oncology_context(patient),
+        em_tratamento_oncologico=_under_oncology(patient),
     )
 
 
-def _oncology_context(patient: PatientContext) -> bool:
-    """A diagnosis or current treatment that names cancer or chemotherapy is oncology treatment."""
+def _under_oncology(patient: PatientContext) -> bool:
+    """The flag, or a diagnosis or current treatment that names cancer or chemotherapy."""
+    if patient.oncology_treatment:
+        return True
     diagnosis, treatment = fold(patient.diagnosis or ""), fold(patient.current_treatment or "")
     if ONCOLOGY.search(f"{diagnosis} {treatment}") or _CHEMO.search(treatment):
         return True
@@ -192,7 +194,6 @@ def backstop_reading(payload: AgentMessagePayload) -> Composed:
     history = payload.conversation_history
     question = next((t.content for t in reversed(history) if t.role == "agent"), "")
     earlier = " ".join(t.content for t in history if t.role == "patient")
-    patient = payload.patient_context or PatientContext()
     # As consulta_payload reads it, without validating a whole ConsultaPayload for one flag.
-    oncology = bool(patient.oncology_treatment or _oncology_context(patient))
+    oncology = _under_oncology(payload.patient_context or PatientContext())
     return Composed(payload.message, question=question, earlier=earlier, oncology=oncology)

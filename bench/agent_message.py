@@ -188,12 +188,11 @@ def run_store(procs: common.Procs, settings: Any, kind: str, args: argparse.Name
     nestjs = FakeNestJS(static_token=SERVICE_TOKEN).start()
     try:
         port = common.free_port()
-        env = common.base_env(
+        env = common.api_env(
             settings,
-            API_KEYS=f"{API_KEY}={TENANT}",
-            API_PORT=str(port),
-            API_HOST="127.0.0.1",
-            LOG_LEVEL="WARNING",
+            port,
+            API_KEY,
+            TENANT,
             AGENT_REPLY_TIMEOUT_S="8",
             BACKEND_URL=nestjs.url,
             BACKEND_SERVICE_TOKEN=SERVICE_TOKEN,

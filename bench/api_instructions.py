@@ -99,13 +99,12 @@ def main(argv: list[str] | None = None) -> int:
             collector = FakeOtlpCollector().start()
             otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.url, "OTEL_SDK_DISABLED": "false"}
         port = common.free_port()
-        env = common.base_env(
+        env = common.api_env(
             settings,
+            port,
+            API_KEY,
+            TENANT,
             **otel,
-            API_KEYS=f"{API_KEY}={TENANT}",
-            API_PORT=str(port),
-            API_HOST="127.0.0.1",
-            LOG_LEVEL="WARNING",
             API_WORKERS="1",
             PYTHONHASHSEED="0",
             # Under valgrind a confirm can take seconds; a 503 would end a request early.

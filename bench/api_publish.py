@@ -85,13 +85,12 @@ def http(method: str, url: str, body: bytes | None = None, timeout: float = 5.0)
 
 def start_api(procs: common.Procs, settings: Any, port: int, **extra: str) -> tuple[Any, Path]:
     log = WORK / "api_publish-api.log"
-    env = common.base_env(
+    env = common.api_env(
         settings,
+        port,
+        API_KEY,
+        TENANT,
         **extra,
-        API_KEYS=f"{API_KEY}={TENANT}",
-        API_PORT=str(port),
-        API_HOST="127.0.0.1",
-        LOG_LEVEL="WARNING",
         API_WORKERS=os.environ.get("API_WORKERS", "1"),
     )
     proc = procs.start([sys.executable, "-m", "api"], env=env, log=log)

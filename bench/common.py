@@ -175,6 +175,18 @@ def base_env(settings: Any, **extra: str) -> dict[str, str]:
     return env
 
 
+def api_env(settings: Any, port: int, api_key: str, tenant: str, **extra: str) -> dict[str, str]:
+    """`python -m api` as the benches run it: one tenant's key, loopback, warnings only."""
+    return base_env(
+        settings,
+        API_KEYS=f"{api_key}={tenant}",
+        API_PORT=str(port),
+        API_HOST="127.0.0.1",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+
+
 def json_events(log: Path, name: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     try:

@@ -59,9 +59,10 @@ _YES = re.compile(
     # "Já parou?" "já, tá sequinho": the adverb echoed on its own is a yes
     r"|^ja(?:\s+sim)?(?=\s*(?:[,.!]|$)|\s+(?:gracas|graca|gloria)\b|\s+(?:ta|esta)\s+(?:sequinh|sec[oa]|limp[oa]|"
     r"parad[oa]|bom|boa|melhor|otim[oa]|normal))[\s,.!]*"
-    # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante"): in
-    # "estou melhor" the verb starts a statement of its own.
-    r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+sim)?[\s,.!]*(?=$|sim|bastante|muito|muita|um\s+pouco)"
+    # "tô", "tenho", "tive" answer yes only on their own ("tô sim", "tenho, bastante", "tenho. quase
+    # todo dia", "tenho tido" to "tem tido...?"): in "estou melhor" the verb starts a statement of its own.
+    r"|^(?:estou|to|tou|tenho|tive|senti|sinto|ta|esta)(?:\s+(?:tido|sentido))?(?:\s+sim)?[\s,.!]*"
+    r"(?=$|sim|bastante|muito|muita|um\s+pouco|mas\b|(?:" + FREQUENCY + r")\b)"
     # the verb said back with a "sim" after it, as the North-East confirms: "entortou sim", "caiu sim"
     # (never a verb of ending, "baixou sim" to "a febre baixou?", read as before)
     r"|^(?!(?:parou|passou|melhorou|sumiu|baixou|abaixou|acabou|estancou|secou|sarou|cedeu|diminuiu|aliviou|"
@@ -308,10 +309,14 @@ def read_answer(folded: str) -> Answer:
     # however long the clause runs on (s7-recall-context)
     if hedge is not None and (
         len(_CLOSING.sub("", first_clause).split()) <= 10
-        or (hedge.start() == 0 and body.startswith(" sim", hedge.end()))
+        or (hedge.start() == 0 and _SIM_NEXT.match(body, hedge.end()) is not None)
     ):
         return Answer("talvez", body, None, ongoing, numbers, bare, hedge.group(0), labels=labels)
     return Answer(None, body, None, ongoing, numbers, bare, labels=labels)
+
+
+# The "sim" right after an opening hedge, or after the verb said back: "às vez sim", "as vez vem sim"
+_SIM_NEXT = re.compile(r" (?:[a-z]{2,} )?sim\b")
 
 
 # The answer to an orientation test that fails it: not knowing ("ela n sabe n", "errou o ano"), or a

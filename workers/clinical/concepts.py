@@ -170,7 +170,9 @@ SELF_HARM = Concept(
             # (s5-recall) being gone as the better outcome, ending it, and a plan held back by an "if": "seria
             # melhor ele sumir", "acabar com isso de vez", "se essa dor não melhorar eu já sei o que fazer"
             r"melhor\s+(?:eu|ele|ela)\s+(?:sumir|morrer|desaparecer|nao\s+existir)|acabar\s+com\s+(?:isso|tudo)\s+de\s+vez|"
-            r"acabar\s+com\s+tudo|(?:ja\s+|bem\s+)?sei\s+(?:bem\s+)?o\s+que\s+(?:eu\s+)?(?:vou\s+)?fazer)\b"
+            r"acabar\s+com\s+tudo|(?:ja\s+|bem\s+)?sei\s+(?:bem\s+)?o\s+que\s+(?:eu\s+)?(?:vou\s+)?fazer|"
+            # no one would miss the writer (never a cake: "ninguém vai sentir falta do bolo")
+            r"ninguem\s+(?:vai\s+|ia\s+)?sent(?:e|ir|iria|ia)\s+(?:(?:a\s+)?minha\s+falta|falta\s+de\s+mim))\b"
         ),
     },
     strong=frozenset({"wish", "plan"}),

@@ -5,12 +5,10 @@ WhatsApp messages. See docs/clinical-engine.md, "Assertion of every mention".
   "cuidadora da dona Ana", "escrevendo pela minha mãe") writes about the patient: third persons
   are the patient, and the writer's own complaints ("quem tá com febre sou eu") are someone else's.
 - Otherwise the writer is the patient. A symptom whose nearest subject is a bystander (neighbour,
-  colleague, "a moça do leito ao lado", a relative's relative, an animal) belongs to someone else.
-  One whose subject is a close relative belongs to someone else when the message makes clear the
-  writer is talking about themself ("eu tô bem", "quem tá com febre sou eu", "vim renovar a
-  receita", "meu check-up") or the relative's clause is a death or a history ("morreu de
-  infarto"); else the writer is a caregiver reporting the patient ("minha mãe apagou na cozinha")
-  and it counts.
+  "a moça do leito ao lado", a relative's relative, an animal) belongs to someone else; so does a
+  close relative's when the writer talks about themself ("eu tô bem", "vim renovar a receita") or
+  the relative's clause is a death or a history ("morreu de infarto"). Else the writer is a
+  caregiver reporting the patient ("minha mãe apagou na cozinha") and it counts.
 """
 
 from __future__ import annotations
@@ -70,7 +68,10 @@ _CAREGIVER_INTRO = re.compile(
 )
 # The writer talks about their own state or care: a relative's symptom is not theirs to report.
 _SELF_FOCUS = re.compile(
-    r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
+    r"\b(?:eu\s+(?:aqui\s+|mesm[oa]\s+|propri[oa]\s+)?(?:to|estou|tou|fico|sigo|vou)\s+(?:bem|otim[oa]|tranquil[oa]|normal|firme)|"
+    # a greeting answered in the first person ("tô bem, minha filha"), never "tô bem ruim"
+    r"^(?:(?:oi|ola|bom\s+dia|boa\s+tarde|boa\s+noite|olha)\W+)?(?:to|tou|estou|vou|vo)\s+(?:bem|otim[oa]|bao|boa)"
+    r"(?=\s*[,.;!]|\s+(?:minha|meu|gracas|graca|sim|obrigad[oa]|dona|doutor[a]?|moca|querid[oa])\b|$)|"
     # "minha sogra que teve convulsão, eu não": the writer set apart from another's episode
     r"(?:eu|comigo)\s+nao(?=\s*(?:[,.;!]|$)|\s+gracas?\s+a\s+deus)|"
     # "minha irmã tá com febre e eu tô só com uma coriza": the writer's own lesser complaint, set apart
@@ -82,8 +83,8 @@ _SELF_FOCUS = re.compile(
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
     r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
-    # the relative is not (yet) a patient here: "como faço pra trazer ele", "ela não é paciente de vcs"
-    r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"
+    # the relative is not (yet) a patient here: "como faço pra trazer ele" (never "levar ela pra casa")
+    r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b(?!\s+(?:casa|sitio|roca|fazenda)\b)|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"
     r"nao\s+e\s+paciente|nao\s+(?:fui|foi|era)\s+eu\b|"
     # a relative brought along to the writer's own appointment: "vou levar minha mãe junto", "posso
     # trazer meu pai comigo na consulta?"; never to an emergency ("levar minha mãe junto pra UPA")

@@ -271,7 +271,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"no\s+centro\s+do)\s+" + PEITO,
             r"\b(?:aperto|apertamento|pressao|peso|queimacao|ardencia|ardor|pontada|pontadas|fisgada|fisgadas|"
             # "gastura" (Goiás, Minas, NE): an ill, pressing discomfort (held-recall)
-            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco|gastura)\s+"
+            # ... and "aperreio" (NE: an anguish, a squeeze: "um aperreio no peito", s11b-101)
+            r"facada|opressao|desconforto|incomodo|dorzinha|negocio|troco|treco|gastura|aperreio|aflicao)\s+"
             + GAP3
             + r"(?:n[oa]|do|da|em|de|pelo)\s+"
             + PEITO,
@@ -609,7 +610,9 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:nao|num|nem)\s+(?:me\s+|nos\s+|te\s+)?(?:esta\s+|ta\s+|estava\s+|tava\s+)?(?:me\s+|nos\s+)?"
             r"reconhec(?:e|eu|ia|endo|em)\b",
             # spoken: "num tá sabendo quem eu sou" ("so": the final u dropped)
-            r"\b(?:nao|num|nem)\s+(?:ta|esta|tava|estava)\s+sabendo\s+(?:mais\s+)?quem\s+(?:eu\s+)?(?:e|eh|sou|so|somos)\b",
+            r"\b(?:nao|num|nem)\s+(?:ta|esta|tava|estava)\s+sabendo\s+(?:mais\s+)?(?:quem\s+(?:eu\s+)?(?:e|eh|sou|so|somos)\b|"
+            # ... nor the year, nor where she is (s11a-053): "não tá sabendo em que ano tá"
+            r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)\b|que\s+(?:dia|ano)\s+(?:e|eh|ta|esta)\s+hoje\b|onde\s+(?:esta|ta|mora)\b)",
             r"\bfal(?:ando|a|ou|ava)\s+"
             + GAP2
             + r"(?:coisas?|besteiras?|frases?|palavras?)\s+"
@@ -618,10 +621,10 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bnao\s+(?:esta\s+|ta\s+|estava\s+)?(?:fala|diz|falando|dizendo|falava|dizia)\s+(?:mais\s+)?"
             r"coisa\s+com\s+coisa",
             r"\bfora\s+de\s+si\b|\bdelir(?:ando|ou|io|ium|ante)\b|\balucin\w*|\bvendo\s+coisas\b",
-            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)|"
+            r"\b(?:nao|nem|num)\s+sab(?:e|ia)\s+(?:mais\s+)?(?:dizer\s+|falar\s+|responder\s+)?(?:onde\s+(?:esta|ta|mora|estamos)\b|"
             r"quem\s+(?:eu\s+)?(?:e|sou|so|somos)\b|que\s+(?:dia|ano|mes)(?!\s+(?:e|vai\s+ser|sera|foi|tem|marc\w*)\s+(?:a|o)\s)|"
             r"em\s+que\s+(?:dia|ano|mes|cidade|lugar)|o\s+proprio\s+nome|onde\s+mora)",
-            r"\bach(?:a|ando|ava)\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
+            r"\bach(?:a|ando|ava)\s+que\s+(?:ainda\s+)?(?:ta|esta|estamos|tamo|mora|morava|vive|vivia)\s+(?:n[oa]\s+(?:sitio|fazenda|roca|interior|escola|"
             r"trabalho|casa\s+d[aoe]\s+\w+)|em\s+(?:19|20)\d\d)\b",
             r"\bsem\s+nexo\b|\bdesconex[oa]s?\b|\bfalas?\s+desconex\w*",
             # Lost where one lives (s3de-recall): "me perdi dentro da minha própria casa", "se perdeu no
@@ -896,7 +899,8 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\b(?:tomar|engolir)\s+(?:\w+\s+)?(?:tud[oa]s?|todos|todas)\s+(?:de\s+uma\s+vez|duma\s+vez|junt[oa]s?|"
             r"ao\s+mesmo\s+tempo)",
             r"\b(?:separei|guardei|juntei|escondi|separando|guardando|juntando|escondendo|estocando)\s+(?:\w+\s+){0,3}?"
-            r"(?:comprimidos|remedios|pilulas|cartelas|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
+            # (the plural's s dropped as spoken: "guardando os remedio numa caixinha pra tomar", s11a-063)
+            r"(?:comprimidos?|remedios?|pilulas?|cartelas?|caixas\s+de\s+remedio)\b[^.?!\n]{0,40}?\b(?:tomar|engolir|"
             r"acabar\s+com\s+(?:tudo|isso|a\s+vida|minha\s+vida)|hoje|noite|de\s+uma\s+vez)",
             # ... the means set aside, waiting to be alone, then despair: "separei os comprimidos e tô
             # esperando todo mundo dormir. não aguento mais" (a pillbox and a series to watch is no despair)
@@ -1168,7 +1172,11 @@ FEVER_MENTION = _alt(
     r"\bfe[bv]+re?s?\b|\bfebri[sl]?\b|\bfebricula\b|\bfebr\b|\bhipertermi\w*|\bfebr(?:ao|aozinho|inha|ezinha)\b",
     r"\b(?:corpo|testa|cabeca|pele)\s+" + GAP2 + r"(?:muito\s+)?(?:quente|pelando|fervendo)\b",
     r"\b(?:estou|to|tou|fiquei|ficou|sinto-me|me\s+sinto)\s+(?:muito\s+)?(?:quente|pelando|fervendo)\b",
-    r"\b(?:ardendo|queimando|pelando|fervendo)\s+(?:em|de)\s+febre",
+    r"\b(?:ardendo|queimando|pelando|fervendo)\s+(?:em|de)\s+(?:febre|quentura)",
+    # heat felt as fire (s11a-055): "o corpo todo pegando fogo", "quentura no corpo"; never the head
+    # ("a cabeça pegando fogo" is worry) nor the weather ("que quentura hoje")
+    r"\b(?:corpo|testa|pele)\s+" + GAP2 + r"(?:pegando|em)\s+fogo\b",
+    r"\bquentura\s+(?:no|pelo|em\s+todo\s+o)\s+corpo\b",
     # a fever felt by hand (high8): "pus a mão na testa dele e tá pelando", "encostei a mão, tava quente
     # demais" (a hand on a person: never "pus a mão na panela")
     r"\b(?:pus|pos|coloquei|botei|passei|encostei|ponho|boto|coloco)\s+a\s+mao\s+"

@@ -18,8 +18,14 @@ _MEDIA = re.compile(
     r"reporter|jornalista|locutor\w*|radialista|(?<=\bo\s)radio|(?<=\bno\s)radio|televisao|tv)\b"
 )
 # (never that the writer is fine: "o mocinho teve um infarto ... mas eu tô bem")
+# (nor that the story moved the writer: "aí eu fiquei curiosa quanto tempo demora", "fiquei com medo")
+_MOVED = (
+    r"(?!\s+(?:curios[oa]|preocupad[oa]|assustad[oa]|impressionad[oa]|emocionad[oa]|chocad[oa]|intrigad[oa]|"
+    r"encucad[oa]|pensando|triste|na\s+duvida|com\s+(?:medo|pena|do|duvida|receio|isso\s+na\s+cabeca))\b)"
+)
 _FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|fiquei)|(?:to|estou|tou|fiquei)\s+com|me\s+deu|"
+    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|"
+    r"fiquei" + _MOVED + r")|(?:to|estou|tou|fiquei)" + _MOVED + r"\s+com|me\s+deu|"
     r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
     # a reading the writer took is the writer's, after any story: "a novela foi boa ... aí medi o açúcar
     # e deu 487" (s7-recall-context)

@@ -41,10 +41,18 @@ def just_measured(text: str, end: int) -> bool:
     return m is not None and not any(c.isdigit() for c in window[: m.end() + 30])
 
 
+# The asked-about event said to have come at a time of today (s11c-059): "ontem perguntei o que fazer se
+# ele tivesse convulsão, hoje de manhã aconteceu: tremeu todo...", "e não é que hoje veio"
+_CAME_TODAY = (
+    r"\b(?:hoje|hj|agora|agorinha|de\s+madrugada|essa\s+noite|esta\s+noite)\s+(?:(?:de\s+manha|cedo|a\s+noite|de\s+tarde|"
+    r"de\s+madrugada)\s+)?(?:(?:ela|ele|isso|a\s+crise)\s+)?(?:aconteceu|veio|apareceu|voltou|comecou)\b|"
+    r"\be\s+nao\s+e\s+que\s+(?:hoje\s+)?(?:aconteceu|veio|apareceu|voltou)\b|\baconteceu\s+(?:hoje|agora|agorinha)\b"
+)
+
 # A turn to the present after the hypothetical: "mas já tá", "mas ela já voltou agora", "só que agora tô".
 _TURN_NOW = re.compile(
     r"\b(?:mas|mais|so\s+que|porem)\s+(?:(?:ela|ele|isso|eu|a\s+gente)\s+)?(?:ja|agora|agr)\s+(?:(?:ta|esta|to|estou|tou|tenho|"
-    r"tem|voltou|voltaram|comecou|comecei|aconteceu|veio|apareceu|deu|estamos|fiquei|ficou)\b)"
+    r"tem|voltou|voltaram|comecou|comecei|aconteceu|veio|apareceu|deu|estamos|fiquei|ficou)\b)|" + _CAME_TODAY
 )
 
 
@@ -57,7 +65,8 @@ def overtaken(text: str, question_end: int, start: int) -> bool:
 # voltou", "se sangrasse, mas já tá sangrando" (never "mas agora tô bem": a state, no event).
 _CAME_TRUE = re.compile(
     r"\b(?:mas|mais|so\s+que|porem)\s+(?:(?:ela|ele|isso|a\s+gente)\s+)?(?:ja|agora|agr)\s+(?:(?:ela|ele|isso)\s+)?"
-    r"(?:voltou|voltaram|aconteceu|comecou|veio|apareceu|(?:ta|esta|to|estou|tou)\s+(?:acontecendo|[a-z]{3,}ndo))\b"
+    r"(?:voltou|voltaram|aconteceu|comecou|veio|apareceu|(?:ta|esta|to|estou|tou)\s+(?:acontecendo|[a-z]{3,}ndo))\b|"
+    + _CAME_TODAY
 )
 
 

@@ -108,6 +108,8 @@ _IMAGE_BEFORE = frozenset(("parece", "parecia", "como", "feito", "tipo", "igual"
 _INSTRUMENTS = words(
     "o a termometro termometros aparelho aparelhinho oximetro medidor mercurio digital glicosimetro balanca"
 )
+# "ela tá outra pessoa", "virou outra pessoa": the patient changed
+_BECAME = words("ta esta tava estava virou vira parece parecia ficou fica e era")
 _MASCULINE_DETERMINERS = words("o os um uns esse esses aquele aqueles outro outros do dos no nos")
 _WORD_RE = re.compile(r"[a-z]+")
 
@@ -213,6 +215,8 @@ def scan_people(text: str) -> tuple[list[tuple[int, int, str, bool]], list[int],
         needed = _MASCULINE_DETERMINERS if noun in ("cara", "pia", "pias") else _DETERMINERS
         if noun in _INTERJECTIONS and before not in needed:
             continue  # "a cara tronxa" is a face, "o cara" a bystander
+        if noun == "pessoa" and before == "outra" and i > 1 and ws[i - 2] in _BECAME:
+            continue  # "hoje ela tá outra pessoa": changed, nobody else (s11b-002)
         if noun in _ANIMAL_WORDS and not (i > 0 and ws[i - 1] in _DETERMINERS):
             continue  # "égua, mana, ...": a bare animal word is an exclamation, never a subject
         j = i - 2 if before in ("do", "da") else i - 3

@@ -31,7 +31,7 @@ from .diminutive import SUFFIXES, base
 from .normalise import is_word, known_words, respell
 from .people import BYSTANDER_WORDS, NAMES, RELATIVE_BASE
 from .spelling_tables import ABBREVIATIONS, KEEP, VOCABULARY
-from .spoken_forms import raised_word, spoken_if, spoken_variant, stressed_endings
+from .spoken_forms import raised_word, spoken_if, spoken_kin, spoken_variant, stressed_endings
 from .text import Normalised, rewrite
 
 # A letter after these names a kind, not a shorthand: "vitamina D" (never "vitamina de"), "hepatite B".
@@ -185,7 +185,9 @@ def _final_vowel(token: str) -> str | None:
 
 def fix_typos(norm: Normalised) -> Normalised:
     """Shorthand, misspelt symptom words and phonetic spellings rewritten, in one pass."""
-    norm = spoken_if(stressed_endings(norm))  # "passô", "tivé": read while the accent tells them apart
+    norm = spoken_kin(
+        spoken_if(stressed_endings(norm))
+    )  # "passô", "tivé": read while the accent tells them apart
     text = norm.text
     # Most words of most messages are real words: one set difference (in C) finds the few others.
     tokens = set(_TOKEN.findall(text))

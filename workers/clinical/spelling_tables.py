@@ -161,6 +161,17 @@ ABBREVIATIONS = {
     "sinbora": "embora",
     "sembora": "embora",
     "imbora": "embora",
+    # fever with its r moved and its final e said i (Nordeste: "da frevi dele", "frebi di 39"); the sound
+    # key sends "frevi" to the dance, "frevo", and reaches no word from "frebi"
+    "frevi": "febre",
+    "frebi": "febre",
+    "frebe": "febre",
+    "frevinha": "febrinha",
+    # "bom" in its Minas/Nordeste diminutive ("já tá bãozin brincando"), which no sound key reaches
+    "baozin": "bonzinho",
+    "baozim": "bonzinho",
+    "baozinho": "bonzinho",
+    "baozinha": "boazinha",
 }
 
 

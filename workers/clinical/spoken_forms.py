@@ -200,3 +200,20 @@ def spoken_if(norm: Normalised) -> Normalised:
             continue  # a stressed "sí" is a yes ("sí, me falta el aire"), never the unstressed "se"
         edits.append((m.start(), m.end(), "se"))
     return rewrite(norm, edits) if edits else norm
+
+
+# "fio"/"fia" is the spoken "filho"/"filha" (caipira, Nordeste) after a possessive: "meu fio teve
+# febre", "vô bem minha fia". Alone it stays a thread or a wire ("o fio do carregador").
+_KIN = re.compile(
+    r"(?<![a-z])(?:meu|minha|meus|minhas|seu|sua|seus|suas|teu|tua|nosso|nossa)\s+(fi[oa]s?)(?![a-z])"
+)
+_KIN_WORD = {"fio": "filho", "fia": "filha", "fios": "filhos", "fias": "filhas"}
+
+
+def spoken_kin(norm: Normalised) -> Normalised:
+    """Each spoken "fio"/"fia" after a possessive written as "filho"/"filha"."""
+    text = norm.text
+    if "fi" not in text:  # the common case, without a regex
+        return norm
+    edits = [(m.start(1), m.end(1), _KIN_WORD[m.group(1)]) for m in _KIN.finditer(text)]
+    return rewrite(norm, edits) if edits else norm

@@ -11,6 +11,9 @@ from .episode_times import WEEKDAY
 
 _PAIN_PAST = re.compile(
     r"\b(?:ontem|anteontem|antes|de\s+manha|semana\s+passada|tava|estava|era|chegou\s+a|chegava\s+a|"
+    # a farther past (s11b-027): "mês passado minha pressão chegou em 190 por 110 ... agora 12 por 8"
+    r"chegou\s+em|mes\s+passado|semana\s+retrasada|(?:ha|faz)\s+(?:uns\s+|umas\s+)?(?:\d+|dois|duas|tres|alguns|algumas)\s+"
+    r"(?:dias|semanas|meses)|dias\s+atras|"
     # an hour or so ago (high8): "38,3 há pouco, agora baixou pra 37,2"
     r"ha\s+(?:pouco|(?:uma?|meia|\d+|umas?\s+\d+)\s+(?:hora|horas|minutos?))|mais\s+cedo|de\s+madrugada|"
     # the stay before home: "lá no hospital chegou a 9, agora em casa tá 3"

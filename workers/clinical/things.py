@@ -32,6 +32,8 @@ THINGS = words(
     "lampada lampadas "
     "luz luzes energia vela velas fogo fogueira brasa lampiao poste torneira cano canos encanamento "
     "maquininha balanca termometro medidor "
+    # furniture, whose parts take body words ("o braço do sofá", "o pé da mesa")
+    "sofa poltrona cadeira mesa armario porta janela parede "
     # plants and crops
     "arvore arvores roseira bananeira mangueiral horta plantacao lavoura pe pes"
 )
@@ -46,6 +48,7 @@ _BODY = words(
 _DETERMINERS = words(
     "o a os as um uma meu minha meus minhas seu sua seus suas nosso nossa esse essa esses essas aquele aquela"
 )
+_OF = words("de do da dos das")
 _PREPOSITIONS = words("de do da dos das no na nos nas em pelo pela com sem")
 # Between the subject and the verb: "o caminhão tá sangrando", "a luz já apagou", "o motor começou a
 # tremer".
@@ -68,7 +71,7 @@ _VERB_FORM = re.compile(
     r"(?:ou|ava|avam|ando|endo|indo|eu|iu|ia|iam|a|am|e|em)$"
 )
 # A thing "had" the sign, never "deu" (a reading: "o termômetro deu febre").
-_HAD = re.compile(r"\b(?:teve|tem|tinha|(?:ta|tava|esta|estava|ficou)\s+com)\s+(?:um\s+|uma\s+)?$")
+_HAD = re.compile(r"\b(?:teve|tem|tinha|tendo|(?:ta|tava|esta|estava|ficou)\s+com)\s+(?:um\s+|uma\s+)?$")
 _FIRST = words("to tou estou tive tenho sinto senti fiquei")
 _FINITE = re.compile(r"[a-z]{3,}(?:ou|eu|iu|ei)$")
 _CLAUSE_WORDS = words("mas porem que quando se porque pq pois so")
@@ -80,10 +83,13 @@ def _thing_head(tokens: list[str]) -> bool:
     if len(tokens) < 2 or tokens[0] not in _DETERMINERS:
         return False
     noun = tokens[1]
-    if any(t in _BODY for t in tokens[2:]):
+    if noun not in _BODY and any(t in _BODY for t in tokens[2:]):
         return False  # "a bateria do marcapasso", "a borracha do dedo": the body's, not a thing's
     if noun in _PLANT_FOOT:
         return len(tokens) > 3 and tokens[2] == "de" and tokens[3] not in _DETERMINERS
+    if noun in _BODY and len(tokens) > 3 and tokens[2] in _OF:
+        # a thing's part named as a body's: "a boca do cano", "o braço do sofá", "a cabeça do prego"
+        return tokens[3] in THINGS
     return noun in THINGS
 
 

@@ -536,9 +536,11 @@ FLOORS = {
     # Eleventh session's three opening sets (docs/first-sight/session11-s11a.md ... -s11c.md), at first
     # sight on the starting engine 7fd6ed5: rules alone 139/146 CRITICAL, 29/30 HIGH, 204/214 silent;
     # with the backstop as shipped (it had never seen them) 145/146, 29/30, 207/214.
-    "blind-s11a.jsonl": (1.0, 0.9, 0.972),
-    "blind-s11b.jsonl": (0.98, 1.0, 0.971),
-    "blind-s11c.jsonl": (1.0, 1.0, 0.958),
+    # rules11 then fixed eight of their nine misses by mechanism (test_s11_mechanisms); the ninth
+    # (s11c-127) is the backstop's escalation of an errand.
+    "blind-s11a.jsonl": (1.0, 1.0, 1.0),
+    "blind-s11b.jsonl": (1.0, 1.0, 1.0),
+    "blind-s11c.jsonl": (1.0, 1.0, 0.986),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -37,11 +38,23 @@ WINDOW_WORDS = 12
 WINDOW_GATE = 0.3
 
 
+# Something done so that the symptom passes presupposes the symptom is there: "tomei o remédio pra ver
+# se passa a dor no peito". The model reads "pra ver se" as a test of whether (hypothetical), so it
+# never sets such a message's mentions aside.
+_TRIED_TO_END = re.compile(
+    r"\b(?:pra|para|p/)\s+ver\s+se\s+(?:(?:ela|ele|isso|a|o)\s+)?(?:passa|melhora|alivia|para|diminui|cede|some|acalma|"
+    r"baixa|abaixa|sara|vai\s+embora)\b",
+    re.IGNORECASE,
+)
+
+
 def review(analysis: ClinicalAnalysis, reading: Composed) -> ClinicalAnalysis:
     """`analysis` after the backstop has read the patient's message in its context. It escalates
     only a silent result: a HIGH the rules found is theirs to grade."""
     if len(reading.message.split()) < MIN_WORDS:
         return analysis
+    if not analysis.achados:
+        reading = _without_judged_readings(reading, analysis)
     verdict = score(reading.text())
     if verdict is None:
         return analysis
@@ -56,11 +69,35 @@ def review(analysis: ClinicalAnalysis, reading: Composed) -> ClinicalAnalysis:
                 verdict = replace(other, alert=verdict.alert)
     detalhes = {**analysis.detalhes, "modelo_estatistico": verdict.explain()}
     if analysis.achados:
-        if _only_mentions(analysis.achados) and verdict.alert < verdict.weights.alert.threshold:
+        if (
+            _only_mentions(analysis.achados)
+            and verdict.alert < verdict.weights.alert.threshold
+            and not _TRIED_TO_END.search(reading.message)
+        ):
             return _set_aside(analysis, verdict, detalhes)
     elif verdict.critical >= verdict.weights.critical.threshold:
         return _escalate(analysis, verdict, detalhes)
     return analysis.model_copy(update={"detalhes": detalhes})
+
+
+def _without_judged_readings(reading: Composed, analysis: ClinicalAnalysis) -> Composed:
+    """The message without the measured readings the rules saw resolved ("deu 38,1" last week, "não
+    voltou mais"): a number someone measured is the rules' to judge, as it is never the model's to set
+    aside (`MENTIONS`). Other discarded readings stay: a normal one ("12 por 8") tells the model the
+    message is calm. The model, which reads "38" as a fever's word, would otherwise escalate a
+    reading the rules dated or saw resolved (s11c-009, s11c-111)."""
+    message = reading.message
+    for m in analysis.detalhes.get("mencoes_desconsideradas") or []:
+        said = m.get("trecho")
+        if (
+            m.get("assercao") == "resolvido"
+            and m.get("codigo") not in MENTIONS
+            and isinstance(said, str)
+            and any(c.isdigit() for c in said)  # a measured number, never a word ("febre")
+            and said in message
+        ):
+            message = message.replace(said, " ")
+    return reading if message is reading.message else replace(reading, message=message)
 
 
 def _only_mentions(findings: list[Finding]) -> bool:

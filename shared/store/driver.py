@@ -7,9 +7,38 @@ list of rows as one driver executemany, compiled once per dialect and set of col
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import Connection
+
+
+def sqlite_datetime_processor(default: Any) -> Any:
+    """SQLite's DATETIME bind processor, the same text for a datetime in a tenth of the CPU:
+    SQLAlchemy's formats a dict of seven fields with `%`, ~13 us of the writer thread per
+    timestamp under valgrind (two per task row); `isoformat` writes the same
+    `YYYY-MM-DD HH:MM:SS.ffffff` (the wall-clock fields, an offset after them cut off, as
+    SQLAlchemy ignores it). Dates and anything else stay SQLAlchemy's."""
+
+    def process(value: Any) -> Any:
+        if type(value) is datetime:
+            return value.isoformat(" ", "microseconds")[:26]
+        return default(value)
+
+    return process
+
+
+def _fast_processors(compiled: Any, dialect: Any) -> dict[str, Any]:
+    processors = dict(compiled._bind_processors)
+    if dialect.name != "sqlite":
+        return processors
+    for name, proc in processors.items():
+        impl = compiled.binds[name].type.dialect_impl(dialect)
+        # Only SQLAlchemy's own default format: a custom storage_format keeps its processor.
+        if type(impl) is SQLITE_DATETIME and impl._storage_format == SQLITE_DATETIME._storage_format:
+            processors[name] = sqlite_datetime_processor(proc)
+    return processors
 
 
 class DriverStatement:
@@ -31,7 +60,7 @@ class DriverStatement:
             for name, bp in compiled.binds.items()
             if not name.startswith("b_") and name not in given
         }
-        self.processors = dict(compiled._bind_processors)
+        self.processors = _fast_processors(compiled, dialect)
         proc = self.processors
         # Positional (SQLite): each parameter's name and its bind processor, or None.
         self.plan = [(n, proc.get(n)) for n in self.names] if self.names is not None else None

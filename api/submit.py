@@ -278,7 +278,11 @@ class Submitter:
         try:
             try:
                 await self.publisher.publish(
-                    envelope, self._traceparent(), self.reply_to, body=envelope.to_json_bytes(payload_json)
+                    envelope,
+                    self._traceparent(),
+                    self.reply_to,
+                    body=envelope.to_json_bytes(payload_json),
+                    task_id=task_id,
                 )
             finally:
                 # What PUBLISH_SECONDS.time() observed (the publish alone, success or failure),

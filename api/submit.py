@@ -26,6 +26,7 @@ from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import check_rate
 from shared import ids, tracing
 from shared.messages import Envelope
+from shared.request_envelope import request_envelope
 from shared.store import Store, publish_unconfirmed
 
 IDEMPOTENCY_KEY_MAX_LEN = 255
@@ -210,10 +211,11 @@ class Submitter:
             and len(correlation.encode()) > CORRELATION_ID_MAX_BYTES
         ):
             raise _correlation_id_too_long(correlation)  # before the row: nothing stored, nothing sent
-        data = payload.model_dump(mode="json", exclude_none=True)
+        # model_dump's own call, without its Python wrapper (every accepted task).
+        data = payload.__pydantic_serializer__.to_python(payload, mode="json", exclude_none=True)
         if extra:
             data.update(extra)
-        envelope = Envelope(
+        envelope = request_envelope(
             domain=domain,
             task_type=task_type,
             tenant_id=self.tenant,

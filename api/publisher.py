@@ -24,6 +24,7 @@ from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
 from api.confirmed import ConfirmedPublisher, FixedProperties
+from api.deadlines import Deadlines, within
 from shared import topology, tracing
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
@@ -95,6 +96,7 @@ class Publisher:
         self.tracer_provider = tracer_provider
         # One tracer for the publisher's life: `get_tracer` built a new one per sampled publish.
         self._tracer = tracing.tracer(tracer_provider) if tracer_provider is not None else None
+        self._deadlines: Deadlines | None = None  # PUBLISH_TIMEOUT_S, per event loop
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(
                 topology.vhost_for(d, settings.vhost_prefix)
@@ -245,20 +247,24 @@ class Publisher:
                 await self._exchange(vhost)
             sender = link.sender
             assert sender is not None
-            # asyncio.timeout rather than wait_for: no extra Task per publish. The confirm comes
-            # after the frames were written, so awaiting it covers the write as well.
-            async with asyncio.timeout(self.settings.publish_timeout_s):
-                # The frame aio_pika.Message + Exchange.publish would send (same properties,
-                # priority 0 included; `self._fixed` holds those that never change).
-                await sender.publish(
-                    body,
-                    message_id=task_id,
-                    correlation_id=envelope.correlation_id,
-                    message_type=envelope.message_type,
-                    timestamp=envelope.created_at,
-                    headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
-                    reply_to=reply_to,
-                )
+            # The frame aio_pika.Message + Exchange.publish would send (same properties,
+            # priority 0 included; `self._fixed` holds those that never change).
+            confirmation = sender.publish(
+                body,
+                message_id=task_id,
+                correlation_id=envelope.correlation_id,
+                message_type=envelope.message_type,
+                timestamp=envelope.created_at,
+                headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
+                reply_to=reply_to,
+            )
+            # The confirm comes after the frames were written, so its deadline covers the write
+            # as well; a shared timer per 50 ms of deadlines, not one per publish (api/deadlines.py).
+            loop = asyncio.get_running_loop()
+            deadlines = self._deadlines
+            if deadlines is None or deadlines.loop is not loop:
+                deadlines = self._deadlines = Deadlines(loop)
+            await within(deadlines, confirmation, self.settings.publish_timeout_s)
         except BrokerUnavailable:
             raise
         except (aio_pika.exceptions.DeliveryError, aio_pika.exceptions.PublishError) as exc:

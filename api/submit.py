@@ -123,10 +123,10 @@ def _accepted_child(domain: str, task_type: str) -> Any:
     return child
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Accepted:
     """What `Submitter.accept` did: 202 a task published now, 200 an idempotent replay of one
-    accepted earlier (its current state)."""
+    accepted earlier (its current state). Not frozen: one per request (see `PlainHeaders`)."""
 
     code: int
     task_id: str
@@ -166,8 +166,10 @@ class Submitter:
         self.before_publish: Callable[[str], None] | None = None
 
     def _traceparent(self) -> str | None:
-        value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
-        return tracing.valid_traceparent(value) if value is not None else None
+        for name, value in self.scope["headers"]:  # a loop, not a generator: every request
+            if name == b"traceparent":
+                return tracing.valid_traceparent(value)
+        return None
 
     def status_url(self, domain: str, task_id: str) -> str:
         # PUBLIC_BASE_URL when set, else a relative path: the Host header is the client's to

@@ -171,7 +171,9 @@ def valid_traceparent(value: Any) -> str | None:
 
 def new_traceparent() -> str:
     # Not sampled: nobody records this trace, but the id still joins the logs of every hop.
-    return f"00-{ids.token_hex(16)}-{ids.token_hex(8)}-00"
+    # Trace id and span id from one read of the pool (most accepted tasks are not sampled).
+    ids_hex = ids.token_hex(24)
+    return f"00-{ids_hex[:32]}-{ids_hex[32:]}-00"
 
 
 def current_traceparent() -> str | None:

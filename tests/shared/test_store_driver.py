@@ -37,3 +37,12 @@ def test_the_task_insert_uses_it_for_both_timestamps() -> None:
     params = dict(zip(compiled.names or (), compiled.params(row), strict=True))
     assert params["created_at"] == "2026-12-08 02:05:07.123456"
     assert params["updated_at"] == "2026-12-08 23:59:59.999999"
+
+
+def test_the_same_datetime_twice_and_then_another() -> None:
+    default = sqlite.DATETIME(timezone=True).bind_processor(sqlite.dialect())
+    process = sqlite_datetime_processor(default)
+    first, second = VALUES[0], VALUES[0].replace(microsecond=5)
+    assert [process(v) for v in (first, first, second, first, None)] == [
+        default(v) for v in (first, first, second, first, None)
+    ]

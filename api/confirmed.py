@@ -15,9 +15,13 @@ That frame enters the connection's write queue with the pass's first message, an
 messages are appended to it while it waits there (docs/operations.md, "perf-api9"). It used to wait
 for a callback on the loop's next pass, which queued it for the writer task, which wrote it on the
 pass after that: under load every pass of the loop serves dozens of requests, and that extra pass
-was a few milliseconds of every publish's wait for its confirm. The writer takes a frame on the
-next pass at the earliest, and the callback that ends the appending is queued right behind the
-writer's wake-up, so no byte is appended to a frame the writer has already taken.
+was a few milliseconds of every publish's wait for its confirm. The appending ends the moment the
+writer reads the frame's payload (`_OpenFrame.payload`), so no byte is ever appended to a payload
+the writer has taken. (Until the eleventh session a callback queued behind the writer's wake-up
+ended it; but a writer woken earlier in the pass by another frame, its heartbeat, took the frame
+before that callback, and a message published in between was appended to a payload already
+written: never sent, and the confirms of every later message one tag off; docs/operations.md,
+"api-cpu11".)
 
 What stays aiormq's: the connection and its writer, the channel (open, close, confirm mode, the
 agent's reply consumer), and every frame the broker sends back: `Basic.Ack`/`Nack` settle the
@@ -43,7 +47,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiormq
-from aiormq.abc import ChannelFrame, ConfirmationFrameType
+from aiormq.abc import ConfirmationFrameType
 from aiormq.exceptions import ChannelInvalidStateError
 from pamqp import commands as spec
 from pamqp import constants, encode
@@ -162,6 +166,31 @@ def content_header(
     return _FRAME_START.pack(constants.FRAME_HEADER, channel, len(payload)) + payload + _FRAME_END
 
 
+class _OpenFrame:
+    """A `ChannelFrame` for aiormq's writer (which reads `payload`, `should_close`, `should_drain`
+    and calls `drain()`) whose payload is closed to appending when the writer reads it: the
+    messages published after that start a frame of their own."""
+
+    __slots__ = ("_payload", "_sender")
+    should_close = False
+    should_drain = False
+    drain_future = None
+
+    def __init__(self, sender: ConfirmedPublisher, payload: bytearray) -> None:
+        self._sender = sender
+        self._payload = payload
+
+    @property
+    def payload(self) -> bytearray:
+        sender = self._sender
+        if sender._open is self._payload:
+            sender._open = None
+        return self._payload
+
+    def drain(self) -> None:
+        return None
+
+
 class ConfirmedPublisher:
     """Publishes to one exchange and routing key on a confirm channel, `mandatory` set."""
 
@@ -258,14 +287,9 @@ class ConfirmedPublisher:
             # going into the payload, which is queued on a later pass, still in tag order.
             self._loop.call_soon(self._enqueue, payload)
             return
-        # aiormq's writer wakes on the loop's next pass and writes the payload as it is then, in
-        # one socket write; frames queued before it (a channel's Close-Ok) stay before it.
-        queue.put_nowait(ChannelFrame(payload=payload, should_close=False))  # type: ignore[arg-type]
-        self._loop.call_soon(self._seal)
-
-    def _seal(self) -> None:
-        """Next pass, right behind the writer's wake-up: later messages start a new frame."""
-        self._open = None
+        # aiormq's writer writes the payload as it is when it takes the frame, in one socket
+        # write; frames queued before it (a channel's Close-Ok) stay before it.
+        queue.put_nowait(_OpenFrame(self, payload))  # type: ignore[arg-type]
 
     async def _frame_in(self, item: tuple[int, Any]) -> None:
         """The channel's frame queue as aiormq's connection reader fills it: a `Basic.Ack`/`Nack`

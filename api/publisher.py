@@ -24,6 +24,7 @@ from opentelemetry.trace import SpanKind, TracerProvider
 from pamqp import commands as amqp_commands
 
 from api.confirmed import ConfirmedPublisher, FixedProperties
+from api.deadlines import Deadlines, within
 from shared import topology, tracing
 from shared.config import Settings, vhost_url
 from shared.logs import get_logger
@@ -93,6 +94,9 @@ class Publisher:
             user_id=self._user,
         )
         self.tracer_provider = tracer_provider
+        # One tracer for the publisher's life: `get_tracer` built a new one per sampled publish.
+        self._tracer = tracing.tracer(tracer_provider) if tracer_provider is not None else None
+        self._deadlines: Deadlines | None = None  # PUBLISH_TIMEOUT_S, per event loop
         self._links = {
             topology.vhost_for(d, settings.vhost_prefix): _VhostLink(
                 topology.vhost_for(d, settings.vhost_prefix)
@@ -190,36 +194,49 @@ class Publisher:
         reply_to: str | None = None,
         *,
         body: bytes | None = None,
+        task_id: str | None = None,
     ) -> None:
         """Publish with a confirm. `traceparent`: the request's, used when no span is recorded
         (tracing off), so the trace id still reaches the worker and the backend. `reply_to`: where
-        the worker answers (direct reply-to, POST /api/v1/agent/message)."""
-        if self.tracer_provider is None or not trace.get_current_span().is_recording():
+        the worker answers (direct reply-to, POST /api/v1/agent/message). `task_id`: the
+        envelope's task id as text, when the caller has it already."""
+        if task_id is None:
+            task_id = str(envelope.task_id)
+        if self._tracer is None or not trace.get_current_span().is_recording():
             # Not sampled (api/telemetry.py decided): no producer span either.
             await self._publish(
-                envelope, {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()}, reply_to, body
+                envelope,
+                {tracing.TRACEPARENT: traceparent or tracing.new_traceparent()},
+                reply_to,
+                body,
+                task_id,
             )
             return
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         with tracing.span(
             "eventos publish",
             kind=SpanKind.PRODUCER,
-            provider=self.tracer_provider,
+            tracer_=self._tracer,
             attributes={
                 "messaging.system": "rabbitmq",
                 "messaging.operation.type": "send",
                 "messaging.destination.name": topology.EVENTS_EXCHANGE,
                 "messaging.rabbitmq.vhost": vhost,
-                "messaging.message.id": str(envelope.task_id),
+                "messaging.message.id": task_id,
                 "task.type": envelope.message_type,
             },
         ):
             headers: dict[str, str] = {}
             tracing.inject(headers, fallback=traceparent)
-            await self._publish(envelope, headers, reply_to, body)
+            await self._publish(envelope, headers, reply_to, body, task_id)
 
     async def _publish(
-        self, envelope: Envelope, trace_headers: dict[str, str], reply_to: str | None, body: bytes | None
+        self,
+        envelope: Envelope,
+        trace_headers: dict[str, str],
+        reply_to: str | None,
+        body: bytes | None,
+        task_id: str,
     ) -> None:
         vhost = topology.vhost_for(envelope.domain, self.settings.vhost_prefix)
         if body is None:
@@ -230,20 +247,24 @@ class Publisher:
                 await self._exchange(vhost)
             sender = link.sender
             assert sender is not None
-            # asyncio.timeout rather than wait_for: no extra Task per publish. The confirm comes
-            # after the frames were written, so awaiting it covers the write as well.
-            async with asyncio.timeout(self.settings.publish_timeout_s):
-                # The frame aio_pika.Message + Exchange.publish would send (same properties,
-                # priority 0 included; `self._fixed` holds those that never change).
-                await sender.publish(
-                    body,
-                    message_id=str(envelope.task_id),
-                    correlation_id=envelope.correlation_id,
-                    message_type=envelope.message_type,
-                    timestamp=envelope.created_at,
-                    headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
-                    reply_to=reply_to,
-                )
+            # The frame aio_pika.Message + Exchange.publish would send (same properties,
+            # priority 0 included; `self._fixed` holds those that never change).
+            confirmation = sender.publish(
+                body,
+                message_id=task_id,
+                correlation_id=envelope.correlation_id,
+                message_type=envelope.message_type,
+                timestamp=envelope.created_at,
+                headers={"x-tenant-id": envelope.tenant_id, **trace_headers},
+                reply_to=reply_to,
+            )
+            # The confirm comes after the frames were written, so its deadline covers the write
+            # as well; a shared timer per 50 ms of deadlines, not one per publish (api/deadlines.py).
+            loop = asyncio.get_running_loop()
+            deadlines = self._deadlines
+            if deadlines is None or deadlines.loop is not loop:
+                deadlines = self._deadlines = Deadlines(loop)
+            await within(deadlines, confirmation, self.settings.publish_timeout_s)
         except BrokerUnavailable:
             raise
         except (aio_pika.exceptions.DeliveryError, aio_pika.exceptions.PublishError) as exc:

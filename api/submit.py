@@ -26,6 +26,7 @@ from api.publisher import BrokerUnavailable, Publisher
 from api.ratelimit import check_rate
 from shared import ids, tracing
 from shared.messages import Envelope
+from shared.request_envelope import request_envelope
 from shared.store import Store, publish_unconfirmed
 
 IDEMPOTENCY_KEY_MAX_LEN = 255
@@ -122,10 +123,10 @@ def _accepted_child(domain: str, task_type: str) -> Any:
     return child
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Accepted:
     """What `Submitter.accept` did: 202 a task published now, 200 an idempotent replay of one
-    accepted earlier (its current state)."""
+    accepted earlier (its current state). Not frozen: one per request (see `PlainHeaders`)."""
 
     code: int
     task_id: str
@@ -165,8 +166,10 @@ class Submitter:
         self.before_publish: Callable[[str], None] | None = None
 
     def _traceparent(self) -> str | None:
-        value = next((v for k, v in self.scope["headers"] if k == b"traceparent"), None)
-        return tracing.valid_traceparent(value) if value is not None else None
+        for name, value in self.scope["headers"]:  # a loop, not a generator: every request
+            if name == b"traceparent":
+                return tracing.valid_traceparent(value)
+        return None
 
     def status_url(self, domain: str, task_id: str) -> str:
         # PUBLIC_BASE_URL when set, else a relative path: the Host header is the client's to
@@ -210,10 +213,11 @@ class Submitter:
             and len(correlation.encode()) > CORRELATION_ID_MAX_BYTES
         ):
             raise _correlation_id_too_long(correlation)  # before the row: nothing stored, nothing sent
-        data = payload.model_dump(mode="json", exclude_none=True)
+        # model_dump's own call, without its Python wrapper (every accepted task).
+        data = payload.__pydantic_serializer__.to_python(payload, mode="json", exclude_none=True)
         if extra:
             data.update(extra)
-        envelope = Envelope(
+        envelope = request_envelope(
             domain=domain,
             task_type=task_type,
             tenant_id=self.tenant,
@@ -278,7 +282,11 @@ class Submitter:
         try:
             try:
                 await self.publisher.publish(
-                    envelope, self._traceparent(), self.reply_to, body=envelope.to_json_bytes(payload_json)
+                    envelope,
+                    self._traceparent(),
+                    self.reply_to,
+                    body=envelope.to_json_bytes(payload_json),
+                    task_id=task_id,
                 )
             finally:
                 # What PUBLISH_SECONDS.time() observed (the publish alone, success or failure),

@@ -171,7 +171,9 @@ def valid_traceparent(value: Any) -> str | None:
 
 def new_traceparent() -> str:
     # Not sampled: nobody records this trace, but the id still joins the logs of every hop.
-    return f"00-{ids.token_hex(16)}-{ids.token_hex(8)}-00"
+    # Trace id and span id from one read of the pool (most accepted tasks are not sampled).
+    ids_hex = ids.token_hex(24)
+    return f"00-{ids_hex[:32]}-{ids_hex[32:]}-00"
 
 
 def current_traceparent() -> str | None:
@@ -183,11 +185,11 @@ def current_traceparent() -> str | None:
 def inject(headers: MutableMapping[str, Any], fallback: str | None = None) -> None:
     """Write the current trace context into `headers`; with no active span, `fallback` (the
     request's own traceparent or a new one) so the trace id still travels."""
-    value = current_traceparent() or _incoming.get() or fallback
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)  # once: the traceparent and the tracestate of the same context
+    value = valid_traceparent(carrier.get(TRACEPARENT)) or _incoming.get() or fallback
     if value:
         headers[TRACEPARENT] = value
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
         if "tracestate" in carrier:
             headers["tracestate"] = carrier["tracestate"]
 
@@ -209,8 +211,10 @@ def span(
     context: otel_context.Context | None = None,
     attributes: Mapping[str, Any] | None = None,
     provider: TracerProvider | None = None,
+    tracer_: Tracer | None = None,
 ) -> Iterator[trace.Span]:
-    with tracer(provider).start_as_current_span(
+    """`tracer_`: one kept by the caller (a tracer per call costs a `get_tracer` each)."""
+    with (tracer_ or tracer(provider)).start_as_current_span(
         name, context=context, kind=kind, attributes=dict(attributes or {}), record_exception=True
     ) as current:
         try:

@@ -23,7 +23,7 @@ from shared.store.batches import BatchAnswer, BatchTask, TaskState
 from shared.store.schema import make_engine
 from shared.store.tasks import CreateOutcome, Statements
 from shared.store.upgrade import upgrade_engine
-from shared.store.writer import LoopFuture, StoreUnavailable, Writer
+from shared.store.writer import StoreUnavailable, Writer
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ class Store:
         # The writer completes an asyncio future straight through call_soon_threadsafe: cheaper
         # per call than a concurrent Future (a Condition each) wrapped with wrap_future.
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._writer.q.put((op, LoopFuture(fut)))
+        self._writer.q.put((op, fut))
         return await fut
 
     def _read(self, fn: Callable[[Connection], T]) -> T:

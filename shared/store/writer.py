@@ -89,25 +89,10 @@ def write_lock(engine: Engine) -> Any:
     return None
 
 
-class LoopFuture:
-    """What the writer needs of a future (set_result/set_exception), completing an asyncio
-    future on its own event loop."""
-
-    __slots__ = ("fut", "loop")
-
-    def __init__(self, fut: asyncio.Future[Any]) -> None:
-        self.fut = fut
-        self.loop = fut.get_loop()
-
-    def set_result(self, value: Any) -> None:
-        self._call(value, None)
-
-    def set_exception(self, exc: BaseException) -> None:
-        self._call(None, exc)
-
-    def _call(self, value: Any, exc: BaseException | None) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
-            self.loop.call_soon_threadsafe(_settle, self.fut, value, exc)
+def _settle_on_loop(fut: asyncio.Future[Any], value: Any, exc: BaseException | None) -> None:
+    """Complete an asyncio future (an `_awrite` of the event loop) from the writer thread."""
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+        fut.get_loop().call_soon_threadsafe(_settle, fut, value, exc)
 
 
 def _settle_all(settled: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
@@ -124,7 +109,9 @@ def _settle(fut: asyncio.Future[Any], value: Any, exc: BaseException | None) -> 
         fut.set_result(value)
 
 
-Settable = Future[Any] | LoopFuture
+# A concurrent Future (a thread's `_write`) or an asyncio future of an event loop (`_awrite`, put
+# as it is: no wrapper object per request), completed on its own loop.
+Settable = Future[Any] | asyncio.Future[Any]
 
 
 class BatchableInsert:
@@ -264,8 +251,8 @@ class Writer(threading.Thread):
             asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]
         ] = {}
         for (_op, fut), res in zip(batch, results, strict=True):
-            if isinstance(fut, LoopFuture):
-                by_loop.setdefault(fut.loop, []).append((fut.fut, res, None))
+            if isinstance(fut, asyncio.Future):
+                by_loop.setdefault(fut.get_loop(), []).append((fut, res, None))
             else:
                 fut.set_result(res)
         for loop, settled in by_loop.items():
@@ -279,4 +266,7 @@ class Writer(threading.Thread):
             err: BaseException = StoreUnavailable(str(exc.orig) if exc.orig else str(exc))
         else:
             err = exc if exc is not None else RuntimeError("store write failed")
-        fut.set_exception(err)
+        if isinstance(fut, asyncio.Future):
+            _settle_on_loop(fut, None, err)
+        else:
+            fut.set_exception(err)

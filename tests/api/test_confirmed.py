@@ -279,3 +279,28 @@ async def ack_as_read() -> None:
     assert not futures[1].done() and not futures[2].done()
     assert channel.frames.get_nowait()[1] is returned
     assert channel.frames.get_nowait()[1] is ack
+
+
+def test_a_writer_woken_before_the_pass_first_message_loses_no_later_message() -> None:
+    asyncio.run(woken_writer())
+
+
+async def woken_writer() -> None:
+    """aiormq's writer takes every frame its queue holds in one step. When another frame (its
+    heartbeat, every 30 s) woke it in the pass of a message, it takes that pass's frame on the next
+    pass before anything else of it runs: a message published later in that pass must not be
+    appended to the frame already written (it would never reach the broker, and the broker's
+    confirm sequence, one behind from then on, would confirm each message with the next one's ack)."""
+    channel = FakeChannel()
+    sender = ConfirmedPublisher(channel, "eventos", "eventos", fixed())  # type: ignore[arg-type]
+    written: list[bytes] = []
+    writer = await start_writer(channel, written)
+    channel.write_queue.put_nowait(ChannelFrame(payload=b"heartbeat", should_close=False))
+    late: list[asyncio.Future[Any]] = []
+    # Runs on the next pass right after the writer's step (a request resumed by the store, say).
+    asyncio.get_running_loop().call_soon(lambda: late.append(sender.publish(b"b", **message(1))))
+    sender.publish(b"a", **message(0))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert b"".join(written) == b"heartbeat" + wire(0, b"a") + wire(1, b"b")
+    writer.cancel()

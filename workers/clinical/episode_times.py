@@ -32,10 +32,13 @@ OVER = re.compile(
     r"normalizou|parou(?:\s+sozinh[oa])?|foi\s+embora|"
     + FULLY_OVER_NO_LONGER
     + r"|nao\s+(?:voltou|voltaram|tive|senti|teve)\s+mais|"
-    r"nunca\s+mais|nao\s+(?:tenho|sinto|tem)\s+mais|"
+    # (an infinitive after it is a wish, no ending: "queria dormir e nunca mais acordar", s10g-064)
+    r"nunca\s+mais(?!\s+[a-z]+(?:ar|er|ir)\b)|nao\s+(?:tenho|sinto|tem)\s+mais|"
     r"(?:hoje|agora|ja)\s+(?:\w+\s+)?(?:estou|to|tou|esta|ta|me\s+sinto)\s+(?:bem|otim[oa]|normal|curad[oa]|"
     r"bo[am]|boazinha|bonzinho|de\s+boa)(?!\s+(?:nao|n|mal|ruim|pior)\b)|"  # "tô bem não", "tô bem mal"
-    r"hoje\s+em\s+dia\s+(?:nada|nao)|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
+    r"hoje\s+em\s+dia\s+(?:nada|nao)|hoje\s+nada(?=\s*(?:[,.;!?]|$))|"
+    # came down and did not come back (s10h-075): "a febre baixou ontem e não voltou"
+    r"(?:baixou|abaixou|cedeu)\s+(?:\w+\s+){0,2}?e\s+(?:nao|num)\s+(?:voltou|subiu|voltou\s+a\s+subir)\b|(?:termin(?:ei|ou)|acab(?:ei|ou)(?!\s+(?:de|d)\s+(?!vez\b)[a-z]+(?:ar|er|ir|or|r)\b)|"
     r"finalizei|conclui)" + TREATMENT_OBJECT + r"|em\s+remissao|"
     r"alta\s+da\s+oncologia|ficou\s+no\s+passado|voltou\s+ao\s+normal|ja\s+paro|estancou|"
     # spoken "passou" with the final u dropped, before a time word: "a febri passo onti"

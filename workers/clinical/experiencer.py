@@ -60,7 +60,7 @@ _SOU_EU_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:sou\s+eu|foi\s+(?:eu|comigo)|c
 
 _CAREGIVER_INTRO = re.compile(
     # "sou a mãe do Pedro", "aqui é a Sandra, filha da dona Teresa", "sou vizinha da dona Lia"
-    r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou)\s+(?:(?:a|o)\s+)?(?:[a-z]+\s*,?\s+(?:a\s+|o\s+)?)?"
+    r"\b(?:(?:sou|aqui\s+e|quem\s+fala\s+e|falo\s+como|eu\s+sou|^eh?)\s+(?:(?:a|o)\s+)?(?:[a-z]+\s*,?\s+(?:a\s+|o\s+)?)?"
     r"(?:" + _RELATIVE + r"|cuidador[a]?|acompanhante|enfermeir[oa]|tecnic[oa]|vizinh[oa]|amig[oa])\s+d[oa]|"
     r"cuidador[a]?\s+d[oa]\s|acompanhante\s+d[oa]\s|"
     r"(?:escrevendo|falando|mandando\s+(?:msg|mensagem)|escrevo|falo)\s+(?:pel[oa]|por(?!\s+mim\b)|em\s+nome\s+d[oa])\s|"
@@ -81,7 +81,7 @@ _SELF_FOCUS = re.compile(
     r"eu\s+que\s(?!(?:sou|so)\s+(?:(?:a|o|sua|seu)\s+)?(?:" + _RELATIVE + r")\b)|"
     r"eu\s+(?:nao|nunca)\s+(?:sinto|tenho|senti|tive)\s+nada|nao\s+sinto\s+nada|"
     r"(?:to|estou)\s+aqui\s+(?:pel[oa]|pra|para|por)|vim\s+(?:so|pra|para|fazer|pegar|renovar|buscar|marcar)|"
-    r"(?:meu|minha)\s+(?:proprio\s+|propria\s+)?(?:exame|consulta|check|retorno|receita|atestado|vacina)|"
+    r"(?:meu|minha|meus|minhas)\s+(?:proprio\s+|propria\s+)?(?:exames?|consultas?|check|retorno|receitas?|atestado|vacinas?)|"
     r"check-?\s?up|horario\s+de\s+visita|tenho\s+medo\s+de\s+(?:ter|ficar|acontecer)|queria\s+(?:fazer|marcar|renovar)|"
     # the relative is not (yet) a patient here: "como faço pra trazer ele" (never "levar ela pra casa")
     r"(?:trazer|levar)\s+(?:ele|ela)\s+(?:pra|para|a|ao|na|no)\b(?!\s+(?:casa|sitio|roca|fazenda)\b)|marcar\s+(?:uma\s+)?consulta\s+(?:pra|para)\s+(?:ele|ela)|"

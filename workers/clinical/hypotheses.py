@@ -69,7 +69,11 @@ _SELF_DENIAL = re.compile(
     r"\b(?:(?:eu\s+)?(?:mesm[oa]\s+)?(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti|to\s+com|estou\s+com)"
     r"(?:\s+(?:nao|nada|isso|nada\s+disso))?\s*(?=[,.;!?\n]|$|\s+(?:so|mas|porem|gracas|graca|gloria|e|foi|ai|entao)\b)|"
     r"(?:nao|nunca|num)\s+(?:sinto|tenho|tive|senti)\s+(?:nada\s+disso|isso|(?:[a-z]+\s+){1,3}?nenhum|(?:[a-z]+\s+){1,3}?nenhuma)\b|"
-    r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+))"
+    r"(?:agora|hoje|eu|atualmente|graca\s+a\s+deus)\s+(?:\w+\s+)?(?:to|estou|tou|ta|esta)\s+sem\s+(?P<what>[a-z]+)|"
+    # the procedure the question is about is still to come (s10i-057): "é normal sangrar depois da
+    # extração? vou fazer semana que vem"
+    r"(?:ainda\s+)?(?:vou|vo|vai|vamos)\s+(?:fazer|tirar|operar|extrair|arrancar)\b[^.;!?\n]{0,30}?\b(?:semana\s+que\s+vem|"
+    r"mes\s+que\s+vem|amanha|(?:na|no|nessa|nesse)\s+(?:proxim[oa]|segunda|terca|quarta|quinta|sexta|sabado|domingo)|dia\s+\d+))"
 )
 _HAVING = re.compile(r"\b(?:to|estou|tou|ta|esta|tenho|sinto|senti|tive)\s+(?:com|uma?|muita)\b|\bcomigo\b")
 # The question is asked around the mention ("será que é normal sentir falta de ar ...?", "quanto de

@@ -875,7 +875,7 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"\bfazer\s+(?:uma\s+|alguma\s+)?(?:besteira|bobagem|loucura)\s+comigo\b",
             r"\btomar\s+todos\s+os\s+(?:meus\s+)?(?:remedios|comprimidos)|\btomar\s+(?:a\s+)?(?:cartela|caixa)\s+(?:inteira|toda)",
             r"\bnao\s+aguento\s+mais\s+(?:essa|esta|a|minha)\s+vida\b",
-            r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+acordar(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
+            r"\b(?:dormir|deitar|apagar)\s+e\s+(?:nao|nunca\s+mais)\s+(?:acordar|levantar)(?:\s+mais|\s+nunca)?\b|\bnao\s+(?:quero\s+)?acordar\s+nunca\s+mais",
             # "seria mais fácil se eu não acordasse mais"
             r"\bs[ei]\s+(?:eu\s+)?(?:nao|n|num)\s+acordasse\b|\b(?:melhor|facil)\s+(?:\w+\s+)?(?:nao|n|num)\s+acordar\s+mais\b",
             # ... and without the "mais" (held-recall): "seria melhor eu não acordar", "era mais fácil se eu
@@ -1057,6 +1057,13 @@ SYMPTOM_FAMILIES: tuple[Family, ...] = (
             r"tomar?|engolir?|manter|segurar?)\s+(?:nem\s+|ni\s+)?(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|cha|"
             r"nada)\b",
             r"\bate\s+(?:a\s+)?agua\s+(?:que\s+(?:eu\s+|ele\s+|ela\s+)?(?:bebo|tomo|bebe|toma)\s+)?(?:volta|sai|vomit\w*)",
+            # ... told as putting it out (s10h-048): "até água eu boto pra fora", "até o soro ela põe"
+            r"\bate\s+(?:a\s+|o\s+)?(?:agua|soro|cha|liquido\w*)\s+(?:eu\s+|ele\s+|ela\s+)?(?:bot\w+|p(?:o|on)\w*|jog\w+)\s+"
+            r"(?:tudo\s+)?(?:pra|para)\s+fora\b",
+            # one vomit after another, and not a sip kept (s10i-005): "é vômito atrás de vômito", "não
+            # segura nem um gole"
+            r"\bv[ou]mito\s+atras\s+de\s+v[ou]mito\b|\bn(?:ao|um)\s+(?:para|fica|segura|parou|ficou)\s+nem\s+(?:um\s+)?"
+            r"(?:gole|golinho)\b",
             r"\bnao\s+(?:consigo|consegue|conseguia|conseguimos)\s+(?:manter|reter|segurar|deixar|tomar|beber)\s+nem\s+"
             r"(?:o\s+|a\s+|um\s+)?(?:gole\s+de\s+)?(?:agua|liquido\w*|soro|soro\s+caseiro|cha|nada)\b",
             # ... also told as a while without it: "três dias sem conseguir segurar nada no estômago"

@@ -66,7 +66,9 @@ from .voice import spoken_stops
 # passou depois do remédio, agora é só a diarreia".
 _NOW_CONTRAST = re.compile(
     r"\b(?:mas|porem|so\s+que)\s+(?:\w+\s+)?(?:agora|hoje|atualmente|desde\s+(?:hoje|cedo|ontem|a\s+madrugada))\b|"
-    r"[,;]\s*(?:e\s+)?(?:agora|atualmente)\b"
+    r"[,;]\s*(?:e\s+)?(?:agora|atualmente)\b|"
+    # a new item of a list of requests (s10i-074): "ta tudo cicatrizado, ..., e também uma dor na barriga"
+    r"[,;]\s*(?:e\s+)?(?:tambem|outra\s+coisa)\b"
 )
 
 

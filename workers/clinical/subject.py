@@ -21,7 +21,8 @@ _DETERMINERS = words(
 _MAX_PHRASE = 5
 # Verbs of running out, whose subject is what ended ("o gás acabou", "a luz sumiu"); verbs of curing
 # ("a dipirona resolveu", "o intestino voltou ao normal") may have a remedy or an organ as subject.
-_ENDING = re.compile(r"(?:ja\s+)?(?:acab|pass|sum|termin|par[oa]|foi\s+embora|foram\s+embora)")
+# (and getting better, whose subject may be a person: "meu marido já melhorou, e eu tô com diarreia")
+_ENDING = re.compile(r"(?:ja\s+)?(?:acab|pass|sum|termin|par[oa]|foi\s+embora|foram\s+embora|melhor|sar[oa])")
 _BEARER = re.compile(r"\w+\s+(?:de|d)\s+[a-z]+(?:ar|er|ir)\b")
 _PREPOSITIONS = words(
     "com de em por pra para pela pelo sobre sem ate entre do da dos das no na nos nas ao aos num numa"

@@ -43,6 +43,25 @@ def fright_only(text: str, start: int, end: int) -> bool:
     return not _STILL.search(text, m.end(), stop.start() if stop else len(text))
 
 
+# "quase morri de susto ... quase tive um infarto": a catastrophe nearly had, in a message about a fright
+_NEARLY_HAD = re.compile(r"\bquase\s+(?:tive|me\s+deu|deu|tenho|que\s+tenho|fui\s+ter)\s+(?:um\s+|uma\s+)?$")
+
+
+def nearly_had_in_a_fright(text: str, start: int, end: int) -> bool:
+    """A catastrophe "quase" had in a message that tells a fright (s11a-031), nothing still going on."""
+    lo = max(0, start - 24)
+    if (
+        "quase" not in text[lo:start]
+        or not _CATASTROPHE.match(text, start)
+        or not _NEARLY_HAD.search(text, lo, start)
+    ):
+        return False
+    if text.find("susto", max(0, start - 200), end + _FRIGHT_WINDOW) < 0:
+        return False
+    stop = re.compile(r"[.;!?\n]").search(text, end)
+    return not _STILL.search(text, end, stop.start() if stop else len(text))
+
+
 # --- a near miss at a game, a show, a bill -----------------------------------------------------------
 
 _NEAR_MISS_BEFORE = re.compile(r"\bquase\s+(?:[a-z]+\s+){0,3}$")
@@ -105,6 +124,7 @@ def will_have_joke(text: str, start: int, end: int) -> bool:
 def figure_by_cause(text: str, start: int, end: int) -> bool:
     return (
         fright_only(text, start, end)
+        or nearly_had_in_a_fright(text, start, end)
         or near_miss_at_thing(text, start, end)
         or agent_gives(text, start, end)
         or will_have_joke(text, start, end)

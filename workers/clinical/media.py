@@ -12,7 +12,9 @@ from .roles import watching_scene
 _MEDIA = re.compile(
     r"\b(?:novela|novelas|jornal|telejornal|reportagem|noticia|noticias|filme|serie|seriado|documentario|"
     r"youtube|tiktok|instagram|podcast|personagem|ator|atriz|jogador|jogadora|cantor|cantora|famos[oa]|"
-    r"apresentador\w*|influencer|blogueir[oa]|"
+    r"apresentador\w*|influencer|blogueir[oa]|globo\s+report\w*|fantastico|"
+    # a programme on TV or the radio, never a programme of exercise ("programa de caminhada")
+    r"programa\s+(?:de\s+(?:tv|televisao|radio|saude)|sobre|da\s+(?:globo|record|tv|band))|"
     # who tells the news (s7-spec-when): "o repórter falou que no calor tá dando muito infarto em idoso"
     # ("radio" only after an article: "radio e quimio" is radiotherapy)
     r"reporter|jornalista|locutor\w*|radialista|(?<=\bo\s)radio|(?<=\bno\s)radio|televisao|tv)\b"
@@ -24,7 +26,7 @@ _MOVED = (
     r"encucad[oa]|pensando|triste|na\s+duvida|com\s+(?:medo|pena|do|duvida|receio|isso\s+na\s+cabeca))\b)"
 )
 _FIRST_PERSON_CLAIM = re.compile(
-    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|"
+    r"\b(?:eu\s+(?:tive|tenho|(?:to|estou|tou)(?!\s+(?:bem|boa|bom|otim[oa]|normal|tranquil[oa]|joia|de\s+boa)\b)|senti|sinto|"
     r"fiquei" + _MOVED + r")|(?:to|estou|tou|fiquei)" + _MOVED + r"\s+com|me\s+deu|"
     r"tive|senti|sinto|tenho|desmaiei|apaguei|comigo|em\s+mim|"
     # a reading the writer took is the writer's, after any story: "a novela foi boa ... aí medi o açúcar

@@ -306,3 +306,37 @@ def test_an_asked_about_event_that_came_today_is_present(text: str) -> None:
 )
 def test_an_asked_about_event_that_did_not_come_stays_hypothetical(text: str) -> None:
     assert reply(text, ADVICE).severidade is None
+
+
+# --- 12. A TV programme the writer watched, and "eu tô boa" ------------------------------------------
+
+
+def test_a_tv_programme_about_strokes_watched_by_a_writer_who_is_well_stays_the_programme() -> None:
+    text = (
+        "vi no globo repórter um programa sobre derrame, falava de boca torta e dor no peito, "
+        "fiquei preocupada mas eu tô boa, sem nada, queria saber se faço exame do coração"
+    )
+    assert consulta(text).severidade is None
+
+
+def test_a_programme_of_exercise_is_no_story() -> None:
+    assert "dor_toracica" in codes(consulta("comecei um programa de caminhada e fiquei com dor no peito"))
+
+
+# --- 13. A catastrophe nearly had in a fright ----------------------------------------------------------
+
+
+def test_nearly_having_a_heart_attack_from_a_fright_and_being_fine_is_a_figure() -> None:
+    text = "que susto, a vaca entrou no quintal e quase tive um infarto, depois ri muito, tô bem"
+    assert consulta(text).severidade is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "que susto, quase tive um infarto quando vi a cobra, e até agora tô com dor no peito",
+        "tomei um susto e quase tive um AVC, o braço tá dormente ainda",
+    ],
+)
+def test_a_fright_with_something_still_going_on_still_alerts(text: str) -> None:
+    assert consulta(text).severidade == "CRITICAL"

@@ -203,10 +203,11 @@ def hashed(text: str) -> Hashed:
     )
 
 
-def char_ngram_of(folded: str, bucket: int) -> str | None:
-    """The first character n-gram of the text that falls in `bucket` (for explanations)."""
+def char_ngram_of(folded: str, bucket: int, buckets: np.ndarray | None = None) -> str | None:
+    """The first character n-gram of the text that falls in `bucket` (for explanations). `buckets`:
+    `_char_buckets(folded)`, when the caller looks up several buckets of one text (`char_buckets`)."""
     padded = f" {folded} "
-    found = np.flatnonzero(_char_buckets(folded) == bucket)
+    found = np.flatnonzero((_char_buckets(folded) if buckets is None else buckets) == bucket)
     if not found.size:
         return None
     index = int(found[0])
@@ -217,6 +218,11 @@ def char_ngram_of(folded: str, bucket: int) -> str | None:
             return padded[index : index + n]
         index -= count
     return None
+
+
+def char_buckets(folded: str) -> np.ndarray:
+    """Every character n-gram's bucket, in `char_ngram_of`'s order (computed once per explanation)."""
+    return _char_buckets(folded)
 
 
 def word_ngrams(folded: str) -> list[tuple[int, str]]:

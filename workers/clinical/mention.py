@@ -158,6 +158,7 @@ class Scanner:
         self._over: dict[tuple[int, int, bool, str], bool] = {}
         self._if_clauses: dict[tuple[int, int], list[tuple[int, int]]] = {}  # `hypotheses.protasis_spans`
         self._facts: dict[tuple[int, int], SentenceFacts] = {}  # per sentence span (`facts`)
+        self._motivos: dict[tuple[str, str, int, int, float | None, bool], str | None] = {}  # `mention`
         self._closed: int | None = None  # where a cared-for episode closes (-1: it does not)
         self.oncology = False  # the payload says the patient is under oncology treatment
 
@@ -181,6 +182,21 @@ class Scanner:
         unidade: str | None = None,
         remote_past: bool = False,
     ) -> Mention:
+        # The same candidate is found again by another family or detector (about one call in twenty on
+        # a dense message): its assertion depends on these arguments and the text only.
+        key = (codigo, severidade, start, end, valor, remote_past)
+        if key in self._motivos:
+            motivo = self._motivos[key]
+        else:
+            motivo = self._motivos[key] = self._assert(codigo, severidade, start, end, valor, remote_past)
+        return Mention(
+            codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
+        )
+
+    def _assert(
+        self, codigo: str, severidade: Severity, start: int, end: int, valor: float | None, remote_past: bool
+    ) -> str | None:
+        """Why the candidate does not count (None: it counts)."""
         motivo = suppression(self.t, start, end, self.mode, self.ctx)
         # "o que acontece se a pressão tá 19 por 12, acabei de medir e deu isso": the reading asked
         # about is the writer's own, just taken; "... caso a dor voltasse, só que agora ela voltou": the
@@ -201,9 +217,7 @@ class Scanner:
             motivo = self.context_assertion(codigo, severidade, start, end)
             if motivo == "hipotetico" and self._came_true(start, end, valor):
                 motivo = self.context_assertion(codigo, severidade, start, end, asked=False)
-        return Mention(
-            codigo, descricao, severidade, start, end, self.norm.excerpt(start, end), motivo, valor, unidade
-        )
+        return motivo
 
     def _came_true(self, start: int, end: int, valor: float | None) -> bool:
         """A reading asked about that the writer says they just took, or a hypothetical that came true."""

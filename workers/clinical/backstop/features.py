@@ -51,9 +51,7 @@ def _combining_class() -> re.Pattern[str]:
 # NFKD then dropping the combining marks, in C: a Python loop over the characters cost 0.2 ms per
 # 2,000 characters. A mark outside the BMP (rare; an emoji is not one) still sends the text through it.
 _COMBINING = _combining_class()
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
-_NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
+_ASCII = frozenset(map(chr, range(128)))
 # Every byte but a-z and 0-9 becomes a space: one `bytes.translate` instead of a regex substitution.
 _SEPARATORS = bytes(b if 97 <= b <= 122 or 48 <= b <= 57 else 32 for b in range(256))
 _MARK_BYTES = [(mark.encode(), word.encode()) for mark, word in _MARKS.items()]
@@ -63,15 +61,12 @@ def _folded_bytes(text: str) -> bytes:
     """`fold`, as ASCII bytes (what the hashing reads)."""
     text = unicodedata.normalize("NFKD", text.lower())
     if not text.isascii():
-        # The few distinct characters outside ASCII, each looked up once: the marks among them are
-        # removed with `str.replace` (C loops), not with a class of every mark tried at each position.
-        for ch in set(_NON_ASCII_CHAR.findall(text)):
-            if unicodedata.combining(ch):
-                text = text.replace(ch, "")
-        if any(unicodedata.combining(ch) for ch in _ASTRAL.findall(text)):
-            text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        # Any other character separates words, as it would in `_NON_WORD`.
-        text = _NON_ASCII.sub(" ", text)
+        # The few distinct characters outside ASCII (astral ones included), each looked up once and
+        # replaced with `str.replace` (C loops): a mark is removed, any other character separates words,
+        # as it would in `_NON_WORD` (one space each, where a substitution wrote one per run: the
+        # `split` below makes both one separator).
+        for ch in set(text).difference(_ASCII):
+            text = text.replace(ch, "" if unicodedata.combining(ch) else " ")
     raw = text.encode("ascii")
     for mark, word in _MARK_BYTES:
         raw = raw.replace(mark, word)
@@ -203,10 +198,11 @@ def hashed(text: str) -> Hashed:
     )
 
 
-def char_ngram_of(folded: str, bucket: int) -> str | None:
-    """The first character n-gram of the text that falls in `bucket` (for explanations)."""
+def char_ngram_of(folded: str, bucket: int, buckets: np.ndarray | None = None) -> str | None:
+    """The first character n-gram of the text that falls in `bucket` (for explanations). `buckets`:
+    `_char_buckets(folded)`, when the caller looks up several buckets of one text (`char_buckets`)."""
     padded = f" {folded} "
-    found = np.flatnonzero(_char_buckets(folded) == bucket)
+    found = np.flatnonzero((_char_buckets(folded) if buckets is None else buckets) == bucket)
     if not found.size:
         return None
     index = int(found[0])
@@ -217,6 +213,11 @@ def char_ngram_of(folded: str, bucket: int) -> str | None:
             return padded[index : index + n]
         index -= count
     return None
+
+
+def char_buckets(folded: str) -> np.ndarray:
+    """Every character n-gram's bucket, in `char_ngram_of`'s order (computed once per explanation)."""
+    return _char_buckets(folded)
 
 
 def word_ngrams(folded: str) -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import Hashed, char_ngram_of, hashed, word_ngrams
+from .features import Hashed, char_buckets, char_ngram_of, hashed, word_ngrams
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "backstop.npz"
 TERMS_SHOWN = 6
@@ -106,8 +106,14 @@ class Verdict:
         ]
         ranked = sorted((p for p in parts if p[2] * sign > 0), key=lambda p: -abs(p[2]))
         out: list[str] = []
+        chars: np.ndarray | None = None  # the text's character buckets, made once for all terms
         for block, bucket, _ in ranked[: TERMS_SHOWN * 4]:
-            gram = (words.get(bucket) if block == "w" else char_ngram_of(folded, bucket)) or ""
+            if block == "w":
+                gram = words.get(bucket) or ""
+            else:
+                if chars is None:
+                    chars = char_buckets(folded)
+                gram = char_ngram_of(folded, bucket, chars) or ""
             gram = gram.strip()
             if gram and not gram.startswith("qq") and not any(gram in seen for seen in out):
                 out.append(gram)

@@ -148,7 +148,8 @@ SELF_HARM = Concept(
         ),
         "preparation": _re(
             r"\b(?:carta\s+(?:\w+\s+)?(?:se\s+)?despedi\w*|carta\s+de\s+despedida|me\s+despedi\w*\s+de|"
-            r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)|"
+            r"despedindo\s+de\s+(?:todo\s+mundo|todos|tudo)|deixei\s+tudo\s+(?:organizado|arrumado|em\s+ordem)(?!\s+(?:pra|para|pro)\s+(?:a\s+|o\s+)?(?:viagem|viajar|mudanca|mudar|festa|"
+            r"obra|reforma|casamento|aniversario|consulta|cirurgia|internacao|sair)\b)|"
             r"organizei\s+(?:minhas\s+coisas|os\s+documentos|tudo)|(?:doei|dei)\s+(?:todas\s+)?(?:as\s+)?minhas\s+coisas|"
             # lethal means acquired (s4-recall): counts only beside a wish or hopelessness
             # (s5-recall) any verb of getting, keeping, handling or staring at the means, in any person:
@@ -160,6 +161,14 @@ SELF_HARM = Concept(
             r"(?:guardei|escondi|separei|guardou|escondeu|separou)\b|"
             r"(?:juntei|separei|guardei|escondi|guardando|juntando|separando|escondendo|estocando)\s+(?:os\s+|uns\s+|as\s+|"
             r"umas\s+|meus\s+|minhas\s+)?(?:remedio\w*|comprimido\w*|cartela\w*|pilula\w*|caixas?\s+de\s+remedio))"
+        ),
+        # a farewell, never enough alone (s11i-063): love sent through others, someone asked to look
+        # after the writer's own, care the writer says they will no longer need; pairs with preparation
+        "farewell": _re(
+            r"\b(?:diga[mn]?\s+(?:pra|para|pro|a|ao)\s+(?:minha|meu|meus|minhas)\s+[a-z]+\s+que\s+(?:eu\s+)?(?:amo|amei|sempre\s+amei)|"
+            r"cuid(?:em|e|a)\s+(?:bem\s+)?d[aoe]s?\s+(?:minha|meu|meus|minhas)\s+(?:filh|net|mae|pai|cachorr|gat)\w*\s+(?:pra|por)\s+mim|"
+            r"nao\s+vou\s+(?:mais\s+)?precisar\s+(?:mais\s+)?d[aeo]s?\s+(?:\w+\s+)?(?:consulta|retorno|remedio|tratamento|"
+            r"quimio|sessao|sessoes|acompanhamento)s?)\b"
         ),
         # hopelessness, never enough alone ("cansei de tudo" may be a bad week): pairs with preparation
         "hopeless": _re(

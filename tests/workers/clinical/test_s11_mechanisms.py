@@ -340,3 +340,30 @@ def test_nearly_having_a_heart_attack_from_a_fright_and_being_fine_is_a_figure()
 )
 def test_a_fright_with_something_still_going_on_still_alerts(text: str) -> None:
     assert consulta(text).severidade == "CRITICAL"
+
+
+# --- 14. A farewell with affairs put in order (after the held-back sets) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "obrigado por tudo. digam pro meu filho que eu amo ele. organizei os documentos na pasta",
+        "já deixei tudo em ordem, as contas pagas. não vou precisar mais do retorno do mês que vem",
+        "cansei de tudo. cuidem bem dos meus gatos por mim",
+    ],
+)
+def test_a_farewell_beside_affairs_in_order_or_despair_is_critical(text: str) -> None:
+    assert "ideacao_suicida" in codes(consulta(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deixei tudo arrumado pra viagem, não vou precisar mais da consulta de terça",
+        "já melhorei, não vou precisar mais da consulta, obrigada por tudo",
+        "digam pra minha filha que eu amo ela e que o bolo tá no forno",
+    ],
+)
+def test_a_trip_a_recovery_or_love_alone_is_no_farewell(text: str) -> None:
+    assert "ideacao_suicida" not in codes(consulta(text))

@@ -20,11 +20,14 @@ import gc
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
-def main(argv: list[str]) -> int:
-    root, size, share, n = argv[0], int(argv[1]), float(argv[2]), int(argv[3])
+def warmed(root: str, size: int, share: float, n: int) -> tuple[Callable[..., Any], list[Any]]:
+    """ROOT's `analyze` after a warm-up of 50 messages (seed 11), and the N messages to count (seed
+    7) as consulta payloads; shared with `bench/clinical_part_instructions.py`."""
     sys.path.insert(0, root)
     import bench.clinical_rules as rules
     from shared.messages import ConsultaPayload
@@ -36,12 +39,14 @@ def main(argv: list[str]) -> int:
     payloads = [
         ConsultaPayload(paciente_id=ids[i], queixa=m) for i, m in enumerate(rules.messages(n, size, 7, share))
     ]
-    warm = [
-        ConsultaPayload(paciente_id=ids[n + i], queixa=m)
-        for i, m in enumerate(rules.messages(50, size, 11, share))
-    ]
-    for p in warm:
-        analyze("clinico", "consulta", p)
+    for i, m in enumerate(rules.messages(50, size, 11, share)):
+        analyze("clinico", "consulta", ConsultaPayload(paciente_id=ids[n + i], queixa=m))
+    return analyze, payloads
+
+
+def main(argv: list[str]) -> int:
+    root, size, share, n = argv[0], int(argv[1]), float(argv[2]), int(argv[3])
+    analyze, payloads = warmed(root, size, share, n)
     gc.collect()
     gc.freeze()
     found = functools.reduce(lambda acc, p: acc + len(analyze("clinico", "consulta", p).achados), payloads, 0)

@@ -19,11 +19,8 @@ from __future__ import annotations
 import gc
 import importlib
 import operator
-import os
 import sys
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 
@@ -39,19 +36,11 @@ def _wrap(owner: Any, name: str) -> Callable[..., Any]:
 
 def main(argv: list[str]) -> int:
     root, size, share, n, part = argv[0], int(argv[1]), float(argv[2]), int(argv[3]), argv[4]
-    sys.path.insert(0, root)
-    import bench.clinical_rules as rules
-    from shared.messages import ConsultaPayload
-    from workers.clinical import analyze
+    # the sibling script as a top-level module (this directory is sys.path[0]), so that `bench` is
+    # still imported from ROOT, as there
+    from clinical_instructions import warmed
 
-    if os.environ.get("MSG_DATA"):
-        rules.DATA = Path(os.environ["MSG_DATA"])
-    ids = [uuid.UUID(int=i + 1) for i in range(n + 50)]
-    payloads = [
-        ConsultaPayload(paciente_id=ids[i], queixa=m) for i, m in enumerate(rules.messages(n, size, 7, share))
-    ]
-    for i, m in enumerate(rules.messages(50, size, 11, share)):
-        analyze("clinico", "consulta", ConsultaPayload(paciente_id=ids[n + i], queixa=m))
+    analyze, payloads = warmed(root, size, share, n)
     module_name, name = part.split(":")
     module = importlib.import_module(module_name)
     if "." in name:
